@@ -1,0 +1,3 @@
+from landapp.cli import main
+
+raise SystemExit(main())

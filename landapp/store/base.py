@@ -1,0 +1,118 @@
+"""The storage interface every backend implements. Callers (rules, CLI, layers, UI) use only
+this; nothing outside landapp.store knows it is SQLite."""
+
+from __future__ import annotations
+
+import abc
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+import geopandas as gpd
+import pandas as pd
+from psygnal import Signal
+
+
+@dataclass(frozen=True)
+class ChangeEvent:
+    """What changed in the store. Emitted after the transaction that made it commits (so a
+    rolled-back edit emits nothing). `external` is True for edits another process made."""
+
+    layer: str
+    op: str  # 'insert' | 'update' | 'delete' | 'reload'
+    fids: tuple[int, ...] = ()
+    fields: tuple[str, ...] | None = None  # for 'update': the fields that changed
+    external: bool = False
+
+
+class StoreSignals:
+    """Plain-Python change events (psygnal) that the Qt side turns into model signals."""
+
+    changed = Signal(object)  # ChangeEvent
+
+
+BBox = tuple[float, float, float, float]  # minx, miny, maxx, maxy in the project CRS
+
+
+class ProjectStore(abc.ABC):
+    """A park project: spatial layers (zones, roads, parcels, buildings) and tables (floors,
+    units, enterprises, leases, revitalisation cases, lineage, edit log, settings).
+
+    Records are dicts of field -> value as defined in landapp.schema; spatial records carry
+    a shapely geometry under 'geometry'. Every write is validated and happens in place in a
+    transaction; several writes can share one with `with store.transaction():`."""
+
+    signals: StoreSignals
+
+    # -- life cycle
+    path: str
+    srs_id: int
+
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- transactions and events
+    @abc.abstractmethod
+    def transaction(self) -> AbstractContextManager[None]: ...
+
+    @abc.abstractmethod
+    def poll_external_changes(self) -> list[ChangeEvent]:
+        """Emit (and return) change events for edits other processes committed since the
+        last poll."""
+
+    # -- reading
+    @abc.abstractmethod
+    def read_layer(self, layer: str, *, bbox: BBox | None = None,
+                   columns: Sequence[str] | None = None, where: str | None = None,
+                   include_retired: bool = False) -> gpd.GeoDataFrame | pd.DataFrame: ...
+
+    @abc.abstractmethod
+    def get(self, layer: str, fid: int) -> dict[str, Any]: ...
+
+    @abc.abstractmethod
+    def rows(self, layer: str, where: str | None = None, params: Sequence[Any] = (),
+             order_by: str | None = None, limit: int | None = None) -> list[dict[str, Any]]: ...
+
+    @abc.abstractmethod
+    def count(self, layer: str, where: str | None = None, params: Sequence[Any] = ()) -> int: ...
+
+    @abc.abstractmethod
+    def fids_in_bbox(self, layer: str, bbox: BBox) -> list[int]: ...
+
+    @abc.abstractmethod
+    def extent(self, layer: str) -> BBox | None: ...
+
+    # -- writing
+    @abc.abstractmethod
+    def insert(self, layer: str, record: dict[str, Any], *, fid: int | None = None) -> int: ...
+
+    @abc.abstractmethod
+    def insert_many(self, layer: str, records: Iterable[dict[str, Any]], *,
+                    validate: bool = True, log: bool = True) -> list[int]: ...
+
+    @abc.abstractmethod
+    def update(self, layer: str, fid: int, changes: dict[str, Any], *,
+               expected: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Write only the given fields; return their previous values (for undo). With
+        `expected`, raise ConflictError if someone changed those fields meanwhile."""
+
+    @abc.abstractmethod
+    def delete(self, layer: str, fid: int) -> dict[str, Any]:
+        """Delete and return the full record (with 'fid'), so it can be re-inserted."""
+
+    # -- settings
+    @abc.abstractmethod
+    def get_setting(self, key: str, default: str | None = None) -> str | None: ...
+
+    @abc.abstractmethod
+    def set_setting(self, key: str, value: str | None) -> None: ...
+
+    @property
+    def name(self) -> str:
+        return self.get_setting("name") or ""

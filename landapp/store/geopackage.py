@@ -1,0 +1,669 @@
+"""GeoPackage backend of the project store: plain sqlite3 for in-place edits (one small
+transaction per edit, never a rewrite of the file) and GDAL (pyogrio + Arrow) for fast bulk
+reads. Concurrency: writers take SQLite's write lock with BEGIN IMMEDIATE and write only the
+fields they change, so two processes editing one file never overwrite each other's edits;
+a lock held longer than `lock_timeout` raises ProjectLockedError with a clear message."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import getpass
+import json
+import math
+import os
+import sqlite3
+import tempfile
+import threading
+import uuid
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator, Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+
+from landapp import gpkg
+from landapp.errors import (
+    ConflictError, FeatureNotFoundError, LandappError, NotAGeoPackageError, ProjectError,
+    ProjectLockedError, ProjectNotFoundError, ValidationError,
+)
+from landapp.i18n import tr
+from landapp.schema import LAYERS, SCHEMA_VERSION, LayerSpec, spec, validate_record
+from landapp.store.base import BBox, ChangeEvent, ProjectStore, StoreSignals
+from landapp.units import to_mu
+
+DEFAULT_EPSG = 4544  # CGCS2000 / 3-degree Gauss-Kruger CM 105E (Chengdu, Longquanyi)
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _now() -> str:
+    return _dt.datetime.now().isoformat(timespec="seconds")
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (containers, services)
+        return os.environ.get("USER", "unknown")
+
+
+def _translate_sqlite_error(e: sqlite3.Error, path: str) -> LandappError:
+    msg = str(e).lower()
+    if "locked" in msg or "busy" in msg:
+        return ProjectLockedError(tr(
+            f"工程文件 {path} 正被另一个程序(如 QGIS 或另一个 landapp)锁定,请稍后重试。",
+            f"The project file {path} is locked by another program (QGIS or another landapp); "
+            "try again shortly."))
+    if "full" in msg:
+        return LandappError(tr(
+            f"磁盘已满,无法保存到 {path};本次修改未写入,工程文件保持原样。",
+            f"The disk is full, so {path} could not be saved; this change was not written "
+            "and the project file is unchanged."))
+    if "readonly" in msg or "read-only" in msg:
+        return LandappError(tr(f"工程文件 {path} 是只读的,无法保存修改。",
+                               f"The project file {path} is read-only; changes cannot be saved."))
+    if "not a database" in msg or "malformed" in msg or "corrupt" in msg:
+        return ProjectError(tr(f"工程文件 {path} 已损坏或不是 GeoPackage 文件。",
+                               f"The project file {path} is corrupt or not a GeoPackage."))
+    return LandappError(tr(f"读写工程文件 {path} 失败:{e}。",
+                           f"Reading or writing the project file {path} failed: {e}."))
+
+
+def _as_multipolygon(layer: str, geom: Any) -> MultiPolygon:
+    title = tr("几何图形", "geometry")
+    if isinstance(geom, str):
+        try:
+            geom = shapely.from_wkt(geom)
+        except Exception:
+            raise ValidationError(layer, "geometry", title, tr("无法解析的 WKT", "unreadable WKT"),
+                                  geom[:40]) from None
+    if not isinstance(geom, BaseGeometry):
+        raise ValidationError(layer, "geometry", title, tr("缺少几何图形", "a geometry is required"),
+                              None)
+    if geom.is_empty:
+        raise ValidationError(layer, "geometry", title, tr("几何图形为空", "the geometry is empty"),
+                              "EMPTY")
+    if geom.has_z:
+        geom = shapely.force_2d(geom)
+    if isinstance(geom, Polygon):
+        geom = MultiPolygon([geom])
+    if not isinstance(geom, MultiPolygon):
+        raise ValidationError(layer, "geometry", title,
+                              tr("应为面(多边形)", "must be a polygon"), geom.geom_type)
+    if not np.isfinite(shapely.get_coordinates(geom)).all():
+        raise ValidationError(layer, "geometry", title, tr("坐标含有非数值(NaN/无穷)",
+                              "coordinates contain NaN or infinity"), "NaN")
+    if not geom.is_valid:
+        reason = shapely.is_valid_reason(geom)
+        raise ValidationError(layer, "geometry", title, tr(
+            f"多边形无效({reason}),可先修复(make_valid)", f"invalid polygon ({reason}); repair it first"),
+            geom.wkt[:60])
+    return geom
+
+
+class GeoPackageStore(ProjectStore):
+    def __init__(self, path: str | os.PathLike, *, lock_timeout: float = 5.0,
+                 _conn: sqlite3.Connection | None = None):
+        self.path = os.fspath(path)
+        self.lock_timeout = lock_timeout
+        self.signals = StoreSignals()
+        self.session = uuid.uuid4().hex[:12]
+        self.user = _user()
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._pending: list[ChangeEvent] = []
+        self._dirty_extent: set[str] = set()
+        self._conn = _conn if _conn is not None else self._connect()
+        try:
+            self._check_and_upgrade()
+        except Exception:
+            self._conn.close()
+            raise
+        self.srs_id = int(self._scalar(
+            "SELECT srs_id FROM gpkg_geometry_columns WHERE table_name='parcels'") or DEFAULT_EPSG)
+        self._data_version = self._scalar("PRAGMA data_version")
+        self._last_log_id = self._scalar("SELECT max(fid) FROM edit_log") or 0
+        self._bounds = _crs_bounds(self.srs_id)
+
+    # ---- opening -----------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        p = self.path
+        if not os.path.exists(p):
+            raise ProjectNotFoundError(tr(f"找不到工程文件 {p}。", f"The project file {p} does not exist."))
+        if os.path.isdir(p):
+            raise NotAGeoPackageError(tr(f"{p} 是文件夹,不是 GeoPackage 工程文件。",
+                                         f"{p} is a folder, not a GeoPackage project file."))
+        with open(p, "rb") as fh:
+            head = fh.read(16)
+        if head != SQLITE_MAGIC:
+            raise NotAGeoPackageError(tr(f"{p} 不是 GeoPackage 文件(.gpkg)。",
+                                         f"{p} is not a GeoPackage file (.gpkg)."))
+        conn = sqlite3.connect(p, timeout=self.lock_timeout, isolation_level=None,
+                               check_same_thread=False)
+        gpkg.register_functions(conn)
+        return conn
+
+    def _check_and_upgrade(self) -> None:
+        try:
+            tables = {r[0] for r in self._conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table'")}
+        except sqlite3.DatabaseError as e:
+            raise _translate_sqlite_error(e, self.path) from None
+        if "gpkg_contents" not in tables or "gpkg_spatial_ref_sys" not in tables:
+            raise NotAGeoPackageError(tr(f"{self.path} 是 SQLite 数据库,但不是 GeoPackage 文件。",
+                                         f"{self.path} is an SQLite database but not a GeoPackage."))
+        if "landapp_meta" not in tables:
+            raise ProjectError(tr(
+                f"{self.path} 是 GeoPackage,但不是 landapp 工程;请新建工程后用“导入”把其中的图层导入。",
+                f"{self.path} is a GeoPackage but not a landapp project; create a project and "
+                "import its layers instead."))
+        version = int(self._scalar("SELECT value FROM landapp_meta WHERE key='schema_version'") or 0)
+        if version > SCHEMA_VERSION:
+            raise ProjectError(tr(
+                f"工程文件由更新版本的 landapp 创建(数据结构版本 {version}),请升级 landapp。",
+                f"The project was made by a newer landapp (schema {version}); upgrade landapp."))
+        if version < SCHEMA_VERSION:
+            srs = self._scalar("SELECT srs_id FROM gpkg_geometry_columns WHERE table_name='parcels'")
+            with self.transaction():
+                from landapp.migrations import migrate
+                migrate(self._conn, version, int(srs or DEFAULT_EPSG))
+
+    # ---- low-level helpers -------------------------------------------------------------
+    def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = self._execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        try:
+            with self._lock:
+                return self._conn.execute(sql, params)
+        except sqlite3.Error as e:
+            raise _translate_sqlite_error(e, self.path) from None
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None  # type: ignore[assignment]
+
+    # ---- transactions ------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One SQLite transaction; nested calls become savepoints. Events are emitted after
+        the outermost commit; on any error everything since BEGIN is rolled back."""
+        with self._lock:
+            depth = self._depth
+            try:
+                if depth == 0:
+                    self._conn.execute("BEGIN IMMEDIATE")
+                else:
+                    self._conn.execute(f"SAVEPOINT sp{depth}")
+            except sqlite3.Error as e:
+                raise _translate_sqlite_error(e, self.path) from None
+            self._depth += 1
+            n_pending = len(self._pending)
+            try:
+                yield
+            except BaseException:
+                self._depth -= 1
+                try:
+                    if depth == 0:
+                        self._conn.execute("ROLLBACK")
+                        self._pending.clear()
+                        self._dirty_extent.clear()
+                    else:
+                        self._conn.execute(f"ROLLBACK TO sp{depth}")
+                        self._conn.execute(f"RELEASE sp{depth}")
+                        del self._pending[n_pending:]
+                except sqlite3.Error:
+                    pass
+                raise
+            self._depth -= 1
+            try:
+                if depth == 0:
+                    for table in self._dirty_extent:
+                        gpkg.update_extent(self._conn, table)
+                    self._conn.execute("COMMIT")
+                else:
+                    self._conn.execute(f"RELEASE sp{depth}")
+            except sqlite3.Error as e:
+                if depth == 0:
+                    try:
+                        self._conn.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass
+                    self._pending.clear()
+                    self._dirty_extent.clear()
+                raise _translate_sqlite_error(e, self.path) from None
+            if depth == 0:
+                events, self._pending = self._pending, []
+                self._dirty_extent.clear()
+                self._data_version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        if depth == 0:
+            for ev in events:
+                self.signals.changed.emit(ev)
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._depth > 0
+
+    def _log(self, layer: str, fid: int | None, op: str, changes: dict | None) -> None:
+        if layer == "edit_log":
+            return
+        self._conn.execute(
+            "INSERT INTO edit_log (ts, user, session, layer, feature_id, operation, changes) "
+            "VALUES (?,?,?,?,?,?,?)",
+            (_now(), self.user, self.session, layer, fid, op,
+             None if changes is None else json.dumps(changes, ensure_ascii=False, default=str)))
+
+    def poll_external_changes(self) -> list[ChangeEvent]:
+        """Cheap when nothing changed (PRAGMA data_version); otherwise reads the edit log rows
+        other sessions wrote since the last poll and emits one event per layer and op."""
+        dv = self._scalar("PRAGMA data_version")
+        if dv == self._data_version:
+            return []
+        self._data_version = dv
+        rows = self._execute(
+            "SELECT fid, layer, feature_id, operation, session FROM edit_log WHERE fid > ? "
+            "ORDER BY fid", (self._last_log_id,)).fetchall()
+        grouped: dict[tuple[str, str], list[int]] = {}
+        for fid, layer, feature_id, op, session in rows:
+            self._last_log_id = max(self._last_log_id, fid)
+            if session == self.session:
+                continue
+            grouped.setdefault((layer, op), []).append(feature_id)
+        events = [ChangeEvent(layer, op, tuple(f for f in fids if f is not None), external=True)
+                  for (layer, op), fids in grouped.items()]
+        for ev in events:
+            self.signals.changed.emit(ev)
+        return events
+
+    # ---- reading -----------------------------------------------------------------------
+    def read_layer(self, layer: str, *, bbox: BBox | None = None,
+                   columns: Sequence[str] | None = None, where: str | None = None,
+                   include_retired: bool = False) -> gpd.GeoDataFrame | pd.DataFrame:
+        """The layer as a (Geo)DataFrame indexed by fid, read by GDAL through Arrow. A bbox
+        read uses the spatial index. Retired (historic) features are left out unless asked."""
+        import pyogrio
+
+        s = spec(layer)
+        clauses = [f"({where})"] if where else []
+        if s.has("retired") and not include_retired:
+            clauses.append("(retired = 0 OR retired IS NULL)")
+        try:
+            df = pyogrio.read_dataframe(
+                self.path, layer=layer, bbox=bbox if s.spatial else None,
+                columns=list(columns) if columns is not None else None,
+                where=" AND ".join(clauses) or None, use_arrow=True, fid_as_index=True,
+                read_geometry=s.spatial)
+        except Exception as e:  # GDAL errors come in many types
+            raise LandappError(tr(f"读取图层 {layer} 失败:{e}", f"Reading layer {layer} failed: {e}")) from None
+        df.index.name = "fid"
+        if s.spatial and not isinstance(df, gpd.GeoDataFrame):
+            df = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries([], crs=f"EPSG:{self.srs_id}"))
+        return df
+
+    def _row_to_record(self, s: LayerSpec, row: sqlite3.Row) -> dict[str, Any]:
+        rec = dict(row)
+        if s.spatial:
+            rec["geometry"] = gpkg.decode_geometry(rec.pop(gpkg.GEOM_COLUMN))
+        for f in s.fields:
+            if f.kind == "bool" and rec.get(f.name) is not None:
+                rec[f.name] = bool(rec[f.name])
+        return rec
+
+    def _select(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            self._conn.row_factory = sqlite3.Row
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except sqlite3.Error as e:
+                raise _translate_sqlite_error(e, self.path) from None
+            finally:
+                self._conn.row_factory = None
+
+    def get(self, layer: str, fid: int) -> dict[str, Any]:
+        s = spec(layer)
+        rows = self._select(f'SELECT * FROM "{s.name}" WHERE fid = ?', (int(fid),))
+        if not rows:
+            raise FeatureNotFoundError(layer, fid)
+        return self._row_to_record(s, rows[0])
+
+    def rows(self, layer: str, where: str | None = None, params: Sequence[Any] = (),
+             order_by: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        s = spec(layer)
+        sql = f'SELECT * FROM "{s.name}"'
+        if where:
+            sql += f" WHERE {where}"
+        sql += f" ORDER BY {order_by}" if order_by else " ORDER BY fid"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [self._row_to_record(s, r) for r in self._select(sql, params)]
+
+    def count(self, layer: str, where: str | None = None, params: Sequence[Any] = ()) -> int:
+        s = spec(layer)
+        sql = f'SELECT count(*) FROM "{s.name}"' + (f" WHERE {where}" if where else "")
+        return int(self._scalar(sql, params))
+
+    def fids_in_bbox(self, layer: str, bbox: BBox) -> list[int]:
+        """Feature ids whose bounding box meets bbox, from the R-tree spatial index."""
+        s = spec(layer)
+        if not s.spatial:
+            raise LandappError(tr(f"{layer} 不是空间图层。", f"{layer} is not a spatial layer."))
+        minx, miny, maxx, maxy = bbox
+        cur = self._execute(
+            f'SELECT id FROM "rtree_{s.name}_{gpkg.GEOM_COLUMN}" '
+            "WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?", (maxx, minx, maxy, miny))
+        return [r[0] for r in cur.fetchall()]
+
+    def extent(self, layer: str) -> BBox | None:
+        s = spec(layer)
+        row = self._execute(
+            f'SELECT min(minx), min(miny), max(maxx), max(maxy) FROM "rtree_{s.name}_{gpkg.GEOM_COLUMN}"'
+        ).fetchone()
+        return None if row[0] is None else tuple(row)  # type: ignore[return-value]
+
+    # ---- writing -----------------------------------------------------------------------
+    def _prepare(self, s: LayerSpec, record: dict[str, Any], *, partial: bool,
+                 validate: bool = True) -> dict[str, Any]:
+        """Validated column values (computed fields dropped, geometry encoded, areas set)."""
+        attrs = {k: v for k, v in record.items()
+                 if k not in ("fid", "geometry", "geom") and not (
+                     s.has(k) and s.field(k).computed and k not in ("created",))}
+        values = validate_record(s.name, attrs, partial=partial) if validate else dict(attrs)
+        geom_key = "geometry" if "geometry" in record else ("geom" if "geom" in record else None)
+        if s.spatial and (geom_key or not partial):
+            geom = _as_multipolygon(s.name, record.get(geom_key) if geom_key else None)
+            self._check_bounds(s.name, geom)
+            values[gpkg.GEOM_COLUMN] = gpkg.encode_geometry(geom, self.srs_id)
+            values.update(_area_fields(s, geom.area))
+        return values
+
+    def _check_bounds(self, layer: str, geom: BaseGeometry) -> None:
+        if self._bounds is None:
+            return
+        b = geom.bounds
+        x0, y0, x1, y1 = self._bounds
+        if b[0] < x0 or b[1] < y0 or b[2] > x1 or b[3] > y1:
+            raise ValidationError(layer, "geometry", tr("几何图形", "geometry"), tr(
+                f"坐标超出工程坐标系 EPSG:{self.srs_id} 的有效范围,可能坐标系不对",
+                f"coordinates lie outside the valid area of EPSG:{self.srs_id}; "
+                "the coordinate system is probably wrong"),
+                f"({b[0]:.0f}, {b[1]:.0f})")
+
+    def insert(self, layer: str, record: dict[str, Any], *, fid: int | None = None) -> int:
+        s = spec(layer)
+        values = self._prepare(s, record, partial=False)
+        stamp = _now()
+        if s.has("created"):
+            values.setdefault("created", stamp)
+            values["modified"] = stamp
+        if fid is not None:
+            values["fid"] = int(fid)
+        cols = ", ".join(f'"{c}"' for c in values)
+        marks = ", ".join("?" for _ in values)
+        with self.transaction():
+            try:
+                cur = self._conn.execute(f'INSERT INTO "{s.name}" ({cols}) VALUES ({marks})',
+                                         list(values.values()))
+            except sqlite3.IntegrityError:
+                raise LandappError(tr(f"图层 {layer} 中已有编号为 {fid} 的要素。",
+                                      f"Layer {layer} already has a feature with id {fid}.")) from None
+            except sqlite3.Error as e:
+                raise _translate_sqlite_error(e, self.path) from None
+            new_fid = int(cur.lastrowid)
+            self._log(s.name, new_fid, "insert", _loggable(values))
+            self._pending.append(ChangeEvent(s.name, "insert", (new_fid,)))
+            if s.spatial:
+                self._dirty_extent.add(s.name)
+        return new_fid
+
+    def insert_many(self, layer: str, records: Iterable[dict[str, Any]], *,
+                    validate: bool = True, log: bool = True) -> list[int]:
+        """Bulk insert in one transaction (imports, generated parks). All or nothing."""
+        s = spec(layer)
+        records = list(records)
+        if not records:
+            return []
+        stamp = _now()
+        prepared = []
+        geoms = []
+        for rec in records:
+            attrs = {k: v for k, v in rec.items() if k not in ("geometry", "geom", "fid")
+                     and not (s.has(k) and s.field(k).computed)}
+            values = validate_record(s.name, attrs) if validate else attrs
+            if s.spatial:
+                geom = rec.get("geometry")
+                geom = _as_multipolygon(s.name, geom) if validate else (
+                    MultiPolygon([geom]) if isinstance(geom, Polygon) else geom)
+                if validate:
+                    self._check_bounds(s.name, geom)
+                geoms.append(geom)
+            if s.has("created"):
+                values["created"] = values["modified"] = stamp
+            prepared.append(values)
+        cols = sorted({k for v in prepared for k in v})
+        if s.spatial:
+            blobs = gpkg.encode_geometries(geoms, self.srs_id)
+            areas = shapely.area(np.asarray(geoms, dtype=object))
+            area_cols = list(_area_fields(s, 1.0))
+            all_cols = [gpkg.GEOM_COLUMN, *cols, *area_cols]
+            data = [[blob, *(v.get(c) for c in cols), *_area_fields(s, a).values()]
+                    for blob, v, a in zip(blobs, prepared, areas.tolist())]
+        else:
+            all_cols = cols
+            data = [[v.get(c) for c in cols] for v in prepared]
+        sql = (f'INSERT INTO "{s.name}" ({", ".join(chr(34) + c + chr(34) for c in all_cols)}) '
+               f'VALUES ({", ".join("?" for _ in all_cols)})')
+        with self.transaction():
+            try:
+                before = self._conn.execute(f'SELECT max(fid) FROM "{s.name}"').fetchone()[0] or 0
+                self._conn.executemany(sql, data)
+                after = self._conn.execute(f'SELECT max(fid) FROM "{s.name}"').fetchone()[0]
+            except sqlite3.Error as e:
+                raise _translate_sqlite_error(e, self.path) from None
+            fids = list(range(after - len(data) + 1, after + 1))
+            assert fids[0] > before
+            if log:
+                self._conn.executemany(
+                    "INSERT INTO edit_log (ts, user, session, layer, feature_id, operation, changes) "
+                    "VALUES (?,?,?,?,?,'insert',NULL)",
+                    [(stamp, self.user, self.session, s.name, f) for f in fids])
+            self._pending.append(ChangeEvent(s.name, "insert", tuple(fids)))
+            if s.spatial:
+                self._dirty_extent.add(s.name)
+        return fids
+
+    def update(self, layer: str, fid: int, changes: dict[str, Any], *,
+               expected: dict[str, Any] | None = None) -> dict[str, Any]:
+        s = spec(layer)
+        with self.transaction():
+            current = self.get(layer, fid)
+            if expected:
+                for k, v in expected.items():
+                    if not _same(current.get(k), v):
+                        raise ConflictError(tr(
+                            f"{s.title_zh} {current.get('code') or fid} 的“{k}”已被他人修改,请刷新后再改。",
+                            f"{s.title_en} {current.get('code') or fid}: '{k}' was changed by "
+                            "someone else; reload and try again."))
+            attrs = {k: current[k] for k in s.field_names if not s.field(k).computed}
+            new_attrs = {k: v for k, v in changes.items() if k not in ("geometry", "geom", "fid")
+                         and not (s.has(k) and s.field(k).computed)}
+            for k in new_attrs:
+                if not s.has(k):
+                    validate_record(layer, {k: new_attrs[k]}, partial=True)  # raises, names it
+            merged = validate_record(layer, {**attrs, **new_attrs})
+            diff = {k: merged.get(k) for k in merged if k in new_attrs or k == "land_use_source"}
+            diff = {k: v for k, v in diff.items() if not _same(current.get(k), v)}
+            old = {k: current.get(k) for k in diff}
+            if s.spatial and ("geometry" in changes or "geom" in changes):
+                geom = _as_multipolygon(layer, changes.get("geometry", changes.get("geom")))
+                if not geom.equals_exact(current["geometry"], 0.0):
+                    self._check_bounds(layer, geom)
+                    diff[gpkg.GEOM_COLUMN] = gpkg.encode_geometry(geom, self.srs_id)
+                    old["geometry"] = current["geometry"]
+                    for k, v in _area_fields(s, geom.area).items():
+                        diff[k] = v
+                        old[k] = current.get(k)
+            if not diff:
+                return {}
+            if s.has("modified"):
+                diff["modified"] = _now()
+            sets = ", ".join(f'"{k}" = ?' for k in diff)
+            try:
+                self._conn.execute(f'UPDATE "{s.name}" SET {sets} WHERE fid = ?',
+                                   [*diff.values(), int(fid)])
+            except sqlite3.Error as e:
+                raise _translate_sqlite_error(e, self.path) from None
+            log = {k: [_loggable_value(old.get(k if k != gpkg.GEOM_COLUMN else "geometry")),
+                       _loggable_value(v)] for k, v in diff.items() if k != "modified"}
+            self._log(s.name, int(fid), "update", log)
+            fields = tuple("geometry" if k == gpkg.GEOM_COLUMN else k for k in diff)
+            self._pending.append(ChangeEvent(s.name, "update", (int(fid),), fields))
+            if s.spatial and gpkg.GEOM_COLUMN in diff:
+                self._dirty_extent.add(s.name)
+        return old
+
+    def delete(self, layer: str, fid: int) -> dict[str, Any]:
+        s = spec(layer)
+        with self.transaction():
+            record = self.get(layer, fid)
+            self._execute(f'DELETE FROM "{s.name}" WHERE fid = ?', (int(fid),))
+            self._log(s.name, int(fid), "delete", _loggable(record))
+            self._pending.append(ChangeEvent(s.name, "delete", (int(fid),)))
+            if s.spatial:
+                self._dirty_extent.add(s.name)
+        return record
+
+    # ---- settings ----------------------------------------------------------------------
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        v = self._scalar("SELECT value FROM project_settings WHERE key = ?", (key,))
+        return default if v is None else v
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        with self.transaction():
+            old = self.get_setting(key)
+            if old == value:
+                return
+            self._execute("DELETE FROM project_settings WHERE key = ?", (key,))
+            self._execute("INSERT INTO project_settings (key, value) VALUES (?, ?)", (key, value))
+            self._log("project_settings", None, "update", {key: [old, value]})
+            self._pending.append(ChangeEvent("project_settings", "update", (), (key,)))
+
+    def settings(self) -> dict[str, str]:
+        return dict(self._execute("SELECT key, value FROM project_settings").fetchall())
+
+    def integrity_check(self) -> list[str]:
+        """SQLite's full integrity check; [] when the file is sound."""
+        res = [r[0] for r in self._execute("PRAGMA integrity_check").fetchall()]
+        return [] if res == ["ok"] else res
+
+
+# ---- module functions -------------------------------------------------------------------
+
+def _area_fields(s: LayerSpec, area: float) -> dict[str, float]:
+    if s.has("area_m2") and s.field("area_m2").computed:
+        return {"area_m2": round(area, 2), "area_mu": round(to_mu(area), 4)}
+    if s.has("footprint_m2"):
+        return {"footprint_m2": round(area, 2)}
+    return {}
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b or (math.isnan(a) and math.isnan(b))
+    if isinstance(a, BaseGeometry) and isinstance(b, BaseGeometry):
+        return a.equals_exact(b, 0.0)
+    return a == b
+
+
+def _loggable_value(v: Any) -> Any:
+    if isinstance(v, (bytes, BaseGeometry)):
+        g = gpkg.decode_geometry(v) if isinstance(v, bytes) else v
+        return f"<{g.geom_type} {g.area:.1f} m²>" if g is not None else None
+    return v
+
+
+def _loggable(values: dict[str, Any]) -> dict[str, Any]:
+    return {("geometry" if k == gpkg.GEOM_COLUMN else k): _loggable_value(v)
+            for k, v in values.items() if v is not None}
+
+
+def _crs_bounds(epsg: int) -> BBox | None:
+    """Generous valid box of a projected CRS (its area of use, widened by half its size), in
+    CRS units, used to catch data in the wrong coordinate system."""
+    try:
+        from pyproj import CRS, Transformer
+
+        crs = CRS.from_epsg(epsg)
+        aou = crs.area_of_use
+        if aou is None or not crs.is_projected:
+            return None
+        t = Transformer.from_crs(4326, crs, always_xy=True)
+        xs, ys = t.transform([aou.west, aou.east, aou.west, aou.east, (aou.west + aou.east) / 2],
+                             [aou.south, aou.south, aou.north, aou.north, aou.south])
+        w, h = max(xs) - min(xs), max(ys) - min(ys)
+        return (min(xs) - w / 2, min(ys) - h / 2, max(xs) + w / 2, max(ys) + h / 2)
+    except Exception:
+        return None
+
+
+def open_project(path: str | os.PathLike, **kw: Any) -> GeoPackageStore:
+    """Open an existing landapp project (upgrading an older schema in place)."""
+    return GeoPackageStore(path, **kw)
+
+
+def create_project(path: str | os.PathLike, name: str = "", *, epsg: int = DEFAULT_EPSG,
+                   contact: str | None = None, phone: str | None = None,
+                   overwrite: bool = False) -> GeoPackageStore:
+    """Create a new, empty project file and open it. The file appears whole or not at all
+    (built beside the target, then renamed into place)."""
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    path = os.fspath(path)
+    if os.path.exists(path) and not overwrite:
+        raise ProjectError(tr(f"{path} 已存在;如要覆盖请加 --force。",
+                              f"{path} already exists; use --force to overwrite it."))
+    try:
+        crs = CRS.from_epsg(int(epsg))
+    except (CRSError, ValueError):
+        raise ProjectError(tr(f"EPSG:{epsg} 不是已知的坐标系。", f"EPSG:{epsg} is not a known CRS.")) from None
+    if not crs.is_projected:
+        raise ProjectError(tr(
+            f"工程坐标系必须是投影坐标系(如 EPSG:4544),面积才以平方米计;EPSG:{epsg} 是地理坐标系。",
+            f"The project CRS must be projected (e.g. EPSG:4544) so areas are in m²; "
+            f"EPSG:{epsg} is geographic."))
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise ProjectError(tr(f"文件夹 {folder} 不存在。", f"The folder {folder} does not exist."))
+    fd, tmp = tempfile.mkstemp(suffix=".gpkg.tmp", dir=folder)
+    os.close(fd)
+    os.unlink(tmp)
+    try:
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        gpkg.register_functions(conn)
+        conn.execute("PRAGMA page_size = 4096")
+        conn.execute("BEGIN")
+        gpkg.create_base(conn, int(epsg))
+        gpkg.ensure_schema(conn, int(epsg))
+        settings = {"name": name or os.path.splitext(os.path.basename(path))[0],
+                    "crs": f"EPSG:{int(epsg)}", "contact": contact, "phone": phone,
+                    "created": _now()}
+        conn.executemany("INSERT INTO project_settings (key, value) VALUES (?, ?)",
+                         [(k, v) for k, v in settings.items() if v is not None])
+        conn.execute("COMMIT")
+        conn.close()
+        os.replace(tmp, path)
+    except sqlite3.Error as e:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise _translate_sqlite_error(e, path) from None
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return GeoPackageStore(path)
