@@ -1,0 +1,47 @@
+"""Shared fixtures. Qt runs offscreen in tests; no display is needed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("LANDAPP_LANG", "zh")
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEMO = os.path.join(ROOT, "data", "demo_park.gpkg")
+
+
+@pytest.fixture
+def empty_project(tmp_path):
+    from landapp.store import create_project
+
+    store = create_project(tmp_path / "empty.gpkg", "测试园区")
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def _demo_copy_source(tmp_path_factory):
+    """The committed demo park, or a freshly generated one if it is missing."""
+    if os.path.exists(DEMO):
+        return DEMO
+    from landapp.demo import build_demo_park
+
+    path = tmp_path_factory.mktemp("demo") / "demo_park.gpkg"
+    build_demo_park(path)
+    return str(path)
+
+
+@pytest.fixture
+def demo_project(tmp_path, _demo_copy_source):
+    """A writable copy of the demo park (成都经开区 sample)."""
+    from landapp.store import open_project
+
+    dst = tmp_path / "demo_park.gpkg"
+    shutil.copy(_demo_copy_source, dst)
+    store = open_project(dst)
+    yield store
+    store.close()
