@@ -1,0 +1,126 @@
+"""Project health: what `landapp info` summarises and `landapp check` verifies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+
+from landapp.i18n import tr
+from landapp.schema import SPATIAL_LAYERS
+from landapp.store.base import ProjectStore
+from landapp.units import to_mu
+
+# Overlaps thinner than this (m²) are digitising noise, not a planning problem.
+OVERLAP_TOLERANCE_M2 = 0.01
+
+
+@dataclass
+class Problem:
+    kind: str  # integrity | invalid_geometry | overlap | duplicate_code | index
+    layer: str
+    fids: tuple[int, ...]
+    message: str
+
+
+@dataclass
+class CheckReport:
+    problems: list[Problem] = field(default_factory=list)
+    checked: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def summary(store: ProjectStore) -> dict:
+    """Counts, CRS, total areas (m² and 亩) and a vacancy summary by building type."""
+    out: dict = {"name": store.name, "path": store.path, "crs": f"EPSG:{store.srs_id}"}
+    counts = {}
+    for layer in ("zones", "roads", "parcels", "buildings", "floors", "units", "enterprises",
+                  "leases", "revitalisation_cases"):
+        where = "retired = 0 OR retired IS NULL" if layer in ("parcels", "buildings") else None
+        counts[layer] = store.count(layer, where)
+    counts["retired_parcels"] = store.count("parcels", "retired = 1")
+    out["counts"] = counts
+    area = store._scalar(  # type: ignore[attr-defined]
+        "SELECT coalesce(sum(area_m2), 0) FROM parcels WHERE retired = 0 OR retired IS NULL")
+    out["parcel_area_m2"] = float(area)
+    out["parcel_area_mu"] = to_mu(float(area))
+    by_status = store._select(  # type: ignore[attr-defined]
+        "SELECT status, count(*), coalesce(sum(area_m2), 0) FROM parcels "
+        "WHERE retired = 0 OR retired IS NULL GROUP BY status ORDER BY 3 DESC")
+    out["parcels_by_status"] = [
+        {"status": r[0], "count": r[1], "area_m2": r[2], "area_mu": to_mu(r[2])} for r in by_status]
+    vac = store._select(  # type: ignore[attr-defined]
+        "SELECT b.btype, count(DISTINCT b.fid), coalesce(sum(u.area), 0), "
+        "coalesce(sum(CASE WHEN u.status = '空置' THEN u.area ELSE 0 END), 0) "
+        "FROM buildings b JOIN units u ON u.building_id = b.fid "
+        "WHERE b.retired = 0 OR b.retired IS NULL GROUP BY b.btype ORDER BY b.btype")
+    rows = [{"type": r[0], "buildings": r[1], "unit_area_m2": r[2], "vacant_m2": r[3],
+             "vacancy_rate": (r[3] / r[2]) if r[2] else None} for r in vac]
+    total = sum(r["unit_area_m2"] for r in rows)
+    vacant = sum(r["vacant_m2"] for r in rows)
+    out["vacancy"] = {"by_type": rows, "unit_area_m2": total, "vacant_m2": vacant,
+                      "vacancy_rate": vacant / total if total else None}
+    return out
+
+
+def check_project(store: ProjectStore, *, overlaps: bool = True) -> CheckReport:
+    """SQLite integrity, spatial-index consistency, invalid geometries, overlapping parcels
+    and duplicate parcel codes (active parcels only)."""
+    rep = CheckReport()
+    for msg in store.integrity_check():  # type: ignore[attr-defined]
+        rep.problems.append(Problem("integrity", "", (), tr(f"SQLite 完整性检查:{msg}",
+                                                            f"SQLite integrity check: {msg}")))
+    if rep.problems:
+        return rep  # reading a damaged file further only produces noise
+    for layer in SPATIAL_LAYERS:
+        n = store.count(layer)
+        n_index = store._scalar(f'SELECT count(*) FROM "rtree_{layer}_geom"')  # type: ignore[attr-defined]
+        n_geom = store.count(layer, "geom IS NOT NULL")
+        rep.checked[layer] = n
+        if n_index != n_geom:
+            rep.problems.append(Problem("index", layer, (), tr(
+                f"图层 {layer} 的空间索引有 {n_index} 条,而要素有 {n_geom} 个。",
+                f"Layer {layer}: the spatial index has {n_index} entries for {n_geom} features.")))
+        gdf = store.read_layer(layer, columns=["code"] if layer in ("parcels", "buildings", "zones")
+                               else [], include_retired=False)
+        if len(gdf) == 0:
+            continue
+        geoms = gdf.geometry.values
+        invalid = ~shapely.is_valid(geoms)
+        for fid in gdf.index[invalid]:
+            reason = shapely.is_valid_reason(gdf.geometry[fid])
+            rep.problems.append(Problem("invalid_geometry", layer, (int(fid),), tr(
+                f"{layer} #{fid} 的多边形无效:{reason}。", f"{layer} #{fid} has an invalid polygon: {reason}.")))
+        if layer == "parcels":
+            codes = gdf["code"]
+            dup = codes[codes.duplicated(keep=False) & codes.notna()]
+            for code, grp in dup.groupby(dup):
+                rep.problems.append(Problem("duplicate_code", layer, tuple(int(f) for f in grp.index), tr(
+                    f"地块编号 {code} 重复({len(grp)} 个地块)。", f"Parcel code {code} is used {len(grp)} times.")))
+            if overlaps:
+                rep.problems.extend(_overlaps(gdf, invalid))
+    return rep
+
+
+def _overlaps(gdf, invalid: np.ndarray) -> list[Problem]:
+    geoms = gdf.geometry.values
+    tree = shapely.STRtree(geoms)
+    left, right = tree.query(geoms, predicate="intersects")
+    keep = (left < right) & ~invalid[left] & ~invalid[right]
+    left, right = left[keep], right[keep]
+    if len(left) == 0:
+        return []
+    areas = shapely.area(shapely.intersection(geoms[left], geoms[right]))
+    out = []
+    fids = gdf.index.to_numpy()
+    codes = gdf["code"].to_numpy()
+    for i, j, a in zip(left, right, areas):
+        if a > OVERLAP_TOLERANCE_M2:
+            out.append(Problem("overlap", "parcels", (int(fids[i]), int(fids[j])), tr(
+                f"地块 {codes[i]} 与 {codes[j]} 重叠 {a:.1f} ㎡。",
+                f"Parcels {codes[i]} and {codes[j]} overlap by {a:.1f} m².")))
+    return out
