@@ -521,7 +521,8 @@ class GeoPackageStore(ProjectStore):
             log = {k: [_loggable_value(old.get(k if k != gpkg.GEOM_COLUMN else "geometry")),
                        _loggable_value(v)] for k, v in diff.items() if k != "modified"}
             self._log(s.name, int(fid), "update", log)
-            fields = tuple("geometry" if k == gpkg.GEOM_COLUMN else k for k in diff)
+            fields = tuple("geometry" if k == gpkg.GEOM_COLUMN else k for k in diff
+                           if k != "modified")
             self._pending.append(ChangeEvent(s.name, "update", (int(fid),), fields))
             if s.spatial and gpkg.GEOM_COLUMN in diff:
                 self._dirty_extent.add(s.name)
