@@ -8,7 +8,7 @@ import numpy as np
 import shapely
 
 from landapp.i18n import tr
-from landapp.schema import SPATIAL_LAYERS
+from landapp.schema import SPATIAL_LAYERS, spec
 from landapp.store.base import ProjectStore
 from landapp.units import to_mu
 
@@ -95,6 +95,7 @@ def check_project(store: ProjectStore, *, overlaps: bool = True) -> CheckReport:
             reason = shapely.is_valid_reason(gdf.geometry[fid])
             rep.problems.append(Problem("invalid_geometry", layer, (int(fid),), tr(
                 f"{layer} #{fid} 的多边形无效:{reason}。", f"{layer} #{fid} has an invalid polygon: {reason}.")))
+        rep.problems.extend(_stale_areas(store, layer, gdf))
         if layer == "parcels":
             codes = gdf["code"]
             dup = codes[codes.duplicated(keep=False) & codes.notna()]
@@ -104,6 +105,40 @@ def check_project(store: ProjectStore, *, overlaps: bool = True) -> CheckReport:
             if overlaps:
                 rep.problems.extend(_overlaps(gdf, invalid))
     return rep
+
+
+def _area_column(layer: str) -> str | None:
+    s = spec(layer)
+    for col in ("area_m2", "footprint_m2"):
+        if s.has(col) and s.field(col).computed:
+            return col
+    return None
+
+
+def _stale_areas(store: ProjectStore, layer: str, gdf) -> list[Problem]:
+    """Areas are computed by landapp; a feature added or reshaped by another program (QGIS,
+    ogr2ogr) has a missing or stale area until `landapp check --fix` recomputes it."""
+    col = _area_column(layer)
+    if col is None or len(gdf) == 0:
+        return []
+    stored = store.read_layer(layer, columns=[col], include_retired=False)[col]
+    actual = shapely.area(gdf.geometry.values)
+    stale = stored.isna().to_numpy() | (np.abs(stored.to_numpy(dtype=float, na_value=np.nan) - actual) > 0.01)
+    stale &= shapely.is_valid(gdf.geometry.values)
+    return [Problem("stale_area", layer, (int(fid),), tr(
+        f"{layer} #{fid} 的面积未随图形更新(可能由其他软件修改),可用 --fix 重算。",
+        f"{layer} #{fid}: the stored area does not match its shape (edited elsewhere?); --fix recomputes it."))
+        for fid in gdf.index[stale]]
+
+
+def fix_stale_areas(store: ProjectStore, report: CheckReport) -> int:
+    """Recompute the areas the report found stale, in one transaction. Returns how many."""
+    stale = [p for p in report.problems if p.kind == "stale_area"]
+    with store.transaction():
+        for p in stale:
+            rec = store.get(p.layer, p.fids[0])
+            store.update(p.layer, p.fids[0], {"geometry": rec["geometry"]}, force_computed=True)
+    return len(stale)
 
 
 def _overlaps(gdf, invalid: np.ndarray) -> list[Problem]:

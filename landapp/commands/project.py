@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from landapp.check import check_project, summary
+from landapp.check import check_project, fix_stale_areas, summary
 from landapp.cli import EXIT_OK, EXIT_PROBLEMS
 from landapp.i18n import tr
 from landapp.store import create_project, open_project
@@ -32,6 +32,8 @@ def register(sub) -> None:
                                         "check integrity, invalid geometry, overlaps, duplicate codes"))
     p.add_argument("project", metavar="PROJECT.gpkg")
     p.add_argument("--json", action="store_true", help=tr("以 JSON 输出", "print JSON"))
+    p.add_argument("--fix", action="store_true",
+                   help=tr("重算由其他软件修改后失效的面积", "recompute areas made stale by other software"))
     p.set_defaults(func=cmd_check)
 
 
@@ -80,6 +82,10 @@ def cmd_info(args) -> int:
 def cmd_check(args) -> int:
     with open_project(args.project) as store:
         rep = check_project(store)
+        if args.fix and any(p.kind == "stale_area" for p in rep.problems):
+            n = fix_stale_areas(store, rep)
+            print(tr(f"已重算 {n} 个要素的面积。", f"Recomputed the area of {n} features."))
+            rep = check_project(store)
     if args.json:
         print(json.dumps({"ok": rep.ok, "checked": rep.checked,
                           "problems": [p.__dict__ for p in rep.problems]}, ensure_ascii=False, indent=2))

@@ -478,7 +478,10 @@ class GeoPackageStore(ProjectStore):
         return fids
 
     def update(self, layer: str, fid: int, changes: dict[str, Any], *,
-               expected: dict[str, Any] | None = None) -> dict[str, Any]:
+               expected: dict[str, Any] | None = None,
+               force_computed: bool = False) -> dict[str, Any]:
+        """See ProjectStore.update. force_computed recomputes derived fields (areas) even
+        when the geometry is unchanged (it was edited by another program)."""
         s = spec(layer)
         with self.transaction():
             current = self.get(layer, fid)
@@ -501,7 +504,7 @@ class GeoPackageStore(ProjectStore):
             old = {k: current.get(k) for k in diff}
             if s.spatial and ("geometry" in changes or "geom" in changes):
                 geom = _as_multipolygon(layer, changes.get("geometry", changes.get("geom")))
-                if not geom.equals_exact(current["geometry"], 0.0):
+                if force_computed or not geom.equals_exact(current["geometry"], 0.0):
                     self._check_bounds(layer, geom)
                     diff[gpkg.GEOM_COLUMN] = gpkg.encode_geometry(geom, self.srs_id)
                     old["geometry"] = current["geometry"]

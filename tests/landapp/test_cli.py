@@ -113,3 +113,25 @@ def test_new_refuses_to_overwrite_and_geographic_crs(tmp_path):
 def test_usage_errors_exit_64():
     r = run("info")
     assert r.returncode == 64 and "Traceback" not in r.stderr
+
+
+def test_edits_made_by_gdal_are_seen_and_areas_fixed(tmp_path):
+    """QGIS/ogr2ogr write through GDAL: landapp reads their features, its spatial index stays
+    consistent, and `check --fix` recomputes the areas GDAL could not."""
+    import geopandas as gpd
+    import pyogrio
+
+    path = tmp_path / "p.gpkg"
+    assert main(["new", str(path)]) == 0
+    gdf = gpd.GeoDataFrame({"code": ["G1"], "status": ["在建"]},
+                           geometry=[box(430200, 3384000, 430300, 3384100)], crs=4544)
+    pyogrio.write_dataframe(gdf, path, layer="parcels", append=True)
+    with open_project(path) as s:
+        (fid,) = s.fids_in_bbox("parcels", (430250, 3384050, 430260, 3384060))
+        assert s.get("parcels", fid)["code"] == "G1"
+    r = run("check", path)
+    assert r.returncode == 1 and "--fix" in r.stdout
+    r = run("check", path, "--fix")
+    assert r.returncode == 0, r.stdout + r.stderr
+    with open_project(path) as s:
+        assert s.get("parcels", fid)["area_m2"] == pytest.approx(10000.0)
