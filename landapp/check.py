@@ -44,22 +44,26 @@ def summary(store: ProjectStore) -> dict:
         counts[layer] = store.count(layer, where)
     counts["retired_parcels"] = store.count("parcels", "retired = 1")
     out["counts"] = counts
-    area = store._scalar(  # type: ignore[attr-defined]
-        "SELECT coalesce(sum(area_m2), 0) FROM parcels WHERE retired = 0 OR retired IS NULL")
-    out["parcel_area_m2"] = float(area)
-    out["parcel_area_mu"] = to_mu(float(area))
-    by_status = store._select(  # type: ignore[attr-defined]
-        "SELECT status, count(*), coalesce(sum(area_m2), 0) FROM parcels "
-        "WHERE retired = 0 OR retired IS NULL GROUP BY status ORDER BY 3 DESC")
+    parcels = store.read_layer("parcels", columns=["status", "area_m2"])
+    area = float(parcels["area_m2"].sum()) if len(parcels) else 0.0
+    out["parcel_area_m2"] = area
+    out["parcel_area_mu"] = to_mu(area)
+    by_status = (parcels.groupby(parcels["status"].fillna("-"))["area_m2"].agg(["count", "sum"])
+                 .sort_values("sum", ascending=False)) if len(parcels) else []
     out["parcels_by_status"] = [
-        {"status": r[0], "count": r[1], "area_m2": r[2], "area_mu": to_mu(r[2])} for r in by_status]
-    vac = store._select(  # type: ignore[attr-defined]
-        "SELECT b.btype, count(DISTINCT b.fid), coalesce(sum(u.area), 0), "
-        "coalesce(sum(CASE WHEN u.status = '空置' THEN u.area ELSE 0 END), 0) "
-        "FROM buildings b JOIN units u ON u.building_id = b.fid "
-        "WHERE b.retired = 0 OR b.retired IS NULL GROUP BY b.btype ORDER BY b.btype")
-    rows = [{"type": r[0], "buildings": r[1], "unit_area_m2": r[2], "vacant_m2": r[3],
-             "vacancy_rate": (r[3] / r[2]) if r[2] else None} for r in vac]
+        {"status": st, "count": int(r["count"]), "area_m2": float(r["sum"]), "area_mu": to_mu(float(r["sum"]))}
+        for st, r in (by_status.iterrows() if len(parcels) else [])]
+    buildings = store.read_layer("buildings", columns=["btype"])
+    units = store.read_layer("units", columns=["building_id", "area", "status"])
+    rows = []
+    if len(units) and len(buildings):
+        u = units.join(buildings["btype"], on="building_id", how="inner")
+        u["vacant"] = u["area"].where(u["status"] == "空置", 0.0)
+        for btype, g in u.groupby("btype"):
+            total, vacant = float(g["area"].sum()), float(g["vacant"].sum())
+            rows.append({"type": btype, "buildings": int(g["building_id"].nunique()),
+                         "unit_area_m2": total, "vacant_m2": vacant,
+                         "vacancy_rate": vacant / total if total else None})
     total = sum(r["unit_area_m2"] for r in rows)
     vacant = sum(r["vacant_m2"] for r in rows)
     out["vacancy"] = {"by_type": rows, "unit_area_m2": total, "vacant_m2": vacant,
@@ -71,14 +75,14 @@ def check_project(store: ProjectStore, *, overlaps: bool = True) -> CheckReport:
     """SQLite integrity, spatial-index consistency, invalid geometries, overlapping parcels
     and duplicate parcel codes (active parcels only)."""
     rep = CheckReport()
-    for msg in store.integrity_check():  # type: ignore[attr-defined]
+    for msg in store.integrity_check():
         rep.problems.append(Problem("integrity", "", (), tr(f"SQLite 完整性检查:{msg}",
                                                             f"SQLite integrity check: {msg}")))
     if rep.problems:
         return rep  # reading a damaged file further only produces noise
     for layer in SPATIAL_LAYERS:
         n = store.count(layer)
-        n_index = store._scalar(f'SELECT count(*) FROM "rtree_{layer}_geom"')  # type: ignore[attr-defined]
+        n_index = store.index_count(layer)
         n_geom = store.count(layer, "geom IS NOT NULL")
         rep.checked[layer] = n
         if n_index != n_geom:

@@ -106,6 +106,15 @@ class ProjectStore(abc.ABC):
     def delete(self, layer: str, fid: int) -> dict[str, Any]:
         """Delete and return the full record (with 'fid'), so it can be re-inserted."""
 
+    # -- health
+    @abc.abstractmethod
+    def integrity_check(self) -> list[str]:
+        """The database's own consistency check; [] when sound."""
+
+    @abc.abstractmethod
+    def index_count(self, layer: str) -> int:
+        """Entries in the layer's spatial index (equals the features with a geometry)."""
+
     # -- settings
     @abc.abstractmethod
     def get_setting(self, key: str, default: str | None = None) -> str | None: ...

@@ -560,6 +560,9 @@ class GeoPackageStore(ProjectStore):
     def settings(self) -> dict[str, str]:
         return dict(self._execute("SELECT key, value FROM project_settings").fetchall())
 
+    def index_count(self, layer: str) -> int:
+        return int(self._scalar(f'SELECT count(*) FROM "rtree_{spec(layer).name}_{gpkg.GEOM_COLUMN}"'))
+
     def integrity_check(self) -> list[str]:
         """SQLite's full integrity check; [] when the file is sound."""
         res = [r[0] for r in self._execute("PRAGMA integrity_check").fetchall()]
