@@ -1,0 +1,132 @@
+"""The committed demo park and the synthetic generator."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import numpy as np
+import pyogrio
+import pytest
+import shapely
+
+from landapp.check import check_project
+from landapp.demo import REFERENCE_DATE, build_synthetic_park, map_raster_path
+from landapp.store import open_project
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DEMO = os.path.join(ROOT, "data", "demo_park.gpkg")
+
+
+@pytest.fixture(scope="module")
+def demo():
+    store = open_project(DEMO)
+    yield store
+    store.close()
+
+
+def test_demo_park_content(demo):
+    zones = set(demo.read_layer("zones")["name"])
+    assert {"东安湖活力城", "十陵", "大面东洪", "汽车城"} <= zones
+    parcels = demo.read_layer("parcels")
+    assert len(parcels) >= 300
+    assert parcels["code"].str.len().eq(19).all() and parcels["code"].str.startswith("510112").all()
+    assert parcels["code"].is_unique
+    assert set(parcels["status"]) >= {"储备", "待供", "已供未开工", "在建", "已建成投产", "闲置", "低效"}
+    assert (parcels["land_use"].str.startswith("10")).sum() > 80
+    buildings = demo.read_layer("buildings")
+    assert (buildings["btype"] == "标准厂房").sum() >= 60
+    assert (buildings["btype"] == "楼宇").sum() >= 20
+    assert demo.count("floors") > 0 and demo.count("enterprises") >= 100
+    assert demo.count("leases", "status = '已到期'") > 0  # history kept
+    assert demo.count("revitalisation_cases") > 0 and demo.count("parcel_lineage") == 2
+    assert demo.get_setting("contact") and demo.get_setting("crs") == "EPSG:4544"
+
+
+def test_demo_park_is_clean(demo):
+    rep = check_project(demo)
+    assert rep.ok, [p.message for p in rep.problems[:5]]
+    parcels = demo.read_layer("parcels")
+    buildings = demo.read_layer("buildings")
+    # every building stands inside the parcel it names
+    by_code = parcels.set_index("code").geometry
+    for code, fp in zip(buildings["parcel_code"], buildings.geometry):
+        assert by_code[code].contains(fp)
+    # it lies around 104.27E 30.58N
+    from landapp.coords import to_lonlat
+    x, y = parcels.geometry.union_all().centroid.coords[0]
+    lon, lat = to_lonlat(x, y, 4544)
+    assert abs(lon - 104.27) < 0.05 and abs(lat - 30.58) < 0.05
+
+
+def test_vacancy_is_realistic(demo):
+    units = demo.read_layer("units")
+    rate = units.loc[units["status"] == "空置", "area"].sum() / units["area"].sum()
+    assert 0.15 <= rate <= 0.35
+    # every leased unit has an active lease covering the reference date
+    leases = demo.read_layer("leases", where="status = '有效'")
+    leased = set(units.index[units["status"] == "已租"])
+    assert leased <= set(leases["unit_id"])
+    assert (leases["end_date"].values.astype("datetime64[D]") >= np.datetime64(REFERENCE_DATE)).all()
+
+
+def test_some_parcels_are_idle_by_the_rules(demo):
+    """闲置土地处置办法 Art. 2: unstarted a full year after the agreed start, or started with
+    less than a third developed and stopped for a full year."""
+    p = demo.read_layer("parcels", where="status = '闲置'")
+    ref = np.datetime64(REFERENCE_DATE)
+    year = np.timedelta64(365, "D")
+    unstarted = p["actual_start"].isna() & (p["agreed_start"].values.astype("datetime64[D]") + year < ref)
+    stalled = (p["actual_start"].notna() & (p["developed_pct"] < 100 / 3)
+               & (p["stalled_since"].values.astype("datetime64[D]") + year < ref))
+    assert (unstarted | stalled).all()
+    assert unstarted.sum() >= 5 and stalled.sum() >= 2
+    two_years = p["actual_start"].isna() & (p["agreed_start"].values.astype("datetime64[D]") + 2 * year < ref)
+    assert two_years.sum() >= 1  # some may be reclaimed without compensation
+    # and the ones supplied but not started are still inside their grace year
+    q = demo.read_layer("parcels", where="status = '已供未开工'")
+    assert (q["agreed_start"].values.astype("datetime64[D]") + year >= ref).all()
+
+
+def test_map_raster_matches_the_project(demo):
+    from PIL import Image
+
+    png = map_raster_path(DEMO)
+    assert demo.get_setting("basemap_raster") == os.path.basename(png)
+    with open(os.path.splitext(png)[0] + ".pgw") as fh:
+        a, d, b, e, c, f = (float(v) for v in fh.read().split())
+    w, h = Image.open(png).size
+    x0, y0, x1, y1 = demo.read_layer("zones").total_bounds
+    assert d == b == 0 and e == -a
+    assert c - a / 2 < x0 and c - a / 2 + w * a > x1  # covers the park with a margin
+    assert f + a / 2 > y1 and f + a / 2 - h * a < y0
+    assert os.path.getsize(png) < 5 * 2**20
+
+
+def test_every_layer_reads_with_gdal():
+    for name, _ in pyogrio.list_layers(DEMO):
+        pyogrio.read_dataframe(DEMO, layer=name, max_features=5)
+
+
+def test_synthetic_park(tmp_path):
+    path = tmp_path / "s.gpkg"
+    build_synthetic_park(path, 500, seed=3)
+    with open_project(path) as s:
+        parcels = s.read_layer("parcels")
+        assert len(parcels) == 500 and parcels["code"].is_unique
+        assert shapely.is_valid(parcels.geometry.values).all()
+        assert check_project(s).ok
+        assert s.count("zones") == 6 and s.count("roads") > 0
+    build_synthetic_park(tmp_path / "t.gpkg", 500, seed=3)
+    a = pyogrio.read_dataframe(path, layer="parcels")
+    b = pyogrio.read_dataframe(tmp_path / "t.gpkg", layer="parcels")
+    assert a.drop(columns=["created", "modified"]).equals(b.drop(columns=["created", "modified"]))
+
+
+def test_demo_cli_refuses_to_overwrite(tmp_path):
+    from landapp.cli import main
+
+    out = tmp_path / "p.gpkg"
+    assert main(["demo", str(out), "--parcels", "40"]) == 0
+    assert main(["demo", str(out), "--parcels", "40"]) == 2
+    assert main(["demo", str(out), "--parcels", "0", "--force"]) == 2
