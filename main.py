@@ -1,0 +1,13 @@
+"""Start the landapp desktop app: python main.py [PROJECT.gpkg] [--lang en]"""
+
+import argparse
+import sys
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(prog="main.py", description="landapp 园区土地与载体管理")
+    ap.add_argument("project", nargs="?", help="工程文件 .gpkg(缺省打开示例园区) / project file")
+    ap.add_argument("--lang", choices=["zh", "en"], default="zh", help="界面语言 / language")
+    args = ap.parse_args()
+    from ui.app import run
+
+    sys.exit(run(args.project, args.lang))

@@ -1,0 +1,1 @@
+"""Qt widgets: the main window, map canvas, panels, dialogs."""
