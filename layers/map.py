@@ -1,0 +1,85 @@
+"""ParkMap: the ordered layers of one project (bottom to top), built from its store."""
+
+from __future__ import annotations
+
+import os
+from typing import Callable
+
+from landapp.errors import LandappError
+from layers.base import MapLayer
+from layers.raster import RasterLayer
+from layers.vector import BuildingLayer, ParcelLayer, RoadLayer, ZoneLayer
+
+
+class ParkMap:
+    def __init__(self, store, *, parcel_theme: str = "status", building_theme: str = "vacancy",
+                 with_raster: bool = True):
+        self.store = store
+        self.layers: list[MapLayer] = []  # bottom to top
+        self.raster_error: str | None = None
+        self._listeners: list[Callable[[], None]] = []
+        if with_raster:
+            raster = self._raster()
+            if raster is not None:
+                raster.opacity = 0.55
+                raster.visible = False
+                self.layers.append(raster)
+        self.layers += [RoadLayer(store), ParcelLayer(store, "parcels", theme=parcel_theme),
+                        BuildingLayer(store, "buildings", theme=building_theme),
+                        ZoneLayer(store, "zones")]
+        for layer in self.layers:
+            layer.on_changed(lambda _l: self.changed())
+
+    def _raster(self) -> RasterLayer | None:
+        name = self.store.get_setting("basemap_raster")
+        if not name:
+            return None
+        path = name if os.path.isabs(name) else os.path.join(os.path.dirname(os.path.abspath(self.store.path)), name)
+        try:
+            return RasterLayer(path)
+        except LandappError as e:  # a missing map image must not stop the project opening
+            self.raster_error = str(e)
+            return None
+
+    # ---- access
+    def layer(self, layer_id: str) -> MapLayer:
+        for layer in self.layers:
+            if layer.id == layer_id:
+                return layer
+        raise KeyError(layer_id)
+
+    def vector_layers(self) -> list:
+        return [layer for layer in self.layers if layer.kind == "vector"]
+
+    def add_layer(self, layer: MapLayer, index: int | None = None) -> None:
+        self.layers.insert(len(self.layers) if index is None else index, layer)
+        layer.on_changed(lambda _l: self.changed())
+        self.changed()
+
+    def move(self, layer_id: str, delta: int) -> None:
+        """Move a layer up (+1, drawn later) or down (-1)."""
+        i = self.layers.index(self.layer(layer_id))
+        j = max(0, min(len(self.layers) - 1, i + delta))
+        if i != j:
+            self.layers.insert(j, self.layers.pop(i))
+            self.changed()
+
+    def extent(self):
+        boxes = [b for b in (layer.extent() for layer in self.layers if layer.kind == "vector") if b]
+        if not boxes:
+            return None
+        return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+    def clear_selection(self) -> None:
+        for layer in self.layers:
+            layer.selection.clear()
+        self.changed()
+
+    # ---- events
+    def on_changed(self, cb: Callable[[], None]) -> None:
+        self._listeners.append(cb)
+
+    def changed(self) -> None:
+        for cb in list(self._listeners):
+            cb()

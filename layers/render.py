@@ -1,0 +1,129 @@
+"""The one renderer: the same code paints the screen (into a QImage in a background thread),
+PNG files, PDF pages and the printer."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
+from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
+
+from landapp.i18n import tr
+from layers.base import Cancel, LabelGrid, MapLayer
+from layers.decorations import draw_legend, draw_north_arrow, draw_scale_bar
+from layers.view import MapView
+
+BACKGROUND = QColor("#F6F3E8")
+
+
+def ensure_gui_app():
+    """QPainter on images needs a QGuiApplication; create an offscreen one when headless."""
+    import os
+
+    from PySide6.QtGui import QGuiApplication
+
+    app = QGuiApplication.instance()
+    if app is None:
+        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QGuiApplication([])
+    return app
+
+
+def render(painter: QPainter, view: MapView, layers: Sequence[MapLayer], *, cancel: Cancel = None,
+           labels: bool = True, decorations: bool = True, legend: bool = False,
+           background: QColor | None = BACKGROUND, dpi: float | None = None) -> bool:
+    """Paint the visible layers (bottom to top), then labels (top layer first), then the
+    scale bar and north arrow (and legend). Returns False if cancelled."""
+    if background is not None:
+        painter.fillRect(QRectF(0, 0, view.width, view.height), background)
+    visible = [layer for layer in layers if layer.visible and layer.opacity > 0]
+    for layer in visible:
+        if cancel is not None and cancel():
+            return False
+        layer.draw(painter, view, cancel)
+    if labels:
+        grid = LabelGrid()
+        for layer in reversed(visible):
+            if cancel is not None and cancel():
+                return False
+            layer.draw_labels(painter, view, grid, cancel)
+    if decorations:
+        draw_scale_bar(painter, view, QPointF(16, view.height - 12), dpi=dpi)
+        draw_north_arrow(painter, QPointF(view.width - 34, 44))
+    if legend:
+        groups = [(layer.title, layer.legend()) for layer in reversed(visible)]
+        draw_legend(painter, groups, QPointF(view.width - 230, 84))
+    return True
+
+
+def render_image(layers: Sequence[MapLayer], view: MapView, *, cancel: Cancel = None,
+                 device_pixel_ratio: float = 1.0, **kw) -> QImage:
+    ensure_gui_app()
+    img = QImage(int(view.width * device_pixel_ratio), int(view.height * device_pixel_ratio),
+                 QImage.Format.Format_ARGB32_Premultiplied)
+    img.setDevicePixelRatio(device_pixel_ratio)
+    img.fill(BACKGROUND)
+    p = QPainter(img)
+    try:
+        render(p, view, layers, cancel=cancel, **kw)
+    finally:
+        p.end()
+    return img
+
+
+def render_png(path: str, layers: Sequence[MapLayer], view: MapView, **kw) -> None:
+    from landapp.errors import LandappError
+
+    img = render_image(layers, view, **kw)
+    if not img.save(path, "PNG"):
+        raise LandappError(tr(f"无法写入 {path}。", f"Cannot write {path}."))
+
+
+def render_pdf(path: str, layers: Sequence[MapLayer], bbox, *, title: str = "",
+               page: QPageSize.PageSizeId = QPageSize.PageSizeId.A4, landscape: bool = True,
+               dpi: int = 300, **kw) -> None:
+    """One PDF page: the map of bbox fitted to the page, with title, scale bar, north arrow
+    and legend. Text stays text (fonts embedded by Qt)."""
+    from landapp.errors import LandappError
+
+    ensure_gui_app()
+    writer = QPdfWriter(path)
+    writer.setResolution(dpi)
+    writer.setPageSize(QPageSize(page))
+    writer.setPageOrientation(QPageLayout.Orientation.Landscape if landscape
+                              else QPageLayout.Orientation.Portrait)
+    writer.setPageMargins(QMarginsF_mm(10))
+    writer.setTitle(title or "landapp")
+    p = QPainter()
+    if not p.begin(writer):
+        raise LandappError(tr(f"无法写入 {path}。", f"Cannot write {path}."))
+    try:
+        # paint in 96-dpi "screen pixels" so symbols and text keep their on-screen sizes
+        scale = dpi / 96.0
+        p.scale(scale, scale)
+        w = writer.width() / scale
+        h = writer.height() / scale
+        top = 0.0
+        if title:
+            from layers.vector import label_font
+
+            p.setFont(label_font(14, bold=True))
+            p.drawText(QRectF(0, 0, w, 30), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
+            top = 34.0
+        view = MapView.fit(bbox, int(w), int(h - top))
+        p.translate(0, top)
+        p.setClipRect(QRectF(0, 0, view.width, view.height))
+        render(p, view, layers, legend=True, dpi=96.0, **kw)
+        p.setClipping(False)
+        p.setPen(QColor(60, 60, 60))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(QRectF(0, 0, view.width, view.height))
+    finally:
+        p.end()
+
+
+def QMarginsF_mm(mm: float):
+    from PySide6.QtCore import QMarginsF
+
+    return QMarginsF(mm, mm, mm, mm)

@@ -1,0 +1,164 @@
+"""Thematic styles: how a vector layer's features are coloured, and its legend. Other parts
+of the app add themes with `register_theme` (e.g. idle-land status, per-mu class) without
+touching the renderer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+from PySide6.QtGui import QColor
+
+from landapp import landuse
+from landapp.i18n import tr
+from landapp.schema import BUILDING_TYPES, PARCEL_STATUSES, value_label
+from layers.styles import STATUS_COLOURS, UNKNOWN_COLOUR
+
+
+@dataclass
+class Classified:
+    """Per-feature class index into parallel lists of colours and legend labels."""
+
+    class_of: np.ndarray
+    fills: list[QColor]
+    labels: list[str]
+    outlines: list[QColor] | None = None
+    widths: list[float] | None = None  # outline width in px per class
+    # legend rows (label, fill, outline) when they differ from one row per class
+    legend_items: list[tuple[str, QColor | None, QColor | None]] | None = None
+
+
+@dataclass(frozen=True)
+class Theme:
+    layer: str
+    key: str
+    title_zh: str
+    title_en: str
+    columns: tuple[str, ...]
+    classify: Callable[[pd.DataFrame, object], Classified]  # (features, store) -> Classified
+    depends_on: tuple[str, ...] = field(default=())  # other store layers that change it
+
+    @property
+    def title(self) -> str:
+        return tr(self.title_zh, self.title_en)
+
+
+THEMES: dict[str, dict[str, Theme]] = {}
+
+
+def register_theme(layer: str, key: str, title_zh: str, title_en: str,
+                   classify: Callable[[pd.DataFrame, object], Classified], *,
+                   columns: tuple[str, ...] = (), depends_on: tuple[str, ...] = ()) -> Theme:
+    theme = Theme(layer, key, title_zh, title_en, tuple(columns), classify, tuple(depends_on))
+    THEMES.setdefault(layer, {})[key] = theme
+    return theme
+
+
+def themes_for(layer: str) -> list[Theme]:
+    return list(THEMES.get(layer, {}).values())
+
+
+def categorical(values: pd.Series, order: list[str], colours: dict[str, str],
+                label: Callable[[str], str] = value_label) -> Classified:
+    """Classes from a text column; values outside `order` go to a grey 'other' class."""
+    index = {v: i for i, v in enumerate(order)}
+    other = len(order)
+    class_of = np.fromiter((index.get(v, other) for v in values), dtype=np.int32, count=len(values))
+    fills = [QColor(colours.get(v, UNKNOWN_COLOUR)) for v in order] + [QColor(UNKNOWN_COLOUR)]
+    labels = [label(v) for v in order] + [tr("其他/未填", "Other / empty")]
+    return Classified(class_of, fills, labels)
+
+
+# ---- parcels ----------------------------------------------------------------------------
+
+def _by_status(df: pd.DataFrame, store) -> Classified:
+    return categorical(df["status"], PARCEL_STATUSES, STATUS_COLOURS)
+
+
+def _by_land_use(df: pd.DataFrame, store) -> Classified:
+    """Planning colours per national class (2-digit classes, industrial and warehousing
+    split to 4/6 digits as planning maps do)."""
+    def key(code):
+        if not isinstance(code, str) or not landuse.is_known(code):
+            return None
+        c = landuse.normalize_code(code)
+        if c.startswith("10") or c.startswith("11"):
+            return c[:6] if len(c) >= 6 else c
+        if c in ("0802", "0902"):
+            return c
+        return c[:2]
+    keys = [key(c) for c in df["land_use"]]
+    order = sorted({k for k in keys if k})
+    colours = {k: landuse.colour(k) for k in order}
+    return categorical(pd.Series(keys), order, colours, label=lambda k: landuse.label(k))
+
+
+register_theme("parcels", "status", "按状态", "By status", _by_status, columns=("status",))
+register_theme("parcels", "landuse", "按用地性质", "By land use", _by_land_use, columns=("land_use",))
+
+
+# ---- buildings --------------------------------------------------------------------------
+
+TYPE_COLOURS = {"标准厂房": "#8D6E63", "楼宇": "#3F51B5", "其他": "#9E9E9E"}
+TYPE_OUTLINES = {"标准厂房": ("#4E342E", 1.2), "楼宇": ("#0D1B6B", 2.4), "其他": ("#616161", 0.8)}
+VACANCY_CLASSES = [  # (upper bound, colour, label)
+    (0.10, "#1A9850", "< 10%"), (0.25, "#A6D96A", "10–25%"), (0.50, "#FDAE61", "25–50%"),
+    (1.01, "#D73027", "≥ 50%"),
+]
+
+
+def vacancy_by_building(store) -> pd.Series:
+    """Vacant unit area / unit area per building fid (NaN without units)."""
+    units = store.read_layer("units", columns=["building_id", "area", "status"])
+    if len(units) == 0:
+        return pd.Series(dtype=float)
+    vacant = units["area"].where(units["status"] == "空置", 0.0)
+    g = pd.DataFrame({"b": units["building_id"], "area": units["area"], "vacant": vacant}).groupby("b").sum()
+    return (g["vacant"] / g["area"].replace(0, np.nan)).rename("vacancy")
+
+
+def _type_index(df: pd.DataFrame) -> np.ndarray:
+    tindex = {t: i for i, t in enumerate(BUILDING_TYPES)}
+    return np.array([tindex.get(t, tindex["其他"]) for t in df["btype"]], dtype=np.int32)
+
+
+def _type_legend() -> list[tuple[str, QColor | None, QColor | None]]:
+    return [(value_label(t), None, QColor(TYPE_OUTLINES[t][0])) for t in BUILDING_TYPES]
+
+
+def _by_vacancy(df: pd.DataFrame, store) -> Classified:
+    """Fill by vacancy class; factories and towers told apart at a glance by their outline
+    (towers heavy navy, factories brown), so classes are (vacancy class × type)."""
+    rate = vacancy_by_building(store).reindex(df.index).to_numpy(dtype=float)
+    vclass = np.full(len(df), len(VACANCY_CLASSES), dtype=np.int32)
+    for i, (upper, _, _) in reversed(list(enumerate(VACANCY_CLASSES))):
+        vclass[rate < upper] = i
+    vfills = [QColor(c) for _, c, _ in VACANCY_CLASSES] + [QColor("#E0E0E0")]
+    vlabels = [tr(f"空置率 {lab}", f"Vacancy {lab}") for *_, lab in VACANCY_CLASSES] + [
+        tr("无单元数据", "No units")]
+    nt = len(BUILDING_TYPES)
+    fills, outlines, widths, labels = [], [], [], []
+    for i, f in enumerate(vfills):
+        for t in BUILDING_TYPES:
+            fills.append(f)
+            outlines.append(QColor(TYPE_OUTLINES[t][0]))
+            widths.append(TYPE_OUTLINES[t][1])
+            labels.append(f"{vlabels[i]} · {value_label(t)}")
+    cls = Classified(vclass * nt + _type_index(df), fills, labels, outlines, widths)
+    cls.legend_items = [(lab, f, None) for lab, f in zip(vlabels, vfills)] + _type_legend()
+    return cls
+
+
+def _by_type(df: pd.DataFrame, store) -> Classified:
+    cls = Classified(_type_index(df), [QColor(TYPE_COLOURS[t]) for t in BUILDING_TYPES],
+                     [value_label(t) for t in BUILDING_TYPES],
+                     [QColor(TYPE_OUTLINES[t][0]) for t in BUILDING_TYPES],
+                     [TYPE_OUTLINES[t][1] for t in BUILDING_TYPES])
+    return cls
+
+
+register_theme("buildings", "vacancy", "按空置率", "By vacancy rate", _by_vacancy,
+               columns=("btype",), depends_on=("units",))
+register_theme("buildings", "type", "按类型", "By type", _by_type, columns=("btype",))

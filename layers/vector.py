@@ -1,0 +1,498 @@
+"""Vector layers over the project store (zones, roads, parcels, buildings), painted with
+QPainter. Speed (design.md, pitfalls): features are culled with a shapely STRtree; features
+smaller than ~1.5 px are drawn as points in one call per class; the others as QPolygonF
+built once per feature (bulk numpy copy through shiboken6.VoidPtr) and drawn through the
+view's transform; antialiasing only when few features are visible. The layer keeps a
+read-only snapshot that a background render can use while the GUI thread loads a new one."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import shapely
+import shiboken6
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+
+from landapp.schema import spec
+from layers.base import Cancel, LabelGrid, LegendEntry, MapLayer
+from layers.themes import THEMES, Classified, Theme
+from layers.view import MapView
+
+POINT_PX = 1.5  # features smaller than this on screen are drawn as points
+AA_LIMIT = 20_000  # antialias when at most this many polygons are drawn
+LABEL_LIMIT = 4_000
+CJK_FAMILIES = ["Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei"]
+SELECTION_COLOUR = QColor(0, 200, 255)
+
+
+def label_font(point_size: float = 9.0, bold: bool = False) -> QFont:
+    f = QFont()
+    f.setFamilies(CJK_FAMILIES)
+    f.setPointSizeF(point_size)
+    f.setBold(bold)
+    return f
+
+
+def polygon_from_xy(xy: np.ndarray) -> QPolygonF:
+    """numpy (n, 2) float64 -> QPolygonF without a Python loop over points."""
+    n = len(xy)
+    poly = QPolygonF()
+    poly.resize(n)
+    if n:
+        buf = shiboken6.VoidPtr(poly.data(), n * 16, True)
+        np.frombuffer(buf, dtype=np.float64).reshape(n, 2)[:] = xy
+    return poly
+
+
+@dataclass
+class _Snapshot:
+    """Immutable view of the layer's data for painting and hit tests."""
+
+    fids: np.ndarray
+    geoms: np.ndarray
+    sizes: np.ndarray  # max(bbox width, height) in map units
+    centroids: np.ndarray  # (n, 2)
+    tree: shapely.STRtree
+    attrs: pd.DataFrame
+    classes: Classified | None
+    simple: np.ndarray  # bool: one polygon with no holes (drawn with drawPolygon)
+    ring_xy: np.ndarray  # exterior coordinates of the simple ones, concatenated
+    ring_start: np.ndarray
+    ring_count: np.ndarray
+    shapes: list  # lazily built QPolygonF / QPainterPath per feature
+    fid_index: dict
+
+    @classmethod
+    def build(cls, gdf, classes: Classified | None) -> "_Snapshot":
+        geoms = gdf.geometry.values
+        geoms = np.asarray(geoms, dtype=object) if len(gdf) else np.empty(0, dtype=object)
+        n = len(geoms)
+        if n:
+            b = shapely.bounds(geoms)
+            sizes = np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1])
+            centroids = np.column_stack([(b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2])
+            nparts = shapely.get_num_geometries(geoms)
+            first = shapely.get_geometry(geoms, 0)
+            simple = (nparts == 1) & (shapely.get_num_interior_rings(first) == 0)
+            ext = shapely.get_exterior_ring(first)
+            xy, idx = shapely.get_coordinates(ext, return_index=True)
+            counts = np.bincount(idx, minlength=n)
+            starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        else:
+            sizes = np.empty(0)
+            centroids = np.empty((0, 2))
+            simple = np.empty(0, dtype=bool)
+            xy, starts, counts = np.empty((0, 2)), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        fids = gdf.index.to_numpy(dtype=np.int64)
+        return cls(fids, geoms, sizes, centroids, shapely.STRtree(geoms), gdf.drop(columns="geometry"),
+                   classes, simple, xy, starts, counts, [None] * n,
+                   {int(f): i for i, f in enumerate(fids)})
+
+    def shape(self, i: int):
+        s = self.shapes[i]
+        if s is None:
+            if self.simple[i]:
+                st, c = int(self.ring_start[i]), int(self.ring_count[i])
+                s = polygon_from_xy(self.ring_xy[st:st + c])
+            else:
+                s = QPainterPath()
+                s.setFillRule(Qt.FillRule.OddEvenFill)
+                for part in shapely.get_parts(self.geoms[i]):
+                    for ring in [part.exterior, *part.interiors]:
+                        s.addPolygon(polygon_from_xy(np.asarray(ring.coords)))
+                        s.closeSubpath()
+            self.shapes[i] = s
+        return s
+
+    def visible(self, view: MapView) -> np.ndarray:
+        if not len(self.fids):
+            return np.empty(0, dtype=np.int64)
+        return np.sort(self.tree.query(shapely.box(*view.extent)))
+
+
+class VectorLayer(MapLayer):
+    """One spatial layer of the store with a thematic style and labels."""
+
+    kind = "vector"
+    fill_alpha = 255
+    label_column: str | None = None
+
+    def __init__(self, store, layer: str, *, theme: str | None = None, title_zh: str | None = None,
+                 title_en: str | None = None, auto_reload: bool = True):
+        s = spec(layer)
+        super().__init__(layer, title_zh or s.title_zh, title_en or s.title_en)
+        self.store = store
+        self.layer = layer
+        self.theme_key = theme or (next(iter(THEMES.get(layer, {})), None))
+        self._lock = threading.Lock()
+        self.data: _Snapshot | None = None
+        self.reload()
+        if auto_reload:
+            store.signals.changed.connect(self._on_store_changed)
+
+    # ---- data
+    @property
+    def theme(self) -> Theme | None:
+        return THEMES.get(self.layer, {}).get(self.theme_key) if self.theme_key else None
+
+    def columns(self) -> list[str]:
+        cols = set(self.extra_columns())
+        if self.theme:
+            cols |= set(self.theme.columns)
+        return sorted(cols)
+
+    def extra_columns(self) -> list[str]:
+        return [self.label_column] if self.label_column else []
+
+    def reload(self) -> None:
+        gdf = self.store.read_layer(self.layer, columns=self.columns())
+        classes = self.theme.classify(gdf, self.store) if self.theme else None
+        snap = _Snapshot.build(gdf, classes)
+        with self._lock:
+            self.data = snap
+            self.selection &= set(snap.fid_index)
+        self.changed()
+
+    def set_theme(self, key: str) -> None:
+        if key not in THEMES.get(self.layer, {}):
+            raise KeyError(key)
+        self.theme_key = key
+        self.reload()
+
+    def _on_store_changed(self, event) -> None:
+        deps = (self.layer,) + (self.theme.depends_on if self.theme else ())
+        if event.layer in deps:
+            self.reload()
+
+    def extent(self):
+        d = self.data
+        if d is None or not len(d.fids):
+            return None
+        return tuple(shapely.total_bounds(d.geoms))
+
+    # ---- hit tests (identify ≤ 5 ms: one STRtree query)
+    def features_at(self, x: float, y: float, tolerance: float) -> list[int]:
+        d = self.data
+        if d is None or not len(d.fids):
+            return []
+        pt = shapely.Point(x, y)
+        hits = d.tree.query(pt, predicate="intersects")
+        if not len(hits) and tolerance > 0:
+            hits = d.tree.query(pt.buffer(tolerance, 8), predicate="intersects")
+        # smallest first: a building on a parcel, a parcel in a zone
+        hits = sorted(hits, key=lambda i: d.sizes[i])
+        return [int(d.fids[i]) for i in hits]
+
+    def features_in(self, bbox) -> list[int]:
+        d = self.data
+        if d is None or not len(d.fids):
+            return []
+        return [int(d.fids[i]) for i in d.tree.query(shapely.box(*bbox), predicate="intersects")]
+
+    def geometry(self, fid: int):
+        d = self.data
+        return d.geoms[d.fid_index[int(fid)]]
+
+    # ---- painting
+    def _style(self, d: _Snapshot):
+        if d.classes is None:
+            n = len(d.fids)
+            return np.zeros(n, dtype=np.int32), [QColor("#CCCCCC")], None, None
+        c = d.classes
+        return c.class_of, c.fills, c.outlines, c.widths
+
+    def outline_pen(self) -> QPen:
+        pen = QPen(QColor(90, 90, 90, 200), 0)
+        pen.setCosmetic(True)
+        return pen
+
+    def draw(self, painter: QPainter, view: MapView, cancel: Cancel = None) -> None:
+        d = self.data
+        if d is None or not len(d.fids):
+            return
+        idx = d.visible(view)
+        if not len(idx):
+            return
+        class_of, fills, outlines, widths = self._style(d)
+        px = d.sizes[idx] / view.scale
+        small, big = idx[px < POINT_PX], idx[px >= POINT_PX]
+        painter.save()
+        painter.setOpacity(painter.opacity() * self.opacity)
+        # points: one drawPoints call per class, in screen coordinates
+        if len(small):
+            sx, sy = view.to_screen(d.centroids[small, 0], d.centroids[small, 1])
+            cls = class_of[small]
+            for c in np.unique(cls):
+                m = cls == c
+                pen = QPen(self._point_colour(fills[c], outlines, c), 1.5)
+                painter.setPen(pen)
+                painter.drawPoints(polygon_from_xy(np.column_stack([sx[m], sy[m]])))
+        if len(big):
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, len(big) <= AA_LIMIT)
+            painter.setTransform(view.transform(), True)
+            cls = class_of[big]
+            order = np.argsort(cls, kind="stable")
+            big, cls = big[order], cls[order]
+            bounds = np.flatnonzero(np.diff(cls)) + 1
+            for group in np.split(np.arange(len(big)), bounds):
+                if not len(group):
+                    continue
+                c = int(cls[group[0]])
+                fill = QColor(fills[c])
+                if self.fill_alpha < 255 and fill.alpha() == 255:
+                    fill.setAlpha(self.fill_alpha)
+                painter.setBrush(QBrush(fill) if fill.alpha() else Qt.BrushStyle.NoBrush)
+                if outlines is not None:
+                    pen = QPen(outlines[c], widths[c] if widths else 1.0)
+                    pen.setCosmetic(True)
+                else:
+                    pen = self.outline_pen()
+                painter.setPen(pen)
+                for k, i in enumerate(big[group].tolist()):
+                    if cancel is not None and k % 4096 == 0 and cancel():
+                        painter.restore()
+                        return
+                    s = d.shape(i)
+                    if isinstance(s, QPolygonF):
+                        painter.drawPolygon(s)
+                    else:
+                        painter.drawPath(s)
+        painter.restore()
+        self._draw_selection(painter, view, d)
+
+    def _point_colour(self, fill: QColor, outlines, c) -> QColor:
+        return fill if fill.alpha() else (outlines[c] if outlines else QColor("#555555"))
+
+    def _draw_selection(self, painter: QPainter, view: MapView, d: _Snapshot) -> None:
+        if not self.selection:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setTransform(view.transform(), True)
+        pen = QPen(SELECTION_COLOUR, 2.5)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        fill = QColor(SELECTION_COLOUR)
+        fill.setAlpha(70)
+        painter.setBrush(fill)
+        x0, y0, x1, y1 = view.extent
+        for fid in self.selection:
+            i = d.fid_index.get(fid)
+            if i is None:
+                continue
+            bx = d.centroids[i]
+            if not (x0 - d.sizes[i] <= bx[0] <= x1 + d.sizes[i] and y0 - d.sizes[i] <= bx[1] <= y1 + d.sizes[i]):
+                continue
+            if d.sizes[i] / view.scale < 4:  # too small to see: a ring around it
+                painter.save()
+                painter.resetTransform()
+                p = view.point_to_screen(*bx)
+                painter.drawEllipse(p, 5, 5)
+                painter.restore()
+                continue
+            s = d.shape(i)
+            if isinstance(s, QPolygonF):
+                painter.drawPolygon(s)
+            else:
+                painter.drawPath(s)
+        painter.restore()
+
+    # ---- labels
+    def label_text(self, row: pd.Series) -> str | None:
+        v = row.get(self.label_column) if self.label_column else None
+        return None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+
+    def label_min_px(self) -> float:
+        return 40.0
+
+    def draw_labels(self, painter: QPainter, view: MapView, placed: LabelGrid, cancel: Cancel = None) -> None:
+        d = self.data
+        if d is None or not self.label_column or not len(d.fids):
+            return
+        idx = d.visible(view)
+        idx = idx[d.sizes[idx] / view.scale >= self.label_min_px()]
+        if not len(idx):
+            return
+        # biggest first: they matter most and have room
+        idx = idx[np.argsort(-d.sizes[idx])][:LABEL_LIMIT]
+        painter.save()
+        painter.setOpacity(painter.opacity() * self.opacity)
+        painter.setFont(self.font())
+        fm = QFontMetricsF(painter.font())
+        for k, i in enumerate(idx.tolist()):
+            if cancel is not None and k % 512 == 0 and cancel():
+                break
+            text = self.label_text(d.attrs.iloc[i])
+            if not text:
+                continue
+            anchor = shapely.point_on_surface(d.geoms[i]) if not d.simple[i] or d.sizes[i] / view.scale < 200 \
+                else shapely.Point(*d.centroids[i])
+            if not shapely.contains(d.geoms[i], anchor):
+                anchor = shapely.point_on_surface(d.geoms[i])
+            p = view.point_to_screen(anchor.x, anchor.y)
+            self.paint_label(painter, fm, p, text, placed, d.sizes[i] / view.scale)
+        painter.restore()
+
+    def font(self) -> QFont:
+        return label_font(9)
+
+    def paint_label(self, painter: QPainter, fm: QFontMetricsF, p: QPointF, text: str,
+                    placed: LabelGrid, feature_px: float) -> None:
+        w, h = fm.horizontalAdvance(text) + 4, fm.height()
+        if w > feature_px * 1.1:
+            return
+        r = QRectF(p.x() - w / 2, p.y() - h / 2, w, h)
+        if not placed.try_add(r):
+            return
+        _halo_text(painter, r, text)
+
+    def legend(self) -> list[LegendEntry]:
+        d = self.data
+        if d is None or d.classes is None:
+            return []
+        c = d.classes
+        if c.legend_items is not None:
+            return [LegendEntry(lab, f, o) for lab, f, o in c.legend_items]
+        present = set(np.unique(c.class_of).tolist())
+        return [LegendEntry(lab, c.fills[i], c.outlines[i] if c.outlines else None)
+                for i, lab in enumerate(c.labels) if i in present]
+
+
+def _halo_text(painter: QPainter, rect: QRectF, text: str, colour: QColor = QColor(30, 30, 30)) -> None:
+    """Text with a white halo so it reads over any fill."""
+    path = QPainterPath()
+    fm = QFontMetricsF(painter.font())
+    x = rect.center().x() - fm.horizontalAdvance(text) / 2
+    y = rect.center().y() + (fm.ascent() - fm.descent()) / 2
+    path.addText(QPointF(x, y), painter.font(), text)
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setPen(QPen(QColor(255, 255, 255, 230), 3, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                        Qt.PenJoinStyle.RoundJoin))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawPath(path)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(colour)
+    painter.drawPath(path)
+    painter.restore()
+
+
+# ---- the four layers of a park ---------------------------------------------------------
+
+def short_code(code: str) -> str:
+    """The readable part of a 19-character national parcel code (sub-district-serial)."""
+    if isinstance(code, str) and len(code) == 19 and code[12:14].isalpha():
+        return f"{code[9:12]}-{code[14:]}"
+    return code
+
+
+class ParcelLayer(VectorLayer):
+    """Parcels; labelled with the fraction convention: parcel number over land-use code."""
+
+    label_column = "code"
+
+    def extra_columns(self) -> list[str]:
+        return ["code", "land_use"]
+
+    def label_min_px(self) -> float:
+        return 46.0
+
+    def paint_label(self, painter, fm, p, text, placed, feature_px) -> None:
+        row_code, use = text.split("\n") if "\n" in text else (text, "")
+        w = max(fm.horizontalAdvance(row_code), fm.horizontalAdvance(use)) + 6
+        h = fm.height() * (2 if use else 1) + 2
+        if w > feature_px * 1.05:
+            return
+        r = QRectF(p.x() - w / 2, p.y() - h / 2, w, h)
+        if not placed.try_add(r):
+            return
+        if not use:
+            _halo_text(painter, r, row_code)
+            return
+        top = QRectF(r.left(), r.top(), w, h / 2 - 1)
+        bottom = QRectF(r.left(), r.center().y() + 1, w, h / 2 - 1)
+        _halo_text(painter, top, row_code)
+        _halo_text(painter, bottom, use)
+        painter.save()
+        painter.setPen(QPen(QColor(30, 30, 30), 1))
+        painter.drawLine(QPointF(r.left() + 2, r.center().y()), QPointF(r.right() - 2, r.center().y()))
+        painter.restore()
+
+    def label_text(self, row) -> str | None:
+        code = row.get("code")
+        if not isinstance(code, str):
+            return None
+        use = row.get("land_use")
+        return f"{short_code(code)}\n{use}" if isinstance(use, str) else short_code(code)
+
+
+class BuildingLayer(VectorLayer):
+    label_column = "name"
+
+    def label_min_px(self) -> float:
+        return 60.0
+
+    def font(self) -> QFont:
+        return label_font(8)
+
+
+class ZoneLayer(VectorLayer):
+    """Zone boundaries: a dashed red line and the name, no fill."""
+
+    label_column = "name"
+
+    def draw(self, painter, view, cancel=None) -> None:
+        d = self.data
+        if d is None or not len(d.fids):
+            return
+        painter.save()
+        painter.setOpacity(painter.opacity() * self.opacity)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setTransform(view.transform(), True)
+        pen = QPen(QColor("#C62828"), 2.2, Qt.PenStyle.DashLine)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for i in d.visible(view).tolist():
+            s = d.shape(i)
+            painter.drawPolygon(s) if isinstance(s, QPolygonF) else painter.drawPath(s)
+        painter.restore()
+        self._draw_selection(painter, view, d)
+
+    def label_min_px(self) -> float:
+        return 80.0
+
+    def font(self) -> QFont:
+        return label_font(14, bold=True)
+
+    def paint_label(self, painter, fm, p, text, placed, feature_px) -> None:
+        w, h = fm.horizontalAdvance(text) + 6, fm.height()
+        r = QRectF(p.x() - w / 2, p.y() - h / 2, w, h)
+        if placed.try_add(r):
+            _halo_text(painter, r, text, QColor("#8E1B1B"))
+
+    def legend(self) -> list[LegendEntry]:
+        return [LegendEntry(self.title, None, QColor("#C62828"), "line")]
+
+
+class RoadLayer(VectorLayer):
+    label_column = "name"
+
+    def __init__(self, store, layer: str = "roads", **kw):
+        super().__init__(store, layer, **kw)
+
+    def _style(self, d):
+        return (np.zeros(len(d.fids), dtype=np.int32), [QColor("#FFFFFF")], [QColor("#A0A0A0")], [1.0])
+
+    def label_min_px(self) -> float:
+        return 150.0
+
+    def font(self) -> QFont:
+        return label_font(8.5)
+
+    def legend(self) -> list[LegendEntry]:
+        return [LegendEntry(self.title, QColor("#FFFFFF"), QColor("#A0A0A0"))]
