@@ -1,0 +1,89 @@
+"""Map rendering figures at 1920×1080 (issue 4), printed as JSON:
+full-extent redraw of 100k and 1M parcels, a zoomed view into 1M, opening a 100k project
+to its first frame, identify.
+
+    python benchmarks/render.py [--sizes 100000 1000000] [--repeat 5]
+
+Parks are generated once into benchmarks/ (see make_parks.py) and reused."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+W, H = 1920, 1080
+
+
+def park(n: int) -> str:
+    path = os.path.join(HERE, f"park_{n}.gpkg")
+    if not os.path.exists(path):
+        from landapp.demo import build_synthetic_park
+
+        build_synthetic_park(path, n, seed=1)
+    return path
+
+
+def ms(ts):
+    return {"median_ms": round(statistics.median(ts) * 1000, 3), "best_ms": round(min(ts) * 1000, 3)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+
+    from layers.render import ensure_gui_app, render_image
+
+    ensure_gui_app()
+    from landapp.store import open_project
+    from layers.map import ParkMap
+    from layers.view import MapView
+
+    out: dict = {"size": f"{W}x{H}", "cpus": os.cpu_count()}
+    for n in args.sizes:
+        path = park(n)
+        # open to first frame (store open + layer load + first full render)
+        t = time.perf_counter()
+        store = open_project(path)
+        m = ParkMap(store)
+        view = MapView.fit(m.extent(), W, H)
+        render_image(m.layers, view)
+        first = time.perf_counter() - t
+        full = []
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            render_image(m.layers, view)
+            full.append(time.perf_counter() - t)
+        zoom_view = MapView(view.center_x, view.center_y, 0.6, W, H)  # ~1:2,300, a few blocks
+        zoom = []
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            render_image(m.layers, zoom_view)
+            zoom.append(time.perf_counter() - t)
+        parcels = m.layer("parcels")
+        ident = []
+        for k in range(200):
+            x = view.center_x + (k - 100) * 37.0
+            t = time.perf_counter()
+            parcels.features_at(x, view.center_y, view.scale * 3)
+            ident.append(time.perf_counter() - t)
+        out[str(n)] = {"open_to_first_frame_ms": round(first * 1000, 1), "full_extent_redraw": ms(full),
+                       "zoomed_redraw": ms(zoom), "identify": ms(ident)}
+        store.close()
+        print(json.dumps({n: out[str(n)]}, ensure_ascii=False), file=sys.stderr, flush=True)
+    out["targets_ms"] = {"full_100k": 150, "full_1M": 300, "zoomed_1M": 60, "open_100k_first_frame": 1500,
+                         "identify": 5}
+    print(json.dumps(out, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
