@@ -1,0 +1,351 @@
+"""Vacancy figures for buildings (楼宇去化 / 立园满园): physical vacancy rate, availability,
+lease expiry schedule and net absorption, per building, zone, building type and park.
+
+Pure functions on plain records (dicts as the store returns them); `load_space(store)` reads
+them once. No Qt.
+
+How a unit's state on a date `d` is decided (one rule used by every figure):
+
+1. **Leased** if a lease of the unit covers `d` (start_date <= d <= end_date). Leases of every
+   status count for the dates they cover: an expired lease is history, a terminated one
+   (已终止) is taken to have ended on its end date, so set the end date to the day it ended.
+   Leased area is the leases' area, capped at the unit's area; any rest of the unit follows
+   the unit status below.
+2. **Sold** (已售): occupied by its owner on every date (no sale date is recorded).
+3. **已租 without a covering lease**: leased only if the unit has no lease records at all (the
+   status is then the only evidence, taken as holding on every date); a unit whose recorded
+   leases do not cover `d` is not leased on `d`.
+4. **Withheld** (预留 reserved, 装修中 fitting out) without a covering lease: not available
+   and not leased.
+5. Otherwise **vacant** (空置, or a unit whose leases have all ended).
+
+A lease without a unit (a whole factory let by one contract) occupies its area in its
+building, taken from the building's vacant area.
+
+Leasable area is the area of all units (sold ones included, as in `landapp info`). Physical
+vacancy rate = vacant / leasable. Occupied = leased + sold. Availability (on the market) =
+vacant + area under leases ending within the horizon that no later lease of the same unit
+follows. Net absorption over [d0, d1] = occupied(d1) - occupied(d0).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from landapp.errors import LandappError
+from landapp.i18n import tr
+
+GROUPINGS = ("park", "zone", "building", "type")
+WITHHELD_STATUSES = ("预留", "装修中")
+
+
+def parse_date(value: Any, what: str = "") -> dt.date:
+    """A date from a date, datetime or ISO text; a LandappError names `what` otherwise."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise LandappError(tr(f"{what or '日期'}“{value}”不是有效日期,应为 YYYY-MM-DD。",
+                              f"{what or 'Date'} '{value}' is not a valid date; use YYYY-MM-DD.")) from None
+
+
+def _opt_date(value: Any) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    try:
+        return parse_date(value)
+    except LandappError:
+        return None
+
+
+def default_as_of(store) -> dt.date:
+    """The project's reference date (project setting `reference_date`, set in the demo park
+    so its figures are reproducible), else today."""
+    ref = store.get_setting("reference_date") if store is not None else None
+    return parse_date(ref) if ref else dt.date.today()
+
+
+def add_months(d: dt.date, months: int) -> dt.date:
+    """Same day `months` later; the month's last day when that day does not exist."""
+    y, m = divmod(d.month - 1 + months, 12)
+    y, m = d.year + y, m + 1
+    for day in (d.day, 30, 29, 28):
+        try:
+            return dt.date(y, m, day)
+        except ValueError:
+            continue
+    raise AssertionError(d)
+
+
+@dataclass
+class Space:
+    """Buildings, units and leases of a project, indexed for the figures."""
+
+    buildings: dict[int, dict]
+    units: dict[int, dict]
+    leases: list[dict]
+    leases_by_unit: dict[int, list[dict]] = field(default_factory=dict)
+    unitless_by_building: dict[int, list[dict]] = field(default_factory=dict)
+    units_by_building: dict[int, list[int]] = field(default_factory=dict)
+
+    @classmethod
+    def from_records(cls, buildings: Iterable[dict], units: Iterable[dict],
+                     leases: Iterable[dict]) -> "Space":
+        b = {int(r["fid"]): r for r in buildings if not r.get("retired")}
+        u = {int(r["fid"]): r for r in units if r.get("building_id") in b}
+        ls = []
+        for r in leases:
+            s, e = _opt_date(r.get("start_date")), _opt_date(r.get("end_date"))
+            if s is None or e is None:
+                continue
+            ls.append({**r, "_start": s, "_end": e})
+        sp = cls(b, u, ls)
+        for r in ls:
+            if r.get("unit_id") is not None and int(r["unit_id"]) in u:
+                sp.leases_by_unit.setdefault(int(r["unit_id"]), []).append(r)
+            elif r.get("unit_id") is None and r.get("building_id") in b:
+                sp.unitless_by_building.setdefault(int(r["building_id"]), []).append(r)
+        for fid, r in u.items():
+            sp.units_by_building.setdefault(int(r["building_id"]), []).append(fid)
+        return sp
+
+
+def load_space(store) -> Space:
+    """Read buildings (not retired), units and leases from a project store."""
+    buildings = store.rows("buildings", "retired = 0 OR retired IS NULL")
+    for b in buildings:
+        b.pop("geometry", None)
+    return Space.from_records(buildings, store.rows("units"), store.rows("leases"))
+
+
+@dataclass
+class UnitState:
+    leased: float = 0.0
+    sold: float = 0.0
+    withheld: float = 0.0
+    vacant: float = 0.0
+    tenants: tuple[str, ...] = ()
+    lease_end: dt.date | None = None  # latest end of the leases covering the date
+
+
+def _covers(lease: dict, d: dt.date) -> bool:
+    return lease["_start"] <= d <= lease["_end"]
+
+
+def unit_state(unit: dict, leases: list[dict], d: dt.date) -> UnitState:
+    """How a unit's area splits into leased / sold / withheld / vacant on `d` (rules in the
+    module docstring)."""
+    area = float(unit.get("area") or 0.0)
+    covering = [x for x in leases if _covers(x, d)]
+    leased = min(area, sum(float(x.get("area") or 0.0) for x in covering))
+    rest = area - leased
+    st = UnitState(leased=leased)
+    if covering:
+        st.tenants = tuple(dict.fromkeys(str(x.get("tenant") or "") for x in covering))
+        st.lease_end = max(x["_end"] for x in covering)
+    status = unit.get("status")
+    if rest <= 0:
+        return st
+    if status == "已售":
+        st.sold = rest
+    elif status == "已租" and not leases:
+        st.leased += rest
+    elif status in WITHHELD_STATUSES:
+        st.withheld = rest
+    else:
+        st.vacant = rest
+    return st
+
+
+@dataclass
+class Figures:
+    """Areas in m² of one group on one date."""
+
+    key: str
+    buildings: int = 0
+    units: int = 0
+    leasable: float = 0.0
+    leased: float = 0.0
+    sold: float = 0.0
+    withheld: float = 0.0
+    vacant: float = 0.0
+
+    @property
+    def occupied(self) -> float:
+        return self.leased + self.sold
+
+    @property
+    def vacancy_rate(self) -> float | None:
+        return self.vacant / self.leasable if self.leasable > 0 else None
+
+    def as_dict(self) -> dict:
+        return {"key": self.key, "buildings": self.buildings, "units": self.units,
+                "leasable_m2": round(self.leasable, 2), "leased_m2": round(self.leased, 2),
+                "sold_m2": round(self.sold, 2), "withheld_m2": round(self.withheld, 2),
+                "vacant_m2": round(self.vacant, 2), "occupied_m2": round(self.occupied, 2),
+                "vacancy_rate": None if self.vacancy_rate is None else round(self.vacancy_rate, 6)}
+
+
+def group_key(building: dict, by: str) -> str:
+    if by == "park":
+        return tr("全园区", "Whole park")
+    if by == "zone":
+        return building.get("zone") or tr("(未填片区)", "(no zone)")
+    if by == "type":
+        return building.get("btype") or tr("(未填类型)", "(no type)")
+    if by == "building":
+        return building.get("name") or building.get("code") or f"#{building['fid']}"
+    raise LandappError(tr(f"不能按“{by}”分组,可用:park、zone、building、type。",
+                          f"Cannot group by '{by}'; use park, zone, building or type."))
+
+
+def building_states(space: Space, bfid: int, d: dt.date) -> dict[int, UnitState]:
+    """Unit states of one building on `d`, with unit-less leases taken from vacant area."""
+    states = {u: unit_state(space.units[u], space.leases_by_unit.get(u, []), d)
+              for u in space.units_by_building.get(bfid, [])}
+    extra = sum(float(x.get("area") or 0.0) for x in space.unitless_by_building.get(bfid, [])
+                if _covers(x, d))
+    for st in states.values():
+        if extra <= 0:
+            break
+        take = min(extra, st.vacant)
+        st.vacant -= take
+        st.leased += take
+        extra -= take
+    return states
+
+
+def _in_zone(b: dict, zones: Iterable[str] | None) -> bool:
+    return zones is None or (b.get("zone") in set(zones))
+
+
+def vacancy_figures(space: Space, as_of: dt.date, by: str = "park", *,
+                    zones: Iterable[str] | None = None) -> list[Figures]:
+    """Leasable, leased, sold, withheld and vacant area per group on `as_of`, sorted by key
+    (the park total when by='park'). `zones` limits the buildings to those zones."""
+    zones = list(zones) if zones is not None else None
+    out: dict[str, Figures] = {}
+    for bfid, b in space.buildings.items():
+        if not _in_zone(b, zones):
+            continue
+        key = group_key(b, by)
+        if by == "building":
+            key = f"{key}" if key not in out else f"{key} (#{bfid})"
+        f = out.setdefault(key, Figures(key))
+        f.buildings += 1
+        for st in building_states(space, bfid, as_of).values():
+            f.units += 1
+            f.leased += st.leased
+            f.sold += st.sold
+            f.withheld += st.withheld
+            f.vacant += st.vacant
+            f.leasable += st.leased + st.sold + st.withheld + st.vacant
+    return [out[k] for k in sorted(out)]
+
+
+def _followed(lease: dict, leases: list[dict]) -> bool:
+    """A later lease of the same unit starts by the day after this one ends (a renewal)."""
+    nxt = lease["_end"] + dt.timedelta(days=1)
+    return any(x is not lease and lease["_end"] < x["_end"] and x["_start"] <= nxt for x in leases)
+
+
+def availability(space: Space, as_of: dt.date, months: int = 12, by: str = "park", *,
+                 zones: Iterable[str] | None = None) -> list[dict]:
+    """Space on the market: vacant now plus leased area whose lease ends within `months`
+    after `as_of` (inclusive) and is not followed by a signed renewal."""
+    horizon = add_months(as_of, months)
+    figs = {f.key: f for f in vacancy_figures(space, as_of, by, zones=zones)}
+    expiring: dict[str, float] = defaultdict(float)
+    for lease in space.leases:
+        if not _covers(lease, as_of) or lease["_end"] > horizon:
+            continue
+        uid = lease.get("unit_id")
+        bfid = lease.get("building_id") if uid is None else space.units.get(int(uid), {}).get("building_id")
+        b = space.buildings.get(bfid) if bfid is not None else None
+        if b is None or not _in_zone(b, zones):
+            continue
+        siblings = space.leases_by_unit.get(int(uid), []) if uid is not None else \
+            space.unitless_by_building.get(int(bfid), [])
+        if _followed(lease, siblings):
+            continue
+        key = group_key(b, by)
+        expiring[key] += float(lease.get("area") or 0.0)
+    rows = []
+    for key, f in figs.items():
+        exp = min(expiring.get(key, 0.0), f.leased)
+        avail = f.vacant + exp
+        rows.append({"key": key, "leasable_m2": round(f.leasable, 2), "vacant_m2": round(f.vacant, 2),
+                     "expiring_m2": round(exp, 2), "available_m2": round(avail, 2),
+                     "availability_rate": round(avail / f.leasable, 6) if f.leasable else None,
+                     "horizon": horizon.isoformat()})
+    return rows
+
+
+def expiry_schedule(space: Space, as_of: dt.date, *, years: int | None = None,
+                    zones: Iterable[str] | None = None) -> list[dict]:
+    """Leased area (and lease count) ending per calendar year, for the leases in force on
+    `as_of`. With `years`, later years are summed into the last row ('YYYY+')."""
+    by_year: dict[int, list[float]] = {}
+    for lease in space.leases:
+        if not _covers(lease, as_of):
+            continue
+        uid = lease.get("unit_id")
+        bfid = lease.get("building_id") if uid is None else space.units.get(int(uid), {}).get("building_id")
+        b = space.buildings.get(bfid) if bfid is not None else None
+        if b is None or not _in_zone(b, zones):
+            continue
+        y = lease["_end"].year
+        if years is not None:
+            y = min(y, as_of.year + years - 1)
+        acc = by_year.setdefault(y, [0.0, 0])
+        acc[0] += float(lease.get("area") or 0.0)
+        acc[1] += 1
+    last = as_of.year + years - 1 if years is not None else None
+    rows = []
+    for y in range(as_of.year, (last if last is not None else max(by_year, default=as_of.year)) + 1):
+        area, n = by_year.get(y, [0.0, 0])
+        label = f"{y}+" if last is not None and y == last else str(y)
+        rows.append({"year": label, "leases": int(n), "area_m2": round(area, 2)})
+    return rows
+
+
+def net_absorption(space: Space, start: dt.date, end: dt.date, by: str = "park", *,
+                   zones: Iterable[str] | None = None) -> list[dict]:
+    """Change in occupied (leased + sold) area from `start` to `end` per group; positive
+    when space was taken up."""
+    if end < start:
+        raise LandappError(tr("吸纳期的结束日期不能早于开始日期。",
+                              "The end of the absorption period cannot precede its start."))
+    a = {f.key: f for f in vacancy_figures(space, start, by, zones=zones)}
+    b = {f.key: f for f in vacancy_figures(space, end, by, zones=zones)}
+    rows = []
+    for key in sorted(set(a) | set(b)):
+        o0 = a[key].occupied if key in a else 0.0
+        o1 = b[key].occupied if key in b else 0.0
+        rows.append({"key": key, "start": start.isoformat(), "end": end.isoformat(),
+                     "occupied_start_m2": round(o0, 2), "occupied_end_m2": round(o1, 2),
+                     "net_absorption_m2": round(o1 - o0, 2)})
+    return rows
+
+
+def building_vacancy_rates(space: Space, as_of: dt.date) -> dict[int, float | None]:
+    """Vacancy rate per building fid (for map themes)."""
+    out: dict[int, float | None] = {}
+    for bfid in space.buildings:
+        states = building_states(space, bfid, as_of).values()
+        total = sum(s.leased + s.sold + s.withheld + s.vacant for s in states)
+        out[bfid] = (sum(s.vacant for s in states) / total) if total > 0 else None
+    return out
+
+
+def years_to_expiry(state: UnitState, as_of: dt.date) -> float | None:
+    """Years from `as_of` to the end of the unit's current lease (None if not leased)."""
+    if state.lease_end is None:
+        return None
+    return (state.lease_end - as_of).days / 365.25
