@@ -1,0 +1,246 @@
+"""Idle land (闲置土地) per 《闲置土地处置办法》 (MLR Order No. 53, 2012), and the land-supply
+backlog lists 批而未供 / 供而未用.
+
+Art. 2: land is idle when
+  (a) construction has not started one full year after the start date agreed in the transfer
+      contract or allocation decision, or
+  (b) it started, but the developed area is < 1/3 of what should be developed or the
+      investment is < 25% of the total (Art. 30: excluding land price and taxes), and
+      construction then stopped for a full year.
+Art. 14: after one year an idle-land fee of 20% of the transfer price; after two years the
+land may be reclaimed without compensation. Art. 8: delays caused by government action (or
+force majeure) are exempt from these; the planner records the reason in the parcel field
+`idle_exemption` (one of EXEMPTION_REASONS, or free text).
+
+Counting "a full year" follows the Civil Code (Arts. 201-202): the starting day is not
+counted and the period ends at the end of the same-numbered day a year later (the month's
+last day when that day does not exist, e.g. 29 Feb → 28 Feb). So a parcel whose agreed start
+is 2025-03-01 becomes idle on 2026-03-02, and one agreed for 2024-02-29 on 2025-03-01.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+from landapp.i18n import tr
+from landapp.vacancy import _opt_date
+
+# Art. 8 of 《闲置土地处置办法》 (government causes) and force majeure.
+EXEMPTION_REASONS = (
+    "未按约定期限、条件交付土地",            # (一) land not delivered as agreed
+    "土地利用总体规划、城乡规划依法修改",      # (二) plan revised
+    "国家出台相关政策需修改规划和建设条件",    # (三) new national policy
+    "处置土地上相关群众信访事项",              # (四) petitions about the land
+    "军事管制、文物保护",                      # (五) military control, heritage
+    "政府、政府有关部门的其他行为",            # (六) other government action
+    "不可抗力",                                # force majeure
+)
+
+IDLE_FEE_RATE = 0.20
+DEVELOPED_SHARE_MIN = 1 / 3
+INVESTED_SHARE_MIN = 0.25
+
+# statuses of idle_land_status
+NOT_SUPPLIED = "未供地"
+NORMAL = "正常"
+WITHIN_GRACE = "未到期"        # supplied, not (yet) idle
+SUSPECTED = "疑似闲置"
+RECLAIMABLE = "可无偿收回"
+EXEMPT = "豁免"
+COMPLETED = "已竣工"
+IDLE_STATUSES = (SUSPECTED, RECLAIMABLE)
+STATUS_EN = {NOT_SUPPLIED: "Not supplied", NORMAL: "Normal", WITHIN_GRACE: "Not yet due",
+             SUSPECTED: "Suspected idle", RECLAIMABLE: "Reclaimable", EXEMPT: "Exempt",
+             COMPLETED: "Completed"}
+ALL_STATUSES = (NOT_SUPPLIED, WITHIN_GRACE, NORMAL, COMPLETED, EXEMPT, SUSPECTED, RECLAIMABLE)
+
+
+def status_label(status: str) -> str:
+    return tr(status, STATUS_EN.get(status, status))
+
+
+def add_years(d: dt.date, years: int) -> dt.date:
+    """The same-numbered day `years` later; the month's last day if it does not exist."""
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+def full_years_elapsed(start: dt.date, as_of: dt.date, years: int) -> bool:
+    """True when `years` full years counted from `start` have run out by `as_of` (the
+    period's last day is the anniversary; it has run out from the day after)."""
+    return as_of > add_years(start, years)
+
+
+@dataclass
+class IdleStatus:
+    status: str                 # one of ALL_STATUSES
+    rule: str = ""              # 'unstarted' | 'stalled' | ''
+    since: dt.date | None = None    # the day the parcel became idle (rule met)
+    reclaim_from: dt.date | None = None
+    fee_wan: float | None = None    # idle-land fee, 万元 (20% of transfer price)
+    exemption: str | None = None    # recorded reason when exempt
+    would_be: str | None = None     # the status without the exemption
+    reason: str = ""                # one sentence for lists and tooltips
+
+    @property
+    def idle(self) -> bool:
+        return self.status in IDLE_STATUSES
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        for k in ("since", "reclaim_from"):
+            d[k] = d[k].isoformat() if d[k] else None
+        return d
+
+
+def _pct(v) -> float | None:
+    try:
+        return None if v is None else float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def is_supplied(parcel: dict) -> bool:
+    return bool(parcel.get("supply_date") or parcel.get("agreed_start")) and \
+        parcel.get("status") not in ("储备", "待供")
+
+
+def idle_land_status(parcel: dict, as_of: dt.date) -> IdleStatus:
+    """The idle-land status of a parcel on `as_of` (rules in the module docstring)."""
+    if not is_supplied(parcel):
+        return IdleStatus(NOT_SUPPLIED, reason=tr("尚未供地", "not yet supplied"))
+    completion = _opt_date(parcel.get("actual_completion"))
+    if completion is not None and completion <= as_of:
+        return IdleStatus(COMPLETED, reason=tr("已竣工", "completed"))
+    agreed = _opt_date(parcel.get("agreed_start"))
+    started = _opt_date(parcel.get("actual_start"))
+    if started is not None and started > as_of:
+        started = None
+    res: IdleStatus
+    if started is None:
+        if agreed is None:
+            return IdleStatus(WITHIN_GRACE, reason=tr("未填约定开工日期,无法判定",
+                                                      "no agreed start date: cannot judge"))
+        if full_years_elapsed(agreed, as_of, 1):
+            since = add_years(agreed, 1) + dt.timedelta(days=1)
+            reclaim = add_years(agreed, 2) + dt.timedelta(days=1)
+            res = IdleStatus(RECLAIMABLE if as_of >= reclaim else SUSPECTED, "unstarted", since, reclaim,
+                             reason=tr(f"超过约定开工日期 {agreed} 满一年未动工",
+                                       f"not started a full year after the agreed start {agreed}"))
+        else:
+            return IdleStatus(WITHIN_GRACE, reason=tr(
+                f"未动工,{add_years(agreed, 1) + dt.timedelta(days=1)} 起满一年",
+                f"not started; a full year past the agreed start on "
+                f"{add_years(agreed, 1) + dt.timedelta(days=1)}"))
+    else:
+        developed, invested = _pct(parcel.get("developed_pct")), _pct(parcel.get("invested_pct"))
+        # compare in percent with a tolerance so that exactly 1/3 (33.333…%) is not "below"
+        low_dev = developed is not None and developed < 100.0 * DEVELOPED_SHARE_MIN - 1e-9
+        low_inv = invested is not None and invested < 100.0 * INVESTED_SHARE_MIN - 1e-9
+        stalled = _opt_date(parcel.get("stalled_since"))
+        if stalled is None or stalled > as_of or not (low_dev or low_inv):
+            return IdleStatus(NORMAL, reason=tr("已动工", "under way"))
+        if not full_years_elapsed(stalled, as_of, 1):
+            return IdleStatus(WITHIN_GRACE, reason=tr(f"{stalled} 起停工,未满一年",
+                                                      f"stopped since {stalled}, less than a year"))
+        since = add_years(stalled, 1) + dt.timedelta(days=1)
+        reclaim = add_years(stalled, 2) + dt.timedelta(days=1)
+        what = []
+        if low_dev:
+            what.append(tr(f"已开发面积 {developed:g}% 不足三分之一", f"developed {developed:g}% < 1/3"))
+        if low_inv:
+            what.append(tr(f"已投资 {invested:g}% 不足25%", f"invested {invested:g}% < 25%"))
+        res = IdleStatus(RECLAIMABLE if as_of >= reclaim else SUSPECTED, "stalled", since, reclaim,
+                         reason=tr("、".join(what) + f",自 {stalled} 停工满一年",
+                                   "; ".join(what) + f", stopped since {stalled} for a full year"))
+    price = _pct(parcel.get("transfer_price"))
+    res.fee_wan = round(price * IDLE_FEE_RATE, 2) if price is not None else None
+    exemption = (parcel.get("idle_exemption") or "").strip()
+    if exemption:
+        res.would_be, res.status, res.exemption = res.status, EXEMPT, exemption
+        res.fee_wan = None
+        res.reason = tr(f"{res.reason};豁免:{exemption}", f"{res.reason}; exempt: {exemption}")
+    return res
+
+
+def _parcels(store) -> list[dict]:
+    rows = store.rows("parcels", "retired = 0 OR retired IS NULL")
+    for r in rows:
+        r.pop("geometry", None)
+    return rows
+
+
+def idle_report(parcels: list[dict], as_of: dt.date) -> list[dict]:
+    """Every supplied, unfinished parcel with its idle status (idle ones first, then by
+    code): code, name, zone, area, status, rule, since, reclaim date, fee, reason."""
+    out = []
+    for p in parcels:
+        st = idle_land_status(p, as_of)
+        if st.status in (NOT_SUPPLIED, COMPLETED):
+            continue
+        out.append({"fid": p.get("fid"), "code": p.get("code"), "name": p.get("name"),
+                    "zone": p.get("zone"), "land_user": p.get("land_user"),
+                    "area_m2": p.get("area_m2"), "area_mu": p.get("area_mu"),
+                    "parcel_status": p.get("status"), "agreed_start": p.get("agreed_start"),
+                    "actual_start": p.get("actual_start"), **st.as_dict()})
+    rank = {RECLAIMABLE: 0, SUSPECTED: 1, EXEMPT: 2, WITHIN_GRACE: 3, NORMAL: 4}
+    out.sort(key=lambda r: (rank.get(r["status"], 9), str(r["code"] or "")))
+    return out
+
+
+def approved_not_supplied(parcels: list[dict]) -> list[dict]:
+    """批而未供: parcels approved for construction but not yet supplied (status 储备 —
+    acquired and held in reserve, i.e. 征而未供 — or 待供 awaiting supply)."""
+    out = []
+    for p in parcels:
+        if p.get("status") in ("储备", "待供") and not p.get("supply_date"):
+            out.append({"fid": p.get("fid"), "code": p.get("code"), "name": p.get("name"),
+                        "zone": p.get("zone"), "area_m2": p.get("area_m2"), "area_mu": p.get("area_mu"),
+                        "kind": "征而未供" if p.get("status") == "储备" else "待供",
+                        "land_use": p.get("land_use"),
+                        "expected_supply_date": p.get("expected_supply_date")})
+    return sorted(out, key=lambda r: str(r["code"] or ""))
+
+
+def supplied_not_used(parcels: list[dict], as_of: dt.date) -> list[dict]:
+    """供而未用: supplied parcels where construction has not started by `as_of`, or started
+    and stopped with less than 1/3 developed or 25% invested; with their idle status."""
+    out = []
+    for p in parcels:
+        if not is_supplied(p) or _opt_date(p.get("actual_completion")):
+            continue
+        started = _opt_date(p.get("actual_start"))
+        stalled = _opt_date(p.get("stalled_since"))
+        if started is not None and started <= as_of and (stalled is None or stalled > as_of):
+            continue
+        st = idle_land_status(p, as_of)
+        if started is not None and st.status == NORMAL:
+            continue  # stopped but far enough along: not 供而未用
+        out.append({"fid": p.get("fid"), "code": p.get("code"), "name": p.get("name"),
+                    "zone": p.get("zone"), "land_user": p.get("land_user"),
+                    "area_m2": p.get("area_m2"), "area_mu": p.get("area_mu"),
+                    "supply_date": p.get("supply_date"), "agreed_start": p.get("agreed_start"),
+                    "kind": tr("未动工", "not started") if started is None else tr("停工", "stopped"),
+                    "idle_status": st.status})
+    return sorted(out, key=lambda r: str(r["code"] or ""))
+
+
+def idle_summary(rows: list[dict]) -> dict:
+    """Counts and areas per idle status, and the total idle-land fee (万元)."""
+    by: dict[str, dict] = {}
+    for r in rows:
+        s = by.setdefault(r["status"], {"count": 0, "area_m2": 0.0})
+        s["count"] += 1
+        s["area_m2"] += float(r.get("area_m2") or 0.0)
+    idle = [r for r in rows if r["status"] in IDLE_STATUSES]
+    return {"by_status": by, "idle_count": len(idle),
+            "idle_area_m2": sum(float(r.get("area_m2") or 0.0) for r in idle),
+            "fee_wan": round(sum(r.get("fee_wan") or 0.0 for r in idle), 2)}
+
+
+def load_parcels(store) -> list[dict]:
+    """Current (not retired) parcels without geometry."""
+    return _parcels(store)
