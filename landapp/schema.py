@@ -15,7 +15,7 @@ from landapp import landuse
 from landapp.errors import ValidationError
 from landapp.i18n import language, tr
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 PARCEL_STATUSES = ["储备", "待供", "已供未开工", "在建", "已建成投产", "闲置", "低效", "盘活中", "已盘活"]
 SUPPLY_METHODS = ["招标", "拍卖", "挂牌", "协议", "划拨", "弹性年期出让", "先租后让"]
@@ -385,9 +385,30 @@ SETTINGS = LayerSpec(
     ),
 )
 
+ENTERPRISE_METRICS = LayerSpec(
+    "enterprise_metrics", "企业亩均数据", "Enterprise yearly figures",
+    description="yearly figures for 亩均论英雄 (per-mu evaluation), one row per enterprise and year",
+    fields=(
+        Field("enterprise_id", I, "企业编号", "Enterprise id", required=True),
+        Field("year", I, "年度", "Year", required=True, min=1990, max=2100),
+        Field("revenue", R, "营业收入(万元)", "Revenue (10k CNY)", min=0, unit="万元"),
+        Field("tax", R, "实缴税收(万元)", "Tax paid (10k CNY)", min=0, unit="万元"),
+        Field("value_added", R, "工业增加值(万元)", "Value added (10k CNY)", unit="万元"),
+        Field("energy_tce", R, "综合能耗(吨标煤)", "Energy use (tce)", min=0, unit="tce"),
+        Field("emissions_t", R, "主要污染物排放当量(吨)", "Main pollutant emissions (t)", min=0, unit="t"),
+        Field("employees", I, "年平均职工人数", "Average employees", min=0),
+        Field("rd_spend", R, "研发经费(万元)", "R&D spending (10k CNY)", min=0, unit="万元"),
+        Field("land_area_m2", R, "用地面积(㎡)", "Land area (m²)", min=0, unit="㎡",
+              description="land used (own parcels plus the land share of leased floor space); "
+                          "empty = computed from parcels and leases"),
+        Field("note", T, "备注", "Note"),
+        *_STAMPS,
+    ),
+)
+
 LAYERS: dict[str, LayerSpec] = {
     s.name: s for s in (ZONES, ROADS, PARCELS, BUILDINGS, FLOORS, UNITS, ENTERPRISES, LEASES,
-                        CASES, CASE_HISTORY, LINEAGE, EDIT_LOG, SETTINGS)
+                        CASES, CASE_HISTORY, LINEAGE, EDIT_LOG, SETTINGS, ENTERPRISE_METRICS)
 }
 SPATIAL_LAYERS = [n for n, s in LAYERS.items() if s.spatial]
 
