@@ -1,123 +1,26 @@
-"""The main window: the park drawn by lifecycle status, a summary of the project (counts,
-areas in m² and 亩, vacancy), the legend, and the cursor position in the status bar."""
+"""The main window: the park map canvas, the layer panel, the attribute table, the info
+panel, a search box, tools, and the cursor position and scale in the status bar."""
 
 from __future__ import annotations
 
 import os
 
-import numpy as np
-import shapely
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPainterPath, QPen, QPolygonF
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QTextBrowser,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (QCompleter, QDockWidget, QFileDialog, QLabel, QLineEdit, QMainWindow,
+                               QMessageBox, QTextBrowser, QToolBar)
 
 from landapp.check import summary
 from landapp.coords import to_lonlat
-from landapp.i18n import tr
-from landapp.schema import PARCEL_STATUSES, value_label
+from landapp.errors import LandappError
+from landapp.schema import value_label
 from landapp.store.base import ProjectStore
-from layers.styles import status_colour
-
-MAX_POLYGONS = 50_000  # beyond this the overview draws parcels as points
-
-
-class ParkOverview(QWidget):
-    """The whole park fitted to the widget, parcels filled by status."""
-
-    cursor_moved = Signal(float, float)  # map x (easting), y (northing)
-
-    def __init__(self, store: ProjectStore, parent=None):
-        super().__init__(parent)
-        self.store = store
-        self.setMouseTracking(True)
-        self.setMinimumSize(480, 360)
-        self.reload()
-        store.signals.changed.connect(self._on_change)
-
-    def _on_change(self, event) -> None:
-        if event.layer in ("zones", "parcels", "buildings"):
-            self.reload()
-            self.update()
-
-    def reload(self) -> None:
-        self.zones = self.store.read_layer("zones", columns=["name"])
-        self.parcels = self.store.read_layer("parcels", columns=["status"])
-        self.buildings = self.store.read_layer("buildings", columns=["btype"])
-        bounds = [df.total_bounds for df in (self.zones, self.parcels) if len(df)]
-        if bounds:
-            b = np.array(bounds)
-            self.extent = (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())
-        else:
-            self.extent = None
-
-    def _transform(self):
-        x0, y0, x1, y1 = self.extent
-        margin = 12
-        sx = (self.width() - 2 * margin) / max(x1 - x0, 1e-9)
-        sy = (self.height() - 2 * margin) / max(y1 - y0, 1e-9)
-        s = min(sx, sy)
-        ox = margin + (self.width() - 2 * margin - s * (x1 - x0)) / 2
-        oy = margin + (self.height() - 2 * margin - s * (y1 - y0)) / 2
-        return s, ox, oy, x0, y1
-
-    def to_map(self, px: float, py: float) -> tuple[float, float]:
-        s, ox, oy, x0, y1 = self._transform()
-        return x0 + (px - ox) / s, y1 - (py - oy) / s
-
-    def _path(self, geom, s, ox, oy, x0, y1) -> QPainterPath:
-        path = QPainterPath()
-        for poly in shapely.get_parts(geom):
-            for ring in [poly.exterior, *poly.interiors]:
-                xy = np.asarray(ring.coords)
-                pts = [QPointF(ox + (x - x0) * s, oy + (y1 - y) * s) for x, y in xy]
-                path.addPolygon(QPolygonF(pts))
-                path.closeSubpath()
-        return path
-
-    def paintEvent(self, _event) -> None:
-        p = QPainter(self)
-        p.fillRect(self.rect(), QColor("#F6F3E8"))
-        if self.extent is None:
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, tr("工程中还没有地块。", "No parcels yet."))
-            return
-        t = self._transform()
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, len(self.parcels) < 5000)
-        if len(self.parcels) <= MAX_POLYGONS:
-            p.setPen(QPen(QColor("#7A7A7A"), 0))
-            for geom, status in zip(self.parcels.geometry, self.parcels["status"]):
-                p.setBrush(QColor(status_colour(status)))
-                p.drawPath(self._path(geom, *t))
-            p.setBrush(QColor("#4D4D4D"))
-            p.setPen(Qt.PenStyle.NoPen)
-            for geom in self.buildings.geometry:
-                p.drawPath(self._path(geom, *t))
-        else:
-            s, ox, oy, x0, y1 = t
-            c = shapely.centroid(self.parcels.geometry.values)
-            xs, ys = ox + (shapely.get_x(c) - x0) * s, oy + (y1 - shapely.get_y(c)) * s
-            for status in PARCEL_STATUSES:
-                mask = (self.parcels["status"] == status).to_numpy()
-                p.setPen(QPen(QColor(status_colour(status)), 1))
-                p.drawPoints(QPolygonF([QPointF(x, y) for x, y in zip(xs[mask], ys[mask])]))
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.setPen(QPen(QColor("#C62828"), 2, Qt.PenStyle.DashLine))
-        for geom in self.zones.geometry:
-            p.drawPath(self._path(geom, *t))
-        p.setPen(QColor("#8E1B1B"))
-        font = p.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        p.setFont(font)
-        for geom, name in zip(self.zones.geometry, self.zones["name"]):
-            path = self._path(geom.representative_point().buffer(1), *t)
-            c = path.boundingRect().center()
-            p.drawText(QRectF(c.x() - 100, c.y() - 14, 200, 28), Qt.AlignmentFlag.AlignCenter, name)
-        p.end()
-
-    def mouseMoveEvent(self, event) -> None:
-        if self.extent is not None:
-            self.cursor_moved.emit(*self.to_map(event.position().x(), event.position().y()))
+from layers.map import ParkMap
+from ui.attribute_table import AttributeTable
+from ui.canvas import MapCanvas
+from ui.i18n import set_ui_language, tr
+from ui.panels import InfoPanel, LayerPanel
+from ui.tools.navigation import IdentifyTool, PanTool, SelectTool, ZoomBoxTool
 
 
 class MainWindow(QMainWindow):
@@ -125,37 +28,241 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.store = store
         self.is_demo = is_demo
-        self.overview = ParkOverview(store, self)
-        self.setCentralWidget(self.overview)
+        self.map = ParkMap(store)
+        self.canvas = MapCanvas(self.map, self)
+        self.setCentralWidget(self.canvas)
+        self.layer_panel = LayerPanel(self.map, self)
+        self.info = InfoPanel(store, self)
         self.summary_view = QTextBrowser(self)
-        dock = QDockWidget(tr("工程概况", "Project summary"), self)
-        dock.setObjectName("summary")
-        box = QWidget(dock)
-        lay = QVBoxLayout(box)
-        lay.addWidget(self.summary_view)
-        self.legend = QLabel(box)
-        self.legend.setTextFormat(Qt.TextFormat.RichText)
-        lay.addWidget(self.legend)
-        dock.setWidget(box)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.table = AttributeTable(store, self.canvas, self)
+        self.docks = {}
+        self._dock("layers", tr("图层", "Layers"), self.layer_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._dock("info", tr("属性信息", "Feature info"), self.info, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock("summary", tr("工程概况", "Project summary"), self.summary_view,
+                   Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.docks["info"], self.docks["summary"])
+        self.docks["info"].raise_()
+        self._dock("table", tr("属性表", "Attribute table"), self.table, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.coords_label = QLabel(self)
+        self.scale_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.coords_label)
-        self.overview.cursor_moved.connect(self.show_position)
-        self._menus()
-        self.refresh()
-        store.signals.changed.connect(lambda _e: self.refresh())
-        self.resize(1280, 800)
+        self.statusBar().addPermanentWidget(self.scale_label)
+        self._actions()
+        self._search()
+        self.canvas.cursor_moved.connect(self.show_position)
+        self.canvas.view_changed.connect(self.show_scale)
+        self.canvas.identified.connect(self._on_identified)
+        self.layer_panel.active_layer_changed.connect(self._on_active_layer)
+        store.signals.changed.connect(self._on_store_changed)
+        self.refresh_summary()
+        if self.map.raster_error:
+            self.statusBar().showMessage(self.map.raster_error, 8000)
+        self.resize(1440, 900)
 
-    def _menus(self) -> None:
-        file_menu = self.menuBar().addMenu(tr("文件(&F)", "&File"))
-        act = QAction(tr("打开工程…", "Open project…"), self)
-        act.setShortcut(QKeySequence.StandardKey.Open)
-        act.triggered.connect(self.open_project_dialog)
-        file_menu.addAction(act)
-        act = QAction(tr("退出", "Quit"), self)
-        act.setShortcut(QKeySequence.StandardKey.Quit)
-        act.triggered.connect(self.close)
-        file_menu.addAction(act)
+    # ---- building the window
+    def _dock(self, name: str, title: str, widget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        self.docks[name] = dock
+        return dock
+
+    def _action(self, text: str, slot, shortcut=None, checkable=False, tip: str | None = None) -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcut(shortcut)
+        act.setCheckable(checkable)
+        if tip:
+            act.setToolTip(tip)
+        act.triggered.connect(slot)
+        return act
+
+    def _actions(self) -> None:
+        mb = self.menuBar()
+        file_menu = mb.addMenu(tr("文件(&F)", "&File"))
+        file_menu.addAction(self._action(tr("打开工程…", "Open project…"), self.open_project_dialog,
+                                         QKeySequence.StandardKey.Open))
+        file_menu.addAction(self._action(tr("导出地图图片(PNG)…", "Export map as PNG…"), self.export_png))
+        file_menu.addAction(self._action(tr("导出地图(PDF)…", "Export map as PDF…"), self.export_pdf))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action(tr("退出", "Quit"), self.close, QKeySequence.StandardKey.Quit))
+
+        self.tools = {"pan": PanTool(), "zoom_box": ZoomBoxTool(), "identify": IdentifyTool(),
+                      "select": SelectTool()}
+        tb = QToolBar(tr("地图工具", "Map tools"), self)
+        tb.setObjectName("map_tools")
+        self.addToolBar(tb)
+        group = QActionGroup(self)
+        self.tool_actions = {}
+        labels = {"pan": (tr("漫游", "Pan"), "P"), "zoom_box": (tr("拉框放大", "Zoom box"), "Z"),
+                  "identify": (tr("识别", "Identify"), "I"), "select": (tr("选择", "Select"), "S")}
+        for key, (text, sc) in labels.items():
+            act = self._action(text, lambda _c=False, k=key: self.set_tool(k), sc, checkable=True)
+            group.addAction(act)
+            tb.addAction(act)
+            self.tool_actions[key] = act
+        self.tool_actions["pan"].setChecked(True)
+        tb.addSeparator()
+        view_menu = mb.addMenu(tr("视图(&V)", "&View"))
+        for text, slot, sc in [
+            (tr("全图", "Full extent"), self.canvas.zoom_full, "Home"),
+            (tr("缩放至当前图层", "Zoom to layer"), self.zoom_to_current_layer, None),
+            (tr("缩放至所选", "Zoom to selection"), self.zoom_to_selection, "Ctrl+J"),
+            (tr("放大", "Zoom in"), lambda: self.canvas.zoom_by(1.5), QKeySequence.StandardKey.ZoomIn),
+            (tr("缩小", "Zoom out"), lambda: self.canvas.zoom_by(1 / 1.5), QKeySequence.StandardKey.ZoomOut),
+            (tr("清除选择", "Clear selection"), self.clear_selection, "Ctrl+Shift+A"),
+        ]:
+            act = self._action(text, slot, sc)
+            view_menu.addAction(act)
+            tb.addAction(act)
+        view_menu.addSeparator()
+        for name, dock in self.docks.items():
+            view_menu.addAction(dock.toggleViewAction())
+        lang_menu = mb.addMenu(tr("语言(&L)", "&Language"))
+        lang_group = QActionGroup(self)
+        for code, text in (("zh", "简体中文"), ("en", "English")):
+            act = self._action(text, lambda _c=False, c=code: self.switch_language(c), checkable=True)
+            from landapp.i18n import language
+
+            act.setChecked(language() == code)
+            lang_group.addAction(act)
+            lang_menu.addAction(act)
+        help_menu = mb.addMenu(tr("帮助(&H)", "&Help"))
+        help_menu.addAction(self._action(tr("关于 landapp", "About landapp"), self.about))
+        self.toolbar = tb
+
+    def _search(self) -> None:
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(tr("搜索地块编号、名称、企业…", "Search parcel code, name, enterprise…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(280)
+        self._search_model = QStringListModel(self)
+        completer = QCompleter(self._search_model, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setMaxVisibleItems(15)
+        completer.activated.connect(self.search_for)
+        self.search.setCompleter(completer)
+        self.search.returnPressed.connect(lambda: self.search_for(self.search.text()))
+        self.toolbar.addSeparator()
+        self.toolbar.addWidget(self.search)
+        self._index_search()
+
+    def _index_search(self) -> None:
+        p = self.store.read_layer("parcels", columns=["code", "name", "land_user"])
+        b = self.store.read_layer("buildings", columns=["name", "operator"])
+        self._search_items: list[tuple[str, str, int]] = []
+        for fid, code, name, user in zip(p.index, p["code"], p["name"], p["land_user"]):
+            text = "  ".join(str(v) for v in (code, name, user) if isinstance(v, str))
+            self._search_items.append((text, "parcels", int(fid)))
+        for fid, name, op in zip(b.index, b["name"], b["operator"]):
+            text = "  ".join(str(v) for v in (name, op) if isinstance(v, str))
+            self._search_items.append((text, "buildings", int(fid)))
+        self._search_lookup = {t: (lid, fid) for t, lid, fid in self._search_items}
+        self._search_model.setStringList([t for t, _, _ in self._search_items])
+
+    def _on_store_changed(self, event) -> None:
+        self.refresh_summary()
+        if event.layer in ("parcels", "buildings") and event.op != "update":
+            self._index_search()
+
+    def detach(self) -> None:
+        """Stop listening to the store (the window is being replaced or closed)."""
+        self.store.signals.changed.disconnect(self._on_store_changed)
+        self.store.signals.changed.disconnect(self.info._on_change)
+        self.store.signals.changed.disconnect(self.table.model._on_store_changed)
+        for layer in self.map.vector_layers():
+            self.store.signals.changed.disconnect(layer._on_store_changed)
+
+    # ---- actions
+    def set_tool(self, key: str) -> None:
+        self.canvas.set_tool(self.tools[key])
+        self.tool_actions[key].setChecked(True)
+
+    def search_for(self, text: str) -> bool:
+        """Select and zoom to the first feature whose code, name or enterprise contains text."""
+        text = text.strip()
+        if not text:
+            return False
+        hit = self._search_lookup.get(text)
+        if hit is None:
+            needle = text.lower()
+            hit = next(((lid, fid) for t, lid, fid in self._search_items if needle in t.lower()), None)
+        if hit is None:
+            self.statusBar().showMessage(tr(f"没有找到“{text}”。", f"Nothing matches '{text}'."), 5000)
+            return False
+        lid, fid = hit
+        self.canvas.active_layer = lid
+        self.table.set_layer(lid)
+        self.canvas.set_selection(lid, [fid])
+        self.canvas.zoom_to_selection()
+        self.info.show_feature(lid, fid)
+        self.docks["info"].raise_()
+        return True
+
+    def zoom_to_current_layer(self) -> None:
+        layer = self.layer_panel.current_layer()
+        if layer is not None:
+            self.canvas.zoom_to_layer(layer.id)
+
+    def zoom_to_selection(self) -> None:
+        if not self.canvas.zoom_to_selection():
+            self.statusBar().showMessage(tr("没有选中的要素。", "Nothing is selected."), 4000)
+
+    def clear_selection(self) -> None:
+        for layer in self.map.vector_layers():
+            if layer.selection:
+                self.canvas.set_selection(layer.id, [])
+
+    def _on_identified(self, layer: str, fid: int) -> None:
+        if fid < 0:
+            self.info.show_nothing()
+            return
+        self.info.show_feature(layer, fid)
+        self.docks["info"].raise_()
+
+    def _on_active_layer(self, layer_id: str) -> None:
+        self.canvas.active_layer = layer_id
+        if layer_id in ("parcels", "buildings", "zones", "roads"):
+            self.table.set_layer(layer_id)
+
+    def switch_language(self, lang: str) -> "MainWindow":
+        """Rebuild the window in the other language, keeping the project and the view."""
+        set_ui_language(lang)
+        win = MainWindow(self.store, is_demo=self.is_demo)
+        win.resize(self.size())
+        win.canvas.view = self.canvas.view
+        win.canvas._fitted = True
+        win.show()
+        self._replacement = win
+        self.detach()
+        self.hide()
+        self.deleteLater()
+        return win
+
+    def export_png(self) -> None:
+        from layers.render import render_png
+
+        path, _ = QFileDialog.getSaveFileName(self, tr("导出地图图片", "Export map image"), "map.png", "PNG (*.png)")
+        if path:
+            try:
+                view = self.canvas.view.resized(self.canvas.width() * 2, self.canvas.height() * 2).zoomed(2)
+                render_png(path, self.map.layers, view, legend=True)
+                self.statusBar().showMessage(tr(f"已导出 {path}", f"Exported {path}"), 5000)
+            except LandappError as e:
+                QMessageBox.warning(self, tr("导出失败", "Export failed"), str(e))
+
+    def export_pdf(self) -> None:
+        from layers.render import render_pdf
+
+        path, _ = QFileDialog.getSaveFileName(self, tr("导出地图 PDF", "Export map PDF"), "map.pdf", "PDF (*.pdf)")
+        if path:
+            try:
+                render_pdf(path, self.map.layers, self.canvas.view.extent, title=self.store.name)
+                self.statusBar().showMessage(tr(f"已导出 {path}", f"Exported {path}"), 5000)
+            except LandappError as e:
+                QMessageBox.warning(self, tr("导出失败", "Export failed"), str(e))
 
     def open_project_dialog(self) -> None:
         from ui.app import open_or_explain
@@ -165,48 +272,51 @@ class MainWindow(QMainWindow):
         if not path:
             return
         store = open_or_explain(path, self)
-        if store is None:
-            return
-        win = MainWindow(store)
-        win.show()
-        self._other = win
+        if store is not None:
+            win = MainWindow(store)
+            win.show()
+            self._other = win
 
-    def refresh(self) -> None:
+    def about(self) -> None:
+        QMessageBox.about(self, tr("关于 landapp", "About landapp"),
+                          tr("landapp:园区土地与载体管理。\n一个园区一个 GeoPackage 文件,QGIS 与 GDAL 也能打开。",
+                             "landapp: land and carrier inventory for industrial parks.\n"
+                             "One park is one GeoPackage file that QGIS and GDAL open too."))
+
+    # ---- status
+    def show_position(self, x: float, y: float) -> None:
+        lon, lat = to_lonlat(x, y, self.store.srs_id)
+        # Gauss-Krüger convention: X is northing, Y is easting
+        self.coords_label.setText(f"X {y:,.2f}  Y {x:,.2f}  |  {lon:.6f}°E {lat:.6f}°N")
+
+    def show_scale(self) -> None:
+        self.scale_label.setText(f"{tr('比例尺', 'Scale')} 1:{self.canvas.view.scale_denominator():,.0f}")
+
+    def refresh_summary(self) -> None:
         s = summary(self.store)
         demo = tr("(示例园区副本)", " (demo park copy)") if self.is_demo else ""
         self.setWindowTitle(f"{s['name']}{demo} — landapp")
         self.statusBar().showMessage(f"{os.path.basename(self.store.path)}  ·  {s['crs']}")
         c = s["counts"]
-        rows = [
-            (tr("片区", "Zones"), c["zones"]), (tr("地块", "Parcels"), c["parcels"]),
-            (tr("建筑", "Buildings"), c["buildings"]), (tr("单元", "Units"), c["units"]),
-            (tr("企业", "Enterprises"), c["enterprises"]), (tr("租约", "Leases"), c["leases"]),
-        ]
-        html = [f"<h3>{s['name']}</h3><table>"]
-        html += [f"<tr><td>{k}</td><td align='right'>{v:,}</td></tr>" for k, v in rows]
-        html.append("</table>")
-        html.append(f"<p>{tr('地块总面积', 'Parcel area')}<br><b>{s['parcel_area_m2']:,.1f} ㎡</b>"
-                    f" = <b>{s['parcel_area_mu']:,.2f} {tr('亩', 'mu')}</b></p>")
-        html.append(f"<table><tr><th align='left'>{tr('状态', 'Status')}</th><th>{tr('宗数', 'Count')}</th>"
-                    f"<th>{tr('面积(亩)', 'Area (mu)')}</th></tr>")
+        rows = [(tr("片区", "Zones"), c["zones"]), (tr("地块", "Parcels"), c["parcels"]),
+                (tr("建筑", "Buildings"), c["buildings"]), (tr("单元", "Units"), c["units"]),
+                (tr("企业", "Enterprises"), c["enterprises"]), (tr("租约", "Leases"), c["leases"])]
+        out = [f"<h3>{s['name']}</h3><table>"]
+        out += [f"<tr><td>{k}</td><td align='right'>{v:,}</td></tr>" for k, v in rows]
+        out.append("</table>")
+        out.append(f"<p>{tr('地块总面积', 'Parcel area')}<br><b>{s['parcel_area_m2']:,.1f} ㎡</b>"
+                   f" = <b>{s['parcel_area_mu']:,.2f} {tr('亩', 'mu')}</b></p>")
+        out.append(f"<table><tr><th align='left'>{tr('状态', 'Status')}</th><th>{tr('宗数', 'Count')}</th>"
+                   f"<th>{tr('面积(亩)', 'Area (mu)')}</th></tr>")
         for r in s["parcels_by_status"]:
-            html.append(f"<tr><td>{value_label(r['status'])}</td><td align='right'>{r['count']}</td>"
-                        f"<td align='right'>{r['area_mu']:,.1f}</td></tr>")
-        html.append("</table>")
+            out.append(f"<tr><td>{value_label(r['status'])}</td><td align='right'>{r['count']}</td>"
+                       f"<td align='right'>{r['area_mu']:,.1f}</td></tr>")
+        out.append("</table>")
         v = s["vacancy"]
         if v["unit_area_m2"]:
-            html.append(f"<p>{tr('载体空置率', 'Vacancy')}: <b>{v['vacancy_rate']:.1%}</b><br>")
+            out.append(f"<p>{tr('载体空置率', 'Vacancy')}: <b>{v['vacancy_rate']:.1%}</b><br>")
             for r in v["by_type"]:
                 rate = f"{r['vacancy_rate']:.1%}" if r["vacancy_rate"] is not None else "-"
-                html.append(f"{value_label(r['type'])}: {r['vacant_m2']:,.0f} / {r['unit_area_m2']:,.0f} ㎡ ({rate})<br>")
-            html.append("</p>")
-        self.summary_view.setHtml("".join(html))
-        swatches = "".join(
-            f"<span style='background:{status_colour(st)}'>&nbsp;&nbsp;&nbsp;&nbsp;</span> {value_label(st)}&nbsp; "
-            for st in PARCEL_STATUSES)
-        self.legend.setText(f"<b>{tr('图例(地块状态)', 'Legend (parcel status)')}</b><br>{swatches}")
-        self.legend.setWordWrap(True)
-
-    def show_position(self, x: float, y: float) -> None:
-        lon, lat = to_lonlat(x, y, self.store.srs_id)
-        self.coords_label.setText(f"X {y:,.2f}  Y {x:,.2f}  |  {lon:.6f}°E {lat:.6f}°N")
+                out.append(f"{value_label(r['type'])}: {r['vacant_m2']:,.0f} / {r['unit_area_m2']:,.0f} ㎡ ({rate})<br>")
+            out.append("</p>")
+        self.summary_view.setHtml("".join(out))

@@ -1,0 +1,257 @@
+"""Attribute table over the store: a QAbstractTableModel reading a column-oriented frame that
+the store gives (re-read on change events; the store stays the only source of truth, the
+model keeps no editable copy), with sort and filter as a row-index array, so 100k rows
+scroll smoothly; selection is synchronised both ways with the map."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from PySide6.QtCore import QAbstractTableModel, QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QTableView, QVBoxLayout, QWidget)
+
+from landapp.schema import spec, value_label
+from ui.i18n import tr
+
+HIDDEN = {"created", "modified", "retired", "retired_date"}
+
+
+class FeatureTableModel(QAbstractTableModel):
+    def __init__(self, store, layer: str, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.layer = layer
+        self.spec = spec(layer)
+        self.columns = [f for f in self.spec.fields if f.name not in HIDDEN]
+        self.frame = pd.DataFrame()
+        self.values: dict[str, np.ndarray] = {}
+        self.fids = np.empty(0, dtype=np.int64)
+        self.rows = np.empty(0, dtype=np.int64)  # view row -> frame position
+        self.sort_column: int | None = None
+        self.sort_order = Qt.SortOrder.AscendingOrder
+        self.filter_text = ""
+        self.filter_field: str | None = None
+        self.load()
+        store.signals.changed.connect(self._on_store_changed)
+
+    # ---- data
+    def load(self) -> None:
+        self.beginResetModel()
+        df = self.store.read_layer(self.layer, columns=[f.name for f in self.columns])
+        if hasattr(df, "geometry") and "geometry" in df:
+            df = df.drop(columns="geometry")
+        self.frame = df
+        self.fids = df.index.to_numpy(dtype=np.int64)
+        self.values = {f.name: df[f.name].to_numpy(dtype=object) if f.name in df else
+                       np.full(len(df), None, dtype=object) for f in self.columns}
+        self.position = {int(f): i for i, f in enumerate(self.fids)}
+        self._apply()
+        self.endResetModel()
+
+    def _on_store_changed(self, event) -> None:
+        if event.layer != self.layer:
+            return
+        if event.op == "update" and len(event.fids) == 1 and event.fids[0] in self.position:
+            # one edited feature: refresh its row in place, keeping scroll and selection
+            rec = self.store.get(self.layer, event.fids[0])
+            i = self.position[event.fids[0]]
+            for f in self.columns:
+                self.values[f.name][i] = rec.get(f.name)
+            row = int(np.flatnonzero(self.rows == i)[0]) if (self.rows == i).any() else None
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
+            return
+        self.load()
+
+    def _apply(self) -> None:
+        n = len(self.fids)
+        keep = np.ones(n, dtype=bool)
+        text = self.filter_text.strip().lower()
+        if text:
+            cols = [self.filter_field] if self.filter_field else [f.name for f in self.columns]
+            hit = np.zeros(n, dtype=bool)
+            for c in cols:
+                s = pd.Series(self.values[c]).astype(str).str.lower()
+                hit |= s.str.contains(text, regex=False).to_numpy()
+            keep &= hit
+        rows = np.flatnonzero(keep)
+        if self.sort_column is not None:
+            col = self.values[self.columns[self.sort_column].name][rows]
+            key = pd.Series(col)
+            order = np.argsort(key.fillna("" if key.dtype == object else np.nan).astype(str)
+                               if self.columns[self.sort_column].kind in ("text", "date", "datetime")
+                               else pd.to_numeric(key, errors="coerce").to_numpy(dtype=float), kind="stable")
+            if self.sort_order == Qt.SortOrder.DescendingOrder:
+                order = order[::-1]
+            rows = rows[order]
+        self.rows = rows
+
+    def set_filter(self, text: str, field: str | None = None) -> None:
+        self.beginResetModel()
+        self.filter_text = text
+        self.filter_field = field
+        self._apply()
+        self.endResetModel()
+
+    # ---- Qt model
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        f = self.columns[index.column()]
+        v = self.values[f.name][self.rows[index.row()]]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if v is None or (isinstance(v, float) and np.isnan(v)):
+                return ""
+            if f.kind == "real":
+                return f"{v:,.2f}" if f.name.startswith("area") or f.unit in ("㎡", "万元") else f"{v:g}"
+            if f.kind in ("date", "datetime") and hasattr(v, "strftime"):
+                return v.strftime("%Y-%m-%d") if f.kind == "date" else v.strftime("%Y-%m-%d %H:%M")
+            if f.choices:
+                return value_label(v)
+            return str(v)
+        if role == Qt.ItemDataRole.TextAlignmentRole and f.kind in ("int", "real"):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.columns[section].title
+        return str(section + 1)
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self.sort_column, self.sort_order = column, order
+        self._apply()
+        self.layoutChanged.emit()
+
+    # ---- fids <-> rows
+    def fid_at(self, row: int) -> int:
+        return int(self.fids[self.rows[row]])
+
+    def row_of(self, fid: int) -> int | None:
+        i = self.position.get(int(fid))
+        if i is None:
+            return None
+        hit = np.flatnonzero(self.rows == i)
+        return int(hit[0]) if len(hit) else None
+
+
+class AttributeTable(QWidget):
+    """The dock's content: a layer chooser, a filter box and the table."""
+
+    def __init__(self, store, canvas, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.canvas = canvas
+        self.layer_box = QComboBox(self)
+        for lid in ("parcels", "buildings", "zones", "roads"):
+            self.layer_box.addItem(spec(lid).title, lid)
+        self.field_box = QComboBox(self)
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setPlaceholderText(tr("筛选(输入文字)", "Filter (type text)"))
+        self.filter_edit.setClearButtonEnabled(True)
+        self.count_label = QLabel(self)
+        self.view = QTableView(self)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSortingEnabled(True)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().setDefaultSectionSize(22)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.doubleClicked.connect(self._zoom_to_row)
+        top = QHBoxLayout()
+        top.addWidget(self.layer_box)
+        top.addWidget(self.field_box)
+        top.addWidget(self.filter_edit, 1)
+        top.addWidget(self.count_label)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(2, 2, 2, 2)
+        lay.addLayout(top)
+        lay.addWidget(self.view)
+        self._syncing = False
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(250)
+        self._filter_timer.timeout.connect(self._apply_filter)
+        self.filter_edit.textChanged.connect(lambda _t: self._filter_timer.start())
+        self.field_box.currentIndexChanged.connect(lambda _i: self._apply_filter())
+        self.layer_box.currentIndexChanged.connect(lambda _i: self.set_layer(self.layer_box.currentData()))
+        canvas.selection_changed.connect(self.on_map_selection)
+        self.model: FeatureTableModel | None = None
+        self.set_layer("parcels")
+
+    def set_layer(self, layer: str) -> None:
+        if self.model is not None and self.model.layer == layer:
+            return
+        if self.model is not None:
+            self.store.signals.changed.disconnect(self.model._on_store_changed)
+        self.model = FeatureTableModel(self.store, layer, self)
+        self.view.setModel(self.model)
+        self.view.selectionModel().selectionChanged.connect(self._on_table_selection)
+        self.model.modelReset.connect(self._after_reset)
+        self.model.layoutChanged.connect(self._after_reset)
+        i = self.layer_box.findData(layer)
+        if i >= 0 and i != self.layer_box.currentIndex():
+            self.layer_box.setCurrentIndex(i)
+        self.field_box.blockSignals(True)
+        self.field_box.clear()
+        self.field_box.addItem(tr("全部字段", "All fields"), None)
+        for f in self.model.columns:
+            self.field_box.addItem(f.title, f.name)
+        self.field_box.blockSignals(False)
+        self.canvas.active_layer = layer
+        self._after_reset()
+
+    def _apply_filter(self) -> None:
+        self.model.set_filter(self.filter_edit.text(), self.field_box.currentData())
+
+    def _after_reset(self) -> None:
+        self.count_label.setText(tr(f"{self.model.rowCount()} / {len(self.model.fids)} 条",
+                                    f"{self.model.rowCount()} / {len(self.model.fids)} rows"))
+        self.on_map_selection(self.model.layer)
+
+    def selected_fids(self) -> list[int]:
+        return sorted({self.model.fid_at(i.row()) for i in self.view.selectionModel().selectedRows()})
+
+    def _on_table_selection(self, *_a) -> None:
+        if self._syncing:
+            return
+        self._syncing = True
+        try:
+            self.canvas.set_selection(self.model.layer, self.selected_fids())
+        finally:
+            self._syncing = False
+
+    def on_map_selection(self, layer_id: str) -> None:
+        if self._syncing or self.model is None or layer_id != self.model.layer:
+            return
+        fids = self.canvas.map.layer(layer_id).selection
+        self._syncing = True
+        try:
+            sel = QItemSelection()
+            first = None
+            for fid in fids:
+                row = self.model.row_of(fid)
+                if row is None:
+                    continue
+                first = row if first is None else min(first, row)
+                sel.select(self.model.index(row, 0), self.model.index(row, self.model.columnCount() - 1))
+            sm = self.view.selectionModel()
+            sm.select(sel, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            if first is not None:
+                self.view.scrollTo(self.model.index(first, 0))
+        finally:
+            self._syncing = False
+
+    def _zoom_to_row(self, index) -> None:
+        fid = self.model.fid_at(index.row())
+        self.canvas.set_selection(self.model.layer, [fid])
+        self.canvas.zoom_to_selection()

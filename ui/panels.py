@@ -1,0 +1,252 @@
+"""Side panels: the layer panel (visibility, order, opacity, thematic style, legend) and the
+info panel that identify fills (attributes with Chinese titles, area in m² and 亩, the
+buildings on a parcel and their vacancy)."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+                               QPushButton, QSlider, QTextBrowser, QVBoxLayout, QWidget)
+
+from landapp.schema import spec, value_label
+from landapp.units import to_mu
+from layers.themes import themes_for
+from layers.vector import short_code
+from ui.i18n import tr
+
+
+def _swatch(fill: QColor | None, outline: QColor | None, kind: str = "polygon") -> QIcon:
+    pm = QPixmap(18, 12)
+    pm.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pm)
+    if kind == "line":
+        from PySide6.QtGui import QPen
+
+        p.setPen(QPen(outline or QColor("black"), 2, Qt.PenStyle.DashLine))
+        p.drawLine(0, 6, 18, 6)
+    else:
+        p.setPen(outline or QColor(110, 110, 110))
+        p.setBrush(fill if fill is not None else Qt.BrushStyle.NoBrush)
+        p.drawRect(1, 1, 16, 10)
+    p.end()
+    return QIcon(pm)
+
+
+class LayerPanel(QWidget):
+    """Layers top to bottom as drawn; check to show, up/down to reorder, opacity, style."""
+
+    active_layer_changed = Signal(str)
+
+    def __init__(self, park_map, parent=None):
+        super().__init__(parent)
+        self.map = park_map
+        self.list = QListWidget(self)
+        self.up = QPushButton("▲", self)
+        self.down = QPushButton("▼", self)
+        self.up.setToolTip(tr("上移图层", "Move layer up"))
+        self.down.setToolTip(tr("下移图层", "Move layer down"))
+        self.opacity = QSlider(Qt.Orientation.Horizontal, self)
+        self.opacity.setRange(0, 100)
+        self.theme = QComboBox(self)
+        self.legend = QListWidget(self)
+        self.legend.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        row = QHBoxLayout()
+        row.addWidget(self.up)
+        row.addWidget(self.down)
+        row.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.list, 2)
+        lay.addLayout(row)
+        self.opacity_label = QLabel(tr("不透明度", "Opacity"), self)
+        lay.addWidget(self.opacity_label)
+        lay.addWidget(self.opacity)
+        self.theme_label = QLabel(tr("专题样式", "Thematic style"), self)
+        lay.addWidget(self.theme_label)
+        lay.addWidget(self.theme)
+        lay.addWidget(QLabel(tr("图例", "Legend"), self))
+        lay.addWidget(self.legend, 3)
+        self.list.itemChanged.connect(self._on_item_changed)
+        self.list.currentRowChanged.connect(lambda _r: self._show_current())
+        self.up.clicked.connect(lambda: self._move(+1))
+        self.down.clicked.connect(lambda: self._move(-1))
+        self.opacity.valueChanged.connect(self._on_opacity)
+        self.theme.activated.connect(self._on_theme)
+        park_map.on_changed(self._refresh_legend)
+        self.populate()
+
+    def populate(self, current: str | None = None) -> None:
+        self.list.blockSignals(True)
+        self.list.clear()
+        for layer in reversed(self.map.layers):  # top of the drawing order first
+            item = QListWidgetItem(layer.title)
+            item.setData(Qt.ItemDataRole.UserRole, layer.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if layer.visible else Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+        ids = [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
+        self.list.setCurrentRow(ids.index(current) if current in ids else ids.index("parcels") if "parcels" in ids else 0)
+        self._show_current()
+
+    def current_layer(self):
+        item = self.list.currentItem()
+        return self.map.layer(item.data(Qt.ItemDataRole.UserRole)) if item else None
+
+    def item_for(self, layer_id: str) -> QListWidgetItem | None:
+        for i in range(self.list.count()):
+            if self.list.item(i).data(Qt.ItemDataRole.UserRole) == layer_id:
+                return self.list.item(i)
+        return None
+
+    def set_visible(self, layer_id: str, visible: bool) -> None:
+        self.item_for(layer_id).setCheckState(Qt.CheckState.Checked if visible else Qt.CheckState.Unchecked)
+
+    def _on_item_changed(self, item: QListWidgetItem) -> None:
+        layer = self.map.layer(item.data(Qt.ItemDataRole.UserRole))
+        layer.visible = item.checkState() == Qt.CheckState.Checked
+        self.map.changed()
+
+    def _move(self, delta: int) -> None:
+        layer = self.current_layer()
+        if layer is None:
+            return
+        self.map.move(layer.id, delta)
+        self.populate(layer.id)
+
+    def _on_opacity(self, value: int) -> None:
+        layer = self.current_layer()
+        if layer is not None and abs(layer.opacity - value / 100) > 1e-9:
+            layer.opacity = value / 100
+            self.map.changed()
+
+    def _on_theme(self, _index: int) -> None:
+        layer = self.current_layer()
+        key = self.theme.currentData()
+        if layer is not None and key and getattr(layer, "theme_key", None) != key:
+            layer.set_theme(key)
+
+    def _show_current(self) -> None:
+        layer = self.current_layer()
+        if layer is None:
+            return
+        self.opacity.blockSignals(True)
+        self.opacity.setValue(round(layer.opacity * 100))
+        self.opacity.blockSignals(False)
+        self.theme.blockSignals(True)
+        self.theme.clear()
+        for t in themes_for(getattr(layer, "layer", "")):
+            self.theme.addItem(t.title, t.key)
+        if self.theme.count():
+            self.theme.setCurrentIndex(max(0, self.theme.findData(layer.theme_key)))
+        self.theme.setEnabled(self.theme.count() > 1)
+        self.theme.blockSignals(False)
+        if layer.kind == "vector":
+            self.active_layer_changed.emit(layer.id)
+        self._refresh_legend()
+
+    def _refresh_legend(self) -> None:
+        layer = self.current_layer()
+        self.legend.clear()
+        if layer is None:
+            return
+        for e in layer.legend():
+            self.legend.addItem(QListWidgetItem(_swatch(e.fill, e.outline, e.kind), e.label))
+
+
+class InfoPanel(QTextBrowser):
+    """What identify found: every attribute with its Chinese title."""
+
+    def __init__(self, store, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.current: tuple[str, int] | None = None
+        self.setOpenLinks(False)
+        self.show_nothing()
+        store.signals.changed.connect(self._on_change)
+
+    def _on_change(self, event) -> None:
+        if self.current and event.layer in (self.current[0], "units", "buildings"):
+            try:
+                self.show_feature(*self.current)
+            except KeyError:
+                self.show_nothing()
+
+    def show_nothing(self) -> None:
+        self.current = None
+        self.setHtml(f"<p style='color:#666'>{tr('用“识别”工具点击地图上的地块或建筑,在此查看其属性。', 'Click a parcel or building with the Identify tool to see its attributes here.')}</p>")
+
+    def show_feature(self, layer: str, fid: int) -> None:
+        if fid < 0:
+            self.show_nothing()
+            return
+        rec = self.store.get(layer, fid)
+        self.current = (layer, fid)
+        s = spec(layer)
+        e = html.escape
+        title = rec.get("name") or rec.get("code") or f"#{fid}"
+        out = [f"<h3>{e(s.title)}:{e(str(title))}</h3>"]
+        geom = rec.get("geometry")
+        if geom is not None:
+            a = geom.area
+            out.append(f"<p><b>{tr('面积', 'Area')}</b> {a:,.1f} ㎡ = {to_mu(a):,.2f} {tr('亩', 'mu')}</p>")
+        out.append("<table cellspacing='0' cellpadding='2'>")
+        for f in s.fields:
+            v = rec.get(f.name)
+            if v is None or f.name in ("area_m2", "area_mu", "footprint_m2", "retired") or v == "":
+                continue
+            if f.name == "code" and layer == "parcels":
+                v = f"{v}({short_code(v)})"
+            elif f.choices:
+                v = value_label(v)
+            elif f.name == "land_use":
+                from landapp import landuse
+
+                v = landuse.label(v) if landuse.is_known(v) else v
+            elif isinstance(v, float):
+                v = f"{v:,.2f}".rstrip("0").rstrip(".")
+            out.append(f"<tr><td style='color:#555'>{e(f.title)}</td><td>{e(str(v))}</td></tr>")
+        out.append("</table>")
+        if layer == "parcels":
+            out.append(self._buildings_on(rec))
+        if layer == "buildings":
+            out.append(self._units_of(fid))
+        self.setHtml("".join(out))
+
+    def _vacancy_table(self, units: pd.DataFrame) -> tuple[float, float]:
+        total = float(units["area"].sum()) if len(units) else 0.0
+        vacant = float(units.loc[units["status"] == "空置", "area"].sum()) if len(units) else 0.0
+        return total, vacant
+
+    def _buildings_on(self, parcel: dict) -> str:
+        code = parcel.get("code")
+        b = self.store.rows("buildings", "parcel_code = ? AND (retired = 0 OR retired IS NULL)", (code,))
+        if not b:
+            return f"<p>{tr('地块上没有登记建筑。', 'No buildings on this parcel.')}</p>"
+        units = self.store.read_layer("units", columns=["building_id", "area", "status"],
+                                      where=f"building_id IN ({','.join(str(r['fid']) for r in b)})")
+        rows = [f"<h4>{tr('地块上的建筑', 'Buildings on the parcel')}({len(b)})</h4><table cellpadding='2'>",
+                f"<tr><th align='left'>{tr('名称', 'Name')}</th><th>{tr('类型', 'Type')}</th>"
+                f"<th>{tr('层数', 'Storeys')}</th><th>{tr('空置率', 'Vacancy')}</th></tr>"]
+        for r in b:
+            total, vacant = self._vacancy_table(units[units["building_id"] == r["fid"]])
+            rate = f"{vacant / total:.0%}" if total else "-"
+            rows.append(f"<tr><td>{html.escape(r['name'] or '')}</td><td>{value_label(r['btype'])}</td>"
+                        f"<td align='right'>{r.get('storeys') or ''}</td><td align='right'>{rate}</td></tr>")
+        rows.append("</table>")
+        return "".join(rows)
+
+    def _units_of(self, fid: int) -> str:
+        units = self.store.read_layer("units", columns=["building_id", "area", "status"],
+                                      where=f"building_id = {int(fid)}")
+        total, vacant = self._vacancy_table(units)
+        if not total:
+            return f"<p>{tr('没有单元数据。', 'No unit data.')}</p>"
+        by = units.groupby("status")["area"].sum()
+        parts = ", ".join(f"{value_label(k)} {v:,.0f} ㎡" for k, v in by.items())
+        return (f"<p><b>{tr('空置率', 'Vacancy')}</b> {vacant / total:.1%}"
+                f"({vacant:,.0f} / {total:,.0f} ㎡)<br>{parts}</p>")
