@@ -111,14 +111,18 @@ def render_pdf(path: str, layers: Sequence[MapLayer], bbox, *, title: str = "",
             p.setFont(label_font(14, bold=True))
             p.drawText(QRectF(0, 0, w, 30), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
             top = 34.0
-        view = MapView.fit(bbox, int(w), int(h - top))
+        legend_w = 230.0  # the legend sits beside the map, not on it
+        view = MapView.fit(bbox, int(w - legend_w), int(h - top))
         p.translate(0, top)
         p.setClipRect(QRectF(0, 0, view.width, view.height))
-        render(p, view, layers, legend=True, dpi=96.0, **kw)
+        render(p, view, layers, dpi=96.0, **kw)
         p.setClipping(False)
         p.setPen(QColor(60, 60, 60))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(QRectF(0, 0, view.width, view.height))
+        visible = [layer for layer in layers if layer.visible and layer.opacity > 0]
+        draw_legend(p, [(layer.title, layer.legend()) for layer in reversed(visible)],
+                    QPointF(view.width + 10, 0), max_rows=40)
     finally:
         p.end()
 

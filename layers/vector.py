@@ -30,9 +30,11 @@ SELECTION_COLOUR = QColor(0, 200, 255)
 
 
 def label_font(point_size: float = 9.0, bold: bool = False) -> QFont:
+    """Map text sized in pixels of a 96-dpi screen (point_size × 96/72), so the same picture
+    comes out on screen, in a PNG and on a PDF page painted in 96-dpi units."""
     f = QFont()
     f.setFamilies(CJK_FAMILIES)
-    f.setPointSizeF(point_size)
+    f.setPixelSize(max(1, round(point_size * 96 / 72)))
     f.setBold(bold)
     return f
 

@@ -1,0 +1,82 @@
+"""`landapp render PROJECT -o OUT.png|.pdf [--bbox ...] [--size WxH] [--style ...]`:
+headless rendering with the same renderer as the desktop map."""
+
+from __future__ import annotations
+
+from landapp.errors import LandappError
+from landapp.i18n import tr
+
+
+def register(sub) -> None:
+    p = sub.add_parser("render", help=tr("把园区地图渲染为 PNG 或 PDF(无需界面)",
+                                         "render the park map to PNG or PDF (headless)"))
+    p.add_argument("project", metavar="PROJECT.gpkg")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.png|OUT.pdf")
+    p.add_argument("--bbox", help=tr("范围 minx,miny,maxx,maxy(工程坐标系,x 为东坐标)",
+                                     "extent minx,miny,maxx,maxy in the project CRS (x = easting)"))
+    p.add_argument("--size", default="1920x1080", help=tr("图片尺寸 宽x高(像素)", "image size WxH in pixels"))
+    p.add_argument("--style", default="status",
+                   help=tr("地块专题:status(状态)或 landuse(用地性质)", "parcel theme: status or landuse"))
+    p.add_argument("--building-style", default="vacancy", help=tr("建筑专题:vacancy 或 type", "building theme"))
+    p.add_argument("--basemap", action="store_true", help=tr("叠加园区底图", "show the park map raster"))
+    p.add_argument("--hide", nargs="*", default=[], metavar="LAYER",
+                   help=tr("隐藏图层(zones roads parcels buildings)", "layers to hide"))
+    p.add_argument("--no-legend", action="store_true", help=tr("不画图例", "no legend"))
+    p.add_argument("--title", default=None, help=tr("PDF 标题", "PDF title"))
+    p.set_defaults(func=cmd_render)
+
+
+def _parse_bbox(text: str):
+    try:
+        vals = [float(v) for v in text.split(",")]
+    except ValueError:
+        vals = []
+    if len(vals) != 4 or vals[0] >= vals[2] or vals[1] >= vals[3]:
+        raise LandappError(tr("--bbox 应为 minx,miny,maxx,maxy 四个数,且 min 小于 max。",
+                              "--bbox must be four numbers minx,miny,maxx,maxy with min below max."))
+    return tuple(vals)
+
+
+def _parse_size(text: str):
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        w = h = 0
+    if not (16 <= w <= 20000 and 16 <= h <= 20000):
+        raise LandappError(tr("--size 应为 宽x高,如 1920x1080(16–20000 像素)。",
+                              "--size must be WxH such as 1920x1080 (16–20000 pixels)."))
+    return w, h
+
+
+def cmd_render(args) -> int:
+    from landapp.store import open_project
+    from layers.map import ParkMap
+    from layers.render import ensure_gui_app, render_pdf, render_png
+    from layers.themes import THEMES
+    from layers.view import MapView
+
+    ensure_gui_app()
+    out = args.output
+    if not out.lower().endswith((".png", ".pdf")):
+        raise LandappError(tr("输出文件应以 .png 或 .pdf 结尾。", "The output must end in .png or .pdf."))
+    for layer, key in (("parcels", args.style), ("buildings", args.building_style)):
+        if key not in THEMES.get(layer, {}):
+            raise LandappError(tr(f"没有名为 {key} 的专题;可选:{'、'.join(THEMES[layer])}。",
+                                  f"There is no style {key}; choose from {', '.join(THEMES[layer])}."))
+    size = _parse_size(args.size)
+    with open_project(args.project) as store:
+        m = ParkMap(store, parcel_theme=args.style, building_theme=args.building_style)
+        for layer in m.layers:
+            if layer.kind == "raster":
+                layer.visible = args.basemap
+            if layer.id in args.hide:
+                layer.visible = False
+        bbox = _parse_bbox(args.bbox) if args.bbox else m.extent()
+        if bbox is None:
+            raise LandappError(tr("工程中没有可绘制的要素。", "The project has nothing to draw."))
+        if out.lower().endswith(".pdf"):
+            render_pdf(out, m.layers, bbox, title=args.title or store.name)
+        else:
+            render_png(out, m.layers, MapView.fit(bbox, *size), legend=not args.no_legend)
+    print(tr(f"已输出 {out}", f"Wrote {out}"))
+    return 0
