@@ -12,7 +12,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from landapp.errors import LandappError
-from landapp.i18n import set_language, tr
+from landapp.i18n import tr
 from landapp.store import open_project
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -24,8 +24,10 @@ CJK_FAMILIES = ["Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi
 
 
 def make_app(argv: list[str], lang: str = "zh") -> QApplication:
-    set_language(lang)
+    from ui.i18n import set_ui_language
+
     app = QApplication.instance() or QApplication(argv)
+    set_ui_language(lang)
     app.setApplicationName("landapp")
     app.setOrganizationName("landapp")
     font = QFont(app.font())

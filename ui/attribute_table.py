@@ -43,7 +43,8 @@ class FeatureTableModel(QAbstractTableModel):
             df = df.drop(columns="geometry")
         self.frame = df
         self.fids = df.index.to_numpy(dtype=np.int64)
-        self.values = {f.name: df[f.name].to_numpy(dtype=object) if f.name in df else
+        # own arrays (Arrow-backed columns give read-only views; single rows are patched in place)
+        self.values = {f.name: np.array(df[f.name].to_numpy(dtype=object), dtype=object) if f.name in df else
                        np.full(len(df), None, dtype=object) for f in self.columns}
         self.position = {int(f): i for i, f in enumerate(self.fids)}
         self._apply()

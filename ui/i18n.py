@@ -42,11 +42,11 @@ def set_ui_language(lang: str) -> bool:
         if ok:
             app.installTranslator(own)
             _installed.append(own)
-        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Territory.UnitedStates))
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     else:
         qt = QTranslator(app)
-        if qt.load(QLocale(QLocale.Language.Chinese, QLocale.Territory.China), "qtbase", "_", qt_dir):
+        if qt.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", qt_dir):
             app.installTranslator(qt)  # Qt's standard dialogs (OK/Cancel, file dialogs) in Chinese
             _installed.append(qt)
-        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Territory.China))
+        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     return ok

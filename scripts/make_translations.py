@@ -1,0 +1,55 @@
+"""Collect every tr("中文", "English") pair of the UI into ui/i18n/landapp_en.ts (Qt
+Linguist format, Chinese source, English translation) and compile it to landapp_en.qm with
+pyside6-lrelease. Run after changing UI strings:  python scripts/make_translations.py"""
+
+from __future__ import annotations
+
+import ast
+import os
+import shutil
+import subprocess
+import sys
+from xml.sax.saxutils import escape
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "ui", "i18n", "landapp_en.ts")
+
+
+def pairs(folders=("ui", "layers")) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for folder in folders:
+        for dirpath, _, files in os.walk(os.path.join(ROOT, folder)):
+            for name in sorted(files):
+                if not name.endswith(".py"):
+                    continue
+                tree = ast.parse(open(os.path.join(dirpath, name), encoding="utf-8").read())
+                for node in ast.walk(tree):
+                    if (isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "tr"
+                            and len(node.args) == 2
+                            and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args)):
+                        found.setdefault(node.args[0].value, node.args[1].value)
+    return found
+
+
+def main() -> int:
+    found = pairs()
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', "<!DOCTYPE TS>",
+             '<TS version="2.1" language="en_US" sourcelanguage="zh_CN">', "<context>",
+             "    <name>landapp</name>"]
+    for zh, en in sorted(found.items()):
+        lines += ["    <message>", f"        <source>{escape(zh)}</source>",
+                  f"        <translation>{escape(en)}</translation>", "    </message>"]
+    lines += ["</context>", "</TS>", ""]
+    with open(OUT, "w", encoding="utf-8") as fh:
+        fh.write("\n".join(lines))
+    tool = shutil.which("pyside6-lrelease") or shutil.which("lrelease")
+    if tool is None:
+        print("pyside6-lrelease not found (pip install PySide6-Essentials)", file=sys.stderr)
+        return 1
+    subprocess.run([tool, OUT, "-qm", OUT[:-3] + ".qm"], check=True)
+    print(f"{len(found)} strings -> {os.path.relpath(OUT[:-3] + '.qm', ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
