@@ -1,0 +1,100 @@
+"""`landapp vacancy / idle / evaluate / cases` on a copy of the demo park."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from landapp.cli import main
+
+
+@pytest.fixture
+def demo_path(demo_project):
+    path = demo_project.path
+    demo_project.close()
+    return path
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_vacancy_table_json_csv(capsys, demo_path):
+    code, out, _ = run(capsys, "vacancy", demo_path, "--by", "type")
+    assert code == 0 and "空置率" in out and "标准厂房" in out and "楼宇" in out
+    code, out, _ = run(capsys, "vacancy", demo_path, "--by", "zone", "--format", "json", "--as-of", "2026-11-01")
+    data = json.loads(out)
+    assert data["as_of"] == "2026-11-01" and len(data["rows"]) >= 3
+    r = data["rows"][0]
+    assert r["vacancy_rate"] == pytest.approx(r["vacant_m2"] / r["leasable_m2"], rel=1e-4)
+    code, out, _ = run(capsys, "vacancy", demo_path, "--format", "csv")
+    rows = list(csv.reader(io.StringIO(out.lstrip("\ufeff"))))
+    assert rows[0][0] == "范围" and len(rows) == 2
+    code, out, _ = run(capsys, "vacancy", demo_path, "--expiry", "--format", "json")
+    assert json.loads(out)["rows"][0]["year"] == "2026"
+    code, out, _ = run(capsys, "vacancy", demo_path, "--absorption-since", "2026-01-01")
+    assert code == 0 and "净吸纳" in out
+
+
+def test_vacancy_bad_date_is_one_sentence(capsys, demo_path):
+    code, out, err = run(capsys, "vacancy", demo_path, "--as-of", "2026-13-01")
+    assert code == 2 and "不是有效日期" in err and "Traceback" not in err
+
+
+def test_idle_lists(capsys, demo_path):
+    code, out, _ = run(capsys, "idle", demo_path, "--format", "json")
+    data = json.loads(out)
+    assert data["summary"]["idle_count"] == len([r for r in data["rows"] if r["status_label"] in ("疑似闲置", "可无偿收回")])
+    assert data["summary"]["idle_count"] >= 20
+    code, out, _ = run(capsys, "idle", demo_path, "--list", "unsupplied")
+    assert code == 0 and "批而未供" in out
+    code, out, _ = run(capsys, "idle", demo_path, "--list", "unused", "--as-of", "2026-11-01")
+    assert code == 0 and "供而未用" in out
+
+
+def test_evaluate_needs_metrics_then_works(capsys, demo_path, tmp_path):
+    code, _, err = run(capsys, "evaluate", demo_path)
+    if code == 2:  # the committed demo park has no figures yet: fill them
+        assert "enterprise_metrics" in err
+        from landapp.evaluation import fill_demo_metrics
+        from landapp.store import open_project
+        with open_project(demo_path) as s:
+            fill_demo_metrics(s)
+    code, out, _ = run(capsys, "evaluate", demo_path, "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and set(data["classes"]) == {"A", "B", "C"}
+    code, out, _ = run(capsys, "evaluate", demo_path, "--preset", "zhejiang", "--save-config")
+    assert code == 0 and "D 类" in out
+    code, out, _ = run(capsys, "evaluate", demo_path, "--show-config")
+    assert json.loads(out)["method"] == "percentile"
+    bad = tmp_path / "bad.json"
+    bad.write_text("{oops", encoding="utf-8")
+    code, _, err = run(capsys, "evaluate", demo_path, "--config", str(bad))
+    assert code == 2 and "JSON" in err
+    code, out, _ = run(capsys, "evaluate", demo_path, "--level", "parcel", "--low-only", "--format", "json")
+    assert all(r["low_efficiency"] for r in json.loads(out)["rows"])
+
+
+def test_cases_cli(capsys, demo_path):
+    from landapp.store import open_project
+    with open_project(demo_path) as s:
+        code_ = s.rows("parcels", "status = '闲置'")[0]["code"]
+    code, out, _ = run(capsys, "cases", "open", demo_path, "--parcel", code_, "--measure", "收回/回购",
+                       "--responsible", "王五", "--target-date", "2027-06-30")
+    assert code == 0
+    cid = int("".join(ch for ch in out if ch.isdigit()))
+    code, _, err = run(capsys, "cases", "advance", demo_path, str(cid), "已盘活")
+    assert code == 2 and "不能改为" in err
+    for st in ("方案", "实施中", "已盘活"):
+        assert run(capsys, "cases", "advance", demo_path, str(cid), st)[0] == 0
+    code, out, _ = run(capsys, "cases", "progress", demo_path, "--year", "2026", "--target", "150000",
+                       "--format", "json")
+    p = json.loads(out)
+    assert p["target_m2"] == 150000 and p["revitalised_count"] >= 1
+    code, out, _ = run(capsys, "cases", "list", demo_path, "--state", "已盘活")
+    assert code_ in out
+    code, _, err = run(capsys, "cases", "open", demo_path, "--parcel", "NOPE")
+    assert code == 2 and "NOPE" in err
