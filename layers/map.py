@@ -13,11 +13,17 @@ from layers.vector import BuildingLayer, ParcelLayer, RoadLayer, ZoneLayer
 
 class ParkMap:
     def __init__(self, store, *, parcel_theme: str = "status", building_theme: str = "vacancy",
-                 with_raster: bool = True):
+                 with_raster: bool = True, with_tiles: bool = True):
         self.store = store
         self.layers: list[MapLayer] = []  # bottom to top
         self.raster_error: str | None = None
         self._listeners: list[Callable[[], None]] = []
+        if with_tiles:
+            from layers.tiles import TileLayer
+
+            provider = store.get_setting("basemap_provider") or "osm"
+            self.layers.append(TileLayer(store.srs_id, provider if provider in ("osm", "tianditu", "amap") else "osm",
+                                         api_key=store.get_setting("tianditu_key")))
         if with_raster:
             raster = self._raster()
             if raster is not None:

@@ -60,6 +60,7 @@ class MapCanvas(QWidget):
     identified = Signal(str, int)  # layer id, fid (-1: nothing there)
     selection_changed = Signal(str)  # layer id
     frame_ready = Signal()
+    _refresh_requested = Signal()  # emitted from any thread (tiles arrive in workers)
 
     def __init__(self, park_map: ParkMap, parent=None):
         super().__init__(parent)
@@ -84,7 +85,8 @@ class MapCanvas(QWidget):
         self.tool: MapTool | None = None
         self._previous_tool: MapTool | None = None
         self.set_tool(PanTool())
-        park_map.on_changed(self.refresh)
+        self._refresh_requested.connect(self.refresh, Qt.ConnectionType.QueuedConnection)
+        park_map.on_changed(self._refresh_requested.emit)
 
     # ---- rendering
     def refresh(self) -> None:

@@ -127,7 +127,10 @@ class LayerPanel(QWidget):
     def _on_theme(self, _index: int) -> None:
         layer = self.current_layer()
         key = self.theme.currentData()
-        if layer is not None and key and getattr(layer, "theme_key", None) != key:
+        if layer is not None and layer.kind == "tiles":
+            layer.set_provider(key)
+            self.map.store.set_setting("basemap_provider", key)
+        elif layer is not None and key and getattr(layer, "theme_key", None) != key:
             layer.set_theme(key)
 
     def _show_current(self) -> None:
@@ -139,9 +142,13 @@ class LayerPanel(QWidget):
         self.opacity.blockSignals(False)
         self.theme.blockSignals(True)
         self.theme.clear()
+        if layer.kind == "tiles":  # for the online basemap the choice is the provider
+            for p in layer.providers.values():
+                self.theme.addItem(p.title, p.key)
+            self.theme.setCurrentIndex(max(0, self.theme.findData(layer.provider.key)))
         for t in themes_for(getattr(layer, "layer", "")):
             self.theme.addItem(t.title, t.key)
-        if self.theme.count():
+        if self.theme.count() and layer.kind == "vector":
             self.theme.setCurrentIndex(max(0, self.theme.findData(layer.theme_key)))
         self.theme.setEnabled(self.theme.count() > 1)
         self.theme.blockSignals(False)

@@ -16,11 +16,6 @@ from layers.view import MapView, nice_length
 X0, Y0 = 430000.0, 3384000.0
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _app():
-    ensure_gui_app()
-
-
 def close(c: QColor, hex_colour: str, tol: int = 12) -> bool:
     w = QColor(hex_colour)
     return abs(c.red() - w.red()) + abs(c.green() - w.green()) + abs(c.blue() - w.blue()) <= tol
