@@ -58,6 +58,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Enterprises</translation>
     </message>
     <message>
+        <source>低效</source>
+        <translation>low efficiency</translation>
+    </message>
+    <message>
         <source>全图</source>
         <translation>Full extent</translation>
     </message>
@@ -212,6 +216,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>无法打开工程</source>
         <translation>Cannot open the project</translation>
+    </message>
+    <message>
+        <source>无载体</source>
+        <translation>No carriers</translation>
+    </message>
+    <message>
+        <source>未评价</source>
+        <translation>Not evaluated</translation>
     </message>
     <message>
         <source>比例尺</source>
