@@ -221,6 +221,19 @@ def building_states(space: Space, bfid: int, d: dt.date) -> dict[int, UnitState]
     return states
 
 
+def _keys(space: Space, by: str) -> dict[int, str]:
+    """Group key per building fid; buildings sharing a name are told apart by their fid."""
+    out: dict[int, str] = {}
+    used: set[str] = set()
+    for bfid, b in space.buildings.items():
+        key = group_key(b, by)
+        if by == "building" and key in used:
+            key = f"{key} (#{bfid})"
+        used.add(key)
+        out[bfid] = key
+    return out
+
+
 def _in_zone(b: dict, zones: Iterable[str] | None) -> bool:
     return zones is None or (b.get("zone") in set(zones))
 
@@ -231,12 +244,11 @@ def vacancy_figures(space: Space, as_of: dt.date, by: str = "park", *,
     (the park total when by='park'). `zones` limits the buildings to those zones."""
     zones = list(zones) if zones is not None else None
     out: dict[str, Figures] = {}
+    keys = _keys(space, by)
     for bfid, b in space.buildings.items():
         if not _in_zone(b, zones):
             continue
-        key = group_key(b, by)
-        if by == "building":
-            key = f"{key}" if key not in out else f"{key} (#{bfid})"
+        key = keys[bfid]
         f = out.setdefault(key, Figures(key))
         f.buildings += 1
         for st in building_states(space, bfid, as_of).values():
@@ -255,6 +267,24 @@ def _followed(lease: dict, leases: list[dict]) -> bool:
     return any(x is not lease and lease["_end"] < x["_end"] and x["_start"] <= nxt for x in leases)
 
 
+def _expiring_by_building(space: Space, as_of: dt.date, horizon: dt.date) -> dict[int, float]:
+    """Leased area per building whose lease (in force on `as_of`) ends by `horizon` and is
+    not followed by a signed renewal."""
+    out: dict[int, float] = defaultdict(float)
+    for lease in space.leases:
+        if not _covers(lease, as_of) or lease["_end"] > horizon:
+            continue
+        uid = lease.get("unit_id")
+        bfid = lease.get("building_id") if uid is None else space.units.get(int(uid), {}).get("building_id")
+        if bfid is None or bfid not in space.buildings:
+            continue
+        siblings = space.leases_by_unit.get(int(uid), []) if uid is not None else \
+            space.unitless_by_building.get(int(bfid), [])
+        if not _followed(lease, siblings):
+            out[int(bfid)] += float(lease.get("area") or 0.0)
+    return out
+
+
 def availability(space: Space, as_of: dt.date, months: int = 12, by: str = "park", *,
                  zones: Iterable[str] | None = None) -> list[dict]:
     """Space on the market: vacant now plus leased area whose lease ends within `months`
@@ -262,20 +292,10 @@ def availability(space: Space, as_of: dt.date, months: int = 12, by: str = "park
     horizon = add_months(as_of, months)
     figs = {f.key: f for f in vacancy_figures(space, as_of, by, zones=zones)}
     expiring: dict[str, float] = defaultdict(float)
-    for lease in space.leases:
-        if not _covers(lease, as_of) or lease["_end"] > horizon:
-            continue
-        uid = lease.get("unit_id")
-        bfid = lease.get("building_id") if uid is None else space.units.get(int(uid), {}).get("building_id")
-        b = space.buildings.get(bfid) if bfid is not None else None
-        if b is None or not _in_zone(b, zones):
-            continue
-        siblings = space.leases_by_unit.get(int(uid), []) if uid is not None else \
-            space.unitless_by_building.get(int(bfid), [])
-        if _followed(lease, siblings):
-            continue
-        key = group_key(b, by)
-        expiring[key] += float(lease.get("area") or 0.0)
+    keys = _keys(space, by)
+    for bfid, area in _expiring_by_building(space, as_of, horizon).items():
+        if _in_zone(space.buildings[bfid], zones):
+            expiring[keys[bfid]] += area
     rows = []
     for key, f in figs.items():
         exp = min(expiring.get(key, 0.0), f.leased)
@@ -285,6 +305,19 @@ def availability(space: Space, as_of: dt.date, months: int = 12, by: str = "park
                      "availability_rate": round(avail / f.leasable, 6) if f.leasable else None,
                      "horizon": horizon.isoformat()})
     return rows
+
+
+def building_availability_rates(space: Space, as_of: dt.date, months: int = 12) -> dict[int, float | None]:
+    """(Vacant + expiring within `months`) / leasable area per building fid."""
+    expiring = _expiring_by_building(space, as_of, add_months(as_of, months))
+    out: dict[int, float | None] = {}
+    for bfid in space.buildings:
+        states = building_states(space, bfid, as_of).values()
+        total = sum(s.leased + s.sold + s.withheld + s.vacant for s in states)
+        leased = sum(s.leased for s in states)
+        vacant = sum(s.vacant for s in states)
+        out[bfid] = (vacant + min(leased, expiring.get(bfid, 0.0))) / total if total > 0 else None
+    return out
 
 
 def expiry_schedule(space: Space, as_of: dt.date, *, years: int | None = None,

@@ -1,5 +1,6 @@
 """Map themes from the land and space rules: idle-land status and per-mu class of parcels,
-vacancy rate of zones. Registered in the renderer's theme registry when imported
+availability (vacant + leases ending within a year) of buildings; the buildings' vacancy-rate
+theme is in layers.themes. Registered in the renderer's theme registry when imported
 (`import layers.themes_rules`)."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from landapp import evaluation as ev
 from landapp import idle
 from landapp.errors import LandappError
 from landapp.i18n import tr
-from landapp.vacancy import default_as_of, load_space, vacancy_figures
+from landapp.vacancy import building_availability_rates, default_as_of, load_space
 from layers.themes import Classified, categorical, register_theme
 
 IDLE_COLOURS = {
@@ -24,8 +25,8 @@ IDLE_COLUMNS = ("status", "supply_date", "agreed_start", "actual_start", "actual
                 "stalled_since", "developed_pct", "invested_pct", "transfer_price", "idle_exemption")
 CLASS_COLOURS = ["#1A9850", "#91CF60", "#FC8D59", "#D73027", "#7B3294", "#5E3C99"]
 NO_CLASS = "#E0E0E0"
-ZONE_VACANCY = [(0.10, "#1A9850", "< 10%"), (0.20, "#A6D96A", "10–20%"), (0.30, "#FEE08B", "20–30%"),
-                (0.40, "#FDAE61", "30–40%"), (1.01, "#D73027", "≥ 40%")]
+AVAILABILITY = [(0.10, "#1A9850", "< 10%"), (0.25, "#A6D96A", "10–25%"), (0.40, "#FEE08B", "25–40%"),
+                (0.60, "#FDAE61", "40–60%"), (1.01, "#D73027", "≥ 60%")]
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
@@ -67,21 +68,22 @@ def mu_classes(df: pd.DataFrame, store) -> Classified:
     return cls
 
 
-def zone_vacancy_classes(df: pd.DataFrame, store) -> Classified:
-    figs = {f.key: f.vacancy_rate for f in vacancy_figures(load_space(store), default_as_of(store), "zone")}
-    rate = np.array([figs.get(n) if figs.get(n) is not None else np.nan for n in df["name"]], dtype=float)
-    k = len(ZONE_VACANCY)
+def availability_classes(df: pd.DataFrame, store) -> Classified:
+    """Share of a building on the market within 12 months (vacant + leases ending)."""
+    rates = building_availability_rates(load_space(store), default_as_of(store), 12)
+    rate = np.array([np.nan if rates.get(int(f)) is None else rates[int(f)] for f in df.index], dtype=float)
+    k = len(AVAILABILITY)
     class_of = np.full(len(df), k, dtype=np.int32)
-    for i, (upper, _, _) in reversed(list(enumerate(ZONE_VACANCY))):
+    for i, (upper, _, _) in reversed(list(enumerate(AVAILABILITY))):
         class_of[rate < upper] = i
-    return Classified(class_of, [QColor(c) for _, c, _ in ZONE_VACANCY] + [QColor(NO_CLASS)],
-                      [tr(f"空置率 {lab}", f"Vacancy {lab}") for *_, lab in ZONE_VACANCY] + [
-                          tr("无载体", "No carriers")])
+    return Classified(class_of, [QColor(c) for _, c, _ in AVAILABILITY] + [QColor(NO_CLASS)],
+                      [tr(f"一年内可招商 {lab}", f"Available within 12 months {lab}") for *_, lab in AVAILABILITY]
+                      + [tr("无单元数据", "No units")])
 
 
 register_theme("parcels", "idle", "按闲置土地认定", "By idle-land status", idle_classes,
                columns=IDLE_COLUMNS, depends_on=("project_settings",))
 register_theme("parcels", "mu_class", "按亩均评价类别", "By per-mu class", mu_classes,
                columns=("code",), depends_on=("enterprise_metrics", "leases", "project_settings"))
-register_theme("zones", "vacancy", "按片区空置率", "By zone vacancy rate", zone_vacancy_classes,
-               columns=("name",), depends_on=("units", "leases", "buildings"))
+register_theme("buildings", "availability", "按一年内可招商比例", "By availability within 12 months",
+               availability_classes, columns=("btype",), depends_on=("units", "leases"))

@@ -137,3 +137,20 @@ def test_demo_park_matches_unit_status_on_its_reference_date(demo_project):
     vacant_by_status = sum(u["area"] for u in sp.units.values() if u["status"] == "空置")
     assert f.vacant == pytest.approx(vacant_by_status)
     assert 0.05 < f.vacancy_rate < 0.5
+
+
+def test_buildings_sharing_a_name_are_kept_apart_and_availability_per_building():
+    from landapp.vacancy import building_availability_rates
+
+    sp = Space.from_records(
+        [{"fid": 1, "name": "1号楼"}, {"fid": 2, "name": "1号楼"}],
+        [{"fid": 1, "building_id": 1, "area": 100.0, "status": "空置"},
+         {"fid": 2, "building_id": 2, "area": 100.0, "status": "已租"}],
+        [{"unit_id": 2, "building_id": 2, "tenant": "甲", "start_date": "2026-01-01",
+          "end_date": "2027-01-31", "area": 100.0, "status": "有效"}])
+    figs = {f.key: f.vacant for f in vacancy_figures(sp, D(2026, 11, 1), "building")}
+    assert figs == {"1号楼": 100.0, "1号楼 (#2)": 0.0}
+    av = {r["key"]: r["expiring_m2"] for r in availability(sp, D(2026, 11, 1), 3, "building")}
+    assert av == {"1号楼": 0.0, "1号楼 (#2)": 100.0}
+    assert building_availability_rates(sp, D(2026, 11, 1), 3) == {1: 1.0, 2: 1.0}
+    assert building_availability_rates(sp, D(2026, 11, 1), 2) == {1: 1.0, 2: 0.0}
