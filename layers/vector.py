@@ -338,16 +338,28 @@ class VectorLayer(MapLayer):
             text = d.labels[i]
             if not text:
                 continue
-            anchor = shapely.point_on_surface(d.geoms[i]) if not d.simple[i] or d.sizes[i] / view.scale < 200 \
-                else shapely.Point(*d.centroids[i])
-            if not shapely.contains(d.geoms[i], anchor):
-                anchor = shapely.point_on_surface(d.geoms[i])
+            anchor = self.label_anchor(d, i, view)
+            if anchor is None:
+                continue
             p = view.point_to_screen(anchor.x, anchor.y)
             self.paint_label(painter, fm, p, text, placed, d.sizes[i] / view.scale)
         painter.restore()
 
     def font(self) -> QFont:
         return label_font(9)
+
+    def label_anchor(self, d: _Snapshot, i: int, view: MapView):
+        """Where the label goes: the bbox centre when it lies inside, else a point on the
+        surface of the part in view."""
+        c = shapely.Point(*d.centroids[i])
+        if d.simple[i] and shapely.contains(d.geoms[i], c):
+            return c
+        geom = d.geoms[i]
+        if d.sizes[i] / view.scale > max(view.width, view.height):  # mostly off screen
+            geom = shapely.intersection(geom, shapely.box(*view.extent))
+            if geom.is_empty:
+                return None
+        return shapely.point_on_surface(geom)
 
     def paint_label(self, painter: QPainter, fm: QFontMetricsF, p: QPointF, text: str,
                     placed: LabelGrid, feature_px: float) -> None:
@@ -498,6 +510,16 @@ class RoadLayer(VectorLayer):
 
     def label_min_px(self) -> float:
         return 150.0
+
+    def draw_labels(self, painter, view, placed, cancel=None) -> None:
+        if view.scale > 4.0:  # roads are hairlines at this scale: names would only clutter
+            return
+        super().draw_labels(painter, view, placed, cancel)
+
+    def label_anchor(self, d, i, view):
+        # the middle of the stretch of road in view, so every visible road gets its name
+        geom = shapely.intersection(d.geoms[i], shapely.box(*view.extent))
+        return None if geom.is_empty else shapely.point_on_surface(geom)
 
     def font(self) -> QFont:
         return label_font(8.5)
