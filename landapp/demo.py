@@ -445,6 +445,10 @@ def build_demo_park(path: str | os.PathLike, *, overwrite: bool = True, seed: in
             _fill_demo(store, rng, ctx, place, zones, road_polys, parcels_local, enterprises, lake)
             store.set_setting("reference_date", REFERENCE_DATE.isoformat())
             store.set_setting("description", "模拟成都经开区(龙泉驿区)的示例数据,非真实地籍。")
+            # yearly figures of the land users and tenants, for 亩均论英雄
+            from landapp.evaluation import fill_demo_metrics
+
+            fill_demo_metrics(store, as_of=REFERENCE_DATE)
     finally:
         store.close()
     if with_map:

@@ -19,10 +19,29 @@ DEMO = os.path.join(ROOT, "data", "demo_park.gpkg")
 
 
 @pytest.fixture(scope="module")
-def demo():
-    store = open_project(DEMO)
+def demo(tmp_path_factory):
+    # a copy: opening the repository's file with a newer schema would upgrade it in place
+    import shutil
+
+    path = tmp_path_factory.mktemp("demo") / "demo_park.gpkg"
+    shutil.copy(DEMO, path)
+    for ext in ("_map.png", "_map.pgw"):
+        shutil.copy(DEMO.replace(".gpkg", ext), str(path).replace(".gpkg", ext))
+    store = open_project(path)
     yield store
     store.close()
+
+
+def test_committed_demo_is_current():
+    """data/demo_park.gpkg has today's schema (rebuild: landapp demo data/demo_park.gpkg --force)."""
+    import sqlite3
+
+    from landapp.schema import SCHEMA_VERSION
+
+    con = sqlite3.connect(f"file:{DEMO}?mode=ro", uri=True)
+    v = con.execute("SELECT value FROM landapp_meta WHERE key='schema_version'").fetchone()[0]
+    con.close()
+    assert int(v) == SCHEMA_VERSION
 
 
 def test_demo_park_content(demo):
@@ -41,6 +60,7 @@ def test_demo_park_content(demo):
     assert demo.count("leases", "status = '已到期'") > 0  # history kept
     assert demo.count("revitalisation_cases") > 0 and demo.count("parcel_lineage") == 2
     assert demo.get_setting("contact") and demo.get_setting("crs") == "EPSG:4544"
+    assert demo.count("enterprise_metrics") > 100  # figures for 亩均论英雄
 
 
 def test_demo_park_is_clean(demo):
@@ -91,7 +111,7 @@ def test_some_parcels_are_idle_by_the_rules(demo):
 def test_map_raster_matches_the_project(demo):
     from PIL import Image
 
-    png = map_raster_path(DEMO)
+    png = map_raster_path(demo.path)
     assert demo.get_setting("basemap_raster") == os.path.basename(png)
     with open(os.path.splitext(png)[0] + ".pgw") as fh:
         a, d, b, e, c, f = (float(v) for v in fh.read().split())
