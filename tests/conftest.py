@@ -42,6 +42,10 @@ def demo_project(tmp_path, _demo_copy_source):
 
     dst = tmp_path / "demo_park.gpkg"
     shutil.copy(_demo_copy_source, dst)
+    stem = os.path.splitext(_demo_copy_source)[0]
+    for ext in ("_map.png", "_map.pgw", "_map.png.aux.xml"):  # the park map raster
+        if os.path.exists(stem + ext):
+            shutil.copy(stem + ext, tmp_path / f"demo_park{ext}")
     store = open_project(dst)
     yield store
     store.close()

@@ -198,6 +198,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Zoom box</translation>
     </message>
     <message>
+        <source>按状态着色</source>
+        <translation>coloured by status</translation>
+    </message>
+    <message>
+        <source>按租约剩余年限着色</source>
+        <translation>coloured by years to lease expiry</translation>
+    </message>
+    <message>
         <source>搜索地块编号、名称、企业…</source>
         <translation>Search parcel code, name, enterprise…</translation>
     </message>
@@ -218,8 +226,8 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Cannot open the project</translation>
     </message>
     <message>
-        <source>无载体</source>
-        <translation>No carriers</translation>
+        <source>未分层</source>
+        <translation>No floor</translation>
     </message>
     <message>
         <source>未评价</source>
@@ -262,6 +270,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Leases</translation>
     </message>
     <message>
+        <source>空置</source>
+        <translation>Vacant</translation>
+    </message>
+    <message>
         <source>空置率</source>
         <translation>Vacancy</translation>
     </message>
@@ -284,6 +296,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>缩放至所选</source>
         <translation>Zoom to selection</translation>
+    </message>
+    <message>
+        <source>自用/预留/无租约</source>
+        <translation>Not leased</translation>
     </message>
     <message>
         <source>范围 minx,miny,maxx,maxy(工程坐标系,x 为东坐标)</source>
