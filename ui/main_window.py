@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
             act = self._action(text, slot, sc)
             view_menu.addAction(act)
             tb.addAction(act)
+        view_menu.addAction(self._action(tr("天地图密钥…", "Tianditu key…"), self.ask_tianditu_key))
         view_menu.addSeparator()
         for name, dock in self.docks.items():
             view_menu.addAction(dock.toggleViewAction())
@@ -200,6 +201,21 @@ class MainWindow(QMainWindow):
         self.info.show_feature(lid, fid)
         self.docks["info"].raise_()
         return True
+
+    def ask_tianditu_key(self) -> None:
+        """天地图 tiles need the user's own key (tk); it is kept in the project settings."""
+        from PySide6.QtWidgets import QInputDialog
+
+        tiles = next((layer for layer in self.map.layers if layer.kind == "tiles"), None)
+        current = self.store.get_setting("tianditu_key") or ""
+        key, ok = QInputDialog.getText(self, tr("天地图密钥", "Tianditu key"),
+                                       tr("请输入在天地图网站申请的密钥(tk):", "Your Tianditu key (tk):"),
+                                       text=current)
+        if ok:
+            self.store.set_setting("tianditu_key", key.strip() or None)
+            if tiles is not None:
+                tiles.api_key = key.strip() or None
+                tiles.changed()
 
     def zoom_to_current_layer(self) -> None:
         layer = self.layer_panel.current_layer()

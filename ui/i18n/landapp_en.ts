@@ -4,6 +4,10 @@
 <context>
     <name>landapp</name>
     <message>
+        <source> 元/㎡·月</source>
+        <translation> CNY/m²·month</translation>
+    </message>
+    <message>
         <source>(示例园区副本)</source>
         <translation> (demo park copy)</translation>
     </message>
@@ -78,8 +82,16 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Other / empty</translation>
     </message>
     <message>
+        <source>到期日期</source>
+        <translation>End</translation>
+    </message>
+    <message>
         <source>单元</source>
         <translation>Units</translation>
+    </message>
+    <message>
+        <source>单元编号</source>
+        <translation>Unit code</translation>
     </message>
     <message>
         <source>叠加园区底图</source>
@@ -126,8 +138,28 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Parcel area</translation>
     </message>
     <message>
+        <source>天地图密钥</source>
+        <translation>Tianditu key</translation>
+    </message>
+    <message>
+        <source>天地图密钥…</source>
+        <translation>Tianditu key…</translation>
+    </message>
+    <message>
         <source>宗数</source>
         <translation>Count</translation>
+    </message>
+    <message>
+        <source>导出 PDF…</source>
+        <translation>Export PDF…</translation>
+    </message>
+    <message>
+        <source>导出 PNG…</source>
+        <translation>Export PNG…</translation>
+    </message>
+    <message>
+        <source>导出分层图</source>
+        <translation>Export stacking plan</translation>
     </message>
     <message>
         <source>导出地图 PDF</source>
@@ -190,6 +222,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Open project…</translation>
     </message>
     <message>
+        <source>承租企业</source>
+        <translation>Tenant</translation>
+    </message>
+    <message>
         <source>把园区地图渲染为 PNG 或 PDF(无需界面)</source>
         <translation>render the park map to PNG or PDF (headless)</translation>
     </message>
@@ -198,8 +234,16 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Zoom box</translation>
     </message>
     <message>
+        <source>按状态</source>
+        <translation>By status</translation>
+    </message>
+    <message>
         <source>按状态着色</source>
         <translation>coloured by status</translation>
+    </message>
+    <message>
+        <source>按租约剩余年限</source>
+        <translation>By years to expiry</translation>
     </message>
     <message>
         <source>按租约剩余年限着色</source>
@@ -234,6 +278,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Not evaluated</translation>
     </message>
     <message>
+        <source>楼宇分层图</source>
+        <translation>Stacking plan</translation>
+    </message>
+    <message>
         <source>比例尺</source>
         <translation>Scale</translation>
     </message>
@@ -262,12 +310,28 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Status</translation>
     </message>
     <message>
+        <source>状态为已租时请填写承租企业。</source>
+        <translation>Enter the tenant of a leased unit.</translation>
+    </message>
+    <message>
         <source>用“识别”工具点击地图上的地块或建筑,在此查看其属性。</source>
         <translation>Click a parcel or building with the Identify tool to see its attributes here.</translation>
     </message>
     <message>
+        <source>着色</source>
+        <translation>Colour</translation>
+    </message>
+    <message>
         <source>租约</source>
         <translation>Leases</translation>
+    </message>
+    <message>
+        <source>租赁面积</source>
+        <translation>Leased area</translation>
+    </message>
+    <message>
+        <source>租金</source>
+        <translation>Rent</translation>
     </message>
     <message>
         <source>空置</source>
@@ -284,6 +348,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>类型</source>
         <translation>Type</translation>
+    </message>
+    <message>
+        <source>统计日</source>
+        <translation>As of</translation>
     </message>
     <message>
         <source>缩小</source>
@@ -318,6 +386,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>&amp;Language</translation>
     </message>
     <message>
+        <source>请输入在天地图网站申请的密钥(tk):</source>
+        <translation>Your Tianditu key (tk):</translation>
+    </message>
+    <message>
+        <source>起租日期</source>
+        <translation>Start</translation>
+    </message>
+    <message>
         <source>载体空置率</source>
         <translation>Vacancy</translation>
     </message>
@@ -328,6 +404,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>退出</source>
         <translation>Quit</translation>
+    </message>
+    <message>
+        <source>退租(今日终止租约)</source>
+        <translation>End lease today</translation>
     </message>
     <message>
         <source>选择</source>
