@@ -46,7 +46,14 @@ class StackingCanvas(QWidget):
         self.plan = plan
         self.setMinimumHeight(int(plan.preferred_height(30.0)) if plan else 100)
         self.updateGeometry()
+        if plan is not None:  # lay out now so clicks work before the first paint
+            plan.layout(QRectF(self.rect()))
         self.update()
+
+    def resizeEvent(self, event) -> None:
+        if self.plan is not None:
+            self.plan.layout(QRectF(self.rect()))
+        super().resizeEvent(event)
 
     def sizeHint(self) -> QSize:
         return QSize(900, int(self.plan.preferred_height(30.0)) if self.plan else 100)

@@ -1,0 +1,157 @@
+"""Dashboard, stacking plan view and cases panel driven with qtbot."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QDialog
+
+from landapp import revitalisation as rv
+from landapp.evaluation import fill_demo_metrics
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def store(demo_project):
+    if not demo_project.count("enterprise_metrics"):
+        fill_demo_metrics(demo_project)
+    rv.set_target(demo_project, 2026, 150000)
+    return demo_project
+
+
+def test_dashboard_figures_filters_and_export(qtbot, store, tmp_path):
+    from ui.dashboard import Dashboard
+
+    d = Dashboard(store)
+    qtbot.addWidget(d)
+    d.resize(1400, 900)
+    d.show()
+    f = d.figures
+    assert f["leasable_m2"] > 0 and 0 < f["vacancy_rate"] < 1
+    assert f["idle_count"] >= 20 and f["campaign"]["target_m2"] == 150000
+    assert set(f["mu_classes"]) == {"A", "B", "C"}
+    assert "%" in d.kf["vacancy"].value
+    park_leasable = f["leasable_m2"]
+    d.zone.setCurrentIndex(1)  # first zone: the figures shrink to that zone
+    assert d.figures["zone"] == d.zone.currentText()
+    assert 0 < d.figures["leasable_m2"] < park_leasable
+    assert len(d.charts["zone"].items) == 1
+    d.date.setDate(d.date.date().addYears(-1))
+    assert d.figures["as_of"].year == 2025
+    out = d.save_png(str(tmp_path / "dash.png"))
+    assert out and (tmp_path / "dash.png").stat().st_size > 20000
+    d.copy_to_clipboard()
+    assert not QApplication.clipboard().image().isNull()
+
+
+def test_dashboard_follows_store_edits(qtbot, store):
+    from ui.dashboard import Dashboard
+
+    d = Dashboard(store)
+    qtbot.addWidget(d)
+    before = d.figures["vacant_m2"]
+    unit = store.rows("units", "status = '空置'", limit=1)[0]
+    store.update("units", unit["fid"], {"status": "预留"})
+    assert d.figures["vacant_m2"] == pytest.approx(before - unit["area"])
+    d.close()
+
+
+def test_stacking_view_click_edits_unit(qtbot, store, monkeypatch, tmp_path):
+    from ui import stacking_view
+    from ui.stacking_view import StackingView
+
+    b = store.rows("units", "status = '空置' AND building_id IN (SELECT fid FROM buildings WHERE btype = '楼宇')",
+                   limit=1)[0]["building_id"]
+    view = StackingView(store, b)
+    qtbot.addWidget(view)
+    view.resize(1300, 900)
+    view.show()
+    qtbot.waitExposed(view)
+    plan = view.canvas.plan
+    assert plan.data.building["fid"] == b
+    rect, unit = next((r, u) for r, u in plan.blocks if u.status == "空置")
+
+    def fake_exec(dlg):  # the planner signs a lease for the vacant unit in the dialog
+        dlg.status.setCurrentIndex(dlg.status.findData("已租"))
+        dlg.tenant.setText("新入驻科技有限公司")
+        dlg.save()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(stacking_view.UnitDialog, "exec", fake_exec)
+    with qtbot.waitSignal(view.canvas.unit_clicked) as sig:
+        qtbot.mouseClick(view.canvas, Qt.MouseButton.LeftButton, pos=QPoint(int(rect.center().x()), int(rect.center().y())))
+    assert sig.args[0].fid == unit.fid
+    assert store.get("units", unit.fid)["status"] == "已租"
+    lease = store.rows("leases", "unit_id = ? AND tenant = ?", (unit.fid, "新入驻科技有限公司"))
+    assert len(lease) == 1 and lease[0]["status"] == "有效"
+    # the plan redrew from the store: the unit now shows its tenant
+    u2 = next(u for _, u in view.canvas.plan.blocks if u.fid == unit.fid)
+    assert u2.tenants == ("新入驻科技有限公司",)
+    view.colour.setCurrentIndex(1)
+    assert view.canvas.plan.colour_by == "expiry"
+    assert view.export("png", str(tmp_path / "s.png")) and (tmp_path / "s.png").exists()
+    assert view.export("pdf", str(tmp_path / "s.pdf")) and (tmp_path / "s.pdf").read_bytes()[:4] == b"%PDF"
+
+
+def test_unit_dialog_rejects_bad_lease_and_keeps_data(qtbot, store):
+    from ui.stacking_view import UnitDialog
+    from landapp.vacancy import default_as_of
+
+    unit = store.rows("units", "status = '空置'", limit=1)[0]
+    dlg = UnitDialog(store, unit["fid"], default_as_of(store))
+    qtbot.addWidget(dlg)
+    dlg.status.setCurrentIndex(dlg.status.findData("已租"))
+    dlg.tenant.setText("")
+    dlg.save()
+    assert "承租企业" in dlg.error.text()
+    assert store.get("units", unit["fid"])["status"] == "空置"  # rolled back
+
+
+def test_cases_panel_open_and_advance(qtbot, store):
+    from ui.cases_panel import AdvanceDialog, CasesPanel, OpenCaseDialog
+
+    panel = CasesPanel(store)
+    qtbot.addWidget(panel)
+    n = panel.table.rowCount()
+    assert n == store.count("revitalisation_cases") and "150,000" in panel.progress.text()
+    code = store.rows("parcels", "status = '闲置'", limit=1)[0]["code"]
+    dlg = OpenCaseDialog(store, panel, code="不存在")
+    qtbot.addWidget(dlg)
+    dlg.save()
+    assert "不存在" in dlg.error.text() and dlg.case_id is None
+    dlg.code.setText(code)
+    dlg.responsible.setText("王五")
+    dlg.save()
+    assert dlg.case_id is not None and panel.table.rowCount() == n + 1
+    panel.select_case(dlg.case_id)
+    assert panel.selected_case_id() == dlg.case_id and panel.history.rowCount() == 1
+    case = store.get("revitalisation_cases", dlg.case_id)
+    adv = AdvanceDialog(store, case, panel)
+    qtbot.addWidget(adv)
+    assert [adv.state.itemData(i) for i in range(adv.state.count())] == ["方案", "终止"]
+    adv.save()
+    assert store.get("revitalisation_cases", dlg.case_id)["state"] == "方案"
+    panel.select_case(dlg.case_id)
+    assert panel.history.rowCount() == 2
+
+
+def test_install_space_menu(qtbot, store):
+    from PySide6.QtWidgets import QMainWindow
+
+    from layers.themes import THEMES
+    from ui.dashboard import install_space_menu
+
+    win = QMainWindow()
+    win.store = store
+    qtbot.addWidget(win)
+    install_space_menu(win)
+    titles = [a.text() for a in win.menuBar().actions()]
+    assert any("盘活" in t for t in titles)
+    dock = win.open_dashboard()
+    assert dock.widget().figures["leasable_m2"] > 0
+    assert win.open_dashboard() is dock  # shown again, not duplicated
+    win.open_stacking()
+    win.open_cases()
+    assert len(win.space_docks) == 3
+    assert "idle" in THEMES["parcels"]

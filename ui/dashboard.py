@@ -1,0 +1,365 @@
+"""Operations dashboard (运营看板): key figures and charts for campaign reports — vacancy by
+zone and by building type, lease expiry schedule, idle land, revitalised area against the
+year's target, per-mu classes — filtered by zone and date; copy to the clipboard or save as
+PNG. Charts are painted with QPainter (QtCharts is not in PySide6-Essentials).
+
+`collect_figures(store, as_of, zone)` gathers the numbers (no Qt), so the same figures are
+reachable from Python and tests. `install_space_menu(window)` adds the menu that opens the
+dashboard, stacking plan and cases panel as docks of the main window."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
+from PySide6.QtWidgets import (QApplication, QComboBox, QDateEdit, QFileDialog, QGridLayout,
+                               QHBoxLayout, QLabel, QMessageBox, QPushButton, QScrollArea,
+                               QSizePolicy, QVBoxLayout, QWidget)
+
+from landapp import evaluation as ev
+from landapp import idle
+from landapp import revitalisation as rv
+from landapp.errors import LandappError
+from landapp.i18n import tr
+from landapp.units import MU_M2
+from landapp.vacancy import (availability, default_as_of, expiry_schedule, load_space,
+                             vacancy_figures)
+
+CJK_FAMILIES = ["Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei"]
+CLASS_COLOURS = ["#1A9850", "#91CF60", "#FC8D59", "#D73027", "#7B3294"]
+
+
+def _font(px: float, bold: bool = False) -> QFont:
+    f = QFont()
+    f.setFamilies(CJK_FAMILIES)
+    f.setPixelSize(int(px))
+    f.setBold(bold)
+    return f
+
+
+# ---- figures (no Qt) -------------------------------------------------------------------------
+
+def collect_figures(store, as_of: dt.date | None = None, zone: str | None = None) -> dict:
+    """Every number the dashboard shows, for one date and optionally one zone."""
+    as_of = as_of or default_as_of(store)
+    zones = [zone] if zone else None
+    space = load_space(store)
+    (park,) = vacancy_figures(space, as_of, "park", zones=zones) or [None]
+    (avail,) = availability(space, as_of, 12, "park", zones=zones) or [None]
+    parcels = idle.load_parcels(store)
+    if zone:
+        parcels = [p for p in parcels if p.get("zone") == zone]
+    idle_rows = idle.idle_report(parcels, as_of)
+    isum = idle.idle_summary(idle_rows)
+    try:  # per enterprise for the park; per parcel (enterprises' figures by land share) for a zone
+        if zone:
+            year, results = ev.evaluate(store, level="parcel")
+            zone_parcels = {p["fid"] for p in parcels}
+            results = [r for r in results if r.id in zone_parcels]
+        else:
+            year, results = ev.evaluate(store)
+        classes = ev.class_counts(results)
+        low = sum(r.low_efficiency for r in results)
+        mu_note = None
+    except LandappError as e:
+        year, classes, low, mu_note = None, {}, 0, str(e)
+    return {
+        "as_of": as_of, "zone": zone,
+        "leasable_m2": park.leasable if park else 0.0, "vacant_m2": park.vacant if park else 0.0,
+        "vacancy_rate": park.vacancy_rate if park else None,
+        "available_m2": avail["available_m2"] if avail else 0.0,
+        "by_zone": [(f.key, f.vacancy_rate, f.leasable) for f in vacancy_figures(space, as_of, "zone", zones=zones)],
+        "by_type": [(f.key, f.vacancy_rate, f.leasable) for f in vacancy_figures(space, as_of, "type", zones=zones)],
+        "expiry": [(r["year"], r["area_m2"]) for r in expiry_schedule(space, as_of, years=6, zones=zones)],
+        "idle_count": isum["idle_count"], "idle_area_m2": isum["idle_area_m2"], "idle_fee_wan": isum["fee_wan"],
+        "unsupplied_count": len(idle.approved_not_supplied(parcels)),
+        "unused_count": len(idle.supplied_not_used(parcels, as_of)),
+        "campaign": rv.campaign_progress(store, as_of.year, zones=zones),
+        "mu_year": year, "mu_level": "parcel" if zone else "enterprise", "mu_classes": classes, "mu_low": low, "mu_note": mu_note,
+    }
+
+
+# ---- charts ----------------------------------------------------------------------------------
+
+class Chart(QWidget):
+    """A titled chart painted with QPainter: horizontal bars ('hbar'), vertical bars
+    ('vbar') or a progress bar against a target ('progress')."""
+
+    def __init__(self, title: str, kind: str, parent=None):
+        super().__init__(parent)
+        self.title, self.kind = title, kind
+        self.items: list[tuple[str, float, str]] = []  # (label, value, value text)
+        self.colours: list[str] = []
+        self.note = ""
+        self.setMinimumSize(360, 220)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def set_items(self, items, colours=None, note: str = "") -> None:
+        self.items, self.colours, self.note = list(items), list(colours or []), note
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(420, 240)
+
+    def paintEvent(self, _e) -> None:
+        p = QPainter(self)
+        self.paint(p, QRectF(self.rect()))
+        p.end()
+
+    def paint(self, p: QPainter, r: QRectF) -> None:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.fillRect(r, QColor("white"))
+        p.setPen(QPen(QColor("#E0E0E0"), 1))
+        p.drawRect(r.adjusted(0.5, 0.5, -0.5, -0.5))
+        p.setPen(QColor("#212121"))
+        p.setFont(_font(14, True))
+        p.drawText(QRectF(r.left() + 10, r.top() + 6, r.width() - 20, 22), int(Qt.AlignmentFlag.AlignLeft), self.title)
+        body = QRectF(r.left() + 10, r.top() + 34, r.width() - 20, r.height() - 44)
+        p.setFont(_font(12))
+        if not self.items:
+            p.setPen(QColor("#9E9E9E"))
+            p.drawText(body, int(Qt.AlignmentFlag.AlignCenter), self.note or tr("无数据", "No data"))
+            return
+        getattr(self, f"_{self.kind}")(p, body)
+
+    def _colour(self, i: int) -> QColor:
+        return QColor(self.colours[i % len(self.colours)] if self.colours else "#3F7FBF")
+
+    def _hbar(self, p: QPainter, r: QRectF) -> None:
+        fm = QFontMetricsF(p.font())
+        label_w = min(r.width() * 0.4, max(fm.horizontalAdvance(lab) for lab, _, _ in self.items) + 8)
+        text_w = max(fm.horizontalAdvance(t) for _, _, t in self.items) + 8
+        n = len(self.items)
+        h = min(28.0, r.height() / n)
+        top = max(v for _, v, _ in self.items) or 1.0
+        for i, (lab, v, text) in enumerate(self.items):
+            y = r.top() + i * h
+            p.setPen(QColor("#424242"))
+            p.drawText(QRectF(r.left(), y, label_w - 6, h), int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                       fm.elidedText(lab, Qt.TextElideMode.ElideRight, label_w - 6))
+            w = (r.width() - label_w - text_w) * (v / top)
+            p.fillRect(QRectF(r.left() + label_w, y + h * 0.18, max(1.0, w), h * 0.64), self._colour(i))
+            p.drawText(QRectF(r.left() + label_w + w + 4, y, text_w, h),
+                       int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
+
+    def _vbar(self, p: QPainter, r: QRectF) -> None:
+        n = len(self.items)
+        top = max(v for _, v, _ in self.items) or 1.0
+        bw = r.width() / n
+        chart_h = r.height() - 36
+        for i, (lab, v, text) in enumerate(self.items):
+            x = r.left() + i * bw
+            h = chart_h * (v / top)
+            p.fillRect(QRectF(x + bw * 0.15, r.top() + 16 + chart_h - h, bw * 0.7, h), self._colour(i))
+            p.setPen(QColor("#424242"))
+            p.drawText(QRectF(x, r.top() + chart_h - h, bw, 16), int(Qt.AlignmentFlag.AlignCenter), text)
+            p.drawText(QRectF(x, r.bottom() - 18, bw, 18), int(Qt.AlignmentFlag.AlignCenter), lab)
+        p.setPen(QColor("#9E9E9E"))
+        p.drawLine(QPointF(r.left(), r.top() + 16 + chart_h), QPointF(r.right(), r.top() + 16 + chart_h))
+
+    def _progress(self, p: QPainter, r: QRectF) -> None:
+        (lab, frac, text), = self.items[:1]
+        bar = QRectF(r.left(), r.top() + r.height() * 0.3, r.width(), 30)
+        p.fillRect(bar, QColor("#EEEEEE"))
+        p.fillRect(QRectF(bar.left(), bar.top(), bar.width() * min(1.0, frac), bar.height()),
+                   QColor("#1A9850" if frac >= 1 else "#3F7FBF"))
+        p.setPen(QColor("#212121"))
+        p.setFont(_font(16, True))
+        p.drawText(bar, int(Qt.AlignmentFlag.AlignCenter), f"{frac:.0%}")
+        p.setFont(_font(12))
+        p.drawText(QRectF(r.left(), bar.bottom() + 8, r.width(), 40),
+                   int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap), text)
+        p.drawText(QRectF(r.left(), r.top(), r.width(), bar.top() - r.top()),
+                   int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), lab)
+
+
+class KeyFigure(QLabel):
+    def __init__(self, title: str, parent=None):
+        super().__init__(parent)
+        self.title = title
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setStyleSheet("QLabel { background: white; border: 1px solid #E0E0E0; padding: 8px; }")
+        self.setMinimumWidth(150)
+        self.value, self.sub = "", ""
+
+    def set(self, value: str, sub: str = "") -> None:
+        self.value, self.sub = value, sub
+        self.setText(f"<div style='color:#616161'>{self.title}</div>"
+                     f"<div style='font-size:20px; font-weight:bold; color:#212121'>{value}</div>"
+                     f"<div style='color:#757575'>{sub}</div>")
+
+
+# ---- the dashboard ---------------------------------------------------------------------------
+
+class Dashboard(QWidget):
+    def __init__(self, store, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle(tr("运营看板", "Dashboard"))
+        self.figures: dict = {}
+        f = QFont()
+        f.setFamilies(CJK_FAMILIES)
+        self.setFont(f)
+        outer = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.zone = QComboBox()
+        self.zone.addItem(tr("全部片区", "All zones"), None)
+        for z in sorted({r["name"] for r in store.rows("zones") if r.get("name")}):
+            self.zone.addItem(z, z)
+        d = default_as_of(store)
+        self.date = QDateEdit(QDate(d.year, d.month, d.day), calendarPopup=True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.copy_btn = QPushButton(tr("复制到剪贴板", "Copy"))
+        self.save_btn = QPushButton(tr("保存 PNG…", "Save PNG…"))
+        for w in (QLabel(tr("片区", "Zone")), self.zone, QLabel(tr("统计日", "As of")), self.date):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        bar.addWidget(self.copy_btn)
+        bar.addWidget(self.save_btn)
+        outer.addLayout(bar)
+        self.page = QWidget()
+        self.page.setStyleSheet("background: #F5F5F5;")
+        grid = QGridLayout(self.page)
+        self.kf = {k: KeyFigure(t) for k, t in (
+            ("leasable", tr("可租售面积", "Leasable area")), ("vacancy", tr("空置率", "Vacancy rate")),
+            ("available", tr("一年内可招商", "Available within 12 months")),
+            ("idle", tr("闲置土地", "Idle land")), ("campaign", tr("年度盘活", "Revitalised this year")),
+            ("low", tr("低效企业", "Low-efficiency firms")))}
+        for i, w in enumerate(self.kf.values()):
+            grid.addWidget(w, 0, i)
+        self.charts = {
+            "zone": Chart(tr("各片区空置率", "Vacancy by zone"), "hbar"),
+            "type": Chart(tr("标准厂房与楼宇空置率", "Vacancy by building type"), "hbar"),
+            "expiry": Chart(tr("租约到期面积(㎡)", "Lease expiry (m²)"), "vbar"),
+            "idle": Chart(tr("土地利用状况(宗)", "Land use status (parcels)"), "hbar"),
+            "campaign": Chart(tr("盘活目标完成度", "Revitalised against target"), "progress"),
+            "mu": Chart(tr("亩均评价分类(家)", "Per-mu classes (enterprises)"), "vbar"),
+        }
+        for i, c in enumerate(self.charts.values()):
+            grid.addWidget(c, 1 + i // 3, i % 3)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.page)
+        outer.addWidget(scroll, 1)
+        self.zone.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.date.dateChanged.connect(lambda _d: self.refresh())
+        self.copy_btn.clicked.connect(self.copy_to_clipboard)
+        self.save_btn.clicked.connect(lambda: self.save_png())
+        store.signals.changed.connect(self._on_store_changed)
+        self.refresh()
+
+    def as_of(self) -> dt.date:
+        q = self.date.date()
+        return dt.date(q.year(), q.month(), q.day())
+
+    def _on_store_changed(self, event) -> None:
+        if event.layer in ("units", "leases", "parcels", "buildings", "revitalisation_cases", "case_history",
+                           "enterprise_metrics", "project_settings"):
+            self.refresh()
+
+    def refresh(self) -> None:
+        f = self.figures = collect_figures(self.store, self.as_of(), self.zone.currentData())
+        self.kf["low"].title = tr("低效地块", "Low-efficiency parcels") if f["mu_level"] == "parcel" else tr(
+            "低效企业", "Low-efficiency firms")
+        rate = f["vacancy_rate"]
+        self.kf["leasable"].set(f"{f['leasable_m2'] / 1e4:,.1f} 万㎡", tr(f"空置 {f['vacant_m2'] / 1e4:,.1f} 万㎡",
+                                                                        f"vacant {f['vacant_m2']:,.0f} m²"))
+        self.kf["vacancy"].set(f"{rate:.1%}" if rate is not None else "-", f"{f['as_of']}")
+        av = f["available_m2"] / f["leasable_m2"] if f["leasable_m2"] else None
+        self.kf["available"].set(f"{f['available_m2'] / 1e4:,.1f} 万㎡", f"{av:.1%}" if av is not None else "")
+        self.kf["idle"].set(tr(f"{f['idle_count']} 宗", f"{f['idle_count']}"),
+                            tr(f"{f['idle_area_m2'] / MU_M2:,.0f} 亩 · 闲置费 {f['idle_fee_wan']:,.0f} 万元",
+                               f"{f['idle_area_m2'] / MU_M2:,.0f} mu · fees {f['idle_fee_wan']:,.0f}"))
+        c = f["campaign"]
+        target = f"{c['target_m2'] / 1e4:,.1f} 万㎡" if c["target_m2"] else tr("未设目标", "no target")
+        self.kf["campaign"].set(f"{c['revitalised_m2'] / 1e4:,.1f} 万㎡",
+                                tr(f"{c['revitalised_count']} 宗 / 目标 {target}", f"{c['revitalised_count']} / {target}"))
+        self.kf["low"].set(str(f["mu_low"]) if f["mu_year"] else "-",
+                           tr(f"{f['mu_year']} 年" if f["mu_year"] else "无亩均数据", str(f["mu_year"] or "no data")))
+        pct = [(k, v or 0.0, f"{v:.1%}" if v is not None else "-") for k, v, _ in f["by_zone"]]
+        self.charts["zone"].set_items(pct, ["#3F7FBF"])
+        self.charts["type"].set_items([(k, v or 0.0, f"{v:.1%}" if v is not None else "-") for k, v, _ in f["by_type"]],
+                                      ["#8D6E63", "#9E9E9E", "#3F51B5"])
+        self.charts["expiry"].set_items([(y, a, f"{a / 1e4:,.1f}万") for y, a in f["expiry"]],
+                                        ["#D73027", "#FC8D59", "#FEE08B", "#91CF60", "#1A9850", "#1A9850"])
+        self.charts["idle"].set_items([
+            (tr("批而未供", "Approved, not supplied"), f["unsupplied_count"], str(f["unsupplied_count"])),
+            (tr("供而未用", "Supplied, not used"), f["unused_count"], str(f["unused_count"])),
+            (tr("闲置(疑似/可收回)", "Idle"), f["idle_count"], str(f["idle_count"]))],
+            ["#9E9E9E", "#FFB74D", "#C62828"])
+        if c["target_m2"]:
+            self.charts["campaign"].set_items([(tr(f"{c['year']} 年目标 {target}", f"{c['year']} target {target}"),
+                                                c["revitalised_m2"] / c["target_m2"],
+                                                tr(f"已盘活 {c['revitalised_m2']:,.0f} ㎡({c['revitalised_count']} 宗),"
+                                                   f"在办 {c['open_count']} 件 {c['open_m2']:,.0f} ㎡",
+                                                   f"{c['revitalised_m2']:,.0f} m² revitalised, {c['open_count']} open"))])
+        else:
+            self.charts["campaign"].set_items([], note=tr("未设年度盘活目标(landapp cases progress --target)",
+                                                          "No target set for this year"))
+        self.charts["mu"].title = (tr("亩均评价分类(地块)", "Per-mu classes (parcels)") if f["mu_level"] == "parcel"
+                                   else tr("亩均评价分类(企业)", "Per-mu classes (enterprises)"))
+        self.charts["mu"].set_items([(f"{k} {v['name']}", v["count"], str(v["count"]))
+                                     for k, v in f["mu_classes"].items()], CLASS_COLOURS,
+                                    note=f["mu_note"] or "")
+
+    def image(self) -> QImage:
+        return self.page.grab().toImage()
+
+    def copy_to_clipboard(self) -> None:
+        QApplication.clipboard().setImage(self.image())
+
+    def save_png(self, path: str | None = None) -> str | None:
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, tr("保存看板", "Save dashboard"),
+                                                  f"dashboard_{self.as_of()}.png", "PNG (*.png)")
+            if not path:
+                return None
+        if not self.image().save(path, "PNG"):
+            QMessageBox.warning(self, tr("保存失败", "Save failed"), tr(f"无法写入 {path}。", f"Cannot write {path}."))
+            return None
+        return path
+
+    def closeEvent(self, event) -> None:
+        try:
+            self.store.signals.changed.disconnect(self._on_store_changed)
+        except (TypeError, ValueError, RuntimeError):
+            pass
+        super().closeEvent(event)
+
+
+# ---- hook for the main window ----------------------------------------------------------------
+
+def install_space_menu(window) -> None:
+    """Add the menu 载体与盘活 to a QMainWindow that has `.store`: 运营看板, 楼宇分层图 and
+    盘活案件, each opened as a dock (created on first use, then shown again). Also makes the
+    idle-land / per-mu / availability map themes available."""
+    import layers.themes_rules  # noqa: F401  (registers the themes)
+    from PySide6.QtWidgets import QDockWidget
+
+    from ui.cases_panel import CasesPanel
+    from ui.stacking_view import StackingView
+
+    menu = window.menuBar().addMenu(tr("载体与盘活(&R)", "&Space && revitalisation"))
+    docks: dict[str, QDockWidget] = {}
+
+    def open_dock(key: str, title: str, make) -> QDockWidget:
+        if key not in docks or docks[key].widget() is None:
+            dock = QDockWidget(title, window)
+            dock.setObjectName(f"space_{key}")
+            dock.setWidget(make())
+            window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            docks[key] = dock
+        docks[key].show()
+        docks[key].raise_()
+        return docks[key]
+
+    window.space_docks = docks
+    window.open_dashboard = lambda: open_dock("dashboard", tr("运营看板", "Dashboard"), lambda: Dashboard(window.store))
+    window.open_stacking = lambda: open_dock("stacking", tr("楼宇分层图", "Stacking plan"),
+                                            lambda: StackingView(window.store))
+    window.open_cases = lambda: open_dock("cases", tr("盘活案件", "Revitalisation cases"),
+                                          lambda: CasesPanel(window.store))
+    menu.addAction(tr("运营看板", "Dashboard"), window.open_dashboard)
+    menu.addAction(tr("楼宇分层图", "Stacking plan"), window.open_stacking)
+    menu.addAction(tr("盘活案件", "Revitalisation cases"), window.open_cases)
