@@ -1,0 +1,422 @@
+"""Edits are values: each edit can apply itself to the store and revert itself, and is
+written in its own transaction as it happens (killing the app loses at most the edit in
+flight). The UI wraps each in a QUndoCommand (ui/undo.py). Split and merge retire their
+parents (kept as history) and record parent -> child lineage with the date and the user."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+import shapely
+import shapely.affinity
+from shapely.geometry import LineString, MultiPolygon, Point, Polygon
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import polygonize, split, unary_union
+
+from landapp.errors import LandappError
+from landapp.i18n import tr
+from landapp.schema import spec
+from landapp.store.base import ProjectStore
+
+VERTEX_TOLERANCE = 0.01  # m: vertices closer than this are the same shared vertex
+MIN_PART_M2 = 0.01
+
+
+def _err(zh: str, en: str) -> LandappError:
+    return LandappError(tr(zh, en))
+
+
+def _polygonal(geom: BaseGeometry) -> BaseGeometry:
+    """Keep only the polygon parts (make_valid and clipping can leave lines or points)."""
+    parts = [g for g in shapely.get_parts(geom) if g.geom_type == "Polygon" and g.area > MIN_PART_M2]
+    if not parts:
+        return Polygon()
+    return parts[0] if len(parts) == 1 else MultiPolygon(parts)
+
+
+def active_where(layer: str) -> str | None:
+    return "retired = 0 OR retired IS NULL" if spec(layer).has("retired") else None
+
+
+def neighbours(store: ProjectStore, layer: str, geom: BaseGeometry, exclude: Sequence[int] = ()) -> list[dict]:
+    """Active features of `layer` whose boxes meet geom's (the spatial index does the work)."""
+    fids = [f for f in store.fids_in_bbox(layer, geom.bounds) if f not in set(exclude)]
+    out = []
+    for f in fids:
+        rec = store.get(layer, f)
+        if not rec.get("retired"):
+            out.append(rec)
+    return out
+
+
+def clip_to_neighbours(store: ProjectStore, layer: str, geom: BaseGeometry, exclude: Sequence[int] = ()) -> BaseGeometry:
+    """'Avoid overlaps': the part of geom no active neighbour covers."""
+    others = [r["geometry"] for r in neighbours(store, layer, geom, exclude) if r["geometry"].intersects(geom)]
+    if not others:
+        return geom
+    clipped = _polygonal(geom.difference(unary_union(others)))
+    if clipped.is_empty:
+        raise _err("新图形完全落在相邻地块内,裁剪后什么也不剩。",
+                   "The new shape lies entirely inside its neighbours; nothing is left after clipping.")
+    return clipped
+
+
+def overlaps_with(store: ProjectStore, layer: str, geom: BaseGeometry, exclude: Sequence[int] = ()) -> list[tuple[int, str, float]]:
+    """(fid, code, overlap m²) of active neighbours that geom overlaps."""
+    out = []
+    for r in neighbours(store, layer, geom, exclude):
+        a = r["geometry"].intersection(geom).area
+        if a > MIN_PART_M2:
+            out.append((r["fid"], r.get("code") or r.get("name") or "", a))
+    return out
+
+
+class Edit:
+    """Base: `apply` makes the change (first time and redo), `revert` undoes it."""
+
+    text_zh = "编辑"
+    text_en = "Edit"
+
+    @property
+    def text(self) -> str:
+        return tr(self.text_zh, self.text_en)
+
+    def apply(self, store: ProjectStore) -> None:
+        raise NotImplementedError(type(self).__name__ + " must implement apply()")
+
+    def revert(self, store: ProjectStore) -> None:
+        raise NotImplementedError(type(self).__name__ + " must implement revert()")
+
+
+@dataclass
+class AddFeature(Edit):
+    layer: str
+    record: dict
+    avoid_overlaps: bool = False
+    fid: int | None = None
+    text_zh = "新增要素"
+    text_en = "Add feature"
+
+    def apply(self, store):
+        rec = dict(self.record)
+        if self.avoid_overlaps and rec.get("geometry") is not None:
+            rec["geometry"] = clip_to_neighbours(store, self.layer, rec["geometry"])
+            self.record = rec
+        self.fid = store.insert(self.layer, rec, fid=self.fid)
+
+    def revert(self, store):
+        store.delete(self.layer, self.fid)
+
+
+@dataclass
+class DeleteFeature(Edit):
+    layer: str
+    fid: int
+    record: dict | None = None
+    text_zh = "删除要素"
+    text_en = "Delete feature"
+
+    def apply(self, store):
+        self.record = store.delete(self.layer, self.fid)
+
+    def revert(self, store):
+        store.insert(self.layer, self.record, fid=self.fid)
+
+
+@dataclass
+class UpdateAttributes(Edit):
+    """Attribute and/or geometry changes of one feature."""
+
+    layer: str
+    fid: int
+    changes: dict
+    avoid_overlaps: bool = False
+    old: dict = field(default_factory=dict)
+    text_zh = "修改属性"
+    text_en = "Edit attributes"
+
+    def apply(self, store):
+        changes = dict(self.changes)
+        if self.avoid_overlaps and changes.get("geometry") is not None:
+            changes["geometry"] = clip_to_neighbours(store, self.layer, changes["geometry"], [self.fid])
+            self.changes = changes
+        self.old = store.update(self.layer, self.fid, changes)
+
+    def revert(self, store):
+        if self.old:
+            store.update(self.layer, self.fid, self.old)
+
+
+class ReplaceGeometry(UpdateAttributes):
+    text_zh = "修改图形"
+    text_en = "Edit shape"
+
+    def __init__(self, layer: str, fid: int, geometry: BaseGeometry, avoid_overlaps: bool = False):
+        super().__init__(layer, fid, {"geometry": geometry}, avoid_overlaps)
+
+
+@dataclass
+class MultiEdit(Edit):
+    """Several feature updates as one undoable step (all in one transaction)."""
+
+    layer: str
+    changes: dict[int, dict]  # fid -> changes
+    old: dict[int, dict] = field(default_factory=dict)
+    text_zh = "批量修改"
+    text_en = "Edit features"
+
+    def apply(self, store):
+        with store.transaction():
+            self.old = {fid: store.update(self.layer, fid, ch) for fid, ch in self.changes.items()}
+
+    def revert(self, store):
+        with store.transaction():
+            for fid, old in self.old.items():
+                if old:
+                    store.update(self.layer, fid, old)
+
+
+def _replace_vertex(geom: BaseGeometry, old: tuple[float, float], new: tuple[float, float],
+                    tol: float) -> BaseGeometry | None:
+    coords = shapely.get_coordinates(geom)
+    hit = np.hypot(coords[:, 0] - old[0], coords[:, 1] - old[1]) <= tol
+    if not hit.any():
+        return None
+    coords[hit] = new
+    return shapely.set_coordinates(shapely.from_wkb(geom.wkb), coords)  # on a copy
+
+
+class MoveVertex(MultiEdit):
+    """Move a vertex; every feature of the layer sharing it (within VERTEX_TOLERANCE) moves
+    it too, so neighbours stay gap-free."""
+
+    text_zh = "移动节点"
+    text_en = "Move vertex"
+
+    def __init__(self, store: ProjectStore, layer: str, old_xy: tuple[float, float],
+                 new_xy: tuple[float, float], *, tolerance: float = VERTEX_TOLERANCE,
+                 only: Sequence[int] | None = None):
+        x, y = old_xy
+        box = (x - tolerance, y - tolerance, x + tolerance, y + tolerance)
+        changes = {}
+        for fid in store.fids_in_bbox(layer, box):
+            if only is not None and fid not in only:
+                continue
+            rec = store.get(layer, fid)
+            if rec.get("retired"):
+                continue
+            moved = _replace_vertex(rec["geometry"], old_xy, new_xy, tolerance)
+            if moved is not None:
+                if not moved.is_valid:
+                    raise _err(f"移动后 {rec.get('code') or fid} 的图形自相交,未移动。",
+                               f"Moving it would make {rec.get('code') or fid} self-intersect; not moved.")
+                changes[fid] = {"geometry": moved}
+        if not changes:
+            raise _err("这里没有可移动的节点。", "There is no vertex here to move.")
+        super().__init__(layer, changes)
+
+
+def _ring_insert(ring: np.ndarray, pt: tuple[float, float]) -> np.ndarray:
+    """Insert pt into a closed ring on its nearest edge."""
+    a, b = ring[:-1], ring[1:]
+    ab = b - a
+    t = np.clip(((pt[0] - a[:, 0]) * ab[:, 0] + (pt[1] - a[:, 1]) * ab[:, 1]) / np.maximum((ab ** 2).sum(1), 1e-12), 0, 1)
+    proj = a + ab * t[:, None]
+    i = int(np.argmin(np.hypot(proj[:, 0] - pt[0], proj[:, 1] - pt[1])))
+    return np.vstack([ring[: i + 1], [pt], ring[i + 1:]])
+
+
+def with_vertex_added(geom: BaseGeometry, pt: tuple[float, float]) -> BaseGeometry:
+    """geom with a vertex inserted on the edge nearest pt (the point projected onto it)."""
+    polys = list(shapely.get_parts(geom))
+    best = min(range(len(polys)), key=lambda i: polys[i].boundary.distance(Point(pt)))
+    p = polys[best]
+    rings = [p.exterior, *p.interiors]
+    ri = min(range(len(rings)), key=lambda i: rings[i].distance(Point(pt)))
+    new_rings = [np.asarray(r.coords) for r in rings]
+    target = rings[ri].interpolate(rings[ri].project(Point(pt)))
+    new_rings[ri] = _ring_insert(new_rings[ri], (target.x, target.y))
+    polys[best] = Polygon(new_rings[0], new_rings[1:])
+    return MultiPolygon(polys) if len(polys) > 1 else polys[0]
+
+
+def with_vertex_removed(geom: BaseGeometry, pt: tuple[float, float], tol: float) -> BaseGeometry:
+    polys = list(shapely.get_parts(geom))
+    for k, p in enumerate(polys):
+        rings = [np.asarray(r.coords) for r in [p.exterior, *p.interiors]]
+        for ri, ring in enumerate(rings):
+            d = np.hypot(ring[:-1, 0] - pt[0], ring[:-1, 1] - pt[1])
+            i = int(np.argmin(d))
+            if d[i] <= tol:
+                if len(ring) <= 4:
+                    raise _err("多边形至少要有 3 个节点。", "A polygon needs at least 3 vertices.")
+                core = np.delete(ring[:-1], i, axis=0)
+                rings[ri] = np.vstack([core, core[:1]])
+                polys[k] = Polygon(rings[0], rings[1:])
+                out = MultiPolygon(polys) if len(polys) > 1 else polys[0]
+                if not out.is_valid:
+                    raise _err("删除该节点会使多边形自相交。", "Removing this vertex would make the polygon self-intersect.")
+                return out
+    raise _err("这里没有节点。", "There is no vertex here.")
+
+
+def reshape(geom: BaseGeometry, line: LineString) -> BaseGeometry:
+    """Reshape by a drawn line that starts and ends on (or across) the boundary: a line
+    inside cuts off the smaller side; a line outside adds the area it encloses."""
+    poly = geom if geom.geom_type == "Polygon" else max(shapely.get_parts(geom), key=lambda g: g.area)
+    faces = list(polygonize(unary_union([poly.exterior, *poly.interiors, line])))
+    if len(faces) < 2:
+        raise _err("重塑线需与地块边界相交两次。", "The reshape line must cross the boundary twice.")
+    inside = poly.contains(line.interpolate(0.5, normalized=True))
+    if inside:
+        keep = [f for f in faces if poly.contains(f.representative_point())]
+        result = max(keep, key=lambda f: f.area)
+    else:
+        result = _polygonal(unary_union([f for f in faces if f.area > MIN_PART_M2]))
+        result = _polygonal(unary_union([poly, result]))
+    if geom.geom_type == "MultiPolygon":
+        others = [g for g in shapely.get_parts(geom) if not g.equals(poly)]
+        result = _polygonal(unary_union([result, *others]))
+    return result
+
+
+def _today() -> str:
+    return dt.date.today().isoformat()
+
+
+@dataclass
+class SplitParcel(Edit):
+    """Split a parcel by a line: the parent is retired, the parts become new parcels with
+    the parent's attributes and codes CODE-1, CODE-2 …; lineage rows link them."""
+
+    fid: int
+    line: LineString
+    date: str = field(default_factory=_today)
+    child_fids: list[int] = field(default_factory=list)
+    lineage_fids: list[int] = field(default_factory=list)
+    parent_old: dict = field(default_factory=dict)
+    text_zh = "拆分地块"
+    text_en = "Split parcel"
+
+    def parts(self, store) -> list[Polygon]:
+        rec = store.get("parcels", self.fid)
+        geom = rec["geometry"]
+        pieces = [p for p in shapely.get_parts(split(geom, self.line)) if p.area > MIN_PART_M2]
+        if len(pieces) < 2:
+            raise _err("分割线没有把地块分成两部分(需完整穿过地块)。",
+                       "The line does not cut the parcel in two (it must cross it completely).")
+        return sorted(pieces, key=lambda p: (-p.centroid.y, p.centroid.x))  # north-west first
+
+    def apply(self, store):
+        parent = store.get("parcels", self.fid)
+        if parent.get("retired"):
+            raise _err("该地块已注销,不能再拆分。", "This parcel is retired and cannot be split.")
+        pieces = self.parts(store)
+        s = spec("parcels")
+        base = {k: v for k, v in parent.items() if s.has(k) and not s.field(k).computed and k not in ("retired", "retired_date")}
+        with store.transaction():
+            children = []
+            for i, piece in enumerate(pieces, 1):
+                rec = {**base, "code": f"{parent['code']}-{i}", "geometry": piece,
+                       "fid": self.child_fids[i - 1] if len(self.child_fids) == len(pieces) else None}
+                fid = rec.pop("fid")
+                children.append(store.insert("parcels", rec, fid=fid))
+            self.parent_old = store.update("parcels", self.fid, {"retired": True, "retired_date": self.date})
+            self.lineage_fids = [store.insert("parcel_lineage", {
+                "parent_id": self.fid, "child_id": c, "parent_code": parent["code"],
+                "child_code": f"{parent['code']}-{i}", "operation": "拆分", "date": self.date,
+                "user": getattr(store, "user", None)}) for i, c in enumerate(children, 1)]
+            self.child_fids = children
+
+    def revert(self, store):
+        with store.transaction():
+            for lf in self.lineage_fids:
+                store.delete("parcel_lineage", lf)
+            for c in self.child_fids:
+                store.delete("parcels", c)
+            store.update("parcels", self.fid, self.parent_old)
+
+
+@dataclass
+class MergeParcels(Edit):
+    """Merge adjacent parcels into one. Attributes come from `keep` (default: the largest);
+    parents are retired and linked to the new parcel."""
+
+    fids: list[int]
+    keep: int | None = None
+    code: str | None = None
+    date: str = field(default_factory=_today)
+    child_fid: int | None = None
+    lineage_fids: list[int] = field(default_factory=list)
+    parents_old: dict[int, dict] = field(default_factory=dict)
+    text_zh = "合并地块"
+    text_en = "Merge parcels"
+
+    def apply(self, store):
+        if len(set(self.fids)) < 2:
+            raise _err("合并至少需要选择两宗地块。", "Select at least two parcels to merge.")
+        recs = [store.get("parcels", f) for f in self.fids]
+        if any(r.get("retired") for r in recs):
+            raise _err("所选地块中有已注销的地块。", "A selected parcel is retired.")
+        merged = _polygonal(unary_union([shapely.buffer(r["geometry"], 0) for r in recs]))
+        if merged.geom_type != "Polygon":
+            raise _err("所选地块不相邻,不能合并成一宗。", "The selected parcels do not touch; they cannot become one parcel.")
+        source = next((r for r in recs if r["fid"] == self.keep), None) or max(recs, key=lambda r: r["geometry"].area)
+        s = spec("parcels")
+        rec = {k: v for k, v in source.items() if s.has(k) and not s.field(k).computed and k not in ("retired", "retired_date")}
+        rec["code"] = self.code or f"{source['code']}-H"
+        rec["geometry"] = merged
+        with store.transaction():
+            self.child_fid = store.insert("parcels", rec, fid=self.child_fid)
+            self.parents_old = {f: store.update("parcels", f, {"retired": True, "retired_date": self.date})
+                                for f in self.fids}
+            self.lineage_fids = [store.insert("parcel_lineage", {
+                "parent_id": r["fid"], "child_id": self.child_fid, "parent_code": r["code"],
+                "child_code": rec["code"], "operation": "合并", "date": self.date,
+                "user": getattr(store, "user", None)}) for r in recs]
+
+    def revert(self, store):
+        with store.transaction():
+            for lf in self.lineage_fids:
+                store.delete("parcel_lineage", lf)
+            store.delete("parcels", self.child_fid)
+            for f, old in self.parents_old.items():
+                store.update("parcels", f, old)
+
+
+class MoveFeatures(MultiEdit):
+    text_zh = "移动要素"
+    text_en = "Move features"
+
+    def __init__(self, store: ProjectStore, layer: str, fids: Sequence[int], dx: float, dy: float):
+        changes = {f: {"geometry": shapely.affinity.translate(store.get(layer, f)["geometry"], dx, dy)}
+                   for f in fids}
+        super().__init__(layer, changes)
+
+
+class DeleteFeatures(Edit):
+    text_zh = "删除要素"
+    text_en = "Delete features"
+
+    def __init__(self, layer: str, fids: Sequence[int]):
+        self.parts = [DeleteFeature(layer, f) for f in fids]
+
+    def apply(self, store):
+        with store.transaction():
+            for p in self.parts:
+                p.apply(store)
+
+    def revert(self, store):
+        with store.transaction():
+            for p in reversed(self.parts):
+                p.revert(store)
+
+
+def lineage(store: ProjectStore, fid: int) -> dict[str, list[dict]]:
+    """Parents and children of a parcel from the lineage table."""
+    return {"parents": store.rows("parcel_lineage", "child_id = ?", (fid,)),
+            "children": store.rows("parcel_lineage", "parent_id = ?", (fid,))}
+

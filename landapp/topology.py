@@ -1,0 +1,157 @@
+"""Topology and geometry checks for parcels, with quick fixes as undoable edits:
+overlaps, gaps inside a zone, invalid or self-intersecting polygons, slivers, duplicate
+parcel codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from shapely.ops import unary_union
+
+from landapp.editing import DeleteFeature, Edit, ReplaceGeometry, _polygonal
+from landapp.errors import LandappError
+from landapp.i18n import tr
+from landapp.store.base import ProjectStore
+
+SLIVER_THINNESS = 0.12  # 4πA/P²: 1 for a circle, 0.785 a square; below this a sliver
+SLIVER_MAX_M2 = 200.0  # … and small (or any size under 1 m²)
+GAP_MIN_M2 = 1.0
+
+
+@dataclass
+class Issue:
+    kind: str  # overlap | gap | invalid | sliver | duplicate_code
+    fids: tuple[int, ...]
+    location: tuple[float, float]
+    area_m2: float
+    message: str
+    fixable: bool = False
+
+
+def _active(store: ProjectStore):
+    return store.read_layer("parcels", columns=["code", "zone"])
+
+
+def check_topology(store: ProjectStore) -> list[Issue]:
+    gdf = _active(store)
+    issues: list[Issue] = []
+    if len(gdf) == 0:
+        return issues
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    fids = gdf.index.to_numpy()
+    codes = gdf["code"].to_numpy()
+    valid = shapely.is_valid(geoms)
+    for i in np.flatnonzero(~valid):
+        c = shapely.point_on_surface(shapely.make_valid(geoms[i]))
+        issues.append(Issue("invalid", (int(fids[i]),), (c.x, c.y), float(shapely.area(geoms[i])), tr(
+            f"地块 {codes[i]} 的多边形无效:{shapely.is_valid_reason(geoms[i])}。",
+            f"Parcel {codes[i]} has an invalid polygon: {shapely.is_valid_reason(geoms[i])}."), True))
+    tree = shapely.STRtree(geoms)
+    left, right = tree.query(geoms, predicate="intersects")
+    keep = (left < right) & valid[left] & valid[right]
+    for i, j in zip(left[keep], right[keep]):
+        inter = _polygonal(shapely.intersection(geoms[i], geoms[j]))
+        if inter.area > 0.01:
+            c = inter.representative_point()
+            issues.append(Issue("overlap", (int(fids[i]), int(fids[j])), (c.x, c.y), inter.area, tr(
+                f"地块 {codes[i]} 与 {codes[j]} 重叠 {inter.area:.1f} ㎡。",
+                f"Parcels {codes[i]} and {codes[j]} overlap by {inter.area:.1f} m²."), True))
+    area = shapely.area(geoms)
+    perim = shapely.length(geoms)
+    thin = 4 * np.pi * area / np.maximum(perim, 1e-9) ** 2
+    for i in np.flatnonzero(valid & (((thin < SLIVER_THINNESS) & (area < SLIVER_MAX_M2)) | (area < 1.0))):
+        c = shapely.point_on_surface(geoms[i])
+        issues.append(Issue("sliver", (int(fids[i]),), (c.x, c.y), float(area[i]), tr(
+            f"地块 {codes[i]} 是碎片({area[i]:.1f} ㎡),可并入相邻地块。",
+            f"Parcel {codes[i]} is a sliver ({area[i]:.1f} m²); merge it into a neighbour."), True))
+    dup = {}
+    for f, code in zip(fids, codes):
+        if isinstance(code, str):
+            dup.setdefault(code, []).append(int(f))
+    for code, fl in dup.items():
+        if len(fl) > 1:
+            c = shapely.point_on_surface(geoms[np.flatnonzero(fids == fl[0])[0]])
+            issues.append(Issue("duplicate_code", tuple(fl), (c.x, c.y), 0.0, tr(
+                f"地块编号 {code} 重复({len(fl)} 宗)。", f"Parcel code {code} is used {len(fl)} times.")))
+    issues += _gaps(store, geoms, valid)
+    return issues
+
+
+def _gaps(store: ProjectStore, geoms, valid) -> list[Issue]:
+    zones = store.read_layer("zones", columns=["name"])
+    roads = store.read_layer("roads", columns=[])
+    if not len(zones):
+        return []
+    covered = unary_union(list(geoms[valid]) + list(roads.geometry.values))
+    out = []
+    for zone, name in zip(zones.geometry, zones["name"]):
+        inside = [g for g in geoms[valid] if g.intersects(zone)]
+        if not inside:
+            continue  # an empty zone is not a gap problem
+        hull = zone.intersection(unary_union(inside).convex_hull)
+        holes = _polygonal(hull.difference(covered))
+        for part in shapely.get_parts(holes):
+            if part.area >= GAP_MIN_M2 and part.geom_type == "Polygon":
+                c = part.representative_point()
+                out.append(Issue("gap", (), (c.x, c.y), part.area, tr(
+                    f"片区 {name} 内有 {part.area:.1f} ㎡ 的空隙未被地块或道路覆盖。",
+                    f"Zone {name} has a {part.area:.1f} m² gap covered by no parcel or road.")))
+    return out
+
+
+def fix(store: ProjectStore, issue: Issue) -> Edit:
+    """The quick fix for an issue as an undoable edit (not yet applied)."""
+    if issue.kind == "invalid":
+        fid = issue.fids[0]
+        geom = _polygonal(shapely.make_valid(store.get("parcels", fid)["geometry"]))
+        if geom.is_empty:
+            raise LandappError(tr("修复后图形为空,请删除该地块。", "Nothing is left after repair; delete the parcel."))
+        return ReplaceGeometry("parcels", fid, geom)
+    if issue.kind == "overlap":
+        a, b = issue.fids  # clip the smaller parcel by the larger
+        ga, gb = store.get("parcels", a)["geometry"], store.get("parcels", b)["geometry"]
+        small, big = (a, gb) if ga.area <= gb.area else (b, ga)
+        clipped = _polygonal(store.get("parcels", small)["geometry"].difference(big))
+        return ReplaceGeometry("parcels", small, clipped)
+    if issue.kind == "sliver":
+        return _merge_sliver(store, issue.fids[0])
+    raise LandappError(tr("这类问题没有自动修复,请手工处理。", "This kind of problem has no quick fix; edit it by hand."))
+
+
+class _MergeSliver(Edit):
+    text_zh = "碎片并入相邻地块"
+    text_en = "Merge sliver into neighbour"
+
+    def __init__(self, grow: ReplaceGeometry, remove: DeleteFeature):
+        self.grow, self.remove = grow, remove
+
+    def apply(self, store):
+        with store.transaction():
+            self.grow.apply(store)
+            self.remove.apply(store)
+
+    def revert(self, store):
+        with store.transaction():
+            self.remove.revert(store)
+            self.grow.revert(store)
+
+
+def _merge_sliver(store: ProjectStore, fid: int) -> Edit:
+    """Give the sliver to the neighbour sharing the longest boundary with it."""
+    sliver = store.get("parcels", fid)["geometry"]
+    best, best_len = None, 0.0
+    for nfid in store.fids_in_bbox("parcels", sliver.buffer(0.5).bounds):
+        if nfid == fid:
+            continue
+        rec = store.get("parcels", nfid)
+        if rec.get("retired"):
+            continue
+        shared = rec["geometry"].boundary.intersection(sliver.buffer(0.05)).length
+        if shared > best_len:
+            best, best_len = rec, shared
+    if best is None:
+        raise LandappError(tr("碎片没有相邻地块可并入。", "The sliver has no neighbour to merge into."))
+    grown = _polygonal(unary_union([best["geometry"], sliver]))
+    return _MergeSliver(ReplaceGeometry("parcels", best["fid"], grown), DeleteFeature("parcels", fid))
