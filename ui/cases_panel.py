@@ -166,7 +166,11 @@ class CasesPanel(QWidget):
         self.history.setHorizontalHeaderLabels([tr("日期", "Date"), tr("状态", "State"), tr("说明", "Note"),
                                                 tr("记录人", "Recorded by")])
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.history.horizontalHeader().setStretchLastSection(True)
+        self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.history.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for t in (self.table, self.history):
+            t.verticalHeader().setVisible(False)
         split.addWidget(self.table)
         split.addWidget(self.history)
         lay.addWidget(split, 1)

@@ -22,6 +22,7 @@ from landapp import idle
 from landapp import revitalisation as rv
 from landapp.errors import LandappError
 from landapp.i18n import tr
+from landapp.schema import value_label
 from landapp.units import MU_M2
 from landapp.vacancy import (availability, default_as_of, expiry_schedule, load_space,
                              vacancy_figures)
@@ -180,7 +181,8 @@ class KeyFigure(QLabel):
         self.title = title
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setStyleSheet("QLabel { background: white; border: 1px solid #E0E0E0; padding: 8px; }")
-        self.setMinimumWidth(150)
+        self.setMinimumWidth(120)
+        self.setWordWrap(True)
         self.value, self.sub = "", ""
 
     def set(self, value: str, sub: str = "") -> None:
@@ -220,14 +222,18 @@ class Dashboard(QWidget):
         outer.addLayout(bar)
         self.page = QWidget()
         self.page.setStyleSheet("background: #F5F5F5;")
-        grid = QGridLayout(self.page)
+        page_lay = QVBoxLayout(self.page)
+        kf_row = QHBoxLayout()
+        grid = QGridLayout()
+        page_lay.addLayout(kf_row)
+        page_lay.addLayout(grid, 1)
         self.kf = {k: KeyFigure(t) for k, t in (
             ("leasable", tr("可租售面积", "Leasable area")), ("vacancy", tr("空置率", "Vacancy rate")),
             ("available", tr("一年内可招商", "Available within 12 months")),
             ("idle", tr("闲置土地", "Idle land")), ("campaign", tr("年度盘活", "Revitalised this year")),
             ("low", tr("低效企业", "Low-efficiency firms")))}
-        for i, w in enumerate(self.kf.values()):
-            grid.addWidget(w, 0, i)
+        for w in self.kf.values():
+            kf_row.addWidget(w, 1)
         self.charts = {
             "zone": Chart(tr("各片区空置率", "Vacancy by zone"), "hbar"),
             "type": Chart(tr("标准厂房与楼宇空置率", "Vacancy by building type"), "hbar"),
@@ -237,7 +243,7 @@ class Dashboard(QWidget):
             "mu": Chart(tr("亩均评价分类(家)", "Per-mu classes (enterprises)"), "vbar"),
         }
         for i, c in enumerate(self.charts.values()):
-            grid.addWidget(c, 1 + i // 3, i % 3)
+            grid.addWidget(c, i // 3, i % 3)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.page)
@@ -279,8 +285,10 @@ class Dashboard(QWidget):
                            tr(f"{f['mu_year']} 年" if f["mu_year"] else "无亩均数据", str(f["mu_year"] or "no data")))
         pct = [(k, v or 0.0, f"{v:.1%}" if v is not None else "-") for k, v, _ in f["by_zone"]]
         self.charts["zone"].set_items(pct, ["#3F7FBF"])
-        self.charts["type"].set_items([(k, v or 0.0, f"{v:.1%}" if v is not None else "-") for k, v, _ in f["by_type"]],
-                                      ["#8D6E63", "#9E9E9E", "#3F51B5"])
+        type_colours = {"标准厂房": "#8D6E63", "楼宇": "#3F51B5"}
+        self.charts["type"].set_items([(value_label(k), v or 0.0, f"{v:.1%}" if v is not None else "-")
+                                       for k, v, _ in f["by_type"]],
+                                      [type_colours.get(k, "#9E9E9E") for k, _, _ in f["by_type"]])
         self.charts["expiry"].set_items([(y, a, f"{a / 1e4:,.1f}万") for y, a in f["expiry"]],
                                         ["#D73027", "#FC8D59", "#FEE08B", "#91CF60", "#1A9850", "#1A9850"])
         self.charts["idle"].set_items([
@@ -289,7 +297,8 @@ class Dashboard(QWidget):
             (tr("闲置(疑似/可收回)", "Idle"), f["idle_count"], str(f["idle_count"]))],
             ["#9E9E9E", "#FFB74D", "#C62828"])
         if c["target_m2"]:
-            self.charts["campaign"].set_items([(tr(f"{c['year']} 年目标 {target}", f"{c['year']} target {target}"),
+            whole = tr("(全园区目标,本片区完成)", " (park target, this zone's part)") if f["zone"] else ""
+            self.charts["campaign"].set_items([(tr(f"{c['year']} 年目标 {target}{whole}", f"{c['year']} target {target}{whole}"),
                                                 c["revitalised_m2"] / c["target_m2"],
                                                 tr(f"已盘活 {c['revitalised_m2']:,.0f} ㎡({c['revitalised_count']} 宗),"
                                                    f"在办 {c['open_count']} 件 {c['open_m2']:,.0f} ㎡",
