@@ -308,9 +308,8 @@ def score_entities(entities: list[dict], cfg: dict) -> list[Result]:
             r.flags.append(tr(f"{r.cls} 类", f"class {r.cls}"))
         floor = low.get("min_tax_per_mu")
         tax = tax_of.get(r.id)
-        if floor is not None and tax is not None and r.land_m2 > 0:
-            if float(tax) / (r.land_m2 / MU_M2) < floor:
-                r.flags.append(tr(f"亩均税收低于 {floor:g} 万元/亩", f"tax per mu below {floor:g} (10k CNY)"))
+        if floor is not None and tax is not None and r.land_m2 > 0 and float(tax) / (r.land_m2 / MU_M2) < floor:
+            r.flags.append(tr(f"亩均税收低于 {floor:g} 万元/亩", f"tax per mu below {floor:g} (10k CNY)"))
         r.low_efficiency = bool(r.flags)
     return results
 
@@ -415,7 +414,7 @@ def fill_demo_metrics(store, years: tuple[int, ...] = (2024, 2025), *, seed: int
                          "tax": round(rev * tax_rate, 1), "value_added": round(rev * va_rate, 1),
                          "energy_tce": round(energy, 1),
                          "emissions_t": round(energy * float(rng.uniform(0.001, 0.004)), 3),
-                         "employees": max(1, int(round(rev / per_emp))),
+                         "employees": max(1, round(rev / per_emp)),
                          "rd_spend": round(rev * rd_rate, 1), "land_area_m2": round(land, 1)})
             growth *= float(rng.uniform(0.9, 1.2))
     with store.transaction():

@@ -32,8 +32,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from landapp.errors import LandappError
 from landapp.i18n import tr
@@ -96,7 +97,7 @@ class Space:
 
     @classmethod
     def from_records(cls, buildings: Iterable[dict], units: Iterable[dict],
-                     leases: Iterable[dict]) -> "Space":
+                     leases: Iterable[dict]) -> Space:
         b = {int(r["fid"]): r for r in buildings if not r.get("retired")}
         u = {int(r["fid"]): r for r in units if r.get("building_id") in b}
         ls = []

@@ -10,8 +10,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
-from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QImage, QPageLayout, QPageSize, QPainter,
-                           QPdfWriter, QPen)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+)
 
 from landapp.i18n import tr
 from landapp.schema import UNIT_STATUSES, value_label
@@ -34,7 +43,7 @@ FLOOR_LABEL_W = 56.0
 def font(px: float, bold: bool = False) -> QFont:
     f = QFont()
     f.setFamilies(CJK_FAMILIES)
-    f.setPixelSize(max(1, int(round(px))))
+    f.setPixelSize(max(1, round(px)))
     f.setBold(bold)
     return f
 

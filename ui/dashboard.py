@@ -13,9 +13,21 @@ import datetime as dt
 
 from PySide6.QtCore import QDate, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
-from PySide6.QtWidgets import (QApplication, QComboBox, QDateEdit, QFileDialog, QGridLayout,
-                               QHBoxLayout, QLabel, QMessageBox, QPushButton, QScrollArea,
-                               QSizePolicy, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from landapp import evaluation as ev
 from landapp import idle
@@ -24,8 +36,13 @@ from landapp.errors import LandappError
 from landapp.i18n import tr
 from landapp.schema import value_label
 from landapp.units import MU_M2
-from landapp.vacancy import (availability, default_as_of, expiry_schedule, load_space,
-                             vacancy_figures)
+from landapp.vacancy import (
+    availability,
+    default_as_of,
+    expiry_schedule,
+    load_space,
+    vacancy_figures,
+)
 
 CJK_FAMILIES = ["Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei"]
 CLASS_COLOURS = ["#1A9850", "#91CF60", "#FC8D59", "#D73027", "#7B3294"]
@@ -343,9 +360,9 @@ def install_space_menu(window) -> None:
     """Add the menu 载体与盘活 to a QMainWindow that has `.store`: 运营看板, 楼宇分层图 and
     盘活案件, each opened as a dock (created on first use, then shown again). Also makes the
     idle-land / per-mu / availability map themes available."""
-    import layers.themes_rules  # noqa: F401  (registers the themes)
     from PySide6.QtWidgets import QDockWidget
 
+    import layers.themes_rules  # noqa: F401  (registers the themes)
     from ui.cases_panel import CasesPanel
     from ui.stacking_view import StackingView
 

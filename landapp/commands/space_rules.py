@@ -8,7 +8,8 @@ import io
 import json
 import sys
 import unicodedata
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from landapp.cli import EXIT_OK, group
 from landapp.errors import LandappError
@@ -16,7 +17,6 @@ from landapp.i18n import tr
 from landapp.schema import CASE_MEASURES, CASE_STATES, value_label
 from landapp.store import open_project
 from landapp.units import MU_M2
-
 
 # ---- output ---------------------------------------------------------------------------------
 

@@ -4,9 +4,21 @@ import datetime as dt
 
 import pytest
 
-from landapp.idle import (COMPLETED, EXEMPT, NORMAL, NOT_SUPPLIED, RECLAIMABLE, SUSPECTED,
-                          WITHIN_GRACE, add_years, approved_not_supplied, idle_land_status,
-                          idle_report, idle_summary, supplied_not_used)
+from landapp.idle import (
+    COMPLETED,
+    EXEMPT,
+    NORMAL,
+    NOT_SUPPLIED,
+    RECLAIMABLE,
+    SUSPECTED,
+    WITHIN_GRACE,
+    add_years,
+    approved_not_supplied,
+    idle_land_status,
+    idle_report,
+    idle_summary,
+    supplied_not_used,
+)
 
 D = dt.date
 ONE = dt.timedelta(days=1)

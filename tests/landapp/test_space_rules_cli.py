@@ -40,7 +40,7 @@ def test_vacancy_table_json_csv(capsys, demo_path):
 
 
 def test_vacancy_bad_date_is_one_sentence(capsys, demo_path):
-    code, out, err = run(capsys, "vacancy", demo_path, "--as-of", "2026-13-01")
+    code, _out, err = run(capsys, "vacancy", demo_path, "--as-of", "2026-13-01")
     assert code == 2 and "不是有效日期" in err and "Traceback" not in err
 
 

@@ -5,8 +5,16 @@ import datetime as dt
 import pytest
 
 from landapp.errors import LandappError
-from landapp.vacancy import (Space, add_months, availability, building_vacancy_rates,
-                             expiry_schedule, net_absorption, unit_state, vacancy_figures)
+from landapp.vacancy import (
+    Space,
+    add_months,
+    availability,
+    building_vacancy_rates,
+    expiry_schedule,
+    net_absorption,
+    unit_state,
+    vacancy_figures,
+)
 
 D = dt.date
 

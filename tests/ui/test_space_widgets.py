@@ -95,8 +95,8 @@ def test_stacking_view_click_edits_unit(qtbot, store, monkeypatch, tmp_path):
 
 
 def test_unit_dialog_rejects_bad_lease_and_keeps_data(qtbot, store):
-    from ui.stacking_view import UnitDialog
     from landapp.vacancy import default_as_of
+    from ui.stacking_view import UnitDialog
 
     unit = store.rows("units", "status = '空置'", limit=1)[0]
     dlg = UnitDialog(store, unit["fid"], default_as_of(store))
