@@ -244,3 +244,13 @@ def idle_summary(rows: list[dict]) -> dict:
 def load_parcels(store) -> list[dict]:
     """Current (not retired) parcels without geometry."""
     return _parcels(store)
+
+
+def set_exemption(store, parcel_fid: int, reason: str | None) -> dict:
+    """Record (or with None/empty clear) the reason a parcel is exempt from idle-land
+    disposal (Art. 8). Returns the previous value for undo."""
+    reason = (reason or "").strip() or None
+    if reason is not None and len(reason) > 500:
+        from landapp.errors import LandappError
+        raise LandappError(tr("豁免原因过长(最多 500 字)。", "The exemption reason is too long (500 characters at most)."))
+    return store.update("parcels", int(parcel_fid), {"idle_exemption": reason})

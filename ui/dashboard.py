@@ -357,13 +357,14 @@ class Dashboard(QWidget):
 # ---- hook for the main window ----------------------------------------------------------------
 
 def install_space_menu(window) -> None:
-    """Add the menu 载体与盘活 to a QMainWindow that has `.store`: 运营看板, 楼宇分层图 and
-    盘活案件, each opened as a dock (created on first use, then shown again). Also makes the
+    """Add the menu 载体与盘活 to a QMainWindow that has `.store`: 运营看板, 楼宇分层图,
+    盘活案件 and 闲置土地, each opened as a dock (created on first use, then shown again). Also makes the
     idle-land / per-mu / availability map themes available."""
     from PySide6.QtWidgets import QDockWidget
 
     import layers.themes_rules  # noqa: F401  (registers the themes)
     from ui.cases_panel import CasesPanel
+    from ui.idle_panel import IdleLandPanel
     from ui.stacking_view import StackingView
 
     menu = window.menuBar().addMenu(tr("载体与盘活(&R)", "&Space && revitalisation"))
@@ -386,6 +387,8 @@ def install_space_menu(window) -> None:
                                             lambda: StackingView(window.store))
     window.open_cases = lambda: open_dock("cases", tr("盘活案件", "Revitalisation cases"),
                                           lambda: CasesPanel(window.store))
+    window.open_idle = lambda: open_dock("idle", tr("闲置土地", "Idle land"), lambda: IdleLandPanel(window.store))
     menu.addAction(tr("运营看板", "Dashboard"), window.open_dashboard)
     menu.addAction(tr("楼宇分层图", "Stacking plan"), window.open_stacking)
     menu.addAction(tr("盘活案件", "Revitalisation cases"), window.open_cases)
+    menu.addAction(tr("闲置土地与批而未供", "Idle and unsupplied land"), window.open_idle)

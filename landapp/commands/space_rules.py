@@ -116,6 +116,10 @@ def register(sub) -> None:
     p.add_argument("--list", choices=["idle", "all", "unsupplied", "unused"], default="idle",
                    help=tr("idle=疑似闲置及可收回(默认),all=全部已供未竣工,unsupplied=批而未供,unused=供而未用",
                            "idle (default), all supplied unfinished, unsupplied (批而未供), unused (供而未用)"))
+    p.add_argument("--exempt", metavar="CODE", help=tr("为该地块登记闲置豁免原因(配合 --reason)",
+                                                      "record an exemption for this parcel (with --reason)"))
+    p.add_argument("--reason", help=tr("豁免原因(《闲置土地处置办法》第八条;空字符串表示撤销)",
+                                       "exemption reason (Art. 8; empty clears it)"))
     _date_arg(p)
     _fmt_arg(p)
     p.set_defaults(func=cmd_idle)
@@ -230,6 +234,18 @@ def cmd_idle(args) -> int:
 
     with open_project(args.project) as store:
         as_of = _as_of(store, args)
+        if args.exempt:
+            if args.reason is None:
+                raise LandappError(tr("登记豁免需要 --reason(空字符串表示撤销)。",
+                                      "--exempt needs --reason (an empty one clears it)."))
+            rows = store.rows("parcels", "code = ? AND (retired = 0 OR retired IS NULL)", (args.exempt,))
+            if not rows:
+                raise LandappError(tr(f"找不到编号为“{args.exempt}”的地块。", f"No parcel has the code '{args.exempt}'."))
+            idle.set_exemption(store, rows[0]["fid"], args.reason)
+            st = idle.idle_land_status(store.get("parcels", rows[0]["fid"]), as_of)
+            print(tr(f"地块 {args.exempt}:{idle.status_label(st.status)}。{st.reason}",
+                     f"Parcel {args.exempt}: {idle.status_label(st.status)}. {st.reason}"))
+            return EXIT_OK
         parcels = idle.load_parcels(store)
     base = [("code", "地块编号", "Parcel"), ("name", "地块名称", "Name"), ("zone", "所在片区", "Zone")]
     area = [("area_m2", "面积(㎡)", "Area (m²)"), ("area_mu", "面积(亩)", "Area (mu)")]

@@ -98,3 +98,18 @@ def test_cases_cli(capsys, demo_path):
     assert code_ in out
     code, _, err = run(capsys, "cases", "open", demo_path, "--parcel", "NOPE")
     assert code == 2 and "NOPE" in err
+
+
+def test_idle_exemption_from_the_command_line(capsys, demo_path):
+    from landapp.store import open_project
+    with open_project(demo_path) as s:
+        code_ = s.rows("parcels", "status = '闲置'")[0]["code"]
+    code, out, _ = run(capsys, "idle", demo_path, "--exempt", code_, "--reason", "土地利用总体规划、城乡规划依法修改")
+    assert code == 0 and "豁免" in out
+    code, out, _ = run(capsys, "idle", demo_path, "--format", "json")
+    row = next(r for r in json.loads(out)["rows"] if r["code"] == code_)
+    assert row["status_label"] == "豁免" and row["would_be"] in ("疑似闲置", "可无偿收回")
+    code, out, _ = run(capsys, "idle", demo_path, "--exempt", code_, "--reason", "")
+    assert code == 0 and "豁免" not in out
+    code, _, err = run(capsys, "idle", demo_path, "--exempt", code_)
+    assert code == 2 and "--reason" in err

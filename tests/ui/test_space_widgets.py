@@ -153,5 +153,26 @@ def test_install_space_menu(qtbot, store):
     assert win.open_dashboard() is dock  # shown again, not duplicated
     win.open_stacking()
     win.open_cases()
-    assert len(win.space_docks) == 3
+    win.open_idle()
+    assert len(win.space_docks) == 4
     assert "idle" in THEMES["parcels"]
+
+
+def test_idle_panel_records_exemption(qtbot, store):
+    from landapp import idle
+    from ui.idle_panel import IdleLandPanel
+
+    panel = IdleLandPanel(store)
+    qtbot.addWidget(panel)
+    assert panel.rows and panel.rows[0]["status"] in (idle.RECLAIMABLE, idle.SUSPECTED)
+    code = panel.rows[0]["code"]
+    assert panel.select_code(code)
+    panel.reason.setCurrentText(idle.EXEMPTION_REASONS[1])
+    panel.record_exemption()
+    row = next(r for r in panel.rows if r["code"] == code)
+    assert row["status"] == idle.EXEMPT and row["exemption"] == idle.EXEMPTION_REASONS[1]
+    assert store.rows("parcels", "code = ?", (code,))[0]["idle_exemption"] == idle.EXEMPTION_REASONS[1]
+    panel.kind.setCurrentIndex(1)
+    assert "批而未供" in panel.summary.text() and panel.table.rowCount() > 10
+    panel.kind.setCurrentIndex(2)
+    assert "供而未用" in panel.summary.text()
