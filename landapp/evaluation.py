@@ -423,3 +423,89 @@ def fill_demo_metrics(store, years: tuple[int, ...] = (2024, 2025), *, seed: int
                 store.delete("enterprise_metrics", r["fid"])
         store.insert_many("enterprise_metrics", rows)
     return len(rows)
+
+
+# ---- importing yearly figures ----------------------------------------------------------------
+
+def _header_map() -> dict[str, str]:
+    """Accepted column headers -> enterprise_metrics field: field names, Chinese and English
+    titles with or without their unit in brackets."""
+    import re
+
+    from landapp.schema import spec
+
+    out: dict[str, str] = {}
+    for f in spec("enterprise_metrics").fields:
+        if f.computed or f.name == "enterprise_id":
+            continue
+        for h in (f.name, f.title_zh, f.title_en):
+            out[h.strip().lower()] = f.name
+            out[re.sub(r"[(（].*?[)）]", "", h).strip().lower()] = f.name
+    for h in ("企业名称", "企业", "name", "enterprise", "纳税人名称"):
+        out[h] = "_name"
+    for h in ("统一社会信用代码", "信用代码", "credit_code", "纳税人识别号"):
+        out[h] = "_credit"
+    out.update({"年份": "year", "年度": "year"})
+    return out
+
+
+def import_metrics(store, path: str, *, year: int | None = None) -> int:
+    """Read yearly figures from a CSV file (UTF-8 or GBK; headers as in the table, in Chinese
+    or English, e.g. 企业名称, 统一社会信用代码, 年度, 营业收入(万元), 实缴税收(万元) …) into
+    enterprise_metrics, matching enterprises by credit code, else by exact name. A row for
+    an enterprise and year that exists is replaced. All rows or none: an unknown enterprise
+    or a bad value stops the import with one sentence naming the line."""
+    import csv
+
+    raw = open(path, "rb").read()
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise LandappError(tr(f"{path} 既不是 UTF-8 也不是 GBK 编码。", f"{path} is neither UTF-8 nor GBK."))
+    reader = csv.reader(text.splitlines())
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise LandappError(tr(f"{path} 是空文件。", f"{path} is empty.")) from None
+    hm = _header_map()
+    cols = [hm.get(h.strip().lower()) for h in header]
+    if "_name" not in cols and "_credit" not in cols:
+        raise LandappError(tr(f"{path} 缺少“企业名称”或“统一社会信用代码”列。",
+                              f"{path} has no enterprise name or credit code column."))
+    if "year" not in cols and year is None:
+        raise LandappError(tr(f"{path} 缺少“年度”列,请用 --year 指定年度。",
+                              f"{path} has no year column; give the year with --year."))
+    ents = store.rows("enterprises")
+    by_credit = {e["credit_code"]: e["fid"] for e in ents if e.get("credit_code")}
+    by_name = {e["name"]: e["fid"] for e in ents}
+    from landapp.schema import validate_record
+
+    records = []
+    for lineno, row in enumerate(reader, start=2):
+        if not any(c.strip() for c in row):
+            continue
+        vals = {c: v.strip() for c, v in zip(cols, row) if c}
+        eid = by_credit.get(vals.get("_credit", "")) or by_name.get(vals.get("_name", ""))
+        if eid is None:
+            who = vals.get("_name") or vals.get("_credit")
+            raise LandappError(tr(f"{path} 第 {lineno} 行:工程中没有企业“{who}”,未导入任何数据。",
+                                  f"{path} line {lineno}: the project has no enterprise '{who}'; nothing imported."))
+        rec = {k: v for k, v in vals.items() if not k.startswith("_")}
+        rec["enterprise_id"] = eid
+        if year is not None and not rec.get("year"):
+            rec["year"] = year
+        try:
+            records.append(validate_record("enterprise_metrics", rec))
+        except LandappError as e:
+            raise LandappError(tr(f"{path} 第 {lineno} 行:{e}", f"{path} line {lineno}: {e}")) from None
+    with store.transaction():
+        for rec in records:
+            for old in store.rows("enterprise_metrics", "enterprise_id = ? AND year = ?",
+                                  (rec["enterprise_id"], rec["year"])):
+                store.delete("enterprise_metrics", old["fid"])
+        store.insert_many("enterprise_metrics", records)
+    return len(records)

@@ -137,6 +137,12 @@ def register(sub) -> None:
                    help=tr("把 --preset/--config 的方案保存到工程", "store the --preset/--config in the project"))
     p.add_argument("--show-config", action="store_true", help=tr("打印当前评价方案(JSON)", "print the configuration"))
     p.add_argument("--low-only", action="store_true", help=tr("只列低效企业/地块", "list low-efficiency ones only"))
+    p.add_argument("--import-metrics", metavar="FILE.csv",
+                   help=tr("先导入企业年度数据(CSV,表头如 企业名称,年度,营业收入(万元),实缴税收(万元)…)",
+                           "first import yearly figures from a CSV file"))
+    p.add_argument("--demo-metrics", action="store_true",
+                   help=tr("为示例园区生成模拟的企业年度数据(会替换已有数据)",
+                           "fill simulated yearly figures for a demo park (replaces existing ones)"))
     _fmt_arg(p)
     p.set_defaults(func=cmd_evaluate)
 
@@ -288,6 +294,12 @@ def cmd_evaluate(args) -> int:
     from landapp import evaluation as ev
 
     with open_project(args.project) as store:
+        if args.import_metrics:
+            n = ev.import_metrics(store, args.import_metrics, year=args.year)
+            print(tr(f"已导入 {n} 条企业年度数据。", f"Imported {n} rows of yearly figures."), file=sys.stderr)
+        if args.demo_metrics:
+            n = ev.fill_demo_metrics(store)
+            print(tr(f"已生成 {n} 条模拟企业年度数据。", f"Wrote {n} rows of simulated figures."), file=sys.stderr)
         cfg = None
         if args.preset:
             cfg = ev.validate_config(ev.PRESETS[args.preset])

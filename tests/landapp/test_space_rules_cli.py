@@ -113,3 +113,18 @@ def test_idle_exemption_from_the_command_line(capsys, demo_path):
     assert code == 0 and "豁免" not in out
     code, _, err = run(capsys, "idle", demo_path, "--exempt", code_)
     assert code == 2 and "--reason" in err
+
+
+def test_evaluate_imports_metrics(capsys, demo_path, tmp_path):
+    from landapp.store import open_project
+    with open_project(demo_path) as s:
+        name = s.rows("enterprises", "fid IN (SELECT land_user_id FROM parcels)", limit=1)[0]["name"]
+    p = tmp_path / "m.csv"
+    p.write_text(f"企业名称,营业收入(万元),实缴税收(万元)\n{name},123456,7890\n", encoding="utf-8")
+    code, out, err = run(capsys, "evaluate", demo_path, "--import-metrics", str(p), "--year", "2030",
+                         "--format", "json")
+    assert code == 0 and "已导入 1 条" in err
+    data = json.loads(out)
+    assert data["year"] == 2030 and [r["name"] for r in data["rows"]] == [name]
+    code, _, err = run(capsys, "evaluate", demo_path, "--demo-metrics", "--year", "2025")
+    assert code == 0 and "模拟" in err
