@@ -7,6 +7,7 @@ from typing import Callable
 
 from landapp.errors import LandappError
 from layers.base import MapLayer
+import layers.themes_rules  # noqa: F401  (registers idle-land, per-mu and availability themes)
 from layers.raster import RasterLayer
 from layers.vector import BuildingLayer, ParcelLayer, RoadLayer, ZoneLayer
 

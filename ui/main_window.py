@@ -20,7 +20,10 @@ from ui.attribute_table import AttributeTable
 from ui.canvas import MapCanvas
 from ui.i18n import set_ui_language, tr
 from ui.panels import InfoPanel, LayerPanel
+from ui.dashboard import install_space_menu
+from ui.tools.edit_tools import AddFeatureTool, MoveTool, ReshapeTool, Snapping, SplitTool, VertexTool
 from ui.tools.navigation import IdentifyTool, PanTool, SelectTool, ZoomBoxTool
+from ui.undo import EditSession
 
 
 class MainWindow(QMainWindow):
@@ -47,8 +50,12 @@ class MainWindow(QMainWindow):
         self.scale_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.coords_label)
         self.statusBar().addPermanentWidget(self.scale_label)
+        self.session = EditSession(store, self, on_error=self.show_error)
+        self.snapping = Snapping(self.map)
         self._actions()
+        self._edit_actions()
         self._search()
+        install_space_menu(self)
         self.canvas.cursor_moved.connect(self.show_position)
         self.canvas.view_changed.connect(self.show_scale)
         self.canvas.identified.connect(self._on_identified)
@@ -170,11 +177,165 @@ class MainWindow(QMainWindow):
 
     def detach(self) -> None:
         """Stop listening to the store (the window is being replaced or closed)."""
+        for dock in getattr(self, "space_docks", {}).values():
+            w = dock.widget()
+            if w is not None and hasattr(w, "detach"):
+                w.detach()
         self.store.signals.changed.disconnect(self._on_store_changed)
         self.store.signals.changed.disconnect(self.info._on_change)
         self.store.signals.changed.disconnect(self.table.model._on_store_changed)
         for layer in self.map.vector_layers():
             self.store.signals.changed.disconnect(layer._on_store_changed)
+
+    def _edit_actions(self) -> None:
+        """编辑: drawing tools, undo/redo with a history panel, merge/delete/attributes of
+        the selection, snapping and avoid-overlaps options, the topology checker."""
+        from PySide6.QtWidgets import QDoubleSpinBox
+        from PySide6.QtWidgets import QUndoView
+
+        from landapp import editing as ed
+        from ui.topology_panel import TopologyPanel
+
+        menu = self.menuBar().addMenu(tr("编辑(&E)", "&Edit"))
+        undo = self.session.stack.createUndoAction(self, tr("撤销", "Undo"))
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.session.stack.createRedoAction(self, tr("重做", "Redo"))
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        menu.addAction(undo)
+        menu.addAction(redo)
+        menu.addSeparator()
+        tb = QToolBar(tr("编辑工具", "Editing tools"), self)
+        tb.setObjectName("edit_tools")
+        self.addToolBar(tb)
+        tb.addAction(undo)
+        tb.addAction(redo)
+        group = self.tool_actions["pan"].actionGroup()
+        self.tools.update({
+            "add_parcel": AddFeatureTool(self.session, self.snapping, "parcels", self.ask_attributes),
+            "add_building": AddFeatureTool(self.session, self.snapping, "buildings", self.ask_attributes),
+            "vertex": VertexTool(self.session, self.snapping),
+            "reshape": ReshapeTool(self.session, self.snapping),
+            "split": SplitTool(self.session, self.snapping),
+            "move": MoveTool(self.session),
+        })
+        for key, text, sc in [("add_parcel", tr("新增地块", "Add parcel"), "Ctrl+N"),
+                              ("add_building", tr("新增建筑", "Add building"), None),
+                              ("vertex", tr("节点工具", "Vertex tool"), "V"),
+                              ("reshape", tr("重塑", "Reshape"), None),
+                              ("split", tr("分割地块", "Split parcel"), None),
+                              ("move", tr("移动所选", "Move selection"), "M")]:
+            act = self._action(text, lambda _c=False, k=key: self.set_tool(k), sc, checkable=True)
+            group.addAction(act)
+            menu.addAction(act)
+            tb.addAction(act)
+            self.tool_actions[key] = act
+        menu.addSeparator()
+        for text, slot in [(tr("合并所选地块", "Merge selected parcels"), self.merge_selected),
+                           (tr("删除所选要素", "Delete selected features"), self.delete_selected),
+                           (tr("编辑所选要素属性…", "Edit attributes of the selection…"), self.edit_selected),
+                           (tr("输入坐标点…", "Enter a point by coordinates…"), self.enter_coordinates)]:
+            act = self._action(text, slot)
+            menu.addAction(act)
+            tb.addAction(act)
+        menu.addSeparator()
+        self.snap_action = self._action(tr("捕捉", "Snapping"), lambda on: setattr(self.snapping, "enabled", on),
+                                        checkable=True)
+        self.snap_action.setChecked(True)
+        self.avoid_action = self._action(tr("避免重叠", "Avoid overlaps"),
+                                         lambda on: setattr(self.session, "avoid_overlaps", on), checkable=True)
+        menu.addAction(self.snap_action)
+        menu.addAction(self.avoid_action)
+        tb.addAction(self.snap_action)
+        self.snap_tolerance = QDoubleSpinBox(self)
+        self.snap_tolerance.setRange(1, 50)
+        self.snap_tolerance.setValue(self.snapping.tolerance_px)
+        self.snap_tolerance.setSuffix(tr(" 像素", " px"))
+        self.snap_tolerance.setToolTip(tr("捕捉容差", "Snapping tolerance"))
+        self.snap_tolerance.valueChanged.connect(lambda v: setattr(self.snapping, "tolerance_px", v))
+        tb.addWidget(self.snap_tolerance)
+        tb.addAction(self.avoid_action)
+        self.history = QUndoView(self.session.stack)
+        self.history.setEmptyLabel(tr("<打开工程>", "<project opened>"))
+        self._dock("history", tr("编辑历史", "Edit history"), self.history, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.topology = TopologyPanel(self.session, self.canvas, self)
+        self._dock("topology", tr("拓扑检查", "Topology check"), self.topology, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.docks["info"], self.docks["topology"])
+        self.docks["info"].raise_()
+        menu.addAction(self._action(tr("拓扑检查", "Check topology"),
+                                    lambda: (self.docks["topology"].show(), self.docks["topology"].raise_(),
+                                             self.topology.run())))
+        self._ed = ed
+
+    def show_error(self, message: str) -> None:
+        QMessageBox.warning(self, tr("无法完成", "Cannot do that"), message)
+
+    def ask_attributes(self, layer: str, geometry) -> dict | None:
+        """The attribute form for a new feature, pre-filled with sensible defaults."""
+        from ui.forms import FeatureForm
+
+        defaults = {"parcels": {"status": "储备"}, "buildings": {"btype": "标准厂房"}}.get(layer, {})
+        zones = self.store.read_layer("zones", columns=["name"])
+        inside = zones[zones.geometry.contains(geometry.representative_point())] if len(zones) else zones
+        if len(inside):
+            defaults["zone"] = inside["name"].iloc[0]
+        form = FeatureForm(layer, defaults, self, geometry=geometry)
+        if form.exec() != form.DialogCode.Accepted:
+            return None
+        return form.values()
+
+    def _selected(self) -> tuple[str, list[int]]:
+        layer = self.canvas.active_layer
+        return layer, sorted(self.map.layer(layer).selection)
+
+    def merge_selected(self) -> None:
+        layer, fids = self._selected()
+        if layer != "parcels" or len(fids) < 2:
+            self.show_error(tr("请先在地块图层选择两宗以上相邻地块。", "Select two or more adjacent parcels first."))
+            return
+        self.session.run(self._ed.MergeParcels(fids))
+
+    def delete_selected(self) -> None:
+        layer, fids = self._selected()
+        if not fids:
+            self.show_error(tr("没有选中的要素。", "Nothing is selected."))
+            return
+        if QMessageBox.question(self, tr("删除", "Delete"),
+                                tr(f"删除所选 {len(fids)} 个要素?(可撤销)", f"Delete the {len(fids)} selected features? (undoable)")
+                                ) != QMessageBox.StandardButton.Yes:
+            return
+        self.session.run(self._ed.DeleteFeatures(layer, fids))
+
+    def edit_selected(self) -> None:
+        from ui.forms import FeatureForm
+
+        layer, fids = self._selected()
+        if not fids:
+            self.show_error(tr("没有选中的要素。", "Nothing is selected."))
+            return
+        rec = self.store.get(layer, fids[0])
+        form = FeatureForm(layer, rec, self)
+        if form.exec() == form.DialogCode.Accepted and form.changes():
+            self.session.run(self._ed.UpdateAttributes(layer, fids[0], form.changes(), self.session.avoid_overlaps))
+
+    def enter_coordinates(self) -> None:
+        """Add a vertex to the sketch of the active drawing tool from typed X (northing) / Y (easting)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        tool = self.canvas.tool
+        if not hasattr(tool, "add_point"):
+            self.set_tool("add_parcel")
+            tool = self.canvas.tool
+        text, ok = QInputDialog.getText(self, tr("输入坐标", "Enter coordinates"),
+                                        tr("X(北坐标), Y(东坐标),如 3384637.61, 429977.28",
+                                           "X (northing), Y (easting), e.g. 3384637.61, 429977.28"))
+        if not ok:
+            return
+        try:
+            xn, ye = (float(v) for v in text.replace(",", " ").split())
+        except ValueError:
+            self.show_error(tr("请输入两个数:X(北坐标)和 Y(东坐标)。", "Enter two numbers: X (northing) and Y (easting)."))
+            return
+        tool.add_point(ye, xn)
 
     # ---- actions
     def set_tool(self, key: str) -> None:

@@ -4,8 +4,20 @@
 <context>
     <name>landapp</name>
     <message>
+        <source> 像素</source>
+        <translation> px</translation>
+    </message>
+    <message>
         <source> 元/㎡·月</source>
         <translation> CNY/m²·month</translation>
+    </message>
+    <message>
+        <source>(全园区目标,本片区完成)</source>
+        <translation> (park target, this zone's part)</translation>
+    </message>
+    <message>
+        <source>(未填)</source>
+        <translation>(empty)</translation>
     </message>
     <message>
         <source>(示例园区副本)</source>
@@ -20,6 +32,10 @@
         <translation>--size must be WxH such as 1920x1080 (16–20000 pixels).</translation>
     </message>
     <message>
+        <source>&lt;打开工程&gt;</source>
+        <translation>&lt;project opened&gt;</translation>
+    </message>
+    <message>
         <source>GeoPackage 工程 (*.gpkg)</source>
         <translation>GeoPackage project (*.gpkg)</translation>
     </message>
@@ -28,10 +44,18 @@
         <translation>PDF title</translation>
     </message>
     <message>
+        <source>X(北坐标), Y(东坐标),如 3384637.61, 429977.28</source>
+        <translation>X (northing), Y (easting), e.g. 3384637.61, 429977.28</translation>
+    </message>
+    <message>
         <source>landapp:园区土地与载体管理。
 一个园区一个 GeoPackage 文件,QGIS 与 GDAL 也能打开。</source>
         <translation>landapp: land and carrier inventory for industrial parks.
 One park is one GeoPackage file that QGIS and GDAL open too.</translation>
+    </message>
+    <message>
+        <source>一年内可招商</source>
+        <translation>Available within 12 months</translation>
     </message>
     <message>
         <source>上移图层</source>
@@ -58,12 +82,52 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>mu</translation>
     </message>
     <message>
+        <source>亩均评价分类(企业)</source>
+        <translation>Per-mu classes (enterprises)</translation>
+    </message>
+    <message>
+        <source>亩均评价分类(地块)</source>
+        <translation>Per-mu classes (parcels)</translation>
+    </message>
+    <message>
+        <source>亩均评价分类(家)</source>
+        <translation>Per-mu classes (enterprises)</translation>
+    </message>
+    <message>
         <source>企业</source>
         <translation>Enterprises</translation>
     </message>
     <message>
         <source>低效</source>
         <translation>low efficiency</translation>
+    </message>
+    <message>
+        <source>低效企业</source>
+        <translation>Low-efficiency firms</translation>
+    </message>
+    <message>
+        <source>低效地块</source>
+        <translation>Low-efficiency parcels</translation>
+    </message>
+    <message>
+        <source>供而未用</source>
+        <translation>Supplied, not used</translation>
+    </message>
+    <message>
+        <source>保存 PNG…</source>
+        <translation>Save PNG…</translation>
+    </message>
+    <message>
+        <source>保存失败</source>
+        <translation>Save failed</translation>
+    </message>
+    <message>
+        <source>保存看板</source>
+        <translation>Save dashboard</translation>
+    </message>
+    <message>
+        <source>修复所选</source>
+        <translation>Fix selected</translation>
     </message>
     <message>
         <source>全图</source>
@@ -74,12 +138,36 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>All fields</translation>
     </message>
     <message>
+        <source>全部片区</source>
+        <translation>All zones</translation>
+    </message>
+    <message>
+        <source>全部状态</source>
+        <translation>All states</translation>
+    </message>
+    <message>
         <source>关于 landapp</source>
         <translation>About landapp</translation>
     </message>
     <message>
         <source>其他/未填</source>
         <translation>Other / empty</translation>
+    </message>
+    <message>
+        <source>分割地块</source>
+        <translation>Split parcel</translation>
+    </message>
+    <message>
+        <source>分割线没有完整穿过任何地块。</source>
+        <translation>The line does not cross any parcel completely.</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>删除所选要素</source>
+        <translation>Delete selected features</translation>
     </message>
     <message>
         <source>到期日期</source>
@@ -94,8 +182,24 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Unit code</translation>
     </message>
     <message>
+        <source>取地块/建筑面积</source>
+        <translation>parcel/building area</translation>
+    </message>
+    <message>
         <source>叠加园区底图</source>
         <translation>show the park map raster</translation>
+    </message>
+    <message>
+        <source>可租售面积</source>
+        <translation>Leasable area</translation>
+    </message>
+    <message>
+        <source>各片区空置率</source>
+        <translation>Vacancy by zone</translation>
+    </message>
+    <message>
+        <source>合并所选地块</source>
+        <translation>Merge selected parcels</translation>
     </message>
     <message>
         <source>名称</source>
@@ -114,12 +218,20 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>image size WxH in pixels</translation>
     </message>
     <message>
+        <source>土地利用状况(宗)</source>
+        <translation>Land use status (parcels)</translation>
+    </message>
+    <message>
+        <source>在办</source>
+        <translation>Open</translation>
+    </message>
+    <message>
         <source>地图工具</source>
         <translation>Map tools</translation>
     </message>
     <message>
         <source>地块</source>
-        <translation>Parcels</translation>
+        <translation>Parcel</translation>
     </message>
     <message>
         <source>地块上没有登记建筑。</source>
@@ -138,6 +250,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Parcel area</translation>
     </message>
     <message>
+        <source>地块编号或建筑编号/名称</source>
+        <translation>parcel code, or building code/name</translation>
+    </message>
+    <message>
+        <source>复制到剪贴板</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
         <source>天地图密钥</source>
         <translation>Tianditu key</translation>
     </message>
@@ -148,6 +268,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>宗数</source>
         <translation>Count</translation>
+    </message>
+    <message>
+        <source>对象</source>
+        <translation>Target</translation>
     </message>
     <message>
         <source>导出 PDF…</source>
@@ -206,12 +330,28 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>&amp;Help</translation>
     </message>
     <message>
+        <source>年度盘活</source>
+        <translation>Revitalised this year</translation>
+    </message>
+    <message>
+        <source>年度盘活目标</source>
+        <translation>Campaign target</translation>
+    </message>
+    <message>
         <source>建筑</source>
-        <translation>Buildings</translation>
+        <translation>Building</translation>
     </message>
     <message>
         <source>建筑专题:vacancy 或 type</source>
         <translation>building theme</translation>
+    </message>
+    <message>
+        <source>当前状态</source>
+        <translation>Current state</translation>
+    </message>
+    <message>
+        <source>所画多边形自相交,请重画。</source>
+        <translation>The polygon crosses itself; draw it again.</translation>
     </message>
     <message>
         <source>打开工程</source>
@@ -222,6 +362,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Open project…</translation>
     </message>
     <message>
+        <source>批而未供</source>
+        <translation>Approved, not supplied</translation>
+    </message>
+    <message>
         <source>承租企业</source>
         <translation>Tenant</translation>
     </message>
@@ -230,8 +374,16 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>render the park map to PNG or PDF (headless)</translation>
     </message>
     <message>
+        <source>拆分地块</source>
+        <translation>Split parcels</translation>
+    </message>
+    <message>
         <source>拉框放大</source>
         <translation>Zoom box</translation>
+    </message>
+    <message>
+        <source>拓扑检查</source>
+        <translation>Topology check</translation>
     </message>
     <message>
         <source>按状态</source>
@@ -250,8 +402,28 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>coloured by years to lease expiry</translation>
     </message>
     <message>
+        <source>捕捉</source>
+        <translation>Snapping</translation>
+    </message>
+    <message>
+        <source>捕捉容差</source>
+        <translation>Snapping tolerance</translation>
+    </message>
+    <message>
+        <source>推进…</source>
+        <translation>Move on…</translation>
+    </message>
+    <message>
         <source>搜索地块编号、名称、企业…</source>
         <translation>Search parcel code, name, enterprise…</translation>
+    </message>
+    <message>
+        <source>撤销</source>
+        <translation>Undo</translation>
+    </message>
+    <message>
+        <source>改为</source>
+        <translation>Move to</translation>
     </message>
     <message>
         <source>放大</source>
@@ -262,20 +434,76 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>&amp;File</translation>
     </message>
     <message>
+        <source>新增地块</source>
+        <translation>Add parcel</translation>
+    </message>
+    <message>
+        <source>新增建筑</source>
+        <translation>Add building</translation>
+    </message>
+    <message>
+        <source>新建案件…</source>
+        <translation>New case…</translation>
+    </message>
+    <message>
+        <source>新建盘活案件</source>
+        <translation>New revitalisation case</translation>
+    </message>
+    <message>
         <source>无单元数据</source>
         <translation>No units</translation>
+    </message>
+    <message>
+        <source>无数据</source>
+        <translation>No data</translation>
+    </message>
+    <message>
+        <source>无法保存</source>
+        <translation>Cannot save</translation>
+    </message>
+    <message>
+        <source>无法完成</source>
+        <translation>Cannot do that</translation>
     </message>
     <message>
         <source>无法打开工程</source>
         <translation>Cannot open the project</translation>
     </message>
     <message>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
         <source>未分层</source>
         <translation>No floor</translation>
     </message>
     <message>
+        <source>未发现问题。</source>
+        <translation>No problems found.</translation>
+    </message>
+    <message>
+        <source>未设</source>
+        <translation>not set</translation>
+    </message>
+    <message>
+        <source>未设年度盘活目标(landapp cases progress --target)</source>
+        <translation>No target set for this year</translation>
+    </message>
+    <message>
+        <source>未设目标</source>
+        <translation>no target</translation>
+    </message>
+    <message>
         <source>未评价</source>
         <translation>Not evaluated</translation>
+    </message>
+    <message>
+        <source>标准厂房与楼宇空置率</source>
+        <translation>Vacancy by building type</translation>
+    </message>
+    <message>
+        <source>检查</source>
+        <translation>Check</translation>
     </message>
     <message>
         <source>楼宇分层图</source>
@@ -303,11 +531,11 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     </message>
     <message>
         <source>片区</source>
-        <translation>Zones</translation>
+        <translation>Zone</translation>
     </message>
     <message>
         <source>状态</source>
-        <translation>Status</translation>
+        <translation>State</translation>
     </message>
     <message>
         <source>状态为已租时请填写承租企业。</source>
@@ -318,12 +546,40 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Click a parcel or building with the Identify tool to see its attributes here.</translation>
     </message>
     <message>
+        <source>登记豁免</source>
+        <translation>Record exemption</translation>
+    </message>
+    <message>
+        <source>盘活方式</source>
+        <translation>Measure</translation>
+    </message>
+    <message>
+        <source>盘活案件</source>
+        <translation>Revitalisation cases</translation>
+    </message>
+    <message>
+        <source>盘活目标完成度</source>
+        <translation>Revitalised against target</translation>
+    </message>
+    <message>
+        <source>盘活面积</source>
+        <translation>Area</translation>
+    </message>
+    <message>
+        <source>目标日期</source>
+        <translation>Target date</translation>
+    </message>
+    <message>
         <source>着色</source>
         <translation>Colour</translation>
     </message>
     <message>
         <source>租约</source>
         <translation>Leases</translation>
+    </message>
+    <message>
+        <source>租约到期面积(㎡)</source>
+        <translation>Lease expiry (m²)</translation>
     </message>
     <message>
         <source>租赁面积</source>
@@ -334,12 +590,24 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Rent</translation>
     </message>
     <message>
+        <source>移动所选</source>
+        <translation>Move selection</translation>
+    </message>
+    <message>
         <source>空置</source>
         <translation>Vacant</translation>
     </message>
     <message>
         <source>空置率</source>
-        <translation>Vacancy</translation>
+        <translation>Vacancy rate</translation>
+    </message>
+    <message>
+        <source>立案日期</source>
+        <translation>Opened</translation>
+    </message>
+    <message>
+        <source>立盘活案件…</source>
+        <translation>Open case…</translation>
     </message>
     <message>
         <source>筛选(输入文字)</source>
@@ -352,6 +620,26 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>统计日</source>
         <translation>As of</translation>
+    </message>
+    <message>
+        <source>编号</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>编辑(&amp;E)</source>
+        <translation>&amp;Edit</translation>
+    </message>
+    <message>
+        <source>编辑历史</source>
+        <translation>Edit history</translation>
+    </message>
+    <message>
+        <source>编辑工具</source>
+        <translation>Editing tools</translation>
+    </message>
+    <message>
+        <source>编辑所选要素属性…</source>
+        <translation>Edit attributes of the selection…</translation>
     </message>
     <message>
         <source>缩小</source>
@@ -370,12 +658,24 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Not leased</translation>
     </message>
     <message>
+        <source>节点工具</source>
+        <translation>Vertex tool</translation>
+    </message>
+    <message>
         <source>范围 minx,miny,maxx,maxy(工程坐标系,x 为东坐标)</source>
         <translation>extent minx,miny,maxx,maxy in the project CRS (x = easting)</translation>
     </message>
     <message>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
+    </message>
+    <message>
+        <source>记录人</source>
+        <translation>Recorded by</translation>
+    </message>
+    <message>
+        <source>设年度目标…</source>
+        <translation>Set target…</translation>
     </message>
     <message>
         <source>识别</source>
@@ -386,20 +686,60 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>&amp;Language</translation>
     </message>
     <message>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>请先在地块图层选择两宗以上相邻地块。</source>
+        <translation>Select two or more adjacent parcels first.</translation>
+    </message>
+    <message>
+        <source>请先选中一个要重塑的要素。</source>
+        <translation>Select the one feature to reshape first.</translation>
+    </message>
+    <message>
+        <source>请输入两个数:X(北坐标)和 Y(东坐标)。</source>
+        <translation>Enter two numbers: X (northing) and Y (easting).</translation>
+    </message>
+    <message>
         <source>请输入在天地图网站申请的密钥(tk):</source>
         <translation>Your Tianditu key (tk):</translation>
+    </message>
+    <message>
+        <source>豁免原因</source>
+        <translation>Exemption</translation>
+    </message>
+    <message>
+        <source>责任人</source>
+        <translation>Responsible</translation>
     </message>
     <message>
         <source>起租日期</source>
         <translation>Start</translation>
     </message>
     <message>
+        <source>载体与盘活(&amp;R)</source>
+        <translation>&amp;Space &amp;&amp; revitalisation</translation>
+    </message>
+    <message>
         <source>载体空置率</source>
         <translation>Vacancy</translation>
     </message>
     <message>
+        <source>输入坐标</source>
+        <translation>Enter coordinates</translation>
+    </message>
+    <message>
+        <source>输入坐标点…</source>
+        <translation>Enter a point by coordinates…</translation>
+    </message>
+    <message>
         <source>输出文件应以 .png 或 .pdf 结尾。</source>
         <translation>The output must end in .png or .pdf.</translation>
+    </message>
+    <message>
+        <source>运营看板</source>
+        <translation>Dashboard</translation>
     </message>
     <message>
         <source>退出</source>
@@ -414,12 +754,44 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Select</translation>
     </message>
     <message>
+        <source>避免重叠</source>
+        <translation>Avoid overlaps</translation>
+    </message>
+    <message>
+        <source>重做</source>
+        <translation>Redo</translation>
+    </message>
+    <message>
+        <source>重塑</source>
+        <translation>Reshape</translation>
+    </message>
+    <message>
+        <source>问题</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>闲置(疑似/可收回)</source>
+        <translation>Idle</translation>
+    </message>
+    <message>
+        <source>闲置土地</source>
+        <translation>Idle land</translation>
+    </message>
+    <message>
+        <source>闲置土地与批而未供</source>
+        <translation>Idle and unsupplied land</translation>
+    </message>
+    <message>
         <source>隐藏图层(zones roads parcels buildings)</source>
         <translation>layers to hide</translation>
     </message>
     <message>
         <source>面积</source>
         <translation>Area</translation>
+    </message>
+    <message>
+        <source>面积(㎡)</source>
+        <translation>Area (m²)</translation>
     </message>
     <message>
         <source>面积(亩)</source>

@@ -1,0 +1,388 @@
+"""Editing tools on the map canvas: add a feature by clicking vertices (snapping, typed
+coordinates), the vertex tool (move / add / delete; shared vertices move in every
+neighbour), reshape, split by a line, move. Each finished action becomes one undoable edit
+run through the window's EditSession."""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+import shapely.ops
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QPen, QPolygonF
+from shapely.geometry import LineString, Polygon
+
+from landapp import editing as ed
+from landapp.errors import LandappError
+from landapp.snapping import Snap, Snapper
+from ui.i18n import tr
+from ui.tools.base import MapEvent, MapTool
+
+SKETCH = QColor(230, 60, 20)
+
+
+class Snapping:
+    """Snap settings shared by the tools: on/off and the tolerance in screen pixels."""
+
+    def __init__(self, park_map, tolerance_px: float = 10.0):
+        self.map = park_map
+        self.tolerance_px = tolerance_px
+        self.snapper = Snapper()
+        self._versions: dict[str, int] = {}
+
+    @property
+    def enabled(self) -> bool:
+        return self.snapper.enabled
+
+    @enabled.setter
+    def enabled(self, on: bool) -> None:
+        self.snapper.enabled = on
+
+    def _sync(self) -> None:
+        """Use the map layers' current geometries and spatial indexes (no copy)."""
+        for name in ("parcels", "zones", "buildings"):
+            try:
+                layer = self.map.layer(name)
+            except KeyError:
+                continue
+            d = layer.data
+            if d is not None and self._versions.get(name) != id(d):
+                self.snapper.set_source(name, d.geoms, d.tree)
+                self._versions[name] = id(d)
+
+    def snap(self, x: float, y: float, scale: float, exclude_point=None) -> Snap | None:
+        self._sync()
+        s = self.snapper.snap(x, y, self.tolerance_px * scale)
+        if s is not None and exclude_point is not None and np.hypot(s.x - exclude_point[0], s.y - exclude_point[1]) < 1e-6:
+            return None
+        return s
+
+
+class _SketchTool(MapTool):
+    """Collects clicked (snapped) points; Backspace drops the last, Escape cancels,
+    Enter or a double click finishes."""
+
+    min_points = 2
+    cursor = Qt.CursorShape.CrossCursor
+
+    def __init__(self, session, snapping: Snapping):
+        super().__init__()
+        self.session = session
+        self.snapping = snapping
+        self.points: list[tuple[float, float]] = []
+        self.hover: tuple[float, float] | None = None
+        self.hover_snap: Snap | None = None
+
+    def _snapped(self, ev: MapEvent) -> tuple[float, float]:
+        s = self.snapping.snap(ev.x, ev.y, self.canvas.view.scale)
+        self.hover_snap = s
+        return (s.x, s.y) if s else (ev.x, ev.y)
+
+    def add_point(self, x: float, y: float) -> None:
+        """Add a vertex at exact coordinates (typed X/Y in the project CRS)."""
+        self.points.append((float(x), float(y)))
+        if self.canvas is not None:
+            self.canvas.update_overlay()
+
+    def event(self, ev: MapEvent) -> bool:
+        if ev.kind == "move":
+            self.hover = self._snapped(ev)
+            self.canvas.update_overlay()
+            return False  # let the canvas report the cursor position
+        if ev.kind == "release" and ev.button == "left":
+            self.add_point(*self._snapped(ev))
+            return True
+        if ev.kind == "double":
+            self.finish()
+            return True
+        if ev.kind == "release" and ev.button == "right":
+            self.finish()
+            return True
+        if ev.kind == "key":
+            if ev.key == "Escape":
+                self.reset()
+            elif ev.key == "Backspace" and self.points:
+                self.points.pop()
+            elif ev.key == "Return":
+                self.finish()
+            else:
+                return False
+            self.canvas.update_overlay()
+            return True
+        return ev.kind == "press"
+
+    def reset(self) -> None:
+        self.points.clear()
+        if self.canvas is not None:
+            self.canvas.update_overlay()
+
+    def finish(self) -> None:
+        pts = _dedupe(self.points)
+        if len(pts) < self.min_points:
+            return
+        try:
+            self.complete(pts)
+        finally:
+            self.reset()
+
+    def complete(self, pts: list[tuple[float, float]]) -> None:
+        raise NotImplementedError(type(self).__name__ + " must implement complete()")
+
+    closed = False
+
+    def paint(self, painter, view) -> None:
+        pts = list(self.points) + ([self.hover] if self.hover and self.points else [])
+        if pts:
+            poly = QPolygonF([view.point_to_screen(x, y) for x, y in pts])
+            painter.setRenderHint(painter.RenderHint.Antialiasing, True)
+            painter.setPen(QPen(SKETCH, 2))
+            if self.closed and len(pts) >= 3:
+                fill = QColor(SKETCH)
+                fill.setAlpha(50)
+                painter.setBrush(fill)
+                painter.drawPolygon(poly)
+            else:
+                painter.drawPolyline(poly)
+            painter.setBrush(QColor("white"))
+            for p in poly:
+                painter.drawEllipse(p, 3.5, 3.5)
+        if self.hover_snap is not None:
+            p = view.point_to_screen(self.hover_snap.x, self.hover_snap.y)
+            painter.setPen(QPen(QColor(255, 0, 255), 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            if self.hover_snap.kind == "vertex":
+                painter.drawRect(p.x() - 6, p.y() - 6, 12, 12)
+            else:
+                painter.drawLine(QPointF(p.x() - 6, p.y() - 6), QPointF(p.x() + 6, p.y() + 6))
+                painter.drawLine(QPointF(p.x() - 6, p.y() + 6), QPointF(p.x() + 6, p.y() - 6))
+
+
+def _dedupe(pts):
+    out = []
+    for p in pts:
+        if not out or np.hypot(p[0] - out[-1][0], p[1] - out[-1][1]) > 1e-6:
+            out.append(p)
+    return out
+
+
+class AddFeatureTool(_SketchTool):
+    """Click the vertices of a new parcel or building; finishing asks for its attributes
+    (`ask_attributes(layer, geometry) -> dict | None`) and adds it as one undoable edit."""
+
+    name = "add_feature"
+    min_points = 3
+    closed = True
+
+    def __init__(self, session, snapping, layer: str = "parcels", ask_attributes=None):
+        super().__init__(session, snapping)
+        self.layer = layer
+        self.ask_attributes = ask_attributes or (lambda layer, geom: {})
+
+    def complete(self, pts) -> None:
+        geom = Polygon(pts)
+        if not geom.is_valid:
+            self.session.on_error(tr("所画多边形自相交,请重画。", "The polygon crosses itself; draw it again."))
+            return
+        attrs = self.ask_attributes(self.layer, geom)
+        if attrs is None:  # cancelled in the form
+            return
+        self.session.run(ed.AddFeature(self.layer, {**attrs, "geometry": geom},
+                                       avoid_overlaps=self.session.avoid_overlaps))
+
+
+class SplitTool(_SketchTool):
+    """Draw a line across parcels: the selected one (or every parcel it cuts) is split."""
+
+    name = "split"
+
+    def complete(self, pts) -> None:
+        line = LineString(pts)
+        layer = self.canvas.map.layer("parcels")
+        targets = sorted(layer.selection) or [
+            f for f in layer.features_in(line.bounds)
+            if len([p for p in shapely.get_parts(shapely.ops.split(layer.geometry(f), line)) if p.area > 0.01]) > 1]
+        if not targets:
+            self.session.on_error(tr("分割线没有完整穿过任何地块。", "The line does not cross any parcel completely."))
+            return
+        edits = [ed.SplitParcel(f, line) for f in targets]
+        self.session.run(edits[0] if len(edits) == 1 else _Composite(edits, tr("拆分地块", "Split parcels")))
+
+
+class ReshapeTool(_SketchTool):
+    """Draw a line from the boundary across or out and back: the parcel takes its shape."""
+
+    name = "reshape"
+
+    def __init__(self, session, snapping, layer: str = "parcels"):
+        super().__init__(session, snapping)
+        self.layer = layer
+
+    def complete(self, pts) -> None:
+        line = LineString(pts)
+        layer = self.canvas.map.layer(self.layer)
+        fids = sorted(layer.selection) or [f for f in layer.features_in(line.bounds)
+                                           if layer.geometry(f).intersects(line)][:1]
+        if len(fids) != 1:
+            self.session.on_error(tr("请先选中一个要重塑的要素。", "Select the one feature to reshape first."))
+            return
+        try:
+            geom = ed.reshape(layer.geometry(fids[0]), line)
+        except LandappError as e:
+            self.session.on_error(str(e))
+            return
+        self.session.run(ed.ReplaceGeometry(self.layer, fids[0], geom, self.session.avoid_overlaps))
+
+
+class VertexTool(MapTool):
+    """Drag a vertex to move it (in every feature sharing it); double-click an edge to add
+    a vertex; Delete (or right-click) on a vertex removes it."""
+
+    name = "vertex"
+    cursor = Qt.CursorShape.PointingHandCursor
+    pick_px = 8.0
+
+    def __init__(self, session, snapping: Snapping, layer: str = "parcels"):
+        super().__init__()
+        self.session = session
+        self.snapping = snapping
+        self.layer = layer
+        self.dragging: tuple[float, float] | None = None
+        self.target: tuple[float, float] | None = None
+        self.hover: tuple[float, float] | None = None
+
+    def _vertex_near(self, x: float, y: float):
+        tol = self.pick_px * self.canvas.view.scale
+        layer = self.canvas.map.layer(self.layer)
+        best = None
+        for fid in layer.features_in((x - tol, y - tol, x + tol, y + tol)):
+            c = shapely.get_coordinates(layer.geometry(fid))
+            d = np.hypot(c[:, 0] - x, c[:, 1] - y)
+            k = int(np.argmin(d))
+            if d[k] <= tol and (best is None or d[k] < best[2]):
+                best = (fid, (float(c[k, 0]), float(c[k, 1])), float(d[k]))
+        return best
+
+    def event(self, ev: MapEvent) -> bool:
+        if ev.kind == "press" and ev.button == "left":
+            hit = self._vertex_near(ev.x, ev.y)
+            if hit:
+                self.dragging = hit[1]
+                self.target = hit[1]
+                return True
+            return False
+        if ev.kind == "move":
+            if self.dragging is not None:
+                s = self.snapping.snap(ev.x, ev.y, self.canvas.view.scale, exclude_point=self.dragging)
+                self.target = (s.x, s.y) if s else (ev.x, ev.y)
+            else:
+                hit = self._vertex_near(ev.x, ev.y)
+                self.hover = hit[1] if hit else None
+            self.canvas.update_overlay()
+            return False
+        if ev.kind == "release" and ev.button == "left" and self.dragging is not None:
+            old, new = self.dragging, self.target
+            self.dragging = self.target = None
+            if new is not None and np.hypot(new[0] - old[0], new[1] - old[1]) > 1e-6:
+                try:
+                    self.session.run(ed.MoveVertex(self.session.store, self.layer, old, new))
+                except LandappError as e:
+                    self.session.on_error(str(e))
+            self.canvas.update_overlay()
+            return True
+        if ev.kind == "double" and ev.button == "left":
+            layer = self.canvas.map.layer(self.layer)
+            hits = layer.features_at(ev.x, ev.y, self.pick_px * self.canvas.view.scale)
+            if hits:
+                geom = ed.with_vertex_added(layer.geometry(hits[0]), (ev.x, ev.y))
+                self.session.run(ed.ReplaceGeometry(self.layer, hits[0], geom))
+            return True
+        if (ev.kind == "key" and ev.key == "Delete") or (ev.kind == "release" and ev.button == "right"):
+            hit = self._vertex_near(ev.x, ev.y) if ev.kind != "key" or self.hover is None else \
+                self._vertex_near(*self.hover)
+            if hit:
+                try:
+                    geom = ed.with_vertex_removed(self.canvas.map.layer(self.layer).geometry(hit[0]), hit[1],
+                                                  1e-6)
+                    self.session.run(ed.ReplaceGeometry(self.layer, hit[0], geom))
+                except LandappError as e:
+                    self.session.on_error(str(e))
+            return True
+        return False
+
+    def paint(self, painter, view) -> None:
+        painter.setRenderHint(painter.RenderHint.Antialiasing, True)
+        if self.dragging is not None and self.target is not None:
+            a, b = view.point_to_screen(*self.dragging), view.point_to_screen(*self.target)
+            painter.setPen(QPen(SKETCH, 1.5, Qt.PenStyle.DashLine))
+            painter.drawLine(a, b)
+            painter.setBrush(SKETCH)
+            painter.drawEllipse(b, 5, 5)
+        elif self.hover is not None:
+            painter.setPen(QPen(SKETCH, 2))
+            painter.setBrush(QColor("white"))
+            painter.drawEllipse(view.point_to_screen(*self.hover), 5, 5)
+
+
+class MoveTool(MapTool):
+    """Drag the selected features of the active layer."""
+
+    name = "move"
+    cursor = Qt.CursorShape.SizeAllCursor
+
+    def __init__(self, session, layer: str = "parcels"):
+        super().__init__()
+        self.session = session
+        self.layer = layer
+        self.start: MapEvent | None = None
+        self.current: MapEvent | None = None
+
+    def event(self, ev: MapEvent) -> bool:
+        layer = self.canvas.map.layer(self.layer)
+        if ev.kind == "press" and ev.button == "left" and layer.selection:
+            self.start = self.current = ev
+            return True
+        if ev.kind == "move" and self.start is not None:
+            self.current = ev
+            self.canvas.update_overlay()
+            return True
+        if ev.kind == "release" and self.start is not None:
+            dx, dy = ev.x - self.start.x, ev.y - self.start.y
+            self.start = self.current = None
+            if abs(dx) + abs(dy) > 0:
+                self.session.run(ed.MoveFeatures(self.session.store, self.layer, sorted(layer.selection), dx, dy))
+            self.canvas.update_overlay()
+            return True
+        return False
+
+    def paint(self, painter, view) -> None:
+        if self.start is None or self.current is None:
+            return
+        layer = self.canvas.map.layer(self.layer)
+        dx, dy = self.current.sx - self.start.sx, self.current.sy - self.start.sy
+        painter.setPen(QPen(SKETCH, 1.5, Qt.PenStyle.DashLine))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for fid in list(layer.selection)[:200]:
+            for part in shapely.get_parts(layer.geometry(fid)):
+                xs, ys = view.to_screen(*np.asarray(part.exterior.coords).T)
+                painter.drawPolygon(QPolygonF([QPointF(x + dx, y + dy) for x, y in zip(xs, ys)]))
+
+
+class _Composite(ed.Edit):
+    def __init__(self, edits, text: str):
+        self.edits = edits
+        self._text = text
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    def apply(self, store):
+        with store.transaction():
+            for e in self.edits:
+                e.apply(store)
+
+    def revert(self, store):
+        with store.transaction():
+            for e in reversed(self.edits):
+                e.revert(store)
+
