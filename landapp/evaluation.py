@@ -457,7 +457,8 @@ def import_metrics(store, path: str, *, year: int | None = None) -> int:
     or a bad value stops the import with one sentence naming the line."""
     import csv
 
-    raw = open(path, "rb").read()
+    with open(path, "rb") as fh:
+        raw = fh.read()
     for enc in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(enc)
