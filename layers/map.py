@@ -9,7 +9,7 @@ from landapp.errors import LandappError
 from layers.base import MapLayer
 import layers.themes_rules  # noqa: F401  (registers idle-land, per-mu and availability themes)
 from layers.raster import RasterLayer
-from layers.vector import BuildingLayer, ParcelLayer, RoadLayer, ZoneLayer
+from layers.vector import BuildingLayer, ParcelLayer, RetiredParcelLayer, RoadLayer, ZoneLayer
 
 
 class ParkMap:
@@ -31,7 +31,8 @@ class ParkMap:
                 raster.opacity = 0.55
                 raster.visible = False
                 self.layers.append(raster)
-        self.layers += [RoadLayer(store), ParcelLayer(store, "parcels", theme=parcel_theme),
+        self.layers += [RoadLayer(store), RetiredParcelLayer(store),
+                        ParcelLayer(store, "parcels", theme=parcel_theme),
                         BuildingLayer(store, "buildings", theme=building_theme),
                         ZoneLayer(store, "zones")]
         for layer in self.layers:

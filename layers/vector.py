@@ -151,8 +151,11 @@ class VectorLayer(MapLayer):
     def extra_columns(self) -> list[str]:
         return [self.label_column] if self.label_column else []
 
+    def read(self):
+        return self.store.read_layer(self.layer, columns=self.columns())
+
     def reload(self) -> None:
-        gdf = self.store.read_layer(self.layer, columns=self.columns())
+        gdf = self.read()
         classes = self.theme.classify(gdf, self.store) if self.theme else None
         snap = _Snapshot.build(gdf, classes)
         with self._lock:
@@ -526,3 +529,45 @@ class RoadLayer(VectorLayer):
 
     def legend(self) -> list[LegendEntry]:
         return [LegendEntry(self.title, QColor("#FFFFFF"), QColor("#A0A0A0"))]
+
+
+class RetiredParcelLayer(VectorLayer):
+    """Retired parcels (split, merged, withdrawn): history shown as dashed outlines."""
+
+    label_column = "code"
+
+    def __init__(self, store, **kw):
+        super().__init__(store, "parcels", title_zh="历史地块(已注销)", title_en="Retired parcels (history)", **kw)
+        self.id = "retired_parcels"
+        self.visible = False
+
+    @property
+    def theme(self):
+        return None
+
+    def extra_columns(self) -> list[str]:
+        return ["code", "retired_date"]
+
+    def read(self):
+        return self.store.read_layer("parcels", columns=self.columns(), where="retired = 1",
+                                     include_retired=True)
+
+    def draw(self, painter, view, cancel=None) -> None:
+        d = self.data
+        if d is None or not len(d.fids):
+            return
+        painter.save()
+        painter.setOpacity(painter.opacity() * self.opacity)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setTransform(view.transform(), True)
+        pen = QPen(QColor("#5D4037"), 1.6, Qt.PenStyle.DashDotLine)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        painter.setBrush(QBrush(QColor(93, 64, 55, 60), Qt.BrushStyle.BDiagPattern))
+        for i in d.visible(view).tolist():
+            s = d.shape(i)
+            painter.drawPolygon(s) if isinstance(s, QPolygonF) else painter.drawPath(s)
+        painter.restore()
+
+    def legend(self) -> list[LegendEntry]:
+        return [LegendEntry(self.title, QColor(93, 64, 55, 60), QColor("#5D4037"))]

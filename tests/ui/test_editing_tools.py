@@ -146,6 +146,8 @@ def test_split_tool_and_merge_action(win, qtbot, demo_project):
     assert {f"{code}-1", f"{code}-2"} <= gdal_codes(demo_project)
     assert code not in gdal_codes(demo_project)
     assert demo_project.get("parcels", a)["retired"]
+    assert a in win.map.layer("retired_parcels").data.fid_index  # history can be shown on the map
+    assert a not in win.map.layer("parcels").data.fid_index
     kids = [r for r in demo_project.rows("parcels", "code LIKE ?", (code + "-%",))]
     assert sum(k["area_m2"] for k in kids) == pytest.approx(geom.area, rel=1e-6)
     # merge the two halves back through the menu action
