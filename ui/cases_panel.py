@@ -32,6 +32,7 @@ from landapp import revitalisation as rv
 from landapp.errors import LandappError
 from landapp.i18n import tr
 from landapp.schema import CASE_MEASURES, value_label
+from landapp.space_edits import run_recorded
 from landapp.vacancy import default_as_of
 
 COLUMNS = [("fid", "编号", "Id"), ("target", "对象", "Target"), ("target_code", "地块/建筑", "Parcel/building"),
@@ -50,9 +51,9 @@ def _iso(q: QDate) -> str:
 
 
 class OpenCaseDialog(QDialog):
-    def __init__(self, store, parent=None, *, target_layer: str = "parcels", code: str = ""):
+    def __init__(self, store, parent=None, *, target_layer: str = "parcels", code: str = "", push=None):
         super().__init__(parent)
-        self.store = store
+        self.store, self.push = store, push
         self.case_id: int | None = None
         self.setWindowTitle(tr("新建盘活案件", "New revitalisation case"))
         today = default_as_of(store)
@@ -101,11 +102,12 @@ class OpenCaseDialog(QDialog):
 
     def save(self) -> None:
         try:
-            self.case_id = rv.open_case(
-                self.store, self.layer.currentData(), self._target_fid(), measure=self.measure.currentData(),
-                responsible=self.responsible.text().strip() or None, target_date=_iso(self.target.date()),
-                area_m2=self.area.value() or None, note=self.note.text().strip() or None,
-                opened=_iso(self.opened.date()))
+            fid, layer = self._target_fid(), self.layer.currentData()
+            kw = {"measure": self.measure.currentData(), "responsible": self.responsible.text().strip() or None,
+                  "target_date": _iso(self.target.date()), "area_m2": self.area.value() or None,
+                  "note": self.note.text().strip() or None, "opened": _iso(self.opened.date())}
+            self.case_id = run_recorded(self.store, self.push, "新建盘活案件", "Open revitalisation case",
+                                        lambda st: rv.open_case(st, layer, fid, **kw))
         except LandappError as e:
             self.error.setText(str(e))
             return
@@ -113,9 +115,9 @@ class OpenCaseDialog(QDialog):
 
 
 class AdvanceDialog(QDialog):
-    def __init__(self, store, case: dict, parent=None):
+    def __init__(self, store, case: dict, parent=None, push=None):
         super().__init__(parent)
-        self.store, self.case = store, case
+        self.store, self.case, self.push = store, case, push
         self.setWindowTitle(tr(f"推进案件 {case['fid']}", f"Move case {case['fid']} on"))
         form = QFormLayout(self)
         self.state = QComboBox()
@@ -140,9 +142,12 @@ class AdvanceDialog(QDialog):
         form.addRow(buttons)
 
     def save(self) -> None:
+        state, date = self.state.currentData(), _iso(self.date.date())
+        note, user = self.note.text().strip() or None, self.user.text().strip() or None
         try:
-            rv.advance_case(self.store, self.case["fid"], self.state.currentData(), date=_iso(self.date.date()),
-                            note=self.note.text().strip() or None, user=self.user.text().strip() or None)
+            run_recorded(self.store, self.push, f"盘活案件 {self.case['fid']} → {state}",
+                         f"Case {self.case['fid']} -> {value_label(state)}",
+                         lambda st: rv.advance_case(st, self.case["fid"], state, date=date, note=note, user=user))
         except LandappError as e:
             self.error.setText(str(e))
             return
@@ -150,9 +155,9 @@ class AdvanceDialog(QDialog):
 
 
 class CasesPanel(QWidget):
-    def __init__(self, store, parent=None):
+    def __init__(self, store, parent=None, push=None):
         super().__init__(parent)
-        self.store = store
+        self.store, self.push = store, push
         self.setWindowTitle(tr("盘活案件", "Revitalisation cases"))
         lay = QVBoxLayout(self)
         self.progress = QLabel()
@@ -263,7 +268,7 @@ class CasesPanel(QWidget):
         self.advance_btn.setEnabled(bool(case and rv.allowed_transitions(case["state"])))
 
     def new_case(self, **kw) -> int | None:
-        dlg = OpenCaseDialog(self.store, self, **kw)
+        dlg = OpenCaseDialog(self.store, self, push=self.push, **kw)
         if dlg.exec() == QDialog.DialogCode.Accepted:
             self.refresh()
             self.select_case(dlg.case_id)
@@ -274,7 +279,7 @@ class CasesPanel(QWidget):
         cid = self.selected_case_id()
         if cid is None:
             return False
-        dlg = AdvanceDialog(self.store, self.store.get("revitalisation_cases", cid), self)
+        dlg = AdvanceDialog(self.store, self.store.get("revitalisation_cases", cid), self, push=self.push)
         return dlg.exec() == QDialog.DialogCode.Accepted
 
     def set_target(self) -> None:
@@ -287,13 +292,17 @@ class CasesPanel(QWidget):
                                            current, 0, 1e9, 0)
         if ok:
             try:
-                rv.set_target(self.store, year, value)
+                run_recorded(self.store, self.push, "设年度盘活目标", "Set campaign target",
+                             lambda st: rv.set_target(st, year, value))
             except LandappError as e:
                 QMessageBox.warning(self, tr("无法保存", "Cannot save"), str(e))
 
-    def closeEvent(self, event) -> None:
+    def detach(self) -> None:
         try:
             self.store.signals.changed.disconnect(self._on_store_changed)
         except (TypeError, ValueError, RuntimeError):
             pass
+
+    def closeEvent(self, event) -> None:
+        self.detach()
         super().closeEvent(event)

@@ -346,15 +346,29 @@ class Dashboard(QWidget):
             return None
         return path
 
-    def closeEvent(self, event) -> None:
+    def detach(self) -> None:
         try:
             self.store.signals.changed.disconnect(self._on_store_changed)
         except (TypeError, ValueError, RuntimeError):
             pass
+
+    def closeEvent(self, event) -> None:
+        self.detach()
         super().closeEvent(event)
 
 
 # ---- hook for the main window ----------------------------------------------------------------
+
+def undo_pusher(window):
+    """A callable that puts an applied edit on the window's undo stack (`window.session`, an
+    ui.undo.EditSession), or None when the window has none (edits then simply apply)."""
+    session = getattr(window, "session", None)
+    if session is None or not hasattr(session, "stack"):
+        return None
+    from ui.undo import EditCommand
+
+    return lambda edit: session.stack.push(EditCommand(session, edit))
+
 
 def install_space_menu(window) -> None:
     """Add the menu 载体与盘活 to a QMainWindow that has `.store`: 运营看板, 楼宇分层图,
@@ -382,12 +396,13 @@ def install_space_menu(window) -> None:
         return docks[key]
 
     window.space_docks = docks
+    push = undo_pusher(window)
     window.open_dashboard = lambda: open_dock("dashboard", tr("运营看板", "Dashboard"), lambda: Dashboard(window.store))
     window.open_stacking = lambda: open_dock("stacking", tr("楼宇分层图", "Stacking plan"),
-                                            lambda: StackingView(window.store))
+                                            lambda: StackingView(window.store, push=push))
     window.open_cases = lambda: open_dock("cases", tr("盘活案件", "Revitalisation cases"),
-                                          lambda: CasesPanel(window.store))
-    window.open_idle = lambda: open_dock("idle", tr("闲置土地", "Idle land"), lambda: IdleLandPanel(window.store))
+                                          lambda: CasesPanel(window.store, push=push))
+    window.open_idle = lambda: open_dock("idle", tr("闲置土地", "Idle land"), lambda: IdleLandPanel(window.store, push=push))
     menu.addAction(tr("运营看板", "Dashboard"), window.open_dashboard)
     menu.addAction(tr("楼宇分层图", "Stacking plan"), window.open_stacking)
     menu.addAction(tr("盘活案件", "Revitalisation cases"), window.open_cases)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from landapp import idle
 from landapp.errors import LandappError
 from landapp.i18n import tr
+from landapp.space_edits import run_recorded
 from landapp.units import MU_M2
 from landapp.vacancy import default_as_of
 
@@ -38,9 +39,9 @@ LISTS = [("idle", "闲置认定", "Idle land"), ("unsupplied", "批而未供", "
 class IdleLandPanel(QWidget):
     parcel_activated = Signal(int)  # parcel fid (double-click), e.g. to zoom the map to it
 
-    def __init__(self, store, parent=None):
+    def __init__(self, store, parent=None, push=None):
         super().__init__(parent)
-        self.store = store
+        self.store, self.push = store, push
         self.rows: list[dict] = []
         lay = QVBoxLayout(self)
         bar = QHBoxLayout()
@@ -162,7 +163,9 @@ class IdleLandPanel(QWidget):
         if r is None:
             return
         try:
-            idle.set_exemption(self.store, r["fid"], self.reason.currentText())
+            reason = self.reason.currentText()
+            run_recorded(self.store, self.push, f"闲置豁免 {r['code']}", f"Idle exemption {r['code']}",
+                         lambda st: idle.set_exemption(st, r["fid"], reason))
         except LandappError as e:
             QMessageBox.warning(self, tr("无法保存", "Cannot save"), str(e))
             return
@@ -174,12 +177,15 @@ class IdleLandPanel(QWidget):
         r = self.selected()
         if r is None:
             return None
-        dlg = OpenCaseDialog(self.store, self, target_layer="parcels", code=r["code"] or "")
+        dlg = OpenCaseDialog(self.store, self, target_layer="parcels", code=r["code"] or "", push=self.push)
         return dlg.case_id if dlg.exec() == OpenCaseDialog.DialogCode.Accepted else None
 
-    def closeEvent(self, event) -> None:
+    def detach(self) -> None:
         try:
             self.store.signals.changed.disconnect(self._on_store_changed)
         except (TypeError, ValueError, RuntimeError):
             pass
+
+    def closeEvent(self, event) -> None:
+        self.detach()
         super().closeEvent(event)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from landapp.errors import LandappError
 from landapp.i18n import tr
 from landapp.schema import UNIT_STATUSES, value_label
+from landapp.space_edits import run_recorded
 from landapp.vacancy import default_as_of, load_space
 from layers.stacking import StackingPlan, StackUnit, export_pdf, export_png, stacking_data
 
@@ -106,9 +107,9 @@ class UnitDialog(QDialog):
     """Edit a unit (code, area, status) and its lease in force (tenant, dates, area, rent),
     or sign a new lease for a vacant unit."""
 
-    def __init__(self, store, unit_fid: int, as_of: dt.date, parent=None):
+    def __init__(self, store, unit_fid: int, as_of: dt.date, parent=None, push=None):
         super().__init__(parent)
-        self.store, self.unit_fid, self.as_of = store, unit_fid, as_of
+        self.store, self.unit_fid, self.as_of, self.push = store, unit_fid, as_of, push
         self.unit = store.get("units", unit_fid)
         self.lease = self._current_lease()
         self.setWindowTitle(tr(f"编辑单元 {self.unit.get('code') or unit_fid}", f"Edit unit {self.unit.get('code') or unit_fid}"))
@@ -165,10 +166,12 @@ class UnitDialog(QDialog):
 
     def _end_lease(self) -> None:
         """Terminate the lease on the reference date and make the unit vacant."""
+        def end(st):
+            st.update("leases", self.lease["fid"], {"end_date": self.as_of.isoformat(), "status": "已终止"})
+            st.update("units", self.unit_fid, {"status": "空置"})
+
         try:
-            with self.store.transaction():
-                self.store.update("leases", self.lease["fid"], {"end_date": self.as_of.isoformat(), "status": "已终止"})
-                self.store.update("units", self.unit_fid, {"status": "空置"})
+            run_recorded(self.store, self.push, "退租", "End lease", end)
         except LandappError as e:
             self.error.setText(str(e))
             return
@@ -176,23 +179,24 @@ class UnitDialog(QDialog):
 
     def save(self) -> None:
         status = self.status.currentData()
+        tenant = self.tenant.text().strip()
+        lease = {"tenant": tenant, "start_date": _pydate(self.start.date()),
+                 "end_date": _pydate(self.end.date()), "area": self.lease_area.value(),
+                 "rent": self.rent.value() or None}
+
+        def write(st):
+            st.update("units", self.unit_fid, {"code": self.code.text(), "area": self.area.value(), "status": status})
+            if self.lease is not None:
+                st.update("leases", self.lease["fid"], lease)
+            elif tenant and status in ("已租", "装修中"):
+                ent = st.rows("enterprises", "name = ?", (tenant,))
+                st.insert("leases", {**lease, "unit_id": self.unit_fid, "building_id": self.unit["building_id"],
+                                     "status": "有效", "enterprise_id": ent[0]["fid"] if ent else None})
+            elif status == "已租" and not tenant:
+                raise LandappError(tr("状态为已租时请填写承租企业。", "Enter the tenant of a leased unit."))
+
         try:
-            with self.store.transaction():
-                self.store.update("units", self.unit_fid, {"code": self.code.text(), "area": self.area.value(),
-                                                           "status": status})
-                tenant = self.tenant.text().strip()
-                lease = {"tenant": tenant, "start_date": _pydate(self.start.date()),
-                         "end_date": _pydate(self.end.date()), "area": self.lease_area.value(),
-                         "rent": self.rent.value() or None}
-                if self.lease is not None:
-                    self.store.update("leases", self.lease["fid"], lease)
-                elif tenant and status in ("已租", "装修中"):
-                    ent = self.store.rows("enterprises", "name = ?", (tenant,))
-                    self.store.insert("leases", {**lease, "unit_id": self.unit_fid,
-                                                 "building_id": self.unit["building_id"], "status": "有效",
-                                                 "enterprise_id": ent[0]["fid"] if ent else None})
-                elif status == "已租" and not tenant:
-                    raise LandappError(tr("状态为已租时请填写承租企业。", "Enter the tenant of a leased unit."))
+            run_recorded(self.store, self.push, "编辑单元", "Edit unit", write)
         except LandappError as e:
             self.error.setText(str(e))  # the transaction rolled back: nothing half-saved
             return
@@ -202,9 +206,9 @@ class UnitDialog(QDialog):
 class StackingView(QWidget):
     """Building chooser, colour mode, export buttons and the plan."""
 
-    def __init__(self, store, building_id: int | None = None, parent=None):
+    def __init__(self, store, building_id: int | None = None, parent=None, push=None):
         super().__init__(parent)
-        self.store = store
+        self.store, self.push = store, push
         self.as_of = default_as_of(store)
         self.setWindowTitle(tr("楼宇分层图", "Stacking plan"))
         lay = QVBoxLayout(self)
@@ -276,7 +280,7 @@ class StackingView(QWidget):
         self.canvas.set_plan(StackingPlan(data, self.colour.currentData()))
 
     def edit_unit(self, unit: StackUnit) -> bool:
-        dlg = UnitDialog(self.store, unit.fid, self.as_of, self)
+        dlg = UnitDialog(self.store, unit.fid, self.as_of, self, push=self.push)
         return dlg.exec() == QDialog.DialogCode.Accepted
 
     def export(self, kind: str, path: str | None = None) -> str | None:
@@ -296,9 +300,13 @@ class StackingView(QWidget):
             return None
         return path
 
-    def closeEvent(self, event) -> None:
+    def detach(self) -> None:
+        """Stop following the store (called by the main window before it goes)."""
         try:
             self.store.signals.changed.disconnect(self._on_store_changed)
         except (TypeError, ValueError, RuntimeError):
             pass
+
+    def closeEvent(self, event) -> None:
+        self.detach()
         super().closeEvent(event)

@@ -176,3 +176,30 @@ def test_idle_panel_records_exemption(qtbot, store):
     assert "批而未供" in panel.summary.text() and panel.table.rowCount() > 10
     panel.kind.setCurrentIndex(2)
     assert "供而未用" in panel.summary.text()
+
+
+def test_panel_edits_go_on_the_window_undo_stack(qtbot, store):
+    from PySide6.QtWidgets import QMainWindow
+
+    from landapp import idle
+    from ui.dashboard import install_space_menu
+    from ui.undo import EditSession
+
+    win = QMainWindow()
+    win.store = store
+    win.session = EditSession(store, win)
+    qtbot.addWidget(win)
+    install_space_menu(win)
+    panel = win.open_idle().widget()
+    code = panel.rows[0]["code"]
+    panel.select_code(code)
+    panel.reason.setCurrentText(idle.EXEMPTION_REASONS[0])
+    panel.record_exemption()
+    assert win.session.stack.count() == 1 and "闲置豁免" in win.session.stack.text(0)
+    get = lambda: store.rows("parcels", "code = ?", (code,))[0]["idle_exemption"]  # noqa: E731
+    assert get() == idle.EXEMPTION_REASONS[0]
+    win.session.undo()
+    assert get() is None
+    assert next(r for r in panel.rows if r["code"] == code)["status"] != idle.EXEMPT  # the panel followed
+    win.session.redo()
+    assert get() == idle.EXEMPTION_REASONS[0]
