@@ -196,7 +196,7 @@ def test_panel_edits_go_on_the_window_undo_stack(qtbot, store):
     panel.reason.setCurrentText(idle.EXEMPTION_REASONS[0])
     panel.record_exemption()
     assert win.session.stack.count() == 1 and "闲置豁免" in win.session.stack.text(0)
-    get = lambda: store.rows("parcels", "code = ?", (code,))[0]["idle_exemption"]  # noqa: E731
+    get = lambda: store.rows("parcels", "code = ?", (code,))[0]["idle_exemption"]
     assert get() == idle.EXEMPTION_REASONS[0]
     win.session.undo()
     assert get() is None
