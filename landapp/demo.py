@@ -148,7 +148,9 @@ def _layout(rng: np.random.Generator):
                       LineString([(-60, y), (width + 60, y)])))
     # The boundary roads (the first/last of each list) are the park's edge: keep them but let
     # them be a bit narrower, as 快速路 on the outer ring.
-    road_polys = [(n, g, w, line.buffer(w / 2, cap_style="flat")) for n, g, w, line in roads]
+    # on the same 1 cm grid as the parcels cut from the blocks, so roads and parcels tile exactly
+    road_polys = [(n, g, w, shapely.set_precision(line.buffer(w / 2, cap_style="flat"), 0.01))
+                  for n, g, w, line in roads]
     all_roads = unary_union([p for *_, p in road_polys])
     zones = []
     for r, row in enumerate(ZONE_LAYOUT):
@@ -186,6 +188,9 @@ def _split_block(rng, block: Polygon, lake: Polygon) -> list[Polygon]:
                 parts.append(shapely.set_precision(piece, 0.01))
     return parts
 
+
+LAKE_PARK = {"land_use": "1401", "name": "东安湖公园", "status": "已建成投产", "industry": None,
+             "note": "东安湖及环湖绿地"}
 
 STATUS_MIX = {
     "industrial": {"储备": 4, "待供": 12, "已供未开工": 8, "在建": 12, "已建成投产": 44, "闲置": 8,
@@ -287,9 +292,9 @@ def _parcel_records(rng, ctx: _Ctx, zones, parcels_geom):
     records = []
     serial = {}
     zone_index = {name: i + 1 for i, (name, _) in enumerate(zones)}
-    for geom, (zone, block_no, south_road, west_road) in parcels_geom:
+    for geom, (zone, block_no, south_road, west_road), *override in parcels_geom:
         kind, industry, mix = ZONE_PROFILE[zone]
-        use = _pick(rng, mix)
+        use = override[0]["land_use"] if override else _pick(rng, mix)
         industrial = use.startswith("10") or use.startswith("11")
         if use.startswith("14") or use == "16" or use.startswith("08") and use != "0802":
             status = str(rng.choice(["已建成投产", "储备", "待供"] if use == "16" else ["已建成投产"]))
@@ -307,6 +312,8 @@ def _parcel_records(rng, ctx: _Ctx, zones, parcels_geom):
                "contact": ctx.person(), "phone": ctx.phone()}
         rec.update({k: v for k, v in _indicators(rng, use).items() if v is not None})
         rec.update(_lifecycle(rng, status, use, geom.area))
+        if override:
+            rec.update(override[0])
         records.append(rec)
     return records
 
@@ -420,8 +427,16 @@ def build_demo_park(path: str | os.PathLike, *, overwrite: bool = True, seed: in
         block_no[zone] = block_no.get(zone, 0) + 1
         south = ([n for y, n in ew_roads if y < c.y] or [ew_roads[0][1]])[-1]
         west = ([n for x, n in ns_roads if x < c.x] or [ns_roads[0][1]])[-1]
-        for piece in _split_block(rng, block, lake):
+        pieces = _split_block(rng, block, lake)
+        for piece in pieces:
             parcels_local.append((piece, (zone, block_no[zone], south, west)))
+        # the lake and its shore: 东安湖公园, so parcels and roads cover the zone without gaps
+        park = shapely.set_precision(block.intersection(lake.buffer(40)), 0.01)
+        if pieces:  # exactly what the block's other parcels leave, so nothing overlaps
+            park = park.difference(unary_union(pieces))
+        for piece in shapely.get_parts(park):
+            if piece.geom_type == "Polygon" and piece.area > 1:
+                parcels_local.append((piece, (zone, block_no[zone], south, west), LAKE_PARK))
 
     # enterprises first (land users and tenants)
     enterprises = []

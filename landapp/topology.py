@@ -18,6 +18,7 @@ from landapp.store.base import ProjectStore
 SLIVER_THINNESS = 0.12  # 4πA/P²: 1 for a circle, 0.785 a square; below this a sliver
 SLIVER_MAX_M2 = 200.0  # … and small (or any size under 1 m²)
 GAP_MIN_M2 = 1.0
+GAP_MIN_WIDTH_M = 0.05  # narrower slits are digitising noise, not planning gaps
 
 
 @dataclass
@@ -93,7 +94,8 @@ def _gaps(store: ProjectStore, geoms, valid) -> list[Issue]:
         hull = zone.intersection(unary_union(inside).convex_hull)
         holes = _polygonal(hull.difference(covered))
         for part in shapely.get_parts(holes):
-            if part.area >= GAP_MIN_M2 and part.geom_type == "Polygon":
+            if (part.area >= GAP_MIN_M2 and part.geom_type == "Polygon"
+                    and not part.buffer(-GAP_MIN_WIDTH_M / 2).is_empty):
                 c = part.representative_point()
                 out.append(Issue("gap", (), (c.x, c.y), part.area, tr(
                     f"片区 {name} 内有 {part.area:.1f} ㎡ 的空隙未被地块或道路覆盖。",

@@ -150,3 +150,10 @@ def test_demo_cli_refuses_to_overwrite(tmp_path):
     assert main(["demo", str(out), "--parcels", "40"]) == 0
     assert main(["demo", str(out), "--parcels", "40"]) == 2
     assert main(["demo", str(out), "--parcels", "0", "--force"]) == 2
+
+
+def test_demo_park_topology_is_clean(demo):
+    """Parcels and roads tile every zone: no overlaps, gaps, slivers or duplicate codes."""
+    from landapp.topology import check_topology
+
+    assert [i.message for i in check_topology(demo)] == []
