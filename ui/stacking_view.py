@@ -203,6 +203,69 @@ class UnitDialog(QDialog):
         self.accept()
 
 
+class AddUnitDialog(QDialog):
+    """Add a unit on a floor of the building (a new floor above the top one if needed)."""
+
+    def __init__(self, store, building_id: int, parent=None, push=None):
+        super().__init__(parent)
+        self.store, self.building_id, self.push = store, int(building_id), push
+        self.unit_fid: int | None = None
+        self.setWindowTitle(tr("新增单元", "Add unit"))
+        form = QFormLayout(self)
+        self.floor = QComboBox()
+        floors = store.rows("floors", "building_id = ?", (self.building_id,), order_by="level DESC")
+        top = max((f["level"] for f in floors), default=0)
+        self.floor.addItem(tr(f"新增 {top + 1}F", f"New floor {top + 1}F"), ("new", top + 1))
+        for f in floors:
+            self.floor.addItem(f.get("name") or f"{f['level']}F", ("floor", f["fid"]))
+        if floors:
+            self.floor.setCurrentIndex(1)
+        self.code = QLineEdit()
+        self.area = QDoubleSpinBox(minimum=0.1, maximum=1e7, decimals=1, suffix=" ㎡")
+        self.area.setValue(100.0)
+        self.status = QComboBox()
+        for s in UNIT_STATUSES:
+            self.status.addItem(value_label(s), s)
+        form.addRow(tr("楼层", "Floor"), self.floor)
+        form.addRow(tr("单元编号", "Unit code"), self.code)
+        form.addRow(tr("面积", "Area"), self.area)
+        form.addRow(tr("状态", "Status"), self.status)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #C62828")
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def save(self) -> None:
+        kind, value = self.floor.currentData()
+        rec = {"building_id": self.building_id, "code": self.code.text().strip() or None,
+               "area": self.area.value(), "status": self.status.currentData()}
+
+        def write(st):
+            floor_id = value
+            if kind == "new":
+                floor_id = st.insert("floors", {"building_id": self.building_id, "level": value, "name": f"{value}F"})
+            return st.insert("units", {**rec, "floor_id": floor_id})
+
+        try:
+            self.unit_fid = run_recorded(self.store, self.push, "新增单元", "Add unit", write)
+        except LandappError as e:
+            self.error.setText(str(e))
+            return
+        self.accept()
+
+
+def delete_unit(store, unit_fid: int, push=None) -> None:
+    """Delete a unit that has no lease (leases are history and must not be orphaned)."""
+    n = store.count("leases", "unit_id = ?", (int(unit_fid),))
+    if n:
+        raise LandappError(tr(f"该单元有 {n} 份租约(含历史租约),不能删除;可改为其他状态或调整面积。",
+                              f"The unit has {n} leases (history included) and cannot be deleted."))
+    run_recorded(store, push, "删除单元", "Delete unit", lambda st: st.delete("units", int(unit_fid)))
+
+
 class StackingView(QWidget):
     """Building chooser, colour mode, export buttons and the plan."""
 
@@ -222,12 +285,16 @@ class StackingView(QWidget):
         self.colour.addItem(tr("按租约剩余年限", "By years to expiry"), "expiry")
         self.date = QDateEdit(_qdate(self.as_of), calendarPopup=True)
         self.date.setDisplayFormat("yyyy-MM-dd")
+        self.add_btn = QPushButton(tr("新增单元…", "Add unit…"))
+        self.del_btn = QPushButton(tr("删除单元", "Delete unit"))
         self.png = QPushButton(tr("导出 PNG…", "Export PNG…"))
         self.pdf = QPushButton(tr("导出 PDF…", "Export PDF…"))
         for w in (QLabel(tr("建筑", "Building")), self.building, QLabel(tr("着色", "Colour")), self.colour,
                   QLabel(tr("统计日", "As of")), self.date):
             bar.addWidget(w)
         bar.addStretch(1)
+        bar.addWidget(self.add_btn)
+        bar.addWidget(self.del_btn)
         bar.addWidget(self.png)
         bar.addWidget(self.pdf)
         lay.addLayout(bar)
@@ -241,6 +308,8 @@ class StackingView(QWidget):
         self.colour.currentIndexChanged.connect(lambda _i: self.refresh())
         self.date.dateChanged.connect(self._date_changed)
         self.canvas.unit_clicked.connect(self.edit_unit)
+        self.add_btn.clicked.connect(lambda: self.add_unit())
+        self.del_btn.clicked.connect(lambda: self.delete_selected())
         self.png.clicked.connect(lambda: self.export("png"))
         self.pdf.clicked.connect(lambda: self.export("pdf"))
         store.signals.changed.connect(self._on_store_changed)
@@ -282,6 +351,24 @@ class StackingView(QWidget):
     def edit_unit(self, unit: StackUnit) -> bool:
         dlg = UnitDialog(self.store, unit.fid, self.as_of, self, push=self.push)
         return dlg.exec() == QDialog.DialogCode.Accepted
+
+    def add_unit(self) -> int | None:
+        fid = self.building.currentData()
+        if fid is None:
+            return None
+        dlg = AddUnitDialog(self.store, fid, self, push=self.push)
+        return dlg.unit_fid if dlg.exec() == QDialog.DialogCode.Accepted else None
+
+    def delete_selected(self) -> bool:
+        if self.canvas.selected is None:
+            return False
+        try:
+            delete_unit(self.store, self.canvas.selected, self.push)
+        except LandappError as e:
+            QMessageBox.warning(self, tr("不能删除", "Cannot delete"), str(e))
+            return False
+        self.canvas.selected = None
+        return True
 
     def export(self, kind: str, path: str | None = None) -> str | None:
         plan = self.canvas.plan

@@ -203,3 +203,28 @@ def test_panel_edits_go_on_the_window_undo_stack(qtbot, store):
     assert next(r for r in panel.rows if r["code"] == code)["status"] != idle.EXEMPT  # the panel followed
     win.session.redo()
     assert get() == idle.EXEMPTION_REASONS[0]
+
+
+def test_add_and_delete_units(qtbot, store):
+    from landapp.errors import LandappError
+    from ui.stacking_view import AddUnitDialog, StackingView, delete_unit
+
+    b = store.rows("buildings", "btype = '楼宇'", limit=1)[0]["fid"]
+    view = StackingView(store, b)
+    qtbot.addWidget(view)
+    floors_before = len(view.canvas.plan.data.floors)
+    dlg = AddUnitDialog(store, b, view)
+    qtbot.addWidget(dlg)
+    dlg.floor.setCurrentIndex(0)  # a new floor on top
+    dlg.code.setText("R01")
+    dlg.area.setValue(321.0)
+    dlg.save()
+    assert dlg.unit_fid is not None
+    assert len(view.canvas.plan.data.floors) == floors_before + 1
+    top = view.canvas.plan.data.floors[0]
+    assert [(u.code, u.area) for u in top.units] == [("R01", 321.0)]
+    delete_unit(store, dlg.unit_fid)
+    assert store.count("units", "fid = ?", (dlg.unit_fid,)) == 0
+    leased = store.rows("leases", "building_id = ? AND unit_id IS NOT NULL", (b,), limit=1)[0]["unit_id"]
+    with pytest.raises(LandappError, match="租约"):
+        delete_unit(store, leased)
