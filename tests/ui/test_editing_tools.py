@@ -212,3 +212,25 @@ def test_topology_panel_finds_and_fixes_an_overlap(win, qtbot, demo_project):
     assert panel.fix_button.isEnabled()
     panel.fix_selected()
     assert "overlap" not in [i.kind for i in panel.issues if a in i.fids]
+
+
+def test_buildings_are_edited_with_the_same_tools(win, qtbot, demo_project):
+    b = demo_project.read_layer("buildings").iloc[0]
+    fid = int(demo_project.read_layer("buildings").index[0])
+    vx, vy = shapely.get_coordinates(b.geometry)[0]
+    c = win.canvas
+    c.zoom_to((vx - 40, vy - 40, vx + 40, vy + 40))
+    win.table.set_layer("buildings")  # the active layer follows the table / layer panel
+    assert c.active_layer == "buildings"
+    win.set_tool("vertex")
+    win.snapping.enabled = False
+    start = at(c, vx, vy)
+    end = QPoint(start.x() - 12, start.y() - 12)
+    qtbot.mousePress(c, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(c, end)
+    qtbot.mouseRelease(c, Qt.MouseButton.LeftButton, pos=end)
+    g = demo_project.get("buildings", fid)["geometry"]
+    assert (vx, vy) not in [tuple(p) for p in shapely.get_coordinates(g)]
+    assert demo_project.get("buildings", fid)["footprint_m2"] == pytest.approx(g.area, abs=0.01)
+    win.session.undo()
+    assert (vx, vy) in [tuple(p) for p in shapely.get_coordinates(demo_project.get("buildings", fid)["geometry"])]

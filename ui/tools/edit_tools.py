@@ -213,9 +213,13 @@ class ReshapeTool(_SketchTool):
 
     name = "reshape"
 
-    def __init__(self, session, snapping, layer: str = "parcels"):
+    def __init__(self, session, snapping, layer: str | None = None):
         super().__init__(session, snapping)
-        self.layer = layer
+        self.fixed_layer = layer
+
+    @property
+    def layer(self) -> str:
+        return _active(self)
 
     def complete(self, pts) -> None:
         line = LineString(pts)
@@ -241,14 +245,18 @@ class VertexTool(MapTool):
     cursor = Qt.CursorShape.PointingHandCursor
     pick_px = 8.0
 
-    def __init__(self, session, snapping: Snapping, layer: str = "parcels"):
+    def __init__(self, session, snapping: Snapping, layer: str | None = None):
         super().__init__()
         self.session = session
         self.snapping = snapping
-        self.layer = layer
+        self.fixed_layer = layer
         self.dragging: tuple[float, float] | None = None
         self.target: tuple[float, float] | None = None
         self.hover: tuple[float, float] | None = None
+
+    @property
+    def layer(self) -> str:
+        return _active(self)
 
     def _vertex_near(self, x: float, y: float):
         tol = self.pick_px * self.canvas.view.scale
@@ -329,12 +337,16 @@ class MoveTool(MapTool):
     name = "move"
     cursor = Qt.CursorShape.SizeAllCursor
 
-    def __init__(self, session, layer: str = "parcels"):
+    def __init__(self, session, layer: str | None = None):
         super().__init__()
         self.session = session
-        self.layer = layer
+        self.fixed_layer = layer
         self.start: MapEvent | None = None
         self.current: MapEvent | None = None
+
+    @property
+    def layer(self) -> str:
+        return _active(self)
 
     def event(self, ev: MapEvent) -> bool:
         layer = self.canvas.map.layer(self.layer)
@@ -365,6 +377,17 @@ class MoveTool(MapTool):
             for part in shapely.get_parts(layer.geometry(fid)):
                 xs, ys = view.to_screen(*np.asarray(part.exterior.coords).T)
                 painter.drawPolygon(QPolygonF([QPointF(x + dx, y + dy) for x, y in zip(xs, ys)]))
+
+
+EDITABLE = ("parcels", "buildings", "zones")
+
+
+def _active(tool) -> str:
+    """The layer a tool edits: its own if fixed, else the canvas's active layer."""
+    if tool.fixed_layer:
+        return tool.fixed_layer
+    a = getattr(tool.canvas, "active_layer", "parcels")
+    return a if a in EDITABLE else "parcels"
 
 
 class _Composite(ed.Edit):
