@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+import layers.themes_rules  # noqa: F401  (registers the idle / per-mu / availability map themes)
 from landapp import evaluation as ev
 from landapp import idle
 from landapp import revitalisation as rv
@@ -376,7 +377,6 @@ def install_space_menu(window) -> None:
     idle-land / per-mu / availability map themes available."""
     from PySide6.QtWidgets import QDockWidget
 
-    import layers.themes_rules  # noqa: F401  (registers the themes)
     from ui.cases_panel import CasesPanel
     from ui.idle_panel import IdleLandPanel
     from ui.stacking_view import StackingView
