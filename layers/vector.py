@@ -171,8 +171,33 @@ class VectorLayer(MapLayer):
 
     def _on_store_changed(self, event) -> None:
         deps = (self.layer,) + (self.theme.depends_on if self.theme else ())
-        if event.layer in deps:
-            self.reload()
+        if event.layer not in deps:
+            return
+        if (event.layer == self.layer and event.op == "update" and event.fields is not None
+                and "geometry" not in event.fields and "retired" not in event.fields
+                and len(event.fids) <= 200 and self._patch_attributes(event.fids)):
+            return
+        self.reload()
+
+    def _patch_attributes(self, fids) -> bool:
+        """Attribute edits (status, land use …) update the snapshot in place of a full
+        re-read, which keeps editing interactive on big projects."""
+        from dataclasses import replace
+
+        d = self.data
+        if d is None or any(int(f) not in d.fid_index for f in fids):
+            return False
+        attrs = d.attrs.copy()
+        for f in fids:
+            rec = self.store.get(self.layer, f)
+            for col in attrs.columns:
+                attrs.at[int(f), col] = rec.get(col)
+        classes = self.theme.classify(attrs, self.store) if self.theme else None
+        snap = replace(d, attrs=attrs, classes=classes, labels=None)
+        with self._lock:
+            self.data = snap
+        self.changed()
+        return True
 
     def extent(self):
         d = self.data

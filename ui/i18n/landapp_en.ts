@@ -70,6 +70,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>no legend</translation>
     </message>
     <message>
+        <source>不能删除</source>
+        <translation>Cannot delete</translation>
+    </message>
+    <message>
         <source>不透明度</source>
         <translation>Opacity</translation>
     </message>
@@ -164,6 +168,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>删除</source>
         <translation>Delete</translation>
+    </message>
+    <message>
+        <source>删除单元</source>
+        <translation>Delete unit</translation>
     </message>
     <message>
         <source>删除所选要素</source>
@@ -434,6 +442,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>&amp;File</translation>
     </message>
     <message>
+        <source>新增单元</source>
+        <translation>Add unit</translation>
+    </message>
+    <message>
+        <source>新增单元…</source>
+        <translation>Add unit…</translation>
+    </message>
+    <message>
         <source>新增地块</source>
         <translation>Add parcel</translation>
     </message>
@@ -508,6 +524,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>楼宇分层图</source>
         <translation>Stacking plan</translation>
+    </message>
+    <message>
+        <source>楼层</source>
+        <translation>Floor</translation>
     </message>
     <message>
         <source>比例尺</source>
