@@ -217,6 +217,8 @@ def cmd_vacancy(args) -> int:
         a = avail.get(f.key, {})
         d.update(expiring_m2=a.get("expiring_m2"), available_m2=a.get("available_m2"),
                  availability_rate=a.get("availability_rate"))
+        if args.by == "type" and args.format != "json":
+            d["key"] = value_label(d["key"])
         if args.format == "table":
             d["vacancy_rate"] = None if f.vacancy_rate is None else f"{f.vacancy_rate:.1%}"
             d["availability_rate"] = None if d["availability_rate"] is None else f"{d['availability_rate']:.1%}"
@@ -326,7 +328,8 @@ def cmd_evaluate(args) -> int:
         r["flags"] = "、".join(r["flags"]) if args.format != "json" else r["flags"]
     who = ("企业", "Enterprise") if args.level == "enterprise" else ("地块", "Parcel")
     counts = ev.class_counts(results)
-    summary = ",".join(f"{c} 类 {v['count']}" for c, v in counts.items())
+    summary = tr(",".join(f"{c} 类 {v['count']}" for c, v in counts.items()),
+                 ", ".join(f"class {c}: {v['count']}" for c, v in counts.items()))
     emit(rows, [("rank", "排名", "Rank"), ("name", *who), ("land_mu", "用地(亩)", "Land (mu)")] +
          [(k, ev.INDICATORS[k][3] + f"({ev.INDICATORS[k][5]})", ev.INDICATORS[k][4]) for k in keys] +
          [("score", "得分", "Score"), ("class", "类别", "Class"), ("class_name", "类别名称", "Class name"),
