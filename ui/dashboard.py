@@ -373,11 +373,12 @@ def undo_pusher(window):
 
 def install_space_menu(window) -> None:
     """Add the menu 载体与盘活 to a QMainWindow that has `.store`: 运营看板, 楼宇分层图,
-    盘活案件 and 闲置土地, each opened as a dock (created on first use, then shown again). Also makes the
+    盘活案件, 闲置土地 and 亩均评价, each opened as a dock (created on first use, then shown again). Also makes the
     idle-land / per-mu / availability map themes available."""
     from PySide6.QtWidgets import QDockWidget
 
     from ui.cases_panel import CasesPanel
+    from ui.evaluation_panel import EvaluationPanel
     from ui.idle_panel import IdleLandPanel
     from ui.stacking_view import StackingView
 
@@ -398,12 +399,22 @@ def install_space_menu(window) -> None:
     window.space_docks = docks
     push = undo_pusher(window)
     window.open_dashboard = lambda: open_dock("dashboard", tr("运营看板", "Dashboard"), lambda: Dashboard(window.store))
-    window.open_stacking = lambda: open_dock("stacking", tr("楼宇分层图", "Stacking plan"),
-                                            lambda: StackingView(window.store, push=push))
+    def open_stacking(building_id: int | None = None) -> QDockWidget:
+        """Show the stacking plan dock, on `building_id` if given (e.g. a building identified
+        on the map)."""
+        dock = open_dock("stacking", tr("楼宇分层图", "Stacking plan"), lambda: StackingView(window.store, push=push))
+        if building_id is not None:
+            dock.widget().show_building(int(building_id))
+        return dock
+
+    window.open_stacking = open_stacking
     window.open_cases = lambda: open_dock("cases", tr("盘活案件", "Revitalisation cases"),
                                           lambda: CasesPanel(window.store, push=push))
+    window.open_evaluation = lambda: open_dock("evaluation", tr("亩均评价", "Per-mu evaluation"),
+                                               lambda: EvaluationPanel(window.store, push=push))
     window.open_idle = lambda: open_dock("idle", tr("闲置土地", "Idle land"), lambda: IdleLandPanel(window.store, push=push))
     menu.addAction(tr("运营看板", "Dashboard"), window.open_dashboard)
-    menu.addAction(tr("楼宇分层图", "Stacking plan"), window.open_stacking)
+    menu.addAction(tr("楼宇分层图", "Stacking plan"), lambda: window.open_stacking())
     menu.addAction(tr("盘活案件", "Revitalisation cases"), window.open_cases)
     menu.addAction(tr("闲置土地与批而未供", "Idle and unsupplied land"), window.open_idle)
+    menu.addAction(tr("亩均论英雄评价", "Per-mu evaluation"), window.open_evaluation)

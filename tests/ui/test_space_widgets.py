@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QDialog
@@ -154,7 +156,10 @@ def test_install_space_menu(qtbot, store):
     win.open_stacking()
     win.open_cases()
     win.open_idle()
-    assert len(win.space_docks) == 4
+    win.open_evaluation()
+    assert len(win.space_docks) == 5
+    b = store.rows("buildings", "fid IN (SELECT building_id FROM units)", limit=2)[1]["fid"]
+    assert win.open_stacking(b).widget().canvas.plan.data.building["fid"] == b
     assert "idle" in THEMES["parcels"]
 
 
@@ -228,3 +233,30 @@ def test_add_and_delete_units(qtbot, store):
     leased = store.rows("leases", "building_id = ? AND unit_id IS NOT NULL", (b,), limit=1)[0]["unit_id"]
     with pytest.raises(LandappError, match="租约"):
         delete_unit(store, leased)
+
+
+def test_evaluation_panel_scheme_and_filters(qtbot, store, tmp_path):
+    from landapp import evaluation as ev
+    from ui.evaluation_panel import EvaluationPanel, SchemeDialog
+
+    panel = EvaluationPanel(store)
+    qtbot.addWidget(panel)
+    n = panel.table.rowCount()
+    assert n == len(panel.results) > 50 and "A 类" in panel.summary.text()
+    panel.low_only.setChecked(True)
+    assert 0 < panel.table.rowCount() < n
+    panel.level.setCurrentIndex(1)
+    assert panel.results and all(r.name.startswith("5101") for r in panel.results[:5])
+    dlg = SchemeDialog(store, panel)
+    qtbot.addWidget(dlg)
+    dlg.text.setPlainText("{broken")
+    dlg.save()
+    assert "JSON" in dlg.error.text()
+    dlg.text.setPlainText(json.dumps(ev.ZHEJIANG, ensure_ascii=False))
+    dlg.save()
+    assert "D 类" in panel.summary.text()  # the panel followed the stored scheme
+    ent = store.rows("enterprises", "fid IN (SELECT land_user_id FROM parcels)", limit=1)[0]["name"]
+    csv_path = tmp_path / "m.csv"
+    csv_path.write_text(f"企业名称,年度,营业收入(万元),实缴税收(万元)\n{ent},2031,100,5\n", encoding="utf-8")
+    assert panel.import_figures(str(csv_path)) == 1
+    assert panel.year.findData(2031) >= 0
