@@ -156,7 +156,8 @@ class EvaluationPanel(QWidget):
         keys = [i["key"] for i in cfg["indicators"]]
         cols = ([tr("排名", "Rank"), tr("企业", "Enterprise") if self.level.currentData() == "enterprise"
                  else tr("地块", "Parcel"), tr("用地(亩)", "Land (mu)")]
-                + [ev.indicator_title(k) for k in keys] + [tr("得分", "Score"), tr("类别", "Class"),
+                + [f"{ev.indicator_title(k)}({ev.INDICATORS[k][5]})" for k in keys]
+                + [tr("得分", "Score"), tr("类别", "Class"),
                                                            tr("低效标记", "Flags")])
         shown = [r for r in results if r.low_efficiency or not self.low_only.isChecked()]
         codes = [c["code"] for c in cfg["classes"]]
@@ -166,7 +167,8 @@ class EvaluationPanel(QWidget):
         self.table.setRowCount(len(shown))
         for i, r in enumerate(shown):
             d = r.as_dict()
-            vals = [r.rank, r.name, d["land_mu"], *[d[k] for k in keys], round(r.score, 2),
+            vals = [r.rank, r.name, d["land_mu"], *[None if d[k] is None else round(d[k], 2) for k in keys],
+                    round(r.score, 2),
                     f"{r.cls} {r.class_name}".strip(), "、".join(r.flags)]
             for j, v in enumerate(vals):
                 item = QTableWidgetItem()
