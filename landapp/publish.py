@@ -1,0 +1,107 @@
+"""Writing opportunity lists to spreadsheets: XLSX (title row, styled frozen header,
+autofilter, column widths, number formats) and CSV (UTF-8 with BOM, so Excel shows
+Chinese). Files are written beside the target and renamed, so a failure never leaves a
+half-written file."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import tempfile
+
+import pandas as pd
+
+from landapp.errors import LandappError
+from landapp.i18n import tr
+from landapp.opportunities import KINDS, headers, title
+
+
+def _atomic(path: str, write) -> None:
+    folder = os.path.dirname(os.path.abspath(path)) or "."
+    if not os.path.isdir(folder):
+        raise LandappError(tr(f"文件夹 {folder} 不存在。", f"The folder {folder} does not exist."))
+    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except PermissionError:
+        raise LandappError(tr(f"无法写入 {path}(文件可能正被 Excel 打开)。",
+                              f"Cannot write {path} (is it open in Excel?).")) from None
+    except OSError as e:
+        raise LandappError(tr(f"无法写入 {path}:{e.strerror or e}。", f"Cannot write {path}: {e.strerror or e}.")) from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _cell(v):
+    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NaT:
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.date()
+    return v
+
+
+def write_xlsx(df: pd.DataFrame, path: str, kind: str, *, park: str = "", lang: str | None = None) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    cols = KINDS[kind][2]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title(kind)[:31]
+    heads = headers(kind, lang)
+    ws.append([f"{park} {title(kind)}".strip()])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(cols))
+    ws["A1"].font = Font(bold=True, size=15)
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 28
+    ws.append(heads)
+    thin = Side(style="thin", color="999999")
+    for c in range(1, len(cols) + 1):
+        cell = ws.cell(row=2, column=c)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1F4E79")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+    ws.row_dimensions[2].height = 32
+    for _, row in df.iterrows():
+        ws.append([_cell(row[k]) for k, *_ in cols])
+    for r in range(3, ws.max_row + 1):
+        for c, (key, _, _, fmt) in enumerate(cols, 1):
+            cell = ws.cell(row=r, column=c)
+            cell.number_format = fmt
+            cell.border = Border(bottom=Side(style="hair", color="BBBBBB"))
+            if key == "location":
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            else:
+                cell.alignment = Alignment(vertical="top")
+    for c, (key, zh, en, _) in enumerate(cols, 1):
+        values = [str(_cell(v) or "") for v in df[key]] if key in df else []
+        width = max([len(h.encode("gbk", "replace")) for h in (zh, en)[:1]] +
+                    [len(v.encode("gbk", "replace")) for v in values[:500]] + [6])
+        ws.column_dimensions[get_column_letter(c)].width = min(60 if key == "location" else 36, width + 2)
+    ws.freeze_panes = "C3"
+    ws.auto_filter.ref = f"A2:{get_column_letter(len(cols))}{max(ws.max_row, 2)}"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.orientation = "landscape"
+    ws.print_title_rows = "2:2"
+    wb.properties.title = title(kind)
+    wb.properties.created = dt.datetime.now()
+    _atomic(path, wb.save)
+
+
+def write_csv(df: pd.DataFrame, path: str, kind: str, *, lang: str | None = None) -> None:
+    cols = KINDS[kind][2]
+
+    def write(tmp: str) -> None:
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(headers(kind, lang))
+            for _, row in df.iterrows():
+                w.writerow(["" if _cell(row[k]) is None else _cell(row[k]) for k, *_ in cols])
+
+    _atomic(path, write)
