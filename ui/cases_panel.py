@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -231,6 +232,7 @@ class CasesPanel(QWidget):
             self.progress.setText(str(e))
         selected = self.selected_case_id()
         rows = self.cases()
+        overdue = {c["fid"] for c in rv.overdue(self.store, default_as_of(self.store))}
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
             vals = {**r, "target": tr("地块", "Parcel") if r["target_layer"] == "parcels" else tr("建筑", "Building"),
@@ -240,8 +242,10 @@ class CasesPanel(QWidget):
                 item = QTableWidgetItem("" if v is None else (f"{v:,.0f}" if isinstance(v, float) else str(v)))
                 item.setData(Qt.ItemDataRole.UserRole, r["fid"])
                 if k == "state":
-                    from PySide6.QtGui import QColor
                     item.setBackground(QColor(STATE_COLOURS.get(r["state"], "#FFFFFF")))
+                if k == "target_date" and r["fid"] in overdue:
+                    item.setBackground(QColor("#FFCDD2"))
+                    item.setToolTip(tr("已超过目标日期", "Past its target date"))
                 self.table.setItem(i, j, item)
             if r["fid"] == selected:
                 self.table.selectRow(i)

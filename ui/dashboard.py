@@ -38,10 +38,12 @@ from landapp.i18n import tr
 from landapp.schema import value_label
 from landapp.units import MU_M2
 from landapp.vacancy import (
+    add_months,
     availability,
     default_as_of,
     expiry_schedule,
     load_space,
+    net_absorption,
     vacancy_figures,
 )
 
@@ -91,6 +93,8 @@ def collect_figures(store, as_of: dt.date | None = None, zone: str | None = None
         "by_zone": [(f.key, f.vacancy_rate, f.leasable) for f in vacancy_figures(space, as_of, "zone", zones=zones)],
         "by_type": [(f.key, f.vacancy_rate, f.leasable) for f in vacancy_figures(space, as_of, "type", zones=zones)],
         "expiry": [(r["year"], r["area_m2"]) for r in expiry_schedule(space, as_of, years=6, zones=zones)],
+        "absorption_12m_m2": sum(r["net_absorption_m2"] for r in net_absorption(
+            space, add_months(as_of, -12), as_of, "park", zones=zones)),
         "idle_count": isum["idle_count"], "idle_area_m2": isum["idle_area_m2"], "idle_fee_wan": isum["fee_wan"],
         "unsupplied_count": len(idle.approved_not_supplied(parcels)),
         "unused_count": len(idle.supplied_not_used(parcels, as_of)),
@@ -289,7 +293,9 @@ class Dashboard(QWidget):
         rate = f["vacancy_rate"]
         self.kf["leasable"].set(f"{f['leasable_m2'] / 1e4:,.1f} 万㎡", tr(f"空置 {f['vacant_m2'] / 1e4:,.1f} 万㎡",
                                                                         f"vacant {f['vacant_m2']:,.0f} m²"))
-        self.kf["vacancy"].set(f"{rate:.1%}" if rate is not None else "-", f"{f['as_of']}")
+        ab = f["absorption_12m_m2"]
+        self.kf["vacancy"].set(f"{rate:.1%}" if rate is not None else "-",
+                               tr(f"近12个月净吸纳 {ab / 1e4:+,.1f} 万㎡", f"net absorption 12 mo {ab:+,.0f} m²"))
         av = f["available_m2"] / f["leasable_m2"] if f["leasable_m2"] else None
         self.kf["available"].set(f"{f['available_m2'] / 1e4:,.1f} 万㎡", f"{av:.1%}" if av is not None else "")
         self.kf["idle"].set(tr(f"{f['idle_count']} 宗", f"{f['idle_count']}"),

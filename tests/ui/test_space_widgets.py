@@ -33,7 +33,10 @@ def test_dashboard_figures_filters_and_export(qtbot, store, tmp_path):
     assert f["leasable_m2"] > 0 and 0 < f["vacancy_rate"] < 1
     assert f["idle_count"] >= 20 and f["campaign"]["target_m2"] == 150000
     assert set(f["mu_classes"]) == {"A", "B", "C"}
-    assert "%" in d.kf["vacancy"].value
+    assert "%" in d.kf["vacancy"].value and "净吸纳" in d.kf["vacancy"].sub
+    from landapp.vacancy import add_months, load_space, net_absorption
+    (ab,) = net_absorption(load_space(store), add_months(f["as_of"], -12), f["as_of"])
+    assert f["absorption_12m_m2"] == pytest.approx(ab["net_absorption_m2"])
     park_leasable = f["leasable_m2"]
     d.zone.setCurrentIndex(1)  # first zone: the figures shrink to that zone
     assert d.figures["zone"] == d.zone.currentText()
@@ -117,6 +120,12 @@ def test_cases_panel_open_and_advance(qtbot, store):
     qtbot.addWidget(panel)
     n = panel.table.rowCount()
     assert n == store.count("revitalisation_cases") and "150,000" in panel.progress.text()
+    from landapp.vacancy import default_as_of
+    late = {c["fid"] for c in rv.overdue(store, default_as_of(store))}
+    col = [k for k, _, _ in __import__("ui.cases_panel", fromlist=["COLUMNS"]).COLUMNS].index("target_date")
+    flagged = {panel.table.item(i, 0).data(Qt.ItemDataRole.UserRole) for i in range(n)
+               if panel.table.item(i, col).background().color().name() == "#ffcdd2"}
+    assert flagged == late
     code = store.rows("parcels", "status = '闲置'", limit=1)[0]["code"]
     dlg = OpenCaseDialog(store, panel, code="不存在")
     qtbot.addWidget(dlg)
