@@ -21,10 +21,10 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
-from landapp import evaluation as ev  # noqa: E402
-from landapp import idle  # noqa: E402
-from landapp import vacancy as v  # noqa: E402
-from landapp.store import open_project  # noqa: E402
+from landapp import evaluation as ev
+from landapp import idle
+from landapp import vacancy as v
+from landapp.store import open_project
 
 
 def timed(fn, repeat: int):
