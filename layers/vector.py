@@ -122,6 +122,7 @@ class VectorLayer(MapLayer):
 
     kind = "vector"
     fill_alpha = 255
+    selection_alpha = 70  # fill of selected features (raised where the selection is the point)
     label_column: str | None = None
 
     def __init__(self, store, layer: str, *, theme: str | None = None, title_zh: str | None = None,
@@ -311,7 +312,7 @@ class VectorLayer(MapLayer):
         pen.setCosmetic(True)
         painter.setPen(pen)
         fill = QColor(SELECTION_COLOUR)
-        fill.setAlpha(70)
+        fill.setAlpha(self.selection_alpha)
         painter.setBrush(fill)
         x0, y0, x1, y1 = view.extent
         for fid in self.selection:

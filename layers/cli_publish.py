@@ -1,0 +1,121 @@
+"""`landapp export opportunities | map | sheets`: what leaves the office."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+
+from landapp.cli import group
+from landapp.errors import LandappError
+from landapp.i18n import tr
+
+
+def register(sub) -> None:
+    export = group(sub, "export", tr("导出:机会清单、HTML 地图、宗地图、图层", "export lists, HTML maps, parcel sheets, layers"))
+    p = export.add_parser("opportunities", help=tr("机会清单(XLSX、CSV 或 PDF)", "opportunity list (XLSX, CSV or PDF)"))
+    p.add_argument("project", metavar="PROJECT.gpkg")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.xlsx|.csv|.pdf")
+    p.add_argument("--kind", choices=["land", "carriers"], default="land",
+                   help=tr("land:土地供给清单;carriers:招商载体清单", "land: land supply; carriers: investment carriers"))
+    p.add_argument("--zone", action="append", default=[], help=tr("片区(可重复)", "zone (repeatable)"))
+    p.add_argument("--land-use", action="append", default=[], help=tr("用地性质代码前缀,如 1001 或 M1", "land-use code prefix, e.g. 1001 or M1"))
+    p.add_argument("--status", action="append", default=[], help=tr("地块状态(默认 待供)", "parcel status (default 待供)"))
+    p.add_argument("--parcel", action="append", default=[], metavar="CODE", help=tr("指定地块编号(可重复)", "chosen parcel code (repeatable)"))
+    p.add_argument("--type", action="append", default=[], dest="btype", help=tr("载体类型:标准厂房、楼宇", "carrier type: 标准厂房, 楼宇"))
+    p.add_argument("--min-mu", type=float, help=tr("最小面积(亩)", "minimum area (mu)"))
+    p.add_argument("--max-mu", type=float, help=tr("最大面积(亩)", "maximum area (mu)"))
+    p.add_argument("--from", dest="date_from", help=tr("预计供地时间起 YYYY-MM-DD", "expected supply from"))
+    p.add_argument("--to", dest="date_to", help=tr("预计供地时间止 YYYY-MM-DD", "expected supply until"))
+    p.add_argument("--english", action="store_true", help=tr("英文表头", "English headers"))
+    p.set_defaults(func=cmd_opportunities)
+
+    p = export.add_parser("map", help=tr("可离线打开的 HTML 地图", "self-contained HTML map"))
+    p.add_argument("project", metavar="PROJECT.gpkg")
+    p.add_argument("-o", "--output", required=True, metavar="map.html")
+    p.add_argument("--cdn", action="store_true", help=tr("从 CDN 加载 Leaflet(默认内嵌)", "link Leaflet from a CDN instead of inlining"))
+    p.add_argument("--basemap", choices=["none", "osm", "amap", "tianditu"], default="none",
+                   help=tr("在线底图;amap 时坐标转为 GCJ-02", "online basemap; amap puts the data in GCJ-02"))
+    p.add_argument("--style", choices=["status", "landuse"], default="status")
+    p.set_defaults(func=cmd_map)
+
+    p = export.add_parser("sheets", help=tr("宗地图 PDF(每宗一页 A4)", "parcel sheets PDF (one A4 page per parcel)"))
+    p.add_argument("project", metavar="PROJECT.gpkg")
+    p.add_argument("-o", "--output", required=True, metavar="sheets.pdf")
+    p.add_argument("--parcel", action="append", default=[], metavar="CODE")
+    p.add_argument("--zone", help=tr("片区", "zone"))
+    p.add_argument("--drafter", default="", help=tr("制图人", "drafter"))
+    p.add_argument("--checker", default="", help=tr("审核人", "checker"))
+    p.set_defaults(func=cmd_sheets)
+
+
+def _date(text: str | None):
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise LandappError(tr(f"日期 {text} 应为 YYYY-MM-DD。", f"The date {text} must be YYYY-MM-DD.")) from None
+
+
+def cmd_opportunities(args) -> int:
+    from landapp.opportunities import Filters, opportunity_list
+    from landapp.publish import write_csv, write_xlsx
+    from landapp.store import open_project
+
+    out = args.output
+    ext = out.lower().rsplit(".", 1)[-1]
+    if ext not in ("xlsx", "csv", "pdf"):
+        raise LandappError(tr("输出文件应以 .xlsx、.csv 或 .pdf 结尾。", "The output must end in .xlsx, .csv or .pdf."))
+    with open_project(args.project) as store:
+        fids = []
+        if args.parcel:
+            from layers.sheets import select_parcels
+
+            fids = select_parcels(store, codes=args.parcel)
+        f = Filters(zones=args.zone, land_use=args.land_use, statuses=args.status, fids=fids,
+                    min_area_mu=args.min_mu, max_area_mu=args.max_mu, date_from=_date(args.date_from),
+                    date_to=_date(args.date_to), building_types=args.btype)
+        df = opportunity_list(store, args.kind, f)
+        lang = "en" if args.english else None
+        if ext == "xlsx":
+            write_xlsx(df, out, args.kind, park=store.name, lang=lang)
+        elif ext == "csv":
+            write_csv(df, out, args.kind, lang=lang)
+        else:
+            from layers.listpdf import write_list_pdf
+
+            write_list_pdf(store, df, args.kind, out)
+    print(tr(f"已导出 {len(df)} 项到 {out}", f"Exported {len(df)} items to {out}"))
+    return 0
+
+
+def cmd_map(args) -> int:
+    from landapp.store import open_project
+    from layers.htmlmap import write_map
+
+    with open_project(args.project) as store:
+        size = write_map(store, args.output, theme=args.style, basemap=args.basemap, cdn=args.cdn)
+    print(tr(f"已导出 {args.output}({size / 1e6:.1f} MB)", f"Exported {args.output} ({size / 1e6:.1f} MB)"))
+    return 0
+
+
+def cmd_sheets(args) -> int:
+    from landapp.store import open_project
+    from layers.sheets import select_parcels, write_sheets
+
+    with open_project(args.project) as store:
+        fids = select_parcels(store, codes=args.parcel, zone=args.zone)
+        t = time.perf_counter()
+
+        def progress(done, total):
+            if sys.stderr.isatty():
+                print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
+
+        n = write_sheets(store, args.output, fids, drafter=args.drafter, checker=args.checker, progress=progress)
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
+    dt_s = time.perf_counter() - t
+    print(tr(f"已输出 {n} 页宗地图到 {args.output}({n / max(dt_s, 1e-9):.0f} 页/秒)",
+             f"Wrote {n} parcel sheets to {args.output} ({n / max(dt_s, 1e-9):.0f} sheets/s)"))
+    return 0

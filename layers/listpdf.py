@@ -1,0 +1,134 @@
+"""Opportunity lists as PDF: an overview map of where the listed parcels or carriers are,
+then the table, on landscape A4 pages (fonts embedded)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import pandas as pd
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetricsF, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
+
+from landapp.errors import LandappError
+from landapp.i18n import tr
+from landapp.opportunities import KINDS, headers, title
+from layers.map import ParkMap
+from layers.render import ensure_gui_app, render
+from layers.vector import label_font
+from layers.view import MapView
+
+MM = 96 / 25.4
+PAGE_W, PAGE_H = 297 * MM, 210 * MM
+MARGIN = 12 * MM
+# relative column widths per list (the location and names need the room)
+WIDTHS = {"location": 5.0, "name": 2.6, "code": 2.6, "land_use": 2.2, "zone": 1.6, "contact": 1.2,
+          "phone": 1.7, "industry": 1.8, "no": 0.6}
+
+
+def _fmt(v) -> str:
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return ""
+    if isinstance(v, float):
+        return f"{v:,.2f}".rstrip("0").rstrip(".")
+    return str(v)
+
+
+def write_list_pdf(store, df: pd.DataFrame, kind: str, path: str) -> int:
+    """Returns the number of pages."""
+    ensure_gui_app()
+    cols = KINDS[kind][2]
+    folder = os.path.dirname(os.path.abspath(path)) or "."
+    if not os.path.isdir(folder):
+        raise LandappError(tr(f"文件夹 {folder} 不存在。", f"The folder {folder} does not exist."))
+    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
+    os.close(fd)
+    writer = QPdfWriter(tmp)
+    writer.setResolution(300)
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    writer.setPageOrientation(QPageLayout.Orientation.Landscape)
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
+    writer.setTitle(f"{store.name} {title(kind)}")
+    p = QPainter()
+    if not p.begin(writer):
+        os.unlink(tmp)
+        raise LandappError(tr(f"无法写入 {path}。", f"Cannot write {path}."))
+    pages = 1
+    try:
+        k = writer.resolution() / 96.0
+        p.scale(k, k)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        # page 1: title and overview map with the listed features highlighted
+        p.setFont(label_font(16, True))
+        p.drawText(QRectF(0, MARGIN, PAGE_W, 10 * MM), int(Qt.AlignmentFlag.AlignHCenter), f"{store.name} {title(kind)}")
+        p.setFont(label_font(9))
+        p.drawText(QRectF(0, MARGIN + 10 * MM, PAGE_W, 6 * MM), int(Qt.AlignmentFlag.AlignHCenter),
+                   tr(f"共 {len(df)} 项;联系人:{store.get_setting('contact') or ''} {store.get_setting('phone') or ''}",
+                      f"{len(df)} items; contact: {store.get_setting('contact') or ''} {store.get_setting('phone') or ''}"))
+        m = ParkMap(store, with_raster=False, with_tiles=False)
+        layer = m.layer("parcels" if kind == "land" else "buildings")
+        layer.selection = set(int(f) for f in df.index)
+        layer.selection_alpha = 230  # the listed items stand out over a faded park
+        for other in m.vector_layers():
+            if other.id in ("parcels", "buildings"):
+                other.opacity = 0.3  # the selection is drawn at full strength on top
+        frame = QRectF(MARGIN, MARGIN + 18 * MM, PAGE_W - 2 * MARGIN, PAGE_H - 2 * MARGIN - 18 * MM)
+        ext = m.extent()
+        if ext:
+            view = MapView.fit(ext, int(frame.width()), int(frame.height()))
+            p.save()
+            p.translate(frame.topLeft())
+            p.setClipRect(QRectF(0, 0, frame.width(), frame.height()))
+            render(p, view, m.layers, legend=True, background=QColor("white"))
+            p.restore()
+            p.setPen(QPen(QColor(60, 60, 60), 0.8))
+            p.drawRect(frame)
+        # table pages
+        heads = headers(kind)
+        weights = [WIDTHS.get(key, 1.3) for key, *_ in cols]
+        total_w = PAGE_W - 2 * MARGIN
+        widths = [w / sum(weights) * total_w for w in weights]
+        body = label_font(7.2)
+        head_font = label_font(7.5, True)
+        rows = [[_fmt(r[key]) for key, *_ in cols] for _, r in df.iterrows()]
+
+        def header(y):
+            p.setFont(head_font)
+            x = MARGIN
+            hh = 9 * MM
+            p.fillRect(QRectF(MARGIN, y, total_w, hh), QColor(31, 78, 121))
+            p.setPen(QColor("white"))
+            for h, w in zip(heads, widths):
+                p.drawText(QRectF(x + 1, y, w - 2, hh), int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), h)
+                x += w
+            return y + hh
+
+        writer.newPage()
+        pages += 1
+        y = header(MARGIN)
+        p.setFont(body)
+        fm = QFontMetricsF(body)
+        for row in rows:
+            heights = [p.boundingRect(QRectF(0, 0, w - 3, 1000), int(Qt.TextFlag.TextWordWrap), t).height()
+                       for t, w in zip(row, widths)]
+            h = max(max(heights), fm.height()) + 3
+            if y + h > PAGE_H - MARGIN:
+                writer.newPage()
+                pages += 1
+                y = header(MARGIN)
+                p.setFont(body)
+            x = MARGIN
+            p.setPen(QColor(20, 20, 20))
+            for t, w, (key, *_rest) in zip(row, widths, cols):
+                align = Qt.AlignmentFlag.AlignRight if key not in ("code", "name", "zone", "location", "land_use",
+                                                                   "contact", "phone", "industry", "btype",
+                                                                   "supply_method", "far") else Qt.AlignmentFlag.AlignLeft
+                p.drawText(QRectF(x + 1.5, y + 1.5, w - 3, h), int(align | Qt.TextFlag.TextWordWrap), t)
+                x += w
+            p.setPen(QPen(QColor(200, 200, 200), 0.4))
+            p.drawLine(QPointF(MARGIN, y + h), QPointF(MARGIN + total_w, y + h))
+            y += h
+    finally:
+        p.end()
+    os.replace(tmp, path)
+    return pages
