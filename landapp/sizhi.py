@@ -70,12 +70,13 @@ class SizhiFinder:
                 out[key] = tr("空地", "open land")
                 continue
             best, best_area = None, 0.0
+            least = 0.15 * region.area  # a neighbour must front a fair share of that side
             for layer, recs in (("roads", roads), ("parcels", parcels)):
                 for r in recs:
                     a = shapely.area(shapely.intersection(r["geometry"], region))
                     # a road wins when it covers a fair share: it is what a parcel fronts onto
                     weight = a * (1.5 if layer == "roads" else 1.0)
-                    if a > 1.0 and weight > best_area:
+                    if a > least and weight > best_area:
                         best, best_area = (layer, r), weight
             if best is not None:
                 out[key] = _label(best[1], best[0])

@@ -222,6 +222,8 @@ _SCRIPT = r"""
     L.DomEvent.disableClickPropagation(box); return box; };
   search.addTo(map);
   window.landappMap = {map: map, parcels: parcels, buildings: buildings, zones: zones};
+  document.body.setAttribute('data-landapp-parcels', String(parcels.getLayers().length));
+  document.body.setAttribute('data-landapp-buildings', String(buildings.getLayers().length));
   document.title = D.title;
 })();
 """
@@ -259,7 +261,7 @@ def build_map(store, *, theme: str = "status", basemap: str = "none", cdn: bool 
         raise LandappError(tr("工程中没有可导出的地块。", "The project has no parcels to export."))
     lon, lat = to_lonlat((ext[0] + ext[2]) / 2, (ext[1] + ext[3]) / 2, store.srs_id)
     m = folium.Map(location=[float(lat), float(lon)], zoom_start=14, tiles=None, prefer_canvas=True,
-                   control_scale=True)
+                   control_scale=True, zoom_snap=0.25)
     m.default_js = []
     m.default_css = []
     root = m.get_root()

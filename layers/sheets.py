@@ -76,6 +76,7 @@ class SheetPainter:
         for layer in self.map.layers:
             if layer.id == "parcels":
                 layer.opacity = 0.35
+                layer.label_opacity = 1.0  # neighbours' codes must read clearly
         self.sizhi = SizhiFinder(store)
         units = store.read_layer("units", columns=["building_id", "area", "status"])
         self.units = units
@@ -151,6 +152,7 @@ class SheetPainter:
         p.save()
         p.translate(FRAME.topLeft())
         p.setClipRect(QRectF(0, 0, FRAME.width(), FRAME.height()))
+        self.map.layer("parcels").label_exclude = frozenset([rec["fid"]])  # it gets the fraction label
         render(p, view, self.map.layers, decorations=False, background=QColor("white"))
         # the parcel: red 0.3 mm boundary, J points as 0.8 mm circles, side lengths
         pts = boundary_points(geom)
@@ -216,6 +218,7 @@ class SheetPainter:
         length = nice_length(40 * MM * scale)
         px = length / scale
         x, y = 6 * MM, FRAME.height() - 6 * MM
+        p.fillRect(QRectF(x - 2 * MM, y - 6 * MM, px + 22 * MM, 8 * MM), QColor(255, 255, 255, 230))
         p.setPen(QPen(QColor(20, 20, 20), 0.8))
         p.setBrush(QColor(20, 20, 20))
         p.drawRect(QRectF(x, y - 1.2 * MM, px / 2, 1.2 * MM))

@@ -25,7 +25,10 @@ from layers.view import MapView
 POINT_PX = 1.5  # features smaller than this on screen are drawn as points
 AA_LIMIT = 20_000  # antialias when at most this many polygons are drawn
 LABEL_LIMIT = 4_000
-CJK_FAMILIES = ["Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei"]
+# Latin first: Qt writes the Noto CJK digits into PDFs without a usable text mapping (a
+# parcel code copied from a sheet lost its digits), DejaVu's come out right. Chinese falls
+# back to the SC family, named explicitly so Qt does not pick Japanese glyph shapes.
+CJK_FAMILIES = ["DejaVu Sans", "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei"]
 SELECTION_COLOUR = QColor(0, 200, 255)
 
 
@@ -123,6 +126,8 @@ class VectorLayer(MapLayer):
     kind = "vector"
     fill_alpha = 255
     selection_alpha = 70  # fill of selected features (raised where the selection is the point)
+    label_opacity: float | None = None  # None: labels fade with the layer
+    label_exclude: frozenset = frozenset()  # fids labelled elsewhere (the parcel of a sheet)
     label_column: str | None = None
 
     def __init__(self, store, layer: str, *, theme: str | None = None, title_zh: str | None = None,
@@ -355,8 +360,10 @@ class VectorLayer(MapLayer):
             return
         # biggest first: they matter most and have room
         idx = idx[np.argsort(-d.sizes[idx])][:LABEL_LIMIT]
+        if self.label_exclude:
+            idx = np.array([i for i in idx if int(d.fids[i]) not in self.label_exclude], dtype=np.int64)
         painter.save()
-        painter.setOpacity(painter.opacity() * self.opacity)
+        painter.setOpacity(painter.opacity() * (self.opacity if self.label_opacity is None else self.label_opacity))
         painter.setFont(self.font())
         fm = QFontMetricsF(painter.font())
         if d.labels is None:

@@ -7,7 +7,7 @@ set -euo pipefail
 # The app: Qt's xcb platform libraries and a CJK font (a bare Linux has none, and Chinese
 # would render as boxes on screen and in PDFs).
 APP=(
-  fonts-noto-cjk
+  fonts-noto-cjk fonts-dejavu-core
   libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0

@@ -1,0 +1,97 @@
+"""Opportunity lists, 四至, and the spreadsheets planners open in Excel/LibreOffice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+
+import openpyxl
+import pytest
+from shapely.geometry import box
+
+from landapp.errors import LandappError
+from landapp.opportunities import Filters, headers, opportunity_list
+from landapp.publish import write_csv, write_xlsx
+from landapp.sizhi import SizhiFinder, sizhi_text
+
+X0, Y0 = 430000.0, 3384000.0
+
+
+def test_sizhi_on_a_hand_made_layout(empty_project):
+    s = empty_project
+    s.insert("zones", {"name": "测试片区", "geometry": box(X0 - 200, Y0 - 200, X0 + 400, Y0 + 400)})
+    s.insert("roads", {"name": "东环路", "geometry": box(X0 + 100, Y0 - 200, X0 + 130, Y0 + 400)})
+    target = s.insert("parcels", {"code": "T", "name": "目标", "status": "待供", "geometry": box(X0, Y0, X0 + 100, Y0 + 100)})
+    s.insert("parcels", {"code": "N1", "name": "北邻", "status": "待供", "geometry": box(X0, Y0 + 100, X0 + 100, Y0 + 200)})
+    s.insert("parcels", {"code": "W1", "status": "待供", "geometry": box(X0 - 100, Y0, X0, Y0 + 100)})
+    sz = SizhiFinder(s).sizhi(s.get("parcels", target)["geometry"], target)
+    assert sz == {"east": "东环路", "south": "空地", "west": "W1", "north": "北邻(N1)"}
+    assert sizhi_text(sz) == "东至东环路;南至空地;西至W1;北至北邻(N1)"
+
+
+def test_land_list_filters_and_columns(demo_project):
+    df = opportunity_list(demo_project, "land")
+    assert len(df) == demo_project.count("parcels", "status = '待供' AND retired = 0")
+    row = df.iloc[0]
+    assert row["no"] == 1 and "东至" in row["location"] and "北至" in row["location"]
+    assert row["area_mu"] == pytest.approx(row["area_m2"] / (10000 / 15), abs=0.01)
+    zone = row["zone"]
+    only = opportunity_list(demo_project, "land", Filters(zones=[zone]))
+    assert set(only["zone"]) == {zone}
+    big = opportunity_list(demo_project, "land", Filters(min_area_mu=80))
+    assert (big["area_mu"] >= 80).all() and len(big) < len(df)
+    ind = opportunity_list(demo_project, "land", Filters(land_use=["M1"]))  # old code accepted
+    assert all(u.startswith("100101") for u in ind["land_use"])
+    soon = opportunity_list(demo_project, "land", Filters(date_to=dt.date(2027, 3, 1)))
+    assert all(d <= dt.date(2027, 3, 1) for d in soon["expected_supply_date"])
+    chosen = opportunity_list(demo_project, "land", Filters(fids=[int(df.index[0])]))
+    assert list(chosen.index) == [df.index[0]]
+    with pytest.raises(LandappError):
+        opportunity_list(demo_project, "land", Filters(land_use=["Z9"]))
+    assert headers("land")[:5] == ["序号", "地块编号", "地块名称", "所在片区", "位置/四至"]
+
+
+def test_carrier_list_counts_vacant_space(demo_project):
+    df = opportunity_list(demo_project, "carriers")
+    assert len(df) > 20 and set(df["btype"]) <= {"标准厂房", "楼宇"}
+    units = demo_project.read_layer("units", columns=["building_id", "area", "status"])
+    fid = int(df.index[0])
+    want = units[(units["building_id"] == fid) & (units["status"] == "空置")]["area"].sum()
+    assert df.loc[fid, "available_m2"] == pytest.approx(want, abs=0.1)
+
+
+def test_xlsx_opens_with_title_frozen_header_filter_and_formats(demo_project, tmp_path):
+    df = opportunity_list(demo_project, "land")
+    path = tmp_path / "land.xlsx"
+    write_xlsx(df, str(path), "land", park=demo_project.name)
+    ws = openpyxl.load_workbook(path).active
+    assert ws["A1"].value == f"{demo_project.name} 土地供给机会清单"
+    assert [c.value for c in ws[2]][:3] == ["序号", "地块编号", "地块名称"]
+    assert ws.freeze_panes == "C3"
+    assert ws.auto_filter.ref == f"A2:T{len(df) + 2}"
+    assert ws["F3"].number_format == "#,##0.0" and isinstance(ws["F3"].value, float)
+    assert ws["B3"].value == df.iloc[0]["code"]
+    assert ws.column_dimensions["E"].width > ws.column_dimensions["A"].width
+    if shutil.which("libreoffice") or shutil.which("soffice"):
+        exe = shutil.which("libreoffice") or shutil.which("soffice")
+        r = subprocess.run([exe, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(path)],
+                           capture_output=True, text=True, timeout=180)
+        assert r.returncode == 0 and (tmp_path / "land.csv").exists()
+
+
+def test_csv_has_a_bom_for_excel(demo_project, tmp_path):
+    df = opportunity_list(demo_project, "carriers")
+    path = tmp_path / "c.csv"
+    write_csv(df, str(path), "carriers")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("序号,载体名称,所在片区") and len(lines) == len(df) + 1
+
+
+def test_unwritable_target_is_a_clear_error(demo_project, tmp_path):
+    df = opportunity_list(demo_project, "land")
+    with pytest.raises(LandappError) as e:
+        write_xlsx(df, str(tmp_path / "no" / "such" / "x.xlsx"), "land")
+    assert "不存在" in str(e.value)

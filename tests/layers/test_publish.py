@@ -1,0 +1,165 @@
+"""Publishing checked with the users' tools: the HTML map in headless Chromium with no
+network, PDFs through pdftoppm and pdffonts."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from layers.htmlmap import write_map
+from layers.sheets import boundary_points, select_parcels, sheet_scale, write_sheets
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+EVIL = '<img src=x onerror="document.body.setAttribute(\'data-pwned\',\'1\')">'
+
+
+def dump_dom(path, tmp_path) -> str:
+    args = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            f"--user-data-dir={tmp_path / 'chromium'}", "--virtual-time-budget=5000", "--dump-dom",
+            f"file://{path}"]
+    return subprocess.run(args, capture_output=True, text=True, timeout=120).stdout
+
+
+def test_html_map_is_self_contained_and_escapes_project_values(demo_project, tmp_path):
+    fid = int(demo_project.read_layer("parcels").index[0])
+    demo_project.update("parcels", fid, {"name": EVIL, "land_user": "</script><script>document.body.setAttribute('data-pwned','2')</script>"})
+    out = tmp_path / "map.html"
+    size = write_map(demo_project, str(out))
+    text = out.read_text(encoding="utf-8")
+    # nothing is loaded from the network
+    assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', text)
+    assert "L.map(" in text or "L.map (" in text
+    # the payload is data, not markup: no raw tag survives outside the JSON block
+    assert EVIL not in text.replace("<\\/", "</").split('id="landapp-data">')[0]
+    assert "</script><script>document.body" not in text
+    assert size < 2_000_000
+    if CHROMIUM is None:
+        pytest.skip("Chromium not installed (scripts/install-system-deps.sh --test installs it)")
+    dom = dump_dom(out, tmp_path)
+    n_parcels = demo_project.count("parcels", "retired = 0")
+    assert f'data-landapp-parcels="{n_parcels}"' in dom  # the map drew every parcel
+    body = re.search(r"<body[^>]*>", dom).group(0)
+    assert "data-pwned" not in body  # the injected scripts never ran
+    assert "<img" not in dom.split('id="landapp-data"')[0]  # and no element came out of the data
+    assert "leaflet-container" in dom and "地块" in dom
+
+
+def test_html_map_in_gcj02_is_shifted(demo_project, tmp_path):
+    import json
+
+    def first_coord(path):
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text.split('id="landapp-data">')[1].split("</script>")[0].replace("<\\/", "</"))
+        return data["parcels"][0]["geometry"]["coordinates"][0][0][0]
+
+    a, b = tmp_path / "w.html", tmp_path / "g.html"
+    write_map(demo_project, str(a))
+    write_map(demo_project, str(b), basemap="amap")
+    (lon1, lat1), (lon2, lat2) = first_coord(a), first_coord(b)
+    assert 0.001 < abs(lon2 - lon1) < 0.01 and 0.0005 < abs(lat2 - lat1) < 0.01  # the GCJ-02 offset
+    assert 104 < lon1 < 105 and 30 < lat1 < 31
+    assert len(str(lon1).split(".")[1]) <= 6  # coordinates trimmed
+
+
+@pytest.mark.slow
+def test_10k_parcel_map_stays_small(tmp_path):
+    from landapp.demo import build_synthetic_park
+    from landapp.store import open_project
+
+    path = tmp_path / "p.gpkg"
+    build_synthetic_park(path, 10_000, seed=4)
+    with open_project(path) as s:
+        size = write_map(s, str(tmp_path / "big.html"))
+    assert size < 5_000_000
+    if CHROMIUM:
+        assert 'data-landapp-parcels="10000"' in dump_dom(tmp_path / "big.html", tmp_path)
+
+
+def test_boundary_points_start_north_west_and_run_clockwise():
+    from shapely.geometry import Polygon
+
+    # a parcel drawn counter-clockwise starting in the south-east
+    poly = Polygon([(10, 0), (10, 8), (0, 10), (0, 0)])
+    pts = boundary_points(poly)
+    assert pts[0] == (0.0, 10.0)  # J1: the north-west corner
+    assert pts[1] == (10.0, 8.0)  # then east along the north side: clockwise
+    assert pts[2] == (10.0, 0.0) and pts[3] == (0.0, 0.0)
+
+
+def test_sheet_scale_is_round_and_fits():
+    from shapely.geometry import box
+
+    from layers.sheets import FRAME, SCALES
+    from layers.view import INCH_M
+
+    for w, h in [(100, 60), (300, 200), (3000, 2000), (40, 400)]:
+        denom = sheet_scale(box(0, 0, w, h))
+        assert denom in SCALES
+        m_per_px = denom * INCH_M / 96
+        assert w * 1.6 + 20 <= FRAME.width() * m_per_px and h * 1.6 + 20 <= FRAME.height() * m_per_px
+        smaller = SCALES[SCALES.index(denom) - 1] if SCALES.index(denom) else None
+        if smaller:  # the largest scale that fits: the next one up does not
+            m = smaller * INCH_M / 96
+            assert w * 1.6 + 20 > FRAME.width() * m or h * 1.6 + 20 > FRAME.height() * m
+    assert sheet_scale(box(0, 0, 100, 60)) == 2000
+
+
+def test_parcel_sheets_pdf(demo_project, tmp_path):
+    codes = list(demo_project.read_layer("parcels", columns=["code"])["code"][:3])
+    fids = select_parcels(demo_project, codes=codes)
+    out = tmp_path / "sheets.pdf"
+    seen = []
+    assert write_sheets(demo_project, str(out), fids, drafter="张工", checker="李工",
+                        progress=lambda d, t: seen.append(d)) == 3
+    assert seen == [1, 2, 3]
+    if not shutil.which("pdfinfo"):
+        pytest.skip("poppler-utils not installed")
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
+    assert re.search(r"Pages:\s+3", info) and "A4" in info
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True).stdout
+    assert "NotoSansCJKsc" in fonts and all(" yes " in line for line in fonts.splitlines()[2:])  # embedded
+    import unicodedata
+
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    text = unicodedata.normalize("NFKC", text).replace(" ", "")  # poppler maps some CJK glyphs to radicals
+    assert "宗地图" in text and codes[0] in text and "J1" in text and "东至" in text and "制图:张工" in text
+    subprocess.run(["pdftoppm", "-r", "40", "-f", "1", "-l", "1", "-png", str(out), str(tmp_path / "p")], check=True)
+    png = next(tmp_path.glob("p*.png"))
+    from PySide6.QtGui import QImage
+    img = QImage(str(png))
+    reds = sum(1 for x in range(0, img.width(), 2) for y in range(0, img.height(), 2)
+               if img.pixelColor(x, y).red() > 180 and img.pixelColor(x, y).green() < 80)
+    assert reds > 20  # the red parcel boundary was drawn
+
+
+def test_sheets_cancel_leaves_no_file(demo_project, tmp_path):
+    out = tmp_path / "c.pdf"
+    fids = select_parcels(demo_project)[:5]
+    assert write_sheets(demo_project, str(out), fids, cancel=lambda: True) == 0
+    assert not out.exists() and not list(tmp_path.glob("*.part"))
+
+
+def test_export_cli(demo_project, tmp_path):
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = {**os.environ, "PYTHONPATH": root, "QT_QPA_PLATFORM": "offscreen"}
+
+    def run(*a):
+        return subprocess.run([sys.executable, "-m", "landapp", *map(str, a)], capture_output=True, text=True,
+                              env=env, timeout=120)
+
+    r = run("export", "opportunities", demo_project.path, "-o", tmp_path / "o.pdf", "--kind", "carriers")
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "o.pdf").read_bytes()[:4] == b"%PDF"
+    r = run("export", "sheets", demo_project.path, "-o", tmp_path / "s.pdf", "--parcel", "NOPE")
+    assert r.returncode == 2 and "NOPE" in r.stderr and "Traceback" not in r.stderr
+    r = run("export", "map", demo_project.path, "-o", tmp_path / "m.html", "--basemap", "tianditu")
+    assert r.returncode == 2 and "密钥" in r.stderr
+    r = run("export", "opportunities", demo_project.path, "-o", tmp_path / "o.doc")
+    assert r.returncode == 2
