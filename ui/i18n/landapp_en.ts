@@ -4,6 +4,10 @@
 <context>
     <name>landapp</name>
     <message>
+        <source> 亩</source>
+        <translation> mu</translation>
+    </message>
+    <message>
         <source> 像素</source>
         <translation> px</translation>
     </message>
@@ -48,6 +52,10 @@
         <translation>X (northing), Y (easting), e.g. 3384637.61, 429977.28</translation>
     </message>
     <message>
+        <source>land:土地供给清单;carriers:招商载体清单</source>
+        <translation>land: land supply; carriers: investment carriers</translation>
+    </message>
+    <message>
         <source>landapp:园区土地与载体管理。
 一个园区一个 GeoPackage 文件,QGIS 与 GDAL 也能打开。</source>
         <translation>landapp: land and carrier inventory for industrial parks.
@@ -78,12 +86,24 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Opacity</translation>
     </message>
     <message>
+        <source>不限</source>
+        <translation>any</translation>
+    </message>
+    <message>
         <source>专题样式</source>
         <translation>Thematic style</translation>
     </message>
     <message>
         <source>亩</source>
         <translation>mu</translation>
+    </message>
+    <message>
+        <source>亩均论英雄评价</source>
+        <translation>Per-mu evaluation</translation>
+    </message>
+    <message>
+        <source>亩均评价</source>
+        <translation>Per-mu evaluation</translation>
     </message>
     <message>
         <source>亩均评价分类(企业)</source>
@@ -98,8 +118,24 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Per-mu classes (enterprises)</translation>
     </message>
     <message>
+        <source>亩均评价方案</source>
+        <translation>Per-mu evaluation scheme</translation>
+    </message>
+    <message>
+        <source>仅地图上所选</source>
+        <translation>Only the map selection</translation>
+    </message>
+    <message>
+        <source>从 CDN 加载 Leaflet(默认内嵌)</source>
+        <translation>link Leaflet from a CDN instead of inlining</translation>
+    </message>
+    <message>
         <source>企业</source>
-        <translation>Enterprises</translation>
+        <translation>Enterprise</translation>
+    </message>
+    <message>
+        <source>位置</source>
+        <translation>Location</translation>
     </message>
     <message>
         <source>低效</source>
@@ -112,6 +148,22 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>低效地块</source>
         <translation>Low-efficiency parcels</translation>
+    </message>
+    <message>
+        <source>低效标记</source>
+        <translation>Flags</translation>
+    </message>
+    <message>
+        <source>使用权人</source>
+        <translation>Land user</translation>
+    </message>
+    <message>
+        <source>供地方式</source>
+        <translation>Supply</translation>
+    </message>
+    <message>
+        <source>供地日期</source>
+        <translation>Transfer</translation>
     </message>
     <message>
         <source>供而未用</source>
@@ -154,6 +206,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>About landapp</translation>
     </message>
     <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
         <source>其他/未填</source>
         <translation>Other / empty</translation>
     </message>
@@ -182,6 +238,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>End</translation>
     </message>
     <message>
+        <source>制图</source>
+        <translation>Drafter</translation>
+    </message>
+    <message>
+        <source>制图人</source>
+        <translation>drafter</translation>
+    </message>
+    <message>
         <source>单元</source>
         <translation>Units</translation>
     </message>
@@ -190,12 +254,28 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Unit code</translation>
     </message>
     <message>
+        <source>发布(&amp;P)</source>
+        <translation>&amp;Publish</translation>
+    </message>
+    <message>
         <source>取地块/建筑面积</source>
         <translation>parcel/building area</translation>
     </message>
     <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
         <source>叠加园区底图</source>
         <translation>show the park map raster</translation>
+    </message>
+    <message>
+        <source>只看低效</source>
+        <translation>Low efficiency only</translation>
+    </message>
+    <message>
+        <source>可离线打开的 HTML 地图</source>
+        <translation>self-contained HTML map</translation>
     </message>
     <message>
         <source>可租售面积</source>
@@ -214,6 +294,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Name</translation>
     </message>
     <message>
+        <source>四至</source>
+        <translation>Boundaries</translation>
+    </message>
+    <message>
         <source>图例</source>
         <translation>Legend</translation>
     </message>
@@ -226,12 +310,24 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>image size WxH in pixels</translation>
     </message>
     <message>
+        <source>土地使用权人</source>
+        <translation>Land user</translation>
+    </message>
+    <message>
         <source>土地利用状况(宗)</source>
         <translation>Land use status (parcels)</translation>
     </message>
     <message>
         <source>在办</source>
         <translation>Open</translation>
+    </message>
+    <message>
+        <source>在线底图;amap 时坐标转为 GCJ-02</source>
+        <translation>online basemap; amap puts the data in GCJ-02</translation>
+    </message>
+    <message>
+        <source>地上建筑</source>
+        <translation>Buildings</translation>
     </message>
     <message>
         <source>地图工具</source>
@@ -254,12 +350,32 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>parcel theme: status or landuse</translation>
     </message>
     <message>
+        <source>地块名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
         <source>地块总面积</source>
         <translation>Parcel area</translation>
     </message>
     <message>
+        <source>地块状态</source>
+        <translation>Parcel status</translation>
+    </message>
+    <message>
+        <source>地块状态(默认 待供)</source>
+        <translation>parcel status (default 待供)</translation>
+    </message>
+    <message>
+        <source>地块编号</source>
+        <translation>Parcel code</translation>
+    </message>
+    <message>
         <source>地块编号或建筑编号/名称</source>
         <translation>parcel code, or building code/name</translation>
+    </message>
+    <message>
+        <source>坐标系</source>
+        <translation>CRS</translation>
     </message>
     <message>
         <source>复制到剪贴板</source>
@@ -274,12 +390,80 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Tianditu key…</translation>
     </message>
     <message>
+        <source>天地图底图需要密钥(tk);请在工程设置里填写。</source>
+        <translation>The Tianditu basemap needs your key (tk); set it in the project settings.</translation>
+    </message>
+    <message>
+        <source>宗 地 图</source>
+        <translation>PARCEL SHEET</translation>
+    </message>
+    <message>
+        <source>宗地图</source>
+        <translation>Parcel sheets</translation>
+    </message>
+    <message>
+        <source>宗地图 PDF(所选或全部)…</source>
+        <translation>Parcel sheets PDF (selection or all)…</translation>
+    </message>
+    <message>
+        <source>宗地图 PDF(每宗一页 A4)</source>
+        <translation>parcel sheets PDF (one A4 page per parcel)</translation>
+    </message>
+    <message>
+        <source>宗地图打印预览</source>
+        <translation>Parcel sheets — print preview</translation>
+    </message>
+    <message>
+        <source>宗地图打印预览…</source>
+        <translation>Parcel sheets print preview…</translation>
+    </message>
+    <message>
         <source>宗数</source>
         <translation>Count</translation>
     </message>
     <message>
+        <source>审核</source>
+        <translation>Checker</translation>
+    </message>
+    <message>
+        <source>审核人</source>
+        <translation>checker</translation>
+    </message>
+    <message>
+        <source>容积率</source>
+        <translation>FAR</translation>
+    </message>
+    <message>
         <source>对象</source>
         <translation>Target</translation>
+    </message>
+    <message>
+        <source>导入企业年度数据</source>
+        <translation>Import yearly figures</translation>
+    </message>
+    <message>
+        <source>导入企业数据…</source>
+        <translation>Import figures…</translation>
+    </message>
+    <message>
+        <source>导入失败</source>
+        <translation>Import failed</translation>
+    </message>
+    <message>
+        <source>导出 CSV…</source>
+        <translation>Export CSV…</translation>
+    </message>
+    <message>
+        <source>导出 Excel…</source>
+        <translation>Export Excel…</translation>
+    </message>
+    <message>
+        <source>导出 HTML 地图</source>
+        <translation>Export HTML map</translation>
+    </message>
+    <message>
+        <source>导出 HTML 地图…</source>
+        <translation>Export HTML map…</translation>
     </message>
     <message>
         <source>导出 PDF…</source>
@@ -288,6 +472,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>导出 PNG…</source>
         <translation>Export PNG…</translation>
+    </message>
+    <message>
+        <source>导出:机会清单、HTML 地图、宗地图、图层</source>
+        <translation>export lists, HTML maps, parcel sheets, layers</translation>
     </message>
     <message>
         <source>导出分层图</source>
@@ -314,6 +502,18 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Export failed</translation>
     </message>
     <message>
+        <source>导出宗地图</source>
+        <translation>Export parcel sheets</translation>
+    </message>
+    <message>
+        <source>导出机会清单</source>
+        <translation>Export the list</translation>
+    </message>
+    <message>
+        <source>层</source>
+        <translation>storeys</translation>
+    </message>
+    <message>
         <source>层数</source>
         <translation>Storeys</translation>
     </message>
@@ -326,6 +526,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Attribute table</translation>
     </message>
     <message>
+        <source>工程中没有可导出的地块。</source>
+        <translation>The project has no parcels to export.</translation>
+    </message>
+    <message>
         <source>工程中没有可绘制的要素。</source>
         <translation>The project has nothing to draw.</translation>
     </message>
@@ -334,8 +538,20 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Project summary</translation>
     </message>
     <message>
+        <source>已取消。</source>
+        <translation>Cancelled.</translation>
+    </message>
+    <message>
+        <source>已超过目标日期</source>
+        <translation>Past its target date</translation>
+    </message>
+    <message>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>年度</source>
+        <translation>Year</translation>
     </message>
     <message>
         <source>年度盘活</source>
@@ -346,6 +562,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Campaign target</translation>
     </message>
     <message>
+        <source>底图</source>
+        <translation>Basemap</translation>
+    </message>
+    <message>
         <source>建筑</source>
         <translation>Building</translation>
     </message>
@@ -354,12 +574,32 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>building theme</translation>
     </message>
     <message>
+        <source>建筑密度</source>
+        <translation>Coverage</translation>
+    </message>
+    <message>
+        <source>建筑面积</source>
+        <translation>Floor area</translation>
+    </message>
+    <message>
         <source>当前状态</source>
         <translation>Current state</translation>
     </message>
     <message>
+        <source>得分</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>所在片区</source>
+        <translation>Zone</translation>
+    </message>
+    <message>
         <source>所画多边形自相交,请重画。</source>
         <translation>The polygon crosses itself; draw it again.</translation>
+    </message>
+    <message>
+        <source>打印宗地图…</source>
+        <translation>Print parcel sheets…</translation>
     </message>
     <message>
         <source>打开工程</source>
@@ -394,6 +634,22 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Topology check</translation>
     </message>
     <message>
+        <source>指定地块编号(可重复)</source>
+        <translation>chosen parcel code (repeatable)</translation>
+    </message>
+    <message>
+        <source>指标可用:</source>
+        <translation>Indicators: </translation>
+    </message>
+    <message>
+        <source>按企业</source>
+        <translation>Enterprises</translation>
+    </message>
+    <message>
+        <source>按地块</source>
+        <translation>Parcels</translation>
+    </message>
+    <message>
         <source>按状态</source>
         <translation>By status</translation>
     </message>
@@ -410,6 +666,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>coloured by years to lease expiry</translation>
     </message>
     <message>
+        <source>按预计供地时间</source>
+        <translation>By expected supply date</translation>
+    </message>
+    <message>
         <source>捕捉</source>
         <translation>Snapping</translation>
     </message>
@@ -418,12 +678,20 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Snapping tolerance</translation>
     </message>
     <message>
+        <source>排名</source>
+        <translation>Rank</translation>
+    </message>
+    <message>
         <source>推进…</source>
         <translation>Move on…</translation>
     </message>
     <message>
         <source>搜索地块编号、名称、企业…</source>
         <translation>Search parcel code, name, enterprise…</translation>
+    </message>
+    <message>
+        <source>搜索地块编号或名称…</source>
+        <translation>Search parcel code or name…</translation>
     </message>
     <message>
         <source>撤销</source>
@@ -486,8 +754,24 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Cannot open the project</translation>
     </message>
     <message>
+        <source>无登记建筑。</source>
+        <translation>No buildings recorded.</translation>
+    </message>
+    <message>
         <source>日期</source>
         <translation>Date</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Dates</translation>
+    </message>
+    <message>
+        <source>最大面积(亩)</source>
+        <translation>maximum area (mu)</translation>
+    </message>
+    <message>
+        <source>最小面积(亩)</source>
+        <translation>minimum area (mu)</translation>
     </message>
     <message>
         <source>未分层</source>
@@ -514,12 +798,32 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Not evaluated</translation>
     </message>
     <message>
+        <source>机会清单</source>
+        <translation>Opportunity lists</translation>
+    </message>
+    <message>
+        <source>机会清单(XLSX、CSV 或 PDF)</source>
+        <translation>opportunity list (XLSX, CSV or PDF)</translation>
+    </message>
+    <message>
+        <source>机会清单…</source>
+        <translation>Opportunity lists…</translation>
+    </message>
+    <message>
+        <source>标准厂房(棕色边框)</source>
+        <translation>Standard factory (brown outline)</translation>
+    </message>
+    <message>
         <source>标准厂房与楼宇空置率</source>
         <translation>Vacancy by building type</translation>
     </message>
     <message>
         <source>检查</source>
         <translation>Check</translation>
+    </message>
+    <message>
+        <source>楼宇(深蓝粗边框)</source>
+        <translation>Office tower (heavy navy outline)</translation>
     </message>
     <message>
         <source>楼宇分层图</source>
@@ -530,6 +834,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Floor</translation>
     </message>
     <message>
+        <source>正在生成宗地图…</source>
+        <translation>Making parcel sheets…</translation>
+    </message>
+    <message>
         <source>比例尺</source>
         <translation>Scale</translation>
     </message>
@@ -538,8 +846,20 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>No unit data.</translation>
     </message>
     <message>
+        <source>没有找到</source>
+        <translation>No match</translation>
+    </message>
+    <message>
+        <source>没有要出图的地块。</source>
+        <translation>There are no parcels to print.</translation>
+    </message>
+    <message>
         <source>没有选中的要素。</source>
         <translation>Nothing is selected.</translation>
+    </message>
+    <message>
+        <source>清单</source>
+        <translation>List</translation>
     </message>
     <message>
         <source>清除选择</source>
@@ -550,8 +870,16 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Pan</translation>
     </message>
     <message>
+        <source>点号</source>
+        <translation>Point</translation>
+    </message>
+    <message>
         <source>片区</source>
         <translation>Zone</translation>
+    </message>
+    <message>
+        <source>片区(可重复)</source>
+        <translation>zone (repeatable)</translation>
     </message>
     <message>
         <source>状态</source>
@@ -564,6 +892,26 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>用“识别”工具点击地图上的地块或建筑,在此查看其属性。</source>
         <translation>Click a parcel or building with the Identify tool to see its attributes here.</translation>
+    </message>
+    <message>
+        <source>用地(亩)</source>
+        <translation>Land (mu)</translation>
+    </message>
+    <message>
+        <source>用地代码前缀,如 1001 或 M1;空为全部</source>
+        <translation>land-use code prefix, e.g. 1001 or M1</translation>
+    </message>
+    <message>
+        <source>用地性质</source>
+        <translation>Land use</translation>
+    </message>
+    <message>
+        <source>用地性质代码前缀,如 1001 或 M1</source>
+        <translation>land-use code prefix, e.g. 1001 or M1</translation>
+    </message>
+    <message>
+        <source>界址点坐标表(CGCS2000,X 为北坐标,Y 为东坐标,单位:米)</source>
+        <translation>Boundary points (X northing, Y easting, metres)</translation>
     </message>
     <message>
         <source>登记豁免</source>
@@ -610,6 +958,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Rent</translation>
     </message>
     <message>
+        <source>租金(元/㎡·月)</source>
+        <translation>Rent (CNY/m²·month)</translation>
+    </message>
+    <message>
         <source>移动所选</source>
         <translation>Move selection</translation>
     </message>
@@ -634,12 +986,28 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Filter (type text)</translation>
     </message>
     <message>
+        <source>类别</source>
+        <translation>Class</translation>
+    </message>
+    <message>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
+        <source>约定开工</source>
+        <translation>Agreed start</translation>
+    </message>
+    <message>
+        <source>约定竣工</source>
+        <translation>Agreed completion</translation>
+    </message>
+    <message>
         <source>统计日</source>
         <translation>As of</translation>
+    </message>
+    <message>
+        <source>绿地率</source>
+        <translation>Green</translation>
     </message>
     <message>
         <source>编号</source>
@@ -682,8 +1050,16 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Vertex tool</translation>
     </message>
     <message>
+        <source>英文表头</source>
+        <translation>English headers</translation>
+    </message>
+    <message>
         <source>范围 minx,miny,maxx,maxy(工程坐标系,x 为东坐标)</source>
         <translation>extent minx,miny,maxx,maxy in the project CRS (x = easting)</translation>
+    </message>
+    <message>
+        <source>规划指标与供地信息</source>
+        <translation>Planning indicators and supply</translation>
     </message>
     <message>
         <source>视图(&amp;V)</source>
@@ -696,6 +1072,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>设年度目标…</source>
         <translation>Set target…</translation>
+    </message>
+    <message>
+        <source>评价方案…</source>
+        <translation>Scheme…</translation>
     </message>
     <message>
         <source>识别</source>
@@ -746,6 +1126,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Vacancy</translation>
     </message>
     <message>
+        <source>载体类型:标准厂房、楼宇</source>
+        <translation>carrier type: 标准厂房, 楼宇</translation>
+    </message>
+    <message>
         <source>输入坐标</source>
         <translation>Enter coordinates</translation>
     </message>
@@ -756,6 +1140,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>输出文件应以 .png 或 .pdf 结尾。</source>
         <translation>The output must end in .png or .pdf.</translation>
+    </message>
+    <message>
+        <source>输出文件应以 .xlsx、.csv 或 .pdf 结尾。</source>
+        <translation>The output must end in .xlsx, .csv or .pdf.</translation>
+    </message>
+    <message>
+        <source>边长</source>
+        <translation>Side</translation>
     </message>
     <message>
         <source>运营看板</source>
@@ -802,6 +1194,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Idle and unsupplied land</translation>
     </message>
     <message>
+        <source>限高</source>
+        <translation>Height</translation>
+    </message>
+    <message>
         <source>隐藏图层(zones roads parcels buildings)</source>
         <translation>layers to hide</translation>
     </message>
@@ -816,6 +1212,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>面积(亩)</source>
         <translation>Area (mu)</translation>
+    </message>
+    <message>
+        <source>预计供地时间止 YYYY-MM-DD</source>
+        <translation>expected supply until</translation>
+    </message>
+    <message>
+        <source>预计供地时间起 YYYY-MM-DD</source>
+        <translation>expected supply from</translation>
     </message>
 </context>
 </TS>
