@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from dataclasses import dataclass, field as _field
+from functools import cached_property
 from typing import Any, Callable
 
 from landapp import landuse
@@ -99,18 +100,19 @@ class LayerSpec:
     def spatial(self) -> bool:
         return self.geometry_type is not None
 
+    @cached_property
+    def _by_name(self) -> dict[str, Field]:
+        return {f.name: f for f in self.fields}
+
     def field(self, name: str) -> Field:
-        for f in self.fields:
-            if f.name == name:
-                return f
-        raise KeyError(name)
+        return self._by_name[name]
 
     @property
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
 
     def has(self, name: str) -> bool:
-        return any(f.name == name for f in self.fields)
+        return name in self._by_name
 
 
 def _credit_code(v: Any) -> str | None:

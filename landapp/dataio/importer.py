@@ -161,6 +161,10 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
     geoms = shapely.transform(geoms, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
     records = []
     n = len(gdf)
+    valid = shapely.is_valid(geoms)
+    columns = {src: gdf[src].tolist() for src in mapping if src in gdf}  # plain lists: no pandas per row
+    needs_code = s.has("code") and s.field("code").required
+    needs_name = s.has("name") and s.field("name").required
     existing_codes = set(store.read_layer(layer, columns=["code"])["code"]) if s.has("code") else set()
     for i in range(n):
         if cancel is not None and cancel():
@@ -182,7 +186,7 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
             rep.skipped += 1
             continue
         g = shapely.union_all(polys) if len(polys) > 1 else polys[0]
-        if not g.is_valid:
+        if not valid[i] and not g.is_valid:
             reason = shapely.is_valid_reason(g)
             if not repair:
                 rep.problems.append(FeatureProblem(i, tr(f"{label}:多边形无效({reason})。", f"{label}: invalid polygon ({reason})."), True))
@@ -196,10 +200,9 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
             rep.repaired += 1
             rep.problems.append(FeatureProblem(i, tr(f"{label}:多边形无效({reason}),已自动修复。", f"{label}: invalid ({reason}); repaired."), False))
             g = fixed
-        row = gdf.iloc[i]
         rec = dict(DEFAULTS.get(layer, {}))
         for src, ours in mapping.items():
-            v = row.get(src)
+            v = columns[src][i] if src in columns else None
             if v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip()):
                 continue
             rec[ours] = v.strip() if isinstance(v, str) else v
@@ -207,9 +210,9 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
             rep.problems.append(FeatureProblem(i, tr(f"{label}:用地代码 {rec['land_use']} 无法识别,已留空。",
                                                      f"{label}: unknown land-use code {rec['land_use']}; left empty."), False))
             rec.pop("land_use")
-        if s.has("code") and s.field("code").required and not rec.get("code"):
+        if needs_code and not rec.get("code"):
             rec["code"] = f"IMP-{i + 1:06d}"
-        if s.has("name") and s.field("name").required and not rec.get("name"):
+        if needs_name and not rec.get("name"):
             rec["name"] = rec.get("code") or f"{s.title_zh}{i + 1}"
         try:
             clean = validate_record(layer, rec)
@@ -234,11 +237,29 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
         rep.imported = len(records)
         return rep
     with store.transaction():
-        rep.fids = store.insert_many(layer, records)
+        # every record was validated above; the store still checks the coordinates' range
+        _check_range(store, layer, records)
+        rep.fids = store.insert_many(layer, records, validate=False)
     rep.imported = len(rep.fids)
     if progress is not None:
         progress(n, n)
     return rep
+
+
+def _check_range(store: ProjectStore, layer: str, records: list[dict]) -> None:
+    from landapp.store.geopackage import _crs_bounds
+
+    box = _crs_bounds(store.srs_id)
+    if box is None or not records:
+        return
+    b = shapely.bounds(np.asarray([r["geometry"] for r in records], dtype=object))
+    bad = np.flatnonzero((b[:, 0] < box[0]) | (b[:, 1] < box[1]) | (b[:, 2] > box[2]) | (b[:, 3] > box[3]))
+    if len(bad):
+        raise LandappError(tr(
+            f"导入中止,工程未作任何修改:第 {bad[0] + 1} 个要素的坐标超出工程坐标系 EPSG:{store.srs_id} 的范围,"
+            "可能源坐标系不对(可用 --src-crs 指定)。",
+            f"Import stopped; the project is unchanged: feature {bad[0] + 1} lies outside EPSG:{store.srs_id}; "
+            "the source CRS is probably wrong (give it with --src-crs)."))
 
 
 def _overlap_warnings(store: ProjectStore, records: list[dict], limit: int = 20) -> list[str]:

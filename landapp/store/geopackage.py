@@ -35,7 +35,8 @@ from landapp.schema import LAYERS, SCHEMA_VERSION, LayerSpec, spec, validate_rec
 from landapp.store.base import BBox, ChangeEvent, ProjectStore, StoreSignals
 from landapp.units import to_mu
 
-DEFAULT_EPSG = 4544  # CGCS2000 / 3-degree Gauss-Kruger CM 105E (Chengdu, Longquanyi)
+DEFAULT_EPSG = 4544
+BULK_INDEX_ROWS = 5000  # bulk inserts of this many rows fill the spatial index in one go  # CGCS2000 / 3-degree Gauss-Kruger CM 105E (Chengdu, Longquanyi)
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -461,8 +462,23 @@ class GeoPackageStore(ProjectStore):
         with self.transaction():
             try:
                 before = self._conn.execute(f'SELECT max(fid) FROM "{s.name}"').fetchone()[0] or 0
+                bulk = s.spatial and len(data) >= BULK_INDEX_ROWS
+                if bulk:  # fill the R-tree from numpy bounds instead of 5 SQL functions a row
+                    triggers = self._conn.execute(
+                        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
+                        "AND name LIKE ?", (s.name, f"rtree_{s.name}_%")).fetchall()
+                    for name, _ in triggers:
+                        self._conn.execute(f'DROP TRIGGER "{name}"')
                 self._conn.executemany(sql, data)
                 after = self._conn.execute(f'SELECT max(fid) FROM "{s.name}"').fetchone()[0]
+                if bulk:
+                    b = shapely.bounds(np.asarray(geoms, dtype=object))
+                    ids = range(after - len(data) + 1, after + 1)
+                    self._conn.executemany(
+                        f'INSERT OR REPLACE INTO "rtree_{s.name}_{gpkg.GEOM_COLUMN}" VALUES (?,?,?,?,?)',
+                        [(i, r[0], r[2], r[1], r[3]) for i, r in zip(ids, b.tolist()) if r[0] == r[0]])
+                    for _, ddl in triggers:
+                        self._conn.execute(ddl)
             except sqlite3.Error as e:
                 raise _translate_sqlite_error(e, self.path) from None
             fids = list(range(after - len(data) + 1, after + 1))
