@@ -16,6 +16,10 @@
         <translation> CNY/m²·month</translation>
     </message>
     <message>
+        <source>(不导入)</source>
+        <translation>(skip)</translation>
+    </message>
+    <message>
         <source>(全园区目标,本片区完成)</source>
         <translation> (park target, this zone's part)</translation>
     </message>
@@ -38,6 +42,10 @@
     <message>
         <source>&lt;打开工程&gt;</source>
         <translation>&lt;project opened&gt;</translation>
+    </message>
+    <message>
+        <source>DXF 图层</source>
+        <translation>DXF layer</translation>
     </message>
     <message>
         <source>GeoPackage 工程 (*.gpkg)</source>
@@ -190,6 +198,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Full extent</translation>
     </message>
     <message>
+        <source>全部图层</source>
+        <translation>All layers</translation>
+    </message>
+    <message>
         <source>全部字段</source>
         <translation>All fields</translation>
     </message>
@@ -244,6 +256,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>制图人</source>
         <translation>drafter</translation>
+    </message>
+    <message>
+        <source>前 20 行预览(请核对中文是否正常)</source>
+        <translation>First 20 rows (check the Chinese text)</translation>
     </message>
     <message>
         <source>单元</source>
@@ -394,6 +410,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>The Tianditu basemap needs your key (tk); set it in the project settings.</translation>
     </message>
     <message>
+        <source>字段对应</source>
+        <translation>Field mapping</translation>
+    </message>
+    <message>
         <source>宗 地 图</source>
         <translation>PARCEL SHEET</translation>
     </message>
@@ -438,6 +458,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Target</translation>
     </message>
     <message>
+        <source>导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>导入为</source>
+        <translation>Import as</translation>
+    </message>
+    <message>
         <source>导入企业年度数据</source>
         <translation>Import yearly figures</translation>
     </message>
@@ -446,8 +474,20 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Import figures…</translation>
     </message>
     <message>
+        <source>导入到</source>
+        <translation>Into</translation>
+    </message>
+    <message>
         <source>导入失败</source>
         <translation>Import failed</translation>
+    </message>
+    <message>
+        <source>导入数据</source>
+        <translation>Import data</translation>
+    </message>
+    <message>
+        <source>导入数据…</source>
+        <translation>Import data…</translation>
     </message>
     <message>
         <source>导出 CSV…</source>
@@ -480,6 +520,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>导出分层图</source>
         <translation>Export stacking plan</translation>
+    </message>
+    <message>
+        <source>导出图层</source>
+        <translation>Export layer</translation>
+    </message>
+    <message>
+        <source>导出图层…</source>
+        <translation>Export layer…</translation>
     </message>
     <message>
         <source>导出地图 PDF</source>
@@ -706,8 +754,20 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Zoom in</translation>
     </message>
     <message>
+        <source>数据取自高德等 GCJ-02 地图,先纠偏</source>
+        <translation>Data traced from a GCJ-02 map (Amap): correct it</translation>
+    </message>
+    <message>
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+    <message>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
+    </message>
+    <message>
+        <source>文字编码</source>
+        <translation>Text encoding</translation>
     </message>
     <message>
         <source>新增单元</source>
@@ -748,6 +808,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>无法完成</source>
         <translation>Cannot do that</translation>
+    </message>
+    <message>
+        <source>无法导入</source>
+        <translation>Cannot import</translation>
     </message>
     <message>
         <source>无法打开工程</source>
@@ -834,6 +898,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Floor</translation>
     </message>
     <message>
+        <source>正在导入…</source>
+        <translation>Importing…</translation>
+    </message>
+    <message>
         <source>正在生成宗地图…</source>
         <translation>Making parcel sheets…</translation>
     </message>
@@ -864,6 +932,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>清除选择</source>
         <translation>Clear selection</translation>
+    </message>
+    <message>
+        <source>源坐标系</source>
+        <translation>Source CRS</translation>
+    </message>
+    <message>
+        <source>源字段</source>
+        <translation>Source field</translation>
     </message>
     <message>
         <source>漫游</source>
@@ -1042,6 +1118,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Zoom to selection</translation>
     </message>
     <message>
+        <source>自动修复无效多边形</source>
+        <translation>Repair invalid polygons</translation>
+    </message>
+    <message>
         <source>自用/预留/无租约</source>
         <translation>Not leased</translation>
     </message>
@@ -1118,6 +1198,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Start</translation>
     </message>
     <message>
+        <source>跳过属性不合规的要素</source>
+        <translation>Skip features with invalid values</translation>
+    </message>
+    <message>
         <source>载体与盘活(&amp;R)</source>
         <translation>&amp;Space &amp;&amp; revitalisation</translation>
     </message>
@@ -1166,6 +1250,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Select</translation>
     </message>
     <message>
+        <source>选择文件…</source>
+        <translation>Choose file…</translation>
+    </message>
+    <message>
+        <source>选择要导入的文件</source>
+        <translation>Choose a file to import</translation>
+    </message>
+    <message>
         <source>避免重叠</source>
         <translation>Avoid overlaps</translation>
     </message>
@@ -1212,6 +1304,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>面积(亩)</source>
         <translation>Area (mu)</translation>
+    </message>
+    <message>
+        <source>预检</source>
+        <translation>Check</translation>
+    </message>
+    <message>
+        <source>预检:</source>
+        <translation>Check: </translation>
     </message>
     <message>
         <source>预计供地时间止 YYYY-MM-DD</source>
