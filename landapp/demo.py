@@ -826,7 +826,6 @@ def build_synthetic_park(path: str | os.PathLike, n_parcels: int, *, seed: int =
 
 
 def _synthetic_buildings(store, rng, geoms, land_use, status, zone_names) -> None:
-    n = len(geoms)
     built = np.flatnonzero((status == "已建成投产") & np.isin(land_use, ["100101", "100102", "0902"]))
     pick = built[rng.random(len(built)) < 0.08]
     if len(pick) == 0:

@@ -3,18 +3,14 @@ then the table, on landscape A4 pages (fonts embedded)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
-
 import pandas as pd
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
-from landapp.errors import LandappError
 from landapp.i18n import tr
 from landapp.opportunities import KINDS, headers, title
 from layers.map import ParkMap
-from layers.render import ensure_gui_app, render
+from layers.render import ensure_gui_app, pdf_document, render
 from layers.vector import label_font
 from layers.view import MapView
 
@@ -38,25 +34,8 @@ def write_list_pdf(store, df: pd.DataFrame, kind: str, path: str) -> int:
     """Returns the number of pages."""
     ensure_gui_app()
     cols = KINDS[kind][2]
-    folder = os.path.dirname(os.path.abspath(path)) or "."
-    if not os.path.isdir(folder):
-        raise LandappError(tr(f"文件夹 {folder} 不存在。", f"The folder {folder} does not exist."))
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
-    os.close(fd)
-    writer = QPdfWriter(tmp)
-    writer.setResolution(300)
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setPageOrientation(QPageLayout.Orientation.Landscape)
-    writer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
-    writer.setTitle(f"{store.name} {title(kind)}")
-    p = QPainter()
-    if not p.begin(writer):
-        os.unlink(tmp)
-        raise LandappError(tr(f"无法写入 {path}。", f"Cannot write {path}."))
-    pages = 1
-    try:
-        k = writer.resolution() / 96.0
-        p.scale(k, k)
+    with pdf_document(path, title=f"{store.name} {title(kind)}", landscape=True) as doc:
+        p = doc.painter
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         # page 1: title and overview map with the listed features highlighted
         p.setFont(label_font(16, True))
@@ -103,8 +82,7 @@ def write_list_pdf(store, df: pd.DataFrame, kind: str, path: str) -> int:
                 x += w
             return y + hh
 
-        writer.newPage()
-        pages += 1
+        doc.new_page()
         y = header(MARGIN)
         p.setFont(body)
         fm = QFontMetricsF(body)
@@ -113,8 +91,7 @@ def write_list_pdf(store, df: pd.DataFrame, kind: str, path: str) -> int:
                        for t, w in zip(row, widths)]
             h = max(max(heights), fm.height()) + 3
             if y + h > PAGE_H - MARGIN:
-                writer.newPage()
-                pages += 1
+                doc.new_page()
                 y = header(MARGIN)
                 p.setFont(body)
             x = MARGIN
@@ -128,7 +105,4 @@ def write_list_pdf(store, df: pd.DataFrame, kind: str, path: str) -> int:
             p.setPen(QPen(QColor(200, 200, 200), 0.4))
             p.drawLine(QPointF(MARGIN, y + h), QPointF(MARGIN + total_w, y + h))
             y += h
-    finally:
-        p.end()
-    os.replace(tmp, path)
-    return pages
+    return doc.pages

@@ -3,9 +3,10 @@ PNG files, PDF pages and the printer."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Sequence
 
-from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
 from landapp.i18n import tr
@@ -81,29 +82,13 @@ def render_png(path: str, layers: Sequence[MapLayer], view: MapView, **kw) -> No
 
 
 def render_pdf(path: str, layers: Sequence[MapLayer], bbox, *, title: str = "",
-               page: QPageSize.PageSizeId = QPageSize.PageSizeId.A4, landscape: bool = True,
-               dpi: int = 300, **kw) -> None:
-    """One PDF page: the map of bbox fitted to the page, with title, scale bar, north arrow
-    and legend. Text stays text (fonts embedded by Qt)."""
-    from landapp.errors import LandappError
-
-    ensure_gui_app()
-    writer = QPdfWriter(path)
-    writer.setResolution(dpi)
-    writer.setPageSize(QPageSize(page))
-    writer.setPageOrientation(QPageLayout.Orientation.Landscape if landscape
-                              else QPageLayout.Orientation.Portrait)
-    writer.setPageMargins(QMarginsF_mm(10))
-    writer.setTitle(title or "landapp")
-    p = QPainter()
-    if not p.begin(writer):
-        raise LandappError(tr(f"无法写入 {path}。", f"Cannot write {path}."))
-    try:
-        # paint in 96-dpi "screen pixels" so symbols and text keep their on-screen sizes
-        scale = dpi / 96.0
-        p.scale(scale, scale)
-        w = writer.width() / scale
-        h = writer.height() / scale
+               landscape: bool = True, **kw) -> None:
+    """One A4 page: the map of bbox fitted to the page, with title, scale bar, north arrow
+    and the legend beside the map. Text stays text (fonts embedded by Qt)."""
+    with pdf_document(path, title=title or "landapp", landscape=landscape, margins_mm=10) as doc:
+        p = doc.painter
+        w = doc.writer.width() * 96.0 / doc.writer.resolution()
+        h = doc.writer.height() * 96.0 / doc.writer.resolution()
         top = 0.0
         if title:
             from layers.vector import label_font
@@ -123,11 +108,64 @@ def render_pdf(path: str, layers: Sequence[MapLayer], bbox, *, title: str = "",
         visible = [layer for layer in layers if layer.visible and layer.opacity > 0]
         draw_legend(p, [(layer.title, layer.legend()) for layer in reversed(visible)],
                     QPointF(view.width + 10, 0), max_rows=40)
+
+
+class PdfDocument:
+    """What `pdf_document` yields: the writer, a painter in 96-dpi pixels, page turning."""
+
+    def __init__(self, writer: QPdfWriter, painter: QPainter):
+        self.writer = writer
+        self.painter = painter
+        self.cancelled = False
+        self.pages = 1
+
+    def new_page(self) -> None:
+        self.writer.newPage()
+        self.pages += 1
+
+
+@contextmanager
+def pdf_document(path: str, *, title: str, landscape: bool = False, margins_mm: float = 0.0,
+                 dpi: int = 300):
+    """An A4 PDF written beside the target and renamed into place when done, so a failure or
+    a cancel (doc.cancelled = True) never leaves a half-written file. The painter works in
+    96-dpi pixels (see label_font), whatever the resolution."""
+    import os
+    import tempfile
+
+    from landapp.errors import LandappError
+
+    ensure_gui_app()
+    folder = os.path.dirname(os.path.abspath(path)) or "."
+    if not os.path.isdir(folder):
+        raise LandappError(tr(f"文件夹 {folder} 不存在。", f"The folder {folder} does not exist."))
+    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
+    os.close(fd)
+    writer = QPdfWriter(tmp)
+    writer.setResolution(dpi)
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    writer.setPageOrientation(QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait)
+    writer.setPageMargins(QMarginsF_mm(margins_mm), QPageLayout.Unit.Millimeter)
+    writer.setTitle(title)
+    writer.setCreator("landapp")
+    painter = QPainter()
+    if not painter.begin(writer):
+        os.unlink(tmp)
+        raise LandappError(tr(f"无法写入 {path}。", f"Cannot write {path}."))
+    painter.scale(dpi / 96.0, dpi / 96.0)
+    doc = PdfDocument(writer, painter)
+    done = False
+    try:
+        yield doc
+        done = True
     finally:
-        p.end()
+        if painter.isActive():
+            painter.end()
+        if done and not doc.cancelled:
+            os.replace(tmp, path)
+        elif os.path.exists(tmp):
+            os.unlink(tmp)
 
 
-def QMarginsF_mm(mm: float):
-    from PySide6.QtCore import QMarginsF
-
+def QMarginsF_mm(mm: float) -> QMarginsF:
     return QMarginsF(mm, mm, mm, mm)

@@ -18,8 +18,8 @@ from typing import Callable, Sequence
 import numpy as np
 import shapely
 import shapely.ops
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen, QPolygonF
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QPolygonF
 from shapely.geometry.polygon import orient
 
 from landapp import landuse
@@ -30,7 +30,7 @@ from landapp.sizhi import DIRECTIONS, SizhiFinder
 from landapp.units import to_mu
 from layers.decorations import draw_north_arrow
 from layers.map import ParkMap
-from layers.render import ensure_gui_app, render
+from layers.render import ensure_gui_app, pdf_document, render
 from layers.vector import label_font
 from layers.view import INCH_M, MapView, nice_length
 
@@ -347,44 +347,19 @@ def write_sheets(store, path: str, fids: Sequence[int], *, drafter: str = "", ch
                  cancel: Callable[[], bool] | None = None) -> int:
     """One A4 page per parcel into a PDF (fonts embedded). Returns the pages written;
     if cancelled, the partial file is removed and 0 is returned."""
-    import os
-    import tempfile
-
     if not fids:
         raise LandappError(tr("没有要出图的地块。", "There are no parcels to print."))
     sp = SheetPainter(store, drafter=drafter, checker=checker, date=date)
-    folder = os.path.dirname(os.path.abspath(path)) or "."
-    if not os.path.isdir(folder):
-        raise LandappError(tr(f"文件夹 {folder} 不存在。", f"The folder {folder} does not exist."))
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
-    os.close(fd)
-    writer = QPdfWriter(tmp)
-    writer.setResolution(300)
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
-    writer.setTitle(tr("宗地图", "Parcel sheets") + f" — {store.name}")
-    writer.setCreator("landapp")
-    p = QPainter()
-    if not p.begin(writer):
-        os.unlink(tmp)
-        raise LandappError(tr(f"无法写入 {path}。", f"Cannot write {path}."))
     done = 0
-    try:
-        k = writer.resolution() / 96.0
-        p.scale(k, k)
+    with pdf_document(path, title=tr("宗地图", "Parcel sheets") + f" — {store.name}") as doc:
         for i, fid in enumerate(fids):
             if cancel is not None and cancel():
-                break
+                doc.cancelled = True
+                return 0
             if i:
-                writer.newPage()
-            sp.paint(p, fid, i + 1, len(fids))
+                doc.new_page()
+            sp.paint(doc.painter, fid, i + 1, len(fids))
             done += 1
             if progress is not None:
                 progress(done, len(fids))
-    finally:
-        p.end()
-    if done < len(fids):
-        os.unlink(tmp)
-        return 0
-    os.replace(tmp, path)
     return done

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QPointF
 from PySide6.QtGui import QImage, QPainter, QPolygonF, QTransform
 
 from landapp.coords import from_lonlat, gcj02_to_wgs84, to_lonlat, wgs84_to_gcj02

@@ -131,7 +131,6 @@ class ImportDialog(QDialog):
             self.preview_model.appendRow([QStandardItem("" if r[c] is None else str(r[c])) for c in self.source.fields])
         self.crs.clear()
         if self.source.crs is not None:
-            epsg = self.source.crs.to_epsg()
             self.crs.addItem(tr(f"文件自带:{self.source.crs.name}", f"From the file: {self.source.crs.name}"), None)
         import shapely
 

@@ -4,7 +4,6 @@ printing to a real printer)."""
 
 from __future__ import annotations
 
-import os
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QPainter, QStandardItem, QStandardItemModel

@@ -8,11 +8,8 @@ total, too compressed) and absurd or NaN coordinates are refused with a clear me
 
 from __future__ import annotations
 
-import csv
 import io
-import math
 import os
-import re
 import tempfile
 import zipfile
 from dataclasses import dataclass, field

@@ -31,7 +31,7 @@ from landapp.errors import (
     ProjectLockedError, ProjectNotFoundError, ValidationError,
 )
 from landapp.i18n import tr
-from landapp.schema import LAYERS, SCHEMA_VERSION, LayerSpec, spec, validate_record
+from landapp.schema import SCHEMA_VERSION, LayerSpec, spec, validate_record
 from landapp.store.base import BBox, ChangeEvent, ProjectStore, StoreSignals
 from landapp.units import to_mu
 

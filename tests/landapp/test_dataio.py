@@ -11,9 +11,9 @@ import numpy as np
 import pyogrio
 import pytest
 import shapely
-from shapely.geometry import MultiPolygon, Polygon, box
+from shapely.geometry import Polygon, box
 
-from landapp.coords import from_lonlat, to_lonlat, wgs84_to_gcj02
+from landapp.coords import to_lonlat, wgs84_to_gcj02
 from landapp.dataio.crs import propose
 from landapp.dataio.exporter import export_layer
 from landapp.dataio.importer import auto_mapping, import_source, remember_mapping, remembered_mapping

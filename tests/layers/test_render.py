@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import os
 
-import numpy as np
 import pytest
-import shapely
 from PySide6.QtGui import QColor, QImage
 from shapely.geometry import box
 
-from layers.render import ensure_gui_app, render_image, render_png
+from layers.render import render_image
 from layers.view import MapView, nice_length
 
 X0, Y0 = 430000.0, 3384000.0

@@ -11,7 +11,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QColor, QImage
 
 from landapp.coords import from_lonlat, wgs84_to_gcj02
-from layers.render import ensure_gui_app, render_image
+from layers.render import render_image
 from layers.tiles import TileLayer, TileProvider, lonlat_tile, tile_lonlat
 from layers.view import MapView
 
