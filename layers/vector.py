@@ -304,6 +304,23 @@ class VectorLayer(MapLayer):
         painter.restore()
         self._draw_selection(painter, view, d)
 
+    def draw_outlines(self, painter: QPainter, view: MapView, pen: QPen, brush) -> None:
+        """Every visible feature with one pen and brush (zones, history), antialiased."""
+        d = self.data
+        if d is None or not len(d.fids):
+            return
+        painter.save()
+        painter.setOpacity(painter.opacity() * self.opacity)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setTransform(view.transform(), True)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        painter.setBrush(brush)
+        for i in d.visible(view).tolist():
+            s = d.shape(i)
+            painter.drawPolygon(s) if isinstance(s, QPolygonF) else painter.drawPath(s)
+        painter.restore()
+
     def _point_colour(self, fill: QColor, outlines, c) -> QColor:
         return fill if fill.alpha() else (outlines[c] if outlines else QColor("#555555"))
 
@@ -502,22 +519,9 @@ class ZoneLayer(VectorLayer):
     label_column = "name"
 
     def draw(self, painter, view, cancel=None) -> None:
-        d = self.data
-        if d is None or not len(d.fids):
-            return
-        painter.save()
-        painter.setOpacity(painter.opacity() * self.opacity)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setTransform(view.transform(), True)
-        pen = QPen(QColor("#C62828"), 2.2, Qt.PenStyle.DashLine)
-        pen.setCosmetic(True)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        for i in d.visible(view).tolist():
-            s = d.shape(i)
-            painter.drawPolygon(s) if isinstance(s, QPolygonF) else painter.drawPath(s)
-        painter.restore()
-        self._draw_selection(painter, view, d)
+        self.draw_outlines(painter, view, QPen(QColor("#C62828"), 2.2, Qt.PenStyle.DashLine), Qt.BrushStyle.NoBrush)
+        if self.data is not None:
+            self._draw_selection(painter, view, self.data)
 
     def label_min_px(self) -> float:
         return 80.0
@@ -586,21 +590,8 @@ class RetiredParcelLayer(VectorLayer):
                                      include_retired=True)
 
     def draw(self, painter, view, cancel=None) -> None:
-        d = self.data
-        if d is None or not len(d.fids):
-            return
-        painter.save()
-        painter.setOpacity(painter.opacity() * self.opacity)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setTransform(view.transform(), True)
-        pen = QPen(QColor("#5D4037"), 1.6, Qt.PenStyle.DashDotLine)
-        pen.setCosmetic(True)
-        painter.setPen(pen)
-        painter.setBrush(QBrush(QColor(93, 64, 55, 60), Qt.BrushStyle.BDiagPattern))
-        for i in d.visible(view).tolist():
-            s = d.shape(i)
-            painter.drawPolygon(s) if isinstance(s, QPolygonF) else painter.drawPath(s)
-        painter.restore()
+        self.draw_outlines(painter, view, QPen(QColor("#5D4037"), 1.6, Qt.PenStyle.DashDotLine),
+                           QBrush(QColor(93, 64, 55, 60), Qt.BrushStyle.BDiagPattern))
 
     def legend(self) -> list[LegendEntry]:
         return [LegendEntry(self.title, QColor(93, 64, 55, 60), QColor("#5D4037"))]
