@@ -65,6 +65,15 @@ class MainWindow(QMainWindow):
         self.canvas.identified.connect(self._on_identified)
         self.layer_panel.active_layer_changed.connect(self._on_active_layer)
         store.signals.changed.connect(self._on_store_changed)
+        # the summary reads whole tables: refresh it once per burst of edits, and only when seen
+        from PySide6.QtCore import QTimer
+
+        self._summary_dirty = False
+        self._summary_timer = QTimer(self)
+        self._summary_timer.setSingleShot(True)
+        self._summary_timer.setInterval(400)
+        self._summary_timer.timeout.connect(self._refresh_summary_if_visible)
+        self.docks["summary"].visibilityChanged.connect(lambda vis: vis and self._refresh_summary_if_visible())
         self.refresh_summary()
         if self.map.raster_error:
             self.statusBar().showMessage(self.map.raster_error, 8000)
@@ -175,7 +184,8 @@ class MainWindow(QMainWindow):
         self._search_model.setStringList([t for t, _, _ in self._search_items])
 
     def _on_store_changed(self, event) -> None:
-        self.refresh_summary()
+        self._summary_dirty = True
+        self._summary_timer.start()
         if event.layer in ("parcels", "buildings") and event.op != "update":
             self._index_search()
 
@@ -473,7 +483,12 @@ class MainWindow(QMainWindow):
     def show_scale(self) -> None:
         self.scale_label.setText(f"{tr('比例尺', 'Scale')} 1:{self.canvas.view.scale_denominator():,.0f}")
 
+    def _refresh_summary_if_visible(self) -> None:
+        if self._summary_dirty and not self.docks["summary"].visibleRegion().isEmpty():
+            self.refresh_summary()
+
     def refresh_summary(self) -> None:
+        self._summary_dirty = False
         s = summary(self.store)
         demo = tr("(示例园区副本)", " (demo park copy)") if self.is_demo else ""
         self.setWindowTitle(f"{s['name']}{demo} — landapp")

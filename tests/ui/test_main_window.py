@@ -312,3 +312,20 @@ def test_table_over_100k_parcels_scrolls_without_copying(qtbot, tmp_path):
     table.view.scrollToBottom()
     assert time.perf_counter() - t < 3.0
     store.close()
+
+
+def test_summary_follows_edits_once_per_burst(window, qtbot, demo_project):
+    from shapely.geometry import box
+
+    x0, y0, _, _ = window.map.extent()
+    n = demo_project.count("parcels", "retired = 0")
+    calls = []
+    orig = window.refresh_summary
+    window.refresh_summary = lambda: (calls.append(1), orig())[1]
+    window.docks["summary"].show()
+    window.docks["summary"].raise_()
+    for i in range(3):  # a burst of edits
+        demo_project.insert("parcels", {"code": f"NEW{i}", "status": "待供",
+                                        "geometry": box(x0 - 500 + i * 60, y0 - 500, x0 - 450 + i * 60, y0 - 450)})
+    qtbot.waitUntil(lambda: f"{n + 3:,}" in window.summary_view.toPlainText(), timeout=3000)
+    assert len(calls) == 1
