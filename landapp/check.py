@@ -53,17 +53,14 @@ def summary(store: ProjectStore) -> dict:
     out["parcels_by_status"] = [
         {"status": st, "count": int(r["count"]), "area_m2": float(r["sum"]), "area_mu": to_mu(float(r["sum"]))}
         for st, r in (by_status.iterrows() if len(parcels) else [])]
-    buildings = store.read_layer("buildings", columns=["btype"])
-    units = store.read_layer("units", columns=["building_id", "area", "status"])
-    rows = []
-    if len(units) and len(buildings):
-        u = units.join(buildings["btype"], on="building_id", how="inner")
-        u["vacant"] = u["area"].where(u["status"] == "空置", 0.0)
-        for btype, g in u.groupby("btype"):
-            total, vacant = float(g["area"].sum()), float(g["vacant"].sum())
-            rows.append({"type": btype, "buildings": int(g["building_id"].nunique()),
-                         "unit_area_m2": total, "vacant_m2": vacant,
-                         "vacancy_rate": vacant / total if total else None})
+    # one definition of vacancy for the whole app: landapp.vacancy (leases and unit status)
+    from landapp.vacancy import default_as_of, load_space, vacancy_figures
+
+    as_of = default_as_of(store)
+    out["as_of"] = as_of.isoformat()
+    rows = [{"type": f.key, "buildings": f.buildings, "unit_area_m2": f.leasable, "vacant_m2": f.vacant,
+             "vacancy_rate": f.vacancy_rate}
+            for f in vacancy_figures(load_space(store), as_of, by="type") if f.leasable > 0]
     total = sum(r["unit_area_m2"] for r in rows)
     vacant = sum(r["vacant_m2"] for r in rows)
     out["vacancy"] = {"by_type": rows, "unit_area_m2": total, "vacant_m2": vacant,

@@ -68,8 +68,9 @@ def cmd_info(args) -> int:
             lines.append(f"  {r['status'] or '-':<8} {r['count']:>7}  {r['area_m2']:>14,.1f} ㎡  {r['area_mu']:>11,.2f} 亩")
     v = s["vacancy"]
     if v["unit_area_m2"]:
-        lines.append(tr(f"空置:可租面积 {v['unit_area_m2']:,.0f} ㎡,空置 {v['vacant_m2']:,.0f} ㎡,空置率 {v['vacancy_rate']:.1%}",
-                        f"Vacancy: leasable {v['unit_area_m2']:,.0f} m², vacant {v['vacant_m2']:,.0f} m², "
+        lines.append(tr(f"空置(统计日 {s['as_of']}):可租面积 {v['unit_area_m2']:,.0f} ㎡,空置 {v['vacant_m2']:,.0f} ㎡,"
+                        f"空置率 {v['vacancy_rate']:.1%}",
+                        f"Vacancy on {s['as_of']}: leasable {v['unit_area_m2']:,.0f} m², vacant {v['vacant_m2']:,.0f} m², "
                         f"rate {v['vacancy_rate']:.1%}"))
         for r in v["by_type"]:
             rate = f"{r['vacancy_rate']:.1%}" if r["vacancy_rate"] is not None else "-"
