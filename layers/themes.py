@@ -110,13 +110,13 @@ VACANCY_CLASSES = [  # (upper bound, colour, label)
 
 
 def vacancy_by_building(store) -> pd.Series:
-    """Vacant unit area / unit area per building fid (NaN without units)."""
-    units = store.read_layer("units", columns=["building_id", "area", "status"])
-    if len(units) == 0:
-        return pd.Series(dtype=float)
-    vacant = units["area"].where(units["status"] == "空置", 0.0)
-    g = pd.DataFrame({"b": units["building_id"], "area": units["area"], "vacant": vacant}).groupby("b").sum()
-    return (g["vacant"] / g["area"].replace(0, np.nan)).rename("vacancy")
+    """Vacancy rate per building fid on the project's reference date (NaN without units),
+    from landapp.vacancy: the same definition as the CLI, the dashboard and the lists."""
+    from landapp.vacancy import building_vacancy_rates, default_as_of, load_space
+
+    rates = building_vacancy_rates(load_space(store), default_as_of(store))
+    return pd.Series({int(k): (np.nan if v is None else float(v)) for k, v in rates.items()},
+                     dtype=float, name="vacancy")
 
 
 def _type_index(df: pd.DataFrame) -> np.ndarray:
