@@ -235,6 +235,19 @@ def _keys(space: Space, by: str) -> dict[int, str]:
     return out
 
 
+def building_figures(space: Space, bfid: int, as_of: dt.date) -> Figures:
+    """The figures of one building (for info panels and parcel sheets)."""
+    f = Figures(str(bfid), buildings=1)
+    for st in building_states(space, bfid, as_of).values():
+        f.units += 1
+        f.leased += st.leased
+        f.sold += st.sold
+        f.withheld += st.withheld
+        f.vacant += st.vacant
+        f.leasable += st.leased + st.sold + st.withheld + st.vacant
+    return f
+
+
 def _in_zone(b: dict, zones: Iterable[str] | None) -> bool:
     return zones is None or (b.get("zone") in set(zones))
 

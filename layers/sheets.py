@@ -78,8 +78,10 @@ class SheetPainter:
                 layer.opacity = 0.35
                 layer.label_opacity = 1.0  # neighbours' codes must read clearly
         self.sizhi = SizhiFinder(store)
-        units = store.read_layer("units", columns=["building_id", "area", "status"])
-        self.units = units
+        from landapp.vacancy import default_as_of, load_space
+
+        self.space = load_space(store)  # vacancy as the rest of the app counts it
+        self.as_of = default_as_of(store)
 
     # ---- one page
     def paint(self, p: QPainter, fid: int, page: int = 1, pages: int = 1) -> None:
@@ -301,10 +303,10 @@ class SheetPainter:
             return self._text(p, 15 * MM, y, tr("无登记建筑。", "No buildings recorded."), 8.2)
         lines = []
         for b in bs[:8]:
-            u = self.units[self.units["building_id"] == b["fid"]]
-            total = float(u["area"].sum())
-            vac = float(u.loc[u["status"] == "空置", "area"].sum())
-            rate = f"{vac / total:.0%}" if total else "—"
+            from landapp.vacancy import building_figures
+
+            r = building_figures(self.space, b["fid"], self.as_of).vacancy_rate
+            rate = "—" if r is None else f"{r:.0%}"
             lines.append(f"{b['name']}:{value_label(b['btype'])},{b.get('storeys') or '—'} {tr('层', 'storeys')},"
                          f"{b.get('structure') or '—'},{tr('建筑面积', 'floor area')} {b.get('floor_area') or 0:,.0f} ㎡,"
                          f"{tr('空置率', 'vacancy')} {rate}")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 
-import pandas as pd
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
@@ -224,36 +223,36 @@ class InfoPanel(QTextBrowser):
             out.append(self._units_of(fid))
         self.setHtml("".join(out))
 
-    def _vacancy_table(self, units: pd.DataFrame) -> tuple[float, float]:
-        total = float(units["area"].sum()) if len(units) else 0.0
-        vacant = float(units.loc[units["status"] == "空置", "area"].sum()) if len(units) else 0.0
-        return total, vacant
+    def _figures(self, bfid: int):
+        from landapp.vacancy import building_figures, default_as_of, load_space
+
+        return building_figures(load_space(self.store), bfid, default_as_of(self.store))
 
     def _buildings_on(self, parcel: dict) -> str:
         code = parcel.get("code")
         b = self.store.rows("buildings", "parcel_code = ? AND (retired = 0 OR retired IS NULL)", (code,))
         if not b:
             return f"<p>{tr('地块上没有登记建筑。', 'No buildings on this parcel.')}</p>"
-        units = self.store.read_layer("units", columns=["building_id", "area", "status"],
-                                      where=f"building_id IN ({','.join(str(r['fid']) for r in b)})")
+        from landapp.vacancy import building_figures, default_as_of, load_space
+
+        space, as_of = load_space(self.store), default_as_of(self.store)
         rows = [f"<h4>{tr('地块上的建筑', 'Buildings on the parcel')}({len(b)})</h4><table cellpadding='2'>",
                 f"<tr><th align='left'>{tr('名称', 'Name')}</th><th>{tr('类型', 'Type')}</th>"
                 f"<th>{tr('层数', 'Storeys')}</th><th>{tr('空置率', 'Vacancy')}</th></tr>"]
         for r in b:
-            total, vacant = self._vacancy_table(units[units["building_id"] == r["fid"]])
-            rate = f"{vacant / total:.0%}" if total else "-"
+            rate = building_figures(space, r["fid"], as_of).vacancy_rate
             rows.append(f"<tr><td>{html.escape(r['name'] or '')}</td><td>{value_label(r['btype'])}</td>"
-                        f"<td align='right'>{r.get('storeys') or ''}</td><td align='right'>{rate}</td></tr>")
+                        f"<td align='right'>{r.get('storeys') or ''}</td>"
+                        f"<td align='right'>{'-' if rate is None else f'{rate:.0%}'}</td></tr>")
         rows.append("</table>")
         return "".join(rows)
 
     def _units_of(self, fid: int) -> str:
-        units = self.store.read_layer("units", columns=["building_id", "area", "status"],
-                                      where=f"building_id = {int(fid)}")
-        total, vacant = self._vacancy_table(units)
-        if not total:
+        f = self._figures(fid)
+        if not f.leasable:
             return f"<p>{tr('没有单元数据。', 'No unit data.')}</p>"
-        by = units.groupby("status")["area"].sum()
-        parts = ", ".join(f"{value_label(k)} {v:,.0f} ㎡" for k, v in by.items())
-        return (f"<p><b>{tr('空置率', 'Vacancy')}</b> {vacant / total:.1%}"
-                f"({vacant:,.0f} / {total:,.0f} ㎡)<br>{parts}</p>")
+        parts = ", ".join(f"{label} {v:,.0f} ㎡" for label, v in [
+            (tr("已租", "leased"), f.leased), (tr("已售", "sold"), f.sold),
+            (tr("预留/装修", "withheld"), f.withheld), (tr("空置", "vacant"), f.vacant)] if v)
+        return (f"<p><b>{tr('空置率', 'Vacancy')}</b> {f.vacancy_rate:.1%}"
+                f"({f.vacant:,.0f} / {f.leasable:,.0f} ㎡)<br>{parts}</p>")

@@ -590,6 +590,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Cancelled.</translation>
     </message>
     <message>
+        <source>已售</source>
+        <translation>sold</translation>
+    </message>
+    <message>
+        <source>已租</source>
+        <translation>leased</translation>
+    </message>
+    <message>
         <source>已超过目标日期</source>
         <translation>Past its target date</translation>
     </message>
@@ -1043,7 +1051,7 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     </message>
     <message>
         <source>空置</source>
-        <translation>Vacant</translation>
+        <translation>vacant</translation>
     </message>
     <message>
         <source>空置率</source>
@@ -1312,6 +1320,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>预检:</source>
         <translation>Check: </translation>
+    </message>
+    <message>
+        <source>预留/装修</source>
+        <translation>withheld</translation>
     </message>
     <message>
         <source>预计供地时间止 YYYY-MM-DD</source>
