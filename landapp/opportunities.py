@@ -168,9 +168,11 @@ def carriers(store: ProjectStore, filters: Filters | None = None) -> pd.DataFram
         b = b[b.index.isin(f.fids)]
     if f.zones:
         b = b[b["zone"].isin(f.zones)]
-    units = store.read_layer("units", columns=["building_id", "area", "status"])
-    avail = units[units["status"] == "空置"].groupby("building_id")["area"].sum()
-    b = b.assign(available_m2=avail.reindex(b.index).fillna(0.0).to_numpy())
+    # vacant space as landapp.vacancy counts it (leases and unit status, reference date)
+    from landapp.vacancy import building_figures, default_as_of, load_space
+
+    space, as_of = load_space(store), default_as_of(store)
+    b = b.assign(available_m2=[building_figures(space, int(f), as_of).vacant for f in b.index])
     b = b[b["available_m2"] > 0]
     if f.min_area_mu is not None:
         b = b[b["available_m2"].map(to_mu) >= f.min_area_mu]

@@ -55,10 +55,11 @@ def test_land_list_filters_and_columns(demo_project):
 def test_carrier_list_counts_vacant_space(demo_project):
     df = opportunity_list(demo_project, "carriers")
     assert len(df) > 20 and set(df["btype"]) <= {"标准厂房", "楼宇"}
-    units = demo_project.read_layer("units", columns=["building_id", "area", "status"])
+    from landapp.vacancy import building_figures, default_as_of, load_space
+
     fid = int(df.index[0])
-    want = units[(units["building_id"] == fid) & (units["status"] == "空置")]["area"].sum()
-    assert df.loc[fid, "available_m2"] == pytest.approx(want, abs=0.1)
+    want = building_figures(load_space(demo_project), fid, default_as_of(demo_project)).vacant
+    assert want > 0 and df.loc[fid, "available_m2"] == pytest.approx(want, abs=0.1)
 
 
 def test_xlsx_opens_with_title_frozen_header_filter_and_formats(demo_project, tmp_path):
