@@ -71,6 +71,27 @@ class _Snapshot:
     shapes: list  # lazily built QPolygonF / QPainterPath per feature
     fid_index: dict
     labels: list | None = None  # label text per feature, built on first use
+    # Edits patch a snapshot instead of re-reading the layer: changed features are marked
+    # dead and appended at the end, where a small second index finds them.
+    alive: np.ndarray | None = None
+    n_base: int = 0
+    extra_tree: shapely.STRtree | None = None
+
+    def __post_init__(self) -> None:
+        if self.alive is None:
+            self.alive = np.ones(len(self.fids), dtype=bool)
+            self.n_base = len(self.fids)
+
+    @property
+    def dead(self) -> int:
+        return int(len(self.alive) - self.alive.sum())
+
+    def query(self, geom, predicate: str | None = None) -> np.ndarray:
+        """Positions of live features meeting geom (both spatial indexes)."""
+        idx = self.tree.query(geom, predicate=predicate)
+        if self.extra_tree is not None:
+            idx = np.concatenate([idx, self.extra_tree.query(geom, predicate=predicate) + self.n_base])
+        return idx[self.alive[idx]]
 
     @classmethod
     def build(cls, gdf, classes: Classified | None) -> "_Snapshot":
@@ -94,7 +115,7 @@ class _Snapshot:
             simple = np.empty(0, dtype=bool)
             xy, starts, counts = np.empty((0, 2)), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
         fids = gdf.index.to_numpy(dtype=np.int64)
-        return cls(fids, geoms, sizes, centroids, shapely.STRtree(geoms), gdf.drop(columns="geometry"),
+        return cls(fids, geoms, sizes, centroids, shapely.STRtree(geoms), pd.DataFrame(gdf.drop(columns="geometry")),
                    classes, simple, xy, starts, counts, [None] * n,
                    {int(f): i for i, f in enumerate(fids)})
 
@@ -117,7 +138,7 @@ class _Snapshot:
     def visible(self, view: MapView) -> np.ndarray:
         if not len(self.fids):
             return np.empty(0, dtype=np.int64)
-        return np.sort(self.tree.query(shapely.box(*view.extent)))
+        return np.sort(self.query(shapely.box(*view.extent)))
 
 
 class VectorLayer(MapLayer):
@@ -179,29 +200,65 @@ class VectorLayer(MapLayer):
         deps = (self.layer,) + (self.theme.depends_on if self.theme else ())
         if event.layer not in deps:
             return
-        if (event.layer == self.layer and event.op == "update" and event.fields is not None
-                and "geometry" not in event.fields and "retired" not in event.fields
-                and len(event.fids) <= 200 and self._patch_attributes(event.fids)):
+        if event.layer == self.layer and 0 < len(event.fids) <= 200 and self._patch(event):
             return
         self.reload()
 
-    def _patch_attributes(self, fids) -> bool:
-        """Attribute edits (status, land use …) update the snapshot in place of a full
-        re-read, which keeps editing interactive on big projects."""
+    def includes(self, rec: dict) -> bool:
+        """Whether a record belongs in this layer's view (active features)."""
+        return not rec.get("retired")
+
+    def _patch(self, event) -> bool:
+        """Apply a small edit to the snapshot: O(edit) work plus a copy of the fid index, so
+        edits stay interactive on a million parcels. False when a full re-read is needed."""
         from dataclasses import replace
 
         d = self.data
-        if d is None or any(int(f) not in d.fid_index for f in fids):
+        if d is None or d.dead > 5000:
             return False
-        attrs = d.attrs.copy()
+        fids = [int(f) for f in event.fids]
+        recs = [] if event.op == "delete" else [self.store.get(self.layer, f) for f in fids]
+        recs = [r for r in recs if self.includes(r)]
+        alive = d.alive.copy()
+        fid_index = dict(d.fid_index)
         for f in fids:
-            rec = self.store.get(self.layer, f)
-            for col in attrs.columns:
-                attrs.at[int(f), col] = rec.get(col)
-        classes = self.theme.classify(attrs, self.store) if self.theme else None
-        snap = replace(d, attrs=attrs, classes=classes, labels=None)
+            i = fid_index.pop(f, None)
+            if i is not None:
+                alive[i] = False
+        if not recs:
+            snap = replace(d, alive=alive, fid_index=fid_index)
+        else:
+            cols = list(d.attrs.columns)
+            new_attrs = pd.DataFrame([{c: r.get(c) for c in cols} for r in recs], columns=cols,
+                                     index=pd.Index([r["fid"] for r in recs], name="fid"))
+            classes = d.classes
+            if self.theme is not None and classes is not None:
+                cls_new = self.theme.classify(new_attrs, self.store)
+                where = {lab: k for k, lab in enumerate(classes.labels)}
+                mapped = [where.get(cls_new.labels[c]) for c in cls_new.class_of]
+                if any(m is None for m in mapped):
+                    return False  # a class the legend does not have yet: re-read
+                classes = replace(classes, class_of=np.concatenate([classes.class_of, np.array(mapped, dtype=np.int32)]))
+            geoms_new = np.asarray([r["geometry"] for r in recs], dtype=object)
+            b = shapely.bounds(geoms_new)
+            n0 = len(d.fids)
+            for k, r in enumerate(recs):
+                fid_index[int(r["fid"])] = n0 + k
+            geoms = np.concatenate([d.geoms, geoms_new])
+            attrs = pd.concat([d.attrs, new_attrs.set_axis(range(n0, n0 + len(recs)))]) \
+                if isinstance(d.attrs.index, pd.RangeIndex) else pd.concat([d.attrs, new_attrs])
+            snap = replace(
+                d, fids=np.concatenate([d.fids, np.array([r["fid"] for r in recs], dtype=np.int64)]),
+                geoms=geoms, sizes=np.concatenate([d.sizes, np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1])]),
+                centroids=np.vstack([d.centroids, np.column_stack([(b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2])]),
+                attrs=attrs, classes=classes,
+                simple=np.concatenate([d.simple, np.zeros(len(recs), dtype=bool)]),  # shapes from the geometry
+                shapes=d.shapes + [None] * len(recs), fid_index=fid_index,
+                alive=np.concatenate([alive, np.ones(len(recs), dtype=bool)]),
+                extra_tree=shapely.STRtree(geoms[d.n_base:]), labels=None)
         with self._lock:
             self.data = snap
+            self.selection &= set(snap.fid_index)
         self.changed()
         return True
 
@@ -209,7 +266,7 @@ class VectorLayer(MapLayer):
         d = self.data
         if d is None or not len(d.fids):
             return None
-        return tuple(shapely.total_bounds(d.geoms))
+        return tuple(shapely.total_bounds(d.geoms[d.alive]))
 
     # ---- hit tests (identify ≤ 5 ms: one STRtree query)
     def features_at(self, x: float, y: float, tolerance: float) -> list[int]:
@@ -217,9 +274,9 @@ class VectorLayer(MapLayer):
         if d is None or not len(d.fids):
             return []
         pt = shapely.Point(x, y)
-        hits = d.tree.query(pt, predicate="intersects")
+        hits = d.query(pt, predicate="intersects")
         if not len(hits) and tolerance > 0:
-            hits = d.tree.query(pt.buffer(tolerance, 8), predicate="intersects")
+            hits = d.query(pt.buffer(tolerance, 8), predicate="intersects")
         # smallest first: a building on a parcel, a parcel in a zone
         hits = sorted(hits, key=lambda i: d.sizes[i])
         return [int(d.fids[i]) for i in hits]
@@ -228,7 +285,7 @@ class VectorLayer(MapLayer):
         d = self.data
         if d is None or not len(d.fids):
             return []
-        return [int(d.fids[i]) for i in d.tree.query(shapely.box(*bbox), predicate="intersects")]
+        return [int(d.fids[i]) for i in d.query(shapely.box(*bbox), predicate="intersects")]
 
     def geometry(self, fid: int):
         d = self.data
@@ -588,6 +645,9 @@ class RetiredParcelLayer(VectorLayer):
     def read(self):
         return self.store.read_layer("parcels", columns=self.columns(), where="retired = 1",
                                      include_retired=True)
+
+    def includes(self, rec: dict) -> bool:
+        return bool(rec.get("retired"))
 
     def draw(self, painter, view, cancel=None) -> None:
         self.draw_outlines(painter, view, QPen(QColor("#5D4037"), 1.6, Qt.PenStyle.DashDotLine),

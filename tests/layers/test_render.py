@@ -231,3 +231,42 @@ def test_render_cli_png_and_pdf(demo_project, tmp_path):
     r = subprocess.run([sys.executable, "-m", "landapp", "render", demo_project.path, "-o", str(png),
                         "--bbox", "1,2,3"], capture_output=True, text=True, env=env)
     assert r.returncode == 2 and "--bbox" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_edits_patch_the_layer_like_a_full_reload(demo_project):
+    """After edits the patched layer draws, identifies and selects exactly like a layer read
+    afresh from the file."""
+    from shapely import affinity
+
+    from landapp import editing as ed
+    from layers.map import ParkMap
+
+    m = ParkMap(demo_project, with_tiles=False, with_raster=False)
+    parcels = m.layer("parcels")
+    fids = list(demo_project.read_layer("parcels").index[:6])
+    g = demo_project.get("parcels", fids[0])["geometry"]
+    demo_project.update("parcels", fids[0], {"geometry": affinity.translate(g, 3, 2), "status": "闲置"})
+    demo_project.update("parcels", fids[1], {"status": "在建"})
+    demo_project.delete("parcels", fids[2])
+    demo_project.insert("parcels", {"code": "PATCH-1", "status": "待供", "land_use": "0901",
+                                    "geometry": affinity.translate(g, 5000, 0)})
+    ed.SplitParcel(fids[3], _cut(demo_project.get("parcels", fids[3])["geometry"])).apply(demo_project)
+    assert parcels.data.dead >= 4  # patched, not re-read
+    fresh = ParkMap(demo_project, with_tiles=False, with_raster=False)
+    assert set(parcels.data.fid_index) == set(fresh.layer("parcels").data.fid_index)
+    view = MapView.fit(m.extent(), 900, 600)
+    a = render_image(m.layers, view, decorations=False)
+    b = render_image(fresh.layers, view, decorations=False)
+    assert a == b
+    x, y = demo_project.get("parcels", fids[0])["geometry"].representative_point().coords[0]
+    assert parcels.features_at(x, y, 0) == fresh.layer("parcels").features_at(x, y, 0) == [fids[0]]
+    assert sorted(parcels.features_in(m.extent())) == sorted(fresh.layer("parcels").features_in(m.extent()))
+    assert m.layer("retired_parcels").data.fid_index.keys() == fresh.layer("retired_parcels").data.fid_index.keys()
+
+
+def _cut(geom):
+    from shapely.geometry import LineString
+
+    c = geom.centroid
+    x0, y0, x1, y1 = geom.bounds
+    return LineString([(c.x, y0 - 10), (c.x + 1, y1 + 10)])

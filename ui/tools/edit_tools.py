@@ -47,7 +47,10 @@ class Snapping:
                 continue
             d = layer.data
             if d is not None and self._versions.get(name) != id(d):
-                self.snapper.set_source(name, d.geoms, d.tree)
+                if d.extra_tree is None and d.dead == 0:
+                    self.snapper.set_source(name, d.geoms, d.tree)  # the layer's own index, no copy
+                else:  # an edited snapshot: index the live features once
+                    self.snapper.set_source(name, d.geoms[d.alive])
                 self._versions[name] = id(d)
 
     def snap(self, x: float, y: float, scale: float, exclude_point=None) -> Snap | None:
