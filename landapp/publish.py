@@ -13,6 +13,7 @@ import tempfile
 import pandas as pd
 
 from landapp.errors import LandappError
+from landapp.files import replace_into_place
 from landapp.i18n import tr
 from landapp.opportunities import KINDS, headers, title
 
@@ -25,7 +26,7 @@ def _atomic(path: str, write) -> None:
     os.close(fd)
     try:
         write(tmp)
-        os.replace(tmp, path)
+        replace_into_place(tmp, path)
     except PermissionError:
         raise LandappError(tr(f"无法写入 {path}(文件可能正被 Excel 打开)。",
                               f"Cannot write {path} (is it open in Excel?).")) from None

@@ -24,6 +24,7 @@ from jinja2 import Template
 from landapp import landuse
 from landapp.coords import to_lonlat, wgs84_to_gcj02
 from landapp.errors import LandappError
+from landapp.files import replace_into_place
 from landapp.i18n import tr
 from landapp.schema import PARCEL_STATUSES, value_label
 from landapp.units import to_mu
@@ -299,7 +300,7 @@ def write_map(store, path: str, **kw) -> int:
     os.close(fd)
     try:
         m.save(tmp)
-        os.replace(tmp, path)
+        replace_into_place(tmp, path)
     except OSError as e:
         raise LandappError(tr(f"无法写入 {path}:{e.strerror or e}。", f"Cannot write {path}: {e.strerror or e}.")) from None
     finally:

@@ -134,6 +134,7 @@ def pdf_document(path: str, *, title: str, landscape: bool = False, margins_mm: 
     import tempfile
 
     from landapp.errors import LandappError
+    from landapp.files import replace_into_place
 
     ensure_gui_app()
     folder = os.path.dirname(os.path.abspath(path)) or "."
@@ -162,7 +163,7 @@ def pdf_document(path: str, *, title: str, landscape: bool = False, margins_mm: 
         if painter.isActive():
             painter.end()
         if done and not doc.cancelled:
-            os.replace(tmp, path)
+            replace_into_place(tmp, path)
         elif os.path.exists(tmp):
             os.unlink(tmp)
 

@@ -96,3 +96,12 @@ def test_unwritable_target_is_a_clear_error(demo_project, tmp_path):
     with pytest.raises(LandappError) as e:
         write_xlsx(df, str(tmp_path / "no" / "such" / "x.xlsx"), "land")
     assert "不存在" in str(e.value)
+
+
+def test_exported_files_are_readable_by_others(demo_project, tmp_path):
+    import stat
+
+    df = opportunity_list(demo_project, "land")
+    write_xlsx(df, str(tmp_path / "l.xlsx"), "land")
+    mode = (tmp_path / "l.xlsx").stat().st_mode
+    assert mode & stat.S_IRGRP and mode & stat.S_IROTH  # not the 0600 of a temporary file
