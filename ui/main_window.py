@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.coords_label)
         self.statusBar().addPermanentWidget(self.scale_label)
         self.session = EditSession(store, self, on_error=self.show_error)
+        self.ask_merge_source = True  # tests switch the question off
         self.snapping = Snapping(self.map)
         self._actions()
         self._edit_actions()
@@ -306,7 +307,20 @@ class MainWindow(QMainWindow):
         if layer != "parcels" or len(fids) < 2:
             self.show_error(tr("请先在地块图层选择两宗以上相邻地块。", "Select two or more adjacent parcels first."))
             return
-        self.session.run(self._ed.MergeParcels(fids))
+        # whose attributes the merged parcel keeps: the largest by default, or the one chosen
+        recs = sorted((self.store.get("parcels", f) for f in fids), key=lambda r: -r["geometry"].area)
+        keep = recs[0]["fid"]
+        if self.ask_merge_source:
+            from PySide6.QtWidgets import QInputDialog
+
+            items = [f"{r['code']}  {r.get('name') or ''}  ({r['geometry'].area:,.0f} ㎡)" for r in recs]
+            choice, ok = QInputDialog.getItem(self, tr("合并地块", "Merge parcels"),
+                                              tr("合并后的地块沿用哪宗地块的属性?", "Keep the attributes of which parcel?"),
+                                              items, 0, False)
+            if not ok:
+                return
+            keep = recs[items.index(choice)]["fid"]
+        self.session.run(self._ed.MergeParcels(fids, keep=keep))
 
     def delete_selected(self) -> None:
         layer, fids = self._selected()

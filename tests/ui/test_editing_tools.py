@@ -153,6 +153,7 @@ def test_split_tool_and_merge_action(win, qtbot, demo_project):
     # merge the two halves back through the menu action
     c.active_layer = "parcels"
     c.set_selection("parcels", [k["fid"] for k in kids])
+    win.ask_merge_source = False  # keep the largest's attributes without asking
     win.merge_selected()
     merged = demo_project.rows("parcels", "code = ?", (f"{code}-1-H",)) or demo_project.rows(
         "parcels", "code = ?", (f"{code}-2-H",))
@@ -234,3 +235,44 @@ def test_buildings_are_edited_with_the_same_tools(win, qtbot, demo_project):
     assert demo_project.get("buildings", fid)["footprint_m2"] == pytest.approx(g.area, abs=0.01)
     win.session.undo()
     assert (vx, vy) in [tuple(p) for p in shapely.get_coordinates(demo_project.get("buildings", fid)["geometry"])]
+
+
+def test_merge_keeps_the_chosen_parcels_attributes(win, demo_project, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    a, b, _ = adjacent_pair(demo_project)
+    small = min((a, b), key=lambda f: demo_project.get("parcels", f)["geometry"].area)
+    code = demo_project.get("parcels", small)["code"]
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *args, **kw: (next(i for i in args[3] if i.startswith(code)), True))
+    win.canvas.active_layer = "parcels"
+    win.canvas.set_selection("parcels", [a, b])
+    win.merge_selected()
+    merged = demo_project.rows("parcels", "code = ?", (f"{code}-H",))
+    assert merged and merged[0]["name"] == demo_project.get("parcels", small)["name"]
+
+
+def test_reshape_tool_cuts_a_parcel_through_the_canvas(win, qtbot, demo_project):
+    a, _, _ = adjacent_pair(demo_project)
+    geom = demo_project.get("parcels", a)["geometry"]
+    c = win.canvas
+    c.zoom_to(geom.buffer(30).bounds)
+    c.active_layer = "parcels"
+    c.set_selection("parcels", [a])
+    win.snapping.enabled = False
+    win.set_tool("reshape")
+    rect = shapely.minimum_rotated_rectangle(geom)
+    pts = np.asarray(rect.exterior.coords)[:4]
+    long_edge = max((pts[(i + 1) % 4] - pts[i] for i in range(4)), key=lambda e: np.hypot(*e))
+    u = long_edge / np.hypot(*long_edge)
+    perp = np.array([-u[1], u[0]])
+    # a line across the parcel a quarter of the way along its long side
+    centre = np.array(geom.centroid.coords[0]) - u * np.hypot(*long_edge) / 4
+    span = max(geom.bounds[2] - geom.bounds[0], geom.bounds[3] - geom.bounds[1])
+    for pt in (centre - perp * span, centre + perp * span):
+        click(qtbot, c, *pt)
+    qtbot.keyClick(c, Qt.Key.Key_Return)
+    assert not win.errors, win.errors
+    new = demo_project.get("parcels", a)["geometry"]
+    assert 0.6 * geom.area < new.area < 0.9 * geom.area  # the smaller quarter was cut off
+    win.session.undo()
+    assert demo_project.get("parcels", a)["geometry"].area == pytest.approx(geom.area)

@@ -302,6 +302,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Vacancy by zone</translation>
     </message>
     <message>
+        <source>合并后的地块沿用哪宗地块的属性?</source>
+        <translation>Keep the attributes of which parcel?</translation>
+    </message>
+    <message>
+        <source>合并地块</source>
+        <translation>Merge parcels</translation>
+    </message>
+    <message>
         <source>合并所选地块</source>
         <translation>Merge selected parcels</translation>
     </message>
