@@ -5,6 +5,7 @@ parents (kept as history) and record parent -> child lineage with the date and t
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -74,7 +75,7 @@ def overlaps_with(store: ProjectStore, layer: str, geom: BaseGeometry, exclude: 
     return out
 
 
-class Edit:
+class Edit(abc.ABC):
     """Base: `apply` makes the change (first time and redo), `revert` undoes it."""
 
     text_zh = "编辑"
@@ -84,11 +85,11 @@ class Edit:
     def text(self) -> str:
         return tr(self.text_zh, self.text_en)
 
-    def apply(self, store: ProjectStore) -> None:
-        raise NotImplementedError(type(self).__name__ + " must implement apply()")
+    @abc.abstractmethod
+    def apply(self, store: ProjectStore) -> None: ...
 
-    def revert(self, store: ProjectStore) -> None:
-        raise NotImplementedError(type(self).__name__ + " must implement revert()")
+    @abc.abstractmethod
+    def revert(self, store: ProjectStore) -> None: ...
 
 
 @dataclass

@@ -3,6 +3,7 @@ is under a point or inside a box, and describe itself in a legend."""
 
 from __future__ import annotations
 
+import abc
 from dataclasses import dataclass
 from typing import Callable
 
@@ -22,7 +23,7 @@ class LegendEntry:
     kind: str = "polygon"  # polygon | line | point | raster
 
 
-class MapLayer:
+class MapLayer(abc.ABC):
     """Base of every layer. Subclasses implement draw(); vector layers also identify."""
 
     kind = "layer"
@@ -51,8 +52,8 @@ class MapLayer:
     def extent(self) -> tuple[float, float, float, float] | None:
         return None
 
-    def draw(self, painter: QPainter, view: MapView, cancel: Cancel = None) -> None:
-        raise NotImplementedError(type(self).__name__ + " must implement draw()")
+    @abc.abstractmethod
+    def draw(self, painter: QPainter, view: MapView, cancel: Cancel = None) -> None: ...
 
     def draw_labels(self, painter: QPainter, view: MapView, placed: "LabelGrid",
                     cancel: Cancel = None) -> None:

@@ -5,6 +5,8 @@ run through the window's EditSession."""
 
 from __future__ import annotations
 
+import abc
+
 import numpy as np
 import shapely
 import shapely.ops
@@ -61,7 +63,7 @@ class Snapping:
         return s
 
 
-class _SketchTool(MapTool):
+class _SketchTool(MapTool, abc.ABC):
     """Collects clicked (snapped) points; Backspace drops the last, Escape cancels,
     Enter or a double click finishes."""
 
@@ -128,8 +130,9 @@ class _SketchTool(MapTool):
         finally:
             self.reset()
 
+    @abc.abstractmethod
     def complete(self, pts: list[tuple[float, float]]) -> None:
-        raise NotImplementedError(type(self).__name__ + " must implement complete()")
+        """Act on the finished sketch (points in map coordinates)."""
 
     closed = False
 
