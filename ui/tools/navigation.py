@@ -11,6 +11,8 @@ CLICK_PX = 4  # a press and release closer than this is a click, not a drag
 
 
 class _DragTool(MapTool):
+    """Press, drag a box, release: `clicked(ev)` for a click, `boxed(rect, ev)` for a box."""
+
     def __init__(self) -> None:
         super().__init__()
         self.start: MapEvent | None = None
@@ -25,6 +27,30 @@ class _DragTool(MapTool):
     def _is_click(self, ev: MapEvent) -> bool:
         return (self.start is not None and abs(ev.sx - self.start.sx) < CLICK_PX
                 and abs(ev.sy - self.start.sy) < CLICK_PX)
+
+    def event(self, ev: MapEvent) -> bool:
+        if ev.kind == "press" and ev.button == "left":
+            self.start = self.current = ev
+            return True
+        if ev.kind == "move" and self.start is not None:
+            self.current = ev
+            self.canvas.update_overlay()
+            return True
+        if ev.kind == "release" and self.start is not None:
+            if self._is_click(ev):
+                self.clicked(ev)
+            else:
+                self.boxed(self._rect(), ev)
+            self.start = self.current = None
+            self.canvas.update_overlay()
+            return True
+        return False
+
+    def clicked(self, ev: MapEvent) -> None:
+        """A press and release on the same spot."""
+
+    def boxed(self, rect: QRectF, ev: MapEvent) -> None:
+        """A rectangle dragged on the screen."""
 
     def paint(self, painter, view) -> None:
         r = self._rect()
@@ -66,24 +92,11 @@ class ZoomBoxTool(_DragTool):
     name = "zoom_box"
     cursor = Qt.CursorShape.CrossCursor
 
-    def event(self, ev: MapEvent) -> bool:
-        if ev.kind == "press" and ev.button == "left":
-            self.start = self.current = ev
-            return True
-        if ev.kind == "move" and self.start is not None:
-            self.current = ev
-            self.canvas.update_overlay()
-            return True
-        if ev.kind == "release" and self.start is not None:
-            if self._is_click(ev):
-                self.canvas.zoom_by(0.5 if "shift" in ev.modifiers else 2.0, (ev.sx, ev.sy))
-            else:
-                r = self._rect()
-                self.canvas.zoom_to(self.canvas.view.rect_to_map(r), margin=0.0)
-            self.start = self.current = None
-            self.canvas.update_overlay()
-            return True
-        return False
+    def clicked(self, ev: MapEvent) -> None:
+        self.canvas.zoom_by(0.5 if "shift" in ev.modifiers else 2.0, (ev.sx, ev.sy))
+
+    def boxed(self, rect: QRectF, ev: MapEvent) -> None:
+        self.canvas.zoom_to(self.canvas.view.rect_to_map(rect), margin=0.0)
 
 
 class IdentifyTool(MapTool):
@@ -105,21 +118,8 @@ class SelectTool(_DragTool):
     name = "select"
     cursor = Qt.CursorShape.ArrowCursor
 
-    def event(self, ev: MapEvent) -> bool:
-        if ev.kind == "press" and ev.button == "left":
-            self.start = self.current = ev
-            return True
-        if ev.kind == "move" and self.start is not None:
-            self.current = ev
-            self.canvas.update_overlay()
-            return True
-        if ev.kind == "release" and self.start is not None:
-            add = bool({"ctrl", "shift"} & ev.modifiers)
-            if self._is_click(ev):
-                self.canvas.select_at(ev.x, ev.y, add=add)
-            else:
-                self.canvas.select_in(self.canvas.view.rect_to_map(self._rect()), add=add)
-            self.start = self.current = None
-            self.canvas.update_overlay()
-            return True
-        return False
+    def clicked(self, ev: MapEvent) -> None:
+        self.canvas.select_at(ev.x, ev.y, add=bool({"ctrl", "shift"} & ev.modifiers))
+
+    def boxed(self, rect: QRectF, ev: MapEvent) -> None:
+        self.canvas.select_in(self.canvas.view.rect_to_map(rect), add=bool({"ctrl", "shift"} & ev.modifiers))
