@@ -53,21 +53,54 @@ class FeatureTableModel(QAbstractTableModel):
     def _on_store_changed(self, event) -> None:
         if event.layer != self.layer:
             return
-        if event.op == "update" and len(event.fids) == 1 and event.fids[0] in self.position:
-            # one edited feature: refresh its row in place, keeping scroll and selection
-            rec = self.store.get(self.layer, event.fids[0])
-            i = self.position[event.fids[0]]
-            for f in self.columns:
-                self.values[f.name][i] = rec.get(f.name)
-            row = int(np.flatnonzero(self.rows == i)[0]) if (self.rows == i).any() else None
-            if row is not None:
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
+        if not 0 < len(event.fids) <= 200:
+            self.load()
             return
-        self.load()
+        for fid in event.fids:
+            rec = None if event.op == "delete" else self.store.get(self.layer, fid)
+            shown = rec is not None and not rec.get("retired")
+            if fid in self.position and not shown:
+                self._remove(fid)
+            elif fid in self.position:
+                self._refresh_row(fid, rec)
+            elif shown:
+                self._append(rec)
+
+    def _refresh_row(self, fid: int, rec: dict) -> None:
+        """One edited feature: its row changes in place, keeping scroll and selection."""
+        i = self.position[fid]
+        for f in self.columns:
+            self.values[f.name][i] = rec.get(f.name)
+        hit = np.flatnonzero(self.rows == i)
+        if len(hit):
+            row = int(hit[0])
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
+
+    def _append(self, rec: dict) -> None:
+        """A new feature (or one restored by undo) goes at the end, without re-reading."""
+        i = len(self.fids)
+        for f in self.columns:
+            self.values[f.name] = np.append(self.values[f.name], np.array([rec.get(f.name)], dtype=object))
+        self.fids = np.append(self.fids, np.int64(rec["fid"]))
+        self.position[int(rec["fid"])] = i
+        row = len(self.rows)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self.rows = np.append(self.rows, i)
+        self.endInsertRows()
+
+    def _remove(self, fid: int) -> None:
+        i = self.position.pop(fid)
+        hit = np.flatnonzero(self.rows == i)
+        if len(hit):
+            row = int(hit[0])
+            self.beginRemoveRows(QModelIndex(), row, row)
+            self.rows = np.delete(self.rows, row)
+            self.endRemoveRows()
 
     def _apply(self) -> None:
         n = len(self.fids)
-        keep = np.ones(n, dtype=bool)
+        keep = np.zeros(n, dtype=bool)  # features deleted since the last read stay out
+        keep[np.fromiter(self.position.values(), dtype=np.int64, count=len(self.position))] = True
         text = self.filter_text.strip().lower()
         if text:
             cols = [self.filter_field] if self.filter_field else [f.name for f in self.columns]
@@ -199,6 +232,8 @@ class AttributeTable(QWidget):
         self.view.selectionModel().selectionChanged.connect(self._on_table_selection)
         self.model.modelReset.connect(self._after_reset)
         self.model.layoutChanged.connect(self._after_reset)
+        self.model.rowsInserted.connect(lambda *_: self._after_reset())
+        self.model.rowsRemoved.connect(lambda *_: self._after_reset())
         i = self.layer_box.findData(layer)
         if i >= 0 and i != self.layer_box.currentIndex():
             self.layer_box.setCurrentIndex(i)
@@ -215,8 +250,8 @@ class AttributeTable(QWidget):
         self.model.set_filter(self.filter_edit.text(), self.field_box.currentData())
 
     def _after_reset(self) -> None:
-        self.count_label.setText(tr(f"{self.model.rowCount()} / {len(self.model.fids)} 条",
-                                    f"{self.model.rowCount()} / {len(self.model.fids)} rows"))
+        self.count_label.setText(tr(f"{self.model.rowCount()} / {len(self.model.position)} 条",
+                                    f"{self.model.rowCount()} / {len(self.model.position)} rows"))
         self.on_map_selection(self.model.layer)
 
     def selected_fids(self) -> list[int]:

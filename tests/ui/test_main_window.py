@@ -329,3 +329,37 @@ def test_summary_follows_edits_once_per_burst(window, qtbot, demo_project):
                                         "geometry": box(x0 - 500 + i * 60, y0 - 500, x0 - 450 + i * 60, y0 - 450)})
     qtbot.waitUntil(lambda: f"{n + 3:,}" in window.summary_view.toPlainText(), timeout=3000)
     assert len(calls) == 1
+
+
+def test_table_follows_inserts_deletes_and_undo_without_rereading(window, demo_project, monkeypatch):
+    from shapely.geometry import box
+
+    from landapp import editing as ed
+
+    model = window.table.model
+    reads = []
+    monkeypatch.setattr(model, "load", lambda: reads.append(1))
+    n = model.rowCount()
+    x0, y0, _, _ = window.map.extent()
+    fid = demo_project.insert("parcels", {"code": "TBL-1", "status": "待供",
+                                          "geometry": box(x0 - 300, y0 - 300, x0 - 250, y0 - 250)})
+    assert model.rowCount() == n + 1 and model.fid_at(n) == fid
+    victim = model.fid_at(0)
+    demo_project.delete("parcels", victim)
+    assert model.rowCount() == n and model.row_of(victim) is None
+    split = ed.SplitParcel(model.fid_at(1), _line_across(demo_project.get("parcels", model.fid_at(1))["geometry"]))
+    parent = split.fid
+    split.apply(demo_project)  # the parent retires (leaves the table), two children arrive
+    assert model.row_of(parent) is None and model.rowCount() == n + 1
+    split.revert(demo_project)
+    assert model.row_of(parent) is not None and model.rowCount() == n
+    assert reads == []  # all of it without re-reading the layer
+    assert "条" in window.table.count_label.text() and str(n) in window.table.count_label.text()
+
+
+def _line_across(geom):
+    from shapely.geometry import LineString
+
+    c = geom.centroid
+    x0, y0, x1, y1 = geom.bounds
+    return LineString([(c.x, y0 - 10), (c.x + 1, y1 + 10)])
