@@ -314,3 +314,20 @@ def test_exports_reopen(tmp_path, demo_project):
     assert len(pyogrio.read_dataframe(tmp_path / "z.gpkg")) == demo_project.count("zones")
     with pytest.raises(LandappError):
         export_layer(demo_project, "parcels", str(tmp_path / "p.doc"))
+
+
+def test_curves_are_linearised(tmp_path, empty_project):
+    import shutil
+    import subprocess
+
+    if not shutil.which("ogr2ogr"):
+        pytest.skip("ogr2ogr (gdal-bin) not installed")
+    csv = tmp_path / "curve.csv"
+    csv.write_text('id,WKT\n1,"CURVEPOLYGON(COMPOUNDCURVE(CIRCULARSTRING(430000 3384000,430050 3384050,'
+                   '430100 3384000),(430100 3384000,430000 3384000)))"\n', encoding="utf-8")
+    gpkg = tmp_path / "curve.gpkg"
+    subprocess.run(["ogr2ogr", "-q", "-f", "GPKG", str(gpkg), str(csv), "-nlt", "CURVEPOLYGON",
+                    "-a_srs", "EPSG:4544", "-oo", "GEOM_POSSIBLE_NAMES=WKT"], check=True)
+    rep = import_source(empty_project, read_source(str(gpkg)), "parcels")
+    g = empty_project.get("parcels", rep.fids[0])["geometry"]
+    assert g.area == pytest.approx(np.pi * 50 ** 2 / 2, rel=0.01)  # the half disc, as a polygon
