@@ -302,14 +302,17 @@ def _create_indexes(conn: sqlite3.Connection, s: LayerSpec) -> None:
 def ensure_schema(conn: sqlite3.Connection, srs_id: int) -> list[str]:
     """Create missing tables and add missing columns (additive migrations). Returns what
     changed, for the log."""
+    import sqlite_utils
+
+    db = sqlite_utils.Database(conn)  # introspection over the caller's connection and transaction
     changed = []
-    existing = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    existing = set(db.table_names())
     for s in LAYERS.values():
         if s.name not in existing:
             create_table(conn, s, srs_id)
             changed.append(f"+table {s.name}")
             continue
-        have = {r[1] for r in conn.execute(f'PRAGMA table_info("{s.name}")')}
+        have = set(db[s.name].columns_dict)
         missing = [f for f in s.fields if f.name not in have]
         for f in missing:
             conn.execute(f'ALTER TABLE "{s.name}" ADD COLUMN {_column_sql(f)}')
