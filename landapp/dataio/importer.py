@@ -77,6 +77,8 @@ def auto_mapping(fields: list[str], layer: str) -> dict[str, str]:
     """Source field -> our field, by name, Chinese title or common synonyms."""
     s = spec(layer)
     titles = {f.title_zh.lower(): f.name for f in s.fields if not f.computed}
+    # our own Shapefile exports shorten names to DBF's 10 bytes: recognise them coming back
+    shortened = {f.name[:10]: f.name for f in s.fields if not f.computed and len(f.name) > 10}
     out = {}
     for src in fields:
         key = src.strip().lower()
@@ -85,6 +87,8 @@ def auto_mapping(fields: list[str], layer: str) -> dict[str, str]:
             target = key
         elif key in titles:
             target = titles[key]
+        elif key in shortened:
+            target = shortened[key]
         else:
             for ours, names in SYNONYMS.items():
                 if s.has(ours) and key in [n.lower() for n in names]:

@@ -331,3 +331,16 @@ def test_curves_are_linearised(tmp_path, empty_project):
     rep = import_source(empty_project, read_source(str(gpkg)), "parcels")
     g = empty_project.get("parcels", rep.fids[0])["geometry"]
     assert g.area == pytest.approx(np.pi * 50 ** 2 / 2, rel=0.01)  # the half disc, as a polygon
+
+
+def test_own_shapefile_export_round_trips(tmp_path, demo_project, empty_project):
+    export_layer(demo_project, "parcels", str(tmp_path / "p.shp"), encoding="gbk")
+    src = read_source(str(tmp_path / "p.shp"))
+    mapping = auto_mapping(src.fields, "parcels")
+    assert mapping["land_use_s"] == "land_use_source" and mapping["std_invest"] == "std_invest_intensity"
+    rep = import_source(empty_project, src, "parcels")
+    a = demo_project.read_layer("parcels").sort_values("code")
+    b = empty_project.read_layer("parcels").sort_values("code")
+    assert list(a["code"]) == list(b["code"]) and list(a["status"]) == list(b["status"])
+    assert b["area_m2"].sum() == pytest.approx(a["area_m2"].sum(), rel=1e-9)
+    assert rep.imported == len(a)
