@@ -163,3 +163,41 @@ def test_export_cli(demo_project, tmp_path):
     assert r.returncode == 2 and "密钥" in r.stderr
     r = run("export", "opportunities", demo_project.path, "-o", tmp_path / "o.doc")
     assert r.returncode == 2
+
+
+def test_popup_tooltip_and_search_show_injected_markup_as_text(demo_project, tmp_path):
+    """Open the payload parcel's popup and tooltip and search for it, in the browser: the markup
+    appears as text, no element comes out of it and its handler never runs."""
+    if CHROMIUM is None:
+        pytest.skip("Chromium not installed (scripts/install-system-deps.sh --test installs it)")
+    fid = int(demo_project.read_layer("parcels").index[0])
+    demo_project.update("parcels", fid, {"name": EVIL})
+    out = tmp_path / "map.html"
+    write_map(demo_project, str(out))
+    # test harness only: a script appended after the map opens what a user would click on
+    harness = """<script>
+    setTimeout(function () {
+      var m = window.landappMap, opened = 'missing';
+      m.parcels.eachLayer(function (l) {
+        if ((l.feature.properties.n || '').indexOf('onerror') >= 0) {
+          l.openPopup(); l.openTooltip();
+          var pop = l.getPopup().getElement(), tip = l.getTooltip().getElement();
+          opened = (pop.textContent.indexOf('onerror') >= 0 && tip.textContent.indexOf('onerror') >= 0
+                    && !pop.querySelector('img') && !tip.querySelector('img')) ? 'text' : 'markup';
+        }
+      });
+      var input = document.querySelector('.la-search input');
+      input.value = 'onerror'; input.dispatchEvent(new Event('input'));
+      var hits = document.querySelectorAll('.la-hit');
+      document.body.setAttribute('data-opened', opened);
+      document.body.setAttribute('data-hits', String(hits.length));
+    }, 200);
+    </script></body>"""
+    text = out.read_text(encoding="utf-8")
+    out.write_text(text[: text.rindex("</body>")] + harness + text[text.rindex("</body>") + 7:], encoding="utf-8")
+    dom = dump_dom(out, tmp_path)
+    body = re.search(r"<body[^>]*>", dom).group(0)
+    assert 'data-opened="text"' in body  # the popup and tooltip opened and show the markup as text
+    assert 'data-hits="1"' in body  # the search found the parcel by its name
+    assert "data-pwned" not in body  # the onerror handler never ran
+    assert "<img" not in dom.split('id="landapp-data"')[0] and "<img" not in dom.split("</script>")[-1]
