@@ -4,6 +4,7 @@ printing to a real printer)."""
 
 from __future__ import annotations
 
+import numbers
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QPainter, QStandardItem, QStandardItemModel
@@ -16,6 +17,25 @@ from landapp.errors import LandappError
 from landapp.opportunities import Filters, KINDS, headers, opportunity_list
 from landapp.schema import PARCEL_STATUSES, value_label
 from ui.i18n import tr
+
+
+def _display(v, fmt: str) -> str:
+    """A cell as the spreadsheet shows it: the column's number format ("#,##0.0": thousands and
+    one fixed decimal; "0.#": up to one decimal), dates as YYYY-MM-DD."""
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, numbers.Real) and not isinstance(v, bool):
+        dec = fmt.split(".", 1)[1] if "." in fmt else ""
+        fixed, optional = dec.count("0"), dec.count("#")
+        text = f"{v:{',' if ',' in fmt else ''}.{fixed + optional}f}"
+        if optional:
+            whole, _, frac = text.partition(".")
+            frac = frac[:fixed] + frac[fixed:].rstrip("0")
+            text = whole + ("." + frac if frac else "")
+        return text
+    if hasattr(v, "strftime"):
+        return v.strftime("%Y-%m-%d")
+    return str(v)
 
 
 class OpportunityDialog(QDialog):
@@ -68,6 +88,8 @@ class OpportunityDialog(QDialog):
         self.table = QTableView()
         self.model = QStandardItemModel(self)
         self.table.setModel(self.model)
+        self.table.verticalHeader().hide()  # the list has its own 序号 column
+        self.table.horizontalHeader().setMaximumSectionSize(320)
         buttons = QHBoxLayout()
         for text, ext in ((tr("导出 Excel…", "Export Excel…"), "xlsx"), (tr("导出 CSV…", "Export CSV…"), "csv"),
                           (tr("导出 PDF…", "Export PDF…"), "pdf")):
@@ -121,13 +143,17 @@ class OpportunityDialog(QDialog):
         self.model.setHorizontalHeaderLabels(headers(kind))
         for _, r in self.df.iterrows():
             items = []
-            for key, *_ in cols:
+            for key, _zh, _en, fmt in cols:
                 v = r[key]
-                text = "" if v is None or (isinstance(v, float) and v != v) else (f"{v:,.2f}".rstrip("0").rstrip(".") if isinstance(v, float) else str(v))
-                item = QStandardItem(text)
+                item = QStandardItem(_display(v, fmt))
                 item.setEditable(False)
+                if len(item.text()) > 24:
+                    item.setToolTip(item.text())  # long 四至 texts are elided in the column
+                if isinstance(v, numbers.Real) and not isinstance(v, bool):
+                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                 items.append(item)
             self.model.appendRow(items)
+        self.table.resizeColumnsToContents()
         self.count.setText(tr(f"共 {len(self.df)} 项", f"{len(self.df)} items"))
 
     def export(self, ext: str, path: str | None = None) -> str | None:

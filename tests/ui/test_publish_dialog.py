@@ -3,6 +3,8 @@ progress, printing to a PDF printer."""
 
 from __future__ import annotations
 
+import re
+
 import openpyxl
 import pytest
 
@@ -17,6 +19,9 @@ def test_opportunity_dialog_filters_previews_and_exports(qtbot, demo_project, tm
     n_all = dlg.model.rowCount()
     assert n_all == demo_project.count("parcels", "status = '待供' AND retired = 0")
     assert dlg.model.horizontalHeaderItem(4).text() == "位置/四至"
+    # the preview shows numbers as the spreadsheet does: m² with one decimal, 亩 with two
+    assert all(re.fullmatch(r"[\d,]+\.\d", dlg.model.item(r, 5).text()) for r in range(n_all))
+    assert all(re.fullmatch(r"[\d,]+\.\d\d", dlg.model.item(r, 6).text()) for r in range(n_all))
     dlg.zone.setCurrentIndex(1)
     assert 0 < dlg.model.rowCount() <= n_all
     dlg.min_mu.setValue(80)
