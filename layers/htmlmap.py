@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
 
 import numpy as np
@@ -113,10 +114,11 @@ def build_data(store, *, theme: str = "status", basemap: str = "none") -> dict:
         }.items()})
     b_props = []
     for (fid, r), rate in zip(buildings.iterrows(), rates):
-        cls = next((i for i, (upper, _, _) in enumerate(VACANCY_CLASSES) if rate == rate and rate < upper), None)
+        known = rate is not None and not math.isnan(rate)
+        cls = next((i for i, (upper, _, _) in enumerate(VACANCY_CLASSES) if known and rate < upper), None)
         b_props.append({k: _clean(v) for k, v in {
             "n": r["name"], "t": value_label(r["btype"]), "k": r["btype"], "h": r["storeys"],
-            "a": r["floor_area"], "v": round(float(rate) * 100, 1) if rate == rate else None,
+            "a": r["floor_area"], "v": round(float(rate) * 100, 1) if known else None,
             "p": r["asking_rent"], "f": VACANCY_CLASSES[cls][1] if cls is not None else "#E0E0E0",
             "o": TYPE_OUTLINES.get(r["btype"], ("#616161", 1))[0],
             "w": TYPE_OUTLINES.get(r["btype"], ("#616161", 1))[1],

@@ -46,7 +46,7 @@ def write_list_pdf(store, df: pd.DataFrame, kind: str, path: str) -> int:
                       f"{len(df)} items; contact: {store.get_setting('contact') or ''} {store.get_setting('phone') or ''}"))
         m = ParkMap(store, with_raster=False, with_tiles=False)
         layer = m.layer("parcels" if kind == "land" else "buildings")
-        layer.selection = set(int(f) for f in df.index)
+        layer.selection = {int(f) for f in df.index}
         layer.selection_alpha = 230  # the listed items stand out over a faded park
         for other in m.vector_layers():
             if other.id in ("parcels", "buildings"):

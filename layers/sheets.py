@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import shapely
@@ -39,6 +39,7 @@ PAGE_W, PAGE_H = 210 * MM, 297 * MM
 FRAME = QRectF(20 * MM, 62 * MM, 170 * MM, 118 * MM)  # ≥ 2 cm from the edge
 SCALES = [500, 1000, 2000, 2500, 5000, 10000, 20000, 25000, 50000, 100000]
 RED = QColor(220, 0, 0)
+INK = QColor(20, 20, 20)  # text on the sheet
 
 
 def boundary_points(geom) -> list[tuple[float, float]]:
@@ -98,10 +99,10 @@ class SheetPainter:
         self._footer(p, page, pages)
         p.restore()
 
-    def _text(self, p, x, y, text, size=9.0, bold=False, colour=QColor(20, 20, 20), width=None,
+    def _text(self, p, x, y, text, size=9.0, bold=False, colour=None, width=None,
               align=Qt.AlignmentFlag.AlignLeft) -> float:
         p.setFont(label_font(size, bold))
-        p.setPen(colour)
+        p.setPen(colour if colour is not None else INK)
         fm = QFontMetricsF(p.font())
         if width is None:
             p.drawText(QPointF(x, y + fm.ascent()), text)

@@ -4,17 +4,32 @@ printing to a real printer)."""
 
 from __future__ import annotations
 
+import math
 import numbers
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QPainter, QStandardItem, QStandardItemModel
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDoubleSpinBox, QFileDialog,
-                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QProgressDialog,
-                               QPushButton, QTableView, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
 
 from landapp.errors import LandappError
-from landapp.opportunities import Filters, KINDS, headers, opportunity_list
+from landapp.opportunities import KINDS, Filters, headers, opportunity_list
 from landapp.schema import PARCEL_STATUSES, value_label
 from ui.i18n import tr
 
@@ -22,7 +37,7 @@ from ui.i18n import tr
 def _display(v, fmt: str) -> str:
     """A cell as the spreadsheet shows it: the column's number format ("#,##0.0": thousands and
     one fixed decimal; "0.#": up to one decimal), dates as YYYY-MM-DD."""
-    if v is None or (isinstance(v, float) and v != v):
+    if v is None or (isinstance(v, float) and math.isnan(v)):
         return ""
     if isinstance(v, numbers.Real) and not isinstance(v, bool):
         dec = fmt.split(".", 1)[1] if "." in fmt else ""
@@ -257,8 +272,8 @@ def paint_sheets_on(printer: QPrinter, store, fids) -> None:
 
 
 def _printer() -> QPrinter:
-    from PySide6.QtGui import QPageLayout, QPageSize
     from PySide6.QtCore import QMarginsF
+    from PySide6.QtGui import QPageLayout, QPageSize
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))

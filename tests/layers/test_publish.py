@@ -22,7 +22,7 @@ def dump_dom(path, tmp_path) -> str:
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             f"--user-data-dir={tmp_path / 'chromium'}", "--virtual-time-budget=5000", "--dump-dom",
             f"file://{path}"]
-    return subprocess.run(args, capture_output=True, text=True, timeout=120).stdout
+    return subprocess.run(args, capture_output=True, text=True, timeout=120, check=False).stdout
 
 
 def test_html_map_is_self_contained_and_escapes_project_values(demo_project, tmp_path):
@@ -119,13 +119,13 @@ def test_parcel_sheets_pdf(demo_project, tmp_path):
     assert seen == [1, 2, 3]
     if not shutil.which("pdfinfo"):
         pytest.skip("poppler-utils not installed")
-    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"Pages:\s+3", info) and "A4" in info
-    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True).stdout
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout
     assert "NotoSansCJKsc" in fonts and all(" yes " in line for line in fonts.splitlines()[2:])  # embedded
     import unicodedata
 
-    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
     text = unicodedata.normalize("NFKC", text).replace(" ", "")  # poppler maps some CJK glyphs to radicals
     assert "宗地图" in text and codes[0] in text and "J1" in text and "东至" in text and "制图:张工" in text
     subprocess.run(["pdftoppm", "-r", "40", "-f", "1", "-l", "1", "-png", str(out), str(tmp_path / "p")], check=True)
@@ -152,7 +152,7 @@ def test_export_cli(demo_project, tmp_path):
 
     def run(*a):
         return subprocess.run([sys.executable, "-m", "landapp", *map(str, a)], capture_output=True, text=True,
-                              env=env, timeout=120)
+                              env=env, timeout=120, check=False)
 
     r = run("export", "opportunities", demo_project.path, "-o", tmp_path / "o.pdf", "--kind", "carriers")
     assert r.returncode == 0, r.stderr

@@ -44,7 +44,7 @@ def test_sheets_from_the_window_and_printing(qtbot, demo_project, tmp_path):
     from PySide6.QtPrintSupport import QPrinter
 
     from ui.main_window import MainWindow
-    from ui.publish_dialog import export_sheets, paint_sheets_on, _printer
+    from ui.publish_dialog import _printer, export_sheets, paint_sheets_on
 
     win = MainWindow(demo_project)
     qtbot.addWidget(win)
