@@ -42,7 +42,8 @@ def register(sub) -> None:
     p = export.add_parser("sheets", help=tr("宗地图 PDF(每宗一页 A4)", "parcel sheets PDF (one A4 page per parcel)"))
     p.add_argument("project", metavar="PROJECT.gpkg")
     p.add_argument("-o", "--output", required=True, metavar="sheets.pdf")
-    p.add_argument("--parcel", action="append", default=[], metavar="CODE")
+    p.add_argument("--parcel", action="append", default=[], metavar="CODE",
+                   help=tr("地块编号(可重复);不指定则输出全部地块", "parcel code (repeatable); all parcels when absent"))
     p.add_argument("--zone", help=tr("片区", "zone"))
     p.add_argument("--drafter", default="", help=tr("制图人", "drafter"))
     p.add_argument("--checker", default="", help=tr("审核人", "checker"))
