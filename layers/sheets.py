@@ -40,6 +40,7 @@ FRAME = QRectF(20 * MM, 62 * MM, 170 * MM, 118 * MM)  # ≥ 2 cm from the edge
 SCALES = [500, 1000, 2000, 2500, 5000, 10000, 20000, 25000, 50000, 100000]
 RED = QColor(220, 0, 0)
 INK = QColor(20, 20, 20)  # text on the sheet
+FOOTER_Y = PAGE_H - 16 * MM  # the footer rule; nothing above it may run into it
 
 
 def boundary_points(geom) -> list[tuple[float, float]]:
@@ -93,9 +94,9 @@ class SheetPainter:
         self._header(p, rec)
         self._map(p, rec, geom)
         y = self._sizhi(p, geom, fid, FRAME.bottom() + 4 * MM)
-        y = self._coordinates(p, geom, y + 2 * MM)
         y = self._indicators(p, rec, y + 2 * MM)
-        self._buildings(p, rec, y + 2 * MM)
+        y = self._buildings(p, rec, y + 2 * MM)
+        self._coordinates(p, geom, y + 2 * MM)  # last: it takes the rows that fit above the footer
         self._footer(p, page, pages)
         p.restore()
 
@@ -171,6 +172,7 @@ class SheetPainter:
         n = len(pts)
         p.setFont(label_font(7.5))
         fm = QFontMetricsF(p.font())
+        placed: list[QRectF] = []  # labels drawn so far: on dense curves, a label that would overlap is left out
         for i, (q, (x, y)) in enumerate(zip(scr, pts)):
             p.setPen(QPen(RED, 0.8))
             p.setBrush(QColor("white"))
@@ -180,6 +182,10 @@ class SheetPainter:
             d = math.hypot(dx, dy) or 1.0
             lab = f"J{i + 1}"
             pos = QPointF(q.x() + dx / d * 9 - fm.horizontalAdvance(lab) / 2, q.y() + dy / d * 9 + fm.ascent() / 2)
+            box = QRectF(pos.x() - 1, pos.y() - fm.ascent() - 1, fm.horizontalAdvance(lab) + 2, fm.height() + 2)
+            if any(box.intersects(o) for o in placed):
+                continue
+            placed.append(box)
             p.setPen(QColor(150, 0, 0))
             p.drawText(pos, lab)
         if n <= 40:  # side lengths at the middle of each side, inside the parcel
@@ -253,10 +259,11 @@ class SheetPainter:
         rows = [(f"J{i + 1}", f"{pts[i][1]:.3f}", f"{pts[i][0]:.3f}",
                  f"{math.hypot(pts[(i + 1) % n][0] - pts[i][0], pts[(i + 1) % n][1] - pts[i][1]):.2f}")
                 for i in range(n)]
-        per_col = min(max(math.ceil(n / 2), 1), 16)
+        line = 4.4 * MM
+        fit = max(int((FOOTER_Y - 6 * MM - y) // line) - 1, 1)  # rows per column above the footer and the note
+        per_col = min(max(math.ceil(n / 2), 1), fit)
         head = (tr("点号", "Point"), "X", "Y", tr("边长", "Side"))
         widths = [12 * MM, 28 * MM, 28 * MM, 18 * MM]
-        line = 4.4 * MM
         p.setFont(label_font(7.5))
         for colset in range(2):
             chunk = rows[colset * per_col:(colset + 1) * per_col]
@@ -277,8 +284,8 @@ class SheetPainter:
                 yy += line
         end = y + line * (min(per_col, len(rows)) + 1)
         if len(rows) > 2 * per_col:
-            end = self._text(p, 15 * MM, end + 1 * MM, tr(f"(另有 {len(rows) - 2 * per_col} 个界址点,见电子坐标文件)",
-                                                           f"({len(rows) - 2 * per_col} more points in the coordinate file)"), 7.5)
+            end = self._text(p, 15 * MM, end + 1 * MM, tr(f"(表中列出前 {2 * per_col} 个界址点,共 {n} 个)",
+                                                           f"(the first {2 * per_col} of {n} points listed)"), 7.5)
         return end
 
     def _indicators(self, p, rec, y) -> float:
@@ -287,7 +294,9 @@ class SheetPainter:
             if val is None or val == "":
                 return "—"
             return f"{val:g}{unit}" if isinstance(val, float) else f"{val}{unit}"
-        far = f"{v('far_min')}–{v('far_max')}"
+        lo, hi = rec.get("far_min"), rec.get("far_max")
+        far = (f"{v('far_min')}–{v('far_max')}" if lo not in (None, "") and hi not in (None, "")
+               else f"≤{v('far_max')}" if hi not in (None, "") else f"≥{v('far_min')}" if lo not in (None, "") else "—")
         parts = [f"{tr('容积率', 'FAR')} {far}", f"{tr('建筑密度', 'Coverage')} {v('density', '%')}",
                  f"{tr('绿地率', 'Green')} {v('green_ratio', '%')}", f"{tr('限高', 'Height')} {v('height_limit', 'm')}",
                  f"{tr('供地方式', 'Supply')} {value_label(rec.get('supply_method')) or '—'}",
@@ -318,7 +327,7 @@ class SheetPainter:
         return y
 
     def _footer(self, p, page, pages) -> None:
-        y = PAGE_H - 16 * MM
+        y = FOOTER_Y
         p.setPen(QPen(QColor(60, 60, 60), 0.6))
         p.drawLine(QPointF(15 * MM, y), QPointF(195 * MM, y))
         text = (f"{tr('制图', 'Drafter')}:{self.drafter or '—'}    {tr('审核', 'Checker')}:{self.checker or '—'}    "
