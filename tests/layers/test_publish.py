@@ -201,3 +201,29 @@ def test_popup_tooltip_and_search_show_injected_markup_as_text(demo_project, tmp
     assert 'data-hits="1"' in body  # the search found the parcel by its name
     assert "data-pwned" not in body  # the onerror handler never ran
     assert "<img" not in dom.split('id="landapp-data"')[0] and "<img" not in dom.split("</script>")[-1]
+
+
+def test_sheet_of_a_many_point_parcel_stays_above_the_footer(demo_project, tmp_path):
+    """The demo's curved park (100+ boundary points): the table lists what fits and says so,
+    and nothing is printed over the footer line (制图/审核/日期)."""
+    import shapely
+
+    parcels = demo_project.read_layer("parcels")
+    parcels = parcels[parcels["retired"] == 0]
+    n = shapely.get_num_coordinates(parcels.geometry.values)
+    code = parcels.iloc[int(n.argmax())]["code"]
+    assert n.max() > 60
+    out = tmp_path / "one.pdf"
+    write_sheets(demo_project, str(out), select_parcels(demo_project, codes=[code]), drafter="张工")
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils not installed")
+    bbox = subprocess.run(["pdftotext", "-bbox", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    words = [(float(m[1]), float(m[2]), m[3]) for m in
+             re.finditer(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', bbox)]
+    footer_top = min(y0 for y0, _y1, w in words if w.startswith("制图"))
+    assert all(y1 <= footer_top + 0.5 for y0, y1, w in words if y0 < footer_top - 1)  # nothing runs into it
+    below = [w for y0, _y1, w in words if y0 >= footer_top - 1]
+    assert not [w for w in below if re.search(r"容积率|规划|地上|界址|^J\d|表中|另有|\d{7}\.\d{3}", w)], below
+    text = re.sub(r"\s", "", subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
+                                            check=True).stdout)
+    assert f"共{int(n.max()) - 1}个" in text  # the note says how many points the parcel has
