@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
+import numbers
 import os
 import tempfile
 
@@ -35,6 +37,26 @@ def _atomic(path: str, write) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def format_cell(v, fmt: str) -> str:
+    """A list cell as text, the way the spreadsheet shows it with the column's number format
+    ("#,##0.0": thousands separators and one fixed decimal; "0.#": up to one decimal); dates
+    as YYYY-MM-DD. Used by the preview table and the PDF list, so all three agree."""
+    if v is None or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    if isinstance(v, numbers.Real) and not isinstance(v, bool):
+        dec = fmt.split(".", 1)[1] if "." in fmt else ""
+        fixed, optional = dec.count("0"), dec.count("#")
+        text = f"{v:{',' if ',' in fmt else ''}.{fixed + optional}f}"
+        if optional:
+            whole, _, frac = text.partition(".")
+            frac = frac[:fixed] + frac[fixed:].rstrip("0")
+            text = whole + ("." + frac if frac else "")
+        return text
+    if hasattr(v, "strftime"):
+        return v.strftime("%Y-%m-%d")
+    return str(v)
 
 
 def _cell(v):

@@ -4,7 +4,6 @@ printing to a real printer)."""
 
 from __future__ import annotations
 
-import math
 import numbers
 
 from PySide6.QtCore import QDate, Qt
@@ -30,27 +29,9 @@ from PySide6.QtWidgets import (
 
 from landapp.errors import LandappError
 from landapp.opportunities import KINDS, Filters, headers, opportunity_list
+from landapp.publish import format_cell
 from landapp.schema import PARCEL_STATUSES, value_label
 from ui.i18n import tr
-
-
-def _display(v, fmt: str) -> str:
-    """A cell as the spreadsheet shows it: the column's number format ("#,##0.0": thousands and
-    one fixed decimal; "0.#": up to one decimal), dates as YYYY-MM-DD."""
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return ""
-    if isinstance(v, numbers.Real) and not isinstance(v, bool):
-        dec = fmt.split(".", 1)[1] if "." in fmt else ""
-        fixed, optional = dec.count("0"), dec.count("#")
-        text = f"{v:{',' if ',' in fmt else ''}.{fixed + optional}f}"
-        if optional:
-            whole, _, frac = text.partition(".")
-            frac = frac[:fixed] + frac[fixed:].rstrip("0")
-            text = whole + ("." + frac if frac else "")
-        return text
-    if hasattr(v, "strftime"):
-        return v.strftime("%Y-%m-%d")
-    return str(v)
 
 
 class OpportunityDialog(QDialog):
@@ -160,7 +141,7 @@ class OpportunityDialog(QDialog):
             items = []
             for key, _zh, _en, fmt in cols:
                 v = r[key]
-                item = QStandardItem(_display(v, fmt))
+                item = QStandardItem(format_cell(v, fmt))
                 item.setEditable(False)
                 if len(item.text()) > 24:
                     item.setToolTip(item.text())  # long 四至 texts are elided in the column

@@ -227,3 +227,38 @@ def test_sheet_of_a_many_point_parcel_stays_above_the_footer(demo_project, tmp_p
     text = re.sub(r"\s", "", subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
                                             check=True).stdout)
     assert f"共{int(n.max()) - 1}个" in text  # the note says how many points the parcel has
+
+
+def test_list_pdf_has_the_map_then_every_row_in_full(demo_project, tmp_path):
+    """The carrier list PDF: an overview page, then every row with its phone number whole
+    (not clipped by a narrow column) and floor areas formatted like the spreadsheet."""
+    from landapp.opportunities import opportunity_list
+    from landapp.publish import format_cell
+    from layers.listpdf import write_list_pdf
+
+    df = opportunity_list(demo_project, "carriers")
+    out = tmp_path / "c.pdf"
+    pages = write_list_pdf(demo_project, df, "carriers", str(out))
+    assert pages >= 2
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils not installed")
+    text = subprocess.run(["pdftotext", "-f", "2", str(out), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    words = set(text.split())
+    assert all(ph in words for ph in df["phone"].dropna())  # each phone number on one line, whole
+    assert all(format_cell(v, "#,##0") in words for v in df["floor_area"].dropna())
+
+
+def test_cells_follow_the_spreadsheet_number_formats():
+    import datetime as dt
+
+    import numpy as np
+
+    from landapp.publish import format_cell
+
+    assert format_cell(29014.0, "#,##0.0") == "29,014.0"
+    assert format_cell(np.float64(72.5), "#,##0.00") == "72.50"
+    assert format_cell(np.int64(3), "0") == "3"
+    assert format_cell(40.0, "0.#") == "40" and format_cell(0.5, "0.0#") == "0.5"
+    assert format_cell(dt.date(2027, 1, 2), "yyyy-mm-dd") == "2027-01-02"
+    assert format_cell(float("nan"), "0") == "" and format_cell(None, "@") == ""
