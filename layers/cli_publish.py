@@ -118,5 +118,5 @@ def cmd_sheets(args) -> int:
             print(file=sys.stderr)
     dt_s = time.perf_counter() - t
     print(tr(f"已输出 {n} 页宗地图到 {args.output}({n / max(dt_s, 1e-9):.0f} 页/秒)",
-             f"Wrote {n} parcel sheets to {args.output} ({n / max(dt_s, 1e-9):.0f} sheets/s)"))
+             f"Wrote {n} parcel sheet{'' if n == 1 else 's'} to {args.output} ({n / max(dt_s, 1e-9):.0f} sheets/s)"))
     return 0
