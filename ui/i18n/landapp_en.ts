@@ -394,6 +394,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Parcel code</translation>
     </message>
     <message>
+        <source>地块编号(可重复);不指定则输出全部地块</source>
+        <translation>parcel code (repeatable); all parcels when absent</translation>
+    </message>
+    <message>
         <source>地块编号或建筑编号/名称</source>
         <translation>parcel code, or building code/name</translation>
     </message>
