@@ -35,6 +35,7 @@ from landapp.i18n import tr
 from landapp.schema import CASE_MEASURES, value_label
 from landapp.space_edits import run_recorded
 from landapp.vacancy import default_as_of
+from ui.following import FollowsStore
 
 COLUMNS = [("fid", "编号", "Id"), ("target", "对象", "Target"), ("target_code", "地块/建筑", "Parcel/building"),
            ("measure", "盘活方式", "Measure"), ("responsible", "责任人", "Responsible"), ("state", "状态", "State"),
@@ -155,7 +156,7 @@ class AdvanceDialog(QDialog):
         self.accept()
 
 
-class CasesPanel(QWidget):
+class CasesPanel(FollowsStore, QWidget):
     def __init__(self, store, parent=None, push=None):
         super().__init__(parent)
         self.store, self.push = store, push
@@ -300,13 +301,3 @@ class CasesPanel(QWidget):
                              lambda st: rv.set_target(st, year, value))
             except LandappError as e:
                 QMessageBox.warning(self, tr("无法保存", "Cannot save"), str(e))
-
-    def detach(self) -> None:
-        try:
-            self.store.signals.changed.disconnect(self._on_store_changed)
-        except (TypeError, ValueError, RuntimeError):
-            pass
-
-    def closeEvent(self, event) -> None:
-        self.detach()
-        super().closeEvent(event)

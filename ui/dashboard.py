@@ -46,6 +46,7 @@ from landapp.vacancy import (
     net_absorption,
     vacancy_figures,
 )
+from ui.following import FollowsStore
 
 CJK_FAMILIES = ["Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei"]
 CLASS_COLOURS = ["#1A9850", "#91CF60", "#FC8D59", "#D73027", "#7B3294"]
@@ -216,7 +217,7 @@ class KeyFigure(QLabel):
 
 # ---- the dashboard ---------------------------------------------------------------------------
 
-class Dashboard(QWidget):
+class Dashboard(FollowsStore, QWidget):
     def __init__(self, store, parent=None):
         super().__init__(parent)
         self.store = store
@@ -353,15 +354,6 @@ class Dashboard(QWidget):
             return None
         return path
 
-    def detach(self) -> None:
-        try:
-            self.store.signals.changed.disconnect(self._on_store_changed)
-        except (TypeError, ValueError, RuntimeError):
-            pass
-
-    def closeEvent(self, event) -> None:
-        self.detach()
-        super().closeEvent(event)
 
 
 # ---- hook for the main window ----------------------------------------------------------------

@@ -31,6 +31,7 @@ from landapp import evaluation as ev
 from landapp.errors import LandappError
 from landapp.i18n import tr
 from landapp.space_edits import run_recorded
+from ui.following import FollowsStore
 
 CLASS_BG = ["#C8E6C9", "#DCEDC8", "#FFE0B2", "#FFCDD2", "#E1BEE7"]
 
@@ -82,7 +83,7 @@ class SchemeDialog(QDialog):
         self.accept()
 
 
-class EvaluationPanel(QWidget):
+class EvaluationPanel(FollowsStore, QWidget):
     def __init__(self, store, parent=None, push=None):
         super().__init__(parent)
         self.store, self.push = store, push
@@ -196,13 +197,3 @@ class EvaluationPanel(QWidget):
         except (LandappError, OSError) as e:
             QMessageBox.warning(self, tr("导入失败", "Import failed"), str(e))
             return None
-
-    def detach(self) -> None:
-        try:
-            self.store.signals.changed.disconnect(self._on_store_changed)
-        except (TypeError, ValueError, RuntimeError):
-            pass
-
-    def closeEvent(self, event) -> None:
-        self.detach()
-        super().closeEvent(event)

@@ -29,6 +29,7 @@ from landapp.i18n import tr
 from landapp.space_edits import run_recorded
 from landapp.units import MU_M2
 from landapp.vacancy import default_as_of
+from ui.following import FollowsStore
 
 COLOURS = {idle.RECLAIMABLE: "#FFCDD2", idle.SUSPECTED: "#FFE0B2", idle.EXEMPT: "#BBDEFB",
            idle.WITHIN_GRACE: "#FFF9C4"}
@@ -36,7 +37,7 @@ LISTS = [("idle", "闲置认定", "Idle land"), ("unsupplied", "批而未供", "
          ("unused", "供而未用", "Supplied, not used")]
 
 
-class IdleLandPanel(QWidget):
+class IdleLandPanel(FollowsStore, QWidget):
     parcel_activated = Signal(int)  # parcel fid (double-click), e.g. to zoom the map to it
 
     def __init__(self, store, parent=None, push=None):
@@ -179,13 +180,3 @@ class IdleLandPanel(QWidget):
             return None
         dlg = OpenCaseDialog(self.store, self, target_layer="parcels", code=r["code"] or "", push=self.push)
         return dlg.case_id if dlg.exec() == OpenCaseDialog.DialogCode.Accepted else None
-
-    def detach(self) -> None:
-        try:
-            self.store.signals.changed.disconnect(self._on_store_changed)
-        except (TypeError, ValueError, RuntimeError):
-            pass
-
-    def closeEvent(self, event) -> None:
-        self.detach()
-        super().closeEvent(event)

@@ -34,6 +34,7 @@ from landapp.schema import UNIT_STATUSES, value_label
 from landapp.space_edits import run_recorded
 from landapp.vacancy import default_as_of, load_space
 from layers.stacking import StackingPlan, StackUnit, export_pdf, export_png, stacking_data
+from ui.following import FollowsStore
 
 
 def _qdate(d: dt.date | str | None) -> QDate:
@@ -266,7 +267,7 @@ def delete_unit(store, unit_fid: int, push=None) -> None:
     run_recorded(store, push, "删除单元", "Delete unit", lambda st: st.delete("units", int(unit_fid)))
 
 
-class StackingView(QWidget):
+class StackingView(FollowsStore, QWidget):
     """Building chooser, colour mode, export buttons and the plan."""
 
     def __init__(self, store, building_id: int | None = None, parent=None, push=None):
@@ -386,14 +387,3 @@ class StackingView(QWidget):
             QMessageBox.warning(self, tr("导出失败", "Export failed"), str(e))
             return None
         return path
-
-    def detach(self) -> None:
-        """Stop following the store (called by the main window before it goes)."""
-        try:
-            self.store.signals.changed.disconnect(self._on_store_changed)
-        except (TypeError, ValueError, RuntimeError):
-            pass
-
-    def closeEvent(self, event) -> None:
-        self.detach()
-        super().closeEvent(event)
