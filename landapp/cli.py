@@ -26,13 +26,13 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: {tr('参数错误', 'error')}: {message}\n")
 
 
-_groups: dict[int, dict[str, argparse._SubParsersAction]] = {}
-
-
 def group(sub: argparse._SubParsersAction, name: str, help: str) -> argparse._SubParsersAction:
     """Get or create a command group such as `export`, to which several modules add
-    sub-commands (`export opportunities`, `export layer`, `export map` …)."""
-    known = _groups.setdefault(id(sub), {})
+    sub-commands (`export opportunities`, `export layer`, `export map` …).
+
+    The groups are kept on `sub` itself: a registry keyed by `id(sub)` handed a new
+    parser the groups of a dead one whose id Python had reused ("conflicting subparser")."""
+    known: dict[str, argparse._SubParsersAction] = sub.__dict__.setdefault("_landapp_groups", {})
     if name not in known:
         p = sub.add_parser(name, help=help, description=help)
         known[name] = p.add_subparsers(dest=f"{name}_command", required=True, metavar="WHAT",

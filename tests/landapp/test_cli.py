@@ -135,3 +135,19 @@ def test_edits_made_by_gdal_are_seen_and_areas_fixed(tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
     with open_project(path) as s:
         assert s.get("parcels", fid)["area_m2"] == pytest.approx(10000.0)
+
+
+def test_parser_can_be_built_again_and_again():
+    """Each build gets its own `export` group. Groups were once keyed by id() of the
+    subparsers action, and a new parser that got a dead one's id failed with
+    "conflicting subparser: layer" (CI, test_evaluate_needs_metrics_then_works)."""
+    import gc
+
+    from landapp.cli import build_parser
+
+    for _ in range(400):  # the old registry failed here after ~200
+        parser = build_parser()
+        args = parser.parse_args(["export", "layer", "p.gpkg", "parcels", "-o", "x.geojson"])
+        assert args.export_command == "layer"
+        del parser, args
+        gc.collect()
