@@ -207,10 +207,8 @@ def land_shares(parcels: list[dict], buildings: list[dict], units: list[dict], l
 
 
 def _read(store):
-    parcels = store.rows("parcels", "retired = 0 OR retired IS NULL")
-    buildings = store.rows("buildings", "retired = 0 OR retired IS NULL")
-    for r in parcels + buildings:
-        r.pop("geometry", None)
+    parcels = store.rows("parcels", "retired = 0 OR retired IS NULL", geometry=False)
+    buildings = store.rows("buildings", "retired = 0 OR retired IS NULL", geometry=False)
     return parcels, buildings, store.rows("units"), store.rows("leases")
 
 

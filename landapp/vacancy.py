@@ -119,9 +119,7 @@ class Space:
 
 def load_space(store) -> Space:
     """Read buildings (not retired), units and leases from a project store."""
-    buildings = store.rows("buildings", "retired = 0 OR retired IS NULL")
-    for b in buildings:
-        b.pop("geometry", None)
+    buildings = store.rows("buildings", "retired = 0 OR retired IS NULL", geometry=False)
     return Space.from_records(buildings, store.rows("units"), store.rows("leases"))
 
 

@@ -63,9 +63,8 @@ def themes_for(layer: str) -> list[Theme]:
 def categorical(values: pd.Series, order: list[str], colours: dict[str, str],
                 label: Callable[[str], str] = value_label) -> Classified:
     """Classes from a text column; values outside `order` go to a grey 'other' class."""
-    index = {v: i for i, v in enumerate(order)}
-    other = len(order)
-    class_of = np.fromiter((index.get(v, other) for v in values), dtype=np.int32, count=len(values))
+    codes = pd.Categorical(np.asarray(values, dtype=object), categories=order).codes
+    class_of = np.where(codes < 0, len(order), codes).astype(np.int32)
     fills = [QColor(colours.get(v, UNKNOWN_COLOUR)) for v in order] + [QColor(UNKNOWN_COLOUR)]
     labels = [label(v) for v in order] + [tr("其他/未填", "Other / empty")]
     return Classified(class_of, fills, labels)

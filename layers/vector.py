@@ -15,7 +15,8 @@ import pandas as pd
 import shapely
 import shiboken6
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen,
+                           QPolygonF)
 
 from landapp.schema import spec
 from layers.base import Cancel, LabelGrid, LegendEntry, MapLayer
@@ -23,6 +24,11 @@ from layers.themes import THEMES, Classified, Theme
 from layers.view import MapView
 
 POINT_PX = 1.5  # features smaller than this on screen are drawn as points
+# When more than RASTER_POINTS features are smaller than SPLAT_PX on screen, they are
+# splatted into an image with numpy as blocks of their size (a 3-px parcel shows no shape
+# anyway): 100k parcels at full extent in ~25 ms instead of ~450 ms for their first frame.
+SPLAT_PX = 4.0
+RASTER_POINTS = 20_000
 AA_LIMIT = 20_000  # antialias when at most this many polygons are drawn
 LABEL_LIMIT = 4_000
 # Latin first: Qt writes the Noto CJK digits into PDFs without a usable text mapping (a
@@ -53,6 +59,35 @@ def polygon_from_xy(xy: np.ndarray) -> QPolygonF:
     return poly
 
 
+def point_image(sx: np.ndarray, sy: np.ndarray, cls: np.ndarray, colours: list[QColor],
+                width: int, height: int, block: np.ndarray | None = None) -> QImage:
+    """Features as dots of colour colours[cls] centred on (sx, sy), splatted into a
+    transparent width × height image with numpy. `block` (n, 2) is each dot's width and
+    height in whole pixels (1–SPLAT_PX; default 2 × 2, what drawPoints with a 1.5 px pen
+    paints)."""
+    w, h = max(int(width), 1), max(int(height), 1)
+    pad = int(SPLAT_PX) + 1
+    lut = np.array([c.rgba() for c in colours], dtype=np.uint32)  # ARGB32, unpremultiplied
+    buf = np.zeros((h + 2 * pad, w + 2 * pad), dtype=np.uint32)
+    if block is None:
+        code = np.full(len(sx), 2 * pad + 2, dtype=np.int64)
+    else:
+        code = block[:, 0].astype(np.int64) * pad + block[:, 1].astype(np.int64)
+    present = np.flatnonzero(np.bincount(code))
+    for c in present.tolist():
+        kx, ky = divmod(c, pad)
+        m = slice(None) if len(present) == 1 else code == c
+        ix = np.floor(sx[m] - kx / 2 + 0.5).astype(np.int64)
+        iy = np.floor(sy[m] - ky / 2 + 0.5).astype(np.int64)
+        keep = (ix > -kx) & (ix < w) & (iy > -ky) & (iy < h)
+        ix, iy, px = ix[keep] + pad, iy[keep] + pad, lut[cls[m][keep]]
+        for dy in range(ky):
+            for dx in range(kx):
+                buf[iy + dy, ix + dx] = px
+    img = QImage(buf[pad:pad + h, pad:pad + w].copy().data, w, h, w * 4, QImage.Format.Format_ARGB32)
+    return img.copy()  # own the pixels before the numpy buffer goes
+
+
 @dataclass
 class _Snapshot:
     """Immutable view of the layer's data for painting and hit tests."""
@@ -76,6 +111,8 @@ class _Snapshot:
     alive: np.ndarray | None = None
     n_base: int = 0
     extra_tree: shapely.STRtree | None = None
+    bounds: tuple | None = None  # of all geometries, dead ones too (a superset is enough)
+    _wh: np.ndarray | None = None  # (n, 2) bbox width and height in map units
 
     def __post_init__(self) -> None:
         if self.alive is None:
@@ -105,8 +142,9 @@ class _Snapshot:
             nparts = shapely.get_num_geometries(geoms)
             first = shapely.get_geometry(geoms, 0)
             simple = (nparts == 1) & (shapely.get_num_interior_rings(first) == 0)
-            ext = shapely.get_exterior_ring(first)
-            xy, idx = shapely.get_coordinates(ext, return_index=True)
+            # a simple feature's coordinates are its exterior ring's (no ring copies needed);
+            # the others' are unused: their shapes are built from the geometry
+            xy, idx = shapely.get_coordinates(geoms, return_index=True)
             counts = np.bincount(idx, minlength=n)
             starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
         else:
@@ -135,10 +173,22 @@ class _Snapshot:
             self.shapes[i] = s
         return s
 
+    def wh(self) -> np.ndarray:
+        if self._wh is None or len(self._wh) != len(self.geoms):
+            b = shapely.bounds(self.geoms)
+            self._wh = b[:, 2:] - b[:, :2]
+        return self._wh
+
     def visible(self, view: MapView) -> np.ndarray:
         if not len(self.fids):
             return np.empty(0, dtype=np.int64)
-        return np.sort(self.query(shapely.box(*view.extent)))
+        x0, y0, x1, y1 = view.extent
+        if self.bounds is None:
+            self.bounds = tuple(shapely.total_bounds(self.geoms))
+        bx0, by0, bx1, by1 = self.bounds
+        if x0 <= bx0 and y0 <= by0 and x1 >= bx1 and y1 >= by1:  # all in view: no index query
+            return np.flatnonzero(self.alive)
+        return np.sort(self.query(shapely.box(x0, y0, x1, y1)))
 
 
 class VectorLayer(MapLayer):
@@ -255,7 +305,7 @@ class VectorLayer(MapLayer):
                 simple=np.concatenate([d.simple, np.zeros(len(recs), dtype=bool)]),  # shapes from the geometry
                 shapes=d.shapes + [None] * len(recs), fid_index=fid_index,
                 alive=np.concatenate([alive, np.ones(len(recs), dtype=bool)]),
-                extra_tree=shapely.STRtree(geoms[d.n_base:]), labels=None)
+                extra_tree=shapely.STRtree(geoms[d.n_base:]), labels=None, bounds=None, _wh=None)
         with self._lock:
             self.data = snap
             self.selection &= set(snap.fid_index)
@@ -313,18 +363,27 @@ class VectorLayer(MapLayer):
             return
         class_of, fills, outlines, widths = self._style(d)
         px = d.sizes[idx] / view.scale
-        small, big = idx[px < POINT_PX], idx[px >= POINT_PX]
+        splat = int(np.count_nonzero(px < SPLAT_PX)) > RASTER_POINTS
+        limit = SPLAT_PX if splat else POINT_PX
+        small, big = idx[px < limit], idx[px >= limit]
         painter.save()
         painter.setOpacity(painter.opacity() * self.opacity)
-        # points: one drawPoints call per class, in screen coordinates
+        # small features: one drawPoints call per class, in screen coordinates, or, when
+        # there are many, splatted into an image (1M points: ~15 ms against ~175 ms)
         if len(small):
             sx, sy = view.to_screen(d.centroids[small, 0], d.centroids[small, 1])
             cls = class_of[small]
-            for c in np.unique(cls):
-                m = cls == c
-                pen = QPen(self._point_colour(fills[c], outlines, c), 1.5)
-                painter.setPen(pen)
-                painter.drawPoints(polygon_from_xy(np.column_stack([sx[m], sy[m]])))
+            colours = [self._point_colour(fills[c], outlines, c) for c in range(len(fills))]
+            if splat:
+                # whole pixels rounded up: neighbours overlap rather than leave gaps
+                block = np.clip(np.ceil(d.wh()[small] / view.scale), 2, SPLAT_PX)
+                painter.drawImage(QRectF(0, 0, view.width, view.height),
+                                  point_image(sx, sy, cls, colours, view.width, view.height, block))
+            else:
+                for c in np.unique(cls):
+                    m = cls == c
+                    painter.setPen(QPen(colours[c], 1.5))
+                    painter.drawPoints(polygon_from_xy(np.column_stack([sx[m], sy[m]])))
         if len(big):
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, len(big) <= AA_LIMIT)
             painter.setTransform(view.transform(), True)

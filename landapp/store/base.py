@@ -77,7 +77,9 @@ class ProjectStore(abc.ABC):
 
     @abc.abstractmethod
     def rows(self, layer: str, where: str | None = None, params: Sequence[Any] = (),
-             order_by: str | None = None, limit: int | None = None) -> list[dict[str, Any]]: ...
+             order_by: str | None = None, limit: int | None = None,
+             geometry: bool = True) -> list[dict[str, Any]]:
+        """Records as dicts; geometry=False leaves a spatial layer's geometry out (faster)."""
 
     @abc.abstractmethod
     def count(self, layer: str, where: str | None = None, params: Sequence[Any] = ()) -> int: ...

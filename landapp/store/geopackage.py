@@ -7,6 +7,7 @@ a lock held longer than `lock_timeout` raises ProjectLockedError with a clear me
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import getpass
 import json
 import math
@@ -103,6 +104,11 @@ def _as_multipolygon(layer: str, geom: Any) -> MultiPolygon:
             f"多边形无效({reason}),可先修复(make_valid)", f"invalid polygon ({reason}); repair it first"),
             geom.wkt[:60])
     return geom
+
+
+@functools.lru_cache(maxsize=None)
+def _bool_fields(s: LayerSpec) -> tuple[str, ...]:
+    return tuple(f.name for f in s.fields if f.kind == "bool")
 
 
 class GeoPackageStore(ProjectStore):
@@ -307,42 +313,46 @@ class GeoPackageStore(ProjectStore):
             df = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries([], crs=f"EPSG:{self.srs_id}"))
         return df
 
-    def _row_to_record(self, s: LayerSpec, row: sqlite3.Row) -> dict[str, Any]:
-        rec = dict(row)
-        if s.spatial:
-            rec["geometry"] = gpkg.decode_geometry(rec.pop(gpkg.GEOM_COLUMN))
-        for f in s.fields:
-            if f.kind == "bool" and rec.get(f.name) is not None:
-                rec[f.name] = bool(rec[f.name])
-        return rec
-
-    def _select(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+    def _records(self, s: LayerSpec, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Rows of `sql` as records: geometry decoded under "geometry", booleans as bool.
+        dict(zip(names, row)) over plain tuples is about twice as fast as sqlite3.Row."""
         with self._lock:
-            self._conn.row_factory = sqlite3.Row
             try:
-                return self._conn.execute(sql, params).fetchall()
+                cur = self._conn.execute(sql, params)
+                names = [d[0] for d in cur.description]
+                recs = [dict(zip(names, row)) for row in cur.fetchall()]
             except sqlite3.Error as e:
                 raise _translate_sqlite_error(e, self.path) from None
-            finally:
-                self._conn.row_factory = None
+        geom = s.spatial and gpkg.GEOM_COLUMN in names
+        bools = [n for n in _bool_fields(s) if n in names]
+        for rec in recs:
+            if geom:
+                rec["geometry"] = gpkg.decode_geometry(rec.pop(gpkg.GEOM_COLUMN))
+            for name in bools:
+                if rec[name] is not None:
+                    rec[name] = bool(rec[name])
+        return recs
 
     def get(self, layer: str, fid: int) -> dict[str, Any]:
         s = spec(layer)
-        rows = self._select(f'SELECT * FROM "{s.name}" WHERE fid = ?', (int(fid),))
-        if not rows:
+        recs = self._records(s, f'SELECT * FROM "{s.name}" WHERE fid = ?', (int(fid),))
+        if not recs:
             raise FeatureNotFoundError(layer, fid)
-        return self._row_to_record(s, rows[0])
+        return recs[0]
 
     def rows(self, layer: str, where: str | None = None, params: Sequence[Any] = (),
-             order_by: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+             order_by: str | None = None, limit: int | None = None,
+             geometry: bool = True) -> list[dict[str, Any]]:
         s = spec(layer)
-        sql = f'SELECT * FROM "{s.name}"'
+        cols = "*" if geometry or not s.spatial else ", ".join(
+            ["fid"] + [f'"{f.name}"' for f in s.fields])
+        sql = f'SELECT {cols} FROM "{s.name}"'
         if where:
             sql += f" WHERE {where}"
         sql += f" ORDER BY {order_by}" if order_by else " ORDER BY fid"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        return [self._row_to_record(s, r) for r in self._select(sql, params)]
+        return self._records(s, sql, params)
 
     def count(self, layer: str, where: str | None = None, params: Sequence[Any] = ()) -> int:
         s = spec(layer)

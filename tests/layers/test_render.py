@@ -270,3 +270,46 @@ def _cut(geom):
     c = geom.centroid
     x0, y0, x1, y1 = geom.bounds
     return LineString([(c.x, y0 - 10), (c.x + 1, y1 + 10)])
+
+
+def test_many_small_parcels_are_splatted_like_their_polygons(empty_project, monkeypatch):
+    """Past RASTER_POINTS features under SPLAT_PX, parcels are painted as blocks of their
+    size with numpy instead of one polygon each: the picture must stay the polygons' one
+    (colours in place, no gaps between neighbours, nothing painted outside the park)."""
+    import numpy as np
+
+    import layers.vector as vector
+    from layers.map import ParkMap
+    from layers.render import BACKGROUND
+    from layers.styles import STATUS_COLOURS
+
+    s = empty_project
+    recs = []
+    for i in range(60):
+        for j in range(40):  # 60 × 40 parcels of 20 m × 30 m, 闲置 in the west, 待供 in the east
+            x, y = X0 + i * 20, Y0 + j * 30
+            recs.append({"code": f"P{i}-{j}", "status": "闲置" if i < 30 else "待供",
+                         "geometry": box(x, y, x + 20, y + 30)})
+    s.insert_many("parcels", recs)
+    m = ParkMap(s, with_raster=False, with_tiles=False)
+    park = (X0, Y0, X0 + 1200, Y0 + 1200)
+    view = MapView(X0 + 600, Y0 + 600, 8.0, 560, 420)  # 20 × 30 m: 2.5 × 3.75 px
+
+    def picture():
+        img = render_image(m.layers, view, labels=False, decorations=False).convertToFormat(
+            QImage.Format.Format_RGB32)
+        return np.frombuffer(img.constBits(), dtype=np.uint32).reshape(img.height(), img.width()).copy()
+
+    monkeypatch.setattr(vector, "RASTER_POINTS", 10 ** 9)
+    polygons = picture()
+    monkeypatch.setattr(vector, "RASTER_POINTS", 1000)
+    splatted = picture()
+    (sx0, sx1), (sy1, sy0) = [np.array(a) for a in view.to_screen([park[0], park[2]], [park[1], park[3]])]
+    inner = splatted[int(sy0) + 2:int(sy1) - 2, int(sx0) + 2:int(sx1) - 2]
+    bg = QColor(BACKGROUND).rgb() & 0xFFFFFFFF
+    assert not np.any(inner == bg)  # no gaps between neighbouring blocks
+    assert np.mean(splatted == polygons) > 0.9
+    west = QColor(int(splatted[int((sy0 + sy1) / 2), int(sx0 + (sx1 - sx0) / 4)]) | 0xFF000000)
+    east = QColor(int(splatted[int((sy0 + sy1) / 2), int(sx0 + 3 * (sx1 - sx0) / 4)]) | 0xFF000000)
+    assert close(west, STATUS_COLOURS["闲置"]) and close(east, STATUS_COLOURS["待供"])
+    assert splatted[5, 5] == bg and splatted[-5, -5] == bg  # outside the park
