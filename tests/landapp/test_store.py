@@ -125,6 +125,25 @@ def test_insert_many_is_all_or_nothing(empty_project):
     assert s.count("parcels") == 0
 
 
+def test_full_disk_is_one_clear_sentence_and_loses_nothing(empty_project):
+    """SQLite's SQLITE_FULL (what a full disk gives) is simulated with max_page_count: the
+    bulk insert fails with one sentence, and the file keeps exactly what it had."""
+    s = empty_project
+    s.insert("parcels", parcel("KEEP"))
+    pages = s._conn.execute("PRAGMA page_count").fetchone()[0]
+    s._conn.execute(f"PRAGMA max_page_count = {pages + 2}")
+    events = []
+    s.signals.changed.connect(events.append)
+    recs = [parcel(f"P{i:04d}", dx=(i + 1) * 120.0, name="很长的地块名称" * 20) for i in range(2000)]
+    with pytest.raises(LandappError) as e:
+        s.insert_many("parcels", recs)
+    assert "磁盘已满" in str(e.value) and "\n" not in str(e.value)
+    assert events == []
+    assert [r["code"] for r in s.rows("parcels")] == ["KEEP"]
+    assert s.integrity_check() == []
+    assert list(pyogrio.read_dataframe(s.path, layer="parcels")["code"]) == ["KEEP"]
+
+
 def test_transaction_rolls_back_everything_and_emits_nothing(empty_project):
     s = empty_project
     events = []
