@@ -144,7 +144,7 @@ def land_supply(store: ProjectStore, filters: Filters | None = None) -> pd.DataF
         exp = r["expected_supply_date"]
         rows.append({
             "fid": int(fid), "no": i, "code": r["code"], "name": r["name"], "zone": r["zone"],
-            "location": f"{loc}({sz})" if loc else sz, "area_m2": round(float(r["area_m2"]), 1),
+            "location": tr(f"{loc}；{sz}", f"{loc}; {sz}") if loc else sz, "area_m2": round(float(r["area_m2"]), 1),
             "area_mu": round(to_mu(float(r["area_m2"])), 2), "land_use": use,
             "far": _fmt_far(r["far_min"], r["far_max"]), "density": r["density"],
             "green_ratio": r["green_ratio"], "height_limit": r["height_limit"],

@@ -1,9 +1,13 @@
 """四至: what bounds a parcel to the east, south, west and north — the neighbouring parcel,
 the road, or the zone's edge — computed from the geometry.
 
-For each direction we look at a band around the parcel (BAND_M wide) within ±45° of that
-bearing from the parcel's centre, and take the feature covering most of it: a road, or
-else a neighbouring parcel. Nothing there means the zone's edge (or open land)."""
+A parcel's east side is the part of its boundary that faces east: the edges whose outward
+normal lies within ±50° of east (so a rotated or elongated parcel still has the sides a
+surveyor would name; a corner edge facing north-east counts for both). Just outside those
+edges we look first in a thin strip (NEAR_M): what touches the side is what bounds it, so a
+road in front of the parcel wins over the parcel across the road. Only if nothing touches
+do we look further out (BAND_M). A direction with no facing edge (a triangle) falls back to
+the 90° sector around that bearing. Nothing there means the zone's edge, or open land."""
 
 from __future__ import annotations
 
@@ -12,11 +16,16 @@ import math
 import numpy as np
 import shapely
 from shapely.geometry import Polygon
+from shapely.geometry.polygon import orient
 
 from landapp.i18n import tr
 from landapp.store.base import ProjectStore
 
 BAND_M = 30.0
+NEAR_M = 4.0
+FACING_DEG = 50.0  # an edge faces a direction when its outward normal is this close to it
+SHARE = 0.15  # a neighbour must front at least this share of a side
+SECOND = 0.35  # a second neighbour is named too when it fronts this much of the side
 DIRECTIONS = [("east", "东", 0.0), ("south", "南", -90.0), ("west", "西", 180.0), ("north", "北", 90.0)]
 
 
@@ -37,6 +46,30 @@ def _label(rec: dict, layer: str) -> str:
     return name or code or tr("相邻地块", "neighbouring parcel")
 
 
+def facing_edges(geom) -> dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
+    """{'east': [(a, b, outward unit normal), ...], ...} for the exterior edges of every part."""
+    out: dict[str, list] = {key: [] for key, _, _ in DIRECTIONS}
+    for part in shapely.get_parts(geom):
+        ring = np.asarray(orient(part, sign=1.0).exterior.coords)  # counter-clockwise
+        a, b = ring[:-1], ring[1:]
+        d = b - a
+        length = np.hypot(d[:, 0], d[:, 1])
+        ok = length > 1e-6
+        a, b, d, length = a[ok], b[ok], d[ok], length[ok]
+        normal = np.column_stack([d[:, 1], -d[:, 0]]) / length[:, None]  # to the right of a CCW ring: outward
+        bearing = np.degrees(np.arctan2(normal[:, 1], normal[:, 0]))
+        for key, _, want in DIRECTIONS:
+            diff = np.abs((bearing - want + 180.0) % 360.0 - 180.0)
+            for i in np.flatnonzero(diff <= FACING_DEG):
+                out[key].append((a[i], b[i], normal[i]))
+    return out
+
+
+def _strip(edges, depth: float, geom):
+    quads = [Polygon([a, b, b + n * depth, a + n * depth]) for a, b, n in edges]
+    return shapely.union_all(quads).difference(geom)
+
+
 class SizhiFinder:
     """Finds 四至 for many parcels; reads neighbours through the store's spatial index."""
 
@@ -54,33 +87,49 @@ class SizhiFinder:
                 out.append(rec)
         return out
 
-    def sizhi(self, geom, exclude_fid: int | None = None) -> dict[str, str]:
-        """{'east': '成环路', 'south': '…地块', 'west': …, 'north': …}."""
+    def _regions(self, geom) -> dict[str, list]:
+        """Per direction, the strips to look in, nearest first."""
+        edges = facing_edges(geom)
         c = geom.centroid
         x0, y0, x1, y1 = geom.bounds
         reach = math.hypot(x1 - x0, y1 - y0) + 2 * self.band
+        out = {}
+        for key, _, bearing in DIRECTIONS:
+            if edges[key]:
+                out[key] = [_strip(edges[key], d, geom) for d in (NEAR_M, self.band)]
+            else:
+                sector = _sector(c.x, c.y, bearing, reach)
+                out[key] = [geom.buffer(d, join_style="mitre").difference(geom).intersection(sector)
+                            for d in (NEAR_M, self.band)]
+        return out
+
+    def sizhi(self, geom, exclude_fid: int | None = None) -> dict[str, str]:
+        """{'east': '成环路', 'south': '…地块', 'west': …, 'north': …}."""
+        regions = self._regions(geom)
         ring = geom.buffer(self.band, join_style="mitre").difference(geom)
         roads = self._candidates("roads", ring)
         parcels = [r for r in self._candidates("parcels", ring) if r["fid"] != exclude_fid]
-        zone = next((z for z, _ in self.zones if z.intersects(c)), None)
+        zone = next((z for z, _ in self.zones if z.intersects(geom.centroid)), None)
         out = {}
-        for key, _, bearing in DIRECTIONS:
-            region = ring.intersection(_sector(c.x, c.y, bearing, reach))
-            if region.is_empty:
-                out[key] = tr("空地", "open land")
-                continue
-            best, best_area = None, 0.0
-            least = 0.15 * region.area  # a neighbour must front a fair share of that side
-            for layer, recs in (("roads", roads), ("parcels", parcels)):
-                for r in recs:
-                    a = shapely.area(shapely.intersection(r["geometry"], region))
-                    # a road wins when it covers a fair share: it is what a parcel fronts onto
-                    weight = a * (1.5 if layer == "roads" else 1.0)
-                    if a > least and weight > best_area:
-                        best, best_area = (layer, r), weight
-            if best is not None:
-                out[key] = _label(best[1], best[0])
-            elif zone is not None and not zone.contains(region):
+        for key, _, _ in DIRECTIONS:
+            names = None
+            for region in regions[key]:
+                if region.is_empty or region.area <= 0:
+                    continue
+                shares = []
+                for layer, recs in (("roads", roads), ("parcels", parcels)):
+                    for r in recs:
+                        share = shapely.area(shapely.intersection(r["geometry"], region)) / region.area
+                        if share >= SHARE:
+                            # a road a parcel fronts onto wins a near tie: it is how the side is known
+                            shares.append((share * (1.2 if layer == "roads" else 1.0), _label(r, layer)))
+                if shares:
+                    shares.sort(key=lambda t: -t[0])
+                    names = [shares[0][1]] + [n for s, n in shares[1:2] if s >= SECOND and n != shares[0][1]]
+                    break
+            if names:
+                out[key] = "、".join(names)
+            elif zone is not None and not zone.contains(regions[key][-1]):
                 out[key] = tr("片区边界", "zone boundary")
             else:
                 out[key] = tr("空地", "open land")
@@ -88,6 +137,6 @@ class SizhiFinder:
 
 
 def sizhi_text(sz: dict[str, str]) -> str:
-    """'东至成环路;南至…;西至…;北至…'."""
+    """'东至成环路，南至…，西至…，北至…' (English: 'East: …; South: …')."""
     parts = [tr(f"{zh}至{sz[key]}", f"{key.capitalize()}: {sz[key]}") for key, zh, _ in DIRECTIONS]
-    return tr(";", "; ").join(parts)
+    return tr("，", "; ").join(parts)

@@ -27,7 +27,34 @@ def test_sizhi_on_a_hand_made_layout(empty_project):
     s.insert("parcels", {"code": "W1", "status": "待供", "geometry": box(X0 - 100, Y0, X0, Y0 + 100)})
     sz = SizhiFinder(s).sizhi(s.get("parcels", target)["geometry"], target)
     assert sz == {"east": "东环路", "south": "空地", "west": "W1", "north": "北邻(N1)"}
-    assert sizhi_text(sz) == "东至东环路;南至空地;西至W1;北至北邻(N1)"
+    assert sizhi_text(sz) == "东至东环路，南至空地，西至W1，北至北邻(N1)"
+
+
+def test_sizhi_names_the_sides_an_elongated_rotated_parcel_faces(empty_project):
+    """A long thin parcel turned 30°: its short east end fronts a road, its long north side a
+    neighbour. A 90° sector from the centre would give the east to the long side's neighbour;
+    the edges facing east say the road. A narrow road in front of the parcel wins over the
+    parcel across it, and a side shared by two neighbours names both."""
+    from shapely import affinity
+
+    s = empty_project
+    s.insert("zones", {"name": "测试片区", "geometry": box(X0 - 600, Y0 - 600, X0 + 600, Y0 + 600)})
+
+    def put(layer, geom, **kw):
+        return s.insert(layer, {"geometry": affinity.rotate(geom, 30, origin=(X0, Y0)), "status": "待供", **kw}
+                        if layer == "parcels" else {"geometry": affinity.rotate(geom, 30, origin=(X0, Y0)), **kw})
+
+    target = put("parcels", box(X0 - 200, Y0 - 20, X0 + 200, Y0 + 20), code="T")
+    put("roads", box(X0 + 200, Y0 - 300, X0 + 210, Y0 + 300), name="东环路")  # 10 m: narrower than the band
+    put("parcels", box(X0 + 210, Y0 - 300, X0 + 400, Y0 + 300), code="E1")  # across the road
+    put("parcels", box(X0 - 200, Y0 + 20, X0, Y0 + 120), code="N1")
+    put("parcels", box(X0, Y0 + 20, X0 + 200, Y0 + 120), code="N2")
+    put("roads", box(X0 - 300, Y0 - 45, X0 + 200, Y0 - 20), name="南街")
+    sz = SizhiFinder(s).sizhi(s.get("parcels", target)["geometry"], target)
+    assert sz["east"] == "东环路"
+    assert set(sz["north"].split("、")) == {"N1", "N2"}
+    assert sz["south"] == "南街"
+    assert sz["west"] == "空地"
 
 
 def test_land_list_filters_and_columns(demo_project):
