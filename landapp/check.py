@@ -44,7 +44,7 @@ def summary(store: ProjectStore) -> dict:
         counts[layer] = store.count(layer, where)
     counts["retired_parcels"] = store.count("parcels", "retired = 1")
     out["counts"] = counts
-    parcels = store.read_layer("parcels", columns=["status", "area_m2"])
+    parcels = store.read_layer("parcels", columns=["status", "area_m2"], geometry=False)
     area = float(parcels["area_m2"].sum()) if len(parcels) else 0.0
     out["parcel_area_m2"] = area
     out["parcel_area_mu"] = to_mu(area)

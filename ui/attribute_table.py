@@ -38,9 +38,7 @@ class FeatureTableModel(QAbstractTableModel):
     # ---- data
     def load(self) -> None:
         self.beginResetModel()
-        df = self.store.read_layer(self.layer, columns=[f.name for f in self.columns])
-        if hasattr(df, "geometry") and "geometry" in df:
-            df = df.drop(columns="geometry")
+        df = self.store.read_layer(self.layer, columns=[f.name for f in self.columns], geometry=False)
         self.frame = df
         self.fids = df.index.to_numpy(dtype=np.int64)
         # own arrays (Arrow-backed columns give read-only views; single rows are patched in place)

@@ -75,7 +75,9 @@ class MainWindow(QMainWindow):
         self._summary_timer.setInterval(400)
         self._summary_timer.timeout.connect(self._refresh_summary_if_visible)
         self.docks["summary"].visibilityChanged.connect(lambda vis: vis and self._refresh_summary_if_visible())
-        self.refresh_summary()
+        # the summary reads whole tables (~0.8 s at 100k parcels): it waits until its tab is seen
+        self._summary_dirty = True
+        self._show_title()
         if self.map.raster_error:
             self.statusBar().showMessage(self.map.raster_error, 8000)
         self.resize(1440, 900)
@@ -167,28 +169,57 @@ class MainWindow(QMainWindow):
         completer.activated.connect(self.search_for)
         self.search.setCompleter(completer)
         self.search.returnPressed.connect(lambda: self.search_for(self.search.text()))
+        self.search.installEventFilter(self)
         self.toolbar.addSeparator()
         self.toolbar.addWidget(self.search)
-        self._index_search()
-
-    def _index_search(self) -> None:
-        p = self.store.read_layer("parcels", columns=["code", "name", "land_user"])
-        b = self.store.read_layer("buildings", columns=["name", "operator"])
+        # built when the search box is first used and again after edits (a renamed parcel
+        # is found by its new name), not while the project opens
+        self._search_dirty = True
         self._search_items: list[tuple[str, str, int]] = []
-        for fid, code, name, user in zip(p.index, p["code"], p["name"], p["land_user"]):
-            text = "  ".join(str(v) for v in (code, name, user) if isinstance(v, str))
-            self._search_items.append((text, "parcels", int(fid)))
-        for fid, name, op in zip(b.index, b["name"], b["operator"]):
-            text = "  ".join(str(v) for v in (name, op) if isinstance(v, str))
-            self._search_items.append((text, "buildings", int(fid)))
-        self._search_lookup = {t: (lid, fid) for t, lid, fid in self._search_items}
-        self._search_model.setStringList([t for t, _, _ in self._search_items])
+        self._search_lookup: dict[str, tuple[str, int]] = {}
+
+    def eventFilter(self, obj, event) -> bool:
+        from PySide6.QtCore import QEvent
+
+        if obj is getattr(self, "search", None) and event.type() == QEvent.Type.FocusIn:
+            self._index_search()
+        return super().eventFilter(obj, event)
+
+    def _index_search(self, force: bool = False) -> None:
+        """Parcel code, name and land user; building name and operator; and the tenants
+        (承租企业) of each building, so an enterprise renting space finds its building."""
+        if not (self._search_dirty or force):
+            return
+        self._search_dirty = False
+        p = self.store.read_layer("parcels", columns=["code", "name", "land_user"], geometry=False)
+        b = self.store.read_layer("buildings", columns=["name", "operator"], geometry=False)
+        items: list[tuple[str, str, int]] = []
+        for fid, code, name, user in zip(p.index.tolist(), p["code"].tolist(), p["name"].tolist(),
+                                         p["land_user"].tolist()):
+            text = "  ".join(v for v in (code, name, user) if isinstance(v, str) and v)
+            items.append((text, "parcels", fid))
+        names = {}
+        for fid, name, op in zip(b.index.tolist(), b["name"].tolist(), b["operator"].tolist()):
+            text = "  ".join(v for v in (name, op) if isinstance(v, str) and v)
+            names[fid] = name if isinstance(name, str) else f"#{fid}"
+            items.append((text, "buildings", fid))
+        seen = set()
+        for r in self.store.rows("leases", order_by="end_date DESC"):  # latest lease first
+            key = (r["tenant"], r["building_id"])
+            if r["tenant"] and r["building_id"] in names and key not in seen:
+                seen.add(key)
+                items.append((f"{r['tenant']}  → {names[r['building_id']]}", "buildings", r["building_id"]))
+        self._search_items = items
+        self._search_lookup = {t: (lid, fid) for t, lid, fid in items}
+        self._search_model.setStringList([t for t, _, _ in items])
 
     def _on_store_changed(self, event) -> None:
         self._summary_dirty = True
         self._summary_timer.start()
-        if event.layer in ("parcels", "buildings") and event.op != "update":
-            self._index_search()
+        if event.layer in ("parcels", "buildings", "leases"):
+            self._search_dirty = True
+            if self.search.hasFocus():
+                self._index_search()
 
     def detach(self) -> None:
         """Stop listening to the store (the window is being replaced or closed)."""
@@ -375,6 +406,7 @@ class MainWindow(QMainWindow):
         text = text.strip()
         if not text:
             return False
+        self._index_search()
         hit = self._search_lookup.get(text)
         if hit is None:
             needle = text.lower()
@@ -501,12 +533,16 @@ class MainWindow(QMainWindow):
         if self._summary_dirty and not self.docks["summary"].visibleRegion().isEmpty():
             self.refresh_summary()
 
+    def _show_title(self, status: bool = True) -> None:
+        demo = tr("(示例园区副本)", " (demo park copy)") if self.is_demo else ""
+        self.setWindowTitle(f"{self.store.name}{demo} — landapp")
+        if status:
+            self.statusBar().showMessage(f"{os.path.basename(self.store.path)}  ·  EPSG:{self.store.srs_id}")
+
     def refresh_summary(self) -> None:
         self._summary_dirty = False
         s = summary(self.store)
-        demo = tr("(示例园区副本)", " (demo park copy)") if self.is_demo else ""
-        self.setWindowTitle(f"{s['name']}{demo} — landapp")
-        self.statusBar().showMessage(f"{os.path.basename(self.store.path)}  ·  {s['crs']}")
+        self._show_title(status=False)  # the project's name may have changed
         c = s["counts"]
         rows = [(tr("片区", "Zones"), c["zones"]), (tr("地块", "Parcels"), c["parcels"]),
                 (tr("建筑", "Buildings"), c["buildings"]), (tr("单元", "Units"), c["units"]),

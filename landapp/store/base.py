@@ -70,7 +70,8 @@ class ProjectStore(abc.ABC):
     @abc.abstractmethod
     def read_layer(self, layer: str, *, bbox: BBox | None = None,
                    columns: Sequence[str] | None = None, where: str | None = None,
-                   include_retired: bool = False) -> gpd.GeoDataFrame | pd.DataFrame: ...
+                   include_retired: bool = False, geometry: bool = True) -> gpd.GeoDataFrame | pd.DataFrame:
+        """Features indexed by fid; geometry=False gives only the attributes (faster)."""
 
     @abc.abstractmethod
     def get(self, layer: str, fid: int) -> dict[str, Any]: ...

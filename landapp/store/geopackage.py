@@ -64,6 +64,11 @@ def _translate_sqlite_error(e: sqlite3.Error, path: str) -> LandappError:
             f"磁盘已满,无法保存到 {path};本次修改未写入,工程文件保持原样。",
             f"The disk is full, so {path} could not be saved; this change was not written "
             "and the project file is unchanged."))
+    if "disk i/o error" in msg:  # also a file grown past the size limit (EFBIG)
+        return LandappError(tr(
+            f"读写 {path} 时磁盘出错(空间不足、文件超出大小限制或设备故障);本次修改未写入,工程文件保持原样。",
+            f"A disk error occurred on {path} (no space, file size limit or a failing "
+            "device); this change was not written and the project file is unchanged."))
     if "readonly" in msg or "read-only" in msg:
         return LandappError(tr(f"工程文件 {path} 是只读的,无法保存修改。",
                                f"The project file {path} is read-only; changes cannot be saved."))
@@ -218,9 +223,11 @@ class GeoPackageStore(ProjectStore):
                 self._depth -= 1
                 try:
                     if depth == 0:
-                        self._conn.execute("ROLLBACK")
                         self._pending.clear()
                         self._dirty_extent.clear()
+                        if self._conn.in_transaction:
+                            self._conn.execute("ROLLBACK")
+                        self._restore_after_io_error()
                     else:
                         self._conn.execute(f"ROLLBACK TO sp{depth}")
                         self._conn.execute(f"RELEASE sp{depth}")
@@ -239,9 +246,11 @@ class GeoPackageStore(ProjectStore):
             except sqlite3.Error as e:
                 if depth == 0:
                     try:
-                        self._conn.execute("ROLLBACK")
+                        if self._conn.in_transaction:
+                            self._conn.execute("ROLLBACK")
                     except sqlite3.Error:
                         pass
+                    self._restore_after_io_error()
                     self._pending.clear()
                     self._dirty_extent.clear()
                 raise _translate_sqlite_error(e, self.path) from None
@@ -252,6 +261,16 @@ class GeoPackageStore(ProjectStore):
         if depth == 0:
             for ev in events:
                 self.signals.changed.emit(ev)
+
+    def _restore_after_io_error(self) -> None:
+        """After a disk-full or I/O error SQLite leaves the file half-written beside a hot
+        journal and rolls it back only when the file is next read. Read now, so the project
+        file is back to its old bytes (and the journal gone) before the error is reported,
+        not whenever someone opens it again (or copies it without its journal)."""
+        try:
+            self._conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error:
+            pass
 
     @property
     def in_transaction(self) -> bool:
@@ -291,9 +310,11 @@ class GeoPackageStore(ProjectStore):
     # ---- reading -----------------------------------------------------------------------
     def read_layer(self, layer: str, *, bbox: BBox | None = None,
                    columns: Sequence[str] | None = None, where: str | None = None,
-                   include_retired: bool = False) -> gpd.GeoDataFrame | pd.DataFrame:
+                   include_retired: bool = False, geometry: bool = True) -> gpd.GeoDataFrame | pd.DataFrame:
         """The layer as a (Geo)DataFrame indexed by fid, read by GDAL through Arrow. A bbox
-        read uses the spatial index. Retired (historic) features are left out unless asked."""
+        read uses the spatial index. Retired (historic) features are left out unless asked.
+        geometry=False gives a plain DataFrame of the attributes (100k parcels: decoding the
+        geometries is most of the read)."""
         import pyogrio
 
         s = spec(layer)
@@ -305,11 +326,11 @@ class GeoPackageStore(ProjectStore):
                 self.path, layer=layer, bbox=bbox if s.spatial else None,
                 columns=list(columns) if columns is not None else None,
                 where=" AND ".join(clauses) or None, use_arrow=True, fid_as_index=True,
-                read_geometry=s.spatial)
+                read_geometry=s.spatial and geometry)
         except Exception as e:  # GDAL errors come in many types
             raise LandappError(tr(f"读取图层 {layer} 失败:{e}", f"Reading layer {layer} failed: {e}")) from None
         df.index.name = "fid"
-        if s.spatial and not isinstance(df, gpd.GeoDataFrame):
+        if s.spatial and geometry and not isinstance(df, gpd.GeoDataFrame):
             df = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries([], crs=f"EPSG:{self.srs_id}"))
         return df
 

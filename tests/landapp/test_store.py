@@ -115,6 +115,14 @@ def test_bbox_read_uses_spatial_index(empty_project):
     assert len(s.fids_in_bbox("parcels", (X0 + 1000, Y0, X0 + 1300, Y0 + 10))) == 3
 
 
+def test_attributes_can_be_read_without_geometry(empty_project):
+    s = empty_project
+    fids = s.insert_many("parcels", [parcel(f"P{i}", dx=i * 120.0) for i in range(3)])
+    df = s.read_layer("parcels", columns=["code"], geometry=False)
+    assert "geometry" not in df.columns and list(df.columns) == ["code"]
+    assert df["code"].to_dict() == {f: f"P{i}" for i, f in enumerate(fids)}
+
+
 def test_insert_many_is_all_or_nothing(empty_project):
     s = empty_project
     recs = [parcel(f"P{i}", dx=i * 120.0) for i in range(10)]

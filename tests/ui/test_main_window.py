@@ -56,10 +56,13 @@ def a_parcel(store, without_buildings=True):
     raise AssertionError
 
 
-def test_window_shows_the_park(window, demo_project):
+def test_window_shows_the_park(window, demo_project, qtbot):
     assert "成都经济技术开发区" in window.windowTitle()
     assert window.canvas.frame is not None
-    assert "亩" in window.summary_view.toPlainText()
+    # the summary is computed when its tab is first shown, not while the project opens
+    assert window._summary_dirty and "亩" not in window.summary_view.toPlainText()
+    window.docks["summary"].raise_()
+    qtbot.waitUntil(lambda: "亩" in window.summary_view.toPlainText(), timeout=3000)
     from layers.styles import status_colour
 
     fid, geom = a_parcel(demo_project)
@@ -208,6 +211,20 @@ def test_search_zooms_to_the_hit(window, demo_project):
     assert not window.search_for("没有这个地块XYZ")
 
 
+def test_search_finds_tenants_and_renamed_parcels(window, demo_project):
+    users = {r["land_user"] for r in demo_project.rows("parcels", geometry=False)}
+    users |= {r["operator"] for r in demo_project.rows("buildings", geometry=False)}
+    lease = next(r for r in demo_project.rows("leases") if r["tenant"] not in users)
+    assert window.search_for(lease["tenant"])  # a tenant only: found through its lease
+    assert window.canvas.active_layer == "buildings"
+    rented = {r["building_id"] for r in demo_project.rows("leases", "tenant = ?", (lease["tenant"],))}
+    assert len(window.map.layer("buildings").selection & rented) == 1
+    fid, _ = a_parcel(demo_project)
+    demo_project.update("parcels", fid, {"name": "改名后的地块甲"})
+    assert window.search_for("改名后的地块甲")
+    assert window.map.layer("parcels").selection == {fid}
+
+
 def test_attribute_table_sort_and_filter(window, demo_project):
     model = window.table.model
     n = model.rowCount()
@@ -324,6 +341,8 @@ def test_summary_follows_edits_once_per_burst(window, qtbot, demo_project):
     window.refresh_summary = lambda: (calls.append(1), orig())[1]
     window.docks["summary"].show()
     window.docks["summary"].raise_()
+    qtbot.waitUntil(lambda: not window._summary_dirty, timeout=3000)  # first shown: computed once
+    calls.clear()
     for i in range(3):  # a burst of edits
         demo_project.insert("parcels", {"code": f"NEW{i}", "status": "待供",
                                         "geometry": box(x0 - 500 + i * 60, y0 - 500, x0 - 450 + i * 60, y0 - 450)})
