@@ -344,3 +344,58 @@ def test_own_shapefile_export_round_trips(tmp_path, demo_project, empty_project)
     assert list(a["code"]) == list(b["code"]) and list(a["status"]) == list(b["status"])
     assert b["area_m2"].sum() == pytest.approx(a["area_m2"].sum(), rel=1e-9)
     assert rep.imported == len(a)
+
+
+def _grid_shapefile(folder, n_side=60, round_parcels=False):
+    geoms = [box(X0 + i * 60, Y0 + j * 60, X0 + i * 60 + 50, Y0 + j * 60 + 50)
+             for i in range(n_side) for j in range(n_side)]
+    if round_parcels:  # 257 vertices each: the rows outgrow SQLite's page cache and spill to the file
+        geoms = [shapely.Point(g.centroid).buffer(25, quad_segs=64) for g in geoms]
+    gdf = gpd.GeoDataFrame({"DKBH": [f"G{k:05d}" for k in range(len(geoms))],
+                            "地块名称": [f"网格地块{k}" for k in range(len(geoms))]}, geometry=geoms, crs=4544)
+    path = os.path.join(folder, "grid.shp")
+    pyogrio.write_dataframe(gdf, path, encoding="CP936")
+    return path
+
+
+def test_disk_full_mid_import_leaves_the_project_byte_for_byte_unchanged(tmp_path, empty_project):
+    """The disk fills up while the rows are written (simulated with a file-size limit on the
+    importing process): one clear sentence, exit 2, the file's old bytes, no journal left."""
+    import resource
+    import sqlite3
+    import subprocess
+    import sys
+
+    shp = _grid_shapefile(str(tmp_path), 50, round_parcels=True)
+    project = empty_project.path
+    before = digest(project)
+    limit = os.path.getsize(project) + 64 * 1024
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    r = subprocess.run([sys.executable, "-m", "landapp", "import", project, shp], capture_output=True,
+                       text=True, preexec_fn=cap, check=False)
+    assert r.returncode == 2 and "工程文件保持原样" in r.stderr and "Traceback" not in r.stderr
+    assert not os.path.exists(project + "-journal")  # rolled back now, not at the next open
+    assert digest(project) == before
+    assert sqlite3.connect(project).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert empty_project.count("parcels") == 0
+
+
+def test_cancelled_import_writes_nothing(tmp_path, empty_project):
+    from landapp.dataio.importer import ImportCancelled
+
+    src = read_source(_grid_shapefile(str(tmp_path), 40))
+    before = digest(empty_project.path)
+    calls = []
+
+    def cancel():
+        calls.append(1)
+        return len(calls) > 700
+
+    with pytest.raises(ImportCancelled) as e:
+        import_source(empty_project, src, "parcels", cancel=cancel)
+    assert "工程未作任何修改" in str(e.value)
+    assert digest(empty_project.path) == before and empty_project.count("parcels") == 0
+    assert empty_project.integrity_check() == []
