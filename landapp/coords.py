@@ -133,3 +133,34 @@ def gk_zone_epsg(lon: float, *, prefix: bool = False) -> int:
     if not 75 <= cm <= 135:
         raise ValueError(f"longitude {lon} lies outside China's 3-degree zones")
     return (4513 if prefix else 4534) + (cm - 75) // 3
+
+
+def parse_typed_points(text: str, srs_id: int | None = None) -> list[tuple[float, float]]:
+    """Points typed or pasted by a planner, one a line, Gauss-Krüger style "X, Y" (X
+    northing first), or "J1, X, Y" from a boundary-point table (the last two numbers of a
+    line count). Returns (easting, northing) pairs for the map. An easting typed with its
+    3-degree zone prefix (8 digits, e.g. 35425000.00 in CM 105E) is accepted in the
+    unprefixed CGCS2000 zones EPSG:4534-4554 (CM 75E-135E, zones 25-45)."""
+    import re
+
+    from landapp.errors import LandappError
+    from landapp.i18n import tr
+
+    pts = []
+    for n, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line:
+            continue
+        nums = re.findall(r"[-+]?\d+(?:\.\d+)?(?!\w)", line.replace("，", ",").replace("\t", " "))
+        if len(nums) < 2:
+            raise LandappError(tr(f"第 {n} 行“{line}”不是 X(北坐标), Y(东坐标)两个数。",
+                                  f"Line {n} '{line}' is not two numbers X (northing), Y (easting)."))
+        xn, ye = float(nums[-2]), float(nums[-1])
+        if srs_id is not None and 4534 <= srs_id <= 4554 and ye >= 1e7:
+            zone = 25 + (srs_id - 4534)  # zone number = central meridian / 3
+            if int(ye) // 1_000_000 != zone:
+                raise LandappError(tr(f"第 {n} 行的 Y {ye:.2f} 带号不是本工程的 {zone} 带。",
+                                      f"Line {n}: Y {ye:.2f} has a zone prefix other than this project's zone {zone}."))
+            ye -= zone * 1e6
+        pts.append((ye, xn))
+    return pts

@@ -75,15 +75,56 @@ def overlaps_with(store: ProjectStore, layer: str, geom: BaseGeometry, exclude: 
     return out
 
 
+# what the history panel calls a feature of each layer
+_NOUN = {"parcels": ("地块", "parcel"), "buildings": ("建筑", "building"), "zones": ("片区", "zone"),
+         "roads": ("道路", "road")}
+
+
+def _noun(layer: str) -> tuple[str, str]:
+    return _NOUN.get(layer, (spec(layer).title_zh, spec(layer).title_en.lower()))
+
+
+def _label(rec: dict | None, fid: int | None = None) -> str:
+    """How a feature is named in messages and the history panel: its code, else its name."""
+    rec = rec or {}
+    return str(rec.get("code") or rec.get("name") or (f"#{fid}" if fid is not None else ""))
+
+
+def overlap_report(store: ProjectStore, targets: Sequence[tuple[str, int]]) -> list[dict]:
+    """For each (layer, fid), the active features of the same layer it overlaps: dicts with
+    layer, fid, code, other_fid, other_code, area_m2. The session shows this after an edit
+    when 'avoid overlaps' is off, so an overlap never goes unnoticed."""
+    out = []
+    for layer, fid in targets:
+        try:
+            rec = store.get(layer, fid)
+        except LandappError:
+            continue
+        if rec.get("retired") or rec.get("geometry") is None:
+            continue
+        for ofid, ocode, area in overlaps_with(store, layer, rec["geometry"], [fid]):
+            out.append({"layer": layer, "fid": fid, "code": _label(rec, fid), "other_fid": ofid,
+                        "other_code": ocode or f"#{ofid}", "area_m2": area})
+    return out
+
+
 class Edit(abc.ABC):
-    """Base: `apply` makes the change (first time and redo), `revert` undoes it."""
+    """Base: `apply` makes the change (first time and redo), `revert` undoes it. `detail`
+    (set by apply, e.g. the parcel code) is appended to the text in the history panel."""
 
     text_zh = "编辑"
     text_en = "Edit"
+    detail = ""
 
     @property
     def text(self) -> str:
-        return tr(self.text_zh, self.text_en)
+        base = tr(self.text_zh, self.text_en)
+        return f"{base} {self.detail}" if self.detail else base
+
+    def geometry_targets(self) -> list[tuple[str, int]]:
+        """(layer, fid) of the active features whose shape this edit set (for the overlap
+        report when 'avoid overlaps' is off). Split and merge keep within their parents."""
+        return []
 
     @abc.abstractmethod
     def apply(self, store: ProjectStore) -> None: ...
@@ -98,8 +139,11 @@ class AddFeature(Edit):
     record: dict
     avoid_overlaps: bool = False
     fid: int | None = None
-    text_zh = "新增要素"
-    text_en = "Add feature"
+
+    @property
+    def text(self) -> str:
+        zh, en = _noun(self.layer)
+        return tr(f"新增{zh} {self.detail}", f"Add {en} {self.detail}").strip()
 
     def apply(self, store):
         rec = dict(self.record)
@@ -107,9 +151,13 @@ class AddFeature(Edit):
             rec["geometry"] = clip_to_neighbours(store, self.layer, rec["geometry"])
             self.record = rec
         self.fid = store.insert(self.layer, rec, fid=self.fid)
+        self.detail = _label(rec)
 
     def revert(self, store):
         store.delete(self.layer, self.fid)
+
+    def geometry_targets(self):
+        return [(self.layer, self.fid)] if self.fid is not None else []
 
 
 @dataclass
@@ -122,6 +170,7 @@ class DeleteFeature(Edit):
 
     def apply(self, store):
         self.record = store.delete(self.layer, self.fid)
+        self.detail = _label(self.record, self.fid)
 
     def revert(self, store):
         store.insert(self.layer, self.record, fid=self.fid)
@@ -145,10 +194,14 @@ class UpdateAttributes(Edit):
             changes["geometry"] = clip_to_neighbours(store, self.layer, changes["geometry"], [self.fid])
             self.changes = changes
         self.old = store.update(self.layer, self.fid, changes)
+        self.detail = _label(store.get(self.layer, self.fid), self.fid)
 
     def revert(self, store):
         if self.old:
             store.update(self.layer, self.fid, self.old)
+
+    def geometry_targets(self):
+        return [(self.layer, self.fid)] if self.changes.get("geometry") is not None else []
 
 
 class ReplaceGeometry(UpdateAttributes):
@@ -166,18 +219,32 @@ class MultiEdit(Edit):
     layer: str
     changes: dict[int, dict]  # fid -> changes
     old: dict[int, dict] = field(default_factory=dict)
+    avoid_overlaps: bool = False
     text_zh = "批量修改"
     text_en = "Edit features"
 
     def apply(self, store):
+        changes = self.changes
+        if self.avoid_overlaps:  # clip each changed shape to the neighbours not being edited
+            changes = {fid: ({**ch, "geometry": clip_to_neighbours(store, self.layer, ch["geometry"],
+                                                                  list(self.changes))}
+                             if ch.get("geometry") is not None else ch)
+                       for fid, ch in self.changes.items()}
+            self.changes = changes
         with store.transaction():
-            self.old = {fid: store.update(self.layer, fid, ch) for fid, ch in self.changes.items()}
+            self.old = {fid: store.update(self.layer, fid, ch) for fid, ch in changes.items()}
+        labels = [_label(store.get(self.layer, f), f) for f in list(changes)[:3]]
+        self.detail = "、".join(labels) + (tr(f" 等 {len(changes)} 个", f" and {len(changes) - 3} more")
+                                           if len(changes) > 3 else "")
 
     def revert(self, store):
         with store.transaction():
             for fid, old in self.old.items():
                 if old:
                     store.update(self.layer, fid, old)
+
+    def geometry_targets(self):
+        return [(self.layer, f) for f, ch in self.changes.items() if ch.get("geometry") is not None]
 
 
 def _replace_vertex(geom: BaseGeometry, old: tuple[float, float], new: tuple[float, float],
@@ -190,6 +257,21 @@ def _replace_vertex(geom: BaseGeometry, old: tuple[float, float], new: tuple[flo
     return shapely.set_coordinates(shapely.from_wkb(geom.wkb), coords)  # on a copy
 
 
+def _shared(store: ProjectStore, layer: str, xy: tuple[float, float], tolerance: float,
+            only: Sequence[int] | None) -> list[dict]:
+    """The active features of `layer` with a box within `tolerance` of xy."""
+    x, y = xy
+    box = (x - tolerance, y - tolerance, x + tolerance, y + tolerance)
+    out = []
+    for fid in store.fids_in_bbox(layer, box):
+        if only is not None and fid not in only:
+            continue
+        rec = store.get(layer, fid)
+        if not rec.get("retired"):
+            out.append(rec)
+    return out
+
+
 class MoveVertex(MultiEdit):
     """Move a vertex; every feature of the layer sharing it (within VERTEX_TOLERANCE) moves
     it too, so neighbours stay gap-free."""
@@ -199,24 +281,60 @@ class MoveVertex(MultiEdit):
 
     def __init__(self, store: ProjectStore, layer: str, old_xy: tuple[float, float],
                  new_xy: tuple[float, float], *, tolerance: float = VERTEX_TOLERANCE,
-                 only: Sequence[int] | None = None):
-        x, y = old_xy
-        box = (x - tolerance, y - tolerance, x + tolerance, y + tolerance)
+                 only: Sequence[int] | None = None, avoid_overlaps: bool = False):
         changes = {}
-        for fid in store.fids_in_bbox(layer, box):
-            if only is not None and fid not in only:
-                continue
-            rec = store.get(layer, fid)
-            if rec.get("retired"):
-                continue
+        for rec in _shared(store, layer, old_xy, tolerance, only):
             moved = _replace_vertex(rec["geometry"], old_xy, new_xy, tolerance)
             if moved is not None:
                 if not moved.is_valid:
-                    raise _err(f"移动后 {rec.get('code') or fid} 的图形自相交,未移动。",
-                               f"Moving it would make {rec.get('code') or fid} self-intersect; not moved.")
-                changes[fid] = {"geometry": moved}
+                    raise _err(f"移动后 {_label(rec, rec['fid'])} 的图形自相交,未移动。",
+                               f"Moving it would make {_label(rec, rec['fid'])} self-intersect; not moved.")
+                changes[rec["fid"]] = {"geometry": moved}
         if not changes:
             raise _err("这里没有可移动的节点。", "There is no vertex here to move.")
+        super().__init__(layer, changes, avoid_overlaps=avoid_overlaps)
+
+
+class AddVertex(MultiEdit):
+    """Insert a vertex on an edge at xy; every feature whose boundary runs through xy
+    (a shared edge) gets it too, so a later move of it keeps the neighbours gap-free."""
+
+    text_zh = "添加节点"
+    text_en = "Add vertex"
+
+    def __init__(self, store: ProjectStore, layer: str, fid: int, xy: tuple[float, float], *,
+                 tolerance: float = VERTEX_TOLERANCE):
+        target = store.get(layer, fid)["geometry"]
+        ring = target.boundary
+        on = ring.interpolate(ring.project(Point(xy)))  # the point on the clicked feature's edge
+        at = (on.x, on.y)
+        changes = {fid: {"geometry": with_vertex_added(target, at)}}
+        for rec in _shared(store, layer, at, tolerance, None):
+            g = rec["geometry"]
+            if rec["fid"] == fid or g.boundary.distance(on) > tolerance:
+                continue
+            if np.hypot(*(shapely.get_coordinates(g) - at).T).min() <= tolerance:
+                continue  # the neighbour has a vertex there already
+            changes[rec["fid"]] = {"geometry": with_vertex_added(g, at, exact=True)}
+        super().__init__(layer, changes)
+
+
+class RemoveVertex(MultiEdit):
+    """Delete the vertex at xy from every feature that has it (a shared vertex goes from
+    all neighbours, so their common edge stays common)."""
+
+    text_zh = "删除节点"
+    text_en = "Delete vertex"
+
+    def __init__(self, store: ProjectStore, layer: str, xy: tuple[float, float], *,
+                 tolerance: float = VERTEX_TOLERANCE, only: Sequence[int] | None = None):
+        changes = {}
+        for rec in _shared(store, layer, xy, tolerance, only):
+            g = rec["geometry"]
+            if np.hypot(*(shapely.get_coordinates(g) - xy).T).min() <= tolerance:
+                changes[rec["fid"]] = {"geometry": with_vertex_removed(g, xy, tolerance)}
+        if not changes:
+            raise _err("这里没有节点。", "There is no vertex here.")
         super().__init__(layer, changes)
 
 
@@ -230,15 +348,16 @@ def _ring_insert(ring: np.ndarray, pt: tuple[float, float]) -> np.ndarray:
     return np.vstack([ring[: i + 1], [pt], ring[i + 1:]])
 
 
-def with_vertex_added(geom: BaseGeometry, pt: tuple[float, float]) -> BaseGeometry:
-    """geom with a vertex inserted on the edge nearest pt (the point projected onto it)."""
+def with_vertex_added(geom: BaseGeometry, pt: tuple[float, float], exact: bool = False) -> BaseGeometry:
+    """geom with a vertex inserted on the edge nearest pt (the point projected onto it, or
+    pt itself with exact=True: a neighbour gets the very coordinates of a shared vertex)."""
     polys = list(shapely.get_parts(geom))
     best = min(range(len(polys)), key=lambda i: polys[i].boundary.distance(Point(pt)))
     p = polys[best]
     rings = [p.exterior, *p.interiors]
     ri = min(range(len(rings)), key=lambda i: rings[i].distance(Point(pt)))
     new_rings = [np.asarray(r.coords) for r in rings]
-    target = rings[ri].interpolate(rings[ri].project(Point(pt)))
+    target = Point(pt) if exact else rings[ri].interpolate(rings[ri].project(Point(pt)))
     new_rings[ri] = _ring_insert(new_rings[ri], (target.x, target.y))
     polys[best] = Polygon(new_rings[0], new_rings[1:])
     return MultiPolygon(polys) if len(polys) > 1 else polys[0]
@@ -288,6 +407,30 @@ def _today() -> str:
     return dt.date.today().isoformat()
 
 
+def _rehome_buildings(store: ProjectStore, codes: Sequence[str], children: dict[int, str]) -> dict[int, dict]:
+    """Buildings registered on the retired parcels `codes` move to the child parcel (fid ->
+    code) they overlap most, so 'buildings on the parcel' follows a split or merge. Returns
+    the buildings' previous values for undo."""
+    if not codes or not children:
+        return {}
+    marks = ", ".join("?" for _ in codes)
+    blds = store.rows("buildings", f"parcel_code IN ({marks}) AND (retired = 0 OR retired IS NULL)",
+                      tuple(codes))
+    kids = {f: store.get("parcels", f)["geometry"] for f in children}
+    old = {}
+    for b in blds:
+        best = max(kids, key=lambda f: kids[f].intersection(b["geometry"]).area)
+        if children[best] != b["parcel_code"]:
+            old[b["fid"]] = store.update("buildings", b["fid"], {"parcel_code": children[best]})
+    return old
+
+
+def _restore(store: ProjectStore, layer: str, olds: dict[int, dict]) -> None:
+    for f, old in olds.items():
+        if old:
+            store.update(layer, f, old)
+
+
 @dataclass
 class SplitParcel(Edit):
     """Split a parcel by a line: the parent is retired, the parts become new parcels with
@@ -299,6 +442,7 @@ class SplitParcel(Edit):
     child_fids: list[int] = field(default_factory=list)
     lineage_fids: list[int] = field(default_factory=list)
     parent_old: dict = field(default_factory=dict)
+    buildings_old: dict = field(default_factory=dict)
     text_zh = "拆分地块"
     text_en = "Split parcel"
 
@@ -331,9 +475,13 @@ class SplitParcel(Edit):
                 "child_code": f"{parent['code']}-{i}", "operation": "拆分", "date": self.date,
                 "user": getattr(store, "user", None)}) for i, c in enumerate(children, 1)]
             self.child_fids = children
+            self.buildings_old = _rehome_buildings(
+                store, [parent["code"]], {c: f"{parent['code']}-{i}" for i, c in enumerate(children, 1)})
+        self.detail = str(parent["code"])
 
     def revert(self, store):
         with store.transaction():
+            _restore(store, "buildings", self.buildings_old)
             for lf in self.lineage_fids:
                 store.delete("parcel_lineage", lf)
             for c in self.child_fids:
@@ -353,6 +501,7 @@ class MergeParcels(Edit):
     child_fid: int | None = None
     lineage_fids: list[int] = field(default_factory=list)
     parents_old: dict[int, dict] = field(default_factory=dict)
+    buildings_old: dict = field(default_factory=dict)
     text_zh = "合并地块"
     text_en = "Merge parcels"
 
@@ -378,9 +527,13 @@ class MergeParcels(Edit):
                 "parent_id": r["fid"], "child_id": self.child_fid, "parent_code": r["code"],
                 "child_code": rec["code"], "operation": "合并", "date": self.date,
                 "user": getattr(store, "user", None)}) for r in recs]
+            self.buildings_old = _rehome_buildings(store, [r["code"] for r in recs],
+                                                   {self.child_fid: rec["code"]})
+        self.detail = str(rec["code"])
 
     def revert(self, store):
         with store.transaction():
+            _restore(store, "buildings", self.buildings_old)
             for lf in self.lineage_fids:
                 store.delete("parcel_lineage", lf)
             store.delete("parcels", self.child_fid)
@@ -392,10 +545,11 @@ class MoveFeatures(MultiEdit):
     text_zh = "移动要素"
     text_en = "Move features"
 
-    def __init__(self, store: ProjectStore, layer: str, fids: Sequence[int], dx: float, dy: float):
+    def __init__(self, store: ProjectStore, layer: str, fids: Sequence[int], dx: float, dy: float,
+                 avoid_overlaps: bool = False):
         changes = {f: {"geometry": shapely.affinity.translate(store.get(layer, f)["geometry"], dx, dy)}
                    for f in fids}
-        super().__init__(layer, changes)
+        super().__init__(layer, changes, avoid_overlaps=avoid_overlaps)
 
 
 class DeleteFeatures(Edit):
@@ -409,15 +563,12 @@ class DeleteFeatures(Edit):
         with store.transaction():
             for p in self.parts:
                 p.apply(store)
+        labels = [p.detail for p in self.parts[:3]]
+        self.detail = "、".join(labels) + (tr(f" 等 {len(self.parts)} 个", f" and {len(self.parts) - 3} more")
+                                           if len(self.parts) > 3 else "")
 
     def revert(self, store):
         with store.transaction():
             for p in reversed(self.parts):
                 p.revert(store)
-
-
-def lineage(store: ProjectStore, fid: int) -> dict[str, list[dict]]:
-    """Parents and children of a parcel from the lineage table."""
-    return {"parents": store.rows("parcel_lineage", "child_id = ?", (fid,)),
-            "children": store.rows("parcel_lineage", "parent_id = ?", (fid,))}
 

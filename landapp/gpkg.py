@@ -297,6 +297,8 @@ def _create_indexes(conn: sqlite3.Connection, s: LayerSpec) -> None:
                 "parent_id", "child_id", "parcel_code", "status", "zone", "key"):
         if s.has(col):
             conn.execute(f'CREATE INDEX IF NOT EXISTS "idx_{s.name}_{col}" ON "{s.name}"("{col}")')
+    if s.name == "edit_log":  # the history of one feature (info panel)
+        conn.execute('CREATE INDEX IF NOT EXISTS "idx_edit_log_feature" ON edit_log(feature_id, layer)')
 
 
 def ensure_schema(conn: sqlite3.Connection, srs_id: int) -> list[str]:

@@ -9,7 +9,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from shapely.geometry import LineString, Polygon, box
 
 from landapp import editing as ed
+from landapp.coords import parse_typed_points
 from landapp.errors import LandappError
+from landapp.history import feature_history, lineage
 from landapp.snapping import Snapper
 from landapp.topology import check_topology, fix
 
@@ -39,12 +41,13 @@ def grid(empty_project):
 
 
 def cycle(store, edit, check_done, check_undone):
+    """do -> undo -> redo; a check either asserts itself or returns a truth value."""
     edit.apply(store)
-    check_done()
+    assert check_done() in (None, True), "after do"
     edit.revert(store)
-    check_undone()
+    assert check_undone() in (None, True), "after undo"
     edit.apply(store)
-    check_done()
+    assert check_done() in (None, True), "after redo"
 
 
 def test_add_delete_update_cycle(grid):
@@ -100,7 +103,7 @@ def test_split_retires_parent_and_records_lineage(grid):
         kids = [s.get("parcels", f) for f in sp.child_fids]
         assert sum(k["area_m2"] for k in kids) == pytest.approx(parent["area_m2"])
         assert all(k["name"] == "甲" and k["land_use"] == "100101" for k in kids)
-        lin = ed.lineage(s, a)["children"]
+        lin = lineage(s, a)["children"]
         assert sorted(r["child_code"] for r in lin) == ["A-1", "A-2"] and lin[0]["operation"] == "拆分"
         assert lin[0]["user"] == s.user
         assert len(gdal(s, where="retired = 0")) == 3 and len(gdal(s)) == 4
@@ -125,7 +128,7 @@ def test_merge_takes_attributes_from_the_largest(empty_project):
         assert rec["name"] == "大" and rec["code"] == "A-H" and rec["area_m2"] == pytest.approx(15000)
         assert rec["geometry"].geom_type == "MultiPolygon" and len(shapely.get_parts(rec["geometry"])) == 1
         assert active_codes(s) == ["A-H", "F"]
-        assert {r["parent_code"] for r in ed.lineage(s, mg.child_fid)["parents"]} == {"A", "B"}
+        assert {r["parent_code"] for r in lineage(s, mg.child_fid)["parents"]} == {"A", "B"}
 
     cycle(s, mg, done, lambda: active_codes(s) == ["A", "B", "F"])
     mg.revert(s)
@@ -246,3 +249,100 @@ def test_invalid_polygon_is_repaired(empty_project):
     fix(s, issue).apply(s)
     fixed = s.get("parcels", issue.fids[0])["geometry"]
     assert fixed.is_valid and fixed.area == pytest.approx(5000)
+
+
+def test_vertex_added_on_a_shared_edge_goes_into_both_neighbours(grid):
+    s, a, b = grid
+    add = ed.AddVertex(s, "parcels", a, (X0 + 100.004, Y0 + 40))  # clicked beside the shared edge
+
+    def added():
+        for f in (a, b):
+            coords = [tuple(c) for c in shapely.get_coordinates(gdal(s).geometry[f])]
+            assert (X0 + 100, Y0 + 40) in coords  # the very same point in both
+        assert s.get("parcels", a)["area_m2"] == pytest.approx(10000)
+
+    def back():
+        assert len(shapely.get_coordinates(gdal(s).geometry[b])) == 5
+
+    cycle(s, add, added, back)
+    # moving the new vertex moves it in both: the neighbours stay gap-free
+    mv = ed.MoveVertex(s, "parcels", (X0 + 100, Y0 + 40), (X0 + 130, Y0 + 40))
+    mv.apply(s)
+    ga, gb = s.get("parcels", a)["geometry"], s.get("parcels", b)["geometry"]
+    assert ga.intersection(gb).area < 1e-6 and ga.union(gb).area == pytest.approx(20000)
+    mv.revert(s)
+    rm = ed.RemoveVertex(s, "parcels", (X0 + 100, Y0 + 40))
+    assert set(rm.changes) == {a, b}  # a shared vertex goes from every neighbour
+    cycle(s, rm, back, added)
+    with pytest.raises(LandappError):
+        ed.RemoveVertex(s, "parcels", (X0 + 50, Y0 + 50))
+
+
+def test_vertex_and_feature_moves_clip_to_neighbours_with_avoid_overlaps(grid):
+    s, a, b = grid
+    c = s.insert("parcels", P("C", 0, 100, 100, 200))  # north of A, shares only A's top edge
+    # drag A's and B's shared corner (100, 100) 20 m north: it would bite into C
+    mv = ed.MoveVertex(s, "parcels", (X0 + 100, Y0 + 100), (X0 + 100, Y0 + 120), only=[a, b],
+                       avoid_overlaps=True)
+    cycle(s, mv, lambda: ed.overlap_report(s, [("parcels", a), ("parcels", b)]) == [],
+          lambda: s.get("parcels", a)["area_m2"] == pytest.approx(10000))
+    assert s.get("parcels", c)["area_m2"] == pytest.approx(10000)  # the neighbour is untouched
+    mv.revert(s)
+    plain = ed.MoveFeatures(s, "parcels", [b], -30, 0)
+    plain.apply(s)
+    report = ed.overlap_report(s, plain.geometry_targets())
+    assert [(r["code"], r["other_code"], round(r["area_m2"])) for r in report] == [("B", "A", 3000)]
+    plain.revert(s)
+    clipped = ed.MoveFeatures(s, "parcels", [b], -30, 0, avoid_overlaps=True)
+    clipped.apply(s)
+    assert ed.overlap_report(s, clipped.geometry_targets()) == []
+    assert s.get("parcels", b)["area_m2"] == pytest.approx(7000)
+    clipped.revert(s)
+    assert s.get("parcels", b)["area_m2"] == pytest.approx(10000)
+
+
+def test_split_and_merge_move_the_buildings_to_the_new_parcels(grid):
+    s, a, b = grid
+    west = s.insert("buildings", {"name": "西厂房", "btype": "标准厂房", "parcel_code": "A",
+                                  "geometry": box(X0 + 5, Y0 + 5, X0 + 30, Y0 + 30)})
+    east = s.insert("buildings", {"name": "东厂房", "btype": "标准厂房", "parcel_code": "A",
+                                  "geometry": box(X0 + 60, Y0 + 5, X0 + 90, Y0 + 30)})
+    sp = ed.SplitParcel(a, LineString([(X0 + 40, Y0 - 10), (X0 + 40, Y0 + 110)]))
+
+    def split_done():
+        kids = {s.get("parcels", f)["code"]: s.get("parcels", f)["geometry"] for f in sp.child_fids}
+        for bf in (west, east):
+            rec = s.get("buildings", bf)
+            assert kids[rec["parcel_code"]].contains(rec["geometry"])
+
+    def split_undone():
+        assert {s.get("buildings", f)["parcel_code"] for f in (west, east)} == {"A"}
+
+    cycle(s, sp, split_done, split_undone)
+    mg = ed.MergeParcels([*sp.child_fids, b], code="AB")
+    cycle(s, mg, lambda: {s.get("buildings", f)["parcel_code"] for f in (west, east)} == {"AB"},
+          split_done)
+    assert mg.text == "合并地块 AB" and sp.text == "拆分地块 A"
+
+
+def test_edit_log_keeps_who_when_and_each_field_before_and_after(grid):
+    s, a, _ = grid
+    ed.UpdateAttributes("parcels", a, {"status": "在建", "far_max": 2.5}).apply(s)
+    ed.ReplaceGeometry("parcels", a, box(X0, Y0, X0 + 100, Y0 + 90)).apply(s)
+    hist = feature_history(s, "parcels", a)
+    assert [h["operation"] for h in hist] == ["update", "update", "insert"]
+    assert all(h["user"] == s.user and h["ts"] for h in hist)
+    shape, attrs = hist[0]["changes"], {t: (o, n) for t, o, n in hist[1]["changes"]}
+    assert attrs == {"状态": ("待供", "在建"), "容积率上限": (None, 2.5)}
+    assert ("面积(㎡)", 10000.0, 9000.0) in shape and any(t == "图形" for t, _, _ in shape)
+    assert ("地块编号", None, "A") in hist[2]["changes"]
+
+
+def test_typed_points_x_northing_first_and_zone_prefix():
+    pts = parse_typed_points("J1, 3384637.61, 429977.28\n3384600，35429900.5\n\n3384500\t429800", 4544)
+    assert pts == [(429977.28, 3384637.61), (429900.5, 3384600.0), (429800.0, 3384500.0)]
+    with pytest.raises(LandappError) as e:
+        parse_typed_points("3384600, 36429900.5", 4544)  # zone 36 in a CM 105E (zone 35) project
+    assert "35" in str(e.value)
+    with pytest.raises(LandappError):
+        parse_typed_points("3384600", 4544)

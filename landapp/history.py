@@ -1,0 +1,48 @@
+"""What happened to a feature: its parcel lineage (split from / merged into, with the date
+and the user) and its edit log (who, when, each field before and after), as the info
+panel shows them."""
+
+from __future__ import annotations
+
+import json
+
+from landapp.i18n import tr
+from landapp.schema import spec
+from landapp.store.base import ProjectStore
+
+
+def lineage(store: ProjectStore, fid: int) -> dict[str, list[dict]]:
+    """Parents and children of a parcel from the lineage table."""
+    return {"parents": store.rows("parcel_lineage", "child_id = ?", (fid,)),
+            "children": store.rows("parcel_lineage", "parent_id = ?", (fid,))}
+
+
+def feature_history(store: ProjectStore, layer: str, fid: int, limit: int = 20) -> list[dict]:
+    """The edit log of one feature, newest first: ts, user, operation and `changes`, a
+    list of (field title, old, new) for updates (old is None for an insert, new for a
+    delete). Timestamps, areas and the geometry blob name are folded into readable rows."""
+    s = spec(layer)
+    rows = store.rows("edit_log", "layer = ? AND feature_id = ?", (layer, int(fid)),
+                      order_by="fid DESC", limit=limit)
+    out = []
+    for r in rows:
+        try:
+            raw = json.loads(r["changes"]) if r.get("changes") else {}
+        except ValueError:
+            raw = {}
+        changes = []
+        for k, v in raw.items():
+            if k in ("created", "modified", "area_mu"):
+                continue  # area in mu follows area_m2; stamps are the row's own time
+            name = "geometry" if k in ("geom", "geometry") else k
+            title = tr("图形", "Shape") if name == "geometry" else (s.field(name).title if s.has(name) else name)
+            if r["operation"] == "update" and isinstance(v, list) and len(v) == 2:
+                changes.append((title, v[0], v[1]))
+            elif r["operation"] == "insert":
+                changes.append((title, None, v))
+            else:
+                changes.append((title, v, None))
+        out.append({"ts": r["ts"], "user": r["user"], "operation": r["operation"], "changes": changes})
+    return out
+
+
