@@ -113,10 +113,15 @@ def cmd_sheets(args) -> int:
             if sys.stderr.isatty():
                 print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
 
-        n = write_sheets(store, args.output, fids, drafter=args.drafter, checker=args.checker, progress=progress)
+        stats: dict = {}
+        n = write_sheets(store, args.output, fids, drafter=args.drafter, checker=args.checker, progress=progress,
+                         stats=stats)
         if sys.stderr.isatty():
             print(file=sys.stderr)
     dt_s = time.perf_counter() - t
-    print(tr(f"已输出 {n} 页宗地图到 {args.output}({n / max(dt_s, 1e-9):.0f} 页/秒)",
-             f"Wrote {n} parcel sheet{'' if n == 1 else 's'} to {args.output} ({n / max(dt_s, 1e-9):.0f} sheets/s)"))
+    pages = stats.get("pages", n)
+    rate = n / max(dt_s, 1e-9)
+    print(tr(f"已输出 {n} 宗地块的宗地图({pages} 页)到 {args.output},{rate:.0f} 张/秒",
+             f"Wrote {n} parcel sheet{'' if n == 1 else 's'} ({pages} page{'' if pages == 1 else 's'}) "
+             f"to {args.output} ({rate:.0f} sheets/s)"))
     return 0

@@ -14,12 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import shapely
 import shapely.ops
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QPolygonF
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 from shapely.geometry.polygon import orient
 
 from landapp import landuse
@@ -37,32 +38,114 @@ from layers.view import INCH_M, MapView, nice_length
 MM = 96 / 25.4  # px per mm on the page
 PAGE_W, PAGE_H = 210 * MM, 297 * MM
 FRAME = QRectF(20 * MM, 62 * MM, 170 * MM, 118 * MM)  # ≥ 2 cm from the edge
+CORNER_DEG = 20.0  # a boundary that turns by less at a vertex is a curve, not a corner
+MAP_MARGIN = 1.35  # the frame shows the parcel and this much around it (its neighbours and roads)
 SCALES = [500, 1000, 2000, 2500, 5000, 10000, 20000, 25000, 50000, 100000]
 RED = QColor(220, 0, 0)
 INK = QColor(20, 20, 20)  # text on the sheet
 FOOTER_Y = PAGE_H - 16 * MM  # the footer rule; nothing above it may run into it
 
 
+def boundary_rings(geom) -> list[list[tuple[float, float]]]:
+    """Every boundary ring of the parcel (outer rings of the parts, largest first, then the
+    holes), each clockwise and starting at its upper-left (north-west) corner: the corner
+    nearest the north-west corner of its bounding box (TD/T 1001: numbered clockwise from the
+    upper left). Numbering runs on through the rings: J1…Jk on the first, Jk+1… on the next."""
+    rings = []
+    parts = sorted(shapely.get_parts(geom), key=lambda g: -g.area)
+    for part in parts:
+        part = orient(part, sign=-1.0)  # exterior clockwise
+        rings.append(np.asarray(part.exterior.coords)[:-1])
+    for part in parts:
+        for hole in part.interiors:
+            ring = np.asarray(hole.coords)[:-1]
+            if shapely.LinearRing(ring).is_ccw:
+                ring = ring[::-1]
+            rings.append(ring)
+    out = []
+    for ring in rings:
+        x0, y1 = float(ring[:, 0].min()), float(ring[:, 1].max())
+        # J1 is a real corner: the points of a curve (an arc densified into many vertices) are
+        # not, so look among the vertices where the boundary turns by CORNER_DEG or more
+        d_in, d_out = ring - np.roll(ring, 1, axis=0), np.roll(ring, -1, axis=0) - ring
+        turn = np.degrees(np.arctan2(d_out[:, 1], d_out[:, 0]) - np.arctan2(d_in[:, 1], d_in[:, 0]))
+        corners = ring[np.abs((turn + 180.0) % 360.0 - 180.0) >= CORNER_DEG]
+        if len(corners) < 3:  # a round parcel has no corners: any vertex will do
+            corners = ring
+        corner = corners[int(np.argmin(np.hypot(corners[:, 0] - x0, corners[:, 1] - y1)))]
+        start = int(np.argmin(np.hypot(ring[:, 0] - corner[0], ring[:, 1] - corner[1])))
+        ring = np.roll(ring, -start, axis=0)
+        out.append([(float(x), float(y)) for x, y in ring])
+    return out
+
+
 def boundary_points(geom) -> list[tuple[float, float]]:
-    """Exterior vertices of the (largest part of the) parcel, clockwise, starting at the
-    vertex nearest the north-west corner of its bounding box (J1)."""
-    poly = max(shapely.get_parts(geom), key=lambda p: p.area)
-    ring = np.asarray(orient(poly, sign=-1.0).exterior.coords)[:-1]
-    x0, _, _, y1 = poly.bounds
-    start = int(np.argmin(np.hypot(ring[:, 0] - x0, ring[:, 1] - y1)))
-    ring = np.roll(ring, -start, axis=0)
-    return [(float(x), float(y)) for x, y in ring]
+    """The outer ring of the (largest part of the) parcel, clockwise from the north-west (J1)."""
+    return boundary_rings(geom)[0]
 
 
 def sheet_scale(geom, frame: QRectF = FRAME) -> int:
-    """The smallest round scale at which the parcel and a margin around it fit the frame."""
+    """The largest round scale at which the parcel and a margin around it fit the frame."""
     x0, y0, x1, y1 = geom.bounds
-    need_w, need_h = (x1 - x0) * 1.6 + 20, (y1 - y0) * 1.6 + 20
+    need_w, need_h = (x1 - x0) * MAP_MARGIN + 20, (y1 - y0) * MAP_MARGIN + 20
     for denom in SCALES:
         m_per_px = denom * INCH_M / 96
         if need_w <= frame.width() * m_per_px and need_h <= frame.height() * m_per_px:
             return denom
     return SCALES[-1]
+
+
+@dataclass
+class SheetPlan:
+    """What one parcel's sheet holds and how it is split over pages: the first page has the
+    map and the text blocks, then as many table rows as fit above the footer; the rest of the
+    boundary-point table goes on continuation pages (界址点坐标表(续))."""
+
+    fid: int
+    rec: dict
+    blocks: list[tuple[str, list[tuple[str, float]]]]  # (heading, [(text, size)])
+    rows: list[tuple[str, str, str, str, bool]]  # point, X, Y, side, first point of a further ring
+    table_y: float  # where the table heading starts on the first page
+    first: int  # rows on the first page
+    per_page: int  # rows on a continuation page
+
+    @property
+    def pages(self) -> int:
+        rest = len(self.rows) - self.first
+        return 1 + (math.ceil(rest / self.per_page) if rest > 0 else 0)
+
+    def chunk(self, k: int) -> list:
+        if k == 0:
+            return self.rows[: self.first]
+        a = self.first + (k - 1) * self.per_page
+        return self.rows[a: a + self.per_page]
+
+
+LINE = 4.4 * MM  # a coordinate-table row
+TABLE_W = 86 * MM  # one of the table's two columns
+CONT_TOP = 34 * MM  # where the table starts on a continuation page
+
+
+def _rows_per_column(y: float) -> int:
+    """Rows (below the heading and the header row) that fit between y and the footer, with room
+    for the note under the table."""
+    return max(int((FOOTER_Y - 7 * MM - y) // LINE) - 1, 1)
+
+
+def _measure(text: str, size: float, bold: bool = False, width: float | None = None) -> float:
+    fm = QFontMetricsF(label_font(size, bold))
+    if width is None:
+        return fm.height()
+    return fm.boundingRect(QRectF(0, 0, width, 10000), int(Qt.TextFlag.TextWordWrap), text).height()
+
+
+def _halo_text(p: QPainter, pos: QPointF, text: str, colour: QColor) -> None:
+    """Text with a thin white halo, so point numbers read over coloured neighbours."""
+    path = QPainterPath()
+    path.addText(pos, p.font(), text)
+    p.strokePath(path, QPen(QColor(255, 255, 255, 230), 2.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                            Qt.PenJoinStyle.RoundJoin))
+    p.fillPath(path, colour)
 
 
 class SheetPainter:
@@ -71,7 +154,7 @@ class SheetPainter:
     def __init__(self, store, *, drafter: str = "", checker: str = "", date: dt.date | None = None):
         ensure_gui_app()
         self.store = store
-        self.drafter = drafter or store.get_setting("drafter") or getattr(store, "user", "")
+        self.drafter = drafter or store.get_setting("drafter") or ""
         self.checker = checker or store.get_setting("checker") or ""
         self.date = date or dt.date.today()
         self.map = ParkMap(store, parcel_theme="landuse", with_raster=False, with_tiles=False)
@@ -85,18 +168,124 @@ class SheetPainter:
         self.space = load_space(store)  # vacancy as the rest of the app counts it
         self.as_of = default_as_of(store)
 
-    # ---- one page
-    def paint(self, p: QPainter, fid: int, page: int = 1, pages: int = 1) -> None:
+    # ---- planning: the texts and how the table splits over pages
+    def plan(self, fid: int) -> SheetPlan:
         rec = self.store.get("parcels", fid)
+        if rec is None:
+            raise LandappError(tr(f"找不到地块 {fid}。", f"No parcel {fid}."))
         geom = rec["geometry"]
+        blocks = [self._sizhi_block(geom, fid), self._indicator_block(rec), self._building_block(rec)]
+        y = FRAME.bottom() + 4 * MM
+        for head, lines in blocks:
+            y += _measure(head, 9.5, True)
+            for text, size in lines:
+                y += _measure(text, size, width=180 * MM)
+            y += 2 * MM
+        rows = []
+        rings = boundary_rings(geom)
+        k = 0
+        for r, ring in enumerate(rings):
+            n = len(ring)
+            for i, (x, yv) in enumerate(ring):
+                nx, ny = ring[(i + 1) % n]
+                k += 1
+                rows.append((f"J{k}", f"{yv:.3f}", f"{x:.3f}", f"{math.hypot(nx - x, ny - yv):.2f}", bool(r and not i)))
+        head_h = _measure("界址点", 9.5, True)
+        fit = 2 * _rows_per_column(y + head_h)
+        if len(rows) <= fit:
+            first = len(rows)
+        else:  # the heading and at least a few rows on the first page, or all of it on the next
+            first = fit if fit >= 8 else 0
+        per_page = 2 * _rows_per_column(CONT_TOP + head_h)
+        return SheetPlan(fid, rec, blocks, rows, y, first, per_page)
+
+    def _sizhi_block(self, geom, fid):
+        sz = self.sizhi.sizhi(geom, fid)
+        parts = [tr(f"{zh}至:{sz[key]}", f"{key.capitalize()}: {sz[key]}") for key, zh, _ in DIRECTIONS]
+        return tr("四至", "Boundaries"), [(tr(";", "; ").join(parts), 8.5)]
+
+    def _indicator_block(self, rec):
+        def v(key, unit=""):
+            val = rec.get(key)
+            if val is None or val == "" or (isinstance(val, float) and math.isnan(val)):
+                return None
+            return f"{val:g}{unit}" if isinstance(val, float) else f"{val}{unit}"
+
+        lo, hi = v("far_min"), v("far_max")
+        far = (lo if lo == hi else f"{lo}–{hi}") if lo and hi else (f"≤{hi}" if hi else (f"≥{lo}" if lo else None))
+        items = [(tr("容积率", "FAR"), far), (tr("建筑密度", "Coverage"), v("density", "%")),
+                 (tr("绿地率", "Green"), v("green_ratio", "%")), (tr("限高", "Height"), v("height_limit", "m")),
+                 (tr("投资强度", "Investment"), v("std_invest_intensity", tr("万元/亩", " 10k CNY/mu"))),
+                 (tr("亩均税收", "Tax"), v("std_tax_per_mu", tr("万元/亩", " 10k CNY/mu"))),
+                 (tr("供地方式", "Supply"), value_label(rec.get("supply_method")) or None),
+                 (tr("出让年限", "Term"), v("term_years", tr("年", " years"))),
+                 (tr("供地日期", "Transfer"), v("supply_date")),
+                 (tr("约定开工", "Agreed start"), v("agreed_start")),
+                 (tr("约定竣工", "Agreed completion"), v("agreed_completion"))]
+        if rec.get("status") == "待供":
+            items.append((tr("预计供地", "Expected supply"), v("expected_supply_date")))
+        # the planning controls always show (— when unset); supply facts only when known
+        text = "  ".join(f"{k} {val or '—'}" for i, (k, val) in enumerate(items) if val or i < 4)
+        return tr("规划指标与供地信息", "Planning indicators and supply"), [(text, 8.2)]
+
+    def _building_block(self, rec):
+        from landapp.vacancy import building_figures
+
+        bs = self.store.rows("buildings", "parcel_code = ? AND (retired = 0 OR retired IS NULL)", (rec.get("code"),))
+        head = tr("地上建筑", "Buildings")
+        if not bs:
+            return head, [(tr("无登记建筑。", "No buildings recorded."), 8.2)]
+        lines = []
+        for b in bs[:8]:
+            r = building_figures(self.space, b["fid"], self.as_of).vacancy_rate
+            rate = "—" if r is None else f"{r:.0%}"
+            text = (f"{b['name']}:{value_label(b['btype'])},{b.get('storeys') or '—'} {tr('层', 'storeys')},"
+                    f"{b.get('structure') or '—'},{tr('建筑面积', 'floor area')} {b.get('floor_area') or 0:,.0f} ㎡,"
+                    f"{tr('空置率', 'vacancy')} {rate}")
+            lines.append((text, 8.0))
+        if len(bs) > 8:
+            lines.append((tr(f"……另有 {len(bs) - 8} 栋", f"… and {len(bs) - 8} more"), 8.0))
+        return head, lines
+
+    # ---- painting
+    def paint(self, p: QPainter, fid: int, page: int = 1, pages: int = 1) -> None:
+        """The first page of a parcel's sheet (see paint_page for continuation pages)."""
+        self.paint_page(p, self.plan(fid), 0, page, pages)
+
+    def paint_page(self, p: QPainter, plan: SheetPlan, k: int, page: int, pages: int) -> None:
+        rec = plan.rec
         p.save()
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        self._header(p, rec)
-        self._map(p, rec, geom)
-        y = self._sizhi(p, geom, fid, FRAME.bottom() + 4 * MM)
-        y = self._indicators(p, rec, y + 2 * MM)
-        y = self._buildings(p, rec, y + 2 * MM)
-        self._coordinates(p, geom, y + 2 * MM)  # last: it takes the rows that fit above the footer
+        if k == 0:
+            self._header(p, rec)
+            self._map(p, rec, rec["geometry"])
+            y = FRAME.bottom() + 4 * MM
+            for head, lines in plan.blocks:
+                y = self._text(p, 15 * MM, y, head, 9.5, True)
+                for text, size in lines:
+                    y = self._text(p, 15 * MM, y, text, size, width=180 * MM)
+                y += 2 * MM
+            title = tr("界址点坐标表(CGCS2000,X 为北坐标,Y 为东坐标,单位:米)",
+                       "Boundary points (X northing, Y easting, metres)")
+            y = plan.table_y
+        else:
+            self._text(p, 0, 12 * MM, tr("宗 地 图(续)", "PARCEL SHEET (continued)"), 16, True, width=PAGE_W,
+                       align=Qt.AlignmentFlag.AlignHCenter)
+            self._text(p, 0, 21 * MM, f"{rec.get('code') or ''}  {rec.get('name') or ''}", 10, width=PAGE_W,
+                       align=Qt.AlignmentFlag.AlignHCenter)
+            title = tr("界址点坐标表(续)", "Boundary points (continued)")
+            y = CONT_TOP
+        chunk = plan.chunk(k)
+        if chunk:
+            done = plan.first + max(k - 1, 0) * plan.per_page + len(chunk) if k else len(chunk)
+            note = None
+            if done < len(plan.rows):
+                note = tr(f"(共 {len(plan.rows)} 个界址点,此页列至 {chunk[-1][0]},续表见下页)",
+                          f"({len(plan.rows)} points; listed to {chunk[-1][0]}, continued overleaf)")
+            self._coordinates(p, y, title, chunk, note)
+        elif len(plan.rows):
+            self._text(p, 15 * MM, y, tr(f"界址点坐标表见下页(共 {len(plan.rows)} 个界址点)。",
+                                         f"The boundary-point table is overleaf ({len(plan.rows)} points)."), 8.2)
         self._footer(p, page, pages)
         p.restore()
 
@@ -109,9 +298,10 @@ class SheetPainter:
             p.drawText(QPointF(x, y + fm.ascent()), text)
             return y + fm.height()
         r = QRectF(x, y, width, 1000)
-        br = p.boundingRect(r, int(align | Qt.TextFlag.TextWordWrap), text)
-        p.drawText(r, int(align | Qt.TextFlag.TextWordWrap), text)
-        return y + br.height()
+        flags = int(align | Qt.TextFlag.TextWordWrap)
+        p.drawText(r, flags, text)
+        # the height planned with font metrics, so the plan and the page agree
+        return y + fm.boundingRect(r, flags, text).height()
 
     def _header(self, p, rec) -> None:
         self._text(p, 0, 12 * MM, tr("宗 地 图", "PARCEL SHEET"), 18, True, width=PAGE_W,
@@ -142,25 +332,52 @@ class SheetPainter:
                 fill = c % 2 == 0
                 if fill:
                     p.fillRect(QRectF(col[c] + 0.5, top + 0.5, col[c + 1] - col[c] - 1, row_h - 1), QColor(240, 240, 240))
-                p.setFont(label_font(8.5, bold=fill))
+                size = 8.5
+                cell_w = col[c + 1] - col[c] - 3 * MM
+                while size > 6.0 and QFontMetricsF(label_font(size)).horizontalAdvance(str(cells[c])) > cell_w:
+                    size -= 0.5  # a long name or land user shrinks to fit its cell instead of being cut
+                p.setFont(label_font(size, bold=fill))
                 p.setPen(QColor(20, 20, 20))
-                p.drawText(QRectF(col[c] + 2 * MM, top, col[c + 1] - col[c] - 3 * MM, row_h),
+                p.drawText(QRectF(col[c] + 2 * MM, top, cell_w, row_h),
                            int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), str(cells[c]))
                 p.setPen(QPen(QColor(60, 60, 60), 0.6))
+
+    def _label_spot(self, geom, view: MapView, w_px: float, h_px: float):
+        """Where the fraction label's centre goes: inside the parcel, clear of its buildings, as
+        far from the boundary as can be; else the pole of the parcel's free space."""
+        blds = self.map.layer("buildings").features_in(geom.bounds)
+        bgeom = shapely.union_all([self.map.layer("buildings").geometry(b) for b in blds]) if blds else None
+        hw, hh = w_px * view.scale / 2, h_px * view.scale / 2
+        x0, y0, x1, y1 = geom.bounds
+        gx, gy = np.meshgrid(np.linspace(x0 + hw, x1 - hw, 24) if x1 - x0 > 2 * hw else [(x0 + x1) / 2],
+                             np.linspace(y0 + hh, y1 - hh, 24) if y1 - y0 > 2 * hh else [(y0 + y1) / 2])
+        cx, cy = gx.ravel(), gy.ravel()
+        boxes = shapely.box(cx - hw, cy - hh, cx + hw, cy + hh)
+        shapely.prepare(geom)
+        ok = shapely.contains(geom, boxes)
+        if bgeom is not None and ok.any():
+            ok &= ~shapely.intersects(bgeom, boxes)
+        if ok.any():
+            pts = shapely.points(cx[ok], cy[ok])
+            best = int(np.argmax(shapely.distance(geom.boundary, pts)))
+            return float(cx[ok][best]), float(cy[ok][best])
+        free = geom if bgeom is None else geom.difference(bgeom.buffer(3))
+        if free.is_empty:
+            free = geom
+        spot = shapely.ops.polylabel(max(shapely.get_parts(free), key=lambda g: g.area), tolerance=1.0)
+        return spot.x, spot.y
 
     def _map(self, p, rec, geom) -> None:
         denom = sheet_scale(geom)
         scale = denom * INCH_M / 96
-        c = geom.centroid
-        view = MapView(c.x, c.y, scale, int(FRAME.width()), int(FRAME.height()))
+        x0, y0, x1, y1 = geom.bounds
+        view = MapView((x0 + x1) / 2, (y0 + y1) / 2, scale, int(FRAME.width()), int(FRAME.height()))
         p.save()
         p.translate(FRAME.topLeft())
         p.setClipRect(QRectF(0, 0, FRAME.width(), FRAME.height()))
         self.map.layer("parcels").label_exclude = frozenset([rec["fid"]])  # it gets the fraction label
         render(p, view, self.map.layers, decorations=False, background=QColor("white"))
         # the parcel: red 0.3 mm boundary, J points as 0.8 mm circles, side lengths
-        pts = boundary_points(geom)
-        scr = [view.point_to_screen(x, y) for x, y in pts]
         pen = QPen(RED, 0.3 * MM)
         pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
         p.setPen(pen)
@@ -168,76 +385,85 @@ class SheetPainter:
         for part in shapely.get_parts(geom):
             for ring in [part.exterior, *part.interiors]:
                 p.drawPolygon(QPolygonF([view.point_to_screen(x, y) for x, y in ring.coords]))
-        cx, cy = view.to_screen(c.x, c.y)
-        n = len(pts)
-        p.setFont(label_font(7.5))
-        fm = QFontMetricsF(p.font())
-        placed: list[QRectF] = []  # labels drawn so far: on dense curves, a label that would overlap is left out
-        for i, (q, (x, y)) in enumerate(zip(scr, pts)):
-            p.setPen(QPen(RED, 0.8))
-            p.setBrush(QColor("white"))
-            p.drawEllipse(q, 0.4 * MM, 0.4 * MM)
-            # label outward from the centre
-            dx, dy = q.x() - float(cx), q.y() - float(cy)
-            d = math.hypot(dx, dy) or 1.0
-            lab = f"J{i + 1}"
-            pos = QPointF(q.x() + dx / d * 9 - fm.horizontalAdvance(lab) / 2, q.y() + dy / d * 9 + fm.ascent() / 2)
-            box = QRectF(pos.x() - 1, pos.y() - fm.ascent() - 1, fm.horizontalAdvance(lab) + 2, fm.height() + 2)
-            if any(box.intersects(o) for o in placed):
-                continue
-            placed.append(box)
-            p.setPen(QColor(150, 0, 0))
-            p.drawText(pos, lab)
-        if n <= 40:  # side lengths at the middle of each side, inside the parcel
-            p.setFont(label_font(6.5))
-            fm = QFontMetricsF(p.font())
-            for i in range(n):
-                a, b = pts[i], pts[(i + 1) % n]
-                length = math.hypot(b[0] - a[0], b[1] - a[1])
-                qa, qb = scr[i], scr[(i + 1) % n]
-                if math.hypot(qb.x() - qa.x(), qb.y() - qa.y()) < 30:
-                    continue
-                mx, my = (qa.x() + qb.x()) / 2, (qa.y() + qb.y()) / 2
-                dx, dy = float(cx) - mx, float(cy) - my
-                d = math.hypot(dx, dy) or 1.0
-                text = f"{length:.2f}"
-                p.setPen(QColor(40, 40, 40))
-                p.drawText(QPointF(mx + dx / d * 8 - fm.horizontalAdvance(text) / 2, my + dy / d * 8 + fm.ascent() / 2), text)
-        # the fraction label: parcel number over land-use code, clear of the buildings
-        blds = self.map.layer("buildings").features_in(geom.bounds)
-        free = geom
-        if blds:
-            free = geom.difference(shapely.union_all([self.map.layer("buildings").geometry(b) for b in blds]).buffer(3))
-        if not free.is_empty:
-            spot = shapely.ops.polylabel(max(shapely.get_parts(free), key=lambda g: g.area), tolerance=1.0)
-            cx, cy = view.to_screen(spot.x, spot.y)
+        # the fraction label first: point numbers and side lengths keep clear of it
         code = rec.get("code") or ""
         use = rec.get("land_use") or ""
         p.setFont(label_font(9, True))
         fm = QFontMetricsF(p.font())
         w = max(fm.horizontalAdvance(code), fm.horizontalAdvance(use)) + 6
-        box = QRectF(float(cx) - w / 2, float(cy) - fm.height(), w, 2 * fm.height())
+        sx, sy = self._label_spot(geom, view, w, 2 * fm.height())
+        lx, ly = view.to_screen(sx, sy)
+        box = QRectF(float(lx) - w / 2, float(ly) - fm.height(), w, 2 * fm.height())
+        placed: list[QRectF] = [box]  # text drawn so far: a label that would overlap one is left out
+        rings = boundary_rings(geom)
+        n_outer = shapely.get_num_geometries(geom)  # the rings after these are holes
+        total = sum(len(r) for r in rings)
+        p.setFont(label_font(7.5))
+        fm7 = QFontMetricsF(p.font())
+        k = 0
+        for r, ring in enumerate(rings):
+            n = len(ring)
+            sign = 1.0 if r < n_outer else -1.0  # a hole's numbers go into the hole
+            scr = [view.point_to_screen(x, y) for x, y in ring]
+            for i, q in enumerate(scr):
+                k += 1
+                p.setPen(QPen(RED, 0.8))
+                p.setBrush(QColor("white"))
+                p.drawEllipse(q, 0.4 * MM, 0.4 * MM)
+                # the label goes outward along the bisector of the two sides meeting here
+                a, b = scr[i - 1], scr[(i + 1) % n]
+                ox, oy = self._outward(a, q, b)
+                ox, oy = ox * sign, oy * sign
+                lab = f"J{k}"
+                tw, th = fm7.horizontalAdvance(lab), fm7.height()
+                off = 3 + abs(ox) * tw / 2 + abs(oy) * th / 2
+                centre = QPointF(q.x() + ox * off, q.y() + oy * off)
+                lbox = QRectF(centre.x() - tw / 2 - 1, centre.y() - th / 2 - 1, tw + 2, th + 2)
+                if any(lbox.intersects(o) for o in placed):
+                    continue
+                placed.append(lbox)
+                _halo_text(p, QPointF(centre.x() - tw / 2, centre.y() - th / 2 + fm7.ascent()), lab, QColor(150, 0, 0))
+        if total <= 60:  # side lengths along each side, inside the parcel, where they fit
+            p.setFont(label_font(6.5))
+            fm6 = QFontMetricsF(p.font())
+            for ring in rings:
+                n = len(ring)
+                scr = [view.point_to_screen(x, y) for x, y in ring]
+                for i in range(n):
+                    (ax, ay), (bx, by) = ring[i], ring[(i + 1) % n]
+                    text = f"{math.hypot(bx - ax, by - ay):.2f}"
+                    qa, qb = scr[i], scr[(i + 1) % n]
+                    ex, ey = qb.x() - qa.x(), qb.y() - qa.y()
+                    d = math.hypot(ex, ey)
+                    tw, th = fm6.horizontalAdvance(text), fm6.height()
+                    if d < tw + 6:
+                        continue
+                    # the ring runs clockwise on the map, so on screen (y down) the inside is to the left
+                    nx, ny = -ey / d, ex / d
+                    mid = QPointF((qa.x() + qb.x()) / 2, (qa.y() + qb.y()) / 2)
+                    probe = view.to_map(mid.x() + nx * 4, mid.y() + ny * 4)
+                    if not geom.contains(shapely.Point(*probe)):
+                        nx, ny = -nx, -ny  # a hole's side: its outside is the parcel
+                    off = 2 + abs(nx) * tw / 2 + abs(ny) * th / 2
+                    centre = QPointF(mid.x() + nx * off, mid.y() + ny * off)
+                    tbox = QRectF(centre.x() - tw / 2, centre.y() - th / 2, tw, th)
+                    if any(tbox.intersects(o) for o in placed):
+                        continue
+                    placed.append(tbox)
+                    p.setPen(QColor(40, 40, 40))
+                    p.drawText(QPointF(tbox.left(), tbox.top() + fm6.ascent()), text)
+        p.setFont(label_font(9, True))
         p.fillRect(box, QColor(255, 255, 255, 200))
         p.setPen(QColor(20, 20, 20))
         p.drawText(QRectF(box.left(), box.top(), w, fm.height()), int(Qt.AlignmentFlag.AlignCenter), code)
         p.drawLine(QPointF(box.left() + 2, box.center().y()), QPointF(box.right() - 2, box.center().y()))
         p.drawText(QRectF(box.left(), box.center().y(), w, fm.height()), int(Qt.AlignmentFlag.AlignCenter), use)
         # furniture: north arrow, scale bar with the round scale
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(255, 255, 255, 210))  # the arrow reads over labels and fills
+        p.drawRoundedRect(QRectF(FRAME.width() - 16 * MM, 2 * MM, 12 * MM, 17 * MM), 4, 4)
         draw_north_arrow(p, QPointF(FRAME.width() - 10 * MM, 12 * MM), size=10 * MM)
-        length = nice_length(40 * MM * scale)
-        px = length / scale
-        x, y = 6 * MM, FRAME.height() - 6 * MM
-        p.fillRect(QRectF(x - 2 * MM, y - 6 * MM, px + 22 * MM, 8 * MM), QColor(255, 255, 255, 230))
-        p.setPen(QPen(QColor(20, 20, 20), 0.8))
-        p.setBrush(QColor(20, 20, 20))
-        p.drawRect(QRectF(x, y - 1.2 * MM, px / 2, 1.2 * MM))
-        p.setBrush(QColor("white"))
-        p.drawRect(QRectF(x + px / 2, y - 1.2 * MM, px / 2, 1.2 * MM))
-        p.setFont(label_font(7))
-        p.setPen(QColor(20, 20, 20))
-        p.drawText(QPointF(x, y - 2 * MM), "0")
-        p.drawText(QPointF(x + px - 6, y - 2 * MM), f"{length:g} m")
-        p.drawText(QPointF(x + px + 3 * MM, y), f"1:{denom:,}")
+        self._scale_bar(p, scale, denom)
         p.setClipping(False)
         p.setPen(QPen(QColor(20, 20, 20), 0.8))
         p.setBrush(Qt.BrushStyle.NoBrush)
@@ -245,92 +471,76 @@ class SheetPainter:
         p.restore()
         self.last_scale = denom
 
-    def _sizhi(self, p, geom, fid, y) -> float:
-        sz = self.sizhi.sizhi(geom, fid)
-        parts = [tr(f"{zh}至:{sz[key]}", f"{key.capitalize()}: {sz[key]}") for key, zh, _ in DIRECTIONS]
-        y = self._text(p, 15 * MM, y, tr("四至", "Boundaries"), 9.5, True)
-        return self._text(p, 15 * MM, y, ";".join(parts), 8.5, width=180 * MM)
+    @staticmethod
+    def _outward(a: QPointF, q: QPointF, b: QPointF) -> tuple[float, float]:
+        """Unit vector pointing out of a clockwise (on the map) ring at vertex q, between a and b."""
+        def normal(u: QPointF, v: QPointF):
+            ex, ey = v.x() - u.x(), v.y() - u.y()
+            d = math.hypot(ex, ey) or 1.0
+            return ey / d, -ex / d  # on screen (y down) the inside of a clockwise map ring is to the left
+        n1, n2 = normal(a, q), normal(q, b)
+        ox, oy = n1[0] + n2[0], n1[1] + n2[1]
+        d = math.hypot(ox, oy)
+        if d < 1e-6:
+            return n1
+        return ox / d, oy / d
 
-    def _coordinates(self, p, geom, y) -> float:
-        pts = boundary_points(geom)
-        n = len(pts)
-        y = self._text(p, 15 * MM, y, tr("界址点坐标表(CGCS2000,X 为北坐标,Y 为东坐标,单位:米)",
-                                         "Boundary points (X northing, Y easting, metres)"), 9.5, True)
-        rows = [(f"J{i + 1}", f"{pts[i][1]:.3f}", f"{pts[i][0]:.3f}",
-                 f"{math.hypot(pts[(i + 1) % n][0] - pts[i][0], pts[(i + 1) % n][1] - pts[i][1]):.2f}")
-                for i in range(n)]
-        line = 4.4 * MM
-        fit = max(int((FOOTER_Y - 6 * MM - y) // line) - 1, 1)  # rows per column above the footer and the note
-        per_col = min(max(math.ceil(n / 2), 1), fit)
-        head = (tr("点号", "Point"), "X", "Y", tr("边长", "Side"))
+    def _scale_bar(self, p, scale: float, denom: int) -> None:
+        length = nice_length(40 * MM * scale)
+        px = length / scale
+        p.setFont(label_font(7))
+        fm = QFontMetricsF(p.font())
+        end = f"{length:g} m"
+        ratio = f"1:{denom:,}"
+        x, y = 6 * MM, FRAME.height() - 6 * MM
+        width = px + fm.horizontalAdvance(end) / 2 + 3 * MM + fm.horizontalAdvance(ratio) + 2 * MM
+        p.fillRect(QRectF(x - 2 * MM, y - 6 * MM, width + 2 * MM, 8 * MM), QColor(255, 255, 255, 230))
+        p.setPen(QPen(QColor(20, 20, 20), 0.8))
+        p.setBrush(QColor(20, 20, 20))
+        p.drawRect(QRectF(x, y - 1.2 * MM, px / 2, 1.2 * MM))
+        p.setBrush(QColor("white"))
+        p.drawRect(QRectF(x + px / 2, y - 1.2 * MM, px / 2, 1.2 * MM))
+        p.setPen(QColor(20, 20, 20))
+        p.drawText(QPointF(x - fm.horizontalAdvance("0") / 2, y - 2 * MM), "0")
+        p.drawText(QPointF(x + px - fm.horizontalAdvance(end) / 2, y - 2 * MM), end)
+        p.drawText(QPointF(x + px + fm.horizontalAdvance(end) / 2 + 3 * MM, y), ratio)
+
+    def _coordinates(self, p, y, title, chunk, note) -> float:
+        y = self._text(p, 15 * MM, y, title, 9.5, True)
+        per_col = math.ceil(len(chunk) / 2)
+        head = (tr("点号", "Point"), tr("X(北)", "X (N)"), tr("Y(东)", "Y (E)"), tr("边长", "Side"))
         widths = [12 * MM, 28 * MM, 28 * MM, 18 * MM]
-        p.setFont(label_font(7.5))
         for colset in range(2):
-            chunk = rows[colset * per_col:(colset + 1) * per_col]
-            if not chunk:
+            part = chunk[colset * per_col:(colset + 1) * per_col]
+            if not part:
                 break
-            x = 15 * MM + colset * 92 * MM
+            x = 15 * MM + colset * 94 * MM
             yy = y
-            for cells, bold in [(head, True)] + [(r, False) for r in chunk]:
+            for cells, bold, ring_start in [(head, True, False)] + [(r[:4], False, r[4]) for r in part]:
+                if ring_start:  # a further ring (another part, or a hole) starts here
+                    p.setPen(QPen(QColor(90, 90, 90), 0.8))
+                    p.drawLine(QPointF(x, yy), QPointF(x + sum(widths), yy))
                 cx = x
                 p.setFont(label_font(7.5, bold))
                 p.setPen(QColor(20, 20, 20))
-                for cell, w in zip(cells, widths):
-                    p.drawText(QRectF(cx, yy, w - 2, line), int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                               if cell not in head[:1] and not cell.startswith("J") else int(Qt.AlignmentFlag.AlignVCenter), cell)
+                for c, (cell, w) in enumerate(zip(cells, widths)):
+                    align = Qt.AlignmentFlag.AlignLeft if c == 0 else Qt.AlignmentFlag.AlignRight
+                    p.drawText(QRectF(cx, yy, w - 2, LINE), int(align | Qt.AlignmentFlag.AlignVCenter), cell)
                     cx += w
                 p.setPen(QPen(QColor(170, 170, 170), 0.4))
-                p.drawLine(QPointF(x, yy + line), QPointF(x + sum(widths), yy + line))
-                yy += line
-        end = y + line * (min(per_col, len(rows)) + 1)
-        if len(rows) > 2 * per_col:
-            end = self._text(p, 15 * MM, end + 1 * MM, tr(f"(表中列出前 {2 * per_col} 个界址点,共 {n} 个)",
-                                                           f"(the first {2 * per_col} of {n} points listed)"), 7.5)
+                p.drawLine(QPointF(x, yy + LINE), QPointF(x + sum(widths), yy + LINE))
+                yy += LINE
+        end = y + LINE * (per_col + 1)
+        if note:
+            end = self._text(p, 15 * MM, end + 1 * MM, note, 7.5)
         return end
-
-    def _indicators(self, p, rec, y) -> float:
-        def v(key, unit=""):
-            val = rec.get(key)
-            if val is None or val == "":
-                return "—"
-            return f"{val:g}{unit}" if isinstance(val, float) else f"{val}{unit}"
-        lo, hi = rec.get("far_min"), rec.get("far_max")
-        far = (f"{v('far_min')}–{v('far_max')}" if lo not in (None, "") and hi not in (None, "")
-               else f"≤{v('far_max')}" if hi not in (None, "") else f"≥{v('far_min')}" if lo not in (None, "") else "—")
-        parts = [f"{tr('容积率', 'FAR')} {far}", f"{tr('建筑密度', 'Coverage')} {v('density', '%')}",
-                 f"{tr('绿地率', 'Green')} {v('green_ratio', '%')}", f"{tr('限高', 'Height')} {v('height_limit', 'm')}",
-                 f"{tr('供地方式', 'Supply')} {value_label(rec.get('supply_method')) or '—'}",
-                 f"{tr('供地日期', 'Transfer')} {v('supply_date')}",
-                 f"{tr('约定开工', 'Agreed start')} {v('agreed_start')}",
-                 f"{tr('约定竣工', 'Agreed completion')} {v('agreed_completion')}"]
-        y = self._text(p, 15 * MM, y, tr("规划指标与供地信息", "Planning indicators and supply"), 9.5, True)
-        return self._text(p, 15 * MM, y, "  ".join(parts), 8.2, width=180 * MM)
-
-    def _buildings(self, p, rec, y) -> float:
-        bs = self.store.rows("buildings", "parcel_code = ? AND (retired = 0 OR retired IS NULL)", (rec.get("code"),))
-        y = self._text(p, 15 * MM, y, tr("地上建筑", "Buildings"), 9.5, True)
-        if not bs:
-            return self._text(p, 15 * MM, y, tr("无登记建筑。", "No buildings recorded."), 8.2)
-        lines = []
-        for b in bs[:8]:
-            from landapp.vacancy import building_figures
-
-            r = building_figures(self.space, b["fid"], self.as_of).vacancy_rate
-            rate = "—" if r is None else f"{r:.0%}"
-            lines.append(f"{b['name']}:{value_label(b['btype'])},{b.get('storeys') or '—'} {tr('层', 'storeys')},"
-                         f"{b.get('structure') or '—'},{tr('建筑面积', 'floor area')} {b.get('floor_area') or 0:,.0f} ㎡,"
-                         f"{tr('空置率', 'vacancy')} {rate}")
-        if len(bs) > 8:
-            lines.append(tr(f"……另有 {len(bs) - 8} 栋", f"… and {len(bs) - 8} more"))
-        for line in lines:
-            y = self._text(p, 15 * MM, y, line, 8.0, width=180 * MM)
-        return y
 
     def _footer(self, p, page, pages) -> None:
         y = FOOTER_Y
         p.setPen(QPen(QColor(60, 60, 60), 0.6))
         p.drawLine(QPointF(15 * MM, y), QPointF(195 * MM, y))
-        text = (f"{tr('制图', 'Drafter')}:{self.drafter or '—'}    {tr('审核', 'Checker')}:{self.checker or '—'}    "
+        blank = "________"  # left for a signature when nobody is named
+        text = (f"{tr('制图', 'Drafter')}:{self.drafter or blank}    {tr('审核', 'Checker')}:{self.checker or blank}    "
                 f"{tr('日期', 'Date')}:{self.date.isoformat()}    {tr('坐标系', 'CRS')}:CGCS2000 / EPSG:{self.store.srs_id}"
                 f"    {tr('比例尺', 'Scale')} 1:{getattr(self, 'last_scale', 0):,}")
         self._text(p, 15 * MM, y + 1.5 * MM, text, 8)
@@ -354,24 +564,48 @@ def select_parcels(store, codes: Sequence[str] = (), zone: str | None = None, fi
     return [int(f) for f in df.sort_values("code").index]
 
 
+def paint_atlas(sp: SheetPainter, p: QPainter, fids: Sequence[int], new_page: Callable[[], object], *,
+                progress: Callable[[int, int], None] | None = None,
+                cancel: Callable[[], bool] | None = None) -> int | None:
+    """Paint the sheets of fids on p (a PDF writer's or a printer's painter), calling new_page
+    between pages. A parcel whose boundary-point table does not fit gets continuation pages,
+    so the pages are planned first: the footer numbers them through the whole atlas.
+    Returns the pages painted, or None if cancelled."""
+    plans = []
+    for fid in fids:
+        if cancel is not None and cancel():
+            return None
+        plans.append(sp.plan(fid))
+    total = sum(pl.pages for pl in plans)
+    page = 0
+    for i, pl in enumerate(plans):
+        for k in range(pl.pages):
+            if cancel is not None and cancel():
+                return None
+            if page:
+                new_page()
+            page += 1
+            sp.paint_page(p, pl, k, page, total)
+        if progress is not None:
+            progress(i + 1, len(plans))
+    return page
+
+
 def write_sheets(store, path: str, fids: Sequence[int], *, drafter: str = "", checker: str = "",
                  date: dt.date | None = None, progress: Callable[[int, int], None] | None = None,
-                 cancel: Callable[[], bool] | None = None) -> int:
-    """One A4 page per parcel into a PDF (fonts embedded). Returns the pages written;
-    if cancelled, the partial file is removed and 0 is returned."""
+                 cancel: Callable[[], bool] | None = None, stats: dict | None = None) -> int:
+    """The parcels' sheets as one A4 PDF (fonts embedded). Returns the number of parcels
+    (sheets) written, and puts the page count in stats["pages"] (a sheet with a long
+    boundary-point table runs on to continuation pages); if cancelled, the partial file is
+    removed and 0 is returned."""
     if not fids:
         raise LandappError(tr("没有要出图的地块。", "There are no parcels to print."))
     sp = SheetPainter(store, drafter=drafter, checker=checker, date=date)
-    done = 0
     with pdf_document(path, title=tr("宗地图", "Parcel sheets") + f" — {store.name}") as doc:
-        for i, fid in enumerate(fids):
-            if cancel is not None and cancel():
-                doc.cancelled = True
-                return 0
-            if i:
-                doc.new_page()
-            sp.paint(doc.painter, fid, i + 1, len(fids))
-            done += 1
-            if progress is not None:
-                progress(done, len(fids))
-    return done
+        pages = paint_atlas(sp, doc.painter, fids, doc.new_page, progress=progress, cancel=cancel)
+        if pages is None:
+            doc.cancelled = True
+            return 0
+    if stats is not None:
+        stats["pages"] = pages
+    return len(fids)

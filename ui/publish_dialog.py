@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import numbers
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QCoreApplication, QDate, Qt
 from PySide6.QtGui import QPainter, QStandardItem, QStandardItemModel
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
+    QDialogButtonBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
@@ -176,20 +178,62 @@ class OpportunityDialog(QDialog):
         return path
 
 
-def export_html_map(window, path: str | None = None, basemap: str = "none") -> str | None:
+class HtmlMapDialog(QDialog):
+    """What the HTML map carries: the parcel style, an online basemap (Amap puts the data in
+    GCJ-02), and whether Leaflet is inlined (works offline, the default) or linked."""
+
+    def __init__(self, store, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(tr("导出 HTML 地图", "Export HTML map"))
+        self.style = QComboBox()
+        self.style.addItem(tr("按地块状态着色", "Parcels by status"), "status")
+        self.style.addItem(tr("按用地性质着色", "Parcels by land use"), "landuse")
+        self.basemap = QComboBox()
+        for key, zh, en in [("none", "无底图(离线可用)", "None (works offline)"),
+                            ("osm", "OpenStreetMap(WGS84)", "OpenStreetMap (WGS84)"),
+                            ("amap", "高德地图(坐标转为 GCJ-02)", "Amap (data in GCJ-02)"),
+                            ("tianditu", "天地图(需要密钥)", "Tianditu (needs a key)")]:
+            self.basemap.addItem(tr(zh, en), key)
+        provider = store.get_setting("basemap_provider")
+        i = self.basemap.findData(provider)
+        if i >= 0:
+            self.basemap.setCurrentIndex(i)
+        self.cdn = QCheckBox(tr("从 CDN 加载 Leaflet(文件更小,但需要联网)",
+                                "Link Leaflet from a CDN (smaller file, needs the internet)"))
+        form = QFormLayout(self)
+        form.addRow(tr("样式", "Style"), self.style)
+        form.addRow(tr("底图", "Basemap"), self.basemap)
+        form.addRow("", self.cdn)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def options(self) -> dict:
+        return {"theme": self.style.currentData(), "basemap": self.basemap.currentData(), "cdn": self.cdn.isChecked()}
+
+
+def export_html_map(window, path: str | None = None, options: dict | None = None) -> str | None:
     from layers.htmlmap import write_map
 
+    if options is None:
+        dlg = HtmlMapDialog(window.store, window)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return None
+        options = dlg.options()
     if path is None:
         path, _ = QFileDialog.getSaveFileName(window, tr("导出 HTML 地图", "Export HTML map"), "map.html", "HTML (*.html)")
         if not path:
             return None
     try:
-        size = write_map(window.store, path, basemap=basemap)
+        size = write_map(window.store, path, **options)
     except LandappError as e:
         QMessageBox.warning(window, tr("导出失败", "Export failed"), str(e))
         return None
-    window.statusBar().showMessage(tr(f"已导出 {path}({size / 1e6:.1f} MB),可离线打开",
-                                      f"Exported {path} ({size / 1e6:.1f} MB); it opens offline"), 8000)
+    offline = not options.get("cdn") and options.get("basemap", "none") == "none"
+    window.statusBar().showMessage(
+        tr(f"已导出 {path}({size / 1e6:.1f} MB)" + (",可离线打开" if offline else ""),
+           f"Exported {path} ({size / 1e6:.1f} MB)" + ("; it opens offline" if offline else "")), 8000)
     return path
 
 
@@ -203,10 +247,63 @@ def sheet_fids(window) -> list[int]:
     return select_parcels(window.store)
 
 
-def export_sheets(window, path: str | None = None) -> int:
+class SheetOptionsDialog(QDialog):
+    """Who drew and who checked the sheets, and their date; the names can be kept as the
+    project's defaults (project settings drafter / checker)."""
+
+    def __init__(self, store, count: int, selected: bool, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle(tr("宗地图", "Parcel sheets"))
+        self.drafter = QLineEdit(store.get_setting("drafter") or "")
+        self.checker = QLineEdit(store.get_setting("checker") or "")
+        for w in (self.drafter, self.checker):
+            w.setPlaceholderText(tr("留空则打印签名横线", "blank: a line to sign on"))
+        self.date = QDateEdit(QDate.currentDate())
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.remember = QCheckBox(tr("保存为本工程的默认制图、审核人", "Keep as this project's drafter and checker"))
+        self.remember.setChecked(True)
+        form = QFormLayout(self)
+        form.addRow(QLabel(tr(f"所选的 {count} 宗地块", f"The {count} selected parcels") if selected
+                           else tr(f"全部 {count} 宗地块(地图上未选择地块)", f"All {count} parcels (none selected on the map)")))
+        form.addRow(tr("制图", "Drafter"), self.drafter)
+        form.addRow(tr("审核", "Checker"), self.checker)
+        form.addRow(tr("日期", "Date"), self.date)
+        form.addRow("", self.remember)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def options(self) -> dict:
+        drafter, checker = self.drafter.text().strip(), self.checker.text().strip()
+        if self.remember.isChecked():
+            for key, value in (("drafter", drafter), ("checker", checker)):
+                if (self.store.get_setting(key) or "") != value:
+                    self.store.set_setting(key, value or None)
+        return {"drafter": drafter, "checker": checker, "date": self.date.date().toPython()}
+
+
+def _sheet_options(window, fids) -> dict | None:
+    dlg = SheetOptionsDialog(window.store, len(fids), bool(window.map.layer("parcels").selection), window)
+    if dlg.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dlg.options()
+
+
+def export_sheets(window, path: str | None = None, options: dict | None = None) -> int:
+    """The selection's (or all) parcel sheets as one PDF, with a progress bar and cancel.
+    Returns the number of sheets written (0 if cancelled)."""
+    import time
+
     from layers.sheets import write_sheets
 
     fids = sheet_fids(window)
+    if options is None:
+        options = _sheet_options(window, fids)
+        if options is None:
+            return 0
     if path is None:
         path, _ = QFileDialog.getSaveFileName(window, tr("导出宗地图", "Export parcel sheets"), "宗地图.pdf", "PDF (*.pdf)")
         if not path:
@@ -217,37 +314,39 @@ def export_sheets(window, path: str | None = None) -> int:
 
     def step(done, total):
         progress.setValue(done)
-        from PySide6.QtCore import QCoreApplication
-
+        progress.setLabelText(tr(f"正在生成宗地图 {done} / {total}…", f"Making parcel sheets {done} / {total}…"))
         QCoreApplication.processEvents()
 
+    stats: dict = {}
+    t = time.perf_counter()
     try:
-        n = write_sheets(window.store, path, fids, progress=step, cancel=progress.wasCanceled)
+        n = write_sheets(window.store, path, fids, progress=step, cancel=progress.wasCanceled, stats=stats, **options)
     except LandappError as e:
         QMessageBox.warning(window, tr("导出失败", "Export failed"), str(e))
         return 0
     finally:
         progress.close()
-    window.statusBar().showMessage(tr(f"已导出 {n} 页宗地图到 {path}", f"Wrote {n} parcel sheets to {path}")
-                                   if n else tr("已取消。", "Cancelled."), 8000)
+    rate = n / max(time.perf_counter() - t, 1e-9)
+    pages = stats.get("pages", n)
+    window.statusBar().showMessage(
+        tr(f"已导出 {n} 宗地块的宗地图({pages} 页)到 {path},{rate:.0f} 张/秒",
+           f"Wrote {n} parcel sheets ({pages} pages) to {path}, {rate:.0f} sheets/s")
+        if n else tr("已取消,未写文件。", "Cancelled; no file written."), 10000)
     return n
 
 
-def paint_sheets_on(printer: QPrinter, store, fids) -> None:
-    """Draw the sheets on a printer (print preview or a real printer)."""
-    from layers.sheets import SheetPainter
+def paint_sheets_on(printer: QPrinter, store, fids, options: dict | None = None) -> int:
+    """Draw the sheets on a printer (print preview or a real printer); returns the pages."""
+    from layers.sheets import SheetPainter, paint_atlas
 
-    sp = SheetPainter(store)
+    sp = SheetPainter(store, **(options or {}))
     p = QPainter()
     if not p.begin(printer):
-        return
+        return 0
     try:
         k = printer.resolution() / 96.0
         p.scale(k, k)
-        for i, fid in enumerate(fids):
-            if i:
-                printer.newPage()
-            sp.paint(p, fid, i + 1, len(fids))
+        return paint_atlas(sp, p, fids, printer.newPage) or 0
     finally:
         p.end()
 
@@ -263,20 +362,40 @@ def _printer() -> QPrinter:
     return printer
 
 
+PREVIEW_LIMIT = 50  # a preview of at most this many parcels stays quick
+
+
 def preview_sheets(window) -> None:
-    fids = sheet_fids(window)[:50]  # a preview of at most 50 pages stays quick
+    fids = sheet_fids(window)
+    options = _sheet_options(window, fids)
+    if options is None:
+        return
+    if len(fids) > PREVIEW_LIMIT:
+        window.statusBar().showMessage(tr(f"预览前 {PREVIEW_LIMIT} 宗(共 {len(fids)} 宗);打印和导出 PDF 包含全部。",
+                                          f"Previewing the first {PREVIEW_LIMIT} of {len(fids)}; printing and "
+                                          "the PDF include them all."), 10000)
     printer = _printer()
     dlg = QPrintPreviewDialog(printer, window)
     dlg.setWindowTitle(tr("宗地图打印预览", "Parcel sheets — print preview"))
-    dlg.paintRequested.connect(lambda pr: paint_sheets_on(pr, window.store, fids))
+    dlg.paintRequested.connect(lambda pr: paint_sheets_on(pr, window.store, fids[:PREVIEW_LIMIT], options))
+    dlg.resize(1000, 900)
     dlg.exec()
 
 
 def print_sheets(window) -> None:
+    fids = sheet_fids(window)
+    options = _sheet_options(window, fids)
+    if options is None:
+        return
     printer = _printer()
     dlg = QPrintDialog(printer, window)
     if dlg.exec() == QDialog.DialogCode.Accepted:
-        paint_sheets_on(printer, window.store, sheet_fids(window))
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            pages = paint_sheets_on(printer, window.store, fids, options)
+        finally:
+            QApplication.restoreOverrideCursor()
+        window.statusBar().showMessage(tr(f"已发送 {pages} 页到打印机", f"Sent {pages} pages to the printer"), 8000)
 
 
 def install_publish_menu(window) -> None:

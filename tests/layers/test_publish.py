@@ -91,22 +91,42 @@ def test_boundary_points_start_north_west_and_run_clockwise():
     assert pts[2] == (10.0, 0.0) and pts[3] == (0.0, 0.0)
 
 
+
+def test_boundary_rings_start_at_a_real_corner_and_number_holes_on():
+    import math
+
+    from shapely.geometry import Polygon, box
+
+    from layers.sheets import boundary_rings
+
+    # a parcel whose north-west side is an arc densified into 30 points: J1 is a corner, not
+    # the arc point that happens to lie nearest the bounding box's north-west corner
+    arc = [(100 - 100 * math.cos(t), 100 * math.sin(t)) for t in [i * math.pi / 2 / 30 for i in range(31)]]
+    pts = boundary_points(Polygon(arc + [(100, 0)]))
+    assert min(math.dist(pts[0], c) for c in [(0, 0), (100, 100)]) < 1e-9
+    assert len(pts) == 32
+    # a hole is a further ring: clockwise from its own north-west corner
+    rings = boundary_rings(box(0, 0, 100, 100).difference(box(40, 40, 60, 60)))
+    assert [len(r) for r in rings] == [4, 4]
+    assert rings[0][:2] == [(0.0, 100.0), (100.0, 100.0)]
+    assert rings[1][:2] == [(40.0, 60.0), (60.0, 60.0)]
+
 def test_sheet_scale_is_round_and_fits():
     from shapely.geometry import box
 
-    from layers.sheets import FRAME, SCALES
+    from layers.sheets import FRAME, MAP_MARGIN, SCALES
     from layers.view import INCH_M
 
     for w, h in [(100, 60), (300, 200), (3000, 2000), (40, 400)]:
         denom = sheet_scale(box(0, 0, w, h))
         assert denom in SCALES
         m_per_px = denom * INCH_M / 96
-        assert w * 1.6 + 20 <= FRAME.width() * m_per_px and h * 1.6 + 20 <= FRAME.height() * m_per_px
+        assert w * MAP_MARGIN + 20 <= FRAME.width() * m_per_px and h * MAP_MARGIN + 20 <= FRAME.height() * m_per_px
         smaller = SCALES[SCALES.index(denom) - 1] if SCALES.index(denom) else None
         if smaller:  # the largest scale that fits: the next one up does not
             m = smaller * INCH_M / 96
-            assert w * 1.6 + 20 > FRAME.width() * m or h * 1.6 + 20 > FRAME.height() * m
-    assert sheet_scale(box(0, 0, 100, 60)) == 2000
+            assert w * MAP_MARGIN + 20 > FRAME.width() * m or h * MAP_MARGIN + 20 > FRAME.height() * m
+    assert sheet_scale(box(0, 0, 100, 60)) == 1000
 
 
 def test_parcel_sheets_pdf(demo_project, tmp_path):
@@ -203,30 +223,46 @@ def test_popup_tooltip_and_search_show_injected_markup_as_text(demo_project, tmp
     assert "<img" not in dom.split('id="landapp-data"')[0] and "<img" not in dom.split("</script>")[-1]
 
 
-def test_sheet_of_a_many_point_parcel_stays_above_the_footer(demo_project, tmp_path):
-    """The demo's curved park (100+ boundary points): the table lists what fits and says so,
-    and nothing is printed over the footer line (制图/审核/日期)."""
+def test_sheet_of_a_many_point_parcel_lists_every_point_above_the_footer(demo_project, tmp_path):
+    """The demo's curved park (100+ boundary points): the first page takes the rows that fit,
+    the table runs on to a continuation page, every point J1…Jn is listed once, the pages
+    are numbered through, and nothing is printed over the footer line (制图/审核/日期)."""
     import shapely
 
     parcels = demo_project.read_layer("parcels")
     parcels = parcels[parcels["retired"] == 0]
     n = shapely.get_num_coordinates(parcels.geometry.values)
     code = parcels.iloc[int(n.argmax())]["code"]
-    assert n.max() > 60
+    n_points = int(n.max()) - 1
+    assert n_points > 60
     out = tmp_path / "one.pdf"
-    write_sheets(demo_project, str(out), select_parcels(demo_project, codes=[code]), drafter="张工")
+    stats: dict = {}
+    assert write_sheets(demo_project, str(out), select_parcels(demo_project, codes=[code]), drafter="张工",
+                        stats=stats) == 1
+    assert stats["pages"] >= 2
     if not shutil.which("pdftotext"):
         pytest.skip("poppler-utils not installed")
-    bbox = subprocess.run(["pdftotext", "-bbox", str(out), "-"], capture_output=True, text=True, check=True).stdout
-    words = [(float(m[1]), float(m[2]), m[3]) for m in
-             re.finditer(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', bbox)]
-    footer_top = min(y0 for y0, _y1, w in words if w.startswith("制图"))
-    assert all(y1 <= footer_top + 0.5 for y0, y1, w in words if y0 < footer_top - 1)  # nothing runs into it
-    below = [w for y0, _y1, w in words if y0 >= footer_top - 1]
-    assert not [w for w in below if re.search(r"容积率|规划|地上|界址|^J\d|表中|另有|\d{7}\.\d{3}", w)], below
+    listed = []
+    for page in range(1, stats["pages"] + 1):
+        bbox = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(out), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        words = [(float(m[1]), float(m[2]), m[3]) for m in
+                 re.finditer(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', bbox)]
+        footer_top = min(y0 for y0, _y1, w in words if w.startswith("制图"))
+        assert all(y1 <= footer_top + 0.5 for y0, y1, w in words if y0 < footer_top - 1)  # nothing runs into it
+        below = [w for y0, _y1, w in words if y0 >= footer_top - 1]
+        assert not [w for w in below if re.search(r"容积率|规划|地上|界址|^J\d|另有|\d{7}\.\d{3}", w)], below
+        assert f"{page}" in below and f"{stats['pages']}" in below  # "page / pages"
+        # table rows: a point number followed by its northing (7 digits) on the same line
+        rows = {}
+        for y0, _y1, w in words:
+            rows.setdefault(round(y0), []).append(w)
+        listed += [ws[i] for ws in rows.values() for i in range(len(ws) - 1)
+                   if re.fullmatch(r"J\d+", ws[i]) and re.fullmatch(r"\d{7}\.\d{3}", ws[i + 1])]
+    assert sorted(listed, key=lambda j: int(j[1:])) == [f"J{i}" for i in range(1, n_points + 1)]
     text = re.sub(r"\s", "", subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
                                             check=True).stdout)
-    assert f"共{int(n.max()) - 1}个" in text  # the note says how many points the parcel has
+    assert f"共{n_points}个界址点" in text and "界址点坐标表(续)" in text
 
 
 def test_list_pdf_has_the_map_then_every_row_in_full(demo_project, tmp_path):

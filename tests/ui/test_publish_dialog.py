@@ -44,18 +44,70 @@ def test_sheets_from_the_window_and_printing(qtbot, demo_project, tmp_path):
     from PySide6.QtPrintSupport import QPrinter
 
     from ui.main_window import MainWindow
-    from ui.publish_dialog import _printer, export_sheets, paint_sheets_on
+    from ui.publish_dialog import SheetOptionsDialog, _printer, export_sheets, paint_sheets_on
 
     win = MainWindow(demo_project)
     qtbot.addWidget(win)
     fids = list(demo_project.read_layer("parcels", columns=["code"]).index[:4])
     win.canvas.set_selection("parcels", fids)
-    assert export_sheets(win, str(tmp_path / "s.pdf")) == 4
+    # the options dialog: names typed once are kept as the project's drafter and checker
+    dlg = SheetOptionsDialog(demo_project, 4, True, win)
+    qtbot.addWidget(dlg)
+    dlg.drafter.setText("张工")
+    dlg.checker.setText("李工")
+    options = dlg.options()
+    assert demo_project.get_setting("drafter") == "张工" and demo_project.get_setting("checker") == "李工"
+    assert SheetOptionsDialog(demo_project, 4, True, win).drafter.text() == "张工"
+    assert export_sheets(win, str(tmp_path / "s.pdf"), options) == 4
+    assert "4 宗地块" in win.statusBar().currentMessage()
     printer = _printer()
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
-    paint_sheets_on(printer, demo_project, fids[:2])
+    # the many-point park runs on to a continuation page on the printer too
+    import shapely
+
+    parcels = demo_project.read_layer("parcels")
+    many = int(parcels.index[int(shapely.get_num_coordinates(parcels.geometry.values).argmax())])
+    assert paint_sheets_on(printer, demo_project, [fids[0], many], options) >= 3
     assert (tmp_path / "printed.pdf").stat().st_size > 10_000
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(tmp_path / "printed.pdf"), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        import unicodedata
+
+        text = unicodedata.normalize("NFKC", text)  # poppler maps some CJK glyphs to radicals
+        assert "制图:张工" in text and "审核:李工" in text
     menus = [a.text() for a in win.menuBar().actions()]
     assert "发布(&P)" in menus
+    win.detach()
+
+
+def test_html_map_dialog_choices_reach_the_file(qtbot, demo_project, tmp_path):
+    import json
+
+    from ui.main_window import MainWindow
+    from ui.publish_dialog import HtmlMapDialog, export_html_map
+
+    win = MainWindow(demo_project)
+    qtbot.addWidget(win)
+    dlg = HtmlMapDialog(demo_project, win)
+    qtbot.addWidget(dlg)
+    assert dlg.options()["theme"] == "status" and dlg.options()["cdn"] is False  # offline by default
+
+    def first_lon(path):
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text.split('id="landapp-data">')[1].split("</script>")[0].replace("<\\/", "</"))
+        return data["parcels"][0]["geometry"]["coordinates"][0][0][0][0]
+
+    dlg.basemap.setCurrentIndex(dlg.basemap.findData("none"))
+    assert export_html_map(win, str(tmp_path / "w.html"), dlg.options())
+    assert "可离线打开" in win.statusBar().currentMessage()
+    dlg.basemap.setCurrentIndex(dlg.basemap.findData("amap"))
+    dlg.style.setCurrentIndex(dlg.style.findData("landuse"))
+    assert export_html_map(win, str(tmp_path / "g.html"), dlg.options())
+    assert first_lon(tmp_path / "g.html") - first_lon(tmp_path / "w.html") > 0.001  # GCJ-02 for Amap
+    assert "autonavi" in (tmp_path / "g.html").read_text(encoding="utf-8")
     win.detach()

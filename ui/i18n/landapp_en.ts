@@ -4,6 +4,10 @@
 <context>
     <name>landapp</name>
     <message>
+        <source> · 整栋一个单元</source>
+        <translation> · one whole-building unit</translation>
+    </message>
+    <message>
         <source> 亩</source>
         <translation> mu</translation>
     </message>
@@ -24,6 +28,14 @@
         <translation> (park target, this zone's part)</translation>
     </message>
     <message>
+        <source>(图形)</source>
+        <translation>(shape)</translation>
+    </message>
+    <message>
+        <source>(整栋,跨全部楼层)</source>
+        <translation> (whole building)</translation>
+    </message>
+    <message>
         <source>(未填)</source>
         <translation>(empty)</translation>
     </message>
@@ -38,6 +50,14 @@
     <message>
         <source>--size 应为 宽x高,如 1920x1080(16–20000 像素)。</source>
         <translation>--size must be WxH such as 1920x1080 (16–20000 pixels).</translation>
+    </message>
+    <message>
+        <source>:</source>
+        <translation>: </translation>
+    </message>
+    <message>
+        <source>;</source>
+        <translation>; </translation>
     </message>
     <message>
         <source>&lt;打开工程&gt;</source>
@@ -56,8 +76,12 @@
         <translation>PDF title</translation>
     </message>
     <message>
-        <source>X(北坐标), Y(东坐标),如 3384637.61, 429977.28</source>
-        <translation>X (northing), Y (easting), e.g. 3384637.61, 429977.28</translation>
+        <source>X(北)</source>
+        <translation>X (N)</translation>
+    </message>
+    <message>
+        <source>Y(东)</source>
+        <translation>Y (E)</translation>
     </message>
     <message>
         <source>land:土地供给清单;carriers:招商载体清单</source>
@@ -70,8 +94,16 @@
 One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     </message>
     <message>
+        <source>·整栋</source>
+        <translation> · whole</translation>
+    </message>
+    <message>
         <source>一年内可招商</source>
         <translation>Available within 12 months</translation>
+    </message>
+    <message>
+        <source>万元/亩</source>
+        <translation> 10k CNY/mu</translation>
     </message>
     <message>
         <source>上移图层</source>
@@ -106,6 +138,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>mu</translation>
     </message>
     <message>
+        <source>亩均税收</source>
+        <translation>Tax</translation>
+    </message>
+    <message>
         <source>亩均论英雄评价</source>
         <translation>Per-mu evaluation</translation>
     </message>
@@ -134,8 +170,16 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Only the map selection</translation>
     </message>
     <message>
+        <source>从 CDN 加载 Leaflet(文件更小,但需要联网)</source>
+        <translation>Link Leaflet from a CDN (smaller file, needs the internet)</translation>
+    </message>
+    <message>
         <source>从 CDN 加载 Leaflet(默认内嵌)</source>
         <translation>link Leaflet from a CDN instead of inlining</translation>
+    </message>
+    <message>
+        <source>从到期次日起登记一份新租约(原租约保留)</source>
+        <translation>A new lease from the day after this one ends</translation>
     </message>
     <message>
         <source>企业</source>
@@ -182,6 +226,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Save PNG…</translation>
     </message>
     <message>
+        <source>保存为本工程的默认制图、审核人</source>
+        <translation>Keep as this project's drafter and checker</translation>
+    </message>
+    <message>
         <source>保存失败</source>
         <translation>Save failed</translation>
     </message>
@@ -192,6 +240,18 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>修复所选</source>
         <translation>Fix selected</translation>
+    </message>
+    <message>
+        <source>修改</source>
+        <translation>changed</translation>
+    </message>
+    <message>
+        <source>修改记录</source>
+        <translation>Edit history</translation>
+    </message>
+    <message>
+        <source>元/㎡·月</source>
+        <translation>CNY/m²·month</translation>
     </message>
     <message>
         <source>全图</source>
@@ -226,6 +286,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Other / empty</translation>
     </message>
     <message>
+        <source>出让年限</source>
+        <translation>Term</translation>
+    </message>
+    <message>
         <source>分割地块</source>
         <translation>Split parcel</translation>
     </message>
@@ -246,6 +310,18 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Delete selected features</translation>
     </message>
     <message>
+        <source>删除此楼层</source>
+        <translation>Delete this floor</translation>
+    </message>
+    <message>
+        <source>到期</source>
+        <translation>End</translation>
+    </message>
+    <message>
+        <source>到期日</source>
+        <translation>Lease ends</translation>
+    </message>
+    <message>
         <source>到期日期</source>
         <translation>End</translation>
     </message>
@@ -262,12 +338,20 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>First 20 rows (check the Chinese text)</translation>
     </message>
     <message>
+        <source>剩余(年)</source>
+        <translation>Years left</translation>
+    </message>
+    <message>
         <source>单元</source>
         <translation>Units</translation>
     </message>
     <message>
         <source>单元编号</source>
         <translation>Unit code</translation>
+    </message>
+    <message>
+        <source>占地面积</source>
+        <translation>Footprint</translation>
     </message>
     <message>
         <source>发布(&amp;P)</source>
@@ -302,6 +386,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Vacancy by zone</translation>
     </message>
     <message>
+        <source>合并</source>
+        <translation>Merge</translation>
+    </message>
+    <message>
         <source>合并后的地块沿用哪宗地块的属性?</source>
         <translation>Keep the attributes of which parcel?</translation>
     </message>
@@ -316,6 +404,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>名称</source>
         <translation>Name</translation>
+    </message>
+    <message>
+        <source>否</source>
+        <translation>no</translation>
     </message>
     <message>
         <source>四至</source>
@@ -354,6 +446,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Buildings</translation>
     </message>
     <message>
+        <source>地下层用负数:-1 即 B1</source>
+        <translation>Basements are negative: -1 is B1</translation>
+    </message>
+    <message>
         <source>地图工具</source>
         <translation>Map tools</translation>
     </message>
@@ -382,6 +478,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Parcel area</translation>
     </message>
     <message>
+        <source>地块沿革</source>
+        <translation>Lineage</translation>
+    </message>
+    <message>
         <source>地块状态</source>
         <translation>Parcel status</translation>
     </message>
@@ -406,6 +506,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>CRS</translation>
     </message>
     <message>
+        <source>填写承租企业即登记新租约</source>
+        <translation>a tenant's name signs a new lease</translation>
+    </message>
+    <message>
         <source>复制到剪贴板</source>
         <translation>Copy</translation>
     </message>
@@ -428,6 +532,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>宗 地 图</source>
         <translation>PARCEL SHEET</translation>
+    </message>
+    <message>
+        <source>宗 地 图(续)</source>
+        <translation>PARCEL SHEET (continued)</translation>
     </message>
     <message>
         <source>宗地图</source>
@@ -578,6 +686,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Storeys</translation>
     </message>
     <message>
+        <source>层高</source>
+        <translation>Height</translation>
+    </message>
+    <message>
+        <source>属性</source>
+        <translation>Attributes</translation>
+    </message>
+    <message>
         <source>属性信息</source>
         <translation>Feature info</translation>
     </message>
@@ -598,12 +714,20 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Project summary</translation>
     </message>
     <message>
-        <source>已取消。</source>
-        <translation>Cancelled.</translation>
+        <source>已取消,未写文件。</source>
+        <translation>Cancelled; no file written.</translation>
     </message>
     <message>
         <source>已售</source>
         <translation>sold</translation>
+    </message>
+    <message>
+        <source>已并入 {}</source>
+        <translation>merged into {}</translation>
+    </message>
+    <message>
+        <source>已拆分为 {}</source>
+        <translation>split into {}</translation>
     </message>
     <message>
         <source>已租</source>
@@ -616,6 +740,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>年</source>
+        <translation> years</translation>
     </message>
     <message>
         <source>年度</source>
@@ -654,6 +782,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Current state</translation>
     </message>
     <message>
+        <source>当前租约</source>
+        <translation>Current lease</translation>
+    </message>
+    <message>
         <source>得分</source>
         <translation>Score</translation>
     </message>
@@ -690,6 +822,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>render the park map to PNG or PDF (headless)</translation>
     </message>
     <message>
+        <source>投资强度</source>
+        <translation>Investment</translation>
+    </message>
+    <message>
         <source>拆分地块</source>
         <translation>Split parcels</translation>
     </message>
@@ -718,12 +854,20 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Parcels</translation>
     </message>
     <message>
+        <source>按地块状态着色</source>
+        <translation>Parcels by status</translation>
+    </message>
+    <message>
         <source>按状态</source>
         <translation>By status</translation>
     </message>
     <message>
         <source>按状态着色</source>
         <translation>coloured by status</translation>
+    </message>
+    <message>
+        <source>按用地性质着色</source>
+        <translation>Parcels by land use</translation>
     </message>
     <message>
         <source>按租约剩余年限</source>
@@ -778,6 +922,22 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Data traced from a GCJ-02 map (Amap): correct it</translation>
     </message>
     <message>
+        <source>整栋(跨全部楼层)</source>
+        <translation>Whole building (every floor)</translation>
+    </message>
+    <message>
+        <source>整栋一份租约(如标准厂房整栋租给一家企业)</source>
+        <translation>One lease for the whole building (e.g. a factory let to one firm)</translation>
+    </message>
+    <message>
+        <source>整栋出租…</source>
+        <translation>Let whole…</translation>
+    </message>
+    <message>
+        <source>整栋租约(整栋一份合同,修改对全部单元有效)</source>
+        <translation>Whole-building lease (one contract for every unit)</translation>
+    </message>
+    <message>
         <source>文件</source>
         <translation>File</translation>
     </message>
@@ -788,6 +948,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>文字编码</source>
         <translation>Text encoding</translation>
+    </message>
+    <message>
+        <source>新增</source>
+        <translation>added</translation>
     </message>
     <message>
         <source>新增单元</source>
@@ -806,12 +970,24 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Add building</translation>
     </message>
     <message>
+        <source>新增楼层</source>
+        <translation>Add floor</translation>
+    </message>
+    <message>
+        <source>新增楼层…</source>
+        <translation>Add floor…</translation>
+    </message>
+    <message>
         <source>新建案件…</source>
         <translation>New case…</translation>
     </message>
     <message>
         <source>新建盘活案件</source>
         <translation>New revitalisation case</translation>
+    </message>
+    <message>
+        <source>新租约(填写承租企业即登记)</source>
+        <translation>New lease (enter a tenant to sign one)</translation>
     </message>
     <message>
         <source>无单元数据</source>
@@ -850,6 +1026,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Dates</translation>
     </message>
     <message>
+        <source>是</source>
+        <translation>yes</translation>
+    </message>
+    <message>
         <source>最大面积(亩)</source>
         <translation>maximum area (mu)</translation>
     </message>
@@ -860,6 +1040,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>未分层</source>
         <translation>No floor</translation>
+    </message>
+    <message>
+        <source>未划分单元</source>
+        <translation>no units</translation>
     </message>
     <message>
         <source>未发现问题。</source>
@@ -902,6 +1086,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Vacancy by building type</translation>
     </message>
     <message>
+        <source>样式</source>
+        <translation>Style</translation>
+    </message>
+    <message>
         <source>检查</source>
         <translation>Check</translation>
     </message>
@@ -918,12 +1106,30 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Floor</translation>
     </message>
     <message>
+        <source>楼层号</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <source>楼层名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>楼面荷载</source>
+        <translation>Floor load</translation>
+    </message>
+    <message>
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
         <source>正在生成宗地图…</source>
         <translation>Making parcel sheets…</translation>
+    </message>
+    <message>
+        <source>每行一个点:X(北坐标), Y(东坐标),如 3384637.61, 429977.28;
+可从界址点坐标表粘贴(J1, X, Y)。按回车键完成图形。</source>
+        <translation>One point a line: X (northing), Y (easting), e.g. 3384637.61, 429977.28;
+rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish the shape.</translation>
     </message>
     <message>
         <source>比例尺</source>
@@ -966,6 +1172,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Pan</translation>
     </message>
     <message>
+        <source>点击单元编辑单元与租约,点击左侧楼层号编辑楼层。</source>
+        <translation>Click a unit to edit it and its lease; click a floor's name to edit the floor.</translation>
+    </message>
+    <message>
         <source>点号</source>
         <translation>Point</translation>
     </message>
@@ -1006,8 +1216,24 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>land-use code prefix, e.g. 1001 or M1</translation>
     </message>
     <message>
+        <source>由 {} 合并而成</source>
+        <translation>merged from {}</translation>
+    </message>
+    <message>
+        <source>由 {} 拆分而来</source>
+        <translation>split from {}</translation>
+    </message>
+    <message>
         <source>界址点坐标表(CGCS2000,X 为北坐标,Y 为东坐标,单位:米)</source>
         <translation>Boundary points (X northing, Y easting, metres)</translation>
+    </message>
+    <message>
+        <source>界址点坐标表(续)</source>
+        <translation>Boundary points (continued)</translation>
+    </message>
+    <message>
+        <source>留空则打印签名横线</source>
+        <translation>blank: a line to sign on</translation>
     </message>
     <message>
         <source>登记豁免</source>
@@ -1044,6 +1270,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>租约到期面积(㎡)</source>
         <translation>Lease expiry (m²)</translation>
+    </message>
+    <message>
+        <source>租约终止并留作历史,单元自所选日期起空置</source>
+        <translation>The lease ends and stays as history; the unit is vacant from the chosen day</translation>
+    </message>
+    <message>
+        <source>租约记录(含历史)</source>
+        <translation>Leases (with history)</translation>
     </message>
     <message>
         <source>租赁面积</source>
@@ -1102,6 +1336,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>As of</translation>
     </message>
     <message>
+        <source>续签…</source>
+        <translation>Renew…</translation>
+    </message>
+    <message>
+        <source>续签租约(新租约)</source>
+        <translation>Renewal (a new lease)</translation>
+    </message>
+    <message>
         <source>绿地率</source>
         <translation>Green</translation>
     </message>
@@ -1136,6 +1378,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>缩放至所选</source>
         <translation>Zoom to selection</translation>
+    </message>
+    <message>
+        <source>缺省为 1F、B1 …</source>
+        <translation>default 1F, B1 …</translation>
     </message>
     <message>
         <source>自动修复无效多边形</source>
@@ -1190,16 +1436,16 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Note</translation>
     </message>
     <message>
+        <source>请先在分层图上点选要删除的单元。</source>
+        <translation>Click the unit to delete on the plan first.</translation>
+    </message>
+    <message>
         <source>请先在地块图层选择两宗以上相邻地块。</source>
         <translation>Select two or more adjacent parcels first.</translation>
     </message>
     <message>
         <source>请先选中一个要重塑的要素。</source>
         <translation>Select the one feature to reshape first.</translation>
-    </message>
-    <message>
-        <source>请输入两个数:X(北坐标)和 Y(东坐标)。</source>
-        <translation>Enter two numbers: X (northing) and Y (easting).</translation>
     </message>
     <message>
         <source>请输入在天地图网站申请的密钥(tk):</source>
@@ -1212,6 +1458,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>责任人</source>
         <translation>Responsible</translation>
+    </message>
+    <message>
+        <source>起租</source>
+        <translation>Start</translation>
     </message>
     <message>
         <source>起租日期</source>
@@ -1235,7 +1485,7 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     </message>
     <message>
         <source>输入坐标</source>
-        <translation>Enter coordinates</translation>
+        <translation>Coordinates</translation>
     </message>
     <message>
         <source>输入坐标点…</source>
@@ -1262,8 +1512,12 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Quit</translation>
     </message>
     <message>
-        <source>退租(今日终止租约)</source>
-        <translation>End lease today</translation>
+        <source>退租</source>
+        <translation>End lease</translation>
+    </message>
+    <message>
+        <source>退租日期</source>
+        <translation>Vacant from</translation>
     </message>
     <message>
         <source>选择</source>
@@ -1276,6 +1530,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>选择要导入的文件</source>
         <translation>Choose a file to import</translation>
+    </message>
+    <message>
+        <source>道路</source>
+        <translation>Road</translation>
     </message>
     <message>
         <source>避免重叠</source>
@@ -1306,6 +1564,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Idle and unsupplied land</translation>
     </message>
     <message>
+        <source>闲置认定</source>
+        <translation>Idle land</translation>
+    </message>
+    <message>
+        <source>阶段</source>
+        <translation>Phase</translation>
+    </message>
+    <message>
         <source>限高</source>
         <translation>Height</translation>
     </message>
@@ -1316,6 +1582,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>面积</source>
         <translation>Area</translation>
+    </message>
+    <message>
+        <source>面积 · 空置率</source>
+        <translation>Area · vacancy</translation>
     </message>
     <message>
         <source>面积(㎡)</source>
@@ -1336,6 +1606,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>预留/装修</source>
         <translation>withheld</translation>
+    </message>
+    <message>
+        <source>预计供地</source>
+        <translation>Expected supply</translation>
     </message>
     <message>
         <source>预计供地时间止 YYYY-MM-DD</source>
