@@ -41,10 +41,14 @@ def _atomic(path: str, write) -> None:
 
 def format_cell(v, fmt: str) -> str:
     """A list cell as text, the way the spreadsheet shows it with the column's number format
-    ("#,##0.0": thousands separators and one fixed decimal; "0.#": up to one decimal); dates
-    as YYYY-MM-DD. Used by the preview table and the PDF list, so all three agree."""
+    ("#,##0.0": thousands separators and one fixed decimal; "0.#": up to one decimal;
+    "General": as few digits as the value needs — Excel shows 40 under "0.#" as "40.", so
+    the lists use General for such columns); dates as YYYY-MM-DD. Used by the preview table
+    and the PDF list, so all three agree."""
     if v is None or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
         return ""
+    if isinstance(v, numbers.Real) and not isinstance(v, bool) and fmt == "General":
+        return f"{float(v):.10g}"
     if isinstance(v, numbers.Real) and not isinstance(v, bool):
         dec = fmt.split(".", 1)[1] if "." in fmt else ""
         fixed, optional = dec.count("0"), dec.count("#")
@@ -102,16 +106,31 @@ def write_xlsx(df: pd.DataFrame, path: str, kind: str, *, park: str = "", lang: 
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             else:
                 cell.alignment = Alignment(vertical="top")
-    for c, (key, zh, en, _) in enumerate(cols, 1):
-        values = [str(_cell(v) or "") for v in df[key]] if key in df else []
+    widths = {}
+    for c, (key, zh, en, fmt) in enumerate(cols, 1):
+        values = [format_cell(v, fmt) for v in df[key]] if key in df else []
         width = max([len(h.encode("gbk", "replace")) for h in (zh, en)[:1]] +
                     [len(v.encode("gbk", "replace")) for v in values[:500]] + [6])
-        ws.column_dimensions[get_column_letter(c)].width = min(60 if key == "location" else 36, width + 2)
+        widths[key] = min(60 if key == "location" else 36, width + 2)
+        ws.column_dimensions[get_column_letter(c)].width = widths[key]
+    # rows as tall as their wrapped 四至 (neither Excel nor LibreOffice grows rows written
+    # by openpyxl on opening); widths count GBK bytes: a Chinese character is two
+    if "location" in widths:
+        per_line = max(widths["location"] - 2, 10)
+        for r, text in enumerate(df["location"], 3):
+            n = len(str(text or "").encode("gbk", "replace"))
+            # a line breaks before a code that does not fit, so allow for some slack
+            ws.row_dimensions[r].height = 16 * max(1, math.ceil(n * 1.1 / per_line)) + 2
     ws.freeze_panes = "C3"
     ws.auto_filter.ref = f"A2:{get_column_letter(len(cols))}{max(ws.max_row, 2)}"
+    # printing: A4 landscape, one page wide and as many long as it takes, the header on each
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
     ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.print_title_rows = "2:2"
+    ws.oddFooter.center.text = tr("第 &P 页,共 &N 页", "Page &P of &N")
     wb.properties.title = title(kind)
     wb.properties.created = dt.datetime.now()
     _atomic(path, wb.save)

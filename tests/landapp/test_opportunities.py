@@ -101,11 +101,27 @@ def test_xlsx_opens_with_title_frozen_header_filter_and_formats(demo_project, tm
     assert ws["F3"].number_format == "#,##0.0" and isinstance(ws["F3"].value, float)
     assert ws["B3"].value == df.iloc[0]["code"]
     assert ws.column_dimensions["E"].width > ws.column_dimensions["A"].width
-    if shutil.which("libreoffice") or shutil.which("soffice"):
-        exe = shutil.which("libreoffice") or shutil.which("soffice")
-        r = subprocess.run([exe, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(path)],
+    assert ws["J3"].number_format == "General"  # not "0.#", which Excel shows as "40."
+    assert ws.row_dimensions[3].height >= 30  # the wrapped 四至 gets the lines it needs
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0  # one page wide, not one page
+    assert ws.print_title_rows == "$2:$2"
+    exe = shutil.which("libreoffice") or shutil.which("soffice")
+    if exe:  # LibreOffice opens it and shows the cells with their formats
+        profile = f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}"
+        r = subprocess.run([exe, profile, "--headless", "--convert-to",
+                            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true",  # UTF-8, as shown
+                            "--outdir", str(tmp_path / "lo"), str(path)],
                            capture_output=True, text=True, timeout=180, check=False)
-        assert r.returncode == 0 and (tmp_path / "land.csv").exists()
+        assert r.returncode == 0, r.stderr
+        import csv
+
+        rows = list(csv.reader((tmp_path / "lo" / "land.csv").read_text(encoding="utf-8").splitlines()))
+        assert rows[0][0] == f"{demo_project.name} 土地供给机会清单" and rows[1][:2] == ["序号", "地块编号"]
+        first = df.iloc[0]
+        assert rows[2][1] == first["code"] and rows[2][5] == f"{first['area_m2']:,.1f}"
+        assert rows[2][14] == first["expected_supply_date"].isoformat()
+        assert rows[2][9] == f"{first['density']:g}"
+        assert len(rows) == len(df) + 2
 
 
 def test_csv_has_a_bom_for_excel(demo_project, tmp_path):
