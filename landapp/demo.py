@@ -14,15 +14,16 @@ Everything is seeded: the same arguments give the same file."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import os
 from dataclasses import dataclass
 
 import numpy as np
 import shapely
+import shapely.ops
 from shapely import affinity
 from shapely.geometry import LineString, Point, Polygon, box
-import shapely.ops
 from shapely.ops import unary_union
 
 from landapp.coords import from_lonlat
@@ -381,7 +382,8 @@ def _building_content(rng, kind: str, footprint: Polygon, enterprises: list):
                                  "已售": (1 - p_vac) * (0.14 if kind == "标准厂房" else 0.02),
                                  "预留": 0.02, "装修中": 0.03})
             code = f"{level:02d}{u + 1:02d}" if not whole else "整栋"
-            units.append({"floor": level, "code": code, "area": area, "status": status,
+            # a factory let whole is one unit on no floor: it spans them all
+            units.append({"floor": None if whole else level, "code": code, "area": area, "status": status,
                           "asking_rent": round(rent_base * rng.uniform(0.9, 1.1), 1)})
             uix = len(units) - 1
             if status in ("已租", "装修中"):
@@ -539,7 +541,7 @@ def _fill_demo(store, rng, ctx, place, zones, road_polys, parcels_local, enterpr
     for fl in floor_rows:
         floor_fid_of.append({f["level"]: next(it) for f in fl})
     for bfid, (floors, units, leases), ffids in zip(b_fids, contents, floor_fid_of):
-        unit_rows.append([{"building_id": bfid, "floor_id": ffids[u["floor"]], "code": u["code"],
+        unit_rows.append([{"building_id": bfid, "floor_id": ffids.get(u["floor"]), "code": u["code"],
                            "area": u["area"], "status": u["status"], "asking_rent": u["asking_rent"]}
                           for u in units])
     u_fids = store.insert_many("units", [u for ul in unit_rows for u in ul], log=False)
@@ -578,9 +580,18 @@ def _fill_demo(store, rng, ctx, place, zones, road_polys, parcels_local, enterpr
                             "note": {"识别": "纳入低效/闲置用地台账", "方案": "盘活方案经管委会审议",
                                      "实施中": "签订盘活协议,启动实施", "已盘活": "新项目投产,完成盘活"}[st]})
             d = _add_days(d, rng.integers(30, 120))
-            if d > REFERENCE_DATE:
-                d = REFERENCE_DATE
+            d = min(d, REFERENCE_DATE)
     store.insert_many("case_history", history, log=False)
+    # the year's campaign target (要素资源盘活), m²
+    store.set_setting("revitalisation_targets", json.dumps({str(REFERENCE_DATE.year): 400000.0}))
+    # one unstarted parcel whose delay the government caused: exempt (办法 Art. 8), not idle
+    with_case = {c["target_id"] for c in cases}
+    for rec, fid in zip(records, parcel_fids):
+        if rec["status"] == "闲置" and not rec.get("actual_start") and fid not in with_case:
+            rec.update(status="已供未开工", idle_exemption="未按约定期限、条件交付土地")
+            store.update("parcels", fid, {"status": rec["status"], "idle_exemption": rec["idle_exemption"],
+                                          "note": "政府未按约定期限交付土地,延期开工"})
+            break
 
     # one historic split: a former parcel, retired, with its two children
     _historic_split(store, records, parcel_fids)

@@ -12,9 +12,10 @@ How a unit's state on a date `d` is decided (one rule used by every figure):
    Leased area is the leases' area, capped at the unit's area; any rest of the unit follows
    the unit status below.
 2. **Sold** (已售): occupied by its owner on every date (no sale date is recorded).
-3. **已租 without a covering lease**: leased only if the unit has no lease records at all (the
-   status is then the only evidence, taken as holding on every date); a unit whose recorded
-   leases do not cover `d` is not leased on `d`.
+3. **已租 without a covering lease**: leased only if neither the unit nor its building has
+   lease records at all (the status is then the only evidence, taken as holding on every
+   date); a unit whose recorded leases do not cover `d` is not leased on `d`, and neither
+   is a unit of a building let whole by a unit-less lease (below) that does not cover `d`.
 4. **Withheld** (预留 reserved, 装修中 fitting out) without a covering lease: not available
    and not leased.
 5. Otherwise **vacant** (空置, or a unit whose leases have all ended).
@@ -137,9 +138,9 @@ def _covers(lease: dict, d: dt.date) -> bool:
     return lease["_start"] <= d <= lease["_end"]
 
 
-def unit_state(unit: dict, leases: list[dict], d: dt.date) -> UnitState:
+def unit_state(unit: dict, leases: list[dict], d: dt.date, *, building_leased: bool = False) -> UnitState:
     """How a unit's area splits into leased / sold / withheld / vacant on `d` (rules in the
-    module docstring)."""
+    module docstring); `building_leased`: the building has unit-less lease records."""
     area = float(unit.get("area") or 0.0)
     covering = [x for x in leases if _covers(x, d)]
     leased = min(area, sum(float(x.get("area") or 0.0) for x in covering))
@@ -153,7 +154,7 @@ def unit_state(unit: dict, leases: list[dict], d: dt.date) -> UnitState:
         return st
     if status == "已售":
         st.sold = rest
-    elif status == "已租" and not leases:
+    elif status == "已租" and not leases and not building_leased:
         st.leased += rest
     elif status in WITHHELD_STATUSES:
         st.withheld = rest
@@ -205,18 +206,27 @@ def group_key(building: dict, by: str) -> str:
 
 
 def building_states(space: Space, bfid: int, d: dt.date) -> dict[int, UnitState]:
-    """Unit states of one building on `d`, with unit-less leases taken from vacant area."""
-    states = {u: unit_state(space.units[u], space.leases_by_unit.get(u, []), d)
+    """Unit states of one building on `d`, with unit-less leases (a factory let whole by one
+    contract) taken from vacant area in unit order; the units they take area from carry
+    their tenant and end date."""
+    whole = space.unitless_by_building.get(bfid, [])
+    states = {u: unit_state(space.units[u], space.leases_by_unit.get(u, []), d, building_leased=bool(whole))
               for u in space.units_by_building.get(bfid, [])}
-    extra = sum(float(x.get("area") or 0.0) for x in space.unitless_by_building.get(bfid, [])
-                if _covers(x, d))
-    for st in states.values():
-        if extra <= 0:
-            break
-        take = min(extra, st.vacant)
-        st.vacant -= take
-        st.leased += take
-        extra -= take
+    for lease in whole:
+        if not _covers(lease, d):
+            continue
+        extra = float(lease.get("area") or 0.0)
+        for st in states.values():
+            if extra <= 0:
+                break
+            take = min(extra, st.vacant)
+            if take <= 0:
+                continue
+            st.vacant -= take
+            st.leased += take
+            extra -= take
+            st.tenants = tuple(dict.fromkeys((*st.tenants, str(lease.get("tenant") or ""))))
+            st.lease_end = max(st.lease_end, lease["_end"]) if st.lease_end else lease["_end"]
     return states
 
 

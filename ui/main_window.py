@@ -161,6 +161,7 @@ class MainWindow(QMainWindow):
         self.search.setPlaceholderText(tr("搜索地块编号、名称、企业…", "Search parcel code, name, enterprise…"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(280)
+        self.search.setMaximumWidth(420)
         self._search_model = QStringListModel(self)
         completer = QCompleter(self._search_model, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -252,6 +253,9 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         tb = QToolBar(tr("编辑工具", "Editing tools"), self)
         tb.setObjectName("edit_tools")
+        # a row of its own: beside the map tools it runs off a 1440-px window (in English even
+        # at 1920) and Qt hides the rest behind a » button
+        self.addToolBarBreak()
         self.addToolBar(tb)
         tb.addAction(undo)
         tb.addAction(redo)
@@ -276,11 +280,16 @@ class MainWindow(QMainWindow):
             tb.addAction(act)
             self.tool_actions[key] = act
         menu.addSeparator()
-        for text, slot in [(tr("合并所选地块", "Merge selected parcels"), self.merge_selected),
-                           (tr("删除所选要素", "Delete selected features"), self.delete_selected),
-                           (tr("编辑所选要素属性…", "Edit attributes of the selection…"), self.edit_selected),
-                           (tr("输入坐标点…", "Enter a point by coordinates…"), self.enter_coordinates)]:
-            act = self._action(text, slot)
+        # the toolbar shows a short text (iconText), the menu and the tooltip the whole one
+        for text, short, slot in [
+                (tr("合并所选地块", "Merge selected parcels"), tr("合并", "Merge"), self.merge_selected),
+                (tr("删除所选要素", "Delete selected features"), tr("删除", "Delete"), self.delete_selected),
+                (tr("编辑所选要素属性…", "Edit attributes of the selection…"), tr("属性", "Attributes"),
+                 self.edit_selected),
+                (tr("输入坐标点…", "Enter a point by coordinates…"), tr("输入坐标", "Coordinates"),
+                 self.enter_coordinates)]:
+            act = self._action(text, slot, tip=text.rstrip("…"))
+            act.setIconText(short)
             menu.addAction(act)
             tb.addAction(act)
         menu.addSeparator()
@@ -294,6 +303,7 @@ class MainWindow(QMainWindow):
         tb.addAction(self.snap_action)
         self.snap_tolerance = QDoubleSpinBox(self)
         self.snap_tolerance.setRange(1, 50)
+        self.snap_tolerance.setDecimals(0)  # whole pixels: "10 像素", not "10.00 像素"
         self.snap_tolerance.setValue(self.snapping.tolerance_px)
         self.snap_tolerance.setSuffix(tr(" 像素", " px"))
         self.snap_tolerance.setToolTip(tr("捕捉容差", "Snapping tolerance"))
@@ -302,7 +312,10 @@ class MainWindow(QMainWindow):
         tb.addAction(self.avoid_action)
         self.history = QUndoView(self.session.stack)
         self.history.setEmptyLabel(tr("<打开工程>", "<project opened>"))
-        self._dock("history", tr("编辑历史", "Edit history"), self.history, Qt.DockWidgetArea.LeftDockWidgetArea)
+        # a tab beside the attribute table: under the layer panel it squeezed the layer list
+        # and legend, and a fourth tab on the right widened that dock at the map's expense
+        self._dock("history", tr("编辑历史", "Edit history"), self.history, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._history_tabbed = False  # tabified with the table in showEvent
         self.topology = TopologyPanel(self.session, self.canvas, self)
         self._dock("topology", tr("拓扑检查", "Topology check"), self.topology, Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.docks["info"], self.docks["topology"])
@@ -311,6 +324,15 @@ class MainWindow(QMainWindow):
                                     lambda: (self.docks["topology"].show(), self.docks["topology"].raise_(),
                                              self.topology.run())))
         self._ed = ed
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._history_tabbed:
+            # Qt 6.11 leaves a stray copy of the first tab bar over the docks when two tab
+            # groups are made before the window is first shown: make the second one now
+            self._history_tabbed = True
+            self.tabifyDockWidget(self.docks["table"], self.docks["history"])
+            self.docks["table"].raise_()
 
     def show_error(self, message: str) -> None:
         QMessageBox.warning(self, tr("无法完成", "Cannot do that"), message)

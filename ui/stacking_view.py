@@ -1,6 +1,8 @@
-"""Stacking plan view: pick a building, colour by status or years to lease expiry, click a
-unit to edit its status, area and current lease; export PNG or PDF. Drawing is in
-layers/stacking.py; every edit goes through the store (one transaction per dialog)."""
+"""Stacking plan view: pick a building, colour by status or years to lease expiry, pick the
+date; click a unit to edit it and its lease (history, renewal, move-out), click a floor's
+label to edit the floor; add units and floors, let the whole building to one tenant;
+export PNG or PDF. Drawing is in layers/stacking.py, the dialogs in ui/space_dialogs.py;
+every edit goes through the store as one undoable step."""
 
 from __future__ import annotations
 
@@ -12,14 +14,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
-    QDoubleSpinBox,
     QFileDialog,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -30,28 +27,32 @@ from PySide6.QtWidgets import (
 
 from landapp.errors import LandappError
 from landapp.i18n import tr
-from landapp.schema import UNIT_STATUSES, value_label
-from landapp.space_edits import run_recorded
+from landapp.schema import value_label
 from landapp.vacancy import default_as_of, load_space
-from layers.stacking import StackingPlan, StackUnit, export_pdf, export_png, stacking_data
+from layers.stacking import (
+    StackFloor,
+    StackingPlan,
+    StackUnit,
+    export_pdf,
+    export_png,
+    stacking_data,
+)
 from ui.following import FollowsStore
-
-
-def _qdate(d: dt.date | str | None) -> QDate:
-    if not d:
-        return QDate.currentDate()
-    d = dt.date.fromisoformat(str(d)[:10]) if not isinstance(d, dt.date) else d
-    return QDate(d.year, d.month, d.day)
-
-
-def _pydate(q: QDate) -> str:
-    return dt.date(q.year(), q.month(), q.day()).isoformat()
+from ui.space_dialogs import (
+    AddUnitDialog,
+    FloorDialog,
+    LetWholeDialog,
+    UnitDialog,
+    delete_unit,
+    qdate,
+)
 
 
 class StackingCanvas(QWidget):
-    """Paints a StackingPlan and reports the unit clicked."""
+    """Paints a StackingPlan and reports the unit, or the floor label, clicked."""
 
-    unit_clicked = Signal(object)  # StackUnit
+    unit_clicked = Signal(object)   # StackUnit
+    floor_clicked = Signal(object)  # StackFloor
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -84,191 +85,38 @@ class StackingCanvas(QWidget):
         p.end()
 
     def mouseMoveEvent(self, event) -> None:
-        u = self.plan.unit_at(QPointF(event.position())) if self.plan else None
+        pos = QPointF(event.position())
+        u = self.plan.unit_at(pos) if self.plan else None
         if u is None:
-            self.setToolTip("")
+            f = self.plan.floor_at(pos) if self.plan else None
+            self.setCursor(Qt.CursorShape.PointingHandCursor if f is not None else Qt.CursorShape.ArrowCursor)
+            self.setToolTip(tr(f"{f.name}:点击编辑楼层", f"{f.name}: click to edit the floor") if f else "")
             return
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
         tenant = "、".join(u.tenants) or "-"
         end = f"{u.lease_end}" if u.lease_end else "-"
-        self.setToolTip(tr(f"单元 {u.code}\n面积 {u.area:,.1f} ㎡\n状态 {u.status}\n租户 {tenant}\n到期 {end}",
-                           f"Unit {u.code}\nArea {u.area:,.1f} m²\nStatus {value_label(u.status)}\n"
+        whole = tr("(整栋,跨全部楼层)", " (whole building)") if u.whole else ""
+        self.setToolTip(tr(f"单元 {u.code}{whole}\n面积 {u.area:,.1f} ㎡\n状态 {u.status}\n租户 {tenant}\n到期 {end}",
+                           f"Unit {u.code}{whole}\nArea {u.area:,.1f} m²\nStatus {value_label(u.status)}\n"
                            f"Tenant {tenant}\nEnds {end}"))
 
     def mousePressEvent(self, event) -> None:
         if self.plan is None or event.button() != Qt.MouseButton.LeftButton:
             return
-        u = self.plan.unit_at(QPointF(event.position()))
+        pos = QPointF(event.position())
+        u = self.plan.unit_at(pos)
         if u is not None:
             self.selected = u.fid
             self.update()
             self.unit_clicked.emit(u)
-
-
-class UnitDialog(QDialog):
-    """Edit a unit (code, area, status) and its lease in force (tenant, dates, area, rent),
-    or sign a new lease for a vacant unit."""
-
-    def __init__(self, store, unit_fid: int, as_of: dt.date, parent=None, push=None):
-        super().__init__(parent)
-        self.store, self.unit_fid, self.as_of, self.push = store, unit_fid, as_of, push
-        self.unit = store.get("units", unit_fid)
-        self.lease = self._current_lease()
-        self.setWindowTitle(tr(f"编辑单元 {self.unit.get('code') or unit_fid}", f"Edit unit {self.unit.get('code') or unit_fid}"))
-        lay = QVBoxLayout(self)
-        form = QFormLayout()
-        self.code = QLineEdit(self.unit.get("code") or "")
-        self.area = QDoubleSpinBox(maximum=1e7, decimals=1, suffix=" ㎡")
-        self.area.setValue(float(self.unit.get("area") or 0))
-        self.status = QComboBox()
-        for s in UNIT_STATUSES:
-            self.status.addItem(value_label(s), s)
-        self.status.setCurrentIndex(max(0, UNIT_STATUSES.index(self.unit["status"]) if self.unit.get("status") in UNIT_STATUSES else 0))
-        form.addRow(tr("单元编号", "Unit code"), self.code)
-        form.addRow(tr("面积", "Area"), self.area)
-        form.addRow(tr("状态", "Status"), self.status)
-        lay.addLayout(form)
-        box = QGroupBox(tr("当前租约" if self.lease else "新租约(状态为已租/装修中时填写)",
-                           "Current lease" if self.lease else "New lease (for a leased or fitting-out unit)"))
-        lf = QFormLayout(box)
-        le = self.lease or {}
-        self.tenant = QLineEdit(le.get("tenant") or "")
-        self.start = QDateEdit(_qdate(le.get("start_date") or as_of), calendarPopup=True)
-        self.end = QDateEdit(_qdate(le.get("end_date") or as_of.replace(year=as_of.year + 3)), calendarPopup=True)
-        for w in (self.start, self.end):
-            w.setDisplayFormat("yyyy-MM-dd")
-        self.lease_area = QDoubleSpinBox(maximum=1e7, decimals=1, suffix=" ㎡")
-        self.lease_area.setValue(float(le.get("area") or self.unit.get("area") or 0))
-        self.rent = QDoubleSpinBox(maximum=10000, decimals=1, suffix=tr(" 元/㎡·月", " CNY/m²·month"))
-        self.rent.setValue(float(le.get("rent") or self.unit.get("asking_rent") or 0))
-        lf.addRow(tr("承租企业", "Tenant"), self.tenant)
-        lf.addRow(tr("起租日期", "Start"), self.start)
-        lf.addRow(tr("到期日期", "End"), self.end)
-        lf.addRow(tr("租赁面积", "Leased area"), self.lease_area)
-        lf.addRow(tr("租金", "Rent"), self.rent)
-        self.end_lease = QPushButton(tr("退租(今日终止租约)", "End lease today"))
-        self.end_lease.setEnabled(self.lease is not None)
-        self.end_lease.clicked.connect(self._end_lease)
-        lf.addRow(self.end_lease)
-        lay.addWidget(box)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #C62828")
-        self.error.setWordWrap(True)
-        lay.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
-
-    def _current_lease(self) -> dict | None:
-        d = self.as_of.isoformat()
-        rows = self.store.rows("leases", "unit_id = ? AND start_date <= ? AND end_date >= ?",
-                               (self.unit_fid, d, d), order_by="end_date DESC")
-        return rows[0] if rows else None
-
-    def _end_lease(self) -> None:
-        """Terminate the lease on the reference date and make the unit vacant."""
-        def end(st):
-            st.update("leases", self.lease["fid"], {"end_date": self.as_of.isoformat(), "status": "已终止"})
-            st.update("units", self.unit_fid, {"status": "空置"})
-
-        try:
-            run_recorded(self.store, self.push, "退租", "End lease", end)
-        except LandappError as e:
-            self.error.setText(str(e))
             return
-        self.accept()
-
-    def save(self) -> None:
-        status = self.status.currentData()
-        tenant = self.tenant.text().strip()
-        lease = {"tenant": tenant, "start_date": _pydate(self.start.date()),
-                 "end_date": _pydate(self.end.date()), "area": self.lease_area.value(),
-                 "rent": self.rent.value() or None}
-
-        def write(st):
-            st.update("units", self.unit_fid, {"code": self.code.text(), "area": self.area.value(), "status": status})
-            if self.lease is not None:
-                st.update("leases", self.lease["fid"], lease)
-            elif tenant and status in ("已租", "装修中"):
-                ent = st.rows("enterprises", "name = ?", (tenant,))
-                st.insert("leases", {**lease, "unit_id": self.unit_fid, "building_id": self.unit["building_id"],
-                                     "status": "有效", "enterprise_id": ent[0]["fid"] if ent else None})
-            elif status == "已租" and not tenant:
-                raise LandappError(tr("状态为已租时请填写承租企业。", "Enter the tenant of a leased unit."))
-
-        try:
-            run_recorded(self.store, self.push, "编辑单元", "Edit unit", write)
-        except LandappError as e:
-            self.error.setText(str(e))  # the transaction rolled back: nothing half-saved
-            return
-        self.accept()
-
-
-class AddUnitDialog(QDialog):
-    """Add a unit on a floor of the building (a new floor above the top one if needed)."""
-
-    def __init__(self, store, building_id: int, parent=None, push=None):
-        super().__init__(parent)
-        self.store, self.building_id, self.push = store, int(building_id), push
-        self.unit_fid: int | None = None
-        self.setWindowTitle(tr("新增单元", "Add unit"))
-        form = QFormLayout(self)
-        self.floor = QComboBox()
-        floors = store.rows("floors", "building_id = ?", (self.building_id,), order_by="level DESC")
-        top = max((f["level"] for f in floors), default=0)
-        self.floor.addItem(tr(f"新增 {top + 1}F", f"New floor {top + 1}F"), ("new", top + 1))
-        for f in floors:
-            self.floor.addItem(f.get("name") or f"{f['level']}F", ("floor", f["fid"]))
-        if floors:
-            self.floor.setCurrentIndex(1)
-        self.code = QLineEdit()
-        self.area = QDoubleSpinBox(minimum=0.1, maximum=1e7, decimals=1, suffix=" ㎡")
-        self.area.setValue(100.0)
-        self.status = QComboBox()
-        for s in UNIT_STATUSES:
-            self.status.addItem(value_label(s), s)
-        form.addRow(tr("楼层", "Floor"), self.floor)
-        form.addRow(tr("单元编号", "Unit code"), self.code)
-        form.addRow(tr("面积", "Area"), self.area)
-        form.addRow(tr("状态", "Status"), self.status)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #C62828")
-        form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def save(self) -> None:
-        kind, value = self.floor.currentData()
-        rec = {"building_id": self.building_id, "code": self.code.text().strip() or None,
-               "area": self.area.value(), "status": self.status.currentData()}
-
-        def write(st):
-            floor_id = value
-            if kind == "new":
-                floor_id = st.insert("floors", {"building_id": self.building_id, "level": value, "name": f"{value}F"})
-            return st.insert("units", {**rec, "floor_id": floor_id})
-
-        try:
-            self.unit_fid = run_recorded(self.store, self.push, "新增单元", "Add unit", write)
-        except LandappError as e:
-            self.error.setText(str(e))
-            return
-        self.accept()
-
-
-def delete_unit(store, unit_fid: int, push=None) -> None:
-    """Delete a unit that has no lease (leases are history and must not be orphaned)."""
-    n = store.count("leases", "unit_id = ?", (int(unit_fid),))
-    if n:
-        raise LandappError(tr(f"该单元有 {n} 份租约(含历史租约),不能删除;可改为其他状态或调整面积。",
-                              f"The unit has {n} leases (history included) and cannot be deleted."))
-    run_recorded(store, push, "删除单元", "Delete unit", lambda st: st.delete("units", int(unit_fid)))
+        f = self.plan.floor_at(pos)
+        if f is not None and f.fid is not None:
+            self.floor_clicked.emit(f)
 
 
 class StackingView(FollowsStore, QWidget):
-    """Building chooser, colour mode, export buttons and the plan."""
+    """Building chooser, colour mode, date, edit and export buttons, and the plan."""
 
     def __init__(self, store, building_id: int | None = None, parent=None, push=None):
         super().__init__(parent)
@@ -278,15 +126,19 @@ class StackingView(FollowsStore, QWidget):
         lay = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.building = QComboBox()
-        self.building.setMinimumWidth(260)
-        self.building.setEditable(True)
+        self.building.setMinimumWidth(280)
+        self.building.setEditable(True)  # type to find a building by name
         self.building.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.colour = QComboBox()
         self.colour.addItem(tr("按状态", "By status"), "status")
         self.colour.addItem(tr("按租约剩余年限", "By years to expiry"), "expiry")
-        self.date = QDateEdit(_qdate(self.as_of), calendarPopup=True)
+        self.date = QDateEdit(qdate(self.as_of), calendarPopup=True)
         self.date.setDisplayFormat("yyyy-MM-dd")
         self.add_btn = QPushButton(tr("新增单元…", "Add unit…"))
+        self.floor_btn = QPushButton(tr("新增楼层…", "Add floor…"))
+        self.whole_btn = QPushButton(tr("整栋出租…", "Let whole…"))
+        self.whole_btn.setToolTip(tr("整栋一份租约(如标准厂房整栋租给一家企业)",
+                                     "One lease for the whole building (e.g. a factory let to one firm)"))
         self.del_btn = QPushButton(tr("删除单元", "Delete unit"))
         self.png = QPushButton(tr("导出 PNG…", "Export PNG…"))
         self.pdf = QPushButton(tr("导出 PDF…", "Export PDF…"))
@@ -294,11 +146,13 @@ class StackingView(FollowsStore, QWidget):
                   QLabel(tr("统计日", "As of")), self.date):
             bar.addWidget(w)
         bar.addStretch(1)
-        bar.addWidget(self.add_btn)
-        bar.addWidget(self.del_btn)
-        bar.addWidget(self.png)
-        bar.addWidget(self.pdf)
+        for w in (self.add_btn, self.floor_btn, self.whole_btn, self.del_btn, self.png, self.pdf):
+            bar.addWidget(w)
         lay.addLayout(bar)
+        hint = QLabel(tr("点击单元编辑单元与租约,点击左侧楼层号编辑楼层。",
+                         "Click a unit to edit it and its lease; click a floor's name to edit the floor."))
+        hint.setStyleSheet("color: #757575")
+        lay.addWidget(hint)
         self.canvas = StackingCanvas()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -309,7 +163,10 @@ class StackingView(FollowsStore, QWidget):
         self.colour.currentIndexChanged.connect(lambda _i: self.refresh())
         self.date.dateChanged.connect(self._date_changed)
         self.canvas.unit_clicked.connect(self.edit_unit)
+        self.canvas.floor_clicked.connect(self.edit_floor)
         self.add_btn.clicked.connect(lambda: self.add_unit())
+        self.floor_btn.clicked.connect(lambda: self.add_floor())
+        self.whole_btn.clicked.connect(lambda: self.let_whole())
         self.del_btn.clicked.connect(lambda: self.delete_selected())
         self.png.clicked.connect(lambda: self.export("png"))
         self.pdf.clicked.connect(lambda: self.export("pdf"))
@@ -320,11 +177,18 @@ class StackingView(FollowsStore, QWidget):
             self.refresh()
 
     def _fill_buildings(self) -> None:
+        """Every current building (one without units yet can get them here), standard
+        factories and office towers first."""
+        cur = self.building.currentData()
         self.building.blockSignals(True)
         self.building.clear()
-        for b in self.store.rows("buildings", "(retired = 0 OR retired IS NULL) AND fid IN "
-                                 "(SELECT DISTINCT building_id FROM units)", order_by="name"):
+        rank = {"楼宇": 0, "标准厂房": 1}
+        rows = self.store.rows("buildings", "retired = 0 OR retired IS NULL", geometry=False)
+        for b in sorted(rows, key=lambda r: (rank.get(r.get("btype"), 2), r.get("name") or "")):
             self.building.addItem(f"{b['name']} · {value_label(b.get('btype'))}", b["fid"])
+        i = self.building.findData(cur)
+        if i >= 0:
+            self.building.setCurrentIndex(i)
         self.building.blockSignals(False)
 
     def show_building(self, fid: int) -> None:
@@ -338,11 +202,16 @@ class StackingView(FollowsStore, QWidget):
         self.refresh()
 
     def _on_store_changed(self, event) -> None:
-        if event.layer in ("units", "leases", "floors", "buildings"):
+        if event.layer == "buildings" and (event.op != "update" or not event.fields
+                                           or {"name", "btype", "retired"} & set(event.fields)):
+            self._fill_buildings()
+        if event.layer in ("units", "leases", "floors", "buildings", "project_settings"):
             self.refresh()
 
     def refresh(self) -> None:
         fid = self.building.currentData()
+        for w in (self.add_btn, self.floor_btn, self.whole_btn, self.png, self.pdf):
+            w.setEnabled(fid is not None)
         if fid is None:
             self.canvas.set_plan(None)
             return
@@ -353,6 +222,18 @@ class StackingView(FollowsStore, QWidget):
         dlg = UnitDialog(self.store, unit.fid, self.as_of, self, push=self.push)
         return dlg.exec() == QDialog.DialogCode.Accepted
 
+    def edit_floor(self, floor: StackFloor) -> bool:
+        fid = self.building.currentData()
+        dlg = FloorDialog(self.store, fid, floor.fid, self, push=self.push)
+        return dlg.exec() == QDialog.DialogCode.Accepted
+
+    def add_floor(self) -> int | None:
+        fid = self.building.currentData()
+        if fid is None:
+            return None
+        dlg = FloorDialog(self.store, fid, None, self, push=self.push)
+        return dlg.floor_fid if dlg.exec() == QDialog.DialogCode.Accepted else None
+
     def add_unit(self) -> int | None:
         fid = self.building.currentData()
         if fid is None:
@@ -360,8 +241,17 @@ class StackingView(FollowsStore, QWidget):
         dlg = AddUnitDialog(self.store, fid, self, push=self.push)
         return dlg.unit_fid if dlg.exec() == QDialog.DialogCode.Accepted else None
 
+    def let_whole(self) -> int | None:
+        fid = self.building.currentData()
+        if fid is None:
+            return None
+        dlg = LetWholeDialog(self.store, fid, self.as_of, self, push=self.push)
+        return dlg.lease_fid if dlg.exec() == QDialog.DialogCode.Accepted else None
+
     def delete_selected(self) -> bool:
         if self.canvas.selected is None:
+            QMessageBox.information(self, tr("删除单元", "Delete unit"),
+                                    tr("请先在分层图上点选要删除的单元。", "Click the unit to delete on the plan first."))
             return False
         try:
             delete_unit(self.store, self.canvas.selected, self.push)
@@ -376,7 +266,7 @@ class StackingView(FollowsStore, QWidget):
         if plan is None:
             return None
         if path is None:
-            name = f"{plan.data.building.get('name') or 'stacking'}.{kind}"
+            name = f"{plan.data.building.get('name') or 'stacking'}_{self.as_of}.{kind}"
             path, _ = QFileDialog.getSaveFileName(self, tr("导出分层图", "Export stacking plan"), name,
                                                   "PNG (*.png)" if kind == "png" else "PDF (*.pdf)")
             if not path:

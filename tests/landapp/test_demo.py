@@ -102,9 +102,12 @@ def test_some_parcels_are_idle_by_the_rules(demo):
     assert unstarted.sum() >= 5 and stalled.sum() >= 2
     two_years = p["actual_start"].isna() & (p["agreed_start"].values.astype("datetime64[D]") + 2 * year < ref)
     assert two_years.sum() >= 1  # some may be reclaimed without compensation
-    # and the ones supplied but not started are still inside their grace year
+    # and the ones supplied but not started are still inside their grace year, but for the
+    # one whose delay the government caused: past it, and exempt (Art. 8)
     q = demo.read_layer("parcels", where="status = '已供未开工'")
-    assert (q["agreed_start"].values.astype("datetime64[D]") + year >= ref).all()
+    late = q["agreed_start"].values.astype("datetime64[D]") + year < ref
+    assert late.sum() == 1 and q["idle_exemption"][late].notna().all()
+    assert q["idle_exemption"][~late].isna().all()
 
 
 def test_map_raster_matches_the_project(demo):
