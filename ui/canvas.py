@@ -14,6 +14,8 @@ from PySide6.QtCore import QObject, QPointF, QRectF, QRunnable, Qt, QThreadPool,
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QWidget
 
+from layers.decorations import (decoration_rects, draw_north_arrow, draw_scale_bar, north_arrow_centre,
+                                scale_bar_anchor)
 from layers.map import ParkMap
 from layers.render import BACKGROUND, render
 from layers.view import MapView
@@ -21,6 +23,7 @@ from ui.tools.base import MapEvent, MapTool
 from ui.tools.navigation import PanTool
 
 IDENTIFY_PX = 3  # click tolerance for identify and select
+HIGHLIGHT_COLOUR = QColor(255, 87, 34)  # orange-red: apart from the cyan selection and every theme
 IDENTIFY_ORDER = ("buildings", "parcels", "roads", "zones")
 
 
@@ -47,7 +50,8 @@ class _RenderJob(QRunnable):
         img.fill(BACKGROUND)
         p = QPainter(img)
         try:
-            ok = render(p, self.view, self.layers, cancel=self.cancelled.is_set, decorations=False)
+            ok = render(p, self.view, self.layers, cancel=self.cancelled.is_set, decorations=False,
+                        keep_clear=decoration_rects(self.view))  # the canvas draws them over the frame
         finally:
             p.end()
         if ok and not self.cancelled.is_set():
@@ -82,6 +86,7 @@ class MapCanvas(QWidget):
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._start_render)
         self.active_layer = "parcels"
+        self.highlight: tuple[str, int] | None = None  # (map layer id, fid) identify found, outlined
         self.tool: MapTool | None = None
         self._previous_tool: MapTool | None = None
         self.set_tool(PanTool())
@@ -134,15 +139,49 @@ class MapCanvas(QWidget):
             k = float(fv.scale / v.scale)
             p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, bool(k != 1.0))
             p.drawImage(QRectF(float(sx), float(sy), fv.width * k, fv.height * k), self.frame)
-        from layers.decorations import draw_north_arrow, draw_scale_bar
-
-        draw_scale_bar(p, self.view, QPointF(16, self.height() - 12))
-        draw_north_arrow(p, QPointF(self.width() - 34, 44))
+        self._paint_highlight(p)
+        draw_scale_bar(p, self.view, scale_bar_anchor(self.view))
+        draw_north_arrow(p, north_arrow_centre(self.view))
         if self.tool is not None:
             p.save()
             self.tool.paint(p, self.view)
             p.restore()
         p.end()
+
+    def _paint_highlight(self, p: QPainter) -> None:
+        """The identified feature, outlined at once over the last frame (no re-render)."""
+        if self.highlight is None:
+            return
+        lid, fid = self.highlight
+        try:
+            layer = self.map.layer(lid)
+            geom = layer.geometry(fid)
+        except (KeyError, IndexError):
+            return
+        if not layer.visible:
+            return
+        from PySide6.QtGui import QPainterPath, QPen
+
+        from layers.vector import polygon_from_xy
+
+        p.save()
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        pen = QPen(HIGHLIGHT_COLOUR, 3)
+        pen.setCosmetic(True)
+        p.setPen(pen)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        x0, y0, x1, y1 = shapely.bounds(geom)
+        if max(x1 - x0, y1 - y0) / self.view.scale < 6:  # too small to outline: a ring
+            p.drawEllipse(self.view.point_to_screen((x0 + x1) / 2, (y0 + y1) / 2), 8, 8)
+        else:
+            path = QPainterPath()
+            for part in shapely.get_parts(geom):
+                for ring in [part.exterior, *part.interiors]:
+                    path.addPolygon(polygon_from_xy(np.asarray(ring.coords)))
+                    path.closeSubpath()
+            p.setTransform(self.view.transform(), True)
+            p.drawPath(path)
+        p.restore()
 
     def update_overlay(self) -> None:
         self.update()
@@ -210,8 +249,12 @@ class MapCanvas(QWidget):
                 continue
             hits = layer.features_at(x, y, tol)
             if hits:
+                self.highlight = (lid, hits[0])
+                self.update()
                 self.identified.emit(lid, hits[0])
                 return lid, hits[0]
+        self.highlight = None
+        self.update()
         self.identified.emit("", -1)
         return None
 

@@ -18,19 +18,26 @@ from layers.vector import short_code
 from ui.i18n import tr
 
 
-def _swatch(fill: QColor | None, outline: QColor | None, kind: str = "polygon") -> QIcon:
-    pm = QPixmap(18, 12)
+def _swatch(fill: QColor | None, outline: QColor | None, kind: str = "polygon",
+            width: float | None = None) -> QIcon:
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QPen
+
+    pm = QPixmap(20, 14)
     pm.fill(Qt.GlobalColor.transparent)
     p = QPainter(pm)
     if kind == "line":
-        from PySide6.QtGui import QPen
-
         p.setPen(QPen(outline or QColor("black"), 2, Qt.PenStyle.DashLine))
-        p.drawLine(0, 6, 18, 6)
+        p.drawLine(0, 7, 20, 7)
+    elif kind == "raster":
+        p.setPen(QColor(120, 120, 120))
+        p.setBrush(Qt.BrushStyle.Dense5Pattern)
+        p.drawRect(1, 1, 17, 11)
     else:
-        p.setPen(outline or QColor(110, 110, 110))
+        w = width or 1.0
+        p.setPen(QPen(outline or QColor(110, 110, 110), w))
         p.setBrush(fill if fill is not None else Qt.BrushStyle.NoBrush)
-        p.drawRect(1, 1, 16, 10)
+        p.drawRect(QRectF(1 + w / 2, 1 + w / 2, 18 - w, 12 - w))
     p.end()
     return QIcon(pm)
 
@@ -39,6 +46,7 @@ class LayerPanel(QWidget):
     """Layers top to bottom as drawn; check to show, up/down to reorder, opacity, style."""
 
     active_layer_changed = Signal(str)
+    _map_changed = Signal()
 
     def __init__(self, park_map, parent=None):
         super().__init__(parent)
@@ -53,13 +61,15 @@ class LayerPanel(QWidget):
         self.theme = QComboBox(self)
         self.legend = QListWidget(self)
         self.legend.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        self.legend.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.legend.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(self.up)
         row.addWidget(self.down)
         row.addStretch(1)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        lay.addWidget(self.list, 2)
+        lay.addWidget(self.list)
         lay.addLayout(row)
         self.opacity_label = QLabel(tr("不透明度", "Opacity"), self)
         lay.addWidget(self.opacity_label)
@@ -68,14 +78,23 @@ class LayerPanel(QWidget):
         lay.addWidget(self.theme_label)
         lay.addWidget(self.theme)
         lay.addWidget(QLabel(tr("图例", "Legend"), self))
-        lay.addWidget(self.legend, 3)
+        lay.addWidget(self.legend, 1)
         self.list.itemChanged.connect(self._on_item_changed)
         self.list.currentRowChanged.connect(lambda _r: self._show_current())
         self.up.clicked.connect(lambda: self._move(+1))
         self.down.clicked.connect(lambda: self._move(-1))
         self.opacity.valueChanged.connect(self._on_opacity)
         self.theme.activated.connect(self._on_theme)
-        park_map.on_changed(self._refresh_legend)
+        # the map changes from worker threads too (tiles arriving): rebuild the legend in the
+        # GUI thread, once per burst
+        from PySide6.QtCore import QTimer
+
+        self._legend_timer = QTimer(self)
+        self._legend_timer.setSingleShot(True)
+        self._legend_timer.setInterval(0)
+        self._legend_timer.timeout.connect(self._refresh_legend)
+        self._map_changed.connect(self._legend_timer.start, Qt.ConnectionType.QueuedConnection)
+        park_map.on_changed(self._map_changed.emit)
         self.populate()
 
     def populate(self, current: str | None = None) -> None:
@@ -88,6 +107,9 @@ class LayerPanel(QWidget):
             item.setCheckState(Qt.CheckState.Checked if layer.visible else Qt.CheckState.Unchecked)
             self.list.addItem(item)
         self.list.blockSignals(False)
+        # tall enough to show every layer without scrolling; the legend takes the rest
+        rows = max(self.list.count(), 1)
+        self.list.setFixedHeight(min(rows, 12) * max(self.list.sizeHintForRow(0), 18) + 2 * self.list.frameWidth() + 4)
         ids = [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
         self.list.setCurrentRow(ids.index(current) if current in ids else ids.index("parcels") if "parcels" in ids else 0)
         self._show_current()
@@ -109,6 +131,7 @@ class LayerPanel(QWidget):
         layer = self.map.layer(item.data(Qt.ItemDataRole.UserRole))
         layer.visible = item.checkState() == Qt.CheckState.Checked
         self.map.changed()
+        self._refresh_legend()
 
     def _move(self, delta: int) -> None:
         layer = self.current_layer()
@@ -131,6 +154,7 @@ class LayerPanel(QWidget):
             self.map.store.set_setting("basemap_provider", key)
         elif layer is not None and key and getattr(layer, "theme_key", None) != key:
             layer.set_theme(key)
+        self._refresh_legend()
 
     def _show_current(self) -> None:
         layer = self.current_layer()
@@ -156,12 +180,33 @@ class LayerPanel(QWidget):
         self._refresh_legend()
 
     def _refresh_legend(self) -> None:
-        layer = self.current_layer()
+        """Every visible layer's legend, in drawing order from the top like the layer list;
+        the current layer's classes come first so its theme is seen without scrolling."""
         self.legend.clear()
-        if layer is None:
-            return
-        for e in layer.legend():
-            self.legend.addItem(QListWidgetItem(_swatch(e.fill, e.outline, e.kind), e.label))
+        current = self.current_layer()
+        shown = [layer for layer in reversed(self.map.layers) if layer.visible]
+        if current is not None and current in shown:
+            shown.remove(current)
+            shown.insert(0, current)
+        bold = self.legend.font()
+        bold.setBold(True)
+        for layer in shown:
+            entries = layer.legend()
+            if not entries:
+                continue
+            if len(entries) == 1 and entries[0].label == layer.title:  # one row: the layer itself
+                e = entries[0]
+                self.legend.addItem(QListWidgetItem(_swatch(e.fill, e.outline, e.kind, e.width), e.label))
+                continue
+            head = QListWidgetItem(layer.title)
+            head.setFont(bold)
+            self.legend.addItem(head)
+            for e in entries:
+                self.legend.addItem(QListWidgetItem(_swatch(e.fill, e.outline, e.kind, e.width), e.label))
+
+
+# computed or internal: areas are shown once at the top, ids are keys, not facts
+HIDDEN_FIELDS = {"area_m2", "area_mu", "footprint_m2", "retired", "land_user_id"}
 
 
 class InfoPanel(QTextBrowser):
@@ -195,18 +240,25 @@ class InfoPanel(QTextBrowser):
         s = spec(layer)
         e = html.escape
         title = rec.get("name") or rec.get("code") or f"#{fid}"
-        out = [f"<h3>{e(s.title)}:{e(str(title))}</h3>"]
+        kind = {"parcels": tr("地块", "Parcel"), "buildings": tr("建筑", "Building"), "zones": tr("片区", "Zone"),
+                "roads": tr("道路", "Road")}.get(layer, s.title)
+        out = [f"<h3>{e(kind)}{tr(':', ': ')}{e(str(title))}</h3>"]
         geom = rec.get("geometry")
         if geom is not None:
             a = geom.area
-            out.append(f"<p><b>{tr('面积', 'Area')}</b> {a:,.1f} ㎡ = {to_mu(a):,.2f} {tr('亩', 'mu')}</p>")
+            what = tr("占地面积", "Footprint") if layer == "buildings" else tr("面积", "Area")
+            out.append(f"<p><b>{what}</b> {a:,.1f} ㎡ = {to_mu(a):,.2f} {tr('亩', 'mu')}</p>")
+        if layer == "parcels" and not rec.get("retired"):
+            out.append(self._idle_line(rec))
         out.append("<table cellspacing='0' cellpadding='2'>")
         for f in s.fields:
             v = rec.get(f.name)
-            if v is None or f.name in ("area_m2", "area_mu", "footprint_m2", "retired") or v == "":
+            if v is None or f.name in HIDDEN_FIELDS or v == "":
                 continue
-            if f.name == "code" and layer == "parcels":
-                v = f"{v}({short_code(v)})"
+            if f.name == "code" and layer == "parcels" and short_code(v) != v:
+                v = f"{v}\n({short_code(v)})"
+            elif f.kind == "datetime" and isinstance(v, str):
+                v = v[:16].replace("T", " ")  # ISO 8601 from the store: minutes are enough here
             elif f.choices:
                 v = value_label(v)
             elif f.name == "land_use":
@@ -215,13 +267,28 @@ class InfoPanel(QTextBrowser):
                 v = landuse.label(v) if landuse.is_known(v) else v
             elif isinstance(v, float):
                 v = f"{v:,.2f}".rstrip("0").rstrip(".")
-            out.append(f"<tr><td style='color:#555'>{e(f.title)}</td><td>{e(str(v))}</td></tr>")
+            out.append(f"<tr><td style='color:#555'>{e(f.title)}</td><td>{e(str(v)).replace(chr(10), '<br>')}</td></tr>")
         out.append("</table>")
         if layer == "parcels":
             out.append(self._buildings_on(rec))
         if layer == "buildings":
             out.append(self._units_of(fid))
         self.setHtml("".join(out))
+
+    def _idle_line(self, rec: dict) -> str:
+        """The parcel's standing under 《闲置土地处置办法》, in the colour of the idle theme."""
+        from landapp import idle
+        from landapp.vacancy import default_as_of
+        from layers.themes_rules import IDLE_COLOURS
+
+        st = idle.idle_land_status(rec, default_as_of(self.store))
+        colour = "#B71C1C" if st.idle else "#555"
+        swatch = f"<span style='background:{IDLE_COLOURS.get(st.status, '#E0E0E0')}'>&nbsp;&nbsp;&nbsp;</span>"
+        label = idle.status_label(st.status)
+        reason = (f"<br><span style='color:#555'>{html.escape(st.reason)}</span>"
+                  if st.reason and st.reason.lower() != label.lower() else "")
+        return (f"<p>{swatch} <b>{tr('闲置认定', 'Idle land')}</b> "
+                f"<span style='color:{colour}'>{html.escape(label)}</span>{reason}</p>")
 
     def _figures(self, bfid: int):
         from landapp.vacancy import building_figures, default_as_of, load_space

@@ -271,3 +271,108 @@ def test_evaluation_panel_scheme_and_filters(qtbot, store, tmp_path):
     csv_path.write_text(f"企业名称,年度,营业收入(万元),实缴税收(万元)\n{ent},2031,100,5\n", encoding="utf-8")
     assert panel.import_figures(str(csv_path)) == 1
     assert panel.year.findData(2031) >= 0
+
+
+def test_stacking_view_whole_factory_floors_and_renewal(qtbot, store, monkeypatch):
+    """A factory let whole: its floor-less unit is one block over every floor; clicking a
+    floor label edits the floor; 整栋出租 signs one lease the plan shows on the block; a
+    unit's dialog lists its lease history and renews; each step is undoable."""
+    from PySide6.QtWidgets import QMainWindow
+
+    from landapp import leasing
+    from ui import space_dialogs
+    from ui.dashboard import install_space_menu
+    from ui.undo import EditSession
+
+    fac = store.rows("buildings", "fid IN (SELECT building_id FROM units WHERE floor_id IS NULL AND status = '空置') "
+                     "AND storeys >= 2", limit=1)[0]["fid"]
+    win = QMainWindow()
+    win.store = store
+    win.session = EditSession(store, win)
+    qtbot.addWidget(win)
+    install_space_menu(win)
+    view = win.open_stacking(fac).widget()
+    view.resize(1200, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    plan = view.canvas.plan
+    (whole,) = plan.data.whole
+    rect = next(r for r, u in plan.blocks if u.fid == whole.fid)
+    assert rect.height() > (len(plan.data.floors) - 1) * plan.band_height(view.canvas.rect().toRectF())
+
+    def let(dlg):
+        dlg.tenant.setText("整租制造有限公司")
+        dlg.save()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(space_dialogs.LetWholeDialog, "exec", let)
+    lease_fid = view.let_whole()
+    lease = store.get("leases", lease_fid)
+    assert lease["unit_id"] is None and lease["area"] == pytest.approx(whole.area)
+    (w2,) = view.canvas.plan.data.whole
+    assert w2.tenants == ("整租制造有限公司",) and w2.status == "已租"
+    assert "整栋出租" in win.session.stack.text(win.session.stack.count() - 1)
+    win.session.undo()
+    assert store.count("leases", "fid = ?", (lease_fid,)) == 0 and view.canvas.plan.data.whole[0].status == "空置"
+
+    floor = plan.data.floors[0]
+    frect = next(r for r, f in view.canvas.plan.floor_rows if f.fid == floor.fid)
+
+    def rename(dlg):
+        dlg.name.setText("顶层车间")
+        dlg.save()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(space_dialogs.FloorDialog, "exec", rename)
+    with qtbot.waitSignal(view.canvas.floor_clicked):
+        qtbot.mouseClick(view.canvas, Qt.MouseButton.LeftButton, pos=frect.center().toPoint())
+    assert store.get("floors", floor.fid)["name"] == "顶层车间"
+    assert view.canvas.plan.data.floors[0].name == "顶层车间"
+
+    # renewal of a leased unit in a tower: a new lease from the day after, history kept
+    from landapp.vacancy import default_as_of
+    as_of = default_as_of(store)
+    unit = store.rows("units", "status = '已租' AND fid IN (SELECT unit_id FROM leases WHERE end_date >= ?)",
+                      (as_of.isoformat(),), limit=1)[0]
+    cur = leasing.current_lease(store, unit["fid"], as_of)
+    dlg = space_dialogs.UnitDialog(store, unit["fid"], as_of)
+    qtbot.addWidget(dlg)
+    n_hist = dlg.history.rowCount()
+    assert n_hist == store.count("leases", "unit_id = ?", (unit["fid"],))
+    dlg.start_renewal()
+    dlg.rent.setValue(66.0)
+    dlg.save()
+    assert dlg.error.text() == ""
+    new = store.rows("leases", "unit_id = ? AND start_date > ?", (unit["fid"], cur["end_date"]))
+    assert len(new) == 1 and new[0]["tenant"] == cur["tenant"] and new[0]["rent"] == 66.0
+    assert store.get("leases", cur["fid"])["end_date"] == cur["end_date"]  # the old one untouched
+    again = space_dialogs.UnitDialog(store, unit["fid"], as_of)
+    qtbot.addWidget(again)
+    assert again.history.rowCount() == n_hist + 1 and again.history.item(0, 0).text().startswith("未来")
+
+
+def test_unit_dialog_refuses_double_letting_and_ends_a_lease(qtbot, store):
+    from landapp.vacancy import default_as_of
+    from ui.space_dialogs import UnitDialog
+
+    as_of = default_as_of(store)
+    unit = store.rows("units", "status = '已租' AND fid IN (SELECT unit_id FROM leases WHERE end_date >= ?)",
+                      (as_of.isoformat(),), limit=1)[0]
+    dlg = UnitDialog(store, unit["fid"], as_of)
+    qtbot.addWidget(dlg)
+    dlg.lease_area.setValue(unit["area"] * 2)
+    dlg.save()
+    assert "大于单元面积" in dlg.error.text()
+    dlg.lease_area.setValue(unit["area"])
+    dlg.move_out.setDate(dlg.move_out.date().addDays(10))
+    lease_fid = dlg.lease["fid"]
+    dlg._end_lease()
+    le = store.get("leases", lease_fid)
+    assert le["status"] == "已终止" and le["end_date"] == (as_of + __import__("datetime").timedelta(days=9)).isoformat()
+    assert store.get("units", unit["fid"])["status"] == "空置"
+    vacant = store.rows("units", "status = '空置' AND fid NOT IN (SELECT unit_id FROM leases WHERE unit_id IS NOT NULL)",
+                        limit=1)[0]
+    d2 = UnitDialog(store, vacant["fid"], as_of)
+    qtbot.addWidget(d2)
+    qtbot.keyClicks(d2.tenant, "Acme")  # (QTest types Latin keys only)
+    assert d2.status.currentData() == "已租"  # typing a tenant lets the unit
