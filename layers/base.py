@@ -21,6 +21,7 @@ class LegendEntry:
     fill: QColor | None
     outline: QColor | None = None
     kind: str = "polygon"  # polygon | line | point | raster
+    width: float | None = None  # outline width in px when it tells classes apart (towers' heavy outline)
 
 
 class MapLayer(abc.ABC):

@@ -48,6 +48,24 @@ def draw_scale_bar(painter: QPainter, view: MapView, anchor: QPointF, max_px: fl
     return box
 
 
+def scale_bar_anchor(view: MapView) -> QPointF:
+    """Where the map's scale bar goes (lower left), on screen and in files alike."""
+    return QPointF(16, view.height - 12)
+
+
+def north_arrow_centre(view: MapView) -> QPointF:
+    return QPointF(view.width - 34, 44)
+
+
+def decoration_rects(view: MapView, max_px: float = 160) -> list[QRectF]:
+    """The boxes the scale bar and north arrow cover, kept free of map labels."""
+    a = scale_bar_anchor(view)
+    length = nice_length(max_px * view.scale)
+    px = length / view.scale if length > 0 else 0.0
+    c = north_arrow_centre(view)
+    return [QRectF(a.x() - 6, a.y() - 34, px + 12 + 80, 40), QRectF(c.x() - 16, c.y() - 36, 32, 58)]
+
+
 def draw_north_arrow(painter: QPainter, centre: QPointF, size: float = 36) -> None:
     """North arrow (grid north: the projected map is drawn northing-up)."""
     painter.save()
@@ -111,7 +129,8 @@ def draw_legend(painter: QPainter, groups: list[tuple[str, list[LegendEntry]]], 
                 painter.setBrush(Qt.BrushStyle.Dense5Pattern)
                 painter.drawRect(sw)
             else:
-                pen = QPen(entry.outline or QColor(100, 100, 100), 2 if entry.outline else 1)
+                pen = QPen(entry.outline or QColor(100, 100, 100),
+                           entry.width or (2 if entry.outline else 1))
                 painter.setPen(pen)
                 painter.setBrush(entry.fill if entry.fill is not None else Qt.BrushStyle.NoBrush)
                 painter.drawRect(sw)

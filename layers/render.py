@@ -11,7 +11,8 @@ from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdf
 
 from landapp.i18n import tr
 from layers.base import Cancel, LabelGrid, MapLayer
-from layers.decorations import draw_legend, draw_north_arrow, draw_scale_bar
+from layers.decorations import (decoration_rects, draw_legend, draw_north_arrow, draw_scale_bar,
+                                north_arrow_centre, scale_bar_anchor)
 from layers.view import MapView
 
 BACKGROUND = QColor("#F6F3E8")
@@ -33,9 +34,12 @@ def ensure_gui_app():
 
 def render(painter: QPainter, view: MapView, layers: Sequence[MapLayer], *, cancel: Cancel = None,
            labels: bool = True, decorations: bool = True, legend: bool = False,
-           background: QColor | None = BACKGROUND, dpi: float | None = None) -> bool:
+           background: QColor | None = BACKGROUND, dpi: float | None = None,
+           keep_clear: Sequence[QRectF] = ()) -> bool:
     """Paint the visible layers (bottom to top), then labels (top layer first), then the
-    scale bar and north arrow (and legend). Returns False if cancelled."""
+    scale bar and north arrow (and legend). Labels stay out of the decorations' boxes and
+    out of `keep_clear` (the canvas draws its own scale bar and north arrow over the frame).
+    Returns False if cancelled."""
     if background is not None:
         painter.fillRect(QRectF(0, 0, view.width, view.height), background)
     visible = [layer for layer in layers if layer.visible and layer.opacity > 0]
@@ -45,13 +49,15 @@ def render(painter: QPainter, view: MapView, layers: Sequence[MapLayer], *, canc
         layer.draw(painter, view, cancel)
     if labels:
         grid = LabelGrid()
+        for r in [*keep_clear, *(decoration_rects(view) if decorations else [])]:
+            grid.add(r)
         for layer in reversed(visible):
             if cancel is not None and cancel():
                 return False
             layer.draw_labels(painter, view, grid, cancel)
     if decorations:
-        draw_scale_bar(painter, view, QPointF(16, view.height - 12), dpi=dpi)
-        draw_north_arrow(painter, QPointF(view.width - 34, 44))
+        draw_scale_bar(painter, view, scale_bar_anchor(view), dpi=dpi)
+        draw_north_arrow(painter, north_arrow_centre(view))
     if legend:
         groups = [(layer.title, layer.legend()) for layer in reversed(visible)]
         draw_legend(painter, groups, QPointF(view.width - 230, 84))

@@ -26,8 +26,8 @@ class Classified:
     labels: list[str]
     outlines: list[QColor] | None = None
     widths: list[float] | None = None  # outline width in px per class
-    # legend rows (label, fill, outline) when they differ from one row per class
-    legend_items: list[tuple[str, QColor | None, QColor | None]] | None = None
+    # legend rows (label, fill, outline[, outline width]) when they differ from one row per class
+    legend_items: list[tuple] | None = None
 
 
 @dataclass(frozen=True)
@@ -123,8 +123,8 @@ def _type_index(df: pd.DataFrame) -> np.ndarray:
     return np.array([tindex.get(t, tindex["其他"]) for t in df["btype"]], dtype=np.int32)
 
 
-def _type_legend() -> list[tuple[str, QColor | None, QColor | None]]:
-    return [(value_label(t), None, QColor(TYPE_OUTLINES[t][0])) for t in BUILDING_TYPES]
+def _type_legend() -> list[tuple]:
+    return [(value_label(t), None, QColor(TYPE_OUTLINES[t][0]), TYPE_OUTLINES[t][1]) for t in BUILDING_TYPES]
 
 
 def _by_vacancy(df: pd.DataFrame, store) -> Classified:

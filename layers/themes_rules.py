@@ -64,7 +64,7 @@ def mu_classes(df: pd.DataFrame, store) -> Classified:
     is_low = np.array([int(f) in low for f in df.index], dtype=bool)
     cls = Classified(class_of + n * is_low.astype(np.int32), fills2, labels2, outlines2, widths2)
     cls.legend_items = [(lab, f, None) for lab, f in zip(labels, fills)] + [
-        (tr(f"低效({year} 年)" if year else "低效", "Low efficiency"), None, QColor("#B71C1C"))]
+        (tr(f"低效({year} 年)" if year else "低效", "Low efficiency"), None, QColor("#B71C1C"), 2.4)]
     return cls
 
 

@@ -546,9 +546,11 @@ class VectorLayer(MapLayer):
             return []
         c = d.classes
         if c.legend_items is not None:
-            return [LegendEntry(lab, f, o) for lab, f, o in c.legend_items]
+            return [LegendEntry(lab, f, o, width=item[3] if len(item) > 3 else None)
+                    for item in c.legend_items for lab, f, o in [item[:3]]]
         present = set(np.unique(c.class_of).tolist())
-        return [LegendEntry(lab, c.fills[i], c.outlines[i] if c.outlines else None)
+        return [LegendEntry(lab, c.fills[i], c.outlines[i] if c.outlines else None,
+                            width=c.widths[i] if c.widths and c.outlines else None)
                 for i, lab in enumerate(c.labels) if i in present]
 
 

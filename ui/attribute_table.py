@@ -242,14 +242,28 @@ class AttributeTable(QWidget):
             self.field_box.addItem(f.title, f.name)
         self.field_box.blockSignals(False)
         self.canvas.active_layer = layer
+        self._fit_columns()
         self._after_reset()
+
+    def _fit_columns(self, sample_rows: int = 200, max_px: int = 280) -> None:
+        """Columns as wide as their title and the first rows' values (a 19-character parcel
+        code whole), capped so one long address does not push the rest off screen; reading
+        a sample keeps it instant at 100k rows."""
+        header = self.view.horizontalHeader()
+        header.setResizeContentsPrecision(sample_rows)
+        self.view.resizeColumnsToContents()
+        fm = header.fontMetrics()
+        for c in range(self.model.columnCount()):
+            title = str(self.model.headerData(c, Qt.Orientation.Horizontal))
+            want = max(header.sectionSize(c), fm.horizontalAdvance(title) + 28)  # + sort arrow
+            header.resizeSection(c, min(want, max_px))
 
     def _apply_filter(self) -> None:
         self.model.set_filter(self.filter_edit.text(), self.field_box.currentData())
 
     def _after_reset(self) -> None:
-        self.count_label.setText(tr(f"{self.model.rowCount()} / {len(self.model.position)} 条",
-                                    f"{self.model.rowCount()} / {len(self.model.position)} rows"))
+        shown, total = self.model.rowCount(), len(self.model.position)
+        self.count_label.setText(tr(f"{shown:,} / {total:,} 条", f"{shown:,} / {total:,} rows"))
         self.on_map_selection(self.model.layer)
 
     def selected_fids(self) -> list[int]:

@@ -127,6 +127,37 @@ def test_labels_never_overlap(demo_project):
             assert not r.intersects(o)
 
 
+def test_labels_keep_clear_of_the_scale_bar_and_north_arrow(demo_project, monkeypatch):
+    import layers.render as render_mod
+    from layers.base import LabelGrid
+    from layers.decorations import decoration_rects
+    from layers.map import ParkMap
+
+    placed = []
+
+    class Recording(LabelGrid):
+        def try_add(self, r):
+            ok = super().try_add(r)
+            if ok:
+                placed.append(r)
+            return ok
+
+    monkeypatch.setattr(render_mod, "LabelGrid", Recording)
+    m = ParkMap(demo_project)
+    view = MapView.fit(m.extent(), 1200, 800).zoomed(4)
+    boxes = decoration_rects(view)
+
+    def under_decorations(**kw):
+        placed.clear()
+        render_image(m.layers, view, **kw)
+        assert len(placed) > 20
+        return [r for r in placed if any(r.intersects(b) for b in boxes)]
+
+    assert under_decorations(decorations=False)  # nothing reserved: labels run under them
+    assert not under_decorations(decorations=True)
+    assert not under_decorations(decorations=False, keep_clear=boxes)  # the canvas's way
+
+
 def test_small_features_are_drawn_as_points_and_labels_hide(demo_project):
     from layers.base import LabelGrid
     from layers.map import ParkMap

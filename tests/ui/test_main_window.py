@@ -4,6 +4,7 @@ sync, layer toggles, search, language."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -138,12 +139,34 @@ def test_identify_shows_parcel_and_building(window, qtbot, demo_project):
     parcel = demo_project.read_layer("parcels", where=f"code = '{b['parcel_code']}'")
     c.zoom_to(parcel.total_bounds)
     pt = inner_point(parcel.geometry.iloc[0], avoid=demo_project.read_layer("buildings").geometry.union_all())
+    assert highlighted_pixels(c) == 0
     qtbot.mouseClick(c, Qt.MouseButton.LeftButton, pos=screen_of(c, pt.x, pt.y))
     text = window.info.toPlainText()
     assert b["parcel_code"] in text and "亩" in text and "地块上的建筑" in text and b["name"] in text
+    assert "闲置认定" in text and "使用权人编号" not in text  # standing under Order 53; no internal ids
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d", text)  # timestamps read as dates, not ISO
+    # the identified parcel is outlined on the map at once
+    assert c.highlight == ("parcels", int(parcel.index[0])) and highlighted_pixels(c) > 50
     bp = b.geometry.representative_point()
     qtbot.mouseClick(c, Qt.MouseButton.LeftButton, pos=screen_of(c, bp.x, bp.y))
     assert b["name"] in window.info.toPlainText() and "空置率" in window.info.toPlainText()
+    assert "占地面积" in window.info.toPlainText() and c.highlight[0] == "buildings"
+    x0, y0, _, _ = window.map.extent()
+    c.identify_at(x0 - 5000, y0 - 5000)  # nothing there: the outline goes
+    assert c.highlight is None and highlighted_pixels(c) == 0
+
+
+def highlighted_pixels(canvas) -> int:
+    from ui.canvas import HIGHLIGHT_COLOUR
+
+    img = canvas.grab().toImage()
+    n = 0
+    for y in range(0, img.height(), 2):
+        for x in range(0, img.width(), 2):
+            p = img.pixelColor(x, y)
+            n += (abs(p.red() - HIGHLIGHT_COLOUR.red()) + abs(p.green() - HIGHLIGHT_COLOUR.green())
+                  + abs(p.blue() - HIGHLIGHT_COLOUR.blue())) < 40
+    return n
 
 
 def test_select_click_and_rectangle_sync_with_table(window, qtbot, demo_project):
@@ -199,6 +222,41 @@ def test_theme_choice_changes_colours_and_legend(window):
     assert any("工业用地" in t for t in labels)
 
 
+def test_legend_shows_every_visible_layer_and_tells_towers_by_their_outline(window):
+    panel = window.layer_panel
+    panel.list.setCurrentItem(panel.item_for("buildings"))
+    labels = [panel.legend.item(k).text() for k in range(panel.legend.count())]
+    assert labels[0] == "建筑" and "楼宇" in labels and "已建成投产" in labels and "片区" in labels
+    entries = {e.label: e for e in window.map.layer("buildings").legend()}
+    assert entries["楼宇"].width > entries["标准厂房"].width  # heavy navy outline, as drawn
+    panel.set_visible("parcels", False)
+    labels = [panel.legend.item(k).text() for k in range(panel.legend.count())]
+    assert "已建成投产" not in labels
+    panel.set_visible("parcels", True)
+
+
+def toolbar_overflows(win) -> list[str]:
+    from PySide6.QtWidgets import QToolBar
+
+    return [a.iconText() for tb in win.findChildren(QToolBar) for a in tb.actions()
+            if not a.isSeparator() and tb.widgetForAction(a) is not None and not tb.widgetForAction(a).isVisible()]
+
+
+def test_toolbars_fit_the_window_in_both_languages(window, qtbot):
+    assert toolbar_overflows(window) == []
+    en = window.switch_language("en")
+    qtbot.addWidget(en)
+    try:
+        qtbot.waitExposed(en)
+        assert toolbar_overflows(en) == []
+        assert en.tool_actions["pan"].text() == "Pan"
+    finally:
+        from ui.i18n import set_ui_language
+
+        en.detach()
+        set_ui_language("zh")
+
+
 def test_search_zooms_to_the_hit(window, demo_project):
     rec = demo_project.rows("parcels", "land_user IS NOT NULL", limit=1)[0]
     assert window.search_for(rec["land_user"][:8]) or window.search_for(rec["code"])
@@ -223,6 +281,19 @@ def test_search_finds_tenants_and_renamed_parcels(window, demo_project):
     demo_project.update("parcels", fid, {"name": "改名后的地块甲"})
     assert window.search_for("改名后的地块甲")
     assert window.map.layer("parcels").selection == {fid}
+
+
+def test_attribute_table_columns_show_whole_codes_and_titles(window, demo_project):
+    view = window.table.view
+    header = view.horizontalHeader()
+    model = window.table.model
+    code = demo_project.rows("parcels", limit=1)[0]["code"]
+    assert header.sectionSize(0) > view.fontMetrics().horizontalAdvance(code)
+    for c in range(model.columnCount()):
+        title = model.headerData(c, Qt.Orientation.Horizontal)
+        assert header.sectionSize(c) >= min(header.fontMetrics().horizontalAdvance(title), 280), title
+    n = model.rowCount()
+    assert window.table.count_label.text() == f"{n:,} / {n:,} 条"
 
 
 def test_attribute_table_sort_and_filter(window, demo_project):
