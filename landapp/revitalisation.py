@@ -153,16 +153,18 @@ def set_target(store, year: int, area_m2: float | None) -> None:
     store.set_setting(TARGET_KEY, json.dumps({str(k): v for k, v in sorted(t.items())}))
 
 
-def campaign_progress(store, year: int, *, zones: list[str] | None = None) -> dict:
-    """Cases revitalised in `year`: count and area against the year's target, and the cases
-    open at the end of it (or now)."""
+def campaign_progress(store, year: int, *, zones: list[str] | None = None,
+                      as_of: dt.date | None = None) -> dict:
+    """Cases revitalised in `year` (up to `as_of` when given, e.g. a report on 30 June
+    counts the first half only): count and area against the year's target, and the cases
+    open now."""
     cases = store.rows("revitalisation_cases")
     if zones is not None:
         cases = [c for c in cases if _case_zone(store, c) in set(zones)]
     done = []
     for c in cases:
         d = done_date(store, c)
-        if d is not None and d.year == year:
+        if d is not None and d.year == year and (as_of is None or d <= as_of):
             done.append(c)
     target = get_targets(store).get(int(year))
     area = sum(float(c.get("area_m2") or 0.0) for c in done)

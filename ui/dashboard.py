@@ -10,6 +10,7 @@ dashboard, stacking plan and cases panel as docks of the main window."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 from PySide6.QtCore import QDate, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
@@ -74,13 +75,20 @@ def collect_figures(store, as_of: dt.date | None = None, zone: str | None = None
         parcels = [p for p in parcels if p.get("zone") == zone]
     idle_rows = idle.idle_report(parcels, as_of)
     isum = idle.idle_summary(idle_rows)
+    # the latest year with per-mu figures up to the dashboard's date (a report dated 2025
+    # shows the 2025 evaluation, not a later one)
+    years = [y for y in ev.metrics_years(store) if y <= as_of.year]
+    mu_year = years[-1] if years else None
     try:  # per enterprise for the park; per parcel (enterprises' figures by land share) for a zone
+        if mu_year is None:
+            raise LandappError(tr(f"没有 {as_of.year} 年及以前的企业亩均数据。",
+                                  f"No per-mu figures for {as_of.year} or earlier."))
         if zone:
-            year, results = ev.evaluate(store, level="parcel")
+            year, results = ev.evaluate(store, mu_year, level="parcel")
             zone_parcels = {p["fid"] for p in parcels}
             results = [r for r in results if r.id in zone_parcels]
         else:
-            year, results = ev.evaluate(store)
+            year, results = ev.evaluate(store, mu_year)
         classes = ev.class_counts(results)
         low = sum(r.low_efficiency for r in results)
         mu_note = None
@@ -97,9 +105,11 @@ def collect_figures(store, as_of: dt.date | None = None, zone: str | None = None
         "absorption_12m_m2": sum(r["net_absorption_m2"] for r in net_absorption(
             space, add_months(as_of, -12), as_of, "park", zones=zones)),
         "idle_count": isum["idle_count"], "idle_area_m2": isum["idle_area_m2"], "idle_fee_wan": isum["fee_wan"],
+        "exempt_count": isum["by_status"].get(idle.EXEMPT, {}).get("count", 0),
+        "project": store.get_setting("name") or "",
         "unsupplied_count": len(idle.approved_not_supplied(parcels)),
         "unused_count": len(idle.supplied_not_used(parcels, as_of)),
-        "campaign": rv.campaign_progress(store, as_of.year, zones=zones),
+        "campaign": rv.campaign_progress(store, as_of.year, zones=zones, as_of=as_of),
         "mu_year": year, "mu_level": "parcel" if zone else "enterprise", "mu_classes": classes, "mu_low": low, "mu_note": mu_note,
     }
 
@@ -155,7 +165,7 @@ class Chart(QWidget):
         label_w = min(r.width() * 0.4, max(fm.horizontalAdvance(lab) for lab, _, _ in self.items) + 8)
         text_w = max(fm.horizontalAdvance(t) for _, _, t in self.items) + 8
         n = len(self.items)
-        h = min(28.0, r.height() / n)
+        h = min(36.0, r.height() / n)
         top = max(v for _, v, _ in self.items) or 1.0
         for i, (lab, v, text) in enumerate(self.items):
             y = r.top() + i * h
@@ -246,6 +256,9 @@ class Dashboard(FollowsStore, QWidget):
         self.page = QWidget()
         self.page.setStyleSheet("background: #F5F5F5;")
         page_lay = QVBoxLayout(self.page)
+        self.title = QLabel()  # on the page, so a copied or saved picture says what it shows
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        page_lay.addWidget(self.title)
         kf_row = QHBoxLayout()
         grid = QGridLayout()
         page_lay.addLayout(kf_row)
@@ -289,6 +302,11 @@ class Dashboard(FollowsStore, QWidget):
 
     def refresh(self) -> None:
         f = self.figures = collect_figures(self.store, self.as_of(), self.zone.currentData())
+        where = f["zone"] or tr("全部片区", "all zones")
+        self.title.setText(
+            f"<span style='font-size:18px; font-weight:bold; color:#212121'>"
+            f"{html.escape(f['project'])} {tr('运营看板', 'dashboard')}</span>"
+            f"<span style='color:#616161'>&nbsp;&nbsp;{html.escape(where)} · {tr('统计日', 'as of')} {f['as_of']}</span>")
         self.kf["low"].title = tr("低效地块", "Low-efficiency parcels") if f["mu_level"] == "parcel" else tr(
             "低效企业", "Low-efficiency firms")
         rate = f["vacancy_rate"]
@@ -308,19 +326,23 @@ class Dashboard(FollowsStore, QWidget):
                                 tr(f"{c['revitalised_count']} 宗 / 目标 {target}", f"{c['revitalised_count']} / {target}"))
         self.kf["low"].set(str(f["mu_low"]) if f["mu_year"] else "-",
                            tr(f"{f['mu_year']} 年" if f["mu_year"] else "无亩均数据", str(f["mu_year"] or "no data")))
-        pct = [(k, v or 0.0, f"{v:.1%}" if v is not None else "-") for k, v, _ in f["by_zone"]]
+        by_zone = sorted(f["by_zone"], key=lambda r: -(r[1] or 0.0))
+        pct = [(k, v or 0.0, (f"{v:.1%}" if v is not None else "-") + tr(f" · {a / 1e4:,.1f}万㎡", f" · {a:,.0f} m²"))
+               for k, v, a in by_zone]
         self.charts["zone"].set_items(pct, ["#3F7FBF"])
         type_colours = {"标准厂房": "#8D6E63", "楼宇": "#3F51B5"}
-        self.charts["type"].set_items([(value_label(k), v or 0.0, f"{v:.1%}" if v is not None else "-")
-                                       for k, v, _ in f["by_type"]],
+        self.charts["type"].set_items([(value_label(k), v or 0.0, (f"{v:.1%}" if v is not None else "-")
+                                        + tr(f" · {a / 1e4:,.1f}万㎡", f" · {a:,.0f} m²"))
+                                       for k, v, a in f["by_type"]],
                                       [type_colours.get(k, "#9E9E9E") for k, _, _ in f["by_type"]])
         self.charts["expiry"].set_items([(y, a, f"{a / 1e4:,.1f}万") for y, a in f["expiry"]],
                                         ["#D73027", "#FC8D59", "#FEE08B", "#91CF60", "#1A9850", "#1A9850"])
         self.charts["idle"].set_items([
             (tr("批而未供", "Approved, not supplied"), f["unsupplied_count"], str(f["unsupplied_count"])),
             (tr("供而未用", "Supplied, not used"), f["unused_count"], str(f["unused_count"])),
-            (tr("闲置(疑似/可收回)", "Idle"), f["idle_count"], str(f["idle_count"]))],
-            ["#9E9E9E", "#FFB74D", "#C62828"])
+            (tr("闲置(疑似/可收回)", "Idle"), f["idle_count"], str(f["idle_count"])),
+            (tr("豁免(政府原因等)", "Exempt"), f["exempt_count"], str(f["exempt_count"]))],
+            ["#9E9E9E", "#FFB74D", "#C62828", "#64B5F6"])
         if c["target_m2"]:
             whole = tr("(全园区目标,本片区完成)", " (park target, this zone's part)") if f["zone"] else ""
             self.charts["campaign"].set_items([(tr(f"{c['year']} 年目标 {target}{whole}", f"{c['year']} target {target}{whole}"),
@@ -329,16 +351,24 @@ class Dashboard(FollowsStore, QWidget):
                                                    f"在办 {c['open_count']} 件 {c['open_m2']:,.0f} ㎡",
                                                    f"{c['revitalised_m2']:,.0f} m² revitalised, {c['open_count']} open"))])
         else:
-            self.charts["campaign"].set_items([], note=tr("未设年度盘活目标(landapp cases progress --target)",
-                                                          "No target set for this year"))
+            self.charts["campaign"].set_items([], note=tr(
+                f"未设 {c['year']} 年盘活目标(在“盘活案件”中点“设年度目标…”)",
+                f"No target for {c['year']} (set one in Revitalisation cases → Set target…)"))
         self.charts["mu"].title = (tr("亩均评价分类(地块)", "Per-mu classes (parcels)") if f["mu_level"] == "parcel"
                                    else tr("亩均评价分类(企业)", "Per-mu classes (enterprises)"))
         self.charts["mu"].set_items([(f"{k} {v['name']}", v["count"], str(v["count"]))
                                      for k, v in f["mu_classes"].items()], CLASS_COLOURS,
                                     note=f["mu_note"] or "")
 
-    def image(self) -> QImage:
-        return self.page.grab().toImage()
+    def image(self, scale: float = 2.0) -> QImage:
+        """The dashboard page as a picture for reports, at `scale` times the screen size
+        (charts and text are painted, so they stay sharp)."""
+        size = self.page.size()
+        img = QImage(int(size.width() * scale), int(size.height() * scale), QImage.Format.Format_ARGB32)
+        img.setDevicePixelRatio(scale)
+        img.fill(QColor("#F5F5F5"))
+        self.page.render(img)
+        return img
 
     def copy_to_clipboard(self) -> None:
         QApplication.clipboard().setImage(self.image())

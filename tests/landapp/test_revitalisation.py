@@ -84,6 +84,9 @@ def test_campaign_progress_counts_the_year_of_revitalisation(parcel):
     p25 = rv.campaign_progress(s, 2025)
     assert p25["revitalised_m2"] == 20000.0 and p25["target_m2"] is None
     assert rv.campaign_progress(s, 2026, zones=["南区"])["revitalised_count"] == 0
+    # a report dated before the case was revitalised does not count it yet (day boundary)
+    assert rv.campaign_progress(s, 2026, as_of=dt.date(2026, 2, 28))["revitalised_count"] == 0
+    assert rv.campaign_progress(s, 2026, as_of=dt.date(2026, 3, 1))["revitalised_m2"] == 12000.0
     rv.set_target(s, 2026, None)
     assert rv.get_targets(s) == {}
     with pytest.raises(LandappError):

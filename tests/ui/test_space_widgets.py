@@ -42,10 +42,17 @@ def test_dashboard_figures_filters_and_export(qtbot, store, tmp_path):
     assert d.figures["zone"] == d.zone.currentText()
     assert 0 < d.figures["leasable_m2"] < park_leasable
     assert len(d.charts["zone"].items) == 1
+    assert d.zone.currentText() in d.title.text()
     d.date.setDate(d.date.date().addYears(-1))
-    assert d.figures["as_of"].year == 2025
+    assert d.figures["as_of"].year == 2025 and d.figures["mu_year"] == 2025
+    d.date.setDate(d.date.date().addYears(-2))  # before any per-mu figures: said, not a later year's
+    assert d.figures["mu_year"] is None and d.figures["mu_note"] and not d.charts["mu"].items
+    d.date.setDate(d.date.date().addYears(2))
     out = d.save_png(str(tmp_path / "dash.png"))
     assert out and (tmp_path / "dash.png").stat().st_size > 20000
+    from PySide6.QtGui import QImage
+    img = QImage(out)
+    assert img.width() == 2 * d.page.width() and img.height() == 2 * d.page.height()  # sharp in reports
     d.copy_to_clipboard()
     assert not QApplication.clipboard().image().isNull()
 

@@ -1054,10 +1054,6 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>not set</translation>
     </message>
     <message>
-        <source>未设年度盘活目标(landapp cases progress --target)</source>
-        <translation>No target set for this year</translation>
-    </message>
-    <message>
         <source>未设目标</source>
         <translation>no target</translation>
     </message>
@@ -1450,6 +1446,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>请输入在天地图网站申请的密钥(tk):</source>
         <translation>Your Tianditu key (tk):</translation>
+    </message>
+    <message>
+        <source>豁免(政府原因等)</source>
+        <translation>Exempt</translation>
     </message>
     <message>
         <source>豁免原因</source>
