@@ -135,7 +135,7 @@ def land_supply(store: ProjectStore, filters: Filters | None = None) -> pd.DataF
             keep &= d <= f.date_to
         df = df[keep.fillna(False)]
     df = df.sort_values(["zone", "code"], na_position="last")
-    finder = SizhiFinder(store)
+    finder = SizhiFinder(store, with_code=False)  # the list has the codes in their own column
     rows = []
     for i, (fid, r) in enumerate(df.iterrows(), 1):
         sz = sizhi_text(finder.sizhi(r.geometry, int(fid)))

@@ -36,12 +36,12 @@ def _sector(cx: float, cy: float, bearing_deg: float, reach: float) -> Polygon:
     return Polygon(pts)
 
 
-def _label(rec: dict, layer: str) -> str:
+def _label(rec: dict, layer: str, with_code: bool = True) -> str:
     if layer == "roads":
         return rec.get("name") or tr("道路", "road")
     name = rec.get("name")
     code = rec.get("code")
-    if name and code:
+    if name and code and with_code:
         return f"{name}({code})"
     return name or code or tr("相邻地块", "neighbouring parcel")
 
@@ -73,9 +73,12 @@ def _strip(edges, depth: float, geom):
 class SizhiFinder:
     """Finds 四至 for many parcels; reads neighbours through the store's spatial index."""
 
-    def __init__(self, store: ProjectStore, band: float = BAND_M):
+    def __init__(self, store: ProjectStore, band: float = BAND_M, with_code: bool = True):
+        """with_code: a neighbouring parcel reads 'name(code)' (the parcel sheet); without,
+        just its name, or its code if it has none (published lists, where space is short)."""
         self.store = store
         self.band = band
+        self.with_code = with_code
         zones = store.read_layer("zones", columns=["name"])
         self.zones = list(zip(zones.geometry.values, zones["name"]))
 
@@ -122,7 +125,7 @@ class SizhiFinder:
                         share = shapely.area(shapely.intersection(r["geometry"], region)) / region.area
                         if share >= SHARE:
                             # a road a parcel fronts onto wins a near tie: it is how the side is known
-                            shares.append((share * (1.2 if layer == "roads" else 1.0), _label(r, layer)))
+                            shares.append((share * (1.2 if layer == "roads" else 1.0), _label(r, layer, self.with_code)))
                 if shares:
                     shares.sort(key=lambda t: -t[0])
                     names = [shares[0][1]] + [n for s, n in shares[1:2] if s >= SECOND and n != shares[0][1]]

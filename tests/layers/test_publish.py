@@ -283,6 +283,36 @@ def test_list_pdf_has_the_map_then_every_row_in_full(demo_project, tmp_path):
     words = set(text.split())
     assert all(ph in words for ph in df["phone"].dropna())  # each phone number on one line, whole
     assert all(format_cell(v, "#,##0") in words for v in df["floor_area"].dropna())
+    # the overview map numbers every listed carrier with its 序号; every page says where it is
+    first = subprocess.run(["pdftotext", "-l", "1", str(out), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    assert {str(n) for n in df["no"]} <= set(first.split())
+    for page in range(1, pages + 1):
+        one = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(out), "-"], capture_output=True,
+                             text=True, check=True).stdout
+        one = re.sub(r"\s", "", one)  # poppler maps some CJK glyphs to radicals (⻚ for 页): match any
+        assert len(re.findall(f"第{page}.,共{pages}.", one)) == 1
+
+
+def test_land_list_pdf_fits_twenty_columns_without_breaking_numbers(demo_project, tmp_path):
+    """The land list's twenty columns on A4 landscape: areas, prices, dates and phones stay
+    whole; a parcel code breaks only after its 12-digit prefix."""
+    from landapp.opportunities import opportunity_list
+    from landapp.publish import format_cell
+    from layers.listpdf import write_list_pdf
+
+    df = opportunity_list(demo_project, "land")
+    out = tmp_path / "l.pdf"
+    write_list_pdf(demo_project, df, "land", str(out))
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils not installed")
+    words = set(subprocess.run(["pdftotext", "-f", "2", str(out), "-"], capture_output=True, text=True,
+                               check=True).stdout.split())
+    for _, r in df.iterrows():
+        assert format_cell(r["area_m2"], "#,##0.0") in words and format_cell(r["area_mu"], "#,##0.00") in words
+        assert r["expected_supply_date"].isoformat() in words and r["phone"] in words
+        assert format_cell(r["start_price"], "#,##0.0") in words
+        assert r["code"][:12] in words and r["code"][12:] in words
 
 
 def test_cells_follow_the_spreadsheet_number_formats():

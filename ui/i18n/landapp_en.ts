@@ -8,6 +8,10 @@
         <translation> · one whole-building unit</translation>
     </message>
     <message>
+        <source> 万元/亩</source>
+        <translation> (10k CNY)/mu</translation>
+    </message>
+    <message>
         <source> 亩</source>
         <translation> mu</translation>
     </message>
@@ -72,6 +76,10 @@
         <translation>GeoPackage project (*.gpkg)</translation>
     </message>
     <message>
+        <source>JSON 有误:</source>
+        <translation>Bad JSON: </translation>
+    </message>
+    <message>
         <source>PDF 标题</source>
         <translation>PDF title</translation>
     </message>
@@ -114,12 +122,20 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Move layer down</translation>
     </message>
     <message>
+        <source>不封顶</source>
+        <translation>none</translation>
+    </message>
+    <message>
         <source>不画图例</source>
         <translation>no legend</translation>
     </message>
     <message>
         <source>不能删除</source>
         <translation>Cannot delete</translation>
+    </message>
+    <message>
+        <source>不设</source>
+        <translation>none</translation>
     </message>
     <message>
         <source>不透明度</source>
@@ -182,6 +198,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>A new lease from the day after this one ends</translation>
     </message>
     <message>
+        <source>代码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
         <source>企业</source>
         <translation>Enterprise</translation>
     </message>
@@ -192,6 +212,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>低效</source>
         <translation>low efficiency</translation>
+    </message>
+    <message>
+        <source>低效:属于这些类别</source>
+        <translation>Low efficiency: in classes</translation>
     </message>
     <message>
         <source>低效企业</source>
@@ -298,12 +322,20 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>The line does not cross any parcel completely.</translation>
     </message>
     <message>
+        <source>分类方法</source>
+        <translation>Classes by</translation>
+    </message>
+    <message>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
         <source>删除单元</source>
         <translation>Delete unit</translation>
+    </message>
+    <message>
+        <source>删除所选类别</source>
+        <translation>Remove class</translation>
     </message>
     <message>
         <source>删除所选要素</source>
@@ -340,6 +372,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>剩余(年)</source>
         <translation>Years left</translation>
+    </message>
+    <message>
+        <source>单位</source>
+        <translation>Unit</translation>
     </message>
     <message>
         <source>单元</source>
@@ -442,6 +478,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>online basemap; amap puts the data in GCJ-02</translation>
     </message>
     <message>
+        <source>在线底图无法连接,只显示已缓存的图块。</source>
+        <translation>The online basemap cannot be reached; only cached tiles are shown.</translation>
+    </message>
+    <message>
         <source>地上建筑</source>
         <translation>Buildings</translation>
     </message>
@@ -506,8 +546,20 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>CRS</translation>
     </message>
     <message>
+        <source>基准</source>
+        <translation>Benchmark</translation>
+    </message>
+    <message>
+        <source>基准值</source>
+        <translation>Value</translation>
+    </message>
+    <message>
         <source>填写承租企业即登记新租约</source>
         <translation>a tenant's name signs a new lease</translation>
+    </message>
+    <message>
+        <source>增加类别</source>
+        <translation>Add class</translation>
     </message>
     <message>
         <source>复制到剪贴板</source>
@@ -524,6 +576,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>天地图底图需要密钥(tk);请在工程设置里填写。</source>
         <translation>The Tianditu basemap needs your key (tk); set it in the project settings.</translation>
+    </message>
+    <message>
+        <source>天地图需要密钥:请在“视图 → 天地图密钥…”中填写。</source>
+        <translation>Tianditu needs a key: enter it under View → Tianditu key….</translation>
+    </message>
+    <message>
+        <source>如 C 或 C,D</source>
+        <translation>e.g. C or C,D</translation>
     </message>
     <message>
         <source>字段对应</source>
@@ -678,6 +738,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Export the list</translation>
     </message>
     <message>
+        <source>封顶倍数</source>
+        <translation>Cap</translation>
+    </message>
+    <message>
         <source>层</source>
         <translation>storeys</translation>
     </message>
@@ -790,6 +854,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Score</translation>
     </message>
     <message>
+        <source>或亩均税收低于</source>
+        <translation>or tax per mu below</translation>
+    </message>
+    <message>
         <source>所在片区</source>
         <translation>Zone</translation>
     </message>
@@ -842,8 +910,12 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>chosen parcel code (repeatable)</translation>
     </message>
     <message>
-        <source>指标可用:</source>
-        <translation>Indicators: </translation>
+        <source>指标</source>
+        <translation>Indicator</translation>
+    </message>
+    <message>
+        <source>指标(得分 = Σ 权重 × min(指标值 / 基准值, 封顶倍数))</source>
+        <translation>Indicators (score = Σ weight × min(value / benchmark, cap))</translation>
     </message>
     <message>
         <source>按企业</source>
@@ -856,6 +928,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>按地块状态着色</source>
         <translation>Parcels by status</translation>
+    </message>
+    <message>
+        <source>按得分分档(各类最低分)</source>
+        <translation>By score (each class's minimum score)</translation>
+    </message>
+    <message>
+        <source>按排名比例(各类累计比例)</source>
+        <translation>By rank (cumulative share of the ranking)</translation>
     </message>
     <message>
         <source>按状态</source>
@@ -990,6 +1070,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>New lease (enter a tenant to sign one)</translation>
     </message>
     <message>
+        <source>方案</source>
+        <translation>Scheme</translation>
+    </message>
+    <message>
+        <source>方案名称</source>
+        <translation>Scheme name</translation>
+    </message>
+    <message>
         <source>无单元数据</source>
         <translation>No units</translation>
     </message>
@@ -1028,6 +1116,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>是</source>
         <translation>yes</translation>
+    </message>
+    <message>
+        <source>最低得分</source>
+        <translation>Minimum score</translation>
     </message>
     <message>
         <source>最大面积(亩)</source>
@@ -1072,6 +1164,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>机会清单…</source>
         <translation>Opportunity lists…</translation>
+    </message>
+    <message>
+        <source>权重</source>
+        <translation>Weight</translation>
     </message>
     <message>
         <source>标准厂房(棕色边框)</source>
@@ -1316,8 +1412,16 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Class</translation>
     </message>
     <message>
+        <source>类别(从高到低;最后一类不设门槛)</source>
+        <translation>Classes (best first; the last has no threshold)</translation>
+    </message>
+    <message>
         <source>类型</source>
         <translation>Type</translation>
+    </message>
+    <message>
+        <source>累计排名比例(%)</source>
+        <translation>Cumulative share of ranking (%)</translation>
     </message>
     <message>
         <source>约定开工</source>
