@@ -64,6 +64,8 @@ class MainWindow(QMainWindow):
         self.canvas.cursor_moved.connect(self.show_position)
         self.canvas.view_changed.connect(self.show_scale)
         self.canvas.identified.connect(self._on_identified)
+        self.canvas.frame_ready.connect(self._check_basemap)
+        self._basemap_note: str | None = None
         self.layer_panel.active_layer_changed.connect(self._on_active_layer)
         store.signals.changed.connect(self._on_store_changed)
         # the summary reads whole tables: refresh it once per burst of edits, and only when seen
@@ -473,6 +475,22 @@ class MainWindow(QMainWindow):
         for layer in self.map.vector_layers():
             if layer.selection:
                 self.canvas.set_selection(layer.id, [])
+
+    def _check_basemap(self) -> None:
+        """The online basemap fails quietly (no dialog, the map keeps working), but says once
+        in the status bar why it shows nothing: 天地图 without a key, or no connection."""
+        tiles = next((layer for layer in self.map.layers if layer.kind == "tiles"), None)
+        note = None
+        if tiles is not None and tiles.visible and tiles.opacity > 0:
+            if tiles.provider.needs_key and not tiles.api_key:
+                note = tr("天地图需要密钥:请在“视图 → 天地图密钥…”中填写。",
+                          "Tianditu needs a key: enter it under View → Tianditu key….")
+            elif tiles.offline:
+                note = tr("在线底图无法连接,只显示已缓存的图块。",
+                          "The online basemap cannot be reached; only cached tiles are shown.")
+        if note and note != self._basemap_note:
+            self.statusBar().showMessage(note, 10000)
+        self._basemap_note = note
 
     def _on_identified(self, layer: str, fid: int) -> None:
         if fid < 0:

@@ -257,6 +257,20 @@ def test_toolbars_fit_the_window_in_both_languages(window, qtbot):
         set_ui_language("zh")
 
 
+def test_basemap_says_why_it_is_empty(window, qtbot, monkeypatch):
+    tiles = window.map.layer("tiles")
+    monkeypatch.setattr(tiles, "_request", lambda key: None)  # no network in tests
+    tiles.api_key = None
+    tiles.set_provider("tianditu")
+    window.layer_panel.set_visible("tiles", True)
+    qtbot.waitUntil(lambda: "天地图需要密钥" in window.statusBar().currentMessage(), timeout=3000)
+    tiles.set_provider("osm")
+    tiles.offline = True  # a fetch failed
+    tiles.changed()
+    qtbot.waitUntil(lambda: "无法连接" in window.statusBar().currentMessage(), timeout=3000)
+    window.layer_panel.set_visible("tiles", False)
+
+
 def test_search_zooms_to_the_hit(window, demo_project):
     rec = demo_project.rows("parcels", "land_user IS NOT NULL", limit=1)[0]
     assert window.search_for(rec["land_user"][:8]) or window.search_for(rec["code"])
