@@ -267,10 +267,33 @@ def test_evaluation_panel_scheme_and_filters(qtbot, store, tmp_path):
     assert panel.results and all(r.name.startswith("5101") for r in panel.results[:5])
     dlg = SchemeDialog(store, panel)
     qtbot.addWidget(dlg)
+    # the form shows the stored scheme (Sichuan by default): its five indicators, three classes
+    on = [k for k, (use, *_rest) in dlg.ind_rows.items() if use.checkState() == Qt.CheckState.Checked]
+    assert on == [i["key"] for i in ev.SICHUAN["indicators"]] and dlg.cls_table.rowCount() == 3
+    assert dlg.form_config()["indicators"] == ev.SICHUAN["indicators"]
+    # a planner raises the tax weight and the A threshold in the form
+    weight = dlg.ind_rows["tax_per_mu"][1]
+    weight.setValue(45.0)
+    dlg.cls_table.item(0, 2).setText("130")
+    dlg.save()
+    cfg = ev.load_config(store)
+    assert next(i for i in cfg["indicators"] if i["key"] == "tax_per_mu")["weight"] == 45.0
+    assert cfg["classes"][0]["min_score"] == 130.0 and cfg["classes"][-1]["min_score"] is None
+    dlg = SchemeDialog(store, panel)
+    qtbot.addWidget(dlg)
+    dlg.cls_table.item(0, 2).setText("六十")
+    dlg.save()
+    assert "不是数字" in dlg.error.text()
+    dlg.cls_table.item(0, 2).setText("50")  # below B's 70: the minimum scores must descend
+    dlg.save()
+    assert "从高到低" in dlg.error.text()
+    dlg.tabs.setCurrentIndex(1)  # the JSON tab, for those who prefer it
     dlg.text.setPlainText("{broken")
     dlg.save()
     assert "JSON" in dlg.error.text()
     dlg.text.setPlainText(json.dumps(ev.ZHEJIANG, ensure_ascii=False))
+    dlg.tabs.setCurrentIndex(0)  # back to the form: it shows the text's scheme
+    assert dlg.method.currentData() == "percentile" and dlg.cls_table.rowCount() == 4
     dlg.save()
     assert "D 类" in panel.summary.text()  # the panel followed the stored scheme
     ent = store.rows("enterprises", "fid IN (SELECT land_user_id FROM parcels)", limit=1)[0]["name"]

@@ -8,6 +8,10 @@
         <translation> · one whole-building unit</translation>
     </message>
     <message>
+        <source> 万元/亩</source>
+        <translation> (10k CNY)/mu</translation>
+    </message>
+    <message>
         <source> 亩</source>
         <translation> mu</translation>
     </message>
@@ -26,6 +30,10 @@
     <message>
         <source>(全园区目标,本片区完成)</source>
         <translation> (park target, this zone's part)</translation>
+    </message>
+    <message>
+        <source>(图形)</source>
+        <translation>(shape)</translation>
     </message>
     <message>
         <source>(整栋,跨全部楼层)</source>
@@ -68,16 +76,16 @@
         <translation>GeoPackage project (*.gpkg)</translation>
     </message>
     <message>
+        <source>JSON 有误:</source>
+        <translation>Bad JSON: </translation>
+    </message>
+    <message>
         <source>PDF 标题</source>
         <translation>PDF title</translation>
     </message>
     <message>
         <source>X(北)</source>
         <translation>X (N)</translation>
-    </message>
-    <message>
-        <source>X(北坐标), Y(东坐标),如 3384637.61, 429977.28</source>
-        <translation>X (northing), Y (easting), e.g. 3384637.61, 429977.28</translation>
     </message>
     <message>
         <source>Y(东)</source>
@@ -114,12 +122,20 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Move layer down</translation>
     </message>
     <message>
+        <source>不封顶</source>
+        <translation>none</translation>
+    </message>
+    <message>
         <source>不画图例</source>
         <translation>no legend</translation>
     </message>
     <message>
         <source>不能删除</source>
         <translation>Cannot delete</translation>
+    </message>
+    <message>
+        <source>不设</source>
+        <translation>none</translation>
     </message>
     <message>
         <source>不透明度</source>
@@ -182,6 +198,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>A new lease from the day after this one ends</translation>
     </message>
     <message>
+        <source>代码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
         <source>企业</source>
         <translation>Enterprise</translation>
     </message>
@@ -192,6 +212,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>低效</source>
         <translation>low efficiency</translation>
+    </message>
+    <message>
+        <source>低效:属于这些类别</source>
+        <translation>Low efficiency: in classes</translation>
     </message>
     <message>
         <source>低效企业</source>
@@ -242,6 +266,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Fix selected</translation>
     </message>
     <message>
+        <source>修改</source>
+        <translation>changed</translation>
+    </message>
+    <message>
+        <source>修改记录</source>
+        <translation>Edit history</translation>
+    </message>
+    <message>
         <source>元/㎡·月</source>
         <translation>CNY/m²·month</translation>
     </message>
@@ -290,12 +322,20 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>The line does not cross any parcel completely.</translation>
     </message>
     <message>
+        <source>分类方法</source>
+        <translation>Classes by</translation>
+    </message>
+    <message>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
         <source>删除单元</source>
         <translation>Delete unit</translation>
+    </message>
+    <message>
+        <source>删除所选类别</source>
+        <translation>Remove class</translation>
     </message>
     <message>
         <source>删除所选要素</source>
@@ -332,6 +372,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>剩余(年)</source>
         <translation>Years left</translation>
+    </message>
+    <message>
+        <source>单位</source>
+        <translation>Unit</translation>
     </message>
     <message>
         <source>单元</source>
@@ -396,6 +440,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>名称</source>
         <translation>Name</translation>
+    </message>
+    <message>
+        <source>否</source>
+        <translation>no</translation>
     </message>
     <message>
         <source>四至</source>
@@ -470,6 +518,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Parcel area</translation>
     </message>
     <message>
+        <source>地块沿革</source>
+        <translation>Lineage</translation>
+    </message>
+    <message>
         <source>地块状态</source>
         <translation>Parcel status</translation>
     </message>
@@ -494,8 +546,20 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>CRS</translation>
     </message>
     <message>
+        <source>基准</source>
+        <translation>Benchmark</translation>
+    </message>
+    <message>
+        <source>基准值</source>
+        <translation>Value</translation>
+    </message>
+    <message>
         <source>填写承租企业即登记新租约</source>
         <translation>a tenant's name signs a new lease</translation>
+    </message>
+    <message>
+        <source>增加类别</source>
+        <translation>Add class</translation>
     </message>
     <message>
         <source>复制到剪贴板</source>
@@ -516,6 +580,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>天地图需要密钥:请在“视图 → 天地图密钥…”中填写。</source>
         <translation>Tianditu needs a key: enter it under View → Tianditu key….</translation>
+    </message>
+    <message>
+        <source>如 C 或 C,D</source>
+        <translation>e.g. C or C,D</translation>
     </message>
     <message>
         <source>字段对应</source>
@@ -670,6 +738,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Export the list</translation>
     </message>
     <message>
+        <source>封顶倍数</source>
+        <translation>Cap</translation>
+    </message>
+    <message>
         <source>层</source>
         <translation>storeys</translation>
     </message>
@@ -712,6 +784,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>已售</source>
         <translation>sold</translation>
+    </message>
+    <message>
+        <source>已并入 {}</source>
+        <translation>merged into {}</translation>
+    </message>
+    <message>
+        <source>已拆分为 {}</source>
+        <translation>split into {}</translation>
     </message>
     <message>
         <source>已租</source>
@@ -774,6 +854,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Score</translation>
     </message>
     <message>
+        <source>或亩均税收低于</source>
+        <translation>or tax per mu below</translation>
+    </message>
+    <message>
         <source>所在片区</source>
         <translation>Zone</translation>
     </message>
@@ -826,8 +910,12 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>chosen parcel code (repeatable)</translation>
     </message>
     <message>
-        <source>指标可用:</source>
-        <translation>Indicators: </translation>
+        <source>指标</source>
+        <translation>Indicator</translation>
+    </message>
+    <message>
+        <source>指标(得分 = Σ 权重 × min(指标值 / 基准值, 封顶倍数))</source>
+        <translation>Indicators (score = Σ weight × min(value / benchmark, cap))</translation>
     </message>
     <message>
         <source>按企业</source>
@@ -840,6 +928,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>按地块状态着色</source>
         <translation>Parcels by status</translation>
+    </message>
+    <message>
+        <source>按得分分档(各类最低分)</source>
+        <translation>By score (each class's minimum score)</translation>
+    </message>
+    <message>
+        <source>按排名比例(各类累计比例)</source>
+        <translation>By rank (cumulative share of the ranking)</translation>
     </message>
     <message>
         <source>按状态</source>
@@ -934,6 +1030,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Text encoding</translation>
     </message>
     <message>
+        <source>新增</source>
+        <translation>added</translation>
+    </message>
+    <message>
         <source>新增单元</source>
         <translation>Add unit</translation>
     </message>
@@ -970,6 +1070,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>New lease (enter a tenant to sign one)</translation>
     </message>
     <message>
+        <source>方案</source>
+        <translation>Scheme</translation>
+    </message>
+    <message>
+        <source>方案名称</source>
+        <translation>Scheme name</translation>
+    </message>
+    <message>
         <source>无单元数据</source>
         <translation>No units</translation>
     </message>
@@ -1004,6 +1112,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>时间</source>
         <translation>Dates</translation>
+    </message>
+    <message>
+        <source>是</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <source>最低得分</source>
+        <translation>Minimum score</translation>
     </message>
     <message>
         <source>最大面积(亩)</source>
@@ -1048,6 +1164,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>机会清单…</source>
         <translation>Opportunity lists…</translation>
+    </message>
+    <message>
+        <source>权重</source>
+        <translation>Weight</translation>
     </message>
     <message>
         <source>标准厂房(棕色边框)</source>
@@ -1096,6 +1216,12 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>正在生成宗地图…</source>
         <translation>Making parcel sheets…</translation>
+    </message>
+    <message>
+        <source>每行一个点:X(北坐标), Y(东坐标),如 3384637.61, 429977.28;
+可从界址点坐标表粘贴(J1, X, Y)。按回车键完成图形。</source>
+        <translation>One point a line: X (northing), Y (easting), e.g. 3384637.61, 429977.28;
+rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish the shape.</translation>
     </message>
     <message>
         <source>比例尺</source>
@@ -1180,6 +1306,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>用地性质代码前缀,如 1001 或 M1</source>
         <translation>land-use code prefix, e.g. 1001 or M1</translation>
+    </message>
+    <message>
+        <source>由 {} 合并而成</source>
+        <translation>merged from {}</translation>
+    </message>
+    <message>
+        <source>由 {} 拆分而来</source>
+        <translation>split from {}</translation>
     </message>
     <message>
         <source>界址点坐标表(CGCS2000,X 为北坐标,Y 为东坐标,单位:米)</source>
@@ -1278,8 +1412,16 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Class</translation>
     </message>
     <message>
+        <source>类别(从高到低;最后一类不设门槛)</source>
+        <translation>Classes (best first; the last has no threshold)</translation>
+    </message>
+    <message>
         <source>类型</source>
         <translation>Type</translation>
+    </message>
+    <message>
+        <source>累计排名比例(%)</source>
+        <translation>Cumulative share of ranking (%)</translation>
     </message>
     <message>
         <source>约定开工</source>
@@ -1406,10 +1548,6 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Select the one feature to reshape first.</translation>
     </message>
     <message>
-        <source>请输入两个数:X(北坐标)和 Y(东坐标)。</source>
-        <translation>Enter two numbers: X (northing) and Y (easting).</translation>
-    </message>
-    <message>
         <source>请输入在天地图网站申请的密钥(tk):</source>
         <translation>Your Tianditu key (tk):</translation>
     </message>
@@ -1451,7 +1589,7 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     </message>
     <message>
         <source>输入坐标</source>
-        <translation>Enter coordinates</translation>
+        <translation>Coordinates</translation>
     </message>
     <message>
         <source>输入坐标点…</source>
