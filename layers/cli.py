@@ -10,14 +10,22 @@ from landapp.i18n import tr
 def register(sub) -> None:
     p = sub.add_parser("render", help=tr("把园区地图渲染为 PNG 或 PDF(无需界面)",
                                          "render the park map to PNG or PDF (headless)"))
-    p.add_argument("project", metavar="PROJECT.gpkg")
-    p.add_argument("-o", "--output", required=True, metavar="OUT.png|OUT.pdf")
+    p.add_argument("project", metavar="PROJECT.gpkg", help=tr("工程文件", "the project file"))
+    p.add_argument("-o", "--output", required=True, metavar="OUT.png|OUT.pdf",
+                   help=tr("输出文件:PNG 图片,或带标题和图例的 A4 PDF",
+                           "output file: a PNG image, or an A4 PDF page with title and legend"))
     p.add_argument("--bbox", help=tr("范围 minx,miny,maxx,maxy(工程坐标系,x 为东坐标)",
                                      "extent minx,miny,maxx,maxy in the project CRS (x = easting)"))
-    p.add_argument("--size", default="1920x1080", help=tr("图片尺寸 宽x高(像素)", "image size WxH in pixels"))
+    p.add_argument("--size", default="1920x1080",
+                   help=tr("PNG 尺寸 宽x高(像素,默认 1920x1080)", "PNG size WxH in pixels (default 1920x1080)"))
     p.add_argument("--style", default="status",
-                   help=tr("地块专题:status(状态)或 landuse(用地性质)", "parcel theme: status or landuse"))
-    p.add_argument("--building-style", default="vacancy", help=tr("建筑专题:vacancy 或 type", "building theme"))
+                   help=tr("地块专题:status(状态,默认)、landuse(用地性质)、idle(闲置土地认定)、"
+                           "mu_class(亩均评价类别)",
+                           "parcel theme: status (default), landuse, idle (idle-land status), "
+                           "mu_class (per-mu class)"))
+    p.add_argument("--building-style", default="vacancy",
+                   help=tr("建筑专题:vacancy(空置率,默认)、type(类型)、availability(一年内可招商比例)",
+                           "building theme: vacancy (default), type, availability (within 12 months)"))
     p.add_argument("--basemap", action="store_true", help=tr("叠加园区底图", "show the park map raster"))
     p.add_argument("--hide", nargs="*", default=[], metavar="LAYER",
                    help=tr("隐藏图层(zones roads parcels buildings)", "layers to hide"))

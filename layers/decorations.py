@@ -92,6 +92,9 @@ def draw_legend(painter: QPainter, groups: list[tuple[str, list[LegendEntry]]], 
     for title, entries in groups:
         if not entries:
             continue
+        if len(entries) == 1 and entries[0].label == title:  # a one-row layer: no heading over itself
+            rows.append((title, entries[0]))
+            continue
         rows.append((title, None))
         rows += [(e.label, e) for e in entries]
     if not rows:

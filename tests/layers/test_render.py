@@ -238,6 +238,25 @@ def test_legend_and_decorations_are_drawn(demo_project, tmp_path):
                                          "盘活中", "已盘活", "其他/未填"}
 
 
+def test_legend_box_gives_a_one_row_layer_one_row():
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QPainter
+
+    from layers.base import LegendEntry
+    from layers.decorations import draw_legend
+
+    img = QImage(400, 400, QImage.Format.Format_ARGB32)
+    p = QPainter(img)
+    zones = ("片区", [LegendEntry("片区", None, QColor("#C62828"), "line")])
+    parcels = ("地块", [LegendEntry("待供", QColor("#4F9BE8")), LegendEntry("闲置", QColor("#EB5757"))])
+    one = draw_legend(p, [zones], QPointF(0, 0)).height()
+    three = draw_legend(p, [parcels], QPointF(0, 0)).height()  # heading + two classes
+    both = draw_legend(p, [zones, parcels], QPointF(0, 0)).height()
+    p.end()
+    row = (three - one) / 2
+    assert row > 0 and abs(both - (one + 3 * row)) < 0.01  # no '片区' heading over '片区'
+
+
 def test_render_cli_png_and_pdf(demo_project, tmp_path):
     import subprocess
     import sys

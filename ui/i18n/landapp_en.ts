@@ -32,10 +32,6 @@
         <translation> (park target, this zone's part)</translation>
     </message>
     <message>
-        <source>(图形)</source>
-        <translation>(shape)</translation>
-    </message>
-    <message>
         <source>(整栋,跨全部楼层)</source>
         <translation> (whole building)</translation>
     </message>
@@ -84,8 +80,16 @@
         <translation>PDF title</translation>
     </message>
     <message>
+        <source>PNG 尺寸 宽x高(像素,默认 1920x1080)</source>
+        <translation>PNG size WxH in pixels (default 1920x1080)</translation>
+    </message>
+    <message>
         <source>X(北)</source>
         <translation>X (N)</translation>
+    </message>
+    <message>
+        <source>X(北坐标), Y(东坐标),如 3384637.61, 429977.28</source>
+        <translation>X (northing), Y (easting), e.g. 3384637.61, 429977.28</translation>
     </message>
     <message>
         <source>Y(东)</source>
@@ -266,14 +270,6 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Fix selected</translation>
     </message>
     <message>
-        <source>修改</source>
-        <translation>changed</translation>
-    </message>
-    <message>
-        <source>修改记录</source>
-        <translation>Edit history</translation>
-    </message>
-    <message>
         <source>元/㎡·月</source>
         <translation>CNY/m²·month</translation>
     </message>
@@ -442,10 +438,6 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Name</translation>
     </message>
     <message>
-        <source>否</source>
-        <translation>no</translation>
-    </message>
-    <message>
         <source>四至</source>
         <translation>Boundaries</translation>
     </message>
@@ -456,10 +448,6 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>图层</source>
         <translation>Layers</translation>
-    </message>
-    <message>
-        <source>图片尺寸 宽x高(像素)</source>
-        <translation>image size WxH in pixels</translation>
     </message>
     <message>
         <source>土地使用权人</source>
@@ -506,8 +494,8 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Buildings on the parcel</translation>
     </message>
     <message>
-        <source>地块专题:status(状态)或 landuse(用地性质)</source>
-        <translation>parcel theme: status or landuse</translation>
+        <source>地块专题:status(状态,默认)、landuse(用地性质)、idle(闲置土地认定)、mu_class(亩均评价类别)</source>
+        <translation>parcel theme: status (default), landuse, idle (idle-land status), mu_class (per-mu class)</translation>
     </message>
     <message>
         <source>地块名称</source>
@@ -516,10 +504,6 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>地块总面积</source>
         <translation>Parcel area</translation>
-    </message>
-    <message>
-        <source>地块沿革</source>
-        <translation>Lineage</translation>
     </message>
     <message>
         <source>地块状态</source>
@@ -774,6 +758,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>The project has nothing to draw.</translation>
     </message>
     <message>
+        <source>工程文件</source>
+        <translation>the project file</translation>
+    </message>
+    <message>
         <source>工程概况</source>
         <translation>Project summary</translation>
     </message>
@@ -784,14 +772,6 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>已售</source>
         <translation>sold</translation>
-    </message>
-    <message>
-        <source>已并入 {}</source>
-        <translation>merged into {}</translation>
-    </message>
-    <message>
-        <source>已拆分为 {}</source>
-        <translation>split into {}</translation>
     </message>
     <message>
         <source>已租</source>
@@ -830,8 +810,8 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Building</translation>
     </message>
     <message>
-        <source>建筑专题:vacancy 或 type</source>
-        <translation>building theme</translation>
+        <source>建筑专题:vacancy(空置率,默认)、type(类型)、availability(一年内可招商比例)</source>
+        <translation>building theme: vacancy (default), type, availability (within 12 months)</translation>
     </message>
     <message>
         <source>建筑密度</source>
@@ -1030,10 +1010,6 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Text encoding</translation>
     </message>
     <message>
-        <source>新增</source>
-        <translation>added</translation>
-    </message>
-    <message>
         <source>新增单元</source>
         <translation>Add unit</translation>
     </message>
@@ -1112,10 +1088,6 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>时间</source>
         <translation>Dates</translation>
-    </message>
-    <message>
-        <source>是</source>
-        <translation>yes</translation>
     </message>
     <message>
         <source>最低得分</source>
@@ -1218,12 +1190,6 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Making parcel sheets…</translation>
     </message>
     <message>
-        <source>每行一个点:X(北坐标), Y(东坐标),如 3384637.61, 429977.28;
-可从界址点坐标表粘贴(J1, X, Y)。按回车键完成图形。</source>
-        <translation>One point a line: X (northing), Y (easting), e.g. 3384637.61, 429977.28;
-rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish the shape.</translation>
-    </message>
-    <message>
         <source>比例尺</source>
         <translation>Scale</translation>
     </message>
@@ -1306,14 +1272,6 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>用地性质代码前缀,如 1001 或 M1</source>
         <translation>land-use code prefix, e.g. 1001 or M1</translation>
-    </message>
-    <message>
-        <source>由 {} 合并而成</source>
-        <translation>merged from {}</translation>
-    </message>
-    <message>
-        <source>由 {} 拆分而来</source>
-        <translation>split from {}</translation>
     </message>
     <message>
         <source>界址点坐标表(CGCS2000,X 为北坐标,Y 为东坐标,单位:米)</source>
@@ -1548,6 +1506,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Select the one feature to reshape first.</translation>
     </message>
     <message>
+        <source>请输入两个数:X(北坐标)和 Y(东坐标)。</source>
+        <translation>Enter two numbers: X (northing) and Y (easting).</translation>
+    </message>
+    <message>
         <source>请输入在天地图网站申请的密钥(tk):</source>
         <translation>Your Tianditu key (tk):</translation>
     </message>
@@ -1589,11 +1551,15 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     </message>
     <message>
         <source>输入坐标</source>
-        <translation>Coordinates</translation>
+        <translation>Enter coordinates</translation>
     </message>
     <message>
         <source>输入坐标点…</source>
         <translation>Enter a point by coordinates…</translation>
+    </message>
+    <message>
+        <source>输出文件:PNG 图片,或带标题和图例的 A4 PDF</source>
+        <translation>output file: a PNG image, or an A4 PDF page with title and legend</translation>
     </message>
     <message>
         <source>输出文件应以 .png 或 .pdf 结尾。</source>
