@@ -5,7 +5,8 @@ A case moves 识别 → 方案 → 实施中 → 已盘活, and may be closed (�
 Every move writes a dated `case_history` row; illegal moves raise CaseTransitionError.
 A case's area counts toward the campaign in the year its 已盘活 history row is dated.
 For a parcel, the parcel status follows the case (实施中 → 盘活中, 已盘活 → 已盘活); the
-previous status is written into the history note so nothing is lost.
+previous status is written into the history note so nothing is lost, and a case closed
+(终止) while the parcel is 盘活中 gives the parcel back the status it had before.
 """
 
 from __future__ import annotations
@@ -104,6 +105,8 @@ def advance_case(store, case_id: int, new_state: str, *, date=None, note: str | 
         changes["closed_date"] = d.isoformat()
     text = note or ""
     with store.transaction():
+        if case["target_layer"] == "parcels" and new_state == CLOSED:
+            text = _restore_parcel_status(store, case["target_id"], text)
         if case["target_layer"] == "parcels" and new_state in PARCEL_STATUS_FOR:
             try:
                 parcel = store.get("parcels", case["target_id"])
@@ -118,6 +121,65 @@ def advance_case(store, case_id: int, new_state: str, *, date=None, note: str | 
         store.insert("case_history", {"case_id": int(case_id), "date": d.isoformat(), "state": new_state,
                                       "note": text or None, "user": user})
     return old
+
+
+def _status_before(store, parcel_fid: int, status: str) -> str | None:
+    """The parcel's status before it last became `status`, from the edit log."""
+    rows = store.rows("edit_log", "layer = 'parcels' AND feature_id = ? AND operation = 'update'",
+                      (int(parcel_fid),), order_by="fid DESC")
+    for r in rows:
+        try:
+            change = json.loads(r.get("changes") or "{}").get("status")
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(change, list) and len(change) == 2 and change[1] == status:
+            return change[0]
+    return None
+
+
+def _restore_parcel_status(store, parcel_fid: int, text: str) -> str:
+    """A case closed (终止) while its parcel is 盘活中: the parcel goes back to the status it
+    had before the case put it there (it is not being revitalised any more). Returns the
+    history note with the change said."""
+    try:
+        parcel = store.get("parcels", parcel_fid)
+    except LandappError:
+        return text
+    if parcel.get("status") != PARCEL_STATUS_FOR["实施中"]:
+        return text
+    before = _status_before(store, parcel_fid, PARCEL_STATUS_FOR["实施中"])
+    if not before or before == parcel.get("status"):
+        return text
+    store.update("parcels", parcel_fid, {"status": before})
+    return (text + ";" if text else "") + tr(f"地块状态由“{parcel['status']}”恢复为“{before}”",
+                                             f"parcel status {parcel['status']} -> {before} (restored)")
+
+
+def update_case(store, case_id: int, changes: dict) -> dict:
+    """Change a case's measure, responsible person, target date, area or note (its state
+    moves only through advance_case). Returns the previous values."""
+    allowed = {"measure", "responsible", "target_date", "area_m2", "note"}
+    bad = set(changes) - allowed
+    if bad:
+        raise LandappError(tr(f"不能这样修改案件的 {'、'.join(sorted(bad))}(状态请用“推进”)。",
+                              f"A case's {', '.join(sorted(bad))} cannot be changed here (use advance for the state)."))
+    case = store.get("revitalisation_cases", int(case_id))
+    m = changes.get("measure", case.get("measure"))
+    if m is not None and m not in CASE_MEASURES:
+        raise LandappError(tr(f"未知的盘活方式“{m}”,可用:{'、'.join(CASE_MEASURES)}。",
+                              f"Unknown measure '{m}'; use one of: {', '.join(CASE_MEASURES)}."))
+    t = changes.get("target_date", case.get("target_date"))
+    opened = _opt_date(case.get("opened_date"))
+    if t:
+        t_d = parse_date(t, tr("目标日期", "Target date"))
+        if opened is not None and t_d < opened:
+            raise LandappError(tr("目标日期不能早于立案日期。", "The target date cannot precede the opening date."))
+        if "target_date" in changes:
+            changes = {**changes, "target_date": t_d.isoformat()}
+    a = changes.get("area_m2")
+    if a is not None and float(a) < 0:
+        raise LandappError(tr("盘活面积不能为负。", "The area cannot be negative."))
+    return store.update("revitalisation_cases", int(case_id), changes)
 
 
 def done_date(store, case: dict) -> dt.date | None:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -38,9 +39,11 @@ from landapp.vacancy import default_as_of
 from ui.following import FollowsStore
 
 COLUMNS = [("fid", "编号", "Id"), ("target", "对象", "Target"), ("target_code", "地块/建筑", "Parcel/building"),
+           ("target_name", "名称", "Name"), ("zone", "片区", "Zone"),
            ("measure", "盘活方式", "Measure"), ("responsible", "责任人", "Responsible"), ("state", "状态", "State"),
            ("area_m2", "面积(㎡)", "Area (m²)"), ("opened_date", "立案日期", "Opened"),
-           ("target_date", "目标日期", "Target date")]
+           ("target_date", "目标日期", "Target date"), ("last_step", "最近进展", "Last step"),
+           ("note", "备注", "Note")]
 STATE_COLOURS = {"识别": "#FFF59D", "方案": "#FFE0B2", "实施中": "#BBDEFB", "已盘活": "#C8E6C9", "终止": "#E0E0E0"}
 
 
@@ -156,6 +159,69 @@ class AdvanceDialog(QDialog):
         self.accept()
 
 
+class EditCaseDialog(QDialog):
+    """Change a case's measure, responsible person, target date, area and note."""
+
+    def __init__(self, store, case: dict, parent=None, push=None):
+        super().__init__(parent)
+        self.store, self.case, self.push = store, case, push
+        self.setWindowTitle(tr(f"编辑案件 {case['fid']}", f"Edit case {case['fid']}"))
+        form = QFormLayout(self)
+        self.measure = QComboBox()
+        self.measure.addItem(tr("(未定)", "(not decided)"), None)
+        for m in CASE_MEASURES:
+            self.measure.addItem(value_label(m), m)
+        self.measure.setCurrentIndex(max(0, self.measure.findData(case.get("measure"))))
+        self.responsible = QLineEdit(case.get("responsible") or "")
+        td = _opt(case.get("target_date"))
+        self.has_target = QCheckBox(tr("有目标日期", "Has a target date"))
+        self.has_target.setChecked(td is not None)
+        self.target = QDateEdit(_qdate(td or default_as_of(store)), calendarPopup=True)
+        self.target.setDisplayFormat("yyyy-MM-dd")
+        self.target.setEnabled(td is not None)
+        self.has_target.toggled.connect(self.target.setEnabled)
+        self.area = QDoubleSpinBox(maximum=1e8, decimals=1, suffix=" ㎡")
+        self.area.setValue(float(case.get("area_m2") or 0))
+        self.note = QLineEdit(case.get("note") or "")
+        form.addRow(tr("对象", "Target"), QLabel(f"{case.get('target_code') or ''}"))
+        form.addRow(tr("状态", "State"), QLabel(value_label(case["state"])))
+        form.addRow(tr("盘活方式", "Measure"), self.measure)
+        form.addRow(tr("责任人", "Responsible"), self.responsible)
+        row = QHBoxLayout()
+        row.addWidget(self.has_target)
+        row.addWidget(self.target, 1)
+        form.addRow(tr("目标日期", "Target date"), row)
+        form.addRow(tr("盘活面积", "Area"), self.area)
+        form.addRow(tr("备注", "Note"), self.note)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #C62828")
+        self.error.setWordWrap(True)
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def save(self) -> None:
+        changes = {"measure": self.measure.currentData(), "responsible": self.responsible.text().strip() or None,
+                   "target_date": _iso(self.target.date()) if self.has_target.isChecked() else None,
+                   "area_m2": self.area.value() or None, "note": self.note.text().strip() or None}
+        try:
+            run_recorded(self.store, self.push, f"编辑盘活案件 {self.case['fid']}", f"Edit case {self.case['fid']}",
+                         lambda st: rv.update_case(st, self.case["fid"], changes))
+        except LandappError as e:
+            self.error.setText(str(e))
+            return
+        self.accept()
+
+
+def _opt(v) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(v)[:10]) if v else None
+    except ValueError:
+        return None
+
+
 class CasesPanel(FollowsStore, QWidget):
     def __init__(self, store, parent=None, push=None):
         super().__init__(parent)
@@ -173,8 +239,9 @@ class CasesPanel(FollowsStore, QWidget):
             self.filter.addItem(value_label(s), s)
         self.new_btn = QPushButton(tr("新建案件…", "New case…"))
         self.advance_btn = QPushButton(tr("推进…", "Move on…"))
+        self.edit_btn = QPushButton(tr("编辑…", "Edit…"))
         self.target_btn = QPushButton(tr("设年度目标…", "Set target…"))
-        for w in (self.filter, self.new_btn, self.advance_btn, self.target_btn):
+        for w in (self.filter, self.new_btn, self.advance_btn, self.edit_btn, self.target_btn):
             bar.addWidget(w)
         bar.addStretch(1)
         lay.addLayout(bar)
@@ -191,7 +258,7 @@ class CasesPanel(FollowsStore, QWidget):
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.history.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setStretchLastSection(True)  # the note takes the room left
         for t in (self.table, self.history):
             t.verticalHeader().setVisible(False)
         split.addWidget(self.table)
@@ -201,6 +268,8 @@ class CasesPanel(FollowsStore, QWidget):
         self.table.itemSelectionChanged.connect(self._show_history)
         self.new_btn.clicked.connect(lambda: self.new_case())
         self.advance_btn.clicked.connect(lambda: self.advance_selected())
+        self.edit_btn.clicked.connect(lambda: self.edit_selected())
+        self.table.cellDoubleClicked.connect(lambda _r, _c: self.edit_selected())
         self.target_btn.clicked.connect(self.set_target)
         store.signals.changed.connect(self._on_store_changed)
         self.refresh()
@@ -235,9 +304,16 @@ class CasesPanel(FollowsStore, QWidget):
         rows = self.cases()
         overdue = {c["fid"] for c in rv.overdue(self.store, default_as_of(self.store))}
         self.table.setRowCount(len(rows))
+        targets = {layer: {t["fid"]: t for t in self.store.rows(layer, geometry=False)}
+                   for layer in ("parcels", "buildings")}
+        last = {}
+        for h in self.store.rows("case_history", order_by="date, fid"):
+            last[h["case_id"]] = h["date"]
         for i, r in enumerate(rows):
+            t = targets.get(r["target_layer"], {}).get(r["target_id"], {})
             vals = {**r, "target": tr("地块", "Parcel") if r["target_layer"] == "parcels" else tr("建筑", "Building"),
-                    "measure": value_label(r.get("measure")), "state": value_label(r["state"])}
+                    "measure": value_label(r.get("measure")), "state": value_label(r["state"]),
+                    "target_name": t.get("name"), "zone": t.get("zone"), "last_step": last.get(r["fid"])}
             for j, (k, _, _) in enumerate(COLUMNS):
                 v = vals.get(k)
                 item = QTableWidgetItem("" if v is None else (f"{v:,.0f}" if isinstance(v, float) else str(v)))
@@ -271,6 +347,7 @@ class CasesPanel(FollowsStore, QWidget):
                 self.history.setItem(i, j, QTableWidgetItem(v or ""))
         case = self.store.get("revitalisation_cases", cid) if cid is not None else None
         self.advance_btn.setEnabled(bool(case and rv.allowed_transitions(case["state"])))
+        self.edit_btn.setEnabled(case is not None)
 
     def new_case(self, **kw) -> int | None:
         dlg = OpenCaseDialog(self.store, self, push=self.push, **kw)
@@ -285,6 +362,13 @@ class CasesPanel(FollowsStore, QWidget):
         if cid is None:
             return False
         dlg = AdvanceDialog(self.store, self.store.get("revitalisation_cases", cid), self, push=self.push)
+        return dlg.exec() == QDialog.DialogCode.Accepted
+
+    def edit_selected(self) -> bool:
+        cid = self.selected_case_id()
+        if cid is None:
+            return False
+        dlg = EditCaseDialog(self.store, self.store.get("revitalisation_cases", cid), self, push=self.push)
         return dlg.exec() == QDialog.DialogCode.Accepted
 
     def set_target(self) -> None:

@@ -98,3 +98,34 @@ def test_overdue(parcel):
     cid = rv.open_case(s, "parcels", fid, opened="2026-01-01", target_date="2026-06-30")
     assert [c["fid"] for c in rv.overdue(s, dt.date(2026, 7, 1))] == [cid]
     assert rv.overdue(s, dt.date(2026, 6, 30)) == []
+
+
+def test_closing_a_case_gives_the_parcel_its_status_back(parcel):
+    s, fid = parcel
+    cid = rv.open_case(s, "parcels", fid, opened="2026-01-10")
+    rv.advance_case(s, cid, "方案", date="2026-02-01")
+    rv.advance_case(s, cid, "实施中", date="2026-03-01")
+    assert s.get("parcels", fid)["status"] == "盘活中"
+    rv.advance_case(s, cid, "终止", date="2026-04-01", note="企业撤回")
+    assert s.get("parcels", fid)["status"] == "闲置"
+    last = rv.history(s, cid)[-1]
+    assert last["state"] == "终止" and "企业撤回" in last["note"] and "恢复" in last["note"]
+    # a case closed before it started work leaves the parcel alone
+    c2 = rv.open_case(s, "parcels", fid, opened="2026-05-01")
+    s.update("parcels", fid, {"status": "低效"})
+    rv.advance_case(s, c2, "终止", date="2026-05-02")
+    assert s.get("parcels", fid)["status"] == "低效"
+
+
+def test_update_case_details(parcel):
+    s, fid = parcel
+    cid = rv.open_case(s, "parcels", fid, opened="2026-01-10", measure="转让")
+    old = rv.update_case(s, cid, {"measure": "招商导入", "responsible": "赵六", "target_date": "2026-09-30",
+                                  "area_m2": 15000.0})
+    assert old["measure"] == "转让"
+    c = s.get("revitalisation_cases", cid)
+    assert (c["measure"], c["responsible"], c["target_date"], c["area_m2"]) == ("招商导入", "赵六", "2026-09-30", 15000.0)
+    for bad, match in (({"target_date": "2026-01-09"}, "早于立案"), ({"measure": "拆了"}, "未知的盘活方式"),
+                       ({"state": "已盘活"}, "推进"), ({"area_m2": -1}, "为负")):
+        with pytest.raises(LandappError, match=match):
+            rv.update_case(s, cid, bad)

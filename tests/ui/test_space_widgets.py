@@ -406,3 +406,32 @@ def test_unit_dialog_refuses_double_letting_and_ends_a_lease(qtbot, store):
     qtbot.addWidget(d2)
     qtbot.keyClicks(d2.tenant, "Acme")  # (QTest types Latin keys only)
     assert d2.status.currentData() == "已租"  # typing a tenant lets the unit
+
+
+def test_cases_panel_edits_case_details(qtbot, store):
+    from ui.cases_panel import COLUMNS, CasesPanel, EditCaseDialog
+
+    panel = CasesPanel(store)
+    qtbot.addWidget(panel)
+    cid = panel.table.item(0, 0).data(Qt.ItemDataRole.UserRole)
+    case = store.get("revitalisation_cases", cid)
+    keys = [k for k, _, _ in COLUMNS]
+    parcel = store.get(case["target_layer"], case["target_id"])
+    assert panel.table.item(0, keys.index("target_name")).text() == (parcel.get("name") or "")
+    assert panel.table.item(0, keys.index("last_step")).text() == rv.history(store, cid)[-1]["date"]
+    panel.select_case(cid)
+    assert panel.edit_btn.isEnabled()
+    dlg = EditCaseDialog(store, case, panel)
+    qtbot.addWidget(dlg)
+    dlg.responsible.setText("新责任人")
+    dlg.measure.setCurrentIndex(dlg.measure.findData("增资扩产"))
+    dlg.has_target.setChecked(True)
+    dlg.target.setDate(dlg.target.date().addYears(-30))  # before the case was opened
+    dlg.save()
+    assert "早于立案" in dlg.error.text()
+    dlg.has_target.setChecked(False)
+    dlg.save()
+    c = store.get("revitalisation_cases", cid)
+    assert (c["responsible"], c["measure"], c["target_date"]) == ("新责任人", "增资扩产", None)
+    row = next(i for i in range(panel.table.rowCount()) if panel.table.item(i, 0).data(Qt.ItemDataRole.UserRole) == cid)
+    assert panel.table.item(row, keys.index("responsible")).text() == "新责任人"  # the panel followed

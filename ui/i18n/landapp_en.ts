@@ -32,12 +32,20 @@
         <translation> (park target, this zone's part)</translation>
     </message>
     <message>
+        <source>(图形)</source>
+        <translation>(shape)</translation>
+    </message>
+    <message>
         <source>(整栋,跨全部楼层)</source>
         <translation> (whole building)</translation>
     </message>
     <message>
         <source>(未填)</source>
         <translation>(empty)</translation>
+    </message>
+    <message>
+        <source>(未定)</source>
+        <translation>(not decided)</translation>
     </message>
     <message>
         <source>(示例园区副本)</source>
@@ -86,10 +94,6 @@
     <message>
         <source>X(北)</source>
         <translation>X (N)</translation>
-    </message>
-    <message>
-        <source>X(北坐标), Y(东坐标),如 3384637.61, 429977.28</source>
-        <translation>X (northing), Y (easting), e.g. 3384637.61, 429977.28</translation>
     </message>
     <message>
         <source>Y(东)</source>
@@ -152,6 +156,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>专题样式</source>
         <translation>Thematic style</translation>
+    </message>
+    <message>
+        <source>产业方向</source>
+        <translation>Industry</translation>
     </message>
     <message>
         <source>亩</source>
@@ -239,7 +247,7 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     </message>
     <message>
         <source>供地方式</source>
-        <translation>Supply</translation>
+        <translation>Supply method</translation>
     </message>
     <message>
         <source>供地日期</source>
@@ -268,6 +276,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>修复所选</source>
         <translation>Fix selected</translation>
+    </message>
+    <message>
+        <source>修改</source>
+        <translation>changed</translation>
+    </message>
+    <message>
+        <source>修改记录</source>
+        <translation>Edit history</translation>
     </message>
     <message>
         <source>元/㎡·月</source>
@@ -438,6 +454,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Name</translation>
     </message>
     <message>
+        <source>否</source>
+        <translation>no</translation>
+    </message>
+    <message>
         <source>四至</source>
         <translation>Boundaries</translation>
     </message>
@@ -506,6 +526,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Parcel area</translation>
     </message>
     <message>
+        <source>地块沿革</source>
+        <translation>Lineage</translation>
+    </message>
+    <message>
         <source>地块状态</source>
         <translation>Parcel status</translation>
     </message>
@@ -544,6 +568,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>增加类别</source>
         <translation>Add class</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Note</translation>
     </message>
     <message>
         <source>复制到剪贴板</source>
@@ -738,6 +766,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Height</translation>
     </message>
     <message>
+        <source>层高(m)</source>
+        <translation>Floor height (m)</translation>
+    </message>
+    <message>
         <source>属性</source>
         <translation>Attributes</translation>
     </message>
@@ -772,6 +804,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>已售</source>
         <translation>sold</translation>
+    </message>
+    <message>
+        <source>已并入 {}</source>
+        <translation>merged into {}</translation>
+    </message>
+    <message>
+        <source>已拆分为 {}</source>
+        <translation>split into {}</translation>
     </message>
     <message>
         <source>已租</source>
@@ -1010,6 +1050,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Text encoding</translation>
     </message>
     <message>
+        <source>新增</source>
+        <translation>added</translation>
+    </message>
+    <message>
         <source>新增单元</source>
         <translation>Add unit</translation>
     </message>
@@ -1090,6 +1134,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Dates</translation>
     </message>
     <message>
+        <source>是</source>
+        <translation>yes</translation>
+    </message>
+    <message>
         <source>最低得分</source>
         <translation>Minimum score</translation>
     </message>
@@ -1100,6 +1148,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>最小面积(亩)</source>
         <translation>minimum area (mu)</translation>
+    </message>
+    <message>
+        <source>有目标日期</source>
+        <translation>Has a target date</translation>
     </message>
     <message>
         <source>未分层</source>
@@ -1182,12 +1234,22 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Floor load</translation>
     </message>
     <message>
+        <source>楼面荷载(t/㎡)</source>
+        <translation>Floor load (t/m²)</translation>
+    </message>
+    <message>
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
         <source>正在生成宗地图…</source>
         <translation>Making parcel sheets…</translation>
+    </message>
+    <message>
+        <source>每行一个点:X(北坐标), Y(东坐标),如 3384637.61, 429977.28;
+可从界址点坐标表粘贴(J1, X, Y)。按回车键完成图形。</source>
+        <translation>One point a line: X (northing), Y (easting), e.g. 3384637.61, 429977.28;
+rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish the shape.</translation>
     </message>
     <message>
         <source>比例尺</source>
@@ -1272,6 +1334,18 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>用地性质代码前缀,如 1001 或 M1</source>
         <translation>land-use code prefix, e.g. 1001 or M1</translation>
+    </message>
+    <message>
+        <source>由 {} 合并而成</source>
+        <translation>merged from {}</translation>
+    </message>
+    <message>
+        <source>由 {} 拆分而来</source>
+        <translation>split from {}</translation>
+    </message>
+    <message>
+        <source>电话</source>
+        <translation>Phone</translation>
     </message>
     <message>
         <source>界址点坐标表(CGCS2000,X 为北坐标,Y 为东坐标,单位:米)</source>
@@ -1414,6 +1488,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>&amp;Edit</translation>
     </message>
     <message>
+        <source>编辑…</source>
+        <translation>Edit…</translation>
+    </message>
+    <message>
         <source>编辑历史</source>
         <translation>Edit history</translation>
     </message>
@@ -1440,6 +1518,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>缺省为 1F、B1 …</source>
         <translation>default 1F, B1 …</translation>
+    </message>
+    <message>
+        <source>联系人</source>
+        <translation>Contact</translation>
     </message>
     <message>
         <source>自动修复无效多边形</source>
@@ -1506,10 +1588,6 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Select the one feature to reshape first.</translation>
     </message>
     <message>
-        <source>请输入两个数:X(北坐标)和 Y(东坐标)。</source>
-        <translation>Enter two numbers: X (northing) and Y (easting).</translation>
-    </message>
-    <message>
         <source>请输入在天地图网站申请的密钥(tk):</source>
         <translation>Your Tianditu key (tk):</translation>
     </message>
@@ -1551,7 +1629,7 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     </message>
     <message>
         <source>输入坐标</source>
-        <translation>Enter coordinates</translation>
+        <translation>Coordinates</translation>
     </message>
     <message>
         <source>输入坐标点…</source>
@@ -1646,6 +1724,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Height</translation>
     </message>
     <message>
+        <source>限高(m)</source>
+        <translation>Height limit (m)</translation>
+    </message>
+    <message>
         <source>隐藏图层(zones roads parcels buildings)</source>
         <translation>layers to hide</translation>
     </message>
@@ -1679,6 +1761,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     </message>
     <message>
         <source>预计供地</source>
+        <translation>Expected supply</translation>
+    </message>
+    <message>
+        <source>预计供地时间</source>
         <translation>Expected supply</translation>
     </message>
     <message>
