@@ -18,6 +18,7 @@ import math
 import os
 
 import numpy as np
+import pandas as pd
 import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
@@ -92,9 +93,24 @@ def build_data(store, *, theme: str = "status", basemap: str = "none") -> dict:
     epsg = store.srs_id
     zones = store.read_layer("zones", columns=["name"])
     parcels = store.read_layer("parcels", columns=["code", "name", "zone", "status", "land_use",
-                                                   "area_m2", "land_user", "far_min", "far_max"])
-    buildings = store.read_layer("buildings", columns=["name", "btype", "storeys", "floor_area", "asking_rent"])
+                                                   "area_m2", "land_user", "far_min", "far_max", "height_limit",
+                                                   "supply_method", "expected_supply_date", "industry",
+                                                   "contact", "phone"])
+    buildings = store.read_layer("buildings", columns=["name", "btype", "storeys", "floor_area", "asking_rent",
+                                                       "ground_height", "floor_load", "industry", "contact",
+                                                       "phone"])
+    roads = store.read_layer("roads", columns=["name"])
     rates = vacancy_by_building(store).reindex(buildings.index)
+    from landapp.vacancy import building_figures, default_as_of, load_space
+
+    space, as_of = load_space(store), default_as_of(store)
+    contact, phone = store.get_setting("contact"), store.get_setting("phone")
+
+    def text(v):
+        return v if isinstance(v, str) and v else None
+
+    def date(v):
+        return None if v is None or v is pd.NaT or (isinstance(v, float) and np.isnan(v)) else str(v)[:10]
 
     def p_colour(status, use):
         if theme == "landuse":
@@ -112,6 +128,11 @@ def build_data(store, *, theme: str = "status", basemap: str = "none") -> dict:
             "e": r.land_user, "f": p_colour(r.status, use),
             "r": (f"{r.far_min:g}–{r.far_max:g}" if r.far_min == r.far_min and r.far_max == r.far_max else None),
         }.items()})
+        if r.status == "待供":  # what an investor asks about land on offer
+            p_props[-1].update({k: v for k, v in {
+                "sm": value_label(r.supply_method) if text(r.supply_method) else None,
+                "sd": date(r.expected_supply_date), "hl": _clean(r.height_limit), "in": text(r.industry),
+                "ct": text(r.contact) or contact, "ph": text(r.phone) or phone}.items() if v is not None})
     b_props = []
     for (fid, r), rate in zip(buildings.iterrows(), rates):
         known = rate is not None and not math.isnan(rate)
@@ -123,7 +144,15 @@ def build_data(store, *, theme: str = "status", basemap: str = "none") -> dict:
             "o": TYPE_OUTLINES.get(r["btype"], ("#616161", 1))[0],
             "w": TYPE_OUTLINES.get(r["btype"], ("#616161", 1))[1],
         }.items()})
+        if r["btype"] in ("标准厂房", "楼宇"):  # carriers: what is there to let, and whom to call
+            vacant = building_figures(space, int(fid), as_of).vacant
+            b_props[-1].update({k: v for k, v in {
+                "va": round(float(vacant)) if vacant else None, "gh": _clean(r["ground_height"]),
+                "fl": _clean(r["floor_load"]), "in": text(r["industry"]),
+                "ct": (text(r["contact"]) or contact) if vacant else None,
+                "ph": (text(r["phone"]) or phone) if vacant else None}.items() if v is not None})
     z_props = [{"n": _clean(n)} for n in zones["name"]]
+    r_props = [{"n": _clean(n)} for n in roads["name"]]
     if theme == "landuse":
         present = sorted({landuse.normalize_code(u)[:2] for u in parcels["land_use"] if isinstance(u, str) and landuse.is_known(u)})
         legend = [(landuse.label(c), landuse.colour(c)) for c in present]
@@ -136,6 +165,7 @@ def build_data(store, *, theme: str = "status", basemap: str = "none") -> dict:
         "zones": _features(zones, z_props, epsg, gcj02) if len(zones) else [],
         "parcels": _features(parcels, p_props, epsg, gcj02) if len(parcels) else [],
         "buildings": _features(buildings, b_props, epsg, gcj02) if len(buildings) else [],
+        "roads": _features(roads, r_props, epsg, gcj02) if len(roads) else [],
         "legend": {"parcels": legend, "buildings": legend_b},
         "labels": {
             "zones": tr("片区", "Zones"), "parcels": tr("地块", "Parcels"), "buildings": tr("建筑", "Buildings"),
@@ -146,6 +176,11 @@ def build_data(store, *, theme: str = "status", basemap: str = "none") -> dict:
             "vacancy": tr("空置率", "Vacancy"), "rent": tr("租金(元/㎡·月)", "Rent (CNY/m²·month)"),
             "mu": tr("亩", "mu"), "search": tr("搜索地块编号或名称…", "Search parcel code or name…"),
             "legend": tr("图例", "Legend"), "none": tr("没有找到", "No match"),
+            "roads": tr("道路", "Roads"), "supply": tr("供地方式", "Supply method"),
+            "supply_date": tr("预计供地时间", "Expected supply"), "height": tr("限高(m)", "Height limit (m)"),
+            "industry": tr("产业方向", "Industry"), "contact": tr("联系人", "Contact"), "phone": tr("电话", "Phone"),
+            "available": tr("可租售面积", "Available"), "ground_height": tr("层高(m)", "Floor height (m)"),
+            "load": tr("楼面荷载(t/㎡)", "Floor load (t/m²)"),
             "factory": tr("标准厂房(棕色边框)", "Standard factory (brown outline)"),
             "tower": tr("楼宇(深蓝粗边框)", "Office tower (heavy navy outline)"),
         },
@@ -166,6 +201,18 @@ _SCRIPT = r"""
   var renderer = L.canvas({padding: 0.5});
   var zones = L.geoJSON({type: 'FeatureCollection', features: D.zones}, {renderer: renderer, interactive: false,
     style: function () { return {color: '#C62828', weight: 2, dashArray: '6 4', fill: false}; }});
+  // zone names as on the desktop: dark red, centred, on a halo (elements, so names stay text)
+  var zoneNames = L.layerGroup();
+  zones.eachLayer(function (layer) {
+    var n = layer.feature.properties.n; if (!n) return;
+    zoneNames.addLayer(L.tooltip({permanent: true, direction: 'center', className: 'la-zone', interactive: false})
+      .setLatLng(layer.getBounds().getCenter()).setContent(el('span', n)));
+  });
+  var roads = L.geoJSON({type: 'FeatureCollection', features: D.roads || []}, {renderer: renderer,
+    style: function () { return {color: '#A0A0A0', weight: 0.8, fillColor: '#FFFFFF', fillOpacity: 1}; },
+    onEachFeature: function (f, layer) {
+      if (f.properties.n) layer.bindTooltip(function () { return el('span', f.properties.n); }, {sticky: true});
+    }});
   var parcels = L.geoJSON({type: 'FeatureCollection', features: D.parcels}, {renderer: renderer,
     style: function (f) { return {color: '#666', weight: 0.6, fillColor: f.properties.f, fillOpacity: 0.85}; },
     onEachFeature: function (f, layer) {
@@ -174,7 +221,9 @@ _SCRIPT = r"""
       layer.bindPopup(function () {
         var box = el('div'); box.appendChild(el('h4', p.n || p.c));
         box.appendChild(table([[L_.code, p.c], [L_.zone, p.z], [L_.status, p.s], [L_.use, p.u],
-          [L_.area, p.a != null ? p.a.toLocaleString() + ' ㎡ / ' + p.m + ' ' + L_.mu : null], [L_.far, p.r], [L_.user, p.e]]));
+          [L_.area, p.a != null ? p.a.toLocaleString() + ' ㎡ / ' + p.m + ' ' + L_.mu : null], [L_.far, p.r],
+          [L_.height, p.hl], [L_.supply, p.sm], [L_.supply_date, p.sd], [L_.industry, p.in], [L_.user, p.e],
+          [L_.contact, p.ct], [L_.phone, p.ph]]));
         return box; });
     }});
   var buildings = L.geoJSON({type: 'FeatureCollection', features: D.buildings}, {renderer: renderer,
@@ -185,12 +234,18 @@ _SCRIPT = r"""
       layer.bindPopup(function () {
         var box = el('div'); box.appendChild(el('h4', p.n));
         box.appendChild(table([[L_.type, p.t], [L_.storeys, p.h], [L_.floor_area, p.a != null ? Math.round(p.a).toLocaleString() + ' ㎡' : null],
-          [L_.vacancy, p.v != null ? p.v + '%' : null], [L_.rent, p.p]]));
+          [L_.vacancy, p.v != null ? p.v + '%' : null], [L_.available, p.va != null ? p.va.toLocaleString() + ' ㎡' : null],
+          [L_.ground_height, p.gh], [L_.load, p.fl], [L_.rent, p.p], [L_.industry, p.in],
+          [L_.contact, p.ct], [L_.phone, p.ph]]));
         return box; });
     }});
-  parcels.addTo(map); buildings.addTo(map); zones.addTo(map);
-  var overlays = {}; overlays[L_.parcels] = parcels; overlays[L_.buildings] = buildings; overlays[L_.zones] = zones;
+  roads.addTo(map); parcels.addTo(map); buildings.addTo(map); zones.addTo(map); zoneNames.addTo(map);
+  var zonesAndNames = L.layerGroup([zones, zoneNames]);
+  map.removeLayer(zones); map.removeLayer(zoneNames); zonesAndNames.addTo(map);
+  var overlays = {}; overlays[L_.roads] = roads; overlays[L_.parcels] = parcels; overlays[L_.buildings] = buildings;
+  overlays[L_.zones] = zonesAndNames;
   L.control.layers(null, overlays, {collapsed: false}).addTo(map);
+  L.control.scale({imperial: false}).addTo(map);
   var all = L.featureGroup([parcels, zones]);
   if (all.getLayers().length && all.getBounds().isValid()) map.fitBounds(all.getBounds(), {padding: [10, 10]});
   // legend
@@ -224,9 +279,10 @@ _SCRIPT = r"""
     });
     L.DomEvent.disableClickPropagation(box); return box; };
   search.addTo(map);
-  window.landappMap = {map: map, parcels: parcels, buildings: buildings, zones: zones};
+  window.landappMap = {map: map, parcels: parcels, buildings: buildings, zones: zones, roads: roads};
   document.body.setAttribute('data-landapp-parcels', String(parcels.getLayers().length));
   document.body.setAttribute('data-landapp-buildings', String(buildings.getLayers().length));
+  document.body.setAttribute('data-landapp-roads', String(roads.getLayers().length));
   document.title = D.title;
 })();
 """
@@ -240,6 +296,9 @@ _CSS = """
 .la-search input { width: 220px; font-size: 13px; }
 .la-results { max-height: 260px; overflow: auto; font-size: 12px; }
 .la-hit { cursor: pointer; padding: 2px 4px; } .la-hit:hover { background: #e3f2fd; }
+.la-zone { background: transparent; border: none; box-shadow: none; color: #8E1B1B; font-weight: bold; font-size: 15px;
+  text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff; }
+.la-zone::before { display: none; }
 body { font-family: "Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif; }
 """
 
@@ -264,7 +323,7 @@ def build_map(store, *, theme: str = "status", basemap: str = "none", cdn: bool 
         raise LandappError(tr("工程中没有可导出的地块。", "The project has no parcels to export."))
     lon, lat = to_lonlat((ext[0] + ext[2]) / 2, (ext[1] + ext[3]) / 2, store.srs_id)
     m = folium.Map(location=[float(lat), float(lon)], zoom_start=14, tiles=None, prefer_canvas=True,
-                   control_scale=True, zoom_snap=0.25)
+                   control_scale=False, zoom_snap=0.25)  # the script adds a metric-only scale
     m.default_js = []
     m.default_css = []
     root = m.get_root()

@@ -28,6 +28,16 @@ def dump_dom(path, tmp_path) -> str:
 def test_html_map_is_self_contained_and_escapes_project_values(demo_project, tmp_path):
     fid = int(demo_project.read_layer("parcels").index[0])
     demo_project.update("parcels", fid, {"name": EVIL, "land_user": "</script><script>document.body.setAttribute('data-pwned','2')</script>"})
+    # every layer's text goes out: a zone name (a permanent label), a road name, a carrier's
+    # industry and contact (in the popup of a carrier with vacant space), the park's own name
+    demo_project.update("zones", int(demo_project.read_layer("zones").index[0]), {"name": EVIL})
+    demo_project.update("roads", int(demo_project.read_layer("roads").index[0]), {"name": "</script><b>路"})
+    from landapp.opportunities import opportunity_list
+
+    carrier = int(opportunity_list(demo_project, "carriers").index[0])
+    demo_project.update("buildings", carrier, {"industry": "</script><script>document.body.setAttribute('data-pwned','3')</script>",
+                                               "contact": EVIL})
+    demo_project.set_setting("name", "成都经开区</title><script>document.body.setAttribute('data-pwned','4')</script>")
     out = tmp_path / "map.html"
     size = write_map(demo_project, str(out))
     text = out.read_text(encoding="utf-8")
@@ -47,6 +57,9 @@ def test_html_map_is_self_contained_and_escapes_project_values(demo_project, tmp
     assert "data-pwned" not in body  # the injected scripts never ran
     assert "<img" not in dom.split('id="landapp-data"')[0]  # and no element came out of the data
     assert "leaflet-container" in dom and "地块" in dom
+    assert f'data-landapp-roads="{demo_project.count("roads")}"' in body
+    zone_labels = re.findall(r'class="[^"]*la-zone[^"]*"[^>]*><span>([^<]*)</span>', dom)
+    assert len(zone_labels) == demo_project.count("zones") and "&lt;img src=x onerror=" in "".join(zone_labels)
 
 
 def test_html_map_in_gcj02_is_shifted(demo_project, tmp_path):
@@ -192,6 +205,10 @@ def test_popup_tooltip_and_search_show_injected_markup_as_text(demo_project, tmp
         pytest.skip("Chromium not installed (scripts/install-system-deps.sh --test installs it)")
     fid = int(demo_project.read_layer("parcels").index[0])
     demo_project.update("parcels", fid, {"name": EVIL})
+    from landapp.opportunities import opportunity_list
+
+    carrier = int(opportunity_list(demo_project, "carriers").index[0])
+    demo_project.update("buildings", carrier, {"contact": EVIL, "industry": EVIL})
     out = tmp_path / "map.html"
     write_map(demo_project, str(out))
     # test harness only: a script appended after the map opens what a user would click on
@@ -206,6 +223,15 @@ def test_popup_tooltip_and_search_show_injected_markup_as_text(demo_project, tmp
                     && !pop.querySelector('img') && !tip.querySelector('img')) ? 'text' : 'markup';
         }
       });
+      var carrier = 'missing';
+      m.buildings.eachLayer(function (l) {
+        if ((l.feature.properties.ct || '').indexOf('onerror') >= 0) {
+          l.openPopup();
+          var pop = l.getPopup().getElement();
+          carrier = (pop.textContent.split('onerror').length === 3 && !pop.querySelector('img')) ? 'text' : 'markup';
+        }
+      });
+      document.body.setAttribute('data-carrier', carrier);
       var input = document.querySelector('.la-search input');
       input.value = 'onerror'; input.dispatchEvent(new Event('input'));
       var hits = document.querySelectorAll('.la-hit');
@@ -218,6 +244,7 @@ def test_popup_tooltip_and_search_show_injected_markup_as_text(demo_project, tmp
     dom = dump_dom(out, tmp_path)
     body = re.search(r"<body[^>]*>", dom).group(0)
     assert 'data-opened="text"' in body  # the popup and tooltip opened and show the markup as text
+    assert 'data-carrier="text"' in body  # the carrier's contact and industry too
     assert 'data-hits="1"' in body  # the search found the parcel by its name
     assert "data-pwned" not in body  # the onerror handler never ran
     assert "<img" not in dom.split('id="landapp-data"')[0] and "<img" not in dom.split("</script>")[-1]
