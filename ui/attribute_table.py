@@ -45,6 +45,7 @@ class FeatureTableModel(QAbstractTableModel):
         self.values = {f.name: np.array(df[f.name].to_numpy(dtype=object), dtype=object) if f.name in df else
                        np.full(len(df), None, dtype=object) for f in self.columns}
         self.position = {int(f): i for i, f in enumerate(self.fids)}
+        self._search_cache: dict[str, np.ndarray] = {}
         self._apply()
         self.endResetModel()
 
@@ -69,6 +70,7 @@ class FeatureTableModel(QAbstractTableModel):
         i = self.position[fid]
         for f in self.columns:
             self.values[f.name][i] = rec.get(f.name)
+        self._search_cache.clear()
         hit = np.flatnonzero(self.rows == i)
         if len(hit):
             row = int(hit[0])
@@ -80,6 +82,7 @@ class FeatureTableModel(QAbstractTableModel):
         for f in self.columns:
             self.values[f.name] = np.append(self.values[f.name], np.array([rec.get(f.name)], dtype=object))
         self.fids = np.append(self.fids, np.int64(rec["fid"]))
+        self._search_cache.clear()
         self.position[int(rec["fid"])] = i
         row = len(self.rows)
         self.beginInsertRows(QModelIndex(), row, row)
@@ -104,8 +107,7 @@ class FeatureTableModel(QAbstractTableModel):
             cols = [self.filter_field] if self.filter_field else [f.name for f in self.columns]
             hit = np.zeros(n, dtype=bool)
             for c in cols:
-                s = pd.Series(self.values[c]).astype(str).str.lower()
-                hit |= s.str.contains(text, regex=False).to_numpy()
+                hit |= pd.Series(self._search_text(c)).str.contains(text, regex=False).to_numpy()
             keep &= hit
         rows = np.flatnonzero(keep)
         if self.sort_column is not None:
@@ -118,6 +120,21 @@ class FeatureTableModel(QAbstractTableModel):
                 order = order[::-1]
             rows = rows[order]
         self.rows = rows
+
+    def _search_text(self, name: str) -> np.ndarray:
+        """A column as lower-case text for the filter, kept until the data change (the
+        conversion is most of a filter over 100k rows). A coded column also matches its
+        label in the UI language: 'idle' finds 闲置 in English."""
+        text = self._search_cache.get(name)
+        if text is None:
+            raw = pd.Series(self.values[name], dtype=object)
+            text = raw.where(raw.notna(), "").astype(str)
+            if self.spec.field(name).choices:
+                labels = {v: value_label(v) for v in raw.dropna().unique().tolist()}
+                text = text + "\x00" + raw.map(labels).fillna("").astype(str)
+            text = text.str.lower().to_numpy(dtype=object)
+            self._search_cache[name] = text
+        return text
 
     def set_filter(self, text: str, field: str | None = None) -> None:
         self.beginResetModel()

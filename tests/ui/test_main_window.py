@@ -324,6 +324,25 @@ def test_attribute_table_sort_and_filter(window, demo_project):
                for r in range(model.rowCount()))
 
 
+def test_table_filter_matches_what_is_shown_in_english(qtbot, demo_project):
+    from ui.attribute_table import FeatureTableModel
+    from ui.i18n import set_ui_language
+
+    set_ui_language("en")
+    m = FeatureTableModel(demo_project, "parcels")
+    try:
+        n_idle = demo_project.count("parcels", "status = '闲置' AND retired = 0")
+        m.set_filter("idle", "status")  # the label shown in English
+        assert m.rowCount() == n_idle > 0
+        m.set_filter("闲置", "status")  # the stored value still works
+        assert m.rowCount() == n_idle
+        m.set_filter("none")  # empty cells are not the text 'None'
+        assert m.rowCount() == 0
+    finally:
+        demo_project.signals.changed.disconnect(m._on_store_changed)
+        set_ui_language("zh")
+
+
 def test_edits_in_the_store_show_up(window, demo_project):
     fid, _ = a_parcel(demo_project)
     demo_project.update("parcels", fid, {"name": "新名称地块"})
