@@ -166,3 +166,47 @@ def tree() -> list[tuple[LandUse, list]]:
             parent = parent[:-2] if len(parent) > 2 else None
         (nodes[parent][1] if parent else roots).append(node)
     return roots
+
+
+# Names in imported attribute tables that are not our class names: GB 50137-2011 names and
+# everyday short forms (the most general class they certainly mean).
+OLD_NAMES: dict[str, str] = {
+    "居住": "07", "住宅": "0701", "住宅用地": "0701", "一类居住用地": "070101", "二类居住用地": "070102",
+    "三类居住用地": "070103",
+    "商业": "0901", "商业设施用地": "0901", "商务": "0902", "商务设施用地": "0902", "商务办公用地": "0902",
+    "娱乐康体用地": "0903", "商业服务业设施用地": "09", "商服用地": "09",
+    "工业": "1001", "新型产业用地": "100101", "研发用地": "100101",
+    "仓储": "1101", "物流": "1101", "物流仓储": "1101",
+    "行政办公用地": "0801", "文化设施用地": "0803", "教育科研用地": "0804", "体育用地": "0805",
+    "医疗卫生用地": "0806", "社会福利设施用地": "0807", "公共管理与公共服务设施用地": "08",
+    "道路": "1207", "城市道路用地": "1207", "道路与交通设施用地": "12", "交通场站": "1208",
+    "公用设施": "13", "绿地": "14", "绿地与广场用地": "14", "广场": "1403", "水域": "17",
+}
+
+
+def guess_code(text: object) -> str | None:
+    """The national code that an imported land-use value means, or None: a new or old code
+    ('100101', 'M1'), a code followed by its name ('M2二类工业用地', '0901 商业用地'), a class
+    name ('二类工业用地') or a common short name ('工业', '商务设施用地')."""
+    if text is None:
+        return None
+    t = str(text).strip().replace(" ", "").replace("\u3000", "")
+    if not t:
+        return None
+    if is_known(t):
+        return normalize_code(t)
+    head = ""
+    for ch in t:  # a leading code: letters and digits before the name
+        if ch.isascii() and ch.isalnum():
+            head += ch
+        else:
+            break
+    if head and is_known(head):
+        return normalize_code(head)
+    names = {zh: code for code, (zh, _en) in CLASSES.items()}
+    for candidate in (t, t[len(head):]):
+        if candidate in names:
+            return names[candidate]
+        if candidate in OLD_NAMES:
+            return OLD_NAMES[candidate]
+    return None

@@ -7,16 +7,17 @@ nothing is written and the project file is unchanged."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import shapely
 from pyproj import CRS
+from pyproj.exceptions import CRSError
 
 from landapp import landuse
 from landapp.coords import gcj02_to_wgs84
-from landapp.dataio.crs import fix_zone_prefix, propose, refuse_legacy
+from landapp.dataio.crs import fits, fix_zone_prefix, propose, refuse_legacy
 from landapp.dataio.readers import Source
 from landapp.errors import LandappError, ValidationError
 from landapp.i18n import tr
@@ -104,27 +105,80 @@ def remembered_mapping(store: ProjectStore, source: Source, layer: str) -> dict[
     return json.loads(raw) if raw else None
 
 
-def remember_mapping(store: ProjectStore, source: Source, layer: str, mapping: dict[str, str]) -> None:
+def remember_mapping(store: ProjectStore, source: Source, layer: str, mapping: dict[str, str],
+                    land_use_map: dict[str, str] | None = None) -> None:
+    """Remember the field mapping (and the land-use values' meaning) for this kind of file,
+    so the next file of the kind is mapped the same way."""
     store.set_setting(f"import_mapping:{layer}:{source.signature}", json.dumps(mapping, ensure_ascii=False))
+    if land_use_map is not None:
+        store.set_setting(f"import_land_use:{layer}:{source.signature}", json.dumps(land_use_map, ensure_ascii=False))
 
 
-def resolve_crs(source: Source, project_epsg: int, src_crs: str | None = None) -> tuple[CRS, bool, list[str]]:
-    """The CRS to read the source in, whether its axes must be swapped, and notes. Without
-    a CRS in the file and none given, the best candidate is used only when it is clear."""
-    notes = []
+def remembered_land_use_map(store: ProjectStore, source: Source, layer: str) -> dict[str, str] | None:
+    raw = store.get_setting(f"import_land_use:{layer}:{source.signature}")
+    return json.loads(raw) if raw else None
+
+
+def land_use_values(source: Source, mapping: dict[str, str], land_use_map: dict[str, str] | None = None,
+                    limit: int = 200) -> list[tuple[str, int, str | None]]:
+    """The distinct land-use values of the source with their counts and the code each will
+    be imported as (from land_use_map, else read as a code or a name): what the mapping
+    dialog lists for the user to check and correct."""
+    src = next((f for f, ours in mapping.items() if ours == "land_use"), None)
+    if src is None or src not in source.gdf.columns:
+        return []
+    counts = source.gdf[src].dropna().astype(str).str.strip()
+    counts = counts[counts != ""].value_counts()
+    land_use_map = land_use_map or {}
+    return [(v, int(k), land_use_map[v] if v in land_use_map else landuse.guess_code(v))
+            for v, k in counts.head(limit).items()]
+
+
+def _settle(crs: CRS, bounds, swap_xy: bool | None, notes: list[str]) -> tuple[CRS, bool]:
+    """The zone prefix checked against the eastings, and X/Y exchanged when the data fit the
+    CRS only that way (surveyors' X is the northing) or when the caller says so."""
+    first, error = None, None
+    for swap in ([False, True] if swap_xy is None else [swap_xy]):
+        b = (bounds[1], bounds[0], bounds[3], bounds[2]) if swap else bounds
+        try:
+            fixed, note = fix_zone_prefix(crs, b)
+        except LandappError as e:
+            error = error or e
+            continue
+        if fits(fixed, b):
+            if swap and swap_xy is None:
+                notes.append(tr("坐标的 X/Y 与坐标系的轴序相反(X 为北坐标),已互换。",
+                                "X and Y are the other way round for this CRS (X is the northing); exchanged."))
+            notes += [note] if note else []
+            return fixed, swap
+        first = first or (fixed, swap, note)
+    if error is not None:  # the zone prefix contradicts the CRS: say that, not 'out of range'
+        raise error
+    fixed, swap, note = first  # fits nowhere: the range check reports it
+    notes += [note] if note else []
+    return fixed, swap
+
+
+def resolve_crs(source: Source, project_epsg: int, src_crs: str | None = None,
+                swap_xy: bool | None = None) -> tuple[CRS, bool, list[str]]:
+    """The CRS to read the source in, whether its axes must be swapped, and notes. The CRS
+    is the one given, else the file's, else the best candidate judged from the digits; the
+    zone prefix and the axis order are checked against the coordinates either way."""
+    notes: list[str] = []
     bounds = tuple(shapely.total_bounds(source.gdf.geometry.values))
     if src_crs:
         try:
             crs = CRS.from_user_input(src_crs)
-        except Exception:
+        except CRSError:
             raise LandappError(tr(f"无法识别坐标系 {src_crs}。", f"Unknown coordinate system {src_crs}.")) from None
         refuse_legacy(crs)
-        return fix_zone_prefix(crs, bounds), False, notes
+        return (*_settle(crs, bounds, swap_xy, notes), notes)
     if source.crs is not None:
         refuse_legacy(source.crs)
-        crs = fix_zone_prefix(source.crs, bounds)
-        return crs, False, notes
+        return (*_settle(CRS.from_user_input(source.crs), bounds, swap_xy, notes), notes)
     cands = propose(bounds, project_epsg)
+    if swap_xy is not None:
+        cands = [c for c in cands if c.swap_xy == swap_xy] or cands
     if not cands:
         raise LandappError(tr("文件没有坐标系信息,坐标也看不出属于哪个坐标系;请用 --src-crs 指定(如 EPSG:4544)。",
                               "The file has no CRS and its coordinates do not reveal one; give it with --src-crs (e.g. EPSG:4544)."))
@@ -133,24 +187,58 @@ def resolve_crs(source: Source, project_epsg: int, src_crs: str | None = None) -
     return CRS.from_epsg(best.epsg), best.swap_xy, notes
 
 
+def _polygonal(g) -> tuple[object | None, bool]:
+    """The polygons of a geometry (2D), closed lines made polygons (a 红线 traced as a line
+    in Google Earth or drawn as a closed polyline). Returns (geometry or None, from_lines)."""
+    if g.has_z:
+        g = shapely.force_2d(g)
+    polys, from_lines = [], False
+    for part in shapely.get_parts(g):
+        if part.geom_type == "Polygon":
+            polys.append(part)
+        elif part.geom_type in ("LineString", "LinearRing"):
+            c = shapely.get_coordinates(part)
+            if len(c) >= 4 and np.allclose(c[0], c[-1]):
+                polys.append(shapely.Polygon(c))
+                from_lines = True
+    if not polys:
+        return None, False
+    return (shapely.union_all(polys) if len(polys) > 1 else polys[0]), from_lines
+
+
 def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: dict[str, str] | None = None,
-                  src_crs: str | None = None, gcj02: bool = False, repair: bool = True,
-                  skip_invalid: bool = False, dry_run: bool = False,
+                  src_crs: str | None = None, swap_xy: bool | None = None, gcj02: bool = False,
+                  land_use_map: dict[str, str] | None = None, repair: bool = True,
+                  skip_invalid: bool = False, skip_duplicates: bool = False, dry_run: bool = False,
                   progress: Callable[[int, int], None] | None = None,
                   cancel: Callable[[], bool] | None = None) -> ImportReport:
+    """Import `source` into `layer` in one transaction and report feature by feature.
+
+    mapping: source field -> our field (default: remembered for this kind of file, else by
+    name). land_use_map: source land-use value -> national code ('' leaves it empty); values
+    not in it are read as codes, old codes or class names (landuse.guess_code). swap_xy:
+    None detects swapped axes from the coordinates. skip_duplicates leaves out features whose
+    code the layer (or an earlier feature of the file) has already; otherwise duplicates are
+    imported and reported. Nothing is written when dry_run, on a fatal problem, or when
+    cancelled."""
     if layer not in ("zones", "parcels", "buildings", "roads"):
         raise LandappError(tr("只能导入到 zones、parcels、buildings 或 roads。", "Import into zones, parcels, buildings or roads."))
     s = spec(layer)
     gdf = source.gdf
     rep = ImportReport(layer, read=len(gdf), warnings=list(source.warnings))
-    crs, swap, notes = resolve_crs(source, store.srs_id, src_crs)
+    crs, swap, notes = resolve_crs(source, store.srs_id, src_crs, swap_xy)
     rep.warnings += notes
     rep.crs = f"EPSG:{crs.to_epsg()}" if crs.to_epsg() else crs.name
     mapping = mapping if mapping is not None else (remembered_mapping(store, source, layer) or auto_mapping(source.fields, layer))
-    unknown = [t for t in mapping.values() if not s.has(t)]
+    unknown = [t for t in mapping.values() if not s.has(t) or s.field(t).computed]
     if unknown:
-        raise LandappError(tr(f"字段映射的目标 {'、'.join(unknown)} 不是 {layer} 的字段。",
-                              f"Mapping targets {', '.join(unknown)} are not fields of {layer}."))
+        raise LandappError(tr(f"字段映射的目标 {'、'.join(unknown)} 不是 {layer} 可导入的字段。",
+                              f"Mapping targets {', '.join(unknown)} are not fields of {layer} that can be imported."))
+    missing = [f for f in mapping if f not in gdf.columns]
+    if missing:
+        raise LandappError(tr(f"文件中没有字段 {'、'.join(missing)};有:{'、'.join(source.fields)}。",
+                              f"The file has no field {', '.join(missing)}; it has: {', '.join(source.fields)}."))
+    land_use_map = {**(remembered_land_use_map(store, source, layer) or {}), **(land_use_map or {})}
     # geometry: swap, GCJ-02, reproject, repair
     geoms = np.asarray(gdf.geometry.values, dtype=object)
     if swap:
@@ -163,34 +251,38 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
 
     t = Transformer.from_crs(crs, CRS.from_epsg(store.srs_id), always_xy=True)
     geoms = shapely.transform(geoms, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
-    records = []
+    records, origin = [], []
     n = len(gdf)
     valid = shapely.is_valid(geoms)
-    columns = {src: gdf[src].tolist() for src in mapping if src in gdf}  # plain lists: no pandas per row
+    columns = {src: gdf[src].tolist() for src in mapping}  # plain lists: no pandas per row
+    code_src = next((src for src, ours in mapping.items() if ours == "code"), None)
     needs_code = s.has("code") and s.field("code").required
     needs_name = s.has("name") and s.field("name").required
-    existing_codes = set(store.read_layer(layer, columns=["code"])["code"]) if s.has("code") else set()
+    existing_codes = set(store.read_layer(layer, columns=["code"], geometry=False)["code"]) if s.has("code") else set()
+    seen_codes: dict[str, int] = {}
+    guessed: set[str] = set()
+    lines_closed = 0
     for i in range(n):
         if cancel is not None and cancel():
             raise ImportCancelled(tr("导入已取消,工程未作任何修改。", "Import cancelled; the project is unchanged."))
         if progress is not None and i % 500 == 0:
             progress(i, n)
         g = geoms[i]
-        label = f"#{i + 1}"
+        code_value = columns[code_src][i] if code_src else None
+        label = f"#{i + 1}" + (f"({code_value})" if isinstance(code_value, (str, int)) and str(code_value).strip() else "")
         if g is None or g.is_empty:
             rep.problems.append(FeatureProblem(i, tr(f"{label}:几何为空,已跳过。", f"{label}: empty geometry; skipped."), False))
             rep.skipped += 1
             continue
-        if g.has_z:
-            g = shapely.force_2d(g)
-        polys = [p for p in shapely.get_parts(g) if p.geom_type in ("Polygon", "MultiPolygon")]
-        if not polys:
-            rep.problems.append(FeatureProblem(i, tr(f"{label}:不是面(是 {g.geom_type}),已跳过。",
-                                                     f"{label}: not a polygon ({g.geom_type}); skipped."), False))
+        kind = g.geom_type
+        g, from_lines = _polygonal(g)
+        if g is None:
+            rep.problems.append(FeatureProblem(i, tr(f"{label}:不是面(是 {kind}),已跳过。",
+                                                     f"{label}: not a polygon ({kind}); skipped."), False))
             rep.skipped += 1
             continue
-        g = shapely.union_all(polys) if len(polys) > 1 else polys[0]
-        if not valid[i] and not g.is_valid:
+        lines_closed += from_lines
+        if (from_lines or not valid[i]) and not g.is_valid:
             reason = shapely.is_valid_reason(g)
             if not repair:
                 rep.problems.append(FeatureProblem(i, tr(f"{label}:多边形无效({reason})。", f"{label}: invalid polygon ({reason})."), True))
@@ -206,14 +298,27 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
             g = fixed
         rec = dict(DEFAULTS.get(layer, {}))
         for src, ours in mapping.items():
-            v = columns[src][i] if src in columns else None
+            v = columns[src][i]
             if v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip()):
                 continue
+            if ours == "code" and isinstance(v, (int, np.integer)):
+                v = str(v)
             rec[ours] = v.strip() if isinstance(v, str) else v
-        if layer == "parcels" and "land_use" in rec and not landuse.is_known(str(rec["land_use"])):
-            rep.problems.append(FeatureProblem(i, tr(f"{label}:用地代码 {rec['land_use']} 无法识别,已留空。",
-                                                     f"{label}: unknown land-use code {rec['land_use']}; left empty."), False))
-            rec.pop("land_use")
+        if "land_use" in rec and s.has("land_use"):
+            raw = str(rec["land_use"])
+            if raw not in land_use_map:
+                land_use_map[raw] = landuse.guess_code(raw)  # once per distinct value
+                guessed.add(raw)
+            code = land_use_map[raw]
+            if code:
+                rec["land_use"] = code
+                if code != raw.strip().upper() and s.has("land_use_source"):
+                    rec.setdefault("land_use_source", raw)
+            else:
+                rec.pop("land_use")
+                if raw in guessed:
+                    rep.problems.append(FeatureProblem(i, tr(f"{label}:用地性质“{raw}”无法识别,已留空。",
+                                                             f"{label}: unknown land use '{raw}'; left empty."), False))
         if needs_code and not rec.get("code"):
             rec["code"] = f"IMP-{i + 1:06d}"
         if needs_name and not rec.get("name"):
@@ -226,31 +331,50 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
                 rep.skipped += 1
             continue
         clean["geometry"] = g
-        if s.has("code") and clean.get("code") in existing_codes:
-            rep.warnings.append(tr(f"{label}:编号 {clean['code']} 与工程中已有要素重复。",
-                                   f"{label}: code {clean['code']} already exists in the project."))
+        if s.has("code") and clean.get("code"):
+            c = clean["code"]
+            twice = c in seen_codes
+            if skip_duplicates and (c in existing_codes or twice):
+                rep.problems.append(FeatureProblem(i, tr(f"{label}:编号 {c} 已存在,已跳过。",
+                                                         f"{label}: code {c} exists already; skipped."), False))
+                rep.skipped += 1
+                continue
+            if c in existing_codes:
+                rep.warnings.append(tr(f"{label}:编号 {c} 与工程中已有要素重复。",
+                                       f"{label}: code {c} already exists in the project."))
+            if twice:
+                rep.warnings.append(tr(f"{label}:编号 {c} 在文件中重复(与 #{seen_codes[c] + 1} 相同)。",
+                                       f"{label}: code {c} appears twice in the file (as #{seen_codes[c] + 1})."))
+            else:
+                seen_codes[c] = i
         records.append(clean)
+        origin.append(i)
+    if lines_closed:
+        rep.warnings.append(tr(f"{lines_closed} 个首尾相接的折线已转为面。", f"{lines_closed} closed lines became polygons."))
     fatal = [p for p in rep.problems if p.fatal]
     if fatal:
         more = tr(f"(共 {len(fatal)} 个)", f" ({len(fatal)} in all)") if len(fatal) > 1 else ""
         raise LandappError(tr(f"导入中止,工程未作任何修改:{fatal[0].message}{more}",
                               f"Import stopped; the project is unchanged: {fatal[0].message}{more}"))
+    _check_range(store, layer, records, origin)
     if layer == "parcels" and records:
         rep.warnings += _overlap_warnings(store, records)
     if dry_run:
         rep.imported = len(records)
         return rep
+    if cancel is not None and cancel():
+        raise ImportCancelled(tr("导入已取消,工程未作任何修改。", "Import cancelled; the project is unchanged."))
+    if progress is not None:
+        progress(n, n + 1)  # validated; writing is the last step
     with store.transaction():
-        # every record was validated above; the store still checks the coordinates' range
-        _check_range(store, layer, records)
-        rep.fids = store.insert_many(layer, records, validate=False)
+        rep.fids = store.insert_many(layer, records, validate=False)  # every record validated above
     rep.imported = len(rep.fids)
     if progress is not None:
-        progress(n, n)
+        progress(n + 1, n + 1)
     return rep
 
 
-def _check_range(store: ProjectStore, layer: str, records: list[dict]) -> None:
+def _check_range(store: ProjectStore, layer: str, records: list[dict], origin: list[int]) -> None:
     from landapp.store.geopackage import _crs_bounds
 
     box = _crs_bounds(store.srs_id)
@@ -260,26 +384,47 @@ def _check_range(store: ProjectStore, layer: str, records: list[dict]) -> None:
     bad = np.flatnonzero((b[:, 0] < box[0]) | (b[:, 1] < box[1]) | (b[:, 2] > box[2]) | (b[:, 3] > box[3]))
     if len(bad):
         raise LandappError(tr(
-            f"导入中止,工程未作任何修改:第 {bad[0] + 1} 个要素的坐标超出工程坐标系 EPSG:{store.srs_id} 的范围,"
+            f"导入中止,工程未作任何修改:第 {origin[bad[0]] + 1} 个要素的坐标超出工程坐标系 EPSG:{store.srs_id} 的范围,"
             "可能源坐标系不对(可用 --src-crs 指定)。",
-            f"Import stopped; the project is unchanged: feature {bad[0] + 1} lies outside EPSG:{store.srs_id}; "
+            f"Import stopped; the project is unchanged: feature {origin[bad[0]] + 1} lies outside EPSG:{store.srs_id}; "
             "the source CRS is probably wrong (give it with --src-crs)."))
 
 
+def _overlap_pairs(a_geoms: np.ndarray, b_geoms: np.ndarray, same: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs (i, j) of a and b whose interiors overlap by more than 0.01 m², with the area;
+    neighbours that only share an edge cost a cheap touches test, not an intersection."""
+    i, j = shapely.STRtree(b_geoms).query(a_geoms, predicate="intersects")
+    if same:
+        keep = i < j
+        i, j = i[keep], j[keep]
+    keep = ~shapely.touches(a_geoms[i], b_geoms[j])
+    i, j = i[keep], j[keep]
+    area = shapely.area(shapely.intersection(a_geoms[i], b_geoms[j]))
+    keep = area > 0.01
+    return i[keep], j[keep], area[keep]
+
+
 def _overlap_warnings(store: ProjectStore, records: list[dict], limit: int = 20) -> list[str]:
+    """Overlaps of the new parcels with existing ones and with each other (the first
+    `limit` of each listed, with the total)."""
     new = np.asarray([r["geometry"] for r in records], dtype=object)
-    box = shapely.total_bounds(new)
-    old = store.read_layer("parcels", bbox=tuple(box), columns=["code"])
-    if not len(old):
-        return []
-    tree = shapely.STRtree(old.geometry.values)
+    codes = [r.get("code") for r in records]
+    old = store.read_layer("parcels", bbox=tuple(shapely.total_bounds(new)), columns=["code"])
     out = []
-    for i, j in zip(*tree.query(new, predicate="intersects")):
-        a = shapely.area(shapely.intersection(new[i], old.geometry.values[j]))
-        if a > 0.01:
-            out.append(tr(f"新地块 {records[i].get('code')} 与已有地块 {old['code'].iloc[j]} 重叠 {a:.1f} ㎡。",
-                          f"New parcel {records[i].get('code')} overlaps existing {old['code'].iloc[j]} by {a:.1f} m²."))
-            if len(out) >= limit:
-                out.append(tr("……更多重叠未列出。", "… more overlaps not listed."))
-                break
+    found = []
+    if len(old):
+        old_geoms = np.asarray(old.geometry.values, dtype=object)
+        old_codes = old["code"].tolist()
+        i, j, area = _overlap_pairs(new, old_geoms, same=False)
+        found.append(len(i))
+        out += [tr(f"新地块 {codes[a]} 与已有地块 {old_codes[b]} 重叠 {x:.1f} ㎡。",
+                   f"New parcel {codes[a]} overlaps existing {old_codes[b]} by {x:.1f} m².")
+                for a, b, x in list(zip(i, j, area))[:limit]]
+    i, j, area = _overlap_pairs(new, new, same=True)
+    found.append(len(i))
+    out += [tr(f"导入的地块 {codes[a]} 与 {codes[b]} 互相重叠 {x:.1f} ㎡。",
+               f"Imported parcels {codes[a]} and {codes[b]} overlap by {x:.1f} m².")
+            for a, b, x in list(zip(i, j, area))[:limit]]
+    if any(k > limit for k in found):
+        out.append(tr(f"……共 {sum(found)} 处重叠,只列出了一部分。", f"… {sum(found)} overlaps in all; only some are listed."))
     return out

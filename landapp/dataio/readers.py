@@ -1,16 +1,19 @@
 """Reading what planners receive: Shapefile (plain or zipped), GeoJSON, KML/KMZ, GeoPackage,
 DXF (closed polylines with bulges, hatches, a layer filter), CSV with WKT or X/Y columns, and
 coordinate files (the land-approval 报盘 exchange format, CASS .dat). Each reader returns a
-Source: a GeoDataFrame, the file's CRS if it has one, the text encoding, and warnings.
+Source: a GeoDataFrame, the file's CRS if it has one, the text encoding, and warnings. DXF
+reading is in `dxf.py`, the coordinate files in `coordfiles.py`.
 
 Safety: zip entries that would land outside the extraction folder, zip bombs (too large in
 total, too compressed) and absurd or NaN coordinates are refused with a clear message."""
 
 from __future__ import annotations
 
+import codecs
 import io
 import os
 import tempfile
+import warnings as _warnings
 import zipfile
 from dataclasses import dataclass, field
 
@@ -20,8 +23,13 @@ import pandas as pd
 import shapely
 from shapely.geometry import Polygon
 
+from landapp.dataio.coordfiles import baopan_crs, read_baopan, read_cass_dat
+from landapp.dataio.dxf import dxf_layers, read_dxf
 from landapp.errors import LandappError
 from landapp.i18n import tr
+
+__all__ = ["Source", "baopan_crs", "check_coordinates", "dxf_layers", "read_baopan", "read_cass_dat",
+           "read_csv", "read_dxf", "read_source", "redecode", "safe_extract", "source_layers"]
 
 MAX_UNZIPPED = 2 * 2**30  # 2 GiB
 MAX_RATIO = 200  # uncompressed / compressed per entry
@@ -84,7 +92,7 @@ def safe_extract(zpath: str, dest: str) -> list[str]:
         for info in infos:
             if info.is_dir():
                 continue
-            target = os.path.join(dest, info.filename.replace("\\", "/"))
+            target = os.path.join(dest, _entry_name(info).replace("\\", "/"))
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with zf.open(info) as src, open(target, "wb") as dst:
                 remaining = MAX_UNZIPPED
@@ -97,12 +105,43 @@ def safe_extract(zpath: str, dest: str) -> list[str]:
         return out
 
 
+def _entry_name(info: zipfile.ZipInfo) -> str:
+    """Zips made on Chinese Windows store names in GBK without the UTF-8 flag; Python reads
+    them as CP437. Give them back their Chinese names (the traversal check ran on the raw name,
+    and re-decoding cannot add a separator or '..')."""
+    name = info.filename
+    if info.flag_bits & 0x800:
+        return name
+    try:
+        raw = name.encode("cp437")
+    except UnicodeEncodeError:
+        return name
+    for enc in ("utf-8", "gb18030"):
+        try:
+            decoded = raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        return decoded if ".." not in decoded.replace("\\", "/").split("/") else name
+    return name
+
+
+def _is_junk(path: str) -> bool:
+    """macOS resource forks (__MACOSX/, ._name.shp) that ride along in zips made on a Mac."""
+    parts = path.replace("\\", "/").split("/")
+    return "__MACOSX" in parts or parts[-1].startswith("._")
+
+
 # ---- text encodings ----------------------------------------------------------------------
 
-def _cjk_share(text: str) -> float:
-    if not text:
-        return 0.0
-    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") / len(text)
+def _decode(raw: bytes, enc: str) -> str:
+    """Strict decoding that forgives one multi-byte character cut off at the end: DBF field
+    names are 10 bytes and text fields a fixed width, so a UTF-8 or GBK character is often
+    cut in half there (raises UnicodeDecodeError for anything else)."""
+    try:
+        return raw.decode(enc)
+    except UnicodeDecodeError:
+        dec = codecs.getincrementaldecoder(enc)()
+        return dec.decode(raw, final=False)  # an incomplete tail stays in the buffer
 
 
 def redecode(values: list, encoding: str | None) -> tuple[list, str]:
@@ -112,148 +151,94 @@ def redecode(values: list, encoding: str | None) -> tuple[list, str]:
     candidates = [encoding] if encoding else ["utf-8", "gb18030"]
     for enc in candidates:
         try:
-            return [r.decode(enc) if isinstance(r, bytes) else r for r in raw], enc
+            return [_decode(r, enc) if isinstance(r, bytes) else r for r in raw], enc
         except (UnicodeDecodeError, LookupError):
             continue
     return [r.decode(candidates[-1], errors="replace") if isinstance(r, bytes) else r for r in raw], candidates[-1]
 
 
+def _codec(name: str | None) -> str | None:
+    """A code page as .cpg files and DBF headers give it ('CP936', '936', 'ANSI 936', 'GBK',
+    'UTF-8', '65001', 'Big5' …) as a Python codec name; GBK-family pages read as GB18030."""
+    if not name:
+        return None
+    t = name.strip().strip("\x00").lower().replace("ansi", "").replace("_", "-").strip().replace(" ", "")
+    if t.isdigit():
+        t = f"cp{t}"
+    try:
+        codec = codecs.lookup(t).name
+    except LookupError:
+        return None
+    return "gb18030" if codec in ("gbk", "gb2312", "gb18030", "cp936") else codec
+
+
+# DBF header byte 29, the language driver id: the Chinese code pages (ArcView, older ArcGIS)
+LDID = {0x4D: "gb18030", 0x7A: "gb18030", 0x4F: "cp950", 0x78: "cp950"}
+
+
+def _shapefile_declared(path: str) -> tuple[str | None, str]:
+    """The encoding a shapefile declares: its .cpg, else its DBF language driver id."""
+    stem = os.path.splitext(path)[0]
+    for ext in (".cpg", ".CPG"):
+        if os.path.exists(stem + ext):
+            with open(stem + ext, encoding="ascii", errors="ignore") as fh:
+                declared = fh.read().strip()
+            return _codec(declared), f".cpg ({declared})"
+    for ext in (".dbf", ".DBF"):
+        if os.path.exists(stem + ext):
+            with open(stem + ext, "rb") as fh:
+                head = fh.read(32)
+            if len(head) > 29 and head[29] in LDID:
+                return LDID[head[29]], f"DBF LDID 0x{head[29]:02X}"
+    return None, ""
+
+
 def _read_shapefile(path: str, encoding: str | None) -> tuple[gpd.GeoDataFrame, str, list[str]]:
+    """Text is read byte for byte (latin-1) and decoded here: with the encoding the user
+    chose, else the one the file declares (.cpg or DBF header), else detected from the field
+    names and values together (UTF-8 if all of it is valid UTF-8, else GB18030)."""
     import pyogrio
 
     warnings = []
-    cpg = os.path.splitext(path)[0] + ".cpg"
-    if encoding is None and os.path.exists(cpg):
-        with open(cpg, encoding="ascii", errors="ignore") as fh:
-            declared = fh.read().strip()
-        enc = {"936": "gbk", "gbk": "gbk", "gb2312": "gbk", "gb18030": "gb18030", "utf-8": "utf-8", "utf8": "utf-8",
-               "65001": "utf-8"}.get(declared.lower())
-        if enc:
-            encoding = enc
     gdf = pyogrio.read_dataframe(path, encoding="latin1")
     text_cols = [c for c in gdf.columns if c != "geometry"
                  and (gdf[c].dtype == object or pd.api.types.is_string_dtype(gdf[c]))]
-    decided = encoding
-    if text_cols:
-        flat = [v for c in text_cols for v in gdf[c].tolist() if isinstance(v, str)]
-        _, decided = redecode(flat, encoding)
-        for c in text_cols:
-            gdf[c] = pd.Series(redecode(gdf[c].tolist(), decided)[0], index=gdf.index, dtype=object)
-        if encoding is None and decided != "utf-8":
+    names = [c for c in gdf.columns if c != "geometry"]
+    values = {c: gdf[c].tolist() for c in text_cols}
+    sample = names + [v for c in text_cols for v in values[c] if isinstance(v, str)]
+    declared, where = _shapefile_declared(path)
+    if encoding:
+        decided = _codec(encoding) or encoding
+        try:
+            for v in sample:
+                _decode(v.encode("latin-1"), decided)
+        except UnicodeDecodeError:
+            warnings.append(tr(f"按所选编码 {encoding.upper()} 有文字无法解码(显示为 �),请换一种编码。",
+                               f"Some text cannot be decoded as {encoding.upper()} (shown as �); try another encoding."))
+    elif declared:
+        try:
+            for v in sample:
+                _decode(v.encode("latin-1"), declared)
+            decided = declared
+        except UnicodeDecodeError:
+            _, decided = redecode(sample, None)
+            warnings.append(tr(f"文件声明的编码 {where} 与内容不符,已改按 {decided.upper()} 读取;请在预览中核对中文。",
+                               f"The file declares {where} but its text is not in it; read as {decided.upper()}, "
+                               "check the Chinese text in the preview."))
+    else:
+        _, decided = redecode(sample, None)
+        if decided != "utf-8" or any(not v.isascii() for v in sample):
             warnings.append(tr(f"文件未声明编码(缺少 .cpg),按 {decided.upper()} 读取;请在预览中核对中文是否正常。",
                                f"No .cpg: read as {decided.upper()}; check the Chinese text in the preview."))
-    # field names can be GBK too
-    renamed = {}
-    for c in gdf.columns:
-        if c != "geometry":
-            (new,), _ = redecode([c], decided)
-            renamed[c] = new
-    gdf = gdf.rename(columns=renamed)
-    return gdf, decided or "utf-8", warnings
-
-
-# ---- coordinate files ----------------------------------------------------------------------
-
-def read_baopan(text: str) -> tuple[gpd.GeoDataFrame, dict, list[str]]:
-    """The land-approval exchange format (报盘格式): a [属性描述] block (坐标系, 带号 …) and a
-    [地块坐标] block of parcels, each a header `界址点数,地块面积,地块编号,地块名称,面,图幅号,
-    用途,地类编号,@` followed by `点号,圈号,X,Y` lines (X northing, Y easting; 圈号 numbers the
-    rings: 1 outer, more for holes or parts)."""
-    meta: dict = {}
-    section = None
-    parcels = []
-    current = None
-    for raw in text.splitlines():
-        line = raw.strip().lstrip("\ufeff")
-        if not line:
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            section = line.strip("[]")
-            continue
-        if section == "属性描述":
-            if "=" in line:
-                k, v = line.split("=", 1)
-                meta[k.strip()] = v.strip()
-            continue
-        if section != "地块坐标":
-            continue
-        parts = [p.strip() for p in line.split(",")]
-        if parts[-1] == "@":
-            current = {"code": parts[2] if len(parts) > 2 else "", "name": parts[3] if len(parts) > 3 else "",
-                       "land_use_text": parts[6] if len(parts) > 6 else "",
-                       "land_use": parts[7] if len(parts) > 7 else "",
-                       "declared_area": _num(parts[1]) if len(parts) > 1 else None, "rings": {}}
-            parcels.append(current)
-            continue
-        if current is None or len(parts) < 4:
-            continue
-        try:
-            ring, x, y = int(parts[1]), float(parts[2]), float(parts[3])
-        except ValueError:
-            raise _err(f"报盘文件这一行无法识别:{line}", f"Cannot read this line of the 报盘 file: {line}") from None
-        current["rings"].setdefault(ring, []).append((y, x))  # store easting, northing
-    if not parcels:
-        raise _err("文件中没有 [地块坐标] 数据。", "The file has no [地块坐标] block.")
-    rows, geoms, warnings = [], [], []
-    for p in parcels:
-        rings = [r for _, r in sorted(p["rings"].items())]
-        if not rings or len(rings[0]) < 3:
-            warnings.append(tr(f"地块 {p['code']} 的界址点不足 3 个,已跳过。", f"Parcel {p['code']} has fewer than 3 points; skipped."))
-            continue
-        polys = _rings_to_polygons(rings)
-        geoms.append(polys)
-        rows.append({k: v for k, v in p.items() if k != "rings"})
-    gdf = gpd.GeoDataFrame(rows, geometry=geoms)
-    return gdf, meta, warnings
-
-
-def _rings_to_polygons(rings):
-    """First ring outer; a later ring inside an earlier polygon is its hole, else a new part."""
-    polys: list[Polygon] = []
-    for r in rings:
-        ring = Polygon(r)
-        host = next((i for i, p in enumerate(polys) if p.contains(ring.representative_point())), None)
-        if host is None:
-            polys.append(ring)
-        else:
-            polys[host] = Polygon(polys[host].exterior.coords, [*[h.coords for h in polys[host].interiors], r])
-    return polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
-
-
-def _num(v):
-    try:
-        return float(v)
-    except (TypeError, ValueError):
-        return None
-
-
-def read_cass_dat(text: str) -> tuple[gpd.GeoDataFrame, list[str]]:
-    """CASS .dat: `点名,编码,Y(east),X(north),H` per line. Points sharing a 编码 form one
-    parcel in file order; without codes the whole file is one parcel."""
-    groups: dict[str, list[tuple[float, float]]] = {}
-    for raw in text.splitlines():
-        parts = [p.strip() for p in raw.strip().lstrip("\ufeff").split(",")]
-        if len(parts) < 4 or not parts[0]:
-            continue
-        try:
-            east, north = float(parts[2]), float(parts[3])
-        except ValueError:
-            continue
-        groups.setdefault(parts[1] or "1", []).append((east, north))
-    rows, geoms, warnings = [], [], []
-    for code, pts in groups.items():
-        if len(pts) < 3:
-            warnings.append(tr(f"编码 {code} 只有 {len(pts)} 个点,不能成面,已跳过。", f"Code {code} has only {len(pts)} points; skipped."))
-            continue
-        rows.append({"code": code})
-        geoms.append(Polygon(pts))
-    if not rows:
-        raise _err("CASS 文件中没有能成面的坐标点。", "The CASS file has no points that form a polygon.")
-    return gpd.GeoDataFrame(rows, geometry=geoms), warnings
+    for c in text_cols:
+        gdf[c] = pd.Series(redecode(values[c], decided)[0], index=gdf.index, dtype=object)
+    gdf = gdf.rename(columns={c: redecode([c], decided)[0][0].strip() or c for c in names})
+    return gdf, decided, warnings
 
 
 def _read_text(path: str, encoding: str | None) -> tuple[str, str]:
-    data = open(path, "rb").read()
+    with open(path, "rb") as fh:
+        data = fh.read()
     for enc in ([encoding] if encoding else ["utf-8-sig", "gb18030"]):
         try:
             return data.decode(enc), enc
@@ -272,15 +257,23 @@ ID_NAMES = ("地块编号", "code", "id", "宗地号", "编号", "parcel")
 
 def read_csv(path: str, encoding: str | None) -> tuple[gpd.GeoDataFrame, str, list[str]]:
     text, enc = _read_text(path, encoding)
-    df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    sep = max(",\t;|", key=first.count) if first else ","  # Excel in some locales writes ; or tabs
+    df = pd.read_csv(io.StringIO(text.lstrip("\ufeff")), dtype=str, keep_default_na=False, sep=sep)
     cols = {c.strip().lower(): c for c in df.columns}
     wkt = next((cols[n] for n in WKT_NAMES if n in cols), None)
     if wkt:
-        try:
-            geoms = shapely.from_wkt(df[wkt].replace("", None).to_numpy())
-        except shapely.errors.GEOSException as e:
-            raise _err(f"WKT 列无法解析:{e}", f"The WKT column cannot be read: {e}") from None
-        return gpd.GeoDataFrame(df.drop(columns=[wkt]), geometry=geoms), enc, []
+        geoms, warnings = [], []
+        for i, value in enumerate(df[wkt].tolist()):
+            try:
+                geoms.append(shapely.from_wkt(value) if value.strip() else None)
+            except shapely.errors.GEOSException as e:
+                geoms.append(None)
+                warnings.append(tr(f"第 {i + 2} 行的 WKT 无法解析({e}),该行已跳过。",
+                                   f"Row {i + 2}: the WKT cannot be read ({e}); row skipped."))
+        if all(g is None for g in geoms) and warnings:
+            raise _err(f"WKT 列无法解析:{warnings[0]}", f"The WKT column cannot be read: {warnings[0]}")
+        return gpd.GeoDataFrame(df.drop(columns=[wkt]), geometry=geoms), enc, warnings
     x = next((cols[n] for n in X_NAMES if n in cols), None)
     y = next((cols[n] for n in Y_NAMES if n in cols), None)
     if not (x and y):
@@ -293,7 +286,7 @@ def read_csv(path: str, encoding: str | None) -> tuple[gpd.GeoDataFrame, str, li
         raise _err(f"CSV 第 {bad} 行的坐标不是数字。", f"Row {bad} of the CSV has a coordinate that is not a number.")
     key = df[ident] if ident else pd.Series(["1"] * len(df))
     rows, geoms = [], []
-    for k, idx in key.groupby(key, sort=False).groups.items():
+    for idx in key.groupby(key, sort=False).groups.values():
         pts = list(zip(xs[idx], ys[idx]))
         if len(pts) < 3:
             continue
@@ -304,94 +297,86 @@ def read_csv(path: str, encoding: str | None) -> tuple[gpd.GeoDataFrame, str, li
     return gpd.GeoDataFrame(rows, geometry=geoms), enc, [tr("按 X/Y 列逐点连成地块。", "Polygons built point by point from X/Y.")]
 
 
-# ---- DXF ---------------------------------------------------------------------------------
-
-def read_dxf(path: str, layers: list[str] | None = None, flatten: float = 0.05) -> tuple[gpd.GeoDataFrame, list[str]]:
-    """Closed polylines (arcs and bulges linearised to `flatten` metres) and hatch boundaries
-    from CAD 红线 drawings; TEXT/MTEXT inside a polygon becomes its label."""
-    import ezdxf
-    from ezdxf import path as dxfpath
-
-    try:
-        doc = ezdxf.readfile(path)
-    except (OSError, ezdxf.DXFStructureError) as e:
-        raise _err(f"无法读取 DXF 文件:{e}", f"Cannot read the DXF file: {e}") from None
-    msp = doc.modelspace()
-    wanted = set(layers or [])
-    rows, geoms, warnings = [], [], []
-    texts = []
-    for e in msp:
-        layer = e.dxf.layer
-        if wanted and layer not in wanted:
-            continue
-        kind = e.dxftype()
-        if kind in ("TEXT", "MTEXT"):
-            txt = e.plain_text() if kind == "MTEXT" else e.dxf.text
-            p = e.dxf.insert
-            texts.append((shapely.Point(p.x, p.y), txt.strip()))
-            continue
-        paths = []
-        if kind in ("LWPOLYLINE", "POLYLINE"):
-            if not (e.closed if kind == "LWPOLYLINE" else e.is_closed):
-                continue
-            paths = [dxfpath.make_path(e)]
-        elif kind == "CIRCLE":
-            paths = [dxfpath.make_path(e)]
-        elif kind == "HATCH":
-            paths = list(dxfpath.from_hatch(e))
-        else:
-            continue
-        rings = []
-        for pth in paths:
-            pts = [(v.x, v.y) for v in pth.flattening(flatten)]
-            if len(pts) >= 3:
-                rings.append(pts)
-        if not rings:
-            continue
-        rows.append({"dxf_layer": layer, "dxf_type": kind})
-        geoms.append(_rings_to_polygons(rings))
-    if not geoms:
-        layer_names = sorted({e.dxf.layer for e in msp})
-        raise _err(f"DXF 中没有闭合多段线或填充边界(图层:{'、'.join(layer_names) or '无'})。",
-                   f"The DXF has no closed polylines or hatches (layers: {', '.join(layer_names) or 'none'}).")
-    gdf = gpd.GeoDataFrame(rows, geometry=geoms)
-    if texts:
-        labels = []
-        for g in geoms:
-            inside = [t for p, t in texts if g.contains(p)]
-            labels.append(inside[0] if inside else None)
-        gdf["label"] = labels
-    return gdf, warnings
-
-
-def dxf_layers(path: str) -> list[str]:
-    import ezdxf
-
-    return sorted({e.dxf.layer for e in ezdxf.readfile(path).modelspace()})
-
-
 # ---- entry point ---------------------------------------------------------------------------
+
+DATA_EXTS = (".shp", ".gpkg", ".geojson", ".json", ".kml", ".dxf", ".csv", ".dat", ".txt")
+KML_BOILERPLATE = ("altitudeMode", "tessellate", "extrude", "visibility", "drawOrder", "icon")
+
+
+def source_layers(path: str) -> list[str]:
+    """The layers of a GeoPackage / GeoJSON (for choosing one), the folders of a KML, the
+    layers of a DXF drawing; [] for single-table formats."""
+    import pyogrio
+
+    ext = os.path.splitext(path)[1].lower()
+    if ext == ".dxf":
+        return dxf_layers(path)
+    if ext in (".gpkg", ".kml", ".geojson", ".json"):
+        try:
+            return [str(n) for n, _ in pyogrio.list_layers(path)]
+        except Exception:  # noqa: BLE001 - unreadable: read_source says why
+            return []
+    return []
+
+
+def _read_ogr(path: str, ext: str, layer: str | None, warnings: list[str]) -> gpd.GeoDataFrame:
+    """GeoPackage, GeoJSON and KML through GDAL. A KML's folders are GDAL layers: all of
+    them are read (Google Earth and 奥维 put placemarks in folders), with the folder as a
+    column. Of a GeoPackage with several layers the asked one, else the first polygon layer."""
+    import pyogrio
+
+    listed = pyogrio.list_layers(path)
+    names = [str(n) for n, _ in listed]
+    if layer is not None and layer not in names:
+        raise _err(f"{os.path.basename(path)} 中没有图层“{layer}”;有:{'、'.join(names)}。",
+                   f"{os.path.basename(path)} has no layer '{layer}'; it has: {', '.join(names)}.")
+    if ext == ".kml":
+        wanted = [layer] if layer else names
+        frames = []
+        for name in wanted:
+            part = pyogrio.read_dataframe(path, layer=name)
+            if len(wanted) > 1:
+                part["folder"] = name
+            frames.append(part)
+        gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=frames[0].crs)
+        gdf = gdf.rename(columns={"Name": "name", "Description": "description"})
+        drop = [c for c in gdf.columns if c in KML_BOILERPLATE
+                or (c in ("id", "timestamp", "begin", "end", "snippet") and gdf[c].isna().all())]
+        return gdf.drop(columns=drop)
+    if layer is None and len(names) > 1:
+        polygonal = [str(n) for n, g in listed if "polygon" in str(g).lower() or "surface" in str(g).lower()]
+        layer = (polygonal or names)[0]
+        warnings.append(tr(f"文件中有 {len(names)} 个图层({'、'.join(names)}),读取了“{layer}”;可另选图层(命令行用 --layer)。",
+                           f"The file has {len(names)} layers ({', '.join(names)}); read '{layer}'. "
+                           "Choose another one with --layer."))
+    return pyogrio.read_dataframe(path, layer=layer)
+
 
 def read_source(path: str, *, layer: str | None = None, encoding: str | None = None,
                 dxf_layers_filter: list[str] | None = None) -> Source:
     """Read any supported file into a Source (not yet reprojected or validated)."""
-    import pyogrio
-
     if not os.path.exists(path):
         raise _err(f"找不到文件 {path}。", f"The file {path} does not exist.")
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise _err(f"不认识的文字编码 {encoding};可用 gbk、gb18030、utf-8、big5 等。",
+                       f"Unknown text encoding {encoding}; use gbk, gb18030, utf-8, big5 …") from None
     ext = os.path.splitext(path)[1].lower()
     warnings: list[str] = []
     tmp = None
     if ext in (".zip", ".kmz"):
         tmp = tempfile.TemporaryDirectory(prefix="landapp-import-")
-        files = safe_extract(path, tmp.name)
-        if ext == ".kmz":
-            inner = [f for f in files if f.lower().endswith(".kml")]
-        else:
-            inner = [f for f in files if f.lower().endswith((".shp", ".geojson", ".json", ".gpkg", ".kml", ".dxf", ".csv"))]
+        files = [f for f in safe_extract(path, tmp.name) if not _is_junk(f)]
+        exts = (".kml",) if ext == ".kmz" else DATA_EXTS
+        inner = sorted((f for f in files if f.lower().endswith(exts)),
+                       key=lambda f: exts.index(os.path.splitext(f)[1].lower()))
+        if ext == ".zip" and any(not f.lower().endswith(".txt") for f in inner):
+            inner = [f for f in inner if not f.lower().endswith(".txt")]  # a read-me beside the data
         if not inner:
-            raise _err("压缩包里没有可导入的文件(.shp、.geojson、.gpkg、.kml、.dxf、.csv)。",
-                       "The archive holds no file to import (.shp, .geojson, .gpkg, .kml, .dxf, .csv).")
+            raise _err("压缩包里没有可导入的文件(.shp、.gpkg、.geojson、.kml、.dxf、.csv、.dat、.txt)。",
+                       "The archive holds no file to import (.shp, .gpkg, .geojson, .kml, .dxf, .csv, .dat, .txt).")
         src = read_source(inner[0], layer=layer, encoding=encoding, dxf_layers_filter=dxf_layers_filter)
         src.tmpdir = tmp
         src.path = path
@@ -402,72 +387,56 @@ def read_source(path: str, *, layer: str | None = None, encoding: str | None = N
     crs = None
     enc = encoding
     try:
-        if ext == ".shp":
-            gdf, enc, w = _read_shapefile(path, encoding)
-            warnings += w
-            crs = gdf.crs
-            fmt = "shp"
-        elif ext in (".geojson", ".json", ".gpkg", ".kml"):
-            gdf = pyogrio.read_dataframe(path, layer=layer)
-            crs = gdf.crs
-            fmt = ext[1:]
-            if ext == ".kml":
-                gdf = gdf.rename(columns={"Name": "name", "Description": "description"})
-        elif ext == ".dxf":
-            gdf, w = read_dxf(path, dxf_layers_filter)
-            warnings += w
-            fmt = "dxf"
-        elif ext == ".csv":
-            gdf, enc, w = read_csv(path, encoding)
-            warnings += w
-            fmt = "csv"
-        elif ext == ".dat":
-            text, enc = _read_text(path, encoding)
-            gdf, w = read_cass_dat(text)
-            warnings += w
-            fmt = "cass"
-        elif ext == ".txt":
-            text, enc = _read_text(path, encoding)
-            gdf, meta, w = read_baopan(text)
-            warnings += w
-            fmt = "baopan"
-            crs = baopan_crs(meta, warnings)
-        else:
-            raise _err(f"不支持的文件类型 {ext}。", f"Unsupported file type {ext}.")
+        with _warnings.catch_warnings():  # GDAL's notes become our warnings or errors, not stderr noise
+            _warnings.simplefilter("ignore")
+            if ext == ".shp":
+                gdf, enc, w = _read_shapefile(path, encoding)
+                warnings += w
+                crs = gdf.crs
+                fmt = "shp"
+            elif ext in (".geojson", ".json", ".gpkg", ".kml"):
+                gdf = _read_ogr(path, ext, layer, warnings)
+                crs = gdf.crs
+                fmt = ext[1:]
+            elif ext == ".dxf":
+                gdf, w = read_dxf(path, dxf_layers_filter)
+                warnings += w
+                fmt = "dxf"
+            elif ext == ".csv":
+                gdf, enc, w = read_csv(path, encoding)
+                warnings += w
+                fmt = "csv"
+            elif ext == ".dat":
+                text, enc = _read_text(path, encoding)
+                gdf, w = read_cass_dat(text)
+                warnings += w
+                fmt = "cass"
+            elif ext == ".txt":
+                text, enc = _read_text(path, encoding)
+                gdf, meta, w = read_baopan(text)
+                warnings += w
+                fmt = "baopan"
+                crs = baopan_crs(meta, warnings)
+            elif ext == ".dwg":
+                raise _err("不能直接读取 DWG 文件;请在 CAD 中“另存为”DXF 后再导入。",
+                           "DWG files cannot be read; save the drawing as DXF in your CAD program and import that.")
+            else:
+                raise _err(f"不支持的文件类型 {ext or '(无扩展名)'}。", f"Unsupported file type {ext or '(none)'}.")
     except LandappError:
         raise
-    except Exception as e:  # GDAL and friends: one clear sentence
-        raise _err(f"无法读取 {os.path.basename(path)}:{e}", f"Cannot read {os.path.basename(path)}: {e}") from None
+    except Exception as e:  # noqa: BLE001 - GDAL and friends raise many types: one clear sentence
+        raise _err(f"无法读取 {os.path.basename(path)}(文件可能不完整或已损坏):{e}",
+                   f"Cannot read {os.path.basename(path)} (it may be incomplete or damaged): {e}") from None
     gdf = gdf.set_crs(None, allow_override=True) if gdf.crs is not None else gdf
     check_coordinates(gdf)
     return Source(path, gdf, crs, enc, warnings, layer, fmt, tmp)
 
 
-def baopan_crs(meta: dict, warnings: list[str]):
-    """CRS from the 报盘 [属性描述] block: 坐标系, 几度分带, 带号."""
-    from pyproj import CRS
-
-    system = meta.get("坐标系", "")
-    if "1954" in system or "1980" in system or "西安" in system or "北京" in system:
-        raise _err(f"报盘文件使用{system}坐标系,需要当地转换参数才能转为 CGCS2000,不能直接导入。",
-                   f"The file uses {system}; converting it to CGCS2000 needs local parameters, so it cannot be imported as is.")
-    try:
-        width = int(meta.get("几度分带", "3"))
-        zone = int(meta.get("带号", "0"))
-    except ValueError:
-        return None
-    if width == 3 and 25 <= zone <= 45:
-        warnings.append(tr(f"按报盘文件的 CGCS2000 3 度带第 {zone} 带读取。", f"Read as CGCS2000 3-degree zone {zone}."))
-        return CRS.from_epsg(4534 + zone - 25)  # without the zone prefix: eastings are checked below
-    if width == 6 and 13 <= zone <= 23:
-        return CRS.from_epsg(4502 + zone - 13)
-    return None
-
-
 def check_coordinates(gdf: gpd.GeoDataFrame) -> None:
     coords = shapely.get_coordinates(gdf.geometry.values)
     if len(coords) == 0:
-        raise _err("文件中没有任何几何图形。", "The file contains no geometry.")
+        raise _err("文件中没有任何几何图形(文件可能是空的、不完整或已损坏)。",
+                   "The file contains no geometry (it may be empty, incomplete or damaged).")
     if not np.isfinite(coords).all():
         raise _err("文件中有坐标是空值(NaN)或无穷大,已拒绝。", "The file has coordinates that are NaN or infinite; refused.")
     if np.abs(coords).max() > ABSURD:
