@@ -33,6 +33,21 @@ def register(sub) -> None:
     p.add_argument("--title", default=None, help=tr("PDF 标题", "PDF title"))
     p.set_defaults(func=cmd_render)
 
+    from landapp.cli import group
+
+    export = group(sub, "export", tr("导出:机会清单、HTML 地图、宗地图、图层", "export lists, HTML maps, parcel sheets, layers"))
+    p = export.add_parser("stacking", help=tr("楼宇分层图(PDF 或 PNG)", "stacking plan of a building (PDF or PNG)"))
+    p.add_argument("project", metavar="PROJECT.gpkg")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.pdf|OUT.png",
+                   help=tr("输出文件;多栋建筑的 PDF 每栋一页", "output file; a PDF of several buildings has one page each"))
+    p.add_argument("--building", action="append", metavar="CODE_OR_NAME",
+                   help=tr("建筑编号或名称(可重复;缺省为全部楼宇和标准厂房,仅限 PDF)",
+                           "building code or name (repeatable; default every tower and factory, PDF only)"))
+    p.add_argument("--colour", choices=["status", "expiry"], default="status",
+                   help=tr("着色:status(状态,默认)或 expiry(租约剩余年限)", "colour by status (default) or expiry"))
+    p.add_argument("--as-of", metavar="DATE", help=tr("统计日(默认工程参考日期或今天)", "date (default: project reference date or today)"))
+    p.set_defaults(func=cmd_export_stacking)
+
 
 def _parse_bbox(text: str):
     try:
@@ -87,4 +102,43 @@ def cmd_render(args) -> int:
         else:
             render_png(out, m.layers, MapView.fit(bbox, *size), legend=not args.no_legend)
     print(tr(f"已输出 {out}", f"Wrote {out}"))
+    return 0
+
+
+def cmd_export_stacking(args) -> int:
+    from landapp.store import open_project
+    from landapp.vacancy import default_as_of, load_space, parse_date
+    from layers.render import ensure_gui_app
+    from layers.stacking import StackingPlan, export_pdf_pages, export_png, stacking_data
+
+    ensure_gui_app()
+    out = args.output
+    if not out.lower().endswith((".png", ".pdf")):
+        raise LandappError(tr("输出文件应以 .png 或 .pdf 结尾。", "The output must end in .png or .pdf."))
+    with open_project(args.project) as store:
+        as_of = parse_date(args.as_of, "--as-of") if args.as_of else default_as_of(store)
+        current = "(retired = 0 OR retired IS NULL)"
+        if args.building:
+            fids = []
+            for ref in args.building:
+                rows = store.rows("buildings", f"{current} AND (code = ? OR name = ?)", (ref, ref), geometry=False)
+                if not rows:
+                    raise LandappError(tr(f"找不到编号或名称为“{ref}”的建筑。", f"No building has the code or name '{ref}'."))
+                fids.append(rows[0]["fid"])
+        else:
+            fids = [b["fid"] for b in store.rows("buildings", f"{current} AND btype IN ('楼宇', '标准厂房') AND fid IN "
+                                                 "(SELECT building_id FROM units)", order_by="zone, name",
+                                                 geometry=False)]
+        if not fids:
+            raise LandappError(tr("没有可画分层图的建筑(需有单元)。", "No building with units to draw."))
+        if out.lower().endswith(".png") and len(fids) > 1:
+            raise LandappError(tr("PNG 只能画一栋建筑,请用 --building 指定,或输出 PDF。",
+                                  "A PNG holds one building: name it with --building, or write a PDF."))
+        space = load_space(store)
+        plans = [StackingPlan(stacking_data(store, f, as_of, space), args.colour) for f in fids]
+    if out.lower().endswith(".png"):
+        export_png(plans[0], out)
+    else:
+        export_pdf_pages(plans, out)
+    print(tr(f"已输出 {out}({len(plans)} 栋)", f"Wrote {out} ({len(plans)} buildings)"))
     return 0

@@ -577,24 +577,19 @@ def export_png(plan: StackingPlan, path: str, width: int = 1600) -> None:
         raise LandappError(tr(f"无法写入图片 {path}。", f"Cannot write the image {path}."))
 
 
-def export_pdf(plan: StackingPlan, path: str) -> None:
-    """A4 landscape (A3 for buildings of more than 30 floors), the plan fitted to the page."""
-    w = QPdfWriter(str(path))
+def _page_layout(plan: StackingPlan) -> QPageLayout:
+    """A4 landscape, A3 for buildings of more than 30 floors."""
     size = QPageSize.PageSizeId.A3 if len(plan.data.floors) > 30 else QPageSize.PageSizeId.A4
-    w.setPageLayout(QPageLayout(QPageSize(size), QPageLayout.Orientation.Landscape, QMarginsF(12, 12, 12, 12),
-                                QPageLayout.Unit.Millimeter))
-    w.setResolution(150)
-    w.setTitle(tr(f"{plan.data.building.get('name') or ''} 楼宇分层图",
-                  f"{plan.data.building.get('name') or ''} stacking plan"))
-    w.setCreator("landapp")
-    p = QPainter(w)
-    if not p.isActive():
-        from landapp.errors import LandappError
-        raise LandappError(tr(f"无法写入 PDF {path}。", f"Cannot write the PDF {path}."))
+    return QPageLayout(QPageSize(size), QPageLayout.Orientation.Landscape, QMarginsF(12, 12, 12, 12),
+                       QPageLayout.Unit.Millimeter)
+
+
+def _paint_page(p: QPainter, w: QPdfWriter, plan: StackingPlan) -> None:
     page = QSizeF(w.width(), w.height())
     logical_w = 1400.0
     s = page.width() / logical_w
     logical_h = page.height() / s
+    p.save()
     p.scale(s, s)
     # a building of a few floors keeps bands of a readable height instead of filling the
     # page; the footer stays at the foot of the page
@@ -604,4 +599,35 @@ def export_pdf(plan: StackingPlan, path: str) -> None:
     # the tenant roll under the plan where the page has room (a factory, a low-rise block)
     plan.paint_tenant_table(p, QRectF(0, plan_h + 8, logical_w, logical_h - footer_h - plan_h - 16))
     plan._footer(p, QRectF(0, 0, logical_w, logical_h))
+    p.restore()
+
+
+def export_pdf(plan: StackingPlan, path: str) -> None:
+    """One building on one landscape page, the plan fitted to the page, its tenant roll
+    below where there is room."""
+    export_pdf_pages([plan], path)
+
+
+def export_pdf_pages(plans: list[StackingPlan], path: str) -> None:
+    """Several buildings' stacking plans in one PDF, one page each (A3 for towers of more
+    than 30 floors, A4 otherwise)."""
+    from landapp.errors import LandappError
+
+    if not plans:
+        raise LandappError(tr("没有要导出的分层图。", "No stacking plan to export."))
+    w = QPdfWriter(str(path))
+    w.setPageLayout(_page_layout(plans[0]))
+    w.setResolution(150)
+    name = plans[0].data.building.get("name") or ""
+    w.setTitle(tr(f"{name} 楼宇分层图", f"{name} stacking plan") if len(plans) == 1
+               else tr(f"楼宇分层图({len(plans)} 栋)", f"Stacking plans ({len(plans)} buildings)"))
+    w.setCreator("landapp")
+    p = QPainter(w)
+    if not p.isActive():
+        raise LandappError(tr(f"无法写入 PDF {path}。", f"Cannot write the PDF {path}."))
+    for i, plan in enumerate(plans):
+        if i:
+            w.setPageLayout(_page_layout(plan))
+            w.newPage()
+        _paint_page(p, w, plan)
     p.end()

@@ -146,7 +146,8 @@ def register(sub) -> None:
     _fmt_arg(p)
     p.set_defaults(func=cmd_evaluate)
 
-    g = group(sub, "cases", tr("盘活案件:列表、立案、推进、年度目标", "revitalisation cases: list, open, advance, target"))
+    g = group(sub, "cases", tr("盘活案件:列表、立案、推进、修改、进展、年度目标",
+                               "revitalisation cases: list, open, advance, edit, history, target"))
     p = g.add_parser("list", help=tr("列出盘活案件", "list cases"))
     p.add_argument("project", metavar="PROJECT.gpkg")
     p.add_argument("--state", choices=CASE_STATES, help=tr("只列该状态", "only this state"))
@@ -174,6 +175,23 @@ def register(sub) -> None:
     p.add_argument("--note")
     p.add_argument("--user")
     p.set_defaults(func=cmd_cases_advance)
+
+    p = g.add_parser("edit", help=tr("修改案件的盘活方式、责任人、目标日期、面积或备注",
+                                      "change a case's measure, responsible person, target date, area or note"))
+    p.add_argument("project", metavar="PROJECT.gpkg")
+    p.add_argument("case", type=int, metavar="CASE_ID")
+    p.add_argument("--measure", choices=CASE_MEASURES)
+    p.add_argument("--responsible")
+    p.add_argument("--target-date", metavar="DATE", help=tr("目标日期(空字符串表示清除)", "target date ('' clears it)"))
+    p.add_argument("--area", type=float, metavar="M2")
+    p.add_argument("--note")
+    p.set_defaults(func=cmd_cases_edit)
+
+    p = g.add_parser("history", help=tr("案件的进展记录", "a case's dated history"))
+    p.add_argument("project", metavar="PROJECT.gpkg")
+    p.add_argument("case", type=int, metavar="CASE_ID")
+    _fmt_arg(p)
+    p.set_defaults(func=cmd_cases_history)
 
     p = g.add_parser("progress", help=tr("年度盘活目标完成情况", "campaign progress for a year"))
     p.add_argument("project", metavar="PROJECT.gpkg")
@@ -396,6 +414,34 @@ def cmd_cases_advance(args) -> int:
         old = advance_case(store, args.case, args.state, date=args.date, note=args.note, user=args.user)
     print(tr(f"案件 {args.case}:{old['state']} → {args.state}。",
              f"Case {args.case}: {value_label(old['state'])} -> {value_label(args.state)}."))
+    return EXIT_OK
+
+
+def cmd_cases_edit(args) -> int:
+    from landapp.revitalisation import update_case
+
+    changes = {k: v for k, v in (("measure", args.measure), ("responsible", args.responsible),
+                                 ("target_date", args.target_date), ("area_m2", args.area), ("note", args.note))
+               if v is not None}
+    if "target_date" in changes and changes["target_date"] == "":
+        changes["target_date"] = None
+    if not changes:
+        raise LandappError(tr("没有要修改的内容(--measure、--responsible、--target-date、--area、--note)。",
+                              "Nothing to change (--measure, --responsible, --target-date, --area, --note)."))
+    with open_project(args.project) as store:
+        update_case(store, args.case, changes)
+    print(tr(f"案件 {args.case} 已修改。", f"Case {args.case} changed."))
+    return EXIT_OK
+
+
+def cmd_cases_history(args) -> int:
+    from landapp.revitalisation import history
+
+    with open_project(args.project) as store:
+        store.get("revitalisation_cases", args.case)  # a clear message for an unknown case
+        rows = [{**h, "state_label": value_label(h["state"])} for h in history(store, args.case)]
+    emit(rows, [("date", "日期", "Date"), ("state_label", "状态", "State"), ("note", "说明", "Note"),
+                ("user", "记录人", "Recorded by")], args.format)
     return EXIT_OK
 
 

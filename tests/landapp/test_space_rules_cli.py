@@ -98,6 +98,16 @@ def test_cases_cli(capsys, demo_path):
     assert code_ in out
     code, _, err = run(capsys, "cases", "open", demo_path, "--parcel", "NOPE")
     assert code == 2 and "NOPE" in err
+    code, out, _ = run(capsys, "cases", "history", demo_path, str(cid), "--format", "json")
+    assert [h["state"] for h in json.loads(out)["rows"]] == ["识别", "方案", "实施中", "已盘活"]
+    assert run(capsys, "cases", "edit", demo_path, str(cid), "--responsible", "赵六", "--target-date", "")[0] == 0
+    with open_project(demo_path) as s:
+        c = s.get("revitalisation_cases", cid)
+    assert c["responsible"] == "赵六" and c["target_date"] is None
+    code, _, err = run(capsys, "cases", "edit", demo_path, str(cid), "--target-date", "2001-01-01")
+    assert code == 2 and "早于立案" in err
+    code, _, err = run(capsys, "cases", "edit", demo_path, str(cid))
+    assert code == 2 and "没有要修改" in err
 
 
 def test_idle_exemption_from_the_command_line(capsys, demo_path):

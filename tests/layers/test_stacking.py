@@ -107,3 +107,26 @@ def test_stacking_data_whole_unit_spans_floors_and_carries_the_whole_lease(qapp,
     # on a date before the contract the same unit is vacant
     d0 = stacking_data(s, fac, dt.date(2025, 6, 1))
     assert d0.whole[0].status == "空置" and d0.vacant == 1900.0
+
+
+def test_export_stacking_command(qapp, demo_project, tmp_path, capsys):
+    from landapp.cli import main
+
+    names = [b["name"] for b in demo_project.rows("buildings", "btype = '楼宇'", limit=2)]
+    path = demo_project.path
+    demo_project.close()
+    pdf = tmp_path / "plans.pdf"
+    argv = ["export", "stacking", path, "-o", str(pdf), "--colour", "expiry"]
+    for n in names:
+        argv += ["--building", n]
+    assert main(argv) == 0 and "2 栋" in capsys.readouterr().out
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+        assert "Pages:           2" in info
+    png = tmp_path / "one.png"
+    assert main(["export", "stacking", path, "-o", str(png), "--building", names[0], "--as-of", "2025-01-01"]) == 0
+    assert png.stat().st_size > 10000
+    assert main(["export", "stacking", path, "-o", str(png)]) == 2  # a PNG holds one building
+    assert "PNG" in capsys.readouterr().err
+    assert main(["export", "stacking", path, "-o", str(png), "--building", "没有这栋楼"]) == 2
+    assert "没有这栋楼" in capsys.readouterr().err

@@ -32,6 +32,10 @@
         <translation> (park target, this zone's part)</translation>
     </message>
     <message>
+        <source>(图形)</source>
+        <translation>(shape)</translation>
+    </message>
+    <message>
         <source>(整栋,跨全部楼层)</source>
         <translation> (whole building)</translation>
     </message>
@@ -84,16 +88,16 @@
         <translation>PDF title</translation>
     </message>
     <message>
+        <source>PNG 只能画一栋建筑,请用 --building 指定,或输出 PDF。</source>
+        <translation>A PNG holds one building: name it with --building, or write a PDF.</translation>
+    </message>
+    <message>
         <source>PNG 尺寸 宽x高(像素,默认 1920x1080)</source>
         <translation>PNG size WxH in pixels (default 1920x1080)</translation>
     </message>
     <message>
         <source>X(北)</source>
         <translation>X (N)</translation>
-    </message>
-    <message>
-        <source>X(北坐标), Y(东坐标),如 3384637.61, 429977.28</source>
-        <translation>X (northing), Y (easting), e.g. 3384637.61, 429977.28</translation>
     </message>
     <message>
         <source>Y(东)</source>
@@ -278,6 +282,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Fix selected</translation>
     </message>
     <message>
+        <source>修改</source>
+        <translation>changed</translation>
+    </message>
+    <message>
+        <source>修改记录</source>
+        <translation>Edit history</translation>
+    </message>
+    <message>
         <source>元/㎡·月</source>
         <translation>CNY/m²·month</translation>
     </message>
@@ -446,6 +458,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Name</translation>
     </message>
     <message>
+        <source>否</source>
+        <translation>no</translation>
+    </message>
+    <message>
         <source>四至</source>
         <translation>Boundaries</translation>
     </message>
@@ -512,6 +528,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>地块总面积</source>
         <translation>Parcel area</translation>
+    </message>
+    <message>
+        <source>地块沿革</source>
+        <translation>Lineage</translation>
     </message>
     <message>
         <source>地块状态</source>
@@ -790,6 +810,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>sold</translation>
     </message>
     <message>
+        <source>已并入 {}</source>
+        <translation>merged into {}</translation>
+    </message>
+    <message>
+        <source>已拆分为 {}</source>
+        <translation>split into {}</translation>
+    </message>
+    <message>
         <source>已租</source>
         <translation>leased</translation>
     </message>
@@ -832,6 +860,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>建筑密度</source>
         <translation>Coverage</translation>
+    </message>
+    <message>
+        <source>建筑编号或名称(可重复;缺省为全部楼宇和标准厂房,仅限 PDF)</source>
+        <translation>building code or name (repeatable; default every tower and factory, PDF only)</translation>
     </message>
     <message>
         <source>建筑面积</source>
@@ -1026,6 +1058,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Text encoding</translation>
     </message>
     <message>
+        <source>新增</source>
+        <translation>added</translation>
+    </message>
+    <message>
         <source>新增单元</source>
         <translation>Add unit</translation>
     </message>
@@ -1104,6 +1140,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>时间</source>
         <translation>Dates</translation>
+    </message>
+    <message>
+        <source>是</source>
+        <translation>yes</translation>
     </message>
     <message>
         <source>最低得分</source>
@@ -1186,6 +1226,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Stacking plan</translation>
     </message>
     <message>
+        <source>楼宇分层图(PDF 或 PNG)</source>
+        <translation>stacking plan of a building (PDF or PNG)</translation>
+    </message>
+    <message>
         <source>楼层</source>
         <translation>Floor</translation>
     </message>
@@ -1214,6 +1258,12 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Making parcel sheets…</translation>
     </message>
     <message>
+        <source>每行一个点:X(北坐标), Y(东坐标),如 3384637.61, 429977.28;
+可从界址点坐标表粘贴(J1, X, Y)。按回车键完成图形。</source>
+        <translation>One point a line: X (northing), Y (easting), e.g. 3384637.61, 429977.28;
+rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish the shape.</translation>
+    </message>
+    <message>
         <source>比例尺</source>
         <translation>Scale</translation>
     </message>
@@ -1222,12 +1272,20 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>No unit data.</translation>
     </message>
     <message>
+        <source>没有可画分层图的建筑(需有单元)。</source>
+        <translation>No building with units to draw.</translation>
+    </message>
+    <message>
         <source>没有找到</source>
         <translation>No match</translation>
     </message>
     <message>
         <source>没有要出图的地块。</source>
         <translation>There are no parcels to print.</translation>
+    </message>
+    <message>
+        <source>没有要导出的分层图。</source>
+        <translation>No stacking plan to export.</translation>
     </message>
     <message>
         <source>没有选中的要素。</source>
@@ -1298,6 +1356,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>land-use code prefix, e.g. 1001 or M1</translation>
     </message>
     <message>
+        <source>由 {} 合并而成</source>
+        <translation>merged from {}</translation>
+    </message>
+    <message>
+        <source>由 {} 拆分而来</source>
+        <translation>split from {}</translation>
+    </message>
+    <message>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
@@ -1340,6 +1406,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>着色</source>
         <translation>Colour</translation>
+    </message>
+    <message>
+        <source>着色:status(状态,默认)或 expiry(租约剩余年限)</source>
+        <translation>colour by status (default) or expiry</translation>
     </message>
     <message>
         <source>租约</source>
@@ -1420,6 +1490,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>统计日</source>
         <translation>As of</translation>
+    </message>
+    <message>
+        <source>统计日(默认工程参考日期或今天)</source>
+        <translation>date (default: project reference date or today)</translation>
     </message>
     <message>
         <source>续签…</source>
@@ -1542,10 +1616,6 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Select the one feature to reshape first.</translation>
     </message>
     <message>
-        <source>请输入两个数:X(北坐标)和 Y(东坐标)。</source>
-        <translation>Enter two numbers: X (northing) and Y (easting).</translation>
-    </message>
-    <message>
         <source>请输入在天地图网站申请的密钥(tk):</source>
         <translation>Your Tianditu key (tk):</translation>
     </message>
@@ -1587,7 +1657,7 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     </message>
     <message>
         <source>输入坐标</source>
-        <translation>Enter coordinates</translation>
+        <translation>Coordinates</translation>
     </message>
     <message>
         <source>输入坐标点…</source>
@@ -1596,6 +1666,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>输出文件:PNG 图片,或带标题和图例的 A4 PDF</source>
         <translation>output file: a PNG image, or an A4 PDF page with title and legend</translation>
+    </message>
+    <message>
+        <source>输出文件;多栋建筑的 PDF 每栋一页</source>
+        <translation>output file; a PDF of several buildings has one page each</translation>
     </message>
     <message>
         <source>输出文件应以 .png 或 .pdf 结尾。</source>
