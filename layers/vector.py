@@ -573,8 +573,11 @@ def _halo_text(painter: QPainter, rect: QRectF, text: str, colour: QColor = QCol
 # ---- the four layers of a park ---------------------------------------------------------
 
 def short_code(code: str) -> str:
-    """The readable part of a 19-character national parcel code (sub-district-serial)."""
-    if isinstance(code, str) and len(code) == 19 and code[12:14].isalpha():
+    """The readable part of a 19-character national parcel code (sub-district-serial):
+    6-digit county, 3-digit cadastral district, 3-digit sub-district, 2-letter tenure type
+    (some registers write digits there), 5-digit serial."""
+    if (isinstance(code, str) and len(code) == 19 and code[:12].isdigit() and code[14:].isdigit()
+            and (code[12:14].isalpha() or code[12:14].isdigit())):
         return f"{code[9:12]}-{code[14:]}"
     return code
 

@@ -158,6 +158,14 @@ def test_labels_keep_clear_of_the_scale_bar_and_north_arrow(demo_project, monkey
     assert not under_decorations(decorations=False, keep_clear=boxes)  # the canvas's way
 
 
+def test_short_parcel_code_for_labels():
+    from layers.vector import short_code
+
+    assert short_code("510112001001GB00001") == "001-00001"
+    assert short_code("5101120010020000017") == "002-00017"  # digits in the tenure field
+    assert short_code("P-17") == "P-17" and short_code("510112001001G100001") == "510112001001G100001"
+
+
 def test_small_features_are_drawn_as_points_and_labels_hide(demo_project):
     from layers.base import LabelGrid
     from layers.map import ParkMap
