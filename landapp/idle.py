@@ -186,6 +186,9 @@ def idle_report(parcels: list[dict], as_of: dt.date) -> list[dict]:
                     "area_m2": p.get("area_m2"), "area_mu": p.get("area_mu"),
                     "parcel_status": p.get("status"), "agreed_start": p.get("agreed_start"),
                     "actual_start": p.get("actual_start"), **st.as_dict()})
+        # a recorded reason shows even while the parcel is not (yet) idle: it is honoured
+        # the day the rule would make the parcel idle
+        out[-1]["exemption"] = st.exemption or ((p.get("idle_exemption") or "").strip() or None)
     rank = {RECLAIMABLE: 0, SUSPECTED: 1, EXEMPT: 2, WITHIN_GRACE: 3, NORMAL: 4}
     out.sort(key=lambda r: (rank.get(r["status"], 9), str(r["code"] or "")))
     return out

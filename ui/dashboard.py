@@ -436,13 +436,45 @@ def install_space_menu(window) -> None:
         return dock
 
     window.open_stacking = open_stacking
+
+    def identified_building() -> int | None:
+        """The building identified (info panel) or alone selected on the map, if any."""
+        cur = getattr(getattr(window, "info", None), "current", None)
+        if cur and cur[0] == "buildings":
+            return int(cur[1])
+        canvas = getattr(window, "canvas", None)
+        layer = canvas.map.layer("buildings") if canvas is not None and hasattr(canvas, "map") else None
+        sel = list(getattr(layer, "selection", []) or [])
+        return int(sel[0]) if len(sel) == 1 else None
+
+    def show_parcel(fid: int) -> None:
+        """Zoom the map to a parcel picked in a list and select it."""
+        canvas = getattr(window, "canvas", None)
+        if canvas is None:
+            return
+        try:
+            geom = window.store.get("parcels", int(fid))["geometry"]
+        except LandappError:
+            return
+        canvas.set_selection("parcels", [int(fid)])
+        x0, y0, x1, y1 = geom.bounds
+        pad = max(x1 - x0, y1 - y0) * 1.5
+        canvas.zoom_to((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
+
+    def make_idle():
+        panel = IdleLandPanel(window.store, push=push)
+        panel.parcel_activated.connect(show_parcel)
+        return panel
+
+    window.show_parcel = show_parcel
     window.open_cases = lambda: open_dock("cases", tr("盘活案件", "Revitalisation cases"),
                                           lambda: CasesPanel(window.store, push=push))
     window.open_evaluation = lambda: open_dock("evaluation", tr("亩均评价", "Per-mu evaluation"),
                                                lambda: EvaluationPanel(window.store, push=push))
-    window.open_idle = lambda: open_dock("idle", tr("闲置土地", "Idle land"), lambda: IdleLandPanel(window.store, push=push))
+    window.open_idle = lambda: open_dock("idle", tr("闲置土地", "Idle land"), make_idle)
     menu.addAction(tr("运营看板", "Dashboard"), window.open_dashboard)
-    menu.addAction(tr("楼宇分层图", "Stacking plan"), lambda: window.open_stacking())
+    act = menu.addAction(tr("楼宇分层图", "Stacking plan"), lambda: window.open_stacking(identified_building()))
+    act.setToolTip(tr("打开地图上识别或选中的建筑的分层图", "Opens the building identified or selected on the map"))
     menu.addAction(tr("盘活案件", "Revitalisation cases"), window.open_cases)
     menu.addAction(tr("闲置土地与批而未供", "Idle and unsupplied land"), window.open_idle)
     menu.addAction(tr("亩均论英雄评价", "Per-mu evaluation"), window.open_evaluation)

@@ -78,6 +78,7 @@ class IdleLandPanel(FollowsStore, QWidget):
         self.date.dateChanged.connect(lambda _d: self.refresh())
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.cellDoubleClicked.connect(lambda r, _c: self.parcel_activated.emit(self.rows[r]["fid"]))
+        self.table.setToolTip(tr("双击一行在地图上定位该地块", "Double-click a row to show the parcel on the map"))
         self.exempt_btn.clicked.connect(self.record_exemption)
         self.case_btn.clicked.connect(self.open_case)
         store.signals.changed.connect(self._on_store_changed)

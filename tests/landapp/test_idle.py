@@ -131,3 +131,12 @@ def test_demo_idle_parcels_are_found(demo_project):
     idle_fids = {r["fid"] for r in rep if r["status"] in (SUSPECTED, RECLAIMABLE)}
     marked = {p["fid"] for p in parcels if p["status"] == "闲置"}
     assert marked and marked <= idle_fids
+
+
+def test_an_exemption_recorded_early_is_listed_and_honoured_when_due():
+    p = {"fid": 1, **unstarted(idle_exemption="不可抗力"), "area_m2": 100.0}
+    (r,) = idle_report([p], D(2025, 3, 1))          # not due yet: within the grace year
+    assert r["status"] == WITHIN_GRACE and r["exemption"] == "不可抗力"
+    (r,) = idle_report([p], D(2025, 3, 2))          # the day it would be idle: exempt instead
+    assert r["status"] == EXEMPT and r["would_be"] == SUSPECTED and r["fee_wan"] is None
+    assert idle_summary([r])["idle_count"] == 0

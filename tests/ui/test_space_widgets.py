@@ -435,3 +435,27 @@ def test_cases_panel_edits_case_details(qtbot, store):
     assert (c["responsible"], c["measure"], c["target_date"]) == ("新责任人", "增资扩产", None)
     row = next(i for i in range(panel.table.rowCount()) if panel.table.item(i, 0).data(Qt.ItemDataRole.UserRole) == cid)
     assert panel.table.item(row, keys.index("responsible")).text() == "新责任人"  # the panel followed
+
+
+def test_main_window_idle_list_shows_parcel_and_stacking_follows_identify(qtbot, store):
+    from ui.main_window import MainWindow
+
+    win = MainWindow(store)
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    win.show()
+    qtbot.waitExposed(win)
+    panel = win.open_idle().widget()
+    row = panel.rows[0]
+    panel.table.cellDoubleClicked.emit(0, 1)  # double-click a listed parcel
+    assert win.canvas.map.layer("parcels").selection == {row["fid"]}
+    x0, y0, x1, y1 = store.get("parcels", row["fid"])["geometry"].bounds
+    vx0, vy0, vx1, vy1 = win.canvas.view.extent
+    assert vx0 <= x0 and vy0 <= y0 and vx1 >= x1 and vy1 >= y1 and (vx1 - vx0) < 10 * (x1 - x0)
+    b = store.rows("buildings", "btype = '楼宇'", limit=3)[2]["fid"]
+    win.info.show_feature("buildings", b)  # what the Identify tool does
+    act = next(a for m in win.menuBar().actions() if "盘活" in m.text() for a in m.menu().actions()
+               if a.text() == "楼宇分层图")
+    act.trigger()
+    assert win.space_docks["stacking"].widget().canvas.plan.data.building["fid"] == b
+    win.detach()

@@ -32,6 +32,10 @@
         <translation> (park target, this zone's part)</translation>
     </message>
     <message>
+        <source>(图形)</source>
+        <translation>(shape)</translation>
+    </message>
+    <message>
         <source>(整栋,跨全部楼层)</source>
         <translation> (whole building)</translation>
     </message>
@@ -42,6 +46,10 @@
     <message>
         <source>(未定)</source>
         <translation>(not decided)</translation>
+    </message>
+    <message>
+        <source>(未选择)</source>
+        <translation>(none chosen)</translation>
     </message>
     <message>
         <source>(示例园区副本)</source>
@@ -94,10 +102,6 @@
     <message>
         <source>X(北)</source>
         <translation>X (N)</translation>
-    </message>
-    <message>
-        <source>X(北坐标), Y(东坐标),如 3384637.61, 429977.28</source>
-        <translation>X (northing), Y (easting), e.g. 3384637.61, 429977.28</translation>
     </message>
     <message>
         <source>Y(东)</source>
@@ -282,6 +286,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Fix selected</translation>
     </message>
     <message>
+        <source>修改</source>
+        <translation>changed</translation>
+    </message>
+    <message>
+        <source>修改记录</source>
+        <translation>Edit history</translation>
+    </message>
+    <message>
         <source>元/㎡·月</source>
         <translation>CNY/m²·month</translation>
     </message>
@@ -398,6 +410,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Footprint</translation>
     </message>
     <message>
+        <source>双击一行在地图上定位该地块</source>
+        <translation>Double-click a row to show the parcel on the map</translation>
+    </message>
+    <message>
         <source>发布(&amp;P)</source>
         <translation>&amp;Publish</translation>
     </message>
@@ -448,6 +464,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>名称</source>
         <translation>Name</translation>
+    </message>
+    <message>
+        <source>否</source>
+        <translation>no</translation>
     </message>
     <message>
         <source>四至</source>
@@ -518,6 +538,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Parcel area</translation>
     </message>
     <message>
+        <source>地块沿革</source>
+        <translation>Lineage</translation>
+    </message>
+    <message>
         <source>地块状态</source>
         <translation>Parcel status</translation>
     </message>
@@ -536,6 +560,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>地块编号或建筑编号/名称</source>
         <translation>parcel code, or building code/name</translation>
+    </message>
+    <message>
+        <source>地块面积</source>
+        <translation>Parcel area</translation>
     </message>
     <message>
         <source>坐标系</source>
@@ -794,6 +822,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>sold</translation>
     </message>
     <message>
+        <source>已并入 {}</source>
+        <translation>merged into {}</translation>
+    </message>
+    <message>
+        <source>已拆分为 {}</source>
+        <translation>split into {}</translation>
+    </message>
+    <message>
         <source>已租</source>
         <translation>leased</translation>
     </message>
@@ -862,6 +898,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>or tax per mu below</translation>
     </message>
     <message>
+        <source>截至该日可租售(含到期租约)</source>
+        <translation>Available by (incl. leases ending)</translation>
+    </message>
+    <message>
         <source>所在片区</source>
         <translation>Zone</translation>
     </message>
@@ -872,6 +912,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>打印宗地图…</source>
         <translation>Print parcel sheets…</translation>
+    </message>
+    <message>
+        <source>打开地图上识别或选中的建筑的分层图</source>
+        <translation>Opens the building identified or selected on the map</translation>
     </message>
     <message>
         <source>打开工程</source>
@@ -1034,6 +1078,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Text encoding</translation>
     </message>
     <message>
+        <source>新增</source>
+        <translation>added</translation>
+    </message>
+    <message>
         <source>新增单元</source>
         <translation>Add unit</translation>
     </message>
@@ -1114,16 +1162,28 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Dates</translation>
     </message>
     <message>
+        <source>是</source>
+        <translation>yes</translation>
+    </message>
+    <message>
         <source>最低得分</source>
         <translation>Minimum score</translation>
+    </message>
+    <message>
+        <source>最大面积(㎡)</source>
+        <translation>maximum area (m²)</translation>
     </message>
     <message>
         <source>最大面积(亩)</source>
         <translation>maximum area (mu)</translation>
     </message>
     <message>
-        <source>最小面积(亩)</source>
-        <translation>minimum area (mu)</translation>
+        <source>最小面积(㎡)</source>
+        <translation>minimum area (m²)</translation>
+    </message>
+    <message>
+        <source>最小面积(亩;载体为可租售面积)</source>
+        <translation>minimum area (mu; carriers: available)</translation>
     </message>
     <message>
         <source>有目标日期</source>
@@ -1178,6 +1238,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Vacancy by building type</translation>
     </message>
     <message>
+        <source>标准厂房和楼宇</source>
+        <translation>Factories and office towers</translation>
+    </message>
+    <message>
         <source>样式</source>
         <translation>Style</translation>
     </message>
@@ -1224,6 +1288,12 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>正在生成宗地图…</source>
         <translation>Making parcel sheets…</translation>
+    </message>
+    <message>
+        <source>每行一个点:X(北坐标), Y(东坐标),如 3384637.61, 429977.28;
+可从界址点坐标表粘贴(J1, X, Y)。按回车键完成图形。</source>
+        <translation>One point a line: X (northing), Y (easting), e.g. 3384637.61, 429977.28;
+rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish the shape.</translation>
     </message>
     <message>
         <source>比例尺</source>
@@ -1316,6 +1386,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>用地性质代码前缀,如 1001 或 M1</source>
         <translation>land-use code prefix, e.g. 1001 or M1</translation>
+    </message>
+    <message>
+        <source>由 {} 合并而成</source>
+        <translation>merged from {}</translation>
+    </message>
+    <message>
+        <source>由 {} 拆分而来</source>
+        <translation>split from {}</translation>
     </message>
     <message>
         <source>电话</source>
@@ -1570,8 +1648,8 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Select the one feature to reshape first.</translation>
     </message>
     <message>
-        <source>请输入两个数:X(北坐标)和 Y(东坐标)。</source>
-        <translation>Enter two numbers: X (northing) and Y (easting).</translation>
+        <source>请至少选择一种地块状态。</source>
+        <translation>Choose at least one parcel status.</translation>
     </message>
     <message>
         <source>请输入在天地图网站申请的密钥(tk):</source>
@@ -1610,12 +1688,16 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Vacancy</translation>
     </message>
     <message>
+        <source>载体类型</source>
+        <translation>Carrier type</translation>
+    </message>
+    <message>
         <source>载体类型:标准厂房、楼宇</source>
         <translation>carrier type: 标准厂房, 楼宇</translation>
     </message>
     <message>
         <source>输入坐标</source>
-        <translation>Enter coordinates</translation>
+        <translation>Coordinates</translation>
     </message>
     <message>
         <source>输入坐标点…</source>
@@ -1758,8 +1840,8 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Expected supply</translation>
     </message>
     <message>
-        <source>预计供地时间止 YYYY-MM-DD</source>
-        <translation>expected supply until</translation>
+        <source>预计供地时间止 YYYY-MM-DD;载体:截至该日可租售(含到期租约)</source>
+        <translation>expected supply until; carriers: available by (incl. leases ending)</translation>
     </message>
     <message>
         <source>预计供地时间起 YYYY-MM-DD</source>
