@@ -66,10 +66,12 @@ class Filters:
     zones: list[str] = field(default_factory=list)
     land_use: list[str] = field(default_factory=list)  # code prefixes, old codes accepted
     statuses: list[str] = field(default_factory=list)  # default for land: ['待供']
-    min_area_mu: float | None = None
+    min_area_mu: float | None = None  # land: parcel area; carriers: available area
     max_area_mu: float | None = None
-    date_from: dt.date | None = None  # expected supply date (land)
-    date_to: dt.date | None = None
+    min_area_m2: float | None = None  # the same bounds in m² (carriers are usually asked for in m²)
+    max_area_m2: float | None = None
+    date_from: dt.date | None = None  # land: expected supply date from … to
+    date_to: dt.date | None = None  # carriers: available by (vacant now or a lease ending by then)
     fids: list[int] = field(default_factory=list)  # chosen parcels/buildings (overrides status)
     building_types: list[str] = field(default_factory=list)  # carriers: 标准厂房 / 楼宇
 
@@ -109,9 +111,31 @@ def _land_use_matches(code, prefixes: list[str]) -> bool:
     return any(code.startswith(w) for w in wanted)
 
 
+def _check(store: ProjectStore, f: Filters) -> None:
+    """A misspelt zone or status is an error, not an empty list sent to an investor."""
+    from landapp.schema import PARCEL_STATUSES
+
+    if f.zones:
+        known = set(store.read_layer("zones", columns=["name"])["name"].dropna())
+        known |= set(store.read_layer("parcels", columns=["zone"])["zone"].dropna())
+        bad = [z for z in f.zones if z not in known]
+        if bad:
+            raise LandappError(tr(f"没有片区“{'、'.join(bad)}”;工程中的片区:{'、'.join(sorted(known))}。",
+                                  f"No zone {', '.join(bad)}; the project's zones: {', '.join(sorted(known))}."))
+    bad = [st for st in f.statuses if st not in PARCEL_STATUSES]
+    if bad:
+        raise LandappError(tr(f"地块状态“{'、'.join(bad)}”不存在;可选:{'、'.join(PARCEL_STATUSES)}。",
+                              f"No parcel status {', '.join(bad)}; choose from {', '.join(PARCEL_STATUSES)}."))
+    bad = [t for t in f.building_types if t not in ("标准厂房", "楼宇")]
+    if bad:
+        raise LandappError(tr(f"载体类型“{'、'.join(bad)}”不存在;可选:标准厂房、楼宇。",
+                              f"No carrier type {', '.join(bad)}; choose 标准厂房 or 楼宇."))
+
+
 def land_supply(store: ProjectStore, filters: Filters | None = None) -> pd.DataFrame:
     """The land-supply list as a DataFrame with the columns' keys (see LAND_COLUMNS)."""
     f = filters or Filters()
+    _check(store, f)
     df = store.read_layer("parcels")
     if f.fids:
         df = df[df.index.isin(f.fids)]
@@ -121,11 +145,7 @@ def land_supply(store: ProjectStore, filters: Filters | None = None) -> pd.DataF
         df = df[df["zone"].isin(f.zones)]
     if f.land_use:
         df = df[[_land_use_matches(c, f.land_use) for c in df["land_use"]]]
-    mu = df["area_m2"].map(to_mu)
-    if f.min_area_mu is not None:
-        df = df[mu >= f.min_area_mu]
-    if f.max_area_mu is not None:
-        df = df[df["area_m2"].map(to_mu) <= f.max_area_mu]
+    df = df[_area_ok(df["area_m2"], f)]
     if f.date_from or f.date_to:
         d = pd.to_datetime(df["expected_supply_date"]).dt.date
         keep = d.notna()
@@ -161,6 +181,7 @@ def land_supply(store: ProjectStore, filters: Filters | None = None) -> pd.DataF
 def carriers(store: ProjectStore, filters: Filters | None = None) -> pd.DataFrame:
     """Standard factories and office towers with space to let or sell (units 空置)."""
     f = filters or Filters()
+    _check(store, f)
     b = store.read_layer("buildings")
     types = f.building_types or ["标准厂房", "楼宇"]
     b = b[b["btype"].isin(types)]
@@ -172,12 +193,16 @@ def carriers(store: ProjectStore, filters: Filters | None = None) -> pd.DataFram
     from landapp.vacancy import building_figures, default_as_of, load_space
 
     space, as_of = load_space(store), default_as_of(store)
-    b = b.assign(available_m2=[building_figures(space, int(f), as_of).vacant for f in b.index])
+    vacant = [building_figures(space, int(fid), as_of).vacant for fid in b.index]
+    if f.date_to is not None and f.date_to > as_of:
+        # available by that date: vacant now, or let on a lease that ends by then (not renewed)
+        from landapp.vacancy import _expiring_by_building
+
+        expiring = _expiring_by_building(space, as_of, f.date_to)
+        vacant = [v + expiring.get(int(fid), 0.0) for v, fid in zip(vacant, b.index)]
+    b = b.assign(available_m2=vacant)
     b = b[b["available_m2"] > 0]
-    if f.min_area_mu is not None:
-        b = b[b["available_m2"].map(to_mu) >= f.min_area_mu]
-    if f.max_area_mu is not None:
-        b = b[b["available_m2"].map(to_mu) <= f.max_area_mu]
+    b = b[_area_ok(b["available_m2"], f)]
     b = b.sort_values(["zone", "btype", "name"], na_position="last")
     rows = []
     for i, (fid, r) in enumerate(b.iterrows(), 1):
@@ -190,6 +215,19 @@ def carriers(store: ProjectStore, filters: Filters | None = None) -> pd.DataFram
             "contact": r["contact"] or store.get_setting("contact"),
             "phone": r["phone"] or store.get_setting("phone")})
     return _frame(rows, CARRIER_COLUMNS)
+
+
+def _area_ok(m2: pd.Series, f: Filters) -> pd.Series:
+    ok = pd.Series(True, index=m2.index)
+    if f.min_area_mu is not None:
+        ok &= m2.map(to_mu) >= f.min_area_mu
+    if f.max_area_mu is not None:
+        ok &= m2.map(to_mu) <= f.max_area_mu
+    if f.min_area_m2 is not None:
+        ok &= m2 >= f.min_area_m2
+    if f.max_area_m2 is not None:
+        ok &= m2 <= f.max_area_m2
+    return ok
 
 
 def _frame(rows: list[dict], columns) -> pd.DataFrame:

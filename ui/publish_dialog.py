@@ -22,10 +22,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QProgressDialog,
     QPushButton,
+    QSizePolicy,
     QTableView,
+    QToolButton,
     QVBoxLayout,
 )
 
@@ -51,16 +54,29 @@ class OpportunityDialog(QDialog):
             self.zone.addItem(z, z)
         self.land_use = QLineEdit()
         self.land_use.setPlaceholderText(tr("用地代码前缀,如 1001 或 M1;空为全部", "land-use code prefix, e.g. 1001 or M1"))
-        self.status = QComboBox()
-        for s in PARCEL_STATUSES:
-            self.status.addItem(value_label(s), s)
-        self.status.setCurrentIndex(PARCEL_STATUSES.index("待供"))
-        self.min_mu, self.max_mu = QDoubleSpinBox(), QDoubleSpinBox()
-        for w in (self.min_mu, self.max_mu):
-            w.setRange(0, 1e6)
-            w.setSuffix(tr(" 亩", " mu"))
+        # statuses: several may be listed at once (e.g. 待供 and 储备); the menu stays a menu
+        self.status = QToolButton()
+        self.status.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.status.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        menu = QMenu(self.status)
+        self.status_actions = {}
+        for st in PARCEL_STATUSES:
+            act = menu.addAction(value_label(st))
+            act.setCheckable(True)
+            act.setChecked(st == "待供")
+            act.toggled.connect(lambda _b: self.refresh())
+            self.status_actions[st] = act
+        self.status.setMenu(menu)
+        self.btype = QComboBox()
+        self.btype.addItem(tr("标准厂房和楼宇", "Factories and office towers"), None)
+        for bt in ("标准厂房", "楼宇"):
+            self.btype.addItem(value_label(bt), bt)
+        self.min_area, self.max_area = QDoubleSpinBox(), QDoubleSpinBox()
+        for w in (self.min_area, self.max_area):
+            w.setRange(0, 1e7)
+            w.setDecimals(1)
             w.setSpecialValueText(tr("不限", "any"))
-        self.use_dates = QCheckBox(tr("按预计供地时间", "By expected supply date"))
+        self.use_dates = QCheckBox()
         self.date_from, self.date_to = QDateEdit(QDate.currentDate()), QDateEdit(QDate.currentDate().addYears(1))
         for w in (self.date_from, self.date_to):
             w.setCalendarPopup(True)
@@ -71,17 +87,20 @@ class OpportunityDialog(QDialog):
         form.addRow(tr("片区", "Zone"), self.zone)
         form.addRow(tr("用地性质", "Land use"), self.land_use)
         form.addRow(tr("地块状态", "Parcel status"), self.status)
+        form.addRow(tr("载体类型", "Carrier type"), self.btype)
         row = QHBoxLayout()
-        row.addWidget(self.min_mu)
+        row.addWidget(self.min_area)
         row.addWidget(QLabel("–"))
-        row.addWidget(self.max_mu)
-        form.addRow(tr("面积", "Area"), row)
+        row.addWidget(self.max_area)
+        self.area_label = QLabel()
+        form.addRow(self.area_label, row)
         drow = QHBoxLayout()
         drow.addWidget(self.use_dates)
         drow.addWidget(self.date_from)
         drow.addWidget(self.date_to)
         form.addRow(tr("时间", "Dates"), drow)
         form.addRow("", self.selected_only)
+        self.form = form
         self.count = QLabel()
         self.table = QTableView()
         self.model = QStandardItemModel(self)
@@ -89,11 +108,13 @@ class OpportunityDialog(QDialog):
         self.table.verticalHeader().hide()  # the list has its own 序号 column
         self.table.horizontalHeader().setMaximumSectionSize(320)
         buttons = QHBoxLayout()
+        self.export_buttons = []
         for text, ext in ((tr("导出 Excel…", "Export Excel…"), "xlsx"), (tr("导出 CSV…", "Export CSV…"), "csv"),
                           (tr("导出 PDF…", "Export PDF…"), "pdf")):
             b = QPushButton(text)
             b.clicked.connect(lambda _c=False, e=ext: self.export(e))
             buttons.addWidget(b)
+            self.export_buttons.append(b)
         buttons.addStretch(1)
         close = QPushButton(tr("关闭", "Close"))
         close.clicked.connect(self.accept)
@@ -103,9 +124,10 @@ class OpportunityDialog(QDialog):
         lay.addWidget(self.count)
         lay.addWidget(self.table, 1)
         lay.addLayout(buttons)
-        for w in (self.kind, self.zone, self.status):
+        self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
+        for w in (self.zone, self.btype):
             w.currentIndexChanged.connect(lambda _i: self.refresh())
-        for w in (self.min_mu, self.max_mu):
+        for w in (self.min_area, self.max_area):
             w.valueChanged.connect(lambda _v: self.refresh())
         for w in (self.date_from, self.date_to):
             w.dateChanged.connect(lambda _d: self.refresh())
@@ -114,28 +136,67 @@ class OpportunityDialog(QDialog):
         self.land_use.editingFinished.connect(self.refresh)
         self.resize(1100, 700)
         self.df = None
+        self._kind_changed()
+
+    def statuses(self) -> list[str]:
+        return [st for st, act in self.status_actions.items() if act.isChecked()]
+
+    def _kind_changed(self) -> None:
+        """Land is asked for in 亩 by status and expected supply date; carriers in m² by type,
+        and a date means 'available by then'."""
+        land = self.kind.currentData() == "land"
+        for w in (self.land_use, self.status):
+            w.setEnabled(land)
+            self.form.labelForField(w).setEnabled(land)
+        self.btype.setEnabled(not land)
+        self.form.labelForField(self.btype).setEnabled(not land)
+        self.area_label.setText(tr("地块面积", "Parcel area") if land else tr("可租售面积", "Available area"))
+        for w in (self.min_area, self.max_area):
+            w.blockSignals(True)
+            w.setValue(0)
+            w.setSuffix(tr(" 亩", " mu") if land else " ㎡")
+            w.setDecimals(2 if land else 0)
+            w.blockSignals(False)
+        self.use_dates.setText(tr("按预计供地时间", "By expected supply date") if land
+                               else tr("截至该日可租售(含到期租约)", "Available by (incl. leases ending)"))
+        self.date_from.setEnabled(land)
         self.refresh()
 
     def filters(self) -> Filters:
         kind = self.kind.currentData()
+        land = kind == "land"
         fids = []
         if self.selected_only.isChecked() and self.canvas is not None:
-            fids = sorted(self.canvas.map.layer("parcels" if kind == "land" else "buildings").selection)
+            fids = sorted(self.canvas.map.layer("parcels" if land else "buildings").selection)
+        lo, hi = self.min_area.value() or None, self.max_area.value() or None
+        dates = self.use_dates.isChecked()
         return Filters(zones=[self.zone.currentData()] if self.zone.currentData() else [],
-                       land_use=[c.strip() for c in self.land_use.text().replace(",", " ").split() if c.strip()],
-                       statuses=[self.status.currentData()], fids=fids,
-                       min_area_mu=self.min_mu.value() or None, max_area_mu=self.max_mu.value() or None,
-                       date_from=self.date_from.date().toPython() if self.use_dates.isChecked() else None,
-                       date_to=self.date_to.date().toPython() if self.use_dates.isChecked() else None)
+                       land_use=[c.strip() for c in self.land_use.text().replace(",", " ").split() if c.strip()]
+                       if land else [],
+                       statuses=self.statuses(), fids=fids,
+                       min_area_mu=lo if land else None, max_area_mu=hi if land else None,
+                       min_area_m2=None if land else lo, max_area_m2=None if land else hi,
+                       date_from=self.date_from.date().toPython() if dates and land else None,
+                       date_to=self.date_to.date().toPython() if dates else None,
+                       building_types=[self.btype.currentData()] if not land and self.btype.currentData() else [])
 
     def refresh(self) -> None:
         kind = self.kind.currentData()
-        self.status.setEnabled(kind == "land")
+        statuses = self.statuses()
+        self.status.setText("、".join(value_label(st) for st in statuses) or tr("(未选择)", "(none chosen)"))
         try:
+            if kind == "land" and not statuses and not self.selected_only.isChecked():
+                raise LandappError(tr("请至少选择一种地块状态。", "Choose at least one parcel status."))
             self.df = opportunity_list(self.store, kind, self.filters())
         except LandappError as e:
+            self.df = None  # nothing stale to export
+            self.model.clear()
             self.count.setText(str(e))
+            for b in self.export_buttons:
+                b.setEnabled(False)
             return
+        for b in self.export_buttons:
+            b.setEnabled(True)
         cols = KINDS[kind][2]
         self.model.clear()
         self.model.setHorizontalHeaderLabels(headers(kind))
@@ -158,6 +219,8 @@ class OpportunityDialog(QDialog):
         from landapp.publish import write_csv, write_xlsx
 
         kind = self.kind.currentData()
+        if self.df is None:
+            return None
         if path is None:
             path, _ = QFileDialog.getSaveFileName(self, tr("导出机会清单", "Export the list"),
                                                   f"{KINDS[kind][0]}.{ext}", f"*.{ext}")

@@ -76,6 +76,15 @@ def test_land_list_filters_and_columns(demo_project):
     assert list(chosen.index) == [df.index[0]]
     with pytest.raises(LandappError):
         opportunity_list(demo_project, "land", Filters(land_use=["Z9"]))
+    # a misspelt zone, status or carrier type is an error naming the choices, not an empty list
+    with pytest.raises(LandappError, match="十陵"):
+        opportunity_list(demo_project, "land", Filters(zones=["十零"]))
+    with pytest.raises(LandappError, match="待供"):
+        opportunity_list(demo_project, "land", Filters(statuses=["待售"]))
+    with pytest.raises(LandappError, match="楼宇"):
+        opportunity_list(demo_project, "carriers", Filters(building_types=["仓库"]))
+    both = opportunity_list(demo_project, "land", Filters(statuses=["待供", "储备"]))
+    assert len(both) == demo_project.count("parcels", "status IN ('待供', '储备') AND retired = 0") > len(df)
     assert headers("land")[:5] == ["序号", "地块编号", "地块名称", "所在片区", "位置/四至"]
 
 
@@ -87,6 +96,14 @@ def test_carrier_list_counts_vacant_space(demo_project):
     fid = int(df.index[0])
     want = building_figures(load_space(demo_project), fid, default_as_of(demo_project)).vacant
     assert want > 0 and df.loc[fid, "available_m2"] == pytest.approx(want, abs=0.1)
+    big = opportunity_list(demo_project, "carriers", Filters(min_area_m2=5000))
+    assert 0 < len(big) < len(df) and (big["available_m2"] >= 5000).all()
+    # available by a date: vacant now, or on a lease that ends by then
+    as_of = default_as_of(demo_project)
+    later = opportunity_list(demo_project, "carriers", Filters(date_to=as_of.replace(year=as_of.year + 1)))
+    assert len(later) >= len(df)
+    assert all(later.loc[i, "available_m2"] >= df.loc[i, "available_m2"] - 0.1 for i in df.index)
+    assert (later["available_m2"].sum() > df["available_m2"].sum())  # some leases end within the year
 
 
 def test_xlsx_opens_with_title_frozen_header_filter_and_formats(demo_project, tmp_path):

@@ -196,6 +196,21 @@ def test_export_cli(demo_project, tmp_path):
     assert r.returncode == 2 and "密钥" in r.stderr
     r = run("export", "opportunities", demo_project.path, "-o", tmp_path / "o.doc")
     assert r.returncode == 2
+    # filters: carriers by type and available m², land by several statuses, zone and dates
+    r = run("export", "opportunities", demo_project.path, "-o", tmp_path / "c.csv", "--kind", "carriers",
+            "--type", "楼宇", "--min-m2", "5000")
+    assert r.returncode == 0, r.stderr
+    import csv
+
+    rows = list(csv.DictReader((tmp_path / "c.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert rows and all(float(x["可租售面积(㎡)"]) >= 5000 and x["类型"] == "楼宇" for x in rows)
+    r = run("export", "opportunities", demo_project.path, "-o", tmp_path / "l.csv", "--status", "待供",
+            "--status", "储备", "--from", "2027-01-01", "--to", "2027-12-31")
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader((tmp_path / "l.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert rows and all("2027-01-01" <= x["预计供地时间"] <= "2027-12-31" for x in rows)
+    r = run("export", "opportunities", demo_project.path, "-o", tmp_path / "x.csv", "--status", "待售")
+    assert r.returncode == 2 and "待供" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_popup_tooltip_and_search_show_injected_markup_as_text(demo_project, tmp_path):

@@ -24,21 +24,42 @@ def test_opportunity_dialog_filters_previews_and_exports(qtbot, demo_project, tm
     assert all(re.fullmatch(r"[\d,]+\.\d\d", dlg.model.item(r, 6).text()) for r in range(n_all))
     dlg.zone.setCurrentIndex(1)
     assert 0 < dlg.model.rowCount() <= n_all
-    dlg.min_mu.setValue(80)
+    dlg.min_area.setValue(80)
     assert all(float(dlg.model.item(r, 6).text().replace(",", "")) >= 80 for r in range(dlg.model.rowCount()))
     path = dlg.export("xlsx", str(tmp_path / "l.xlsx"))
     ws = openpyxl.load_workbook(path).active
     assert ws.max_row == dlg.model.rowCount() + 2
-    dlg.min_mu.setValue(0)
+    dlg.min_area.setValue(0)
     dlg.zone.setCurrentIndex(0)
+    # several statuses at once: land on offer and the reserve
+    dlg.status_actions["储备"].setChecked(True)
+    want = demo_project.count("parcels", "status IN ('待供', '储备') AND retired = 0")
+    assert dlg.model.rowCount() == want > n_all and set(dlg.status.text().split("、")) == {"待供", "储备"}
+    for act in dlg.status_actions.values():
+        act.setChecked(False)
+    assert dlg.model.rowCount() == 0 and not dlg.export_buttons[0].isEnabled()  # nothing stale to export
+    assert dlg.export("xlsx", str(tmp_path / "none.xlsx")) is None
+    dlg.status_actions["待供"].setChecked(True)
+    # carriers: by type, area in m², and available by a date
     dlg.kind.setCurrentIndex(1)
     assert dlg.model.horizontalHeaderItem(1).text() == "载体名称" and dlg.model.rowCount() > 0
+    assert not dlg.status.isEnabled() and dlg.btype.isEnabled() and dlg.min_area.suffix() == " ㎡"
+    n_carriers = dlg.model.rowCount()
+    dlg.btype.setCurrentIndex(dlg.btype.findData("标准厂房"))
+    assert 0 < dlg.model.rowCount() < n_carriers
+    assert {dlg.model.item(r, 4).text() for r in range(dlg.model.rowCount())} == {"标准厂房"}
+    dlg.min_area.setValue(2000)
+    assert all(float(dlg.model.item(r, 6).text().replace(",", "")) >= 2000 for r in range(dlg.model.rowCount()))
+    dlg.min_area.setValue(0)
+    dlg.btype.setCurrentIndex(0)
+    dlg.use_dates.setChecked(True)
+    assert dlg.model.rowCount() >= n_carriers
     assert dlg.export("pdf", str(tmp_path / "c.pdf")) and (tmp_path / "c.pdf").read_bytes()[:4] == b"%PDF"
+    dlg.use_dates.setChecked(False)
     dlg.land_use.setText("Z9")
     dlg.kind.setCurrentIndex(0)
     dlg.refresh()
     assert "不存在" in dlg.count.text()
-
 
 def test_sheets_from_the_window_and_printing(qtbot, demo_project, tmp_path):
     from PySide6.QtPrintSupport import QPrinter
