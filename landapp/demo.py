@@ -582,6 +582,25 @@ def _fill_demo(store, rng, ctx, place, zones, road_polys, parcels_local, enterpr
             d = _add_days(d, rng.integers(30, 120))
             d = min(d, REFERENCE_DATE)
     store.insert_many("case_history", history, log=False)
+    # 载体盘活: the emptiest office tower gets a case too (招商导入, under way)
+    from landapp.vacancy import building_vacancy_rates, load_space
+
+    rates = building_vacancy_rates(load_space(store), REFERENCE_DATE)
+    towers = [b for b in store.rows("buildings", "btype = '楼宇'", geometry=False) if rates.get(b["fid"]) is not None]
+    if towers:
+        tower = max(towers, key=lambda b: (rates[b["fid"]], -b["fid"]))
+        opened = _add_days(REFERENCE_DATE, -240)
+        (cfid,) = store.insert_many("revitalisation_cases", [{
+            "target_layer": "buildings", "target_id": tower["fid"], "target_code": tower.get("code"),
+            "measure": "招商导入", "responsible": "楼宇去化专班", "state": "实施中",
+            "target_date": _date(_add_days(REFERENCE_DATE, 150)), "area_m2": round(tower["floor_area"], 1),
+            "opened_date": _date(opened),
+            "note": f"空置率 {rates[tower['fid']]:.0%},楼宇去化提质"}], log=False)
+        store.insert_many("case_history", [
+            {"case_id": cfid, "date": _date(d), "state": st, "user": "楼宇去化专班", "note": note}
+            for d, st, note in ((opened, "识别", "纳入低效楼宇台账"),
+                                (_add_days(opened, 45), "方案", "制定招商导入方案"),
+                                (_add_days(opened, 90), "实施中", "引入产业运营商,分层招商"))], log=False)
     # the year's campaign target (要素资源盘活), m²
     store.set_setting("revitalisation_targets", json.dumps({str(REFERENCE_DATE.year): 400000.0}))
     # one unstarted parcel whose delay the government caused: exempt (办法 Art. 8), not idle

@@ -273,7 +273,7 @@ class Dashboard(FollowsStore, QWidget):
         self.charts = {
             "zone": Chart(tr("各片区空置率", "Vacancy by zone"), "hbar"),
             "type": Chart(tr("标准厂房与楼宇空置率", "Vacancy by building type"), "hbar"),
-            "expiry": Chart(tr("租约到期面积(㎡)", "Lease expiry (m²)"), "vbar"),
+            "expiry": Chart(tr("租约到期面积(㎡,自统计日起)", "Lease expiry from the date (m²)"), "vbar"),
             "idle": Chart(tr("土地利用状况(宗)", "Land use status (parcels)"), "hbar"),
             "campaign": Chart(tr("盘活目标完成度", "Revitalised against target"), "progress"),
             "mu": Chart(tr("亩均评价分类(家)", "Per-mu classes (enterprises)"), "vbar"),
