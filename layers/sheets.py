@@ -39,8 +39,9 @@ MM = 96 / 25.4  # px per mm on the page
 PAGE_W, PAGE_H = 210 * MM, 297 * MM
 FRAME = QRectF(20 * MM, 62 * MM, 170 * MM, 118 * MM)  # ≥ 2 cm from the edge
 CORNER_DEG = 20.0  # a boundary that turns by less at a vertex is a curve, not a corner
-MAP_MARGIN = 1.35  # the frame shows the parcel and this much around it (its neighbours and roads)
-SCALES = [500, 1000, 2000, 2500, 5000, 10000, 20000, 25000, 50000, 100000]
+MAP_MARGIN = 1.4  # the frame shows the parcel and this much around it (its neighbours and roads)
+MAP_PAD = 6.0  # ... plus this many metres, for the point numbers around a tiny parcel
+SCALES = [200, 500, 1000, 2000, 2500, 5000, 10000, 20000, 25000, 50000, 100000]
 RED = QColor(220, 0, 0)
 INK = QColor(20, 20, 20)  # text on the sheet
 FOOTER_Y = PAGE_H - 16 * MM  # the footer rule; nothing above it may run into it
@@ -87,7 +88,7 @@ def boundary_points(geom) -> list[tuple[float, float]]:
 def sheet_scale(geom, frame: QRectF = FRAME) -> int:
     """The largest round scale at which the parcel and a margin around it fit the frame."""
     x0, y0, x1, y1 = geom.bounds
-    need_w, need_h = (x1 - x0) * MAP_MARGIN + 20, (y1 - y0) * MAP_MARGIN + 20
+    need_w, need_h = (x1 - x0) * MAP_MARGIN + MAP_PAD, (y1 - y0) * MAP_MARGIN + MAP_PAD
     for denom in SCALES:
         m_per_px = denom * INCH_M / 96
         if need_w <= frame.width() * m_per_px and need_h <= frame.height() * m_per_px:
@@ -108,6 +109,7 @@ class SheetPlan:
     table_y: float  # where the table heading starts on the first page
     first: int  # rows on the first page
     per_page: int  # rows on a continuation page
+    first_line: float = 0.0  # row height on the first page (compact when that saves a page)
 
     @property
     def pages(self) -> int:
@@ -122,14 +124,15 @@ class SheetPlan:
 
 
 LINE = 4.4 * MM  # a coordinate-table row
+COMPACT_LINE = 3.7 * MM  # ... on a first page that then holds the whole table
 TABLE_W = 86 * MM  # one of the table's two columns
 CONT_TOP = 34 * MM  # where the table starts on a continuation page
 
 
-def _rows_per_column(y: float) -> int:
+def _rows_per_column(y: float, line: float = LINE) -> int:
     """Rows (below the heading and the header row) that fit between y and the footer, with room
     for the note under the table."""
-    return max(int((FOOTER_Y - 7 * MM - y) // LINE) - 1, 1)
+    return max(int((FOOTER_Y - 7 * MM - y) // line) - 1, 1)
 
 
 def _measure(text: str, size: float, bold: bool = False, width: float | None = None) -> float:
@@ -192,12 +195,15 @@ class SheetPainter:
                 rows.append((f"J{k}", f"{yv:.3f}", f"{x:.3f}", f"{math.hypot(nx - x, ny - yv):.2f}", bool(r and not i)))
         head_h = _measure("界址点", 9.5, True)
         fit = 2 * _rows_per_column(y + head_h)
+        line = LINE
         if len(rows) <= fit:
             first = len(rows)
+        elif len(rows) <= 2 * _rows_per_column(y + head_h, COMPACT_LINE):  # a little closer: no extra page
+            first, line = len(rows), COMPACT_LINE
         else:  # the heading and at least a few rows on the first page, or all of it on the next
             first = fit if fit >= 8 else 0
         per_page = 2 * _rows_per_column(CONT_TOP + head_h)
-        return SheetPlan(fid, rec, blocks, rows, y, first, per_page)
+        return SheetPlan(fid, rec, blocks, rows, y, first, per_page, line)
 
     def _sizhi_block(self, geom, fid):
         sz = self.sizhi.sizhi(geom, fid)
@@ -282,7 +288,7 @@ class SheetPainter:
             if done < len(plan.rows):
                 note = tr(f"(共 {len(plan.rows)} 个界址点,此页列至 {chunk[-1][0]},续表见下页)",
                           f"({len(plan.rows)} points; listed to {chunk[-1][0]}, continued overleaf)")
-            self._coordinates(p, y, title, chunk, note)
+            self._coordinates(p, y, title, chunk, note, plan.first_line if k == 0 else LINE)
         elif len(plan.rows):
             self._text(p, 15 * MM, y, tr(f"界址点坐标表见下页(共 {len(plan.rows)} 个界址点)。",
                                          f"The boundary-point table is overleaf ({len(plan.rows)} points)."), 8.2)
@@ -342,9 +348,10 @@ class SheetPainter:
                            int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), str(cells[c]))
                 p.setPen(QPen(QColor(60, 60, 60), 0.6))
 
-    def _label_spot(self, geom, view: MapView, w_px: float, h_px: float):
+    def _label_spot(self, geom, view: MapView, w_px: float, h_px: float, fallback: bool = True):
         """Where the fraction label's centre goes: inside the parcel, clear of its buildings, as
-        far from the boundary as can be; else the pole of the parcel's free space."""
+        far from the boundary as can be; else (if fallback, or None) the pole of the parcel's
+        free space."""
         blds = self.map.layer("buildings").features_in(geom.bounds)
         bgeom = shapely.union_all([self.map.layer("buildings").geometry(b) for b in blds]) if blds else None
         hw, hh = w_px * view.scale / 2, h_px * view.scale / 2
@@ -361,6 +368,8 @@ class SheetPainter:
             pts = shapely.points(cx[ok], cy[ok])
             best = int(np.argmax(shapely.distance(geom.boundary, pts)))
             return float(cx[ok][best]), float(cy[ok][best])
+        if not fallback:
+            return None
         free = geom if bgeom is None else geom.difference(bgeom.buffer(3))
         if free.is_empty:
             free = geom
@@ -388,10 +397,14 @@ class SheetPainter:
         # the fraction label first: point numbers and side lengths keep clear of it
         code = rec.get("code") or ""
         use = rec.get("land_use") or ""
-        p.setFont(label_font(9, True))
-        fm = QFontMetricsF(p.font())
-        w = max(fm.horizontalAdvance(code), fm.horizontalAdvance(use)) + 6
-        sx, sy = self._label_spot(geom, view, w, 2 * fm.height())
+        for size in (9.0, 7.5, 6.5):  # a label that does not fit the parcel gets smaller first
+            label = label_font(size, True)
+            fm = QFontMetricsF(label)
+            w = max(fm.horizontalAdvance(code), fm.horizontalAdvance(use)) + 6
+            spot = self._label_spot(geom, view, w, 2 * fm.height(), fallback=size == 6.5)
+            if spot is not None:
+                break
+        sx, sy = spot
         lx, ly = view.to_screen(sx, sy)
         box = QRectF(float(lx) - w / 2, float(ly) - fm.height(), w, 2 * fm.height())
         placed: list[QRectF] = [box]  # text drawn so far: a label that would overlap one is left out
@@ -452,7 +465,7 @@ class SheetPainter:
                     placed.append(tbox)
                     p.setPen(QColor(40, 40, 40))
                     p.drawText(QPointF(tbox.left(), tbox.top() + fm6.ascent()), text)
-        p.setFont(label_font(9, True))
+        p.setFont(label)
         p.fillRect(box, QColor(255, 255, 255, 200))
         p.setPen(QColor(20, 20, 20))
         p.drawText(QRectF(box.left(), box.top(), w, fm.height()), int(Qt.AlignmentFlag.AlignCenter), code)
@@ -505,7 +518,7 @@ class SheetPainter:
         p.drawText(QPointF(x + px - fm.horizontalAdvance(end) / 2, y - 2 * MM), end)
         p.drawText(QPointF(x + px + fm.horizontalAdvance(end) / 2 + 3 * MM, y), ratio)
 
-    def _coordinates(self, p, y, title, chunk, note) -> float:
+    def _coordinates(self, p, y, title, chunk, note, line: float = LINE) -> float:
         y = self._text(p, 15 * MM, y, title, 9.5, True)
         per_col = math.ceil(len(chunk) / 2)
         head = (tr("点号", "Point"), tr("X(北)", "X (N)"), tr("Y(东)", "Y (E)"), tr("边长", "Side"))
@@ -521,16 +534,16 @@ class SheetPainter:
                     p.setPen(QPen(QColor(90, 90, 90), 0.8))
                     p.drawLine(QPointF(x, yy), QPointF(x + sum(widths), yy))
                 cx = x
-                p.setFont(label_font(7.5, bold))
+                p.setFont(label_font(7.5 if line >= LINE else 7.0, bold))
                 p.setPen(QColor(20, 20, 20))
                 for c, (cell, w) in enumerate(zip(cells, widths)):
                     align = Qt.AlignmentFlag.AlignLeft if c == 0 else Qt.AlignmentFlag.AlignRight
-                    p.drawText(QRectF(cx, yy, w - 2, LINE), int(align | Qt.AlignmentFlag.AlignVCenter), cell)
+                    p.drawText(QRectF(cx, yy, w - 2, line), int(align | Qt.AlignmentFlag.AlignVCenter), cell)
                     cx += w
                 p.setPen(QPen(QColor(170, 170, 170), 0.4))
-                p.drawLine(QPointF(x, yy + LINE), QPointF(x + sum(widths), yy + LINE))
-                yy += LINE
-        end = y + LINE * (per_col + 1)
+                p.drawLine(QPointF(x, yy + line), QPointF(x + sum(widths), yy + line))
+                yy += line
+        end = y + line * (per_col + 1)
         if note:
             end = self._text(p, 15 * MM, end + 1 * MM, note, 7.5)
         return end

@@ -124,21 +124,45 @@ def test_boundary_rings_start_at_a_real_corner_and_number_holes_on():
     assert rings[0][:2] == [(0.0, 100.0), (100.0, 100.0)]
     assert rings[1][:2] == [(40.0, 60.0), (60.0, 60.0)]
 
+
+def test_fraction_label_keeps_clear_of_the_buildings(empty_project):
+    """The parcel number / land-use label goes where it fits inside the parcel without covering
+    a building (the demo's first sheet had its only building under the label)."""
+    from shapely.geometry import box
+
+    from layers.sheets import SheetPainter, sheet_scale
+    from layers.view import MapView
+
+    s = empty_project
+    x, y = 430000.0, 3384000.0
+    parcel = box(x, y, x + 300, y + 100)
+    building = box(x + 140, y + 40, x + 160, y + 60)  # small, right in the middle
+    fid = s.insert("parcels", {"code": "510112001001GB00001", "land_use": "100101", "status": "待供", "geometry": parcel})
+    s.insert("buildings", {"name": "厂房", "btype": "标准厂房", "parcel_code": "510112001001GB00001",
+                           "geometry": building})
+    sp = SheetPainter(s)
+    view = MapView(x + 150, y + 50, 1.0, 600, 400)  # 1 m per pixel
+    w_px, h_px = 160.0, 20.0  # a long code: the label is much wider than it is tall
+    cx, cy = sp._label_spot(s.get("parcels", fid)["geometry"], view, w_px, h_px)
+    label = box(cx - w_px / 2, cy - h_px / 2, cx + w_px / 2, cy + h_px / 2)
+    assert parcel.contains(label) and not label.intersects(building)
+    assert sheet_scale(box(0, 0, 8, 12)) == 200  # a tiny parcel (a substation) is drawn large
+
 def test_sheet_scale_is_round_and_fits():
     from shapely.geometry import box
 
-    from layers.sheets import FRAME, MAP_MARGIN, SCALES
+    from layers.sheets import FRAME, MAP_MARGIN, MAP_PAD, SCALES
     from layers.view import INCH_M
 
     for w, h in [(100, 60), (300, 200), (3000, 2000), (40, 400)]:
         denom = sheet_scale(box(0, 0, w, h))
         assert denom in SCALES
         m_per_px = denom * INCH_M / 96
-        assert w * MAP_MARGIN + 20 <= FRAME.width() * m_per_px and h * MAP_MARGIN + 20 <= FRAME.height() * m_per_px
+        assert w * MAP_MARGIN + MAP_PAD <= FRAME.width() * m_per_px and h * MAP_MARGIN + MAP_PAD <= FRAME.height() * m_per_px
         smaller = SCALES[SCALES.index(denom) - 1] if SCALES.index(denom) else None
         if smaller:  # the largest scale that fits: the next one up does not
             m = smaller * INCH_M / 96
-            assert w * MAP_MARGIN + 20 > FRAME.width() * m or h * MAP_MARGIN + 20 > FRAME.height() * m
+            assert w * MAP_MARGIN + MAP_PAD > FRAME.width() * m or h * MAP_MARGIN + MAP_PAD > FRAME.height() * m
     assert sheet_scale(box(0, 0, 100, 60)) == 1000
 
 
