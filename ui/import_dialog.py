@@ -1,37 +1,83 @@
-"""The import dialog: choose a file, see its first rows with the text decoded (so mojibake
-shows before anything is written), map its fields to ours, confirm the coordinate system,
-then import with a progress bar and cancel. The import is one transaction."""
+"""The import dialog: choose a file (and its layer), see its first rows with the text decoded
+(so mojibake shows before anything is written), map its fields to ours and its land-use
+values to national codes (both remembered for that kind of file), confirm the coordinate
+system among the candidates judged from the digits, check, then import with a progress bar
+and cancel. The import is one transaction and one step on the undo stack."""
 
 from __future__ import annotations
 
+import math
 import os
 
+import shapely
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QMessageBox, QProgressDialog, QPushButton,
-                               QTableView, QTableWidget, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressDialog,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from landapp.dataio.crs import propose
-from landapp.dataio.importer import (ImportCancelled, auto_mapping, import_source, remember_mapping,
-                                     remembered_mapping)
-from landapp.dataio.readers import dxf_layers, read_source
+from landapp import landuse
+from landapp.dataio.crs import is_legacy, propose
+from landapp.dataio.importer import (
+    ImportCancelled,
+    ImportedFeatures,
+    auto_mapping,
+    import_source,
+    land_use_values,
+    remember_mapping,
+    remembered_land_use_map,
+    remembered_mapping,
+)
+from landapp.dataio.readers import read_source, source_layers
 from landapp.errors import LandappError
+from landapp.i18n import language
 from landapp.schema import spec
 from ui.i18n import tr
 
 FILTER = "GIS (*.shp *.zip *.geojson *.json *.kml *.kmz *.gpkg *.dxf *.csv *.txt *.dat)"
-ENCODINGS = [(None, "自动识别"), ("utf-8", "UTF-8"), ("gbk", "GBK"), ("gb18030", "GB18030")]
+ENCODINGS = [(None, "自动识别"), ("utf-8", "UTF-8"), ("gbk", "GBK"), ("gb18030", "GB18030"), ("big5", "Big5")]
+LAYERED = (".gpkg", ".dxf", ".kml", ".geojson", ".json")
+WARN_STYLE = "color: #a15c00;"
+
+
+def _text(v) -> str:
+    return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+
+
+def _ro(text: str) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    return item
 
 
 class ImportDialog(QDialog):
-    def __init__(self, store, parent=None, path: str | None = None):
+    def __init__(self, store, parent=None, path: str | None = None, session=None):
         super().__init__(parent)
         self.store = store
+        self.session = session if session is not None else getattr(parent, "session", None)
         self.source = None
         self.report = None
         self.setWindowTitle(tr("导入数据", "Import data"))
         self.path = QLineEdit()
+        self.path.returnPressed.connect(self.load)
         browse = QPushButton(tr("选择文件…", "Choose file…"))
         browse.clicked.connect(self.choose)
         self.target = QComboBox()
@@ -40,13 +86,18 @@ class ImportDialog(QDialog):
         self.encoding = QComboBox()
         for code, label in ENCODINGS:
             self.encoding.addItem(tr(label, "Detect") if code is None else label, code)
-        self.dxf_layer = QComboBox()
+        self.layer = QComboBox()
         self.crs = QComboBox()
         self.crs.setEditable(True)
-        self.gcj02 = QCheckBox(tr("数据取自高德等 GCJ-02 地图,先纠偏", "Data traced from a GCJ-02 map (Amap): correct it"))
+        self.crs.setToolTip(tr("可直接输入,如 EPSG:4545", "You may type one, e.g. EPSG:4545"))
+        self.crs_note = QLabel()
+        self.crs_note.setWordWrap(True)
+        self.crs_note.setStyleSheet(WARN_STYLE)
+        self.gcj02 = QCheckBox(tr("数据取自高德等 GCJ-02 地图,先纠偏为 WGS84", "Data traced from a GCJ-02 map (Amap): correct it"))
         self.repair = QCheckBox(tr("自动修复无效多边形", "Repair invalid polygons"))
         self.repair.setChecked(True)
         self.skip = QCheckBox(tr("跳过属性不合规的要素", "Skip features with invalid values"))
+        self.skip_duplicates = QCheckBox(tr("跳过编号已存在的要素", "Skip features whose code exists already"))
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
         row.addWidget(browse)
@@ -54,22 +105,35 @@ class ImportDialog(QDialog):
         form.addRow(tr("文件", "File"), row)
         form.addRow(tr("导入到", "Into"), self.target)
         form.addRow(tr("文字编码", "Text encoding"), self.encoding)
-        form.addRow(tr("DXF 图层", "DXF layer"), self.dxf_layer)
+        form.addRow(tr("图层", "Layer"), self.layer)
         form.addRow(tr("源坐标系", "Source CRS"), self.crs)
-        form.addRow("", self.gcj02)
-        form.addRow("", self.repair)
-        form.addRow("", self.skip)
-        self.notes = QLabel()
-        self.notes.setWordWrap(True)
+        form.addRow("", self.crs_note)
+        options = QHBoxLayout()
+        for box in (self.gcj02, self.repair, self.skip, self.skip_duplicates):
+            options.addWidget(box)
+        options.addStretch(1)
+        form.addRow("", options)
         self.preview = QTableView()
         self.preview_model = QStandardItemModel(self)
         self.preview.setModel(self.preview_model)
+        self.preview.verticalHeader().setDefaultSectionSize(22)
         self.mapping = QTableWidget(0, 2)
         self.mapping.setHorizontalHeaderLabels([tr("源字段", "Source field"), tr("导入为", "Import as")])
         self.mapping.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.mapping.verticalHeader().hide()
+        self.land_use = QTableWidget(0, 3)
+        self.land_use.setHorizontalHeaderLabels([tr("源用地性质", "Source land use"), tr("个数", "Count"),
+                                                 tr("导入为(新分类)", "Import as (national code)")])
+        self.land_use.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.land_use.verticalHeader().hide()
+        self.notes = QPlainTextEdit()
+        self.notes.setReadOnly(True)
+        self.notes.setMaximumBlockCount(5000)
         buttons = QHBoxLayout()
         self.check_button = QPushButton(tr("预检", "Check"))
+        self.check_button.setToolTip(tr("检查全部要素,不写入工程", "Check every feature; write nothing"))
         self.import_button = QPushButton(tr("导入", "Import"))
+        self.import_button.setDefault(True)
         close = QPushButton(tr("关闭", "Close"))
         for b in (self.check_button, self.import_button):
             buttons.addWidget(b)
@@ -78,67 +142,130 @@ class ImportDialog(QDialog):
         self.check_button.clicked.connect(lambda: self.run(dry_run=True))
         self.import_button.clicked.connect(lambda: self.run(dry_run=False))
         close.clicked.connect(self.reject)
+
+        def titled(title: str, widget) -> QWidget:
+            w = QWidget()
+            v = QVBoxLayout(w)
+            v.setContentsMargins(0, 4, 0, 0)
+            v.addWidget(QLabel(title))
+            v.addWidget(widget)
+            return w
+
+        maps = QSplitter(Qt.Orientation.Horizontal)
+        maps.addWidget(titled(tr("字段对应(记住同类文件的设置)", "Field mapping (remembered for this kind of file)"), self.mapping))
+        maps.addWidget(titled(tr("用地性质对照(旧代码、名称 → 国土空间用地分类)", "Land-use values (old codes, names → national codes)"),
+                              self.land_use))
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(titled(tr("前 20 行预览(请核对中文是否正常)", "First 20 rows (check the Chinese text)"), self.preview))
+        split.addWidget(maps)
+        split.addWidget(titled(tr("检查与导入报告", "Check and import report"), self.notes))
+        split.setSizes([230, 300, 180])
         lay = QVBoxLayout(self)
         lay.addLayout(form)
-        lay.addWidget(QLabel(tr("前 20 行预览(请核对中文是否正常)", "First 20 rows (check the Chinese text)")))
-        lay.addWidget(self.preview, 2)
-        lay.addWidget(QLabel(tr("字段对应", "Field mapping")))
-        lay.addWidget(self.mapping, 2)
-        lay.addWidget(self.notes)
+        lay.addWidget(split, 1)
         lay.addLayout(buttons)
         self.encoding.currentIndexChanged.connect(lambda _i: self.load())
-        self.dxf_layer.currentIndexChanged.connect(lambda _i: self.load())
+        self.layer.currentIndexChanged.connect(lambda _i: self.load())
         self.target.currentIndexChanged.connect(lambda _i: self.fill_mapping())
-        self.resize(900, 760)
+        self.resize(1100, 900)
+        self._set_ready(False)
         if path:
             self.path.setText(path)
             self.load()
 
+    # ---- reading -----------------------------------------------------------------------
     def choose(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, tr("选择要导入的文件", "Choose a file to import"), "", FILTER)
         if path:
             self.path.setText(path)
             self.load()
 
+    def _set_ready(self, ok: bool) -> None:
+        self.import_button.setEnabled(ok)
+        self.check_button.setEnabled(ok)
+
+    def _fill_layers(self, path: str) -> None:
+        """The file's layers: a GeoPackage's tables, a DXF's layers, a KML's folders."""
+        if self.layer.property("path") == path:
+            return
+        self.layer.blockSignals(True)
+        self.layer.clear()
+        names = source_layers(path) if path.lower().endswith(LAYERED) else []
+        if names:
+            self.layer.addItem(tr("全部图层", "All layers") if not path.lower().endswith(".gpkg")
+                               else tr("自动(第一个面图层)", "Automatic (first polygon layer)"), None)
+            for name in names:
+                self.layer.addItem(name, name)
+        self.layer.setEnabled(len(names) > 1 or path.lower().endswith(".dxf"))
+        self.layer.setProperty("path", path)
+        self.layer.blockSignals(False)
+
     def load(self) -> None:
         path = self.path.text().strip()
         if not path:
             return
+        self._fill_layers(path)
+        chosen = self.layer.currentData()
         is_dxf = path.lower().endswith(".dxf")
-        if is_dxf and self.dxf_layer.count() == 0:
-            self.dxf_layer.blockSignals(True)
-            self.dxf_layer.addItem(tr("全部图层", "All layers"), None)
-            try:
-                for name in dxf_layers(path):
-                    self.dxf_layer.addItem(name, name)
-            except Exception:
-                pass
-            self.dxf_layer.blockSignals(False)
-        self.dxf_layer.setEnabled(is_dxf)
         try:
             self.source = read_source(path, encoding=self.encoding.currentData(),
-                                      dxf_layers_filter=[self.dxf_layer.currentData()] if is_dxf and self.dxf_layer.currentData() else None)
+                                      layer=None if is_dxf else chosen,
+                                      dxf_layers_filter=[chosen] if is_dxf and chosen else None)
         except LandappError as e:
             self.source = None
-            self.notes.setText(str(e))
-            self.import_button.setEnabled(False)
+            self.preview_model.clear()
+            self.mapping.setRowCount(0)
+            self.land_use.setRowCount(0)
+            self.notes.setPlainText(str(e))
+            self._set_ready(False)
             return
-        self.import_button.setEnabled(True)
         gdf = self.source.gdf
         self.preview_model.clear()
-        self.preview_model.setHorizontalHeaderLabels(self.source.fields)
-        for _, r in gdf.head(20).iterrows():
-            self.preview_model.appendRow([QStandardItem("" if r[c] is None else str(r[c])) for c in self.source.fields])
-        self.crs.clear()
-        if self.source.crs is not None:
-            self.crs.addItem(tr(f"文件自带:{self.source.crs.name}", f"From the file: {self.source.crs.name}"), None)
-        import shapely
-
-        for c in propose(tuple(shapely.total_bounds(gdf.geometry.values)), self.store.srs_id):
-            self.crs.addItem(c.label, f"EPSG:{c.epsg}" + (":swap" if c.swap_xy else ""))
-        self.notes.setText("\n".join(self.source.warnings) or tr(f"读取 {len(gdf)} 个要素。", f"Read {len(gdf)} features."))
+        fields = self.source.fields
+        self.preview_model.setHorizontalHeaderLabels([*fields, tr("几何", "Geometry")])
+        columns = {c: gdf[c].head(20).tolist() for c in fields}
+        for row, g in enumerate(gdf.geometry.head(20).tolist()):
+            cells = [QStandardItem(_text(columns[c][row])) for c in fields]
+            # type and size: data in the wrong CRS show absurd areas (degrees give none)
+            size = f" {g.area:.1f}" if g is not None and not g.is_empty and abs(g.bounds[0]) > 360 else ""
+            cells.append(QStandardItem("" if g is None else g.geom_type + size))
+            self.preview_model.appendRow(cells)
+        self.preview.resizeColumnsToContents()
+        self._fill_crs()
+        lines = [*self.source.warnings, tr(f"读取 {len(gdf)} 个要素。", f"Read {len(gdf)} features.")]
+        self.notes.setPlainText("\n".join(lines))
+        self._set_ready(self.crs_note.property("refused") is not True)
         self.fill_mapping()
 
+    def _fill_crs(self) -> None:
+        self.crs.clear()
+        self.crs_note.setProperty("refused", False)
+        src = self.source
+        bounds = tuple(shapely.total_bounds(src.gdf.geometry.values))
+        if src.crs is not None:
+            if is_legacy(src.crs):
+                self.crs.addItem(tr(f"文件自带:{src.crs.name}", f"From the file: {src.crs.name}"), None)
+                self.crs_note.setText(tr(
+                    f"文件使用 {src.crs.name}(北京 1954 / 西安 1980),转为 CGCS2000 需要当地的转换参数,"
+                    "landapp 不做无参数的平移。请先用测绘部门提供的参数转换后再导入。",
+                    f"The file uses {src.crs.name} (Beijing 1954 / Xi'an 1980); converting it to CGCS2000 needs "
+                    "local parameters and landapp will not shift it without them. Convert it first."))
+                self.crs_note.setProperty("refused", True)
+                return
+            self.crs.addItem(tr(f"文件自带:{src.crs.name}", f"From the file: {src.crs.name}"), None)
+            self.crs_note.setText("")
+        cands = propose(bounds, self.store.srs_id)
+        for c in cands:
+            self.crs.addItem(c.label, f"EPSG:{c.epsg}" + (":swap" if c.swap_xy else ""))
+        if src.crs is None:
+            self.crs_note.setText(
+                tr("文件没有坐标系信息。下列候选是按坐标数值推测的(首选最可能的),请确认后再导入。",
+                   "The file has no CRS. The candidates below are judged from the coordinates (most likely "
+                   "first); confirm before importing.") if cands else
+                tr("文件没有坐标系信息,坐标也看不出属于哪个坐标系;请输入,如 EPSG:4544。",
+                   "The file has no CRS and its coordinates do not reveal one; type one, e.g. EPSG:4544."))
+
+    # ---- mapping ---------------------------------------------------------------------------
     def fill_mapping(self) -> None:
         if self.source is None:
             return
@@ -147,14 +274,17 @@ class ImportDialog(QDialog):
         mapping = remembered_mapping(self.store, self.source, layer) or auto_mapping(self.source.fields, layer)
         self.mapping.setRowCount(len(self.source.fields))
         for r, f in enumerate(self.source.fields):
-            self.mapping.setItem(r, 0, QTableWidgetItemRO(f))
+            self.mapping.setItem(r, 0, _ro(f))
             combo = QComboBox()
             combo.addItem(tr("(不导入)", "(skip)"), None)
             for fld in s.fields:
                 if not fld.computed:
                     combo.addItem(f"{fld.title}({fld.name})", fld.name)
             combo.setCurrentIndex(max(0, combo.findData(mapping.get(f))))
+            combo.currentIndexChanged.connect(lambda _i: self.fill_land_use())
             self.mapping.setCellWidget(r, 1, combo)
+        self.mapping.resizeRowsToContents()
+        self.fill_land_use()
 
     def current_mapping(self) -> dict[str, str]:
         out = {}
@@ -164,89 +294,115 @@ class ImportDialog(QDialog):
                 out[self.mapping.item(r, 0).text()] = target
         return out
 
+    def fill_land_use(self) -> None:
+        """Distinct values of the field mapped to 用地性质, each with the code it will get:
+        remembered for this kind of file, else read as a code, an old code or a class name."""
+        layer = self.target.currentData()
+        if self.source is None or not spec(layer).has("land_use"):
+            self.land_use.setRowCount(0)
+            return
+        values = land_use_values(self.source, self.current_mapping(),
+                                 remembered_land_use_map(self.store, self.source, layer))
+        self.land_use.setRowCount(len(values))
+        for r, (value, count, code) in enumerate(values):
+            self.land_use.setItem(r, 0, _ro(value))
+            self.land_use.setItem(r, 1, _ro(str(count)))
+            combo = QComboBox()
+            combo.addItem(tr("(无法识别,留空)", "(unknown, leave empty)"), "")
+            for c in sorted(landuse.CLASSES):
+                combo.addItem(f"{c} {landuse.name(c, language())}", c)
+            combo.setCurrentIndex(max(0, combo.findData(code or "")))
+            self.land_use.setCellWidget(r, 2, combo)
+        self.land_use.resizeColumnsToContents()
+        self.land_use.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+
+    def current_land_use_map(self) -> dict[str, str]:
+        return {self.land_use.item(r, 0).text(): self.land_use.cellWidget(r, 2).currentData()
+                for r in range(self.land_use.rowCount())}
+
+    # ---- importing ---------------------------------------------------------------------------
+    def _chosen_crs(self) -> tuple[str | None, bool | None]:
+        data = self.crs.currentData()
+        text = self.crs.currentText().strip()
+        if data and self.crs.findText(text) == self.crs.currentIndex():
+            return data.replace(":swap", ""), data.endswith(":swap")
+        if text.upper().startswith("EPSG:") and self.crs.findText(text) < 0:  # typed by the user
+            return text.split()[0], None
+        return None, None
+
     def run(self, dry_run: bool) -> bool:
         if self.source is None:
             return False
-        data = self.crs.currentData()
-        src_crs = None
-        if data:
-            src_crs = data.replace(":swap", "")
-            if data.endswith(":swap"):  # swapped axes: flip the coordinates of the preview source
-                import shapely
-
-                self.source.gdf = self.source.gdf.set_geometry(
-                    shapely.transform(self.source.gdf.geometry.values, lambda xy: xy[:, ::-1]))
-                self.crs.setItemData(self.crs.currentIndex(), src_crs)
-        elif self.crs.currentText().upper().startswith("EPSG:") and self.source.crs is None:
-            src_crs = self.crs.currentText().split()[0]
+        src_crs, swap = self._chosen_crs()
         layer = self.target.currentData()
         mapping = self.current_mapping()
-        progress = QProgressDialog(tr("正在导入…", "Importing…"), tr("取消", "Cancel"), 0, len(self.source.gdf), self)
+        land_use_map = self.current_land_use_map()
+        n = len(self.source.gdf)
+        progress = QProgressDialog(tr("正在检查…", "Checking…") if dry_run else tr("正在导入…", "Importing…"),
+                                   tr("取消", "Cancel"), 0, n + 1, self)
+        progress.setWindowTitle(self.windowTitle())
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(400)
+        progress.setAutoClose(False)
 
         def step(done, total):
+            if done >= n and not dry_run:
+                progress.setLabelText(tr("正在写入工程…", "Writing to the project…"))
+            progress.setMaximum(total)
             progress.setValue(done)
             QCoreApplication.processEvents()
 
         try:
             self.report = import_source(self.store, self.source, layer, mapping=mapping, src_crs=src_crs,
-                                        gcj02=self.gcj02.isChecked(), repair=self.repair.isChecked(),
-                                        skip_invalid=self.skip.isChecked(), dry_run=dry_run,
+                                        swap_xy=swap, gcj02=self.gcj02.isChecked(), land_use_map=land_use_map,
+                                        repair=self.repair.isChecked(), skip_invalid=self.skip.isChecked(),
+                                        skip_duplicates=self.skip_duplicates.isChecked(), dry_run=dry_run,
                                         progress=step, cancel=progress.wasCanceled)
         except ImportCancelled as e:
-            self.notes.setText(str(e))
+            self.notes.setPlainText(str(e))
             return False
         except LandappError as e:
-            self.notes.setText(str(e))
+            self.notes.setPlainText(str(e))
             QMessageBox.warning(self, tr("无法导入", "Cannot import"), str(e))
             return False
         finally:
             progress.close()
+        rep = self.report
         if not dry_run:
-            remember_mapping(self.store, self.source, layer, mapping)
-        lines = [(tr("预检:", "Check: ") if dry_run else "") + self.report.summary()]
-        lines += self.report.warnings[:10] + [p.message for p in self.report.problems[:10]]
-        self.notes.setText("\n".join(lines))
+            remember_mapping(self.store, self.source, layer, mapping, land_use_map)
+            self._after_import(layer, rep)
+        lines = [(tr("预检(未写入):", "Check (nothing written): ") if dry_run else "") + rep.summary()]
+        lines += rep.warnings + [p.message for p in rep.problems]
+        self.notes.setPlainText("\n".join(lines))
         return True
 
+    def _after_import(self, layer: str, rep) -> None:
+        """One undo step for the whole import; the map shows and selects what came in."""
+        if self.session is not None and rep.fids:
+            from ui.undo import EditCommand
 
-def QTableWidgetItemRO(text: str):
-    from PySide6.QtWidgets import QTableWidgetItem
-
-    item = QTableWidgetItem(text)
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    return item
+            self.session.stack.push(EditCommand(self.session, ImportedFeatures(
+                layer, rep.fids, os.path.basename(self.source.path))))
+        window = self.parent()
+        canvas = getattr(window, "canvas", None)
+        if canvas is not None and rep.extent is not None:
+            if len(rep.fids) <= 10000:
+                canvas.set_selection(layer, rep.fids)
+            canvas.zoom_to(rep.extent, margin=0.1)
 
 
 def install_import_menu(window) -> None:
     """文件 → 导入数据… and 导出图层…"""
     from PySide6.QtGui import QAction
 
+    from ui.export_dialog import ExportLayerDialog
+
     file_menu = window.menuBar().actions()[0].menu()
     act = QAction(tr("导入数据…", "Import data…"), window)
+    act.setShortcut("Ctrl+I")
     act.triggered.connect(lambda: ImportDialog(window.store, window).exec())
     file_menu.insertAction(file_menu.actions()[1], act)
     exp = QAction(tr("导出图层…", "Export layer…"), window)
-    exp.triggered.connect(lambda: export_layer_dialog(window))
+    exp.setShortcut("Ctrl+Shift+E")
+    exp.triggered.connect(lambda: ExportLayerDialog(window).exec())
     file_menu.insertAction(file_menu.actions()[2], exp)
-
-
-def export_layer_dialog(window, path: str | None = None) -> int:
-    from landapp.dataio.exporter import export_layer
-
-    layer = window.canvas.active_layer if window.canvas.active_layer in ("parcels", "buildings", "zones", "roads") else "parcels"
-    fids = sorted(window.map.layer(layer).selection)
-    if path is None:
-        path, _ = QFileDialog.getSaveFileName(
-            window, tr("导出图层", "Export layer"), f"{layer}.shp",
-            "Shapefile (*.shp);;GeoJSON (*.geojson);;KML (*.kml);;DXF (*.dxf);;GeoPackage (*.gpkg)")
-        if not path:
-            return 0
-    try:
-        n = export_layer(window.store, layer, path, fids=fids or None, encoding="gbk")
-    except LandappError as e:
-        QMessageBox.warning(window, tr("导出失败", "Export failed"), str(e))
-        return 0
-    window.statusBar().showMessage(tr(f"已导出 {n} 个要素到 {os.path.basename(path)}", f"Exported {n} features"), 6000)
-    return n

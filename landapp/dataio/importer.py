@@ -19,6 +19,7 @@ from landapp import landuse
 from landapp.coords import gcj02_to_wgs84
 from landapp.dataio.crs import fits, fix_zone_prefix, propose, refuse_legacy
 from landapp.dataio.readers import Source
+from landapp.editing import Edit
 from landapp.errors import LandappError, ValidationError
 from landapp.i18n import tr
 from landapp.schema import spec, validate_record
@@ -64,6 +65,7 @@ class ImportReport:
     problems: list[FeatureProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     crs: str = ""
+    extent: tuple[float, float, float, float] | None = None  # of what was (or would be) imported
 
     def summary(self) -> str:
         return tr(f"读取 {self.read} 个要素,导入 {self.imported} 个(修复 {self.repaired},跳过 {self.skipped}),坐标系 {self.crs}。",
@@ -72,6 +74,27 @@ class ImportReport:
 
 class ImportCancelled(LandappError):
     pass
+
+
+class ImportedFeatures(Edit):
+    """An import as an undoable edit: undo deletes what it brought in (one transaction, one
+    change event), redo puts it back. Made after import_source has written the features."""
+
+    def __init__(self, layer: str, fids: list[int], source_name: str = ""):
+        self.layer = layer
+        self.fids = list(fids)
+        self.source_name = source_name
+        self.records: list[dict] = []
+
+    @property
+    def text(self) -> str:
+        return tr(f"导入 {len(self.fids)} 个要素({self.source_name})", f"Import {len(self.fids)} features ({self.source_name})")
+
+    def apply(self, store: ProjectStore) -> None:
+        self.fids = store.insert_many(self.layer, self.records, validate=False)
+
+    def revert(self, store: ProjectStore) -> None:
+        self.records = store.delete_many(self.layer, self.fids)
 
 
 def auto_mapping(fields: list[str], layer: str) -> dict[str, str]:
@@ -357,6 +380,9 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
         raise LandappError(tr(f"导入中止,工程未作任何修改:{fatal[0].message}{more}",
                               f"Import stopped; the project is unchanged: {fatal[0].message}{more}"))
     _check_range(store, layer, records, origin)
+    rep.warnings += _fill_from_location(store, layer, records)
+    if records:
+        rep.extent = tuple(shapely.total_bounds(np.asarray([r["geometry"] for r in records], dtype=object)).tolist())
     if layer == "parcels" and records:
         rep.warnings += _overlap_warnings(store, records)
     if dry_run:
@@ -388,6 +414,36 @@ def _check_range(store: ProjectStore, layer: str, records: list[dict], origin: l
             "可能源坐标系不对(可用 --src-crs 指定)。",
             f"Import stopped; the project is unchanged: feature {origin[bad[0]] + 1} lies outside EPSG:{store.srs_id}; "
             "the source CRS is probably wrong (give it with --src-crs)."))
+
+
+def _fill_from_location(store: ProjectStore, layer: str, records: list[dict]) -> list[str]:
+    """所在片区 (and a building's 所在地块) left empty by the file, taken from where the
+    feature lies: the zone (parcel) that holds a point inside it."""
+    s = spec(layer)
+    notes = []
+    for field_name, source_layer, key in (("zone", "zones", "name"), ("parcel_code", "parcels", "code")):
+        if not s.has(field_name) or source_layer == layer:
+            continue
+        todo = [k for k, r in enumerate(records) if not r.get(field_name)]
+        if not todo:
+            continue
+        points = shapely.point_on_surface(np.asarray([records[k]["geometry"] for k in todo], dtype=object))
+        hosts = store.read_layer(source_layer, bbox=tuple(shapely.total_bounds(points)), columns=[key])
+        if not len(hosts):
+            continue
+        names = hosts[key].tolist()
+        p_idx, h_idx = shapely.STRtree(np.asarray(hosts.geometry.values, dtype=object)).query(points, predicate="within")
+        filled = 0
+        for p, h in zip(p_idx.tolist(), h_idx.tolist()):
+            rec = records[todo[p]]
+            if not rec.get(field_name) and isinstance(names[h], str) and names[h]:
+                rec[field_name] = names[h]
+                filled += 1
+        if filled:
+            title = s.field(field_name).title_zh
+            notes.append(tr(f"{filled} 个要素按所在位置填写了“{title}”。",
+                            f"{filled} features got their '{s.field(field_name).title_en}' from where they lie."))
+    return notes
 
 
 def _overlap_pairs(a_geoms: np.ndarray, b_geoms: np.ndarray, same: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -109,6 +109,11 @@ class ProjectStore(abc.ABC):
     def delete(self, layer: str, fid: int) -> dict[str, Any]:
         """Delete and return the full record (with 'fid'), so it can be re-inserted."""
 
+    def delete_many(self, layer: str, fids: Sequence[int]) -> list[dict[str, Any]]:
+        """Delete several features in one transaction; return their records."""
+        with self.transaction():
+            return [self.delete(layer, f) for f in fids]
+
     # -- health
     @abc.abstractmethod
     def integrity_check(self) -> list[str]:

@@ -589,6 +589,33 @@ class GeoPackageStore(ProjectStore):
                 self._dirty_extent.add(s.name)
         return record
 
+    def delete_many(self, layer: str, fids: Sequence[int]) -> list[dict[str, Any]]:
+        """Delete several features in one transaction with one change event (undoing an
+        import of 100k parcels one by one took seconds and 100k events); return their records
+        (with 'fid') so they can be put back."""
+        s = spec(layer)
+        fids = [int(f) for f in fids]
+        records: list[dict[str, Any]] = []
+        if not fids:
+            return records
+        with self.transaction():
+            for k in range(0, len(fids), 500):
+                chunk = fids[k:k + 500]
+                marks = ", ".join("?" for _ in chunk)
+                found = self._records(s, f'SELECT * FROM "{s.name}" WHERE fid IN ({marks})', chunk)
+                if len(found) != len(chunk):
+                    raise FeatureNotFoundError(layer, min(set(chunk) - {r["fid"] for r in found}))
+                records += found
+                self._execute(f'DELETE FROM "{s.name}" WHERE fid IN ({marks})', chunk)
+            stamp = _now()
+            self._conn.executemany(
+                "INSERT INTO edit_log (ts, user, session, layer, feature_id, operation, changes) "
+                "VALUES (?,?,?,?,?,'delete',NULL)", [(stamp, self.user, self.session, s.name, f) for f in fids])
+            self._pending.append(ChangeEvent(s.name, "delete", tuple(fids)))
+            if s.spatial:
+                self._dirty_extent.add(s.name)
+        return records
+
     # ---- settings ----------------------------------------------------------------------
     def get_setting(self, key: str, default: str | None = None) -> str | None:
         v = self._scalar("SELECT value FROM project_settings WHERE key = ?", (key,))

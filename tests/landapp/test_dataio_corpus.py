@@ -422,3 +422,28 @@ def test_exports_for_google_earth_cad_and_gbk(tmp_path, demo_project):
     assert (tmp_path / "u.cpg").read_text().strip().upper() in ("UTF-8", "UTF8")
     u = read_source(str(tmp_path / "u.shp"))
     assert "𠀀号地块" in set(u.gdf["name"])
+
+
+def test_zone_filled_from_location_and_import_undone_and_redone(tmp_path, demo_project):
+    from landapp.dataio.importer import ImportedFeatures
+
+    zone = demo_project.rows("zones", order_by="fid")[0]
+    p = zone["geometry"].representative_point()
+    gdf = gpd.GeoDataFrame({"code": ["Z-1", "Z-2"]}, geometry=[p.buffer(20), shapely.Point(p.x + 1e5, p.y).buffer(20)],
+                           crs=demo_project.srs_id)
+    gdf.to_file(tmp_path / "z.geojson")
+    before = demo_project.count("parcels")
+    rep = import_source(demo_project, read_source(str(tmp_path / "z.geojson")), "parcels")
+    got = {r["code"]: r["zone"] for r in demo_project.rows("parcels", "code LIKE 'Z-%'")}
+    assert got == {"Z-1": zone["name"], "Z-2": None} and any("所在片区" in w for w in rep.warnings)
+    assert rep.extent[0] < p.x < rep.extent[2]
+    events = []
+    demo_project.signals.changed.connect(events.append)
+    edit = ImportedFeatures("parcels", rep.fids, "z.geojson")
+    assert "导入 2 个要素" in edit.text
+    edit.revert(demo_project)  # undo: one transaction, one event
+    assert demo_project.count("parcels") == before and [(e.op, len(e.fids)) for e in events] == [("delete", 2)]
+    edit.apply(demo_project)  # redo
+    assert demo_project.count("parcels") == before + 2
+    assert {r["code"]: r["zone"] for r in demo_project.rows("parcels", "code LIKE 'Z-%'")} == got
+    assert demo_project.integrity_check() == []

@@ -1,6 +1,11 @@
-"""The import dialog: preview with decoded text, mapping, CRS choice, import, and a bad file."""
+"""The import and export dialogs: preview with decoded text, field and land-use mapping
+remembered per kind of file, CRS candidates and refusals, layer choice, cancel, undo, and
+exporting the selection with the user's options."""
 
 from __future__ import annotations
+
+import hashlib
+import os
 
 import geopandas as gpd
 import pyogrio
@@ -12,23 +17,124 @@ pytestmark = pytest.mark.gui
 X0, Y0 = 430000.0, 3384000.0
 
 
+def gbk_shapefile(folder, name="nocrs", n=3, prj=False):
+    gdf = gpd.GeoDataFrame({"DKBH": [f"D{i + 1}" for i in range(n)], "地块名称": [f"{i + 1}号地" for i in range(n)],
+                            "YDXZ": (["M1", "W2", "B1"] * n)[:n]},
+                           geometry=[box(X0 + 60 * i, Y0, X0 + 60 * i + 50, Y0 + 50) for i in range(n)],
+                           crs=4544 if prj else None)
+    path = os.path.join(folder, f"{name}.shp")
+    pyogrio.write_dataframe(gdf, path, encoding="CP936")
+    for ext in (".cpg",) + (() if prj else (".prj",)):
+        if os.path.exists(os.path.join(folder, name + ext)):
+            os.unlink(os.path.join(folder, name + ext))
+    return path
+
+
+def digest(path) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.sha256(fh.read()).hexdigest()
+
+
+def land_use_rows(dlg):
+    return {dlg.land_use.item(r, 0).text(): dlg.land_use.cellWidget(r, 2).currentData()
+            for r in range(dlg.land_use.rowCount())}
+
+
 def test_import_dialog_previews_maps_and_imports(qtbot, empty_project, tmp_path):
     from ui.import_dialog import ImportDialog
 
-    gdf = gpd.GeoDataFrame({"DKBH": ["D1", "D2"], "地块名称": ["一号地", "二号地"], "YDXZ": ["M1", "W2"]},
-                           geometry=[box(X0, Y0, X0 + 50, Y0 + 50), box(X0 + 60, Y0, X0 + 110, Y0 + 50)])
-    path = tmp_path / "nocrs.shp"
-    pyogrio.write_dataframe(gdf, path, encoding="CP936")
-    (tmp_path / "nocrs.cpg").unlink(missing_ok=True)
+    path = gbk_shapefile(str(tmp_path))
     dlg = ImportDialog(empty_project, path=str(path))
     qtbot.addWidget(dlg)
-    assert dlg.preview_model.item(0, 1).text() == "一号地"  # decoded GBK, no mojibake
+    assert dlg.preview_model.item(0, 1).text() == "1号地"  # decoded GBK, no mojibake
+    assert dlg.preview_model.item(0, 3).text() == "Polygon 2500.0"
     assert "EPSG:4544" in dlg.crs.currentText()  # proposed from the digits
+    assert "没有坐标系" in dlg.crs_note.text()  # … and the user is asked to confirm it
     assert dlg.current_mapping() == {"DKBH": "code", "地块名称": "name", "YDXZ": "land_use"}
+    assert land_use_rows(dlg) == {"M1": "100101", "W2": "110102", "B1": "0901"}  # old codes → new
     assert dlg.run(dry_run=True) and empty_project.count("parcels") == 0
+    assert "预检" in dlg.notes.toPlainText()
     assert dlg.run(dry_run=False)
-    assert sorted(r["code"] for r in empty_project.rows("parcels")) == ["D1", "D2"]
-    assert "导入 2 个" in dlg.notes.text()
+    assert sorted(r["code"] for r in empty_project.rows("parcels")) == ["D1", "D2", "D3"]
+    assert "导入 3 个" in dlg.notes.toPlainText()
+
+
+def test_mappings_are_remembered_for_the_next_file_of_the_kind(qtbot, empty_project, tmp_path):
+    from ui.import_dialog import ImportDialog
+
+    dlg = ImportDialog(empty_project, path=gbk_shapefile(str(tmp_path), "first"))
+    qtbot.addWidget(dlg)
+    name_row = next(r for r in range(dlg.mapping.rowCount()) if dlg.mapping.item(r, 0).text() == "地块名称")
+    combo = dlg.mapping.cellWidget(name_row, 1)
+    combo.setCurrentIndex(combo.findData("note"))  # the user's own choice
+    b1 = next(r for r in range(dlg.land_use.rowCount()) if dlg.land_use.item(r, 0).text() == "B1")
+    lu = dlg.land_use.cellWidget(b1, 2)
+    lu.setCurrentIndex(lu.findData("0902"))  # locally B1 meant 商务金融
+    assert dlg.run(dry_run=False)
+    assert empty_project.rows("parcels", "code = 'D3'")[0]["land_use"] == "0902"
+    second = tmp_path / "second"
+    second.mkdir()
+    again = ImportDialog(empty_project, path=gbk_shapefile(str(second), "second"))
+    qtbot.addWidget(again)
+    assert again.current_mapping()["地块名称"] == "note"
+    assert land_use_rows(again)["B1"] == "0902" and land_use_rows(again)["M1"] == "100101"
+
+
+def test_legacy_crs_is_refused_on_sight(qtbot, empty_project, tmp_path):
+    from ui.import_dialog import ImportDialog
+
+    gdf = gpd.GeoDataFrame({"code": ["X1"]}, geometry=[box(X0, Y0, X0 + 10, Y0 + 10)], crs=2383)  # Xian 1980
+    path = tmp_path / "xa.geojson"
+    gdf.to_file(path)
+    dlg = ImportDialog(empty_project, path=str(path))
+    qtbot.addWidget(dlg)
+    assert "转换参数" in dlg.crs_note.text() and "不做无参数的平移" in dlg.crs_note.text()
+    assert not dlg.import_button.isEnabled() and not dlg.check_button.isEnabled()
+
+
+def test_geopackage_layer_is_chosen_in_the_dialog(qtbot, empty_project, tmp_path):
+    from ui.import_dialog import ImportDialog
+
+    path = tmp_path / "two.gpkg"
+    one = gpd.GeoDataFrame({"code": ["A"]}, geometry=[box(X0, Y0, X0 + 10, Y0 + 10)], crs=4544)
+    two = gpd.GeoDataFrame({"code": ["B", "C"]}, geometry=[box(X0 + 20, Y0, X0 + 30, Y0 + 10),
+                                                           box(X0 + 40, Y0, X0 + 50, Y0 + 10)], crs=4544)
+    pyogrio.write_dataframe(one, path, layer="一期")
+    pyogrio.write_dataframe(two, path, layer="二期")
+    dlg = ImportDialog(empty_project, path=str(path))
+    qtbot.addWidget(dlg)
+    assert [dlg.layer.itemText(i) for i in range(1, dlg.layer.count())] == ["一期", "二期"]
+    assert "有 2 个图层" in dlg.notes.toPlainText()
+    dlg.layer.setCurrentIndex(dlg.layer.findData("二期"))
+    assert dlg.preview_model.rowCount() == 2 and dlg.preview_model.item(1, 0).text() == "C"
+
+
+def test_cancel_writes_nothing(qtbot, empty_project, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QProgressDialog
+
+    from ui.import_dialog import ImportDialog
+
+    dlg = ImportDialog(empty_project, path=gbk_shapefile(str(tmp_path), n=30))
+    qtbot.addWidget(dlg)
+    before = digest(empty_project.path)
+    monkeypatch.setattr(QProgressDialog, "wasCanceled", lambda self: True)
+    assert not dlg.run(dry_run=False)
+    assert "取消" in dlg.notes.toPlainText() and digest(empty_project.path) == before
+
+
+def test_an_import_is_one_undo_step(qtbot, empty_project, tmp_path):
+    from ui.import_dialog import ImportDialog
+    from ui.undo import EditSession
+
+    session = EditSession(empty_project)
+    dlg = ImportDialog(empty_project, path=gbk_shapefile(str(tmp_path), n=5), session=session)
+    qtbot.addWidget(dlg)
+    assert dlg.run(dry_run=False) and empty_project.count("parcels") == 5
+    assert session.stack.count() == 1 and "导入 5 个要素" in session.stack.undoText()
+    session.undo()
+    assert empty_project.count("parcels") == 0
+    session.redo()
+    assert sorted(r["code"] for r in empty_project.rows("parcels")) == ["D1", "D2", "D3", "D4", "D5"]
 
 
 def test_import_dialog_reports_a_bad_file(qtbot, empty_project, tmp_path):
@@ -39,4 +145,32 @@ def test_import_dialog_reports_a_bad_file(qtbot, empty_project, tmp_path):
     dlg = ImportDialog(empty_project, path=str(bad))
     qtbot.addWidget(dlg)
     assert dlg.source is None and not dlg.import_button.isEnabled()
-    assert "无法读取" in dlg.notes.text()
+    assert "无法读取" in dlg.notes.toPlainText()
+
+
+def test_export_dialog_writes_the_selection_with_the_chosen_options(qtbot, demo_project, tmp_path):
+    from ui.export_dialog import ExportLayerDialog
+    from ui.main_window import MainWindow
+
+    win = MainWindow(demo_project, is_demo=True)
+    qtbot.addWidget(win)
+    fids = [int(f) for f in demo_project.read_layer("parcels", columns=["code"]).index[:4]]
+    win.canvas.set_selection("parcels", fids)
+    win.canvas.active_layer = "parcels"
+    dlg = ExportLayerDialog(win, path=str(tmp_path / "sel.shp"))
+    qtbot.addWidget(dlg)
+    assert dlg.selected_only.isChecked() and "4" in dlg.selected_only.text()
+    assert not dlg.gcj02.isEnabled() and dlg.encoding.isEnabled()
+    dlg.encoding.setCurrentIndex(dlg.encoding.findData("utf-8"))
+    dlg.export()
+    assert dlg.exported == 4 and (tmp_path / "sel.cpg").read_text().strip().upper() in ("UTF-8", "UTF8")
+    codes = {demo_project.get("parcels", f)["code"] for f in fids}
+    assert set(pyogrio.read_dataframe(tmp_path / "sel.shp")["code"]) == codes
+    kml = ExportLayerDialog(win, path=str(tmp_path / "sel.kml"))
+    qtbot.addWidget(kml)
+    assert kml.gcj02.isEnabled() and not kml.encoding.isEnabled()
+    kml.selected_only.setChecked(False)
+    kml.gcj02.setChecked(True)
+    kml.export()
+    assert kml.exported == demo_project.count("parcels", "retired = 0")
+    win.detach()

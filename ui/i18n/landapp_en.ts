@@ -40,6 +40,10 @@
         <translation> (whole building)</translation>
     </message>
     <message>
+        <source>(无法识别,留空)</source>
+        <translation>(unknown, leave empty)</translation>
+    </message>
+    <message>
         <source>(未填)</source>
         <translation>(empty)</translation>
     </message>
@@ -76,8 +80,16 @@
         <translation>&lt;project opened&gt;</translation>
     </message>
     <message>
-        <source>DXF 图层</source>
-        <translation>DXF layer</translation>
+        <source>ArcGIS、QGIS 及各类国土软件</source>
+        <translation>ArcGIS, QGIS and land-administration software</translation>
+    </message>
+    <message>
+        <source>DXF(CAD)</source>
+        <translation>DXF (CAD)</translation>
+    </message>
+    <message>
+        <source>GBK(ArcGIS 及多数国产软件)</source>
+        <translation>GBK (ArcGIS and most Chinese software)</translation>
     </message>
     <message>
         <source>GeoPackage 工程 (*.gpkg)</source>
@@ -86,6 +98,10 @@
     <message>
         <source>JSON 有误:</source>
         <translation>Bad JSON: </translation>
+    </message>
+    <message>
+        <source>KML(谷歌地球、奥维)</source>
+        <translation>KML (Google Earth, 奥维)</translation>
     </message>
     <message>
         <source>PDF 标题</source>
@@ -98,6 +114,18 @@
     <message>
         <source>PNG 尺寸 宽x高(像素,默认 1920x1080)</source>
         <translation>PNG size WxH in pixels (default 1920x1080)</translation>
+    </message>
+    <message>
+        <source>QGIS、GDAL 直接打开</source>
+        <translation>opens in QGIS and GDAL</translation>
+    </message>
+    <message>
+        <source>UTF-8(QGIS,可存任何汉字)</source>
+        <translation>UTF-8 (QGIS, holds every character)</translation>
+    </message>
+    <message>
+        <source>WGS84 经纬度,网页地图与开发者</source>
+        <translation>WGS84 degrees, for web maps and developers</translation>
     </message>
     <message>
         <source>X(北)</source>
@@ -164,6 +192,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>专题样式</source>
         <translation>Thematic style</translation>
+    </message>
+    <message>
+        <source>个数</source>
+        <translation>Count</translation>
     </message>
     <message>
         <source>产业方向</source>
@@ -274,6 +306,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Keep as this project's drafter and checker</translation>
     </message>
     <message>
+        <source>保存到</source>
+        <translation>Save to</translation>
+    </message>
+    <message>
         <source>保存失败</source>
         <translation>Save failed</translation>
     </message>
@@ -328,6 +364,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>其他/未填</source>
         <translation>Other / empty</translation>
+    </message>
+    <message>
+        <source>几何</source>
+        <translation>Geometry</translation>
     </message>
     <message>
         <source>出让年限</source>
@@ -434,6 +474,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Low efficiency only</translation>
     </message>
     <message>
+        <source>可直接输入,如 EPSG:4545</source>
+        <translation>You may type one, e.g. EPSG:4545</translation>
+    </message>
+    <message>
         <source>可离线打开的 HTML 地图</source>
         <translation>self-contained HTML map</translation>
     </message>
@@ -479,7 +523,7 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     </message>
     <message>
         <source>图层</source>
-        <translation>Layers</translation>
+        <translation>Layer</translation>
     </message>
     <message>
         <source>土地使用权人</source>
@@ -570,6 +614,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>CRS</translation>
     </message>
     <message>
+        <source>坐标转为 GCJ-02(奥维、高德底图)</source>
+        <translation>Coordinates in GCJ-02 (奥维, Amap basemaps)</translation>
+    </message>
+    <message>
         <source>基准</source>
         <translation>Benchmark</translation>
     </message>
@@ -614,8 +662,8 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>e.g. C or C,D</translation>
     </message>
     <message>
-        <source>字段对应</source>
-        <translation>Field mapping</translation>
+        <source>字段对应(记住同类文件的设置)</source>
+        <translation>Field mapping (remembered for this kind of file)</translation>
     </message>
     <message>
         <source>宗 地 图</source>
@@ -674,6 +722,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Import as</translation>
     </message>
     <message>
+        <source>导入为(新分类)</source>
+        <translation>Import as (national code)</translation>
+    </message>
+    <message>
         <source>导入企业年度数据</source>
         <translation>Import yearly figures</translation>
     </message>
@@ -696,6 +748,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>导入数据…</source>
         <translation>Import data…</translation>
+    </message>
+    <message>
+        <source>导出</source>
+        <translation>Export</translation>
     </message>
     <message>
         <source>导出 CSV…</source>
@@ -758,6 +814,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Export failed</translation>
     </message>
     <message>
+        <source>导出完成</source>
+        <translation>Exported</translation>
+    </message>
+    <message>
         <source>导出宗地图</source>
         <translation>Export parcel sheets</translation>
     </message>
@@ -804,6 +864,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>工程中没有可绘制的要素。</source>
         <translation>The project has nothing to draw.</translation>
+    </message>
+    <message>
+        <source>工程坐标系,边界与编号注记分图层</source>
+        <translation>project CRS, outlines and labels on their own layers</translation>
     </message>
     <message>
         <source>工程文件</source>
@@ -1046,7 +1110,7 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Zoom in</translation>
     </message>
     <message>
-        <source>数据取自高德等 GCJ-02 地图,先纠偏</source>
+        <source>数据取自高德等 GCJ-02 地图,先纠偏为 WGS84</source>
         <translation>Data traced from a GCJ-02 map (Amap): correct it</translation>
     </message>
     <message>
@@ -1072,6 +1136,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
+    </message>
+    <message>
+        <source>文件没有坐标系信息,坐标也看不出属于哪个坐标系;请输入,如 EPSG:4544。</source>
+        <translation>The file has no CRS and its coordinates do not reveal one; type one, e.g. EPSG:4544.</translation>
+    </message>
+    <message>
+        <source>文件没有坐标系信息。下列候选是按坐标数值推测的(首选最可能的),请确认后再导入。</source>
+        <translation>The file has no CRS. The candidates below are judged from the coordinates (most likely first); confirm before importing.</translation>
     </message>
     <message>
         <source>文字编码</source>
@@ -1246,8 +1318,20 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Style</translation>
     </message>
     <message>
+        <source>格式</source>
+        <translation>Format</translation>
+    </message>
+    <message>
         <source>检查</source>
         <translation>Check</translation>
+    </message>
+    <message>
+        <source>检查与导入报告</source>
+        <translation>Check and import report</translation>
+    </message>
+    <message>
+        <source>检查全部要素,不写入工程</source>
+        <translation>Check every feature; write nothing</translation>
     </message>
     <message>
         <source>楼宇(深蓝粗边框)</source>
@@ -1282,8 +1366,16 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Floor load (t/m²)</translation>
     </message>
     <message>
+        <source>正在写入工程…</source>
+        <translation>Writing to the project…</translation>
+    </message>
+    <message>
         <source>正在导入…</source>
         <translation>Importing…</translation>
+    </message>
+    <message>
+        <source>正在检查…</source>
+        <translation>Checking…</translation>
     </message>
     <message>
         <source>正在生成宗地图…</source>
@@ -1324,6 +1416,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Nothing is selected.</translation>
     </message>
     <message>
+        <source>浏览…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
         <source>清单</source>
         <translation>List</translation>
     </message>
@@ -1338,6 +1434,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>源字段</source>
         <translation>Source field</translation>
+    </message>
+    <message>
+        <source>源用地性质</source>
+        <translation>Source land use</translation>
     </message>
     <message>
         <source>漫游</source>
@@ -1386,6 +1486,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>用地性质代码前缀,如 1001 或 M1</source>
         <translation>land-use code prefix, e.g. 1001 or M1</translation>
+    </message>
+    <message>
+        <source>用地性质对照(旧代码、名称 → 国土空间用地分类)</source>
+        <translation>Land-use values (old codes, names → national codes)</translation>
     </message>
     <message>
         <source>由 {} 合并而成</source>
@@ -1448,8 +1552,8 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Leases</translation>
     </message>
     <message>
-        <source>租约到期面积(㎡)</source>
-        <translation>Lease expiry (m²)</translation>
+        <source>租约到期面积(㎡,自统计日起)</source>
+        <translation>Lease expiry from the date (m²)</translation>
     </message>
     <message>
         <source>租约终止并留作历史,单元自所选日期起空置</source>
@@ -1520,6 +1624,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Agreed completion</translation>
     </message>
     <message>
+        <source>经纬度;奥维/高德底图请勾选 GCJ-02</source>
+        <translation>degrees; tick GCJ-02 for 奥维 / Amap basemaps</translation>
+    </message>
+    <message>
         <source>统计日</source>
         <translation>As of</translation>
     </message>
@@ -1582,6 +1690,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>联系人</source>
         <translation>Contact</translation>
+    </message>
+    <message>
+        <source>自动(第一个面图层)</source>
+        <translation>Automatic (first polygon layer)</translation>
     </message>
     <message>
         <source>自动修复无效多边形</source>
@@ -1678,6 +1790,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>跳过属性不合规的要素</source>
         <translation>Skip features with invalid values</translation>
+    </message>
+    <message>
+        <source>跳过编号已存在的要素</source>
+        <translation>Skip features whose code exists already</translation>
     </message>
     <message>
         <source>载体与盘活(&amp;R)</source>
@@ -1824,8 +1940,8 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Check</translation>
     </message>
     <message>
-        <source>预检:</source>
-        <translation>Check: </translation>
+        <source>预检(未写入):</source>
+        <translation>Check (nothing written): </translation>
     </message>
     <message>
         <source>预留/装修</source>
