@@ -67,7 +67,7 @@ class ExportLayerDialog(QDialog):
         row.addWidget(self.path, 1)
         row.addWidget(browse)
         form = QFormLayout()
-        form.addRow(tr("图层", "Layer"), self.layer)
+        form.addRow(tr("要导出的图层", "Layer to export"), self.layer)
         form.addRow("", self.selected_only)
         form.addRow(tr("格式", "Format"), self.format)
         form.addRow("", self.hint)

@@ -105,7 +105,7 @@ class ImportDialog(QDialog):
         form.addRow(tr("文件", "File"), row)
         form.addRow(tr("导入到", "Into"), self.target)
         form.addRow(tr("文字编码", "Text encoding"), self.encoding)
-        form.addRow(tr("图层", "Layer"), self.layer)
+        form.addRow(tr("源图层", "Source layer"), self.layer)
         form.addRow(tr("源坐标系", "Source CRS"), self.crs)
         form.addRow("", self.crs_note)
         options = QHBoxLayout()

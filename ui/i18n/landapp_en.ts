@@ -523,7 +523,7 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     </message>
     <message>
         <source>图层</source>
-        <translation>Layer</translation>
+        <translation>Layers</translation>
     </message>
     <message>
         <source>土地使用权人</source>
@@ -1428,6 +1428,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Clear selection</translation>
     </message>
     <message>
+        <source>源图层</source>
+        <translation>Source layer</translation>
+    </message>
+    <message>
         <source>源坐标系</source>
         <translation>Source CRS</translation>
     </message>
@@ -1714,6 +1718,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>范围 minx,miny,maxx,maxy(工程坐标系,x 为东坐标)</source>
         <translation>extent minx,miny,maxx,maxy in the project CRS (x = easting)</translation>
+    </message>
+    <message>
+        <source>要导出的图层</source>
+        <translation>Layer to export</translation>
     </message>
     <message>
         <source>规划指标与供地信息</source>
