@@ -348,12 +348,14 @@ class SheetPainter:
                            int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), str(cells[c]))
                 p.setPen(QPen(QColor(60, 60, 60), 0.6))
 
-    def _label_spot(self, geom, view: MapView, w_px: float, h_px: float, fallback: bool = True):
-        """Where the fraction label's centre goes: inside the parcel, clear of its buildings, as
-        far from the boundary as can be; else (if fallback, or None) the pole of the parcel's
-        free space."""
+    def _label_spot(self, geom, view: MapView, w_px: float, h_px: float, fallback: bool = True, avoid=None):
+        """Where the fraction label's centre goes: inside the parcel, clear of its buildings (and
+        of `avoid`, map-unit shapes such as the side lengths' boxes), as far from the boundary as
+        can be; else (if fallback, or None) the pole of the parcel's free space."""
         blds = self.map.layer("buildings").features_in(geom.bounds)
         bgeom = shapely.union_all([self.map.layer("buildings").geometry(b) for b in blds]) if blds else None
+        if avoid is not None:
+            bgeom = avoid if bgeom is None else shapely.union(bgeom, avoid)
         hw, hh = w_px * view.scale / 2, h_px * view.scale / 2
         x0, y0, x1, y1 = geom.bounds
         gx, gy = np.meshgrid(np.linspace(x0 + hw, x1 - hw, 24) if x1 - x0 > 2 * hw else [(x0 + x1) / 2],
@@ -394,23 +396,65 @@ class SheetPainter:
         for part in shapely.get_parts(geom):
             for ring in [part.exterior, *part.interiors]:
                 p.drawPolygon(QPolygonF([view.point_to_screen(x, y) for x, y in ring.coords]))
-        # the fraction label first: point numbers and side lengths keep clear of it
+        rings = boundary_rings(geom)
+        n_outer = shapely.get_num_geometries(geom)  # the rings after these are holes
+        total = sum(len(r) for r in rings)
+        # where the side lengths would go (along each side, inside the parcel, where they fit)
+        fm6 = QFontMetricsF(label_font(6.5))
+        sides: list[tuple[list[QRectF], str]] = []  # per side: spots along it, the middle first
+        if total <= 60:
+            for ring in rings:
+                n = len(ring)
+                scr = [view.point_to_screen(x, y) for x, y in ring]
+                for i in range(n):
+                    (ax, ay), (bx, by) = ring[i], ring[(i + 1) % n]
+                    text = f"{math.hypot(bx - ax, by - ay):.2f}"
+                    qa, qb = scr[i], scr[(i + 1) % n]
+                    ex, ey = qb.x() - qa.x(), qb.y() - qa.y()
+                    d = math.hypot(ex, ey)
+                    tw, th = fm6.horizontalAdvance(text), fm6.height()
+                    if d < tw + 6:
+                        continue
+                    # the ring runs clockwise on the map, so on screen (y down) the inside is to the left
+                    nx, ny = -ey / d, ex / d
+                    mid = QPointF((qa.x() + qb.x()) / 2, (qa.y() + qb.y()) / 2)
+                    probe = view.to_map(mid.x() + nx * 4, mid.y() + ny * 4)
+                    if not geom.contains(shapely.Point(*probe)):
+                        nx, ny = -nx, -ny  # a hole's side: its outside is the parcel
+                    off = 2 + abs(nx) * tw / 2 + abs(ny) * th / 2
+                    spots = []
+                    for t in ((0.5, 0.3, 0.7) if d > 3 * tw else (0.5,)):
+                        cx_, cy_ = qa.x() + ex * t + nx * off, qa.y() + ey * t + ny * off
+                        spots.append(QRectF(cx_ - tw / 2, cy_ - th / 2, tw, th))
+                    if not any(spots[0].intersects(o[0]) for o, _t in sides):
+                        sides.append((spots, text))
+        # the fraction label: clear of the buildings and, if it can be, of the side lengths;
+        # a label that does not fit the parcel gets smaller first
         code = rec.get("code") or ""
         use = rec.get("land_use") or ""
-        for size in (9.0, 7.5, 6.5):  # a label that does not fit the parcel gets smaller first
-            label = label_font(size, True)
-            fm = QFontMetricsF(label)
-            w = max(fm.horizontalAdvance(code), fm.horizontalAdvance(use)) + 6
-            spot = self._label_spot(geom, view, w, 2 * fm.height(), fallback=size == 6.5)
+        side_boxes = None
+        if sides:
+            corners = [(view.to_map(b[0].left(), b[0].top()), view.to_map(b[0].right(), b[0].bottom()))
+                       for b, _t in sides]
+            side_boxes = shapely.union_all([shapely.box(min(a[0], c[0]), min(a[1], c[1]), max(a[0], c[0]), max(a[1], c[1]))
+                                            for a, c in corners])
+        spot = None
+        for avoid in ([side_boxes, None] if side_boxes is not None else [None]):
+            for size in (9.0, 7.5, 6.5):
+                label = label_font(size, True)
+                fm = QFontMetricsF(label)
+                w = max(fm.horizontalAdvance(code), fm.horizontalAdvance(use)) + 6
+                spot = self._label_spot(geom, view, w, 2 * fm.height(), fallback=False, avoid=avoid)
+                if spot is not None:
+                    break
             if spot is not None:
                 break
+        if spot is None:  # it fits nowhere whole: the pole of the parcel's free space, small
+            spot = self._label_spot(geom, view, w, 2 * fm.height())
         sx, sy = spot
         lx, ly = view.to_screen(sx, sy)
         box = QRectF(float(lx) - w / 2, float(ly) - fm.height(), w, 2 * fm.height())
         placed: list[QRectF] = [box]  # text drawn so far: a label that would overlap one is left out
-        rings = boundary_rings(geom)
-        n_outer = shapely.get_num_geometries(geom)  # the rings after these are holes
-        total = sum(len(r) for r in rings)
         p.setFont(label_font(7.5))
         fm7 = QFontMetricsF(p.font())
         k = 0
@@ -436,35 +480,13 @@ class SheetPainter:
                     continue
                 placed.append(lbox)
                 _halo_text(p, QPointF(centre.x() - tw / 2, centre.y() - th / 2 + fm7.ascent()), lab, QColor(150, 0, 0))
-        if total <= 60:  # side lengths along each side, inside the parcel, where they fit
-            p.setFont(label_font(6.5))
-            fm6 = QFontMetricsF(p.font())
-            for ring in rings:
-                n = len(ring)
-                scr = [view.point_to_screen(x, y) for x, y in ring]
-                for i in range(n):
-                    (ax, ay), (bx, by) = ring[i], ring[(i + 1) % n]
-                    text = f"{math.hypot(bx - ax, by - ay):.2f}"
-                    qa, qb = scr[i], scr[(i + 1) % n]
-                    ex, ey = qb.x() - qa.x(), qb.y() - qa.y()
-                    d = math.hypot(ex, ey)
-                    tw, th = fm6.horizontalAdvance(text), fm6.height()
-                    if d < tw + 6:
-                        continue
-                    # the ring runs clockwise on the map, so on screen (y down) the inside is to the left
-                    nx, ny = -ey / d, ex / d
-                    mid = QPointF((qa.x() + qb.x()) / 2, (qa.y() + qb.y()) / 2)
-                    probe = view.to_map(mid.x() + nx * 4, mid.y() + ny * 4)
-                    if not geom.contains(shapely.Point(*probe)):
-                        nx, ny = -nx, -ny  # a hole's side: its outside is the parcel
-                    off = 2 + abs(nx) * tw / 2 + abs(ny) * th / 2
-                    centre = QPointF(mid.x() + nx * off, mid.y() + ny * off)
-                    tbox = QRectF(centre.x() - tw / 2, centre.y() - th / 2, tw, th)
-                    if any(tbox.intersects(o) for o in placed):
-                        continue
-                    placed.append(tbox)
-                    p.setPen(QColor(40, 40, 40))
-                    p.drawText(QPointF(tbox.left(), tbox.top() + fm6.ascent()), text)
+        p.setFont(label_font(6.5))
+        p.setPen(QColor(40, 40, 40))
+        for spots, text in sides:  # the point numbers and the fraction label come first
+            tbox = next((b for b in spots if not any(b.intersects(o) for o in placed)), None)
+            if tbox is not None:
+                placed.append(tbox)
+                p.drawText(QPointF(tbox.left(), tbox.top() + fm6.ascent()), text)
         p.setFont(label)
         p.fillRect(box, QColor(255, 255, 255, 200))
         p.setPen(QColor(20, 20, 20))
