@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QProgressBar,
     QProgressDialog,
     QPushButton,
     QSplitter,
@@ -233,6 +234,8 @@ class ImportDialog(QDialog):
         self.preview.resizeColumnsToContents()
         self._fill_crs()
         lines = [*self.source.warnings, tr(f"读取 {len(gdf)} 个要素。", f"Read {len(gdf)} features.")]
+        if self.crs_note.property("refused"):
+            lines.insert(0, self.crs_note.text())
         self.notes.setPlainText("\n".join(lines))
         self._set_ready(self.crs_note.property("refused") is not True)
         self.fill_mapping()
@@ -344,12 +347,18 @@ class ImportDialog(QDialog):
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(400)
         progress.setAutoClose(False)
+        bar = QProgressBar(progress)
+        progress.setBar(bar)
 
         def step(done, total):
-            if done >= n and not dry_run:
+            if n <= done < total and not dry_run:  # checked; the one transaction cannot stop midway
                 progress.setLabelText(tr("正在写入工程…", "Writing to the project…"))
-            progress.setMaximum(total)
-            progress.setValue(done)
+                progress.setCancelButton(None)
+                bar.setTextVisible(False)  # a busy bar, not a '100 %' that is not done yet
+                progress.setRange(0, 0)
+            else:
+                progress.setMaximum(total)
+                progress.setValue(done)
             QCoreApplication.processEvents()
 
         try:

@@ -113,6 +113,8 @@ def auto_mapping(fields: list[str], layer: str) -> dict[str, str]:
             target = titles[key]
         elif key in shortened:
             target = shortened[key]
+        elif len(key) >= 3 and len(cut := [n for t, n in titles.items() if t.startswith(key)]) == 1:
+            target = cut[0]  # a Chinese title cut short by DBF's 10 bytes ('地块名称' -> '地块名')
         else:
             for ours, names in SYNONYMS.items():
                 if s.has(ours) and key in [n.lower() for n in names]:

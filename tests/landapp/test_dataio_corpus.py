@@ -77,6 +77,9 @@ def test_gbk_field_names_over_ascii_values_and_cut_utf8_names(tmp_path):
     os.unlink(tmp_path / "cut.cpg")
     src = read_source(str(tmp_path / "cut.shp"))
     assert src.encoding == "utf-8" and src.fields == ["地块名"] and src.gdf["地块名"][0] == "一号地"
+    from landapp.dataio.importer import auto_mapping
+
+    assert auto_mapping(src.fields, "parcels") == {"地块名": "name"}  # the cut title still maps
 
 
 def test_chosen_encoding_that_does_not_fit_shows_and_says_so(tmp_path):
