@@ -62,6 +62,17 @@ def test_html_map_is_self_contained_and_escapes_project_values(demo_project, tmp
     assert len(zone_labels) == demo_project.count("zones") and "&lt;img src=x onerror=" in "".join(zone_labels)
 
 
+def test_html_map_with_cdn_links_leaflet_instead_of_inlining_it(demo_project, tmp_path):
+    inline, linked = tmp_path / "i.html", tmp_path / "c.html"
+    write_map(demo_project, str(inline))
+    write_map(demo_project, str(linked), cdn=True)
+    text = linked.read_text(encoding="utf-8")
+    assert re.search(r'<script[^>]+src="https://[^"]+leaflet[^"]*\.js"', text)
+    assert re.search(r'<link[^>]+href="https://[^"]+leaflet[^"]*\.css"', text)
+    assert inline.stat().st_size - linked.stat().st_size > 100_000  # Leaflet is no longer inside
+    assert 'id="landapp-data"' in text  # the data still travel inside the page
+
+
 def test_html_map_in_gcj02_is_shifted(demo_project, tmp_path):
     import json
 
