@@ -17,7 +17,7 @@ from pyproj.exceptions import CRSError
 
 from landapp import landuse
 from landapp.coords import gcj02_to_wgs84
-from landapp.dataio.crs import fits, fix_zone_prefix, propose, refuse_legacy
+from landapp.dataio.crs import fits, fix_zone_prefix, is_legacy, propose, refuse_legacy
 from landapp.dataio.readers import Source
 from landapp.editing import Edit
 from landapp.errors import LandappError, ValidationError
@@ -197,6 +197,13 @@ def resolve_crs(source: Source, project_epsg: int, src_crs: str | None = None,
         except CRSError:
             raise LandappError(tr(f"无法识别坐标系 {src_crs}。", f"Unknown coordinate system {src_crs}.")) from None
         refuse_legacy(crs)
+        if source.crs is not None and is_legacy(source.crs):  # the user overrides a legacy .prj
+            notes.append(tr(
+                f"文件声明为 {CRS.from_user_input(source.crs).name},按指定的 {src_crs} 读取,坐标未作任何转换;"
+                "如果数据确实是北京 1954 / 西安 1980 坐标,位置会偏差数十米至上百米。",
+                f"The file declares {CRS.from_user_input(source.crs).name}; read as {src_crs} as asked, with the "
+                "coordinates unchanged. If the data really are Beijing 1954 / Xi'an 1980, they will be off by "
+                "tens to hundreds of metres."))
         return (*_settle(crs, bounds, swap_xy, notes), notes)
     if source.crs is not None:
         refuse_legacy(source.crs)

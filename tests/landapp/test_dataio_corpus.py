@@ -331,6 +331,10 @@ def test_legacy_datum_hidden_in_an_esri_prj(tmp_path, empty_project):
     with pytest.raises(LandappError) as e:
         import_source(empty_project, read_source(str(tmp_path / "bj.shp")), "parcels")
     assert "北京 1954 或西安 1980" in str(e.value) and empty_project.count("parcels") == 0
+    # the user insists the .prj is wrong: allowed, never silently
+    rep = import_source(empty_project, read_source(str(tmp_path / "bj.shp")), "parcels", src_crs="EPSG:4544",
+                        dry_run=True)
+    assert any("坐标未作任何转换" in w and "偏差" in w for w in rep.warnings)
 
 
 def test_prefixed_crs_over_unprefixed_eastings_and_six_degree_prefix(tmp_path, empty_project):
