@@ -15,6 +15,7 @@ import os
 import tempfile
 import warnings as _warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -75,7 +76,7 @@ def safe_extract(zpath: str, dest: str) -> list[str]:
         infos = zf.infolist()
         if len(infos) > MAX_ENTRIES:
             raise _err("压缩包内文件过多,已拒绝。", "The archive holds too many files; refused.")
-        total = 0
+        total = packed = 0
         root = os.path.realpath(dest)
         for info in infos:
             name = info.filename.replace("\\", "/")
@@ -84,24 +85,34 @@ def safe_extract(zpath: str, dest: str) -> list[str]:
                 raise _err(f"压缩包中的 {info.filename} 试图写到解压目录之外,已拒绝。",
                            f"The archive entry {info.filename} would be written outside the folder; refused.")
             total += info.file_size
+            packed += info.compress_size
             if total > MAX_UNZIPPED or (info.compress_size and info.file_size / info.compress_size > MAX_RATIO
-                                        and info.file_size > 10 * 2**20):
+                                        and info.file_size > 10 * 2**20) or (
+                    total > 100 * 2**20 and total / max(packed, 1) > MAX_RATIO):  # many small bombs
                 raise _err("压缩包解压后过大(疑似压缩炸弹),已拒绝。",
                            "The archive expands to an absurd size (a zip bomb?); refused.")
         out = []
-        for info in infos:
-            if info.is_dir():
-                continue
-            target = os.path.join(dest, _entry_name(info).replace("\\", "/"))
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            with zf.open(info) as src, open(target, "wb") as dst:
-                remaining = MAX_UNZIPPED
-                while chunk := src.read(1 << 20):
-                    remaining -= len(chunk)
-                    if remaining < 0:
-                        raise _err("压缩包解压后过大,已拒绝。", "The archive expands too much; refused.")
-                    dst.write(chunk)
-            out.append(target)
+        budget = min(MAX_UNZIPPED, total)  # the sizes the headers declare, which may lie
+        try:
+            for info in infos:
+                if info.is_dir():
+                    continue
+                if info.flag_bits & 0x1:
+                    raise _err(f"压缩包中的 {_entry_name(info)} 有密码,请先解压后再导入。",
+                               f"The archive entry {_entry_name(info)} is password-protected; extract it first.")
+                target = os.path.join(dest, _entry_name(info).replace("\\", "/"))
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                with zf.open(info) as src, open(target, "wb") as dst:
+                    while chunk := src.read(1 << 20):
+                        budget -= len(chunk)
+                        if budget < 0:
+                            raise _err("压缩包解压后比它声明的大(疑似压缩炸弹),已拒绝。",
+                                       "The archive expands beyond what it declares (a zip bomb?); refused.")
+                        dst.write(chunk)
+                out.append(target)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as e:
+            raise _err(f"{os.path.basename(zpath)} 已损坏或使用了不支持的压缩方式,无法解压:{e}",
+                       f"{os.path.basename(zpath)} is damaged or uses an unsupported compression: {e}") from None
         return out
 
 

@@ -454,3 +454,39 @@ def test_zone_filled_from_location_and_import_undone_and_redone(tmp_path, demo_p
     assert demo_project.count("parcels") == before + 2
     assert {r["code"]: r["zone"] for r in demo_project.rows("parcels", "code LIKE 'Z-%'")} == got
     assert demo_project.integrity_check() == []
+
+
+def test_zip_bombs_of_many_small_entries_lying_headers_and_damage(tmp_path):
+    many = tmp_path / "many.zip"
+    with zipfile.ZipFile(many, "w", zipfile.ZIP_DEFLATED) as zf:
+        for k in range(12):  # each under the per-entry limit, together 120 MB from ~120 kB
+            zf.writestr(f"part{k}.dbf", b"\0" * (10 * 2**20))
+    with pytest.raises(LandappError) as e:
+        read_source(str(many))
+    assert "压缩炸弹" in str(e.value)
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    pyogrio.write_dataframe(parcels(), folder / "a.shp", encoding="CP936")
+    liar = tmp_path / "liar.zip"
+    with zipfile.ZipFile(liar, "w", zipfile.ZIP_DEFLATED) as zf:
+        for f in sorted(folder.iterdir()):
+            zf.write(f, f.name)
+        zf.writestr("pad.bin", b"\0" * 200_000)
+    raw = bytearray(liar.read_bytes())
+    cd = raw.rfind(b"PK\x01\x02")  # the last central-directory entry (pad.bin): claim 1 byte
+    raw[cd + 24:cd + 28] = (1).to_bytes(4, "little")
+    liar.write_bytes(bytes(raw))
+    with pytest.raises(LandappError) as e:
+        read_source(str(liar))
+    assert "压缩" in str(e.value) and "Traceback" not in str(e.value)
+    locked = tmp_path / "locked.zip"
+    with zipfile.ZipFile(locked, "w") as zf:
+        zf.writestr("a.shp", b"x" * 100)
+    raw = bytearray(locked.read_bytes())
+    raw[6] |= 1  # the 'encrypted' flag, in the local header and the central directory
+    cd = raw.rfind(b"PK\x01\x02")
+    raw[cd + 8] |= 1
+    locked.write_bytes(bytes(raw))
+    with pytest.raises(LandappError) as e:
+        read_source(str(locked))
+    assert "密码" in str(e.value)
