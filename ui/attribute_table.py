@@ -18,7 +18,7 @@ HIDDEN = {"created", "modified", "retired", "retired_date"}
 
 
 class FeatureTableModel(QAbstractTableModel):
-    def __init__(self, store, layer: str, parent=None):
+    def __init__(self, store, layer: str, parent=None, *, load: bool = True):
         super().__init__(parent)
         self.store = store
         self.layer = layer
@@ -32,7 +32,11 @@ class FeatureTableModel(QAbstractTableModel):
         self.sort_order = Qt.SortOrder.AscendingOrder
         self.filter_text = ""
         self.filter_field: str | None = None
-        self.load()
+        self.position: dict[int, int] = {}
+        self._search_cache: dict[str, np.ndarray] = {}
+        self.loaded = False
+        if load:
+            self.load()
         store.signals.changed.connect(self._on_store_changed)
 
     # ---- data
@@ -45,12 +49,13 @@ class FeatureTableModel(QAbstractTableModel):
         self.values = {f.name: np.array(df[f.name].to_numpy(dtype=object), dtype=object) if f.name in df else
                        np.full(len(df), None, dtype=object) for f in self.columns}
         self.position = {int(f): i for i, f in enumerate(self.fids)}
-        self._search_cache: dict[str, np.ndarray] = {}
+        self._search_cache = {}
+        self.loaded = True
         self._apply()
         self.endResetModel()
 
     def _on_store_changed(self, event) -> None:
-        if event.layer != self.layer:
+        if event.layer != self.layer or not self.loaded:  # not read yet: the read will see it
             return
         if not 0 < len(event.fids) <= 200:
             self.load()
@@ -197,7 +202,9 @@ class FeatureTableModel(QAbstractTableModel):
 class AttributeTable(QWidget):
     """The dock's content: a layer chooser, a filter box and the table."""
 
-    def __init__(self, store, canvas, parent=None):
+    def __init__(self, store, canvas, parent=None, *, defer: bool = False):
+        """defer: read the rows once the map has shown its first frame (100k parcels take
+        ~0.3 s that the first frame need not wait for)."""
         super().__init__(parent)
         self.store = store
         self.canvas = canvas
@@ -235,14 +242,26 @@ class AttributeTable(QWidget):
         self.layer_box.currentIndexChanged.connect(lambda _i: self.set_layer(self.layer_box.currentData()))
         canvas.selection_changed.connect(self.on_map_selection)
         self.model: FeatureTableModel | None = None
-        self.set_layer("parcels")
+        self.set_layer("parcels", defer=defer)
+        if defer:
+            canvas.frame_ready.connect(self._load_deferred)
 
-    def set_layer(self, layer: str) -> None:
+    def _load_deferred(self) -> None:
+        self.canvas.frame_ready.disconnect(self._load_deferred)
+        self.ensure_loaded()
+
+    def ensure_loaded(self) -> None:
+        if not self.model.loaded:
+            self.model.load()
+            self._fit_columns()
+
+    def set_layer(self, layer: str, defer: bool = False) -> None:
         if self.model is not None and self.model.layer == layer:
+            self.ensure_loaded()
             return
         if self.model is not None:
             self.store.signals.changed.disconnect(self.model._on_store_changed)
-        self.model = FeatureTableModel(self.store, layer, self)
+        self.model = FeatureTableModel(self.store, layer, self, load=not defer)
         self.view.setModel(self.model)
         self.view.selectionModel().selectionChanged.connect(self._on_table_selection)
         self.model.modelReset.connect(self._after_reset)
@@ -262,7 +281,7 @@ class AttributeTable(QWidget):
         self._fit_columns()
         self._after_reset()
 
-    def _fit_columns(self, sample_rows: int = 200, max_px: int = 280) -> None:
+    def _fit_columns(self, sample_rows: int = 60, max_px: int = 280) -> None:
         """Columns as wide as their title and the first rows' values (a 19-character parcel
         code whole), capped so one long address does not push the rest off screen; reading
         a sample keeps it instant at 100k rows."""

@@ -39,7 +39,7 @@ class MainWindow(QMainWindow):
         self.layer_panel = LayerPanel(self.map, self)
         self.info = InfoPanel(store, self)
         self.summary_view = QTextBrowser(self)
-        self.table = AttributeTable(store, self.canvas, self)
+        self.table = AttributeTable(store, self.canvas, self, defer=True)  # rows read after the first frame
         self.docks = {}
         self._dock("layers", tr("图层", "Layers"), self.layer_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock("info", tr("属性信息", "Feature info"), self.info, Qt.DockWidgetArea.RightDockWidgetArea)

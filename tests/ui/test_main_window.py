@@ -78,6 +78,20 @@ def test_window_shows_the_park(window, demo_project, qtbot):
     assert abs(got.red() - want.red()) + abs(got.green() - want.green()) + abs(got.blue() - want.blue()) < 20
 
 
+def test_table_rows_are_read_after_the_first_frame(qtbot, demo_project):
+    from ui.main_window import MainWindow
+
+    win = MainWindow(demo_project)
+    qtbot.addWidget(win)
+    try:
+        assert not win.table.model.loaded and win.table.model.rowCount() == 0  # the map comes first
+        win.show()
+        assert win.canvas.wait_for_frame()
+        assert win.table.model.loaded and win.table.model.rowCount() == demo_project.count("parcels", "retired = 0")
+    finally:
+        win.detach()
+
+
 def test_pan_by_dragging_and_arrow_keys(window, qtbot):
     c = window.canvas
     before = c.view
