@@ -24,7 +24,8 @@ from ui.tools.navigation import PanTool
 
 IDENTIFY_PX = 3  # click tolerance for identify and select
 HIGHLIGHT_COLOUR = QColor(255, 87, 34)  # orange-red: apart from the cyan selection and every theme
-IDENTIFY_ORDER = ("buildings", "parcels", "roads", "zones")
+# the history layer (off by default) comes before the parcels: switched on, it is what is looked at
+IDENTIFY_ORDER = ("buildings", "retired_parcels", "parcels", "roads", "zones")
 
 
 class _Signals(QObject):
@@ -251,8 +252,9 @@ class MapCanvas(QWidget):
             if hits:
                 self.highlight = (lid, hits[0])
                 self.update()
-                self.identified.emit(lid, hits[0])
-                return lid, hits[0]
+                name = getattr(layer, "layer", lid)  # the store's layer (history is parcels)
+                self.identified.emit(name, hits[0])
+                return name, hits[0]
         self.highlight = None
         self.update()
         self.identified.emit("", -1)

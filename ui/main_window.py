@@ -52,7 +52,7 @@ class MainWindow(QMainWindow):
         self.scale_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.coords_label)
         self.statusBar().addPermanentWidget(self.scale_label)
-        self.session = EditSession(store, self, on_error=self.show_error)
+        self.session = EditSession(store, self, on_error=self.show_error, on_notice=self.show_notice)
         self.ask_merge_source = True  # tests switch the question off
         self.snapping = Snapping(self.map)
         self._actions()
@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         self.canvas.identified.connect(self._on_identified)
         self.canvas.frame_ready.connect(self._check_basemap)
         self._basemap_note: str | None = None
+        self.info.feature_link.connect(self._show_linked)
         self.layer_panel.active_layer_changed.connect(self._on_active_layer)
         store.signals.changed.connect(self._on_store_changed)
         # the summary reads whole tables: refresh it once per burst of edits, and only when seen
@@ -259,8 +260,20 @@ class MainWindow(QMainWindow):
         # at 1920) and Qt hides the rest behind a » button
         self.addToolBarBreak()
         self.addToolBar(tb)
-        tb.addAction(undo)
-        tb.addAction(redo)
+        # on the toolbar the buttons keep their short text (the menu's "撤销 新增地块 X" would
+        # make every button after them jump); what they undo is in the tooltip
+        stack = self.session.stack
+        for text, slot, can, changed, enabled, current in [
+                (tr("撤销", "Undo"), stack.undo, stack.canUndoChanged, stack.undoTextChanged,
+                 stack.canUndo, stack.undoText),
+                (tr("重做", "Redo"), stack.redo, stack.canRedoChanged, stack.redoTextChanged,
+                 stack.canRedo, stack.redoText)]:
+            act = self._action(text, slot)
+            act.setEnabled(enabled())
+            act.setToolTip(f"{text} {current()}".strip())
+            can.connect(act.setEnabled)
+            changed.connect(lambda t, a=act, base=text: a.setToolTip(f"{base} {t}".strip()))
+            tb.addAction(act)
         group = self.tool_actions["pan"].actionGroup()
         self.tools.update({
             "add_parcel": AddFeatureTool(self.session, self.snapping, "parcels", self.ask_attributes),
@@ -339,16 +352,22 @@ class MainWindow(QMainWindow):
     def show_error(self, message: str) -> None:
         QMessageBox.warning(self, tr("无法完成", "Cannot do that"), message)
 
+    def show_notice(self, message: str) -> None:
+        """Something the planner should know after an edit that did go through (an overlap
+        with a neighbour): in the status bar, long enough to read, no dialog to click away."""
+        self.statusBar().showMessage(message, 20000)
+
     def ask_attributes(self, layer: str, geometry) -> dict | None:
         """The attribute form for a new feature, pre-filled with sensible defaults."""
-        from ui.forms import FeatureForm
+        from ui.forms import FeatureForm, form_options
 
         defaults = {"parcels": {"status": "储备"}, "buildings": {"btype": "标准厂房"}}.get(layer, {})
         zones = self.store.read_layer("zones", columns=["name"])
         inside = zones[zones.geometry.contains(geometry.representative_point())] if len(zones) else zones
         if len(inside):
             defaults["zone"] = inside["name"].iloc[0]
-        form = FeatureForm(layer, defaults, self, geometry=geometry)
+        form = FeatureForm(layer, defaults, self, geometry=geometry,
+                           options=form_options(self.store, layer, geometry))
         if form.exec() != form.DialogCode.Accepted:
             return None
         return form.values()
@@ -389,36 +408,51 @@ class MainWindow(QMainWindow):
         self.session.run(self._ed.DeleteFeatures(layer, fids))
 
     def edit_selected(self) -> None:
-        from ui.forms import FeatureForm
+        from ui.forms import FeatureForm, form_options
 
         layer, fids = self._selected()
         if not fids:
             self.show_error(tr("没有选中的要素。", "Nothing is selected."))
             return
         rec = self.store.get(layer, fids[0])
-        form = FeatureForm(layer, rec, self)
+        form = FeatureForm(layer, rec, self, options=form_options(self.store, layer, rec.get("geometry")))
         if form.exec() == form.DialogCode.Accepted and form.changes():
             self.session.run(self._ed.UpdateAttributes(layer, fids[0], form.changes(), self.session.avoid_overlaps))
 
-    def enter_coordinates(self) -> None:
-        """Add a vertex to the sketch of the active drawing tool from typed X (northing) / Y (easting)."""
+    def enter_coordinates(self, text: str | None = None) -> None:
+        """Add vertices to the sketch of the active drawing tool from typed or pasted
+        coordinates, one point a line: X (northing), Y (easting), or a boundary-point table
+        row "J1, X, Y". Enter (or a double click) then finishes the sketch as usual."""
         from PySide6.QtWidgets import QInputDialog
 
         tool = self.canvas.tool
         if not hasattr(tool, "add_point"):
             self.set_tool("add_parcel")
             tool = self.canvas.tool
-        text, ok = QInputDialog.getText(self, tr("输入坐标", "Enter coordinates"),
-                                        tr("X(北坐标), Y(东坐标),如 3384637.61, 429977.28",
-                                           "X (northing), Y (easting), e.g. 3384637.61, 429977.28"))
-        if not ok:
-            return
+        if text is None:
+            text, ok = QInputDialog.getMultiLineText(
+                self, tr("输入坐标", "Enter coordinates"),
+                tr("每行一个点:X(北坐标), Y(东坐标),如 3384637.61, 429977.28;\n"
+                   "可从界址点坐标表粘贴(J1, X, Y)。按回车键完成图形。",
+                   "One point a line: X (northing), Y (easting), e.g. 3384637.61, 429977.28;\n"
+                   "rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish the shape."))
+            if not ok:
+                return
         try:
-            xn, ye = (float(v) for v in text.replace(",", " ").split())
-        except ValueError:
-            self.show_error(tr("请输入两个数:X(北坐标)和 Y(东坐标)。", "Enter two numbers: X (northing) and Y (easting)."))
+            from landapp.coords import parse_typed_points
+
+            pts = parse_typed_points(text, self.store.srs_id)
+        except LandappError as e:
+            self.session.on_error(str(e))
             return
-        tool.add_point(ye, xn)
+        for x, y in pts:
+            tool.add_point(x, y)
+        if pts:
+            x0, y0 = min(p[0] for p in pts), min(p[1] for p in pts)
+            x1, y1 = max(p[0] for p in pts), max(p[1] for p in pts)
+            vx0, vy0, vx1, vy1 = self.canvas.view.extent
+            if not (vx0 <= x0 and vy0 <= y0 and x1 <= vx1 and y1 <= vy1):  # show where they went
+                self.canvas.zoom_to((x0, y0, x1, y1), margin=0.3)
 
     # ---- actions
     def set_tool(self, key: str) -> None:
@@ -475,6 +509,18 @@ class MainWindow(QMainWindow):
         for layer in self.map.vector_layers():
             if layer.selection:
                 self.canvas.set_selection(layer.id, [])
+
+    def _show_linked(self, layer: str, fid: int) -> None:
+        """A parent or child parcel clicked in the info panel's lineage: zoom to it; a
+        retired one is on the history layer, which is switched on to show it."""
+        rec = self.store.get(layer, fid)
+        if rec.get("retired") and layer == "parcels":
+            self.layer_panel.set_visible("retired_parcels", True)
+        elif not rec.get("retired"):
+            self.canvas.set_selection(layer, [fid])
+        geom = rec.get("geometry")
+        if geom is not None:
+            self.canvas.zoom_to(geom.buffer(max(20.0, geom.length / 8)).bounds)
 
     def _check_basemap(self) -> None:
         """The online basemap fails quietly (no dialog, the map keeps working), but says once

@@ -18,6 +18,13 @@ from layers.vector import short_code
 from ui.i18n import tr
 
 
+def _by_operation(rows: list[dict]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for r in rows:
+        out.setdefault(r.get("operation") or "", []).append(r)
+    return out
+
+
 def _swatch(fill: QColor | None, outline: QColor | None, kind: str = "polygon",
             width: float | None = None) -> QIcon:
     from PySide6.QtCore import QRectF
@@ -210,15 +217,25 @@ HIDDEN_FIELDS = {"area_m2", "area_mu", "footprint_m2", "retired", "land_user_id"
 
 
 class InfoPanel(QTextBrowser):
-    """What identify found: every attribute with its Chinese title."""
+    """What identify found: every attribute with its Chinese title, the parcel's lineage
+    (parents and children, linked) and the feature's edit history (who, when, what)."""
+
+    feature_link = Signal(str, int)  # layer, fid of a linked feature (a parent or child parcel)
 
     def __init__(self, store, parent=None):
         super().__init__(parent)
         self.store = store
         self.current: tuple[str, int] | None = None
         self.setOpenLinks(False)
+        self.anchorClicked.connect(self._on_link)
         self.show_nothing()
         store.signals.changed.connect(self._on_change)
+
+    def _on_link(self, url) -> None:
+        layer, _, fid = url.toString().partition(":")
+        if fid.isdigit():
+            self.show_feature(layer, int(fid))
+            self.feature_link.emit(layer, int(fid))
 
     def _on_change(self, event) -> None:
         if self.current and event.layer in (self.current[0], "units", "buildings"):
@@ -243,6 +260,9 @@ class InfoPanel(QTextBrowser):
         kind = {"parcels": tr("地块", "Parcel"), "buildings": tr("建筑", "Building"), "zones": tr("片区", "Zone"),
                 "roads": tr("道路", "Road")}.get(layer, s.title)
         out = [f"<h3>{e(kind)}{tr(':', ': ')}{e(str(title))}</h3>"]
+        if rec.get("retired"):
+            out.append(f"<p style='color:#5D4037'><b>{tr('已注销(历史)', 'Retired (history)')}</b> "
+                       f"{e(str(rec.get('retired_date') or ''))}</p>")
         geom = rec.get("geometry")
         if geom is not None:
             a = geom.area
@@ -270,10 +290,68 @@ class InfoPanel(QTextBrowser):
             out.append(f"<tr><td style='color:#555'>{e(f.title)}</td><td>{e(str(v)).replace(chr(10), '<br>')}</td></tr>")
         out.append("</table>")
         if layer == "parcels":
+            out.append(self._lineage(fid))
             out.append(self._buildings_on(rec))
         if layer == "buildings":
             out.append(self._units_of(fid))
+        out.append(self._history(layer, fid))
         self.setHtml("".join(out))
+
+    def _lineage(self, fid: int) -> str:
+        """沿革: the parcels this one was split from or merged out of, and what it became."""
+        from landapp.history import lineage
+
+        lin = lineage(self.store, fid)
+        if not lin["parents"] and not lin["children"]:
+            return ""
+        e = html.escape
+
+        def links(rows, id_key, code_key):
+            return "、".join(f"<a href='parcels:{r[id_key]}'>{e(str(r[code_key] or r[id_key]))}</a>" for r in rows)
+
+        def when(rows):
+            r = rows[0]
+            return e(" ".join(str(v) for v in (r.get("date"), r.get("user")) if v))
+
+        out = [f"<h4>{tr('地块沿革', 'Lineage')}</h4><p>"]
+        for op, rows in _by_operation(lin["parents"]).items():
+            verb = tr("由 {} 拆分而来", "split from {}") if op == "拆分" else tr("由 {} 合并而成", "merged from {}")
+            out.append(verb.format(links(rows, "parent_id", "parent_code")) + f"({when(rows)})<br>")
+        for op, rows in _by_operation(lin["children"]).items():
+            verb = tr("已拆分为 {}", "split into {}") if op == "拆分" else tr("已并入 {}", "merged into {}")
+            out.append(verb.format(links(rows, "child_id", "child_code")) + f"({when(rows)})<br>")
+        out.append("</p>")
+        return "".join(out)
+
+    def _history(self, layer: str, fid: int) -> str:
+        """The last edits of the feature from the edit log: when, who, field old → new."""
+        from landapp.history import feature_history
+
+        rows = feature_history(self.store, layer, fid, limit=10)
+        if not rows:
+            return ""
+        e = html.escape
+        ops = {"insert": tr("新增", "added"), "update": tr("修改", "changed"), "delete": tr("删除", "deleted")}
+
+        def show(v):
+            if isinstance(v, str) and v.startswith("<") and "m²>" in v:
+                return tr("(图形)", "(shape)")
+            if isinstance(v, bool):
+                return tr("是", "yes") if v else tr("否", "no")
+            if isinstance(v, float):
+                return f"{v:,.2f}".rstrip("0").rstrip(".")
+            return value_label(v) if isinstance(v, str) else ("" if v is None else str(v))
+
+        out = [f"<h4>{tr('修改记录', 'Edit history')}</h4><table cellpadding='1'>"]
+        for r in rows:
+            out.append(f"<tr><td style='color:#555' valign='top'>{e(str(r['ts']).replace('T', ' '))}</td>"
+                       f"<td valign='top'>{e(str(r['user']))}</td><td valign='top'>{ops.get(r['operation'], '')}</td></tr>")
+            if r["operation"] == "update":
+                for title, old, new in r["changes"]:
+                    out.append(f"<tr><td></td><td colspan='2'>{e(title)}:{e(show(old)) or '—'} → "
+                               f"{e(show(new)) or '—'}</td></tr>")
+        out.append("</table>")
+        return "".join(out)
 
     def _idle_line(self, rec: dict) -> str:
         """The parcel's standing under 《闲置土地处置办法》, in the colour of the idle theme."""

@@ -8,7 +8,7 @@ import pyogrio
 import pytest
 import shapely
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 pytestmark = pytest.mark.gui
 
@@ -276,3 +276,313 @@ def test_reshape_tool_cuts_a_parcel_through_the_canvas(win, qtbot, demo_project)
     assert 0.6 * geom.area < new.area < 0.9 * geom.area  # the smaller quarter was cut off
     win.session.undo()
     assert demo_project.get("parcels", a)["geometry"].area == pytest.approx(geom.area)
+
+
+def double_click(qtbot, canvas, x, y):
+    """What a real mouse sends for a double click (QTest.mouseDClick sends only the
+    double-click event): press, release, press, double-click, release."""
+    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtGui import QMouseEvent
+
+    p = QPointF(at(canvas, x, y))
+    qtbot.mouseMove(canvas, p.toPoint())
+    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+    mods = Qt.KeyboardModifier.NoModifier
+    for kind, buttons in [(QEvent.Type.MouseButtonPress, left), (QEvent.Type.MouseButtonRelease, none),
+                          (QEvent.Type.MouseButtonPress, left), (QEvent.Type.MouseButtonDblClick, left),
+                          (QEvent.Type.MouseButtonRelease, none)]:
+        ev = QMouseEvent(kind, p, canvas.mapToGlobal(p), left, buttons, mods)
+        QApplication.sendEvent(canvas, ev)
+
+
+def gdal_state(path):
+    """Every parcel and building as GDAL reads them from the file: fid -> every field but
+    the timestamps (NaN as None) and the normalised geometry."""
+    out = {}
+    for layer in ("parcels", "buildings"):
+        df = pyogrio.read_dataframe(path, layer=layer, fid_as_index=True)
+        cols = [k for k in df.columns if k not in ("geometry", "created", "modified")]
+        vals = df[cols].astype(object).where(df[cols].notna(), None).to_numpy().tolist()
+        wkb = shapely.to_wkb(shapely.normalize(df.geometry.values))
+        out[layer] = {int(f): (tuple(v), w) for f, v, w in zip(df.index, vals, wkb)}
+    return out
+
+
+def test_double_click_finishes_a_parcel_without_starting_another(win, qtbot, demo_project):
+    c = win.canvas
+    x0, y0, _, _ = c.map.extent()
+    c.zoom_to((x0 - 900, y0 - 600, x0 - 100, y0 + 200))
+    win.ask_attributes = lambda layer, geom: {"code": "DBL-1", "status": "待供"}
+    win.tools["add_parcel"].ask_attributes = win.ask_attributes
+    win.set_tool("add_parcel")
+    for x, y in [(x0 - 800, y0 - 500), (x0 - 300, y0 - 500), (x0 - 300, y0)]:
+        click(qtbot, c, x, y)
+    double_click(qtbot, c, x0 - 800, y0)
+    rec = demo_project.rows("parcels", "code = 'DBL-1'")
+    assert rec and len(shapely.get_coordinates(rec[0]["geometry"])) == 5  # 4 corners + closing
+    assert c.tool.points == []  # the double click's last release did not begin a new sketch
+    split = win.tools["split"]
+    win.set_tool("split")
+    click(qtbot, c, x0 - 850, y0 - 250)
+    double_click(qtbot, c, x0 - 250, y0 - 250)
+    assert not win.errors and split.points == []
+    assert {"DBL-1-1", "DBL-1-2"} <= gdal_codes(demo_project)
+
+
+def test_every_tool_does_undoes_and_redoes_in_the_file(win, qtbot, demo_project, monkeypatch):
+    """Each tool driven through the canvas; after undo GDAL reads exactly the file before,
+    after redo exactly the file after the edit."""
+    from ui.forms import FeatureForm
+
+    c, path = win.canvas, demo_project.path
+    win.snapping.enabled = False
+    win.ask_merge_source = False
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    a, b, shared = adjacent_pair(demo_project)
+    ga = demo_project.get("parcels", a)["geometry"]
+    bfid = int(demo_project.read_layer("buildings").index[0])
+    bgeom = demo_project.get("buildings", bfid)["geometry"]
+
+    def look_at(geom, layer="parcels", select=()):
+        c.zoom_to(geom.buffer(40).bounds)
+        win.table.set_layer(layer)
+        c.set_selection(layer, list(select))
+
+    def line_across(geom, frac=0.5):
+        rect = np.asarray(shapely.minimum_rotated_rectangle(geom).exterior.coords)[:4]
+        edge = max((rect[(i + 1) % 4] - rect[i] for i in range(4)), key=lambda e: np.hypot(*e))
+        u = edge / np.hypot(*edge)
+        mid = np.array(geom.centroid.coords[0]) + u * np.hypot(*edge) * (frac - 0.5)
+        span = max(geom.bounds[2] - geom.bounds[0], geom.bounds[3] - geom.bounds[1])
+        return [mid - np.array([-u[1], u[0]]) * span, mid + np.array([-u[1], u[0]]) * span]
+
+    def drag(p, q):
+        qtbot.mousePress(c, Qt.MouseButton.LeftButton, pos=p)
+        qtbot.mouseMove(c, q)
+        qtbot.mouseRelease(c, Qt.MouseButton.LeftButton, pos=q)
+
+    def add_parcel():
+        x0, y0, _, _ = c.map.extent()
+        c.zoom_to((x0 - 900, y0 - 600, x0 - 100, y0 + 200))
+        win.tools["add_parcel"].ask_attributes = lambda layer, g: {"code": "T-ADD", "status": "储备"}
+        win.set_tool("add_parcel")
+        for x, y in [(x0 - 800, y0 - 500), (x0 - 300, y0 - 500), (x0 - 300, y0)]:
+            click(qtbot, c, x, y)
+        qtbot.keyClick(c, Qt.Key.Key_Return)
+
+    def add_building():
+        x, y = ga.centroid.x, ga.centroid.y
+        look_at(ga, "buildings")
+        win.tools["add_building"].ask_attributes = lambda layer, g: {"name": "T-厂房", "btype": "标准厂房"}
+        win.set_tool("add_building")
+        for px, py in [(x - 5, y - 5), (x + 5, y - 5), (x + 5, y + 5), (x - 5, y + 5)]:
+            click(qtbot, c, px, py)
+        qtbot.keyClick(c, Qt.Key.Key_Return)
+
+    def move_shared_vertex():
+        vx, vy = shapely.get_coordinates(shared)[0]
+        c.zoom_to((vx - 80, vy - 80, vx + 80, vy + 80))
+        win.table.set_layer("parcels")
+        win.set_tool("vertex")
+        p = at(c, vx, vy)
+        drag(p, QPoint(p.x() + 12, p.y() + 7))
+
+    def add_vertex_on_shared_edge():
+        mid = shared.interpolate(0.5, normalized=True)
+        c.zoom_to((mid.x - 60, mid.y - 60, mid.x + 60, mid.y + 60))
+        win.table.set_layer("parcels")
+        win.set_tool("vertex")
+        qtbot.mouseDClick(c, Qt.MouseButton.LeftButton, pos=at(c, mid.x, mid.y))
+
+    def delete_vertex():
+        vx, vy = shapely.get_coordinates(demo_project.get("parcels", a)["geometry"])[1]
+        c.zoom_to((vx - 60, vy - 60, vx + 60, vy + 60))
+        win.table.set_layer("parcels")
+        win.set_tool("vertex")
+        click(qtbot, c, vx, vy, Qt.MouseButton.RightButton)
+
+    def reshape():
+        look_at(ga, select=[a])
+        win.set_tool("reshape")
+        for pt in line_across(ga, 0.25):
+            click(qtbot, c, *pt)
+        qtbot.keyClick(c, Qt.Key.Key_Return)
+
+    def split():
+        g = demo_project.get("parcels", a)["geometry"]
+        look_at(g, select=[a])
+        win.set_tool("split")
+        for pt in line_across(g):
+            click(qtbot, c, *pt)
+        qtbot.keyClick(c, Qt.Key.Key_Return)
+
+    def merge():
+        look_at(ga, select=[a, b])
+        win.merge_selected()
+
+    def move():
+        look_at(ga, select=[a])
+        win.set_tool("move")
+        p = at(c, ga.centroid.x, ga.centroid.y)
+        drag(p, QPoint(p.x() + 6, p.y() - 4))
+
+    def move_building_vertex():
+        vx, vy = shapely.get_coordinates(bgeom)[0]
+        c.zoom_to((vx - 40, vy - 40, vx + 40, vy + 40))
+        win.table.set_layer("buildings")
+        win.set_tool("vertex")
+        p = at(c, vx, vy)
+        drag(p, QPoint(p.x() - 10, p.y() - 10))
+
+    def delete_building():
+        look_at(bgeom, "buildings", select=[bfid])
+        win.delete_selected()
+
+    def edit_attributes():
+        look_at(ga, select=[a])
+
+        def fill(form):
+            form.widgets["status"].setCurrentIndex(form.widgets["status"].findData("在建"))
+            form.widgets["far_max"].setValue(3.3)
+            form.accept()
+            return form.result()
+
+        monkeypatch.setattr(FeatureForm, "exec", fill)
+        win.edit_selected()
+
+    steps = [add_parcel, add_building, move_shared_vertex, add_vertex_on_shared_edge, delete_vertex,
+             reshape, move, edit_attributes, move_building_vertex, delete_building, split, merge]
+    for step in steps:
+        before = gdal_state(path)
+        depth = win.session.stack.index()
+        step()
+        assert not win.errors, (step.__name__, win.errors)
+        assert win.session.stack.index() == depth + 1, step.__name__  # one undoable step
+        after = gdal_state(path)
+        assert after != before, step.__name__
+        win.session.undo()
+        assert gdal_state(path) == before, step.__name__
+        win.session.redo()
+        assert gdal_state(path) == after, step.__name__
+        if step is edit_attributes:
+            rec = demo_project.get("parcels", a)
+            assert (rec["status"], rec["far_max"]) == ("在建", 3.3)
+        win.session.undo()  # the next step starts from the park as it was
+        assert gdal_state(path) == before, step.__name__
+    assert demo_project.integrity_check() == []
+
+
+def test_shared_vertex_added_and_deleted_in_both_neighbours_through_the_canvas(win, qtbot, demo_project):
+    a, b, shared = adjacent_pair(demo_project)
+    mid = shared.interpolate(0.37, normalized=True)
+    c = win.canvas
+    c.zoom_to((mid.x - 60, mid.y - 60, mid.x + 60, mid.y + 60))
+    win.snapping.enabled = False
+    win.set_tool("vertex")
+    qtbot.mouseDClick(c, Qt.MouseButton.LeftButton, pos=at(c, mid.x, mid.y))
+    gdf = pyogrio.read_dataframe(demo_project.path, layer="parcels", fid_as_index=True)
+    new = [tuple(p) for p in shapely.get_coordinates(gdf.geometry[a]) if shapely.Point(p).distance(mid) < 1]
+    assert len(new) == 1 and new[0] in [tuple(p) for p in shapely.get_coordinates(gdf.geometry[b])]
+    # hover the new vertex and press Delete: it leaves both parcels, which stay gap-free
+    qtbot.mouseMove(c, at(c, *new[0]))
+    qtbot.keyClick(c, Qt.Key.Key_Delete)
+    ga, gb = (demo_project.get("parcels", f)["geometry"] for f in (a, b))
+    for g in (ga, gb):
+        assert new[0] not in [tuple(p) for p in shapely.get_coordinates(g)]
+    assert ga.intersection(gb).area < 1e-6
+    assert win.history.model().rowCount() == 3
+
+
+def test_overlap_is_reported_or_clipped(win, qtbot, demo_project):
+    a, b, _ = adjacent_pair(demo_project)
+    gb = demo_project.get("parcels", b)["geometry"]
+    c = win.canvas
+    c.zoom_to(gb.buffer(60).bounds)
+    c.set_selection("parcels", [b])
+    win.snapping.enabled = False
+    win.set_tool("move")
+    # drag B halfway onto A: without 'avoid overlaps' the move is made and reported
+    ga = demo_project.get("parcels", a)["geometry"]
+    towards = np.array(ga.centroid.coords[0]) - np.array(gb.centroid.coords[0])
+    step = towards / np.hypot(*towards) * 15
+    p = at(c, gb.centroid.x, gb.centroid.y)
+    q = at(c, gb.centroid.x + step[0], gb.centroid.y + step[1])
+    qtbot.mousePress(c, Qt.MouseButton.LeftButton, pos=p)
+    qtbot.mouseMove(c, q)
+    qtbot.mouseRelease(c, Qt.MouseButton.LeftButton, pos=q)
+    code_a = demo_project.get("parcels", a)["code"]
+    assert [o["other_fid"] for o in win.session.last_overlaps] == [a]
+    assert code_a in win.statusBar().currentMessage() and "重叠" in win.statusBar().currentMessage()
+    win.session.undo()
+    win.avoid_action.trigger()
+    assert win.session.avoid_overlaps
+    qtbot.mousePress(c, Qt.MouseButton.LeftButton, pos=p)
+    qtbot.mouseMove(c, q)
+    qtbot.mouseRelease(c, Qt.MouseButton.LeftButton, pos=q)
+    moved = demo_project.get("parcels", b)["geometry"]
+    assert moved.intersection(demo_project.get("parcels", a)["geometry"]).area < 0.01
+    assert moved.area < gb.area and win.session.last_overlaps == []
+
+
+def test_typed_coordinates_make_a_parcel(win, qtbot, demo_project):
+    win.ask_attributes = lambda layer, geom: {"code": "TYPED-1", "status": "待供"}
+    win.tools["add_parcel"].ask_attributes = win.ask_attributes
+    win.set_tool("add_parcel")
+    # X northing first, as in a boundary-point table (J1, X, Y) pasted from Excel
+    win.enter_coordinates("J1\t3380100.00\t420100.00\nJ2\t3380100.00\t420200.00\n"
+                          "J3, 3380000.00, 420200.00\nJ4，3380000，35420100")
+    qtbot.keyClick(win.canvas, Qt.Key.Key_Return)
+    rec = demo_project.rows("parcels", "code = 'TYPED-1'")[0]
+    assert rec["geometry"].equals(shapely.box(420100, 3380000, 420200, 3380100))
+    assert rec["area_m2"] == pytest.approx(10000) and rec["area_mu"] == pytest.approx(15.0)
+    win.enter_coordinates("3380100")
+    assert win.errors and "第 1 行" in win.errors[-1]
+
+
+def test_info_panel_shows_lineage_and_field_level_history(win, qtbot, demo_project):
+    from landapp import editing as ed
+
+    a, _, _ = adjacent_pair(demo_project)
+    code = demo_project.get("parcels", a)["code"]
+    win.session.run(ed.UpdateAttributes("parcels", a, {"status": "在建"}))
+    old_status = win.session.stack.command(0).edit.old["status"]
+    geom = demo_project.get("parcels", a)["geometry"]
+    cx, cy = geom.centroid.x, geom.centroid.y
+    w = geom.bounds[2] - geom.bounds[0]
+    win.session.run(ed.SplitParcel(a, shapely.LineString([(cx, cy - 2 * w), (cx, cy + 2 * w)]),
+                                   date="2026-11-20"))
+    kid = win.session.stack.command(1).edit.child_fids[0]
+    win.info.show_feature("parcels", kid)
+    text = win.info.toPlainText()
+    assert "地块沿革" in text and f"由 {code} 拆分而来" in text and "2026-11-20" in text
+    assert demo_project.user in text
+    # the parent's history: who changed the status, from what to what
+    win.info.show_feature("parcels", a)
+    text = win.info.toPlainText()
+    assert "已注销" in text and "已拆分为" in text and f"{code}-1" in text
+    from landapp.schema import value_label
+
+    assert f"状态:{value_label(old_status)} → 在建" in text
+    # the parent's code is a link: following it switches the history layer on
+    assert not win.map.layer("retired_parcels").visible
+    from PySide6.QtCore import QUrl
+
+    win.info.show_feature("parcels", kid)
+    win.info.anchorClicked.emit(QUrl(f"parcels:{a}"))
+    assert win.info.current == ("parcels", a) and win.map.layer("retired_parcels").visible
+    # with the history layer on, identify finds the retired parent under its children
+    win.canvas.zoom_to(geom.buffer(30).bounds)
+    hit = win.canvas.identify_at(*geom.representative_point().coords[0])
+    assert hit == ("parcels", a)
+
+
+def test_a_failed_undo_leaves_the_history_honest(win, demo_project):
+    from landapp import editing as ed
+
+    a, _, _ = adjacent_pair(demo_project)
+    win.session.run(ed.UpdateAttributes("parcels", a, {"name": "新名称"}))
+    assert win.session.stack.count() == 1
+    win.session.store.delete("parcels", a)  # e.g. deleted in another program meanwhile
+    win.session.undo()
+    assert win.errors  # told why
+    assert win.session.stack.count() == 0  # the command that could not be undone is gone

@@ -32,6 +32,10 @@
         <translation> (park target, this zone's part)</translation>
     </message>
     <message>
+        <source>(图形)</source>
+        <translation>(shape)</translation>
+    </message>
+    <message>
         <source>(整栋,跨全部楼层)</source>
         <translation> (whole building)</translation>
     </message>
@@ -126,10 +130,6 @@
     <message>
         <source>X(北)</source>
         <translation>X (N)</translation>
-    </message>
-    <message>
-        <source>X(北坐标), Y(东坐标),如 3384637.61, 429977.28</source>
-        <translation>X (northing), Y (easting), e.g. 3384637.61, 429977.28</translation>
     </message>
     <message>
         <source>Y(东)</source>
@@ -322,6 +322,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Fix selected</translation>
     </message>
     <message>
+        <source>修改</source>
+        <translation>changed</translation>
+    </message>
+    <message>
+        <source>修改记录</source>
+        <translation>Edit history</translation>
+    </message>
+    <message>
         <source>元/㎡·月</source>
         <translation>CNY/m²·month</translation>
     </message>
@@ -502,6 +510,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Name</translation>
     </message>
     <message>
+        <source>否</source>
+        <translation>no</translation>
+    </message>
+    <message>
         <source>四至</source>
         <translation>Boundaries</translation>
     </message>
@@ -568,6 +580,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>地块总面积</source>
         <translation>Parcel area</translation>
+    </message>
+    <message>
+        <source>地块沿革</source>
+        <translation>Lineage</translation>
     </message>
     <message>
         <source>地块状态</source>
@@ -870,6 +886,18 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>sold</translation>
     </message>
     <message>
+        <source>已并入 {}</source>
+        <translation>merged into {}</translation>
+    </message>
+    <message>
+        <source>已拆分为 {}</source>
+        <translation>split into {}</translation>
+    </message>
+    <message>
+        <source>已注销(历史)</source>
+        <translation>Retired (history)</translation>
+    </message>
+    <message>
         <source>已租</source>
         <translation>leased</translation>
     </message>
@@ -1126,6 +1154,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Text encoding</translation>
     </message>
     <message>
+        <source>新增</source>
+        <translation>added</translation>
+    </message>
+    <message>
         <source>新增单元</source>
         <translation>Add unit</translation>
     </message>
@@ -1204,6 +1236,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>时间</source>
         <translation>Dates</translation>
+    </message>
+    <message>
+        <source>是</source>
+        <translation>yes</translation>
     </message>
     <message>
         <source>最低得分</source>
@@ -1350,6 +1386,12 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Making parcel sheets…</translation>
     </message>
     <message>
+        <source>每行一个点:X(北坐标), Y(东坐标),如 3384637.61, 429977.28;
+可从界址点坐标表粘贴(J1, X, Y)。按回车键完成图形。</source>
+        <translation>One point a line: X (northing), Y (easting), e.g. 3384637.61, 429977.28;
+rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish the shape.</translation>
+    </message>
+    <message>
         <source>比例尺</source>
         <translation>Scale</translation>
     </message>
@@ -1456,6 +1498,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>用地性质对照(旧代码、名称 → 国土空间用地分类)</source>
         <translation>Land-use values (old codes, names → national codes)</translation>
+    </message>
+    <message>
+        <source>由 {} 合并而成</source>
+        <translation>merged from {}</translation>
+    </message>
+    <message>
+        <source>由 {} 拆分而来</source>
+        <translation>split from {}</translation>
     </message>
     <message>
         <source>电话</source>
@@ -1726,10 +1776,6 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Choose at least one parcel status.</translation>
     </message>
     <message>
-        <source>请输入两个数:X(北坐标)和 Y(东坐标)。</source>
-        <translation>Enter two numbers: X (northing) and Y (easting).</translation>
-    </message>
-    <message>
         <source>请输入在天地图网站申请的密钥(tk):</source>
         <translation>Your Tianditu key (tk):</translation>
     </message>
@@ -1779,7 +1825,7 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     </message>
     <message>
         <source>输入坐标</source>
-        <translation>Enter coordinates</translation>
+        <translation>Coordinates</translation>
     </message>
     <message>
         <source>输入坐标点…</source>

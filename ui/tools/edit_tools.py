@@ -77,6 +77,7 @@ class _SketchTool(MapTool, abc.ABC):
         self.points: list[tuple[float, float]] = []
         self.hover: tuple[float, float] | None = None
         self.hover_snap: Snap | None = None
+        self._after_double = False
 
     def _snapped(self, ev: MapEvent) -> tuple[float, float]:
         s = self.snapping.snap(ev.x, ev.y, self.canvas.view.scale)
@@ -94,10 +95,18 @@ class _SketchTool(MapTool, abc.ABC):
             self.hover = self._snapped(ev)
             self.canvas.update_overlay()
             return False  # let the canvas report the cursor position
+        if ev.kind == "press":
+            self._after_double = False
         if ev.kind == "release" and ev.button == "left":
+            if self._after_double:
+                # Qt sends press, release, press, double-click, release: this release ends
+                # the double click that finished the sketch and must not start a new one
+                self._after_double = False
+                return True
             self.add_point(*self._snapped(ev))
             return True
         if ev.kind == "double":
+            self._after_double = True
             self.finish()
             return True
         if ev.kind == "release" and ev.button == "right":
@@ -298,28 +307,33 @@ class VertexTool(MapTool):
             self.dragging = self.target = None
             if new is not None and np.hypot(new[0] - old[0], new[1] - old[1]) > 1e-6:
                 try:
-                    self.session.run(ed.MoveVertex(self.session.store, self.layer, old, new))
+                    self.session.run(ed.MoveVertex(self.session.store, self.layer, old, new,
+                                                   avoid_overlaps=self.session.avoid_overlaps))
                 except LandappError as e:
                     self.session.on_error(str(e))
             self.canvas.update_overlay()
             return True
         if ev.kind == "double" and ev.button == "left":
+            if self._vertex_near(ev.x, ev.y):  # on a vertex already: nothing to add
+                return True
             layer = self.canvas.map.layer(self.layer)
             hits = layer.features_at(ev.x, ev.y, self.pick_px * self.canvas.view.scale)
-            if hits:
-                geom = ed.with_vertex_added(layer.geometry(hits[0]), (ev.x, ev.y))
-                self.session.run(ed.ReplaceGeometry(self.layer, hits[0], geom))
+            if hits:  # the vertex goes into every neighbour sharing that edge too
+                try:
+                    self.session.run(ed.AddVertex(self.session.store, self.layer, hits[0], (ev.x, ev.y)))
+                except LandappError as e:
+                    self.session.on_error(str(e))
             return True
         if (ev.kind == "key" and ev.key == "Delete") or (ev.kind == "release" and ev.button == "right"):
             hit = self._vertex_near(ev.x, ev.y) if ev.kind != "key" or self.hover is None else \
                 self._vertex_near(*self.hover)
-            if hit:
+            if hit:  # a shared vertex goes from every feature that has it
                 try:
-                    geom = ed.with_vertex_removed(self.canvas.map.layer(self.layer).geometry(hit[0]), hit[1],
-                                                  1e-6)
-                    self.session.run(ed.ReplaceGeometry(self.layer, hit[0], geom))
+                    self.session.run(ed.RemoveVertex(self.session.store, self.layer, hit[1]))
                 except LandappError as e:
                     self.session.on_error(str(e))
+                self.hover = None
+                self.canvas.update_overlay()
             return True
         return False
 
@@ -367,7 +381,8 @@ class MoveTool(MapTool):
             dx, dy = ev.x - self.start.x, ev.y - self.start.y
             self.start = self.current = None
             if abs(dx) + abs(dy) > 0:
-                self.session.run(ed.MoveFeatures(self.session.store, self.layer, sorted(layer.selection), dx, dy))
+                self.session.run(ed.MoveFeatures(self.session.store, self.layer, sorted(layer.selection), dx, dy,
+                                                 avoid_overlaps=self.session.avoid_overlaps))
             self.canvas.update_overlay()
             return True
         return False
