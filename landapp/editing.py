@@ -383,10 +383,34 @@ def with_vertex_removed(geom: BaseGeometry, pt: tuple[float, float], tol: float)
     raise _err("这里没有节点。", "There is no vertex here.")
 
 
+LINE_REACH = 0.05  # m: a drawn line's ends reach this far on, so an end snapped onto a boundary cuts it
+
+
+def extend_ends(line: LineString, reach: float = LINE_REACH) -> LineString:
+    """The line with its first and last segments lengthened by `reach`. An end snapped onto
+    an edge lies on it only to floating-point precision, a hair inside or outside; reaching
+    on makes it cross, as the planner meant."""
+    c = np.asarray(line.coords, dtype=float)
+    if len(c) < 2:
+        return line
+    for end, nxt in ((0, 1), (-1, -2)):
+        d = c[end] - c[nxt]
+        n = np.hypot(*d)
+        if n > 0:
+            c[end] = c[end] + d / n * reach
+    return LineString(c)
+
+
+def split_pieces(geom: BaseGeometry, line: LineString) -> list[BaseGeometry]:
+    """The parts a drawn line cuts geom into (one part: the line does not cross it)."""
+    return [p for p in shapely.get_parts(split(geom, extend_ends(line))) if p.area > MIN_PART_M2]
+
+
 def reshape(geom: BaseGeometry, line: LineString) -> BaseGeometry:
     """Reshape by a drawn line that starts and ends on (or across) the boundary: a line
     inside cuts off the smaller side; a line outside adds the area it encloses."""
     poly = geom if geom.geom_type == "Polygon" else max(shapely.get_parts(geom), key=lambda g: g.area)
+    line = extend_ends(line)
     faces = list(polygonize(unary_union([poly.exterior, *poly.interiors, line])))
     if len(faces) < 2:
         raise _err("重塑线需与地块边界相交两次。", "The reshape line must cross the boundary twice.")
@@ -449,7 +473,7 @@ class SplitParcel(Edit):
     def parts(self, store) -> list[Polygon]:
         rec = store.get("parcels", self.fid)
         geom = rec["geometry"]
-        pieces = [p for p in shapely.get_parts(split(geom, self.line)) if p.area > MIN_PART_M2]
+        pieces = split_pieces(geom, self.line)
         if len(pieces) < 2:
             raise _err("分割线没有把地块分成两部分(需完整穿过地块)。",
                        "The line does not cut the parcel in two (it must cross it completely).")

@@ -346,3 +346,22 @@ def test_typed_points_x_northing_first_and_zone_prefix():
     assert "35" in str(e.value)
     with pytest.raises(LandappError):
         parse_typed_points("3384600", 4544)
+
+
+def test_a_line_snapped_onto_the_boundary_still_splits_and_reshapes(empty_project):
+    import shapely.affinity
+
+    s = empty_project
+    tilted = shapely.affinity.rotate(box(X0, Y0, X0 + 120, Y0 + 80), 17.3, origin=(X0, Y0))
+    fid = s.insert("parcels", {"code": "T", "status": "待供", "geometry": tilted})
+    ring = tilted.exterior
+    # ends snapped onto two opposite edges: on them only to floating-point precision
+    a, b = ring.interpolate(0.31 * 120), ring.interpolate(120 + 80 + 0.55 * 120)
+    line = LineString([a, b])
+    sp = ed.SplitParcel(fid, line)
+    sp.apply(s)
+    areas = [s.get("parcels", f)["geometry"].area for f in sp.child_fids]
+    assert len(areas) == 2 and sum(areas) == pytest.approx(tilted.area, rel=1e-9)
+    sp.revert(s)
+    cut = ed.reshape(tilted, line)
+    assert cut.area == pytest.approx(max(areas), rel=1e-6)

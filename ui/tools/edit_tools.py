@@ -9,7 +9,6 @@ import abc
 
 import numpy as np
 import shapely
-import shapely.ops
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QPen, QPolygonF
 from shapely.geometry import LineString, Polygon
@@ -215,7 +214,7 @@ class SplitTool(_SketchTool):
         layer = self.canvas.map.layer("parcels")
         targets = sorted(layer.selection) or [
             f for f in layer.features_in(line.bounds)
-            if len([p for p in shapely.get_parts(shapely.ops.split(layer.geometry(f), line)) if p.area > 0.01]) > 1]
+            if len(ed.split_pieces(layer.geometry(f), line)) > 1]
         if not targets:
             self.session.on_error(tr("分割线没有完整穿过任何地块。", "The line does not cross any parcel completely."))
             return
