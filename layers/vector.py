@@ -575,10 +575,16 @@ def _halo_text(painter: QPainter, rect: QRectF, text: str, colour: QColor = QCol
 def short_code(code: str) -> str:
     """The readable part of a 19-character national parcel code (sub-district-serial):
     6-digit county, 3-digit cadastral district, 3-digit sub-district, 2-letter tenure type
-    (some registers write digits there), 5-digit serial."""
-    if (isinstance(code, str) and len(code) == 19 and code[:12].isdigit() and code[14:].isdigit()
-            and (code[12:14].isalpha() or code[12:14].isdigit())):
-        return f"{code[9:12]}-{code[14:]}"
+    (some registers write digits there), 5-digit serial. The suffix a split (-1, -2) or a
+    merge (-H) gave a parcel stays on: 510112001001GB00002-1 -> 002-00002-1."""
+    if not isinstance(code, str):
+        return code
+    base, dash, rest = code.partition("-")
+    if dash and not all(p.isdigit() or p == "H" for p in rest.split("-")):
+        return code
+    if (len(base) == 19 and base[:12].isdigit() and base[14:].isdigit()
+            and (base[12:14].isalpha() or base[12:14].isdigit())):
+        return f"{base[9:12]}-{base[14:]}" + (f"-{rest}" if dash else "")
     return code
 
 
@@ -698,6 +704,9 @@ class RetiredParcelLayer(VectorLayer):
         super().__init__(store, "parcels", title_zh="历史地块(已注销)", title_en="Retired parcels (history)", **kw)
         self.id = "retired_parcels"
         self.visible = False
+
+    def label_texts(self, attrs: pd.DataFrame) -> list:
+        return [short_code(v) if isinstance(v, str) and v else None for v in attrs["code"].tolist()]
 
     @property
     def theme(self):

@@ -164,6 +164,10 @@ def test_short_parcel_code_for_labels():
     assert short_code("510112001001GB00001") == "001-00001"
     assert short_code("5101120010020000017") == "002-00017"  # digits in the tenure field
     assert short_code("P-17") == "P-17" and short_code("510112001001G100001") == "510112001001G100001"
+    # children of a split and a merge keep their suffix, so they are labelled too
+    assert short_code("510112001001GB00002-1") == "001-00002-1"
+    assert short_code("510112001001GB00002-2-H") == "001-00002-2-H"
+    assert short_code("510112001001GB00002-x") == "510112001001GB00002-x"
 
 
 def test_small_features_are_drawn_as_points_and_labels_hide(demo_project):
