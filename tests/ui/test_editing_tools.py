@@ -110,7 +110,15 @@ def test_vertex_tool_moves_a_shared_vertex_in_both_parcels(win, qtbot, demo_proj
     end = QPoint(start.x() + 15, start.y() + 10)
     qtbot.mousePress(c, Qt.MouseButton.LeftButton, pos=start)
     qtbot.mouseMove(c, end)
+    # while dragging, the rubber band shows the changed edges of both parcels
+    neighbours = set()
+    for f in (a, b):
+        ring = np.asarray(demo_project.get("parcels", f)["geometry"].geoms[0].exterior.coords)[:-1]
+        k = int(np.argmin(np.hypot(ring[:, 0] - vx, ring[:, 1] - vy)))
+        neighbours |= {tuple(ring[k - 1]), tuple(ring[(k + 1) % len(ring)])}
+    assert neighbours <= set(c.tool.anchors)
     qtbot.mouseRelease(c, Qt.MouseButton.LeftButton, pos=end)
+    assert c.tool.anchors == [] and c.tool.hover is None
     ga, gb = demo_project.get("parcels", a)["geometry"], demo_project.get("parcels", b)["geometry"]
     nx, ny = c.view.to_map(end.x(), end.y())
     for g in (ga, gb):

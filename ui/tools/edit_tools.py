@@ -267,10 +267,25 @@ class VertexTool(MapTool):
         self.dragging: tuple[float, float] | None = None
         self.target: tuple[float, float] | None = None
         self.hover: tuple[float, float] | None = None
+        self.anchors: list[tuple[float, float]] = []  # the dragged vertex's neighbours, in every feature
 
     @property
     def layer(self) -> str:
         return _active(self)
+
+    def _anchors(self, xy: tuple[float, float]) -> list[tuple[float, float]]:
+        """The vertices before and after xy in each ring of each feature that shares it:
+        the rubber band shows every edge the drag will change, in all neighbours."""
+        tol = ed.VERTEX_TOLERANCE
+        layer = self.canvas.map.layer(self.layer)
+        out = []
+        for fid in layer.features_in((xy[0] - tol, xy[1] - tol, xy[0] + tol, xy[1] + tol)):
+            for part in shapely.get_parts(layer.geometry(fid)):
+                for ring in (part.exterior, *part.interiors):
+                    c = np.asarray(ring.coords)[:-1]
+                    for k in np.flatnonzero(np.hypot(c[:, 0] - xy[0], c[:, 1] - xy[1]) <= tol):
+                        out += [tuple(c[k - 1]), tuple(c[(k + 1) % len(c)])]
+        return out
 
     def _vertex_near(self, x: float, y: float):
         tol = self.pick_px * self.canvas.view.scale
@@ -290,6 +305,7 @@ class VertexTool(MapTool):
             if hit:
                 self.dragging = hit[1]
                 self.target = hit[1]
+                self.anchors = self._anchors(hit[1])
                 return True
             return False
         if ev.kind == "move":
@@ -303,7 +319,8 @@ class VertexTool(MapTool):
             return False
         if ev.kind == "release" and ev.button == "left" and self.dragging is not None:
             old, new = self.dragging, self.target
-            self.dragging = self.target = None
+            self.dragging = self.target = self.hover = None
+            self.anchors = []
             if new is not None and np.hypot(new[0] - old[0], new[1] - old[1]) > 1e-6:
                 try:
                     self.session.run(ed.MoveVertex(self.session.store, self.layer, old, new,
@@ -342,6 +359,9 @@ class VertexTool(MapTool):
             a, b = view.point_to_screen(*self.dragging), view.point_to_screen(*self.target)
             painter.setPen(QPen(SKETCH, 1.5, Qt.PenStyle.DashLine))
             painter.drawLine(a, b)
+            painter.setPen(QPen(SKETCH, 2))
+            for xy in self.anchors:  # the edges as they will be, in every feature sharing it
+                painter.drawLine(view.point_to_screen(*xy), b)
             painter.setBrush(SKETCH)
             painter.drawEllipse(b, 5, 5)
         elif self.hover is not None:
