@@ -29,6 +29,7 @@ class Issue:
     area_m2: float
     message: str
     fixable: bool = False
+    geometry: object = None  # the problem area itself where no feature is it (a gap)
 
 
 def _active(store: ProjectStore):
@@ -98,8 +99,9 @@ def _gaps(store: ProjectStore, geoms, valid) -> list[Issue]:
                     and not part.buffer(-GAP_MIN_WIDTH_M / 2).is_empty):
                 c = part.representative_point()
                 out.append(Issue("gap", (), (c.x, c.y), part.area, tr(
-                    f"片区 {name} 内有 {part.area:.1f} ㎡ 的空隙未被地块或道路覆盖。",
-                    f"Zone {name} has a {part.area:.1f} m² gap covered by no parcel or road.")))
+                    f"片区 {name} 内有 {part.area:.1f} ㎡ 的空隙未被地块或道路覆盖,可并入相邻地块。",
+                    f"Zone {name} has a {part.area:.1f} m² gap covered by no parcel or road; "
+                    "it can go to a neighbouring parcel."), True, part))
     return out
 
 
@@ -119,6 +121,12 @@ def fix(store: ProjectStore, issue: Issue) -> Edit:
         return ReplaceGeometry("parcels", small, clipped)
     if issue.kind == "sliver":
         return _merge_sliver(store, issue.fids[0])
+    if issue.kind == "gap" and issue.geometry is not None:
+        best = _longest_neighbour(store, issue.geometry)
+        if best is None:
+            raise LandappError(tr("空隙旁没有地块可以并入。", "No parcel borders the gap."))
+        grown = _polygonal(unary_union([best["geometry"], issue.geometry]))
+        return ReplaceGeometry("parcels", best["fid"], grown)
     raise LandappError(tr("这类问题没有自动修复,请手工处理。", "This kind of problem has no quick fix; edit it by hand."))
 
 
@@ -140,19 +148,25 @@ class _MergeSliver(Edit):
             self.grow.revert(store)
 
 
-def _merge_sliver(store: ProjectStore, fid: int) -> Edit:
-    """Give the sliver to the neighbour sharing the longest boundary with it."""
-    sliver = store.get("parcels", fid)["geometry"]
+def _longest_neighbour(store: ProjectStore, geom, exclude: int | None = None) -> dict | None:
+    """The active parcel sharing the longest boundary with geom (None if none touches it)."""
     best, best_len = None, 0.0
-    for nfid in store.fids_in_bbox("parcels", sliver.buffer(0.5).bounds):
-        if nfid == fid:
+    for nfid in store.fids_in_bbox("parcels", geom.buffer(0.5).bounds):
+        if nfid == exclude:
             continue
         rec = store.get("parcels", nfid)
         if rec.get("retired"):
             continue
-        shared = rec["geometry"].boundary.intersection(sliver.buffer(0.05)).length
+        shared = rec["geometry"].boundary.intersection(geom.buffer(0.05)).length
         if shared > best_len:
             best, best_len = rec, shared
+    return best
+
+
+def _merge_sliver(store: ProjectStore, fid: int) -> Edit:
+    """Give the sliver to the neighbour sharing the longest boundary with it."""
+    sliver = store.get("parcels", fid)["geometry"]
+    best = _longest_neighbour(store, sliver, exclude=fid)
     if best is None:
         raise LandappError(tr("碎片没有相邻地块可并入。", "The sliver has no neighbour to merge into."))
     grown = _polygonal(unary_union([best["geometry"], sliver]))

@@ -27,6 +27,10 @@ class TopologyPanel(QWidget):
         self.tree = QTreeWidget(self)
         self.tree.setHeaderLabels([tr("问题", "Problem"), tr("面积(㎡)", "Area (m²)"), tr("说明", "Details")])
         self.tree.setRootIsDecorated(False)
+        from PySide6.QtWidgets import QHeaderView
+
+        for col in (0, 1):
+            self.tree.header().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         row = QHBoxLayout()
         row.addWidget(self.run_button)
         row.addWidget(self.fix_button)
@@ -37,7 +41,9 @@ class TopologyPanel(QWidget):
         lay.addWidget(self.tree)
         self.run_button.clicked.connect(self.run)
         self.fix_button.clicked.connect(self.fix_selected)
-        self.tree.itemDoubleClicked.connect(lambda item, _c: self.zoom_to(self.tree.indexOfTopLevelItem(item)))
+        # a click on a problem shows it on the map (and selects the parcels concerned)
+        self.tree.itemClicked.connect(lambda item, _c: self.zoom_to(self.tree.indexOfTopLevelItem(item)))
+        self.tree.itemActivated.connect(lambda item, _c: self.zoom_to(self.tree.indexOfTopLevelItem(item)))
         self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
         self._update_buttons()
 
@@ -48,6 +54,8 @@ class TopologyPanel(QWidget):
             zh, en = KIND_TITLES[issue.kind]
             item = QTreeWidgetItem([tr(zh, en), f"{issue.area_m2:,.1f}" if issue.area_m2 else "", issue.message])
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
+            for col in range(3):  # the panel is narrow: the whole sentence on hover
+                item.setToolTip(col, issue.message)
             self.tree.addTopLevelItem(item)
         self.summary.setText(tr(f"发现 {len(self.issues)} 个问题。", f"{len(self.issues)} problems found.")
                              if self.issues else tr("未发现问题。", "No problems found."))

@@ -225,6 +225,13 @@ def test_topology_checks_and_quick_fixes(empty_project):
     assert not [i for i in check_topology(s) if i.kind == "overlap"]
     edit.revert(s)
     assert [i for i in check_topology(s) if i.kind == "overlap"]
+    gap = min((i for i in check_topology(s) if i.kind == "gap"), key=lambda i: i.location[0])
+    assert gap.fixable and gap.area_m2 == pytest.approx(10 * 100, rel=0.01)  # between B and C
+    fill = fix(s, gap)
+    fill.apply(s)  # the gap goes to the parcel with the longest shared edge (B or C, 100 m each)
+    assert not [i for i in check_topology(s) if i.kind == "gap" and abs(i.location[0] - gap.location[0]) < 20]
+    fill.revert(s)
+    assert s.get("parcels", b)["area_m2"] == pytest.approx(110 * 100)
     sl = next(i for i in check_topology(s) if i.kind == "sliver")
     merge = fix(s, sl)
     merge.apply(s)

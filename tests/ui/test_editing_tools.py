@@ -217,7 +217,15 @@ def test_topology_panel_finds_and_fixes_an_overlap(win, qtbot, demo_project):
     kinds = [i.kind for i in panel.issues]
     assert "overlap" in kinds
     row = kinds.index("overlap")
-    panel.tree.setCurrentItem(panel.tree.topLevelItem(row))
+    # a click on the problem zooms the map to it and selects the two parcels
+    item = panel.tree.topLevelItem(row)
+    qtbot.mouseClick(panel.tree.viewport(), Qt.MouseButton.LeftButton,
+                     pos=panel.tree.visualItemRect(item).center())
+    x, y = panel.issues[row].location
+    assert win.map.layer("parcels").selection == set(panel.issues[row].fids)
+    x0, y0, x1, y1 = win.canvas.view.extent
+    assert x0 < x < x1 and y0 < y < y1 and x1 - x0 < 2000
+    assert panel.issues[row].message in item.toolTip(2)
     assert panel.fix_button.isEnabled()
     panel.fix_selected()
     assert "overlap" not in [i.kind for i in panel.issues if a in i.fids]
