@@ -39,9 +39,13 @@ def field_errors(layer: str, record: dict) -> dict[str, str]:
     errors: dict[str, str] = {}
     for k, v in record.items():
         try:
-            validate_record(layer, {k: v}, partial=True)
+            values = validate_record(layer, {k: v}, partial=True)
         except ValidationError as e:
             errors[e.field] = e.rule
+            continue
+        f = spec(layer).field(k) if spec(layer).has(k) else None
+        if f is not None and f.required and values.get(k) is None:
+            errors[k] = tr("必填", "is required")
     if not errors:
         try:
             validate_record(layer, record)

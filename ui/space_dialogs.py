@@ -71,10 +71,13 @@ def _ok_cancel(dialog: QDialog) -> QDialogButtonBox:
     return buttons
 
 
+UNIT_FIELDS = ["code", "floor_id", "area", "status", "asking_rent", "note"]
+
+
 class UnitDialog(QDialog):
-    """Edit a unit (code, area, status) and the lease in force on the plan's date (tenant,
-    dates, area, rent); sign a new lease for a vacant unit, renew the current one or end
-    it; the unit's leases, past and future, are listed below."""
+    """Edit a unit (code, floor, area, status, asking rent, note) and the lease in force on
+    the plan's date (tenant, dates, area, rent); sign a new lease for a vacant unit, renew
+    the current one or end it; the unit's leases, past and future, are listed below."""
 
     def __init__(self, store, unit_fid: int, as_of: dt.date, parent=None, push=None):
         super().__init__(parent)
@@ -85,18 +88,16 @@ class UnitDialog(QDialog):
         self.setWindowTitle(tr(f"编辑单元 {self.unit.get('code') or unit_fid}", f"Edit unit {self.unit.get('code') or unit_fid}"))
         self.setMinimumWidth(560)
         lay = QVBoxLayout(self)
-        form = QFormLayout()
-        self.code = QLineEdit(self.unit.get("code") or "")
-        self.area = QDoubleSpinBox(maximum=1e7, decimals=1, suffix=" ㎡")
-        self.area.setValue(float(self.unit.get("area") or 0))
-        self.status = QComboBox()
-        for s in UNIT_STATUSES:
-            self.status.addItem(value_label(s), s)
-        self.status.setCurrentIndex(max(0, UNIT_STATUSES.index(self.unit["status"]) if self.unit.get("status") in UNIT_STATUSES else 0))
-        form.addRow(tr("单元编号", "Unit code"), self.code)
-        form.addRow(tr("面积", "Area"), self.area)
-        form.addRow(tr("状态", "Status"), self.status)
-        lay.addLayout(form)
+        # the unit's own fields come from the schema (ui.forms): a widget fit for each, the
+        # floor picked from the building's floors, a broken rule shown beside its field
+        from ui.forms import FieldEditor
+
+        floors = store.rows("floors", "building_id = ?", (self.unit["building_id"],), order_by="level DESC")
+        self.unit_editor = FieldEditor("units", self.unit, UNIT_FIELDS, options={
+            "floor_id": [(f.get("name") or f"{f['level']}F", f["fid"]) for f in floors]})
+        w = self.unit_editor.widgets
+        self.code, self.floor, self.area, self.status = w["code"], w["floor_id"], w["area"], w["status"]
+        lay.addWidget(self.unit_editor)
         self.box = QGroupBox()
         lf = QFormLayout(self.box)
         le = self.lease or {}
@@ -201,15 +202,18 @@ class UnitDialog(QDialog):
         self.accept()
 
     def save(self) -> None:
-        status = self.status.currentData()
+        self.error.setText("")
+        unit = self.unit_editor.check({"building_id": self.unit["building_id"]})
+        if unit is None:
+            return
+        status = unit["status"]
         tenant = self.tenant.text().strip()
         start, end = pydate(self.start.date()), pydate(self.end.date())
         values = {"tenant": tenant, "start_date": start.isoformat(), "end_date": end.isoformat(),
                   "area": self.lease_area.value(), "rent": self.rent.value() or None}
 
         def write(st):
-            st.update("units", self.unit_fid, {"code": self.code.text().strip() or None, "area": self.area.value(),
-                                               "status": status})
+            st.update("units", self.unit_fid, unit)
             if self.lease is not None and not self.renewing:
                 leasing.update_lease(st, self.lease["fid"], values)
             elif tenant:
@@ -220,7 +224,9 @@ class UnitDialog(QDialog):
         try:
             run_recorded(self.store, self.push, "编辑单元", "Edit unit", write)
         except LandappError as e:
-            self.error.setText(str(e))  # the transaction rolled back: nothing half-saved
+            # the transaction rolled back: nothing half-saved; a unit rule goes beside its field
+            if not (getattr(e, "layer", None) == "units" and self.unit_editor.show_error(e.field, e.rule)):
+                self.error.setText(str(e))
             return
         self.accept()
 

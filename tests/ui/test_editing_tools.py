@@ -602,3 +602,39 @@ def test_a_failed_undo_leaves_the_history_honest(win, demo_project):
     win.session.undo()
     assert win.errors  # told why
     assert win.session.stack.count() == 0  # the command that could not be undone is gone
+
+
+def test_unit_form_has_a_widget_per_field_and_errors_beside_them(qtbot, demo_project):
+    from PySide6.QtWidgets import QComboBox, QDoubleSpinBox
+
+    from landapp.vacancy import default_as_of
+    from ui.stacking_view import UnitDialog
+
+    store = demo_project
+    unit = store.rows("units", "status = '空置' AND floor_id IS NOT NULL", limit=1)[0]
+    floors = store.rows("floors", "building_id = ?", (unit["building_id"],))
+    dlg = UnitDialog(store, unit["fid"], default_as_of(store))
+    qtbot.addWidget(dlg)
+    w = dlg.unit_editor.widgets
+    # the floor is picked from the building's floors, rent is a number with its unit
+    assert isinstance(w["floor_id"], QComboBox) and w["floor_id"].count() == len(floors) + 1
+    assert w["floor_id"].currentData() == unit["floor_id"]
+    assert isinstance(w["asking_rent"], QDoubleSpinBox) and "元/㎡·月" in w["asking_rent"].suffix()
+    w["asking_rent"].setValue(20000)
+    assert w["asking_rent"].value() == 10000  # the widget keeps to the schema's range
+    w["area"].setValue(w["area"].minimum())  # emptied: the area is required
+    w["status"].setCurrentIndex(0)  # no status: required too
+    dlg.save()
+    assert dlg.result() == 0
+    for name in ("area", "status"):  # every broken rule at once, each beside its field
+        assert dlg.unit_editor.errors[name].isVisibleTo(dlg) and "必填" in dlg.unit_editor.errors[name].text()
+    assert not dlg.unit_editor.errors["asking_rent"].isVisibleTo(dlg)
+    assert store.get("units", unit["fid"])["asking_rent"] == unit["asking_rent"]  # nothing written
+    w["asking_rent"].setValue(36.5)
+    w["area"].setValue(unit["area"])
+    w["status"].setCurrentIndex(w["status"].findData("空置"))
+    w["note"].setText("临街,可分割")
+    dlg.save()
+    assert dlg.result() == 1
+    rec = store.get("units", unit["fid"])
+    assert (rec["asking_rent"], rec["note"], rec["area"]) == (36.5, "临街,可分割", unit["area"])

@@ -962,6 +962,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Score</translation>
     </message>
     <message>
+        <source>必填</source>
+        <translation>is required</translation>
+    </message>
+    <message>
         <source>或亩均税收低于</source>
         <translation>or tax per mu below</translation>
     </message>
