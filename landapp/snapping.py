@@ -5,6 +5,7 @@ one), so a lookup touches a handful of features even in a 1M-parcel project."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,12 +24,18 @@ class Snap:
 
 class Snapper:
     def __init__(self) -> None:
-        self.sources: dict[str, tuple[np.ndarray, shapely.STRtree]] = {}
+        self.sources: dict[str, tuple[np.ndarray, Callable[[object], np.ndarray]]] = {}
         self.enabled = True
 
-    def set_source(self, name: str, geoms, tree: shapely.STRtree | None = None) -> None:
+    def set_source(self, name: str, geoms, tree: shapely.STRtree | None = None,
+                   query: Callable[[object], np.ndarray] | None = None) -> None:
+        """Snap to `geoms`. Candidates come from `query(box) -> positions in geoms` if given
+        (a map layer's own index, which skips deleted features, so an edit costs no
+        re-index), else from `tree` or an STRtree built here."""
         geoms = np.asarray(geoms, dtype=object)
-        self.sources[name] = (geoms, tree if tree is not None else shapely.STRtree(geoms))
+        if query is None:
+            query = (tree if tree is not None else shapely.STRtree(geoms)).query
+        self.sources[name] = (geoms, query)
 
     def remove_source(self, name: str) -> None:
         self.sources.pop(name, None)
@@ -41,8 +48,8 @@ class Snapper:
         area = shapely.box(x - tolerance, y - tolerance, x + tolerance, y + tolerance)
         best_v: Snap | None = None
         best_e: Snap | None = None
-        for name, (geoms, tree) in self.sources.items():
-            idx = tree.query(area)
+        for name, (geoms, query) in self.sources.items():
+            idx = np.asarray(query(area), dtype=np.int64)
             if exclude and name in exclude:
                 idx = np.array([i for i in idx if i not in exclude[name]], dtype=np.int64)
             if not len(idx):

@@ -638,3 +638,22 @@ def test_unit_form_has_a_widget_per_field_and_errors_beside_them(qtbot, demo_pro
     assert dlg.result() == 1
     rec = store.get("units", unit["fid"])
     assert (rec["asking_rent"], rec["note"], rec["area"]) == (36.5, "临街,可分割", unit["area"])
+
+
+def test_snapping_follows_edits_without_reindexing(win, demo_project, monkeypatch):
+    from landapp import editing as ed
+
+    snapping, c = win.snapping, win.canvas
+    x0, y0, _, _ = c.map.extent()
+    corner = (x0 - 500.0, y0 - 400.0)
+    assert snapping.snap(*corner, scale=0.5) is None
+    built = []
+    real = shapely.STRtree
+    monkeypatch.setattr(shapely, "STRtree", lambda *a, **k: built.append(len(a[0])) or real(*a, **k))
+    win.session.run(ed.AddFeature("parcels", {"code": "SNAP-1", "status": "储备",
+                                              "geometry": shapely.box(*corner, corner[0] + 50, corner[1] + 50)}))
+    hit = snapping.snap(corner[0] + 2, corner[1] + 1, scale=0.5)  # 10 px = 5 m
+    assert hit is not None and (hit.kind, hit.x, hit.y) == ("vertex", *corner)
+    win.session.undo()  # the parcel is gone: nothing left to snap to there
+    assert snapping.snap(corner[0] + 2, corner[1] + 1, scale=0.5) is None
+    assert max(built, default=0) < 10  # only the layer's small index of edited rows, never the whole layer
