@@ -366,8 +366,10 @@ class MainWindow(QMainWindow):
         inside = zones[zones.geometry.contains(geometry.representative_point())] if len(zones) else zones
         if len(inside):
             defaults["zone"] = inside["name"].iloc[0]
-        form = FeatureForm(layer, defaults, self, geometry=geometry,
-                           options=form_options(self.store, layer, geometry))
+        options = form_options(self.store, layer, geometry)
+        if options.get("parcel_code"):  # a new building stands on the parcel it overlaps most
+            defaults["parcel_code"] = options["parcel_code"][0]
+        form = FeatureForm(layer, defaults, self, geometry=geometry, options=options)
         if form.exec() != form.DialogCode.Accepted:
             return None
         return form.values()

@@ -657,3 +657,23 @@ def test_snapping_follows_edits_without_reindexing(win, demo_project, monkeypatc
     win.session.undo()  # the parcel is gone: nothing left to snap to there
     assert snapping.snap(corner[0] + 2, corner[1] + 1, scale=0.5) is None
     assert max(built, default=0) < 10  # only the layer's small index of edited rows, never the whole layer
+
+
+def test_new_building_form_proposes_its_zone_and_parcel(win, qtbot, demo_project, monkeypatch):
+    from ui.forms import FeatureForm
+
+    a, _, _ = adjacent_pair(demo_project)
+    parcel = demo_project.get("parcels", a)
+    seen = {}
+
+    def look(form):
+        seen["parcel"] = form.widgets["parcel_code"].currentText()
+        seen["zone"] = form.widgets["zone"].currentText()
+        seen["zones"] = [form.widgets["zone"].itemText(i) for i in range(form.widgets["zone"].count())]
+        return 0  # cancelled
+
+    monkeypatch.setattr(FeatureForm, "exec", look)
+    c = parcel["geometry"].representative_point()
+    assert win.ask_attributes("buildings", shapely.box(c.x - 4, c.y - 4, c.x + 4, c.y + 4)) is None
+    assert seen["parcel"] == parcel["code"] and seen["zone"] == parcel["zone"]
+    assert set(demo_project.read_layer("zones")["name"]) <= set(seen["zones"])
