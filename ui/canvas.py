@@ -56,7 +56,10 @@ class _RenderJob(QRunnable):
         finally:
             p.end()
         if ok and not self.cancelled.is_set():
-            self.signals.done.emit(self.job_id, img, self.view)
+            try:
+                self.signals.done.emit(self.job_id, img, self.view)
+            except RuntimeError:  # the window closed while this frame was drawn
+                pass
 
 
 class MapCanvas(QWidget):

@@ -338,6 +338,41 @@ def test_attribute_table_sort_and_filter(window, demo_project):
                for r in range(model.rowCount()))
 
 
+def test_clicking_a_column_title_sorts(window, qtbot):
+    header = window.table.view.horizontalHeader()
+    model = window.table.model
+    col = [f.name for f in model.columns].index("area_m2")
+    header.resizeSection(col, 120)
+    window.table.view.scrollTo(model.index(0, col))
+    x = header.sectionViewportPosition(col) + 20
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+    assert model.sort_column == col
+
+
+def test_selecting_the_whole_park_does_not_ask_every_row(window, qtbot, monkeypatch):
+    """Qt's header asks every row whether a column is fully selected (seconds at 100k rows);
+    the table's own header does not."""
+    from PySide6.QtCore import QModelIndex
+    from PySide6.QtWidgets import QApplication
+
+    from ui.attribute_table import FeatureTableModel
+
+    calls = []
+    real = FeatureTableModel.rowCount
+    # patched before the model exists: Qt looks its Python overrides up when it is made
+    monkeypatch.setattr(FeatureTableModel, "rowCount",
+                        lambda self, parent=QModelIndex(): (calls.append(1), real(self, parent))[1])
+    window.table.set_layer("buildings")
+    QApplication.processEvents()
+    calls.clear()
+    window.canvas.select_in(window.map.extent())
+    for _ in range(3):
+        QApplication.processEvents()
+    n = window.table.model.rowCount()
+    assert len(window.table.selected_fids()) == n > 200
+    assert len(calls) < 5 * n  # Qt's own header: ~14 calls a row
+
+
 def test_table_filter_matches_what_is_shown_in_english(qtbot, demo_project):
     from ui.attribute_table import FeatureTableModel
     from ui.i18n import set_ui_language
