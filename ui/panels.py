@@ -147,7 +147,11 @@ class LayerPanel(QWidget):
         self.map.move(layer.id, delta)
         self.populate(layer.id)
 
+    def _show_opacity(self, value: int) -> None:
+        self.opacity_label.setText(tr(f"不透明度 {value}%", f"Opacity {value}%"))
+
     def _on_opacity(self, value: int) -> None:
+        self._show_opacity(value)
         layer = self.current_layer()
         if layer is not None and abs(layer.opacity - value / 100) > 1e-9:
             layer.opacity = value / 100
@@ -169,6 +173,7 @@ class LayerPanel(QWidget):
             return
         self.opacity.blockSignals(True)
         self.opacity.setValue(round(layer.opacity * 100))
+        self._show_opacity(round(layer.opacity * 100))
         self.opacity.blockSignals(False)
         self.theme.blockSignals(True)
         self.theme.clear()

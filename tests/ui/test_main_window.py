@@ -225,6 +225,17 @@ def test_layer_toggle_hides_the_layer(window, demo_project):
     assert c.wait_for_frame() and colour() == shown
 
 
+def test_opacity_slider_fades_the_current_layer_and_says_how_much(window):
+    panel = window.layer_panel
+    raster = next(layer for layer in window.map.layers if layer.kind == "raster")
+    panel.list.setCurrentItem(panel.item_for(raster.id))
+    assert panel.opacity.value() == 55 and panel.opacity_label.text() == "不透明度 55%"
+    panel.opacity.setValue(30)
+    assert raster.opacity == 0.3 and panel.opacity_label.text() == "不透明度 30%"
+    panel.list.setCurrentItem(panel.item_for("parcels"))
+    assert panel.opacity_label.text() == "不透明度 100%" and window.map.layer("parcels").opacity == 1.0
+
+
 def test_theme_choice_changes_colours_and_legend(window):
     panel = window.layer_panel
     panel.list.setCurrentItem(panel.item_for("parcels"))
