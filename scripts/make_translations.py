@@ -15,10 +15,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "ui", "i18n", "landapp_en.ts")
 
 
-def pairs(folders=("ui", "layers")) -> dict[str, str]:
-    found: dict[str, str] = {}
+def pairs(folders=("ui", "layers")) -> dict[tuple[str, str], str]:
+    """(Chinese source, disambiguation) -> English. One Chinese text can have several
+    English ones (片区: 'Zone' on a form, 'Zones' in a count; 删除: the 'Delete' button, 'deleted'
+    in a history): the first is the plain translation, each other one is a message
+    disambiguated by its own English text, which is what ui.i18n.tr asks Qt for."""
+    seen: dict[str, list[str]] = {}
     for folder in folders:
-        for dirpath, _, files in os.walk(os.path.join(ROOT, folder)):
+        for dirpath, dirs, files in os.walk(os.path.join(ROOT, folder)):
+            dirs.sort()  # the same first translation on every machine
             for name in sorted(files):
                 if not name.endswith(".py"):
                     continue
@@ -27,7 +32,14 @@ def pairs(folders=("ui", "layers")) -> dict[str, str]:
                     if (isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "tr"
                             and len(node.args) == 2
                             and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args)):
-                        found.setdefault(node.args[0].value, node.args[1].value)
+                        ens = seen.setdefault(node.args[0].value, [])
+                        if node.args[1].value not in ens:
+                            ens.append(node.args[1].value)
+    found: dict[tuple[str, str], str] = {}
+    for zh, ens in seen.items():
+        found[(zh, "")] = ens[0]
+        for en in ens[1:]:
+            found[(zh, en)] = en
     return found
 
 
@@ -36,9 +48,11 @@ def main() -> int:
     lines = ['<?xml version="1.0" encoding="utf-8"?>', "<!DOCTYPE TS>",
              '<TS version="2.1" language="en_US" sourcelanguage="zh_CN">', "<context>",
              "    <name>landapp</name>"]
-    for zh, en in sorted(found.items()):
-        lines += ["    <message>", f"        <source>{escape(zh)}</source>",
-                  f"        <translation>{escape(en)}</translation>", "    </message>"]
+    for (zh, comment), en in sorted(found.items()):
+        lines += ["    <message>", f"        <source>{escape(zh)}</source>"]
+        if comment:
+            lines.append(f"        <comment>{escape(comment)}</comment>")
+        lines += [f"        <translation>{escape(en)}</translation>", "    </message>"]
     lines += ["</context>", "</TS>", ""]
     with open(OUT, "w", encoding="utf-8") as fh:
         fh.write("\n".join(lines))

@@ -22,7 +22,9 @@ def tr(zh: str, en: str = "") -> str:
     """The text in the current UI language, from the installed .qm (Chinese by default)."""
     if core_i18n.language() == "zh":
         return zh
-    t = QCoreApplication.translate(CONTEXT, zh)
+    # the English text disambiguates: 删除 is 'Delete' on a button and 'deleted' in a history
+    # (scripts/make_translations.py writes both); Qt falls back to the plain translation
+    t = QCoreApplication.translate(CONTEXT, zh, en or None)
     return t if t != zh else (en or zh)
 
 

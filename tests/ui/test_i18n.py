@@ -15,7 +15,8 @@ def test_translation_file_is_up_to_date():
     from make_translations import OUT, pairs
 
     ts = ET.parse(OUT).getroot()
-    in_file = {m.findtext("source"): m.findtext("translation") for m in ts.iter("message")}
+    in_file = {(m.findtext("source"), m.findtext("comment") or ""): m.findtext("translation")
+               for m in ts.iter("message")}
     assert in_file == pairs(), "run: python scripts/make_translations.py"
     assert os.path.getmtime(OUT[:-3] + ".qm") >= os.path.getmtime(OUT) - 1
 
@@ -30,6 +31,19 @@ def test_english_comes_from_the_qm_file(qtbot):
     finally:
         set_ui_language("zh")
     assert tr("图层", "Layers") == "图层"
+
+
+def test_one_chinese_text_keeps_each_of_its_english_texts(qtbot):
+    from ui.i18n import set_ui_language, tr
+
+    try:
+        assert set_ui_language("en")
+        # the same Chinese, different English in different places of the UI
+        assert tr("删除", "Delete") == "Delete" and tr("删除", "deleted") == "deleted"
+        assert tr("状态", "Status") == "Status" and tr("状态", "State") == "State"
+        assert tr("片区", "Zones") == "Zones" and tr("片区", "Zone") == "Zone"
+    finally:
+        set_ui_language("zh")
 
 
 def test_chinese_ui_font_is_simplified_chinese(qtbot):

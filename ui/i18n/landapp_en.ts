@@ -258,6 +258,11 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Enterprise</translation>
     </message>
     <message>
+        <source>企业</source>
+        <comment>Enterprises</comment>
+        <translation>Enterprises</translation>
+    </message>
+    <message>
         <source>位置</source>
         <translation>Location</translation>
     </message>
@@ -288,6 +293,11 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>供地方式</source>
         <translation>Supply method</translation>
+    </message>
+    <message>
+        <source>供地方式</source>
+        <comment>Supply</comment>
+        <translation>Supply</translation>
     </message>
     <message>
         <source>供地日期</source>
@@ -350,6 +360,11 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>All zones</translation>
     </message>
     <message>
+        <source>全部片区</source>
+        <comment>all zones</comment>
+        <translation>all zones</translation>
+    </message>
+    <message>
         <source>全部状态</source>
         <translation>All states</translation>
     </message>
@@ -388,6 +403,11 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>删除</source>
         <translation>Delete</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <comment>deleted</comment>
+        <translation>deleted</translation>
     </message>
     <message>
         <source>删除单元</source>
@@ -482,8 +502,22 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>self-contained HTML map</translation>
     </message>
     <message>
+        <source>可租(㎡)</source>
+        <translation>Leasable (m²)</translation>
+    </message>
+    <message>
         <source>可租售面积</source>
         <translation>Leasable area</translation>
+    </message>
+    <message>
+        <source>可租售面积</source>
+        <comment>Available</comment>
+        <translation>Available</translation>
+    </message>
+    <message>
+        <source>可租售面积</source>
+        <comment>Available area</comment>
+        <translation>Available area</translation>
     </message>
     <message>
         <source>各片区空置率</source>
@@ -560,6 +594,11 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>地块</source>
         <translation>Parcel</translation>
+    </message>
+    <message>
+        <source>地块</source>
+        <comment>Parcels</comment>
+        <translation>Parcels</translation>
     </message>
     <message>
         <source>地块上没有登记建筑。</source>
@@ -934,6 +973,11 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Building</translation>
     </message>
     <message>
+        <source>建筑</source>
+        <comment>Buildings</comment>
+        <translation>Buildings</translation>
+    </message>
+    <message>
         <source>建筑专题:vacancy(空置率,默认)、type(类型)、availability(一年内可招商比例)</source>
         <translation>building theme: vacancy (default), type, availability (within 12 months)</translation>
     </message>
@@ -948,6 +992,11 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>建筑面积</source>
         <translation>Floor area</translation>
+    </message>
+    <message>
+        <source>建筑面积</source>
+        <comment>floor area</comment>
+        <translation>floor area</translation>
     </message>
     <message>
         <source>当前状态</source>
@@ -1024,6 +1073,11 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>拓扑检查</source>
         <translation>Topology check</translation>
+    </message>
+    <message>
+        <source>拓扑检查</source>
+        <comment>Check topology</comment>
+        <translation>Check topology</translation>
     </message>
     <message>
         <source>指定地块编号(可重复)</source>
@@ -1468,12 +1522,27 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Zone</translation>
     </message>
     <message>
+        <source>片区</source>
+        <comment>Zones</comment>
+        <translation>Zones</translation>
+    </message>
+    <message>
+        <source>片区</source>
+        <comment>zone</comment>
+        <translation>zone</translation>
+    </message>
+    <message>
         <source>片区(可重复)</source>
         <translation>zone (repeatable)</translation>
     </message>
     <message>
         <source>状态</source>
         <translation>State</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <comment>Status</comment>
+        <translation>Status</translation>
     </message>
     <message>
         <source>状态为已租时请填写承租企业。</source>
@@ -1596,8 +1665,32 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>vacant</translation>
     </message>
     <message>
+        <source>空置</source>
+        <comment>Vacant</comment>
+        <translation>Vacant</translation>
+    </message>
+    <message>
+        <source>空置(㎡)</source>
+        <translation>Vacant (m²)</translation>
+    </message>
+    <message>
         <source>空置率</source>
         <translation>Vacancy rate</translation>
+    </message>
+    <message>
+        <source>空置率</source>
+        <comment>Rate</comment>
+        <translation>Rate</translation>
+    </message>
+    <message>
+        <source>空置率</source>
+        <comment>Vacancy</comment>
+        <translation>Vacancy</translation>
+    </message>
+    <message>
+        <source>空置率</source>
+        <comment>vacancy</comment>
+        <translation>vacancy</translation>
     </message>
     <message>
         <source>立案日期</source>
@@ -1642,6 +1735,11 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>统计日</source>
         <translation>As of</translation>
+    </message>
+    <message>
+        <source>统计日</source>
+        <comment>as of</comment>
+        <translation>as of</translation>
     </message>
     <message>
         <source>统计日(默认工程参考日期或今天)</source>
@@ -1764,6 +1862,11 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Note</translation>
     </message>
     <message>
+        <source>说明</source>
+        <comment>Details</comment>
+        <translation>Details</translation>
+    </message>
+    <message>
         <source>请先在分层图上点选要删除的单元。</source>
         <translation>Click the unit to delete on the plan first.</translation>
     </message>
@@ -1832,6 +1935,11 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Coordinates</translation>
     </message>
     <message>
+        <source>输入坐标</source>
+        <comment>Enter coordinates</comment>
+        <translation>Enter coordinates</translation>
+    </message>
+    <message>
         <source>输入坐标点…</source>
         <translation>Enter a point by coordinates…</translation>
     </message>
@@ -1860,6 +1968,11 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Dashboard</translation>
     </message>
     <message>
+        <source>运营看板</source>
+        <comment>dashboard</comment>
+        <translation>dashboard</translation>
+    </message>
+    <message>
         <source>退出</source>
         <translation>Quit</translation>
     </message>
@@ -1886,6 +1999,11 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>道路</source>
         <translation>Road</translation>
+    </message>
+    <message>
+        <source>道路</source>
+        <comment>Roads</comment>
+        <translation>Roads</translation>
     </message>
     <message>
         <source>避免重叠</source>
