@@ -677,3 +677,30 @@ def test_new_building_form_proposes_its_zone_and_parcel(win, qtbot, demo_project
     assert win.ask_attributes("buildings", shapely.box(c.x - 4, c.y - 4, c.x + 4, c.y + 4)) is None
     assert seen["parcel"] == parcel["code"] and seen["zone"] == parcel["zone"]
     assert set(demo_project.read_layer("zones")["name"]) <= set(seen["zones"])
+
+
+
+def test_a_parcel_drawn_over_others_is_selected_and_seen(win, qtbot, demo_project):
+    """Classes are painted one brush at a time, so a new parcel overlapping one of a class
+    painted later would be hidden beneath it; it becomes the selection, drawn on top."""
+    a, _, _ = adjacent_pair(demo_project)
+    g = demo_project.get("parcels", a)["geometry"]
+    c = win.canvas
+    p = g.representative_point()
+    c.zoom_to((p.x - 40, p.y - 40, p.x + 50, p.y + 50))
+    win.snapping.enabled = False
+    win.tools["add_parcel"].ask_attributes = lambda layer, geom: {"code": "ON-TOP", "status": "储备"}
+    win.set_tool("add_parcel")
+    corners = [(p.x - 10, p.y - 10), (p.x + 20, p.y - 10), (p.x + 20, p.y + 20), (p.x - 10, p.y + 20)]
+    for x, y in corners:
+        click(qtbot, c, x, y)
+    qtbot.keyClick(c, Qt.Key.Key_Return)
+    fid = demo_project.rows("parcels", "code = 'ON-TOP'")[0]["fid"]
+    assert c.map.layer("parcels").selection == {fid}
+    assert c.wait_for_frame()
+    from layers.vector import SELECTION_COLOUR
+
+    x0, y0 = corners[0]  # the new parcel's outline, in the selection colour, over the other parcel
+    sx, sy = c.view.to_screen(x0 + 15, y0)
+    hits = [c.frame.pixelColor(int(sx), int(sy) + k).name() for k in (-1, 0, 1)]
+    assert SELECTION_COLOUR.name() in hits

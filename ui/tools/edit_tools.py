@@ -200,8 +200,11 @@ class AddFeatureTool(_SketchTool):
         attrs = self.ask_attributes(self.layer, geom)
         if attrs is None:  # cancelled in the form
             return
-        self.session.run(ed.AddFeature(self.layer, {**attrs, "geometry": geom},
-                                       avoid_overlaps=self.session.avoid_overlaps))
+        edit = ed.AddFeature(self.layer, {**attrs, "geometry": geom}, avoid_overlaps=self.session.avoid_overlaps)
+        if self.session.run(edit) and self.canvas is not None:
+            # the new feature is the selection: outlined on top (seen even where it overlaps
+            # parcels painted after it) and ready for its attributes, a move or a merge
+            self.canvas.set_selection(self.layer, [edit.fid])
 
 
 class SplitTool(_SketchTool):
