@@ -348,6 +348,9 @@ class MainWindow(QMainWindow):
             self._history_tabbed = True
             self.tabifyDockWidget(self.docks["table"], self.docks["history"])
             self.docks["table"].raise_()
+            # the map gets the room: the table starts at about a quarter of the window's
+            # height (six rows at 900 px)
+            self.resizeDocks([self.docks["table"]], [max(190, self.height() * 6 // 25)], Qt.Orientation.Vertical)
 
     def show_error(self, message: str) -> None:
         QMessageBox.warning(self, tr("无法完成", "Cannot do that"), message)
