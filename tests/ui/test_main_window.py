@@ -225,6 +225,35 @@ def test_layer_toggle_hides_the_layer(window, demo_project):
     assert c.wait_for_frame() and colour() == shown
 
 
+def test_moving_buildings_under_the_parcels_hides_them(window, qtbot, demo_project):
+    from layers.styles import status_colour
+
+    b = demo_project.rows("buildings", limit=1)[0]
+    parcel = demo_project.rows("parcels", "code = ?", (b["parcel_code"],))[0]
+    c = window.canvas
+    c.zoom_to(b["geometry"].buffer(30).bounds)
+    pt = inner_point(b["geometry"].buffer(12))
+
+    def colour():
+        assert c.wait_for_frame()
+        sx, sy = c.view.to_screen(pt.x, pt.y)
+        dpr = c.frame.devicePixelRatio()
+        return c.frame.pixelColor(int(sx * dpr), int(sy * dpr))
+
+    parcel_colour = QColor(status_colour(parcel["status"]))
+    assert colour() != parcel_colour  # the building is drawn over its parcel
+    panel = window.layer_panel
+    panel.list.setCurrentItem(panel.item_for("buildings"))
+    order = [panel.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(panel.list.count())]
+    qtbot.mouseClick(panel.down, Qt.MouseButton.LeftButton)
+    new = [panel.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(panel.list.count())]
+    assert new.index("buildings") == order.index("buildings") + 1 and new.index("buildings") > new.index("parcels")
+    assert panel.current_layer().id == "buildings"  # still the one being moved
+    assert colour() == parcel_colour  # now under the parcels
+    qtbot.mouseClick(panel.up, Qt.MouseButton.LeftButton)
+    assert colour() != parcel_colour
+
+
 def test_opacity_slider_fades_the_current_layer_and_says_how_much(window):
     panel = window.layer_panel
     raster = next(layer for layer in window.map.layers if layer.kind == "raster")
