@@ -185,6 +185,7 @@ class UpdateAttributes(Edit):
     changes: dict
     avoid_overlaps: bool = False
     old: dict = field(default_factory=dict)
+    new: dict = field(default_factory=dict)
     text_zh = "修改属性"
     text_en = "Edit attributes"
 
@@ -193,15 +194,28 @@ class UpdateAttributes(Edit):
         if self.avoid_overlaps and changes.get("geometry") is not None:
             changes["geometry"] = clip_to_neighbours(store, self.layer, changes["geometry"], [self.fid])
             self.changes = changes
-        self.old = store.update(self.layer, self.fid, changes)
+        self.old, self.new = _checked_update(store, self.layer, self.fid, changes, self.old)
         self.detail = _label(store.get(self.layer, self.fid), self.fid)
 
     def revert(self, store):
         if self.old:
-            store.update(self.layer, self.fid, self.old)
+            store.update(self.layer, self.fid, self.old, expected=self.new)
 
     def geometry_targets(self):
         return [(self.layer, self.fid)] if self.changes.get("geometry") is not None else []
+
+
+def _checked_update(store: ProjectStore, layer: str, fid: int, changes: dict,
+                    before: dict | None) -> tuple[dict, dict]:
+    """Update and return (previous values, values written) of the fields that changed. A
+    redo passes `before` (what the undo put back): if someone (another program, another
+    planner on the shared file) changed those fields since, ConflictError says so instead
+    of overwriting their work. Undo checks the written values the same way."""
+    old = store.update(layer, fid, changes, expected=before or None)
+    if not old:
+        return {}, {}
+    cur = store.get(layer, fid)
+    return old, {k: cur.get(k) for k in old}
 
 
 class ReplaceGeometry(UpdateAttributes):
@@ -220,6 +234,7 @@ class MultiEdit(Edit):
     changes: dict[int, dict]  # fid -> changes
     old: dict[int, dict] = field(default_factory=dict)
     avoid_overlaps: bool = False
+    new: dict[int, dict] = field(default_factory=dict)
     text_zh = "批量修改"
     text_en = "Edit features"
 
@@ -232,7 +247,10 @@ class MultiEdit(Edit):
                        for fid, ch in self.changes.items()}
             self.changes = changes
         with store.transaction():
-            self.old = {fid: store.update(self.layer, fid, ch) for fid, ch in changes.items()}
+            done = {fid: _checked_update(store, self.layer, fid, ch, self.old.get(fid))
+                    for fid, ch in changes.items()}
+        self.old = {f: d[0] for f, d in done.items()}
+        self.new = {f: d[1] for f, d in done.items()}
         labels = [_label(store.get(self.layer, f), f) for f in list(changes)[:3]]
         self.detail = "、".join(labels) + (tr(f" 等 {len(changes)} 个", f" and {len(changes) - 3} more")
                                            if len(changes) > 3 else "")
@@ -241,7 +259,7 @@ class MultiEdit(Edit):
         with store.transaction():
             for fid, old in self.old.items():
                 if old:
-                    store.update(self.layer, fid, old)
+                    store.update(self.layer, fid, old, expected=self.new.get(fid))
 
     def geometry_targets(self):
         return [(self.layer, f) for f, ch in self.changes.items() if ch.get("geometry") is not None]

@@ -372,3 +372,28 @@ def test_a_line_snapped_onto_the_boundary_still_splits_and_reshapes(empty_projec
     sp.revert(s)
     cut = ed.reshape(tilted, line)
     assert cut.area == pytest.approx(max(areas), rel=1e-6)
+
+
+def test_undo_and_redo_never_overwrite_someone_elses_later_change(grid):
+    from landapp.errors import ConflictError
+    from landapp.store import open_project
+
+    s, a, b = grid
+    other = open_project(s.path)  # another planner (or QGIS) on the same file
+    try:
+        upd = ed.UpdateAttributes("parcels", a, {"status": "在建"})
+        upd.apply(s)
+        other.update("parcels", a, {"status": "已建成投产"})
+        with pytest.raises(ConflictError):
+            upd.revert(s)
+        assert s.get("parcels", a)["status"] == "已建成投产"  # their change stands
+        mv = ed.MoveVertex(s, "parcels", (X0 + 100, Y0 + 100), (X0 + 110, Y0 + 100))
+        mv.apply(s)
+        mv.revert(s)
+        other.update("parcels", b, {"geometry": box(X0 + 100, Y0, X0 + 180, Y0 + 100)})
+        with pytest.raises(ConflictError):
+            mv.apply(s)  # redo: B was reshaped meanwhile
+        assert s.get("parcels", b)["area_m2"] == pytest.approx(8000)
+        assert s.get("parcels", a)["geometry"].equals(box(X0, Y0, X0 + 100, Y0 + 100))  # all or nothing
+    finally:
+        other.close()
