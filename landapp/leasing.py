@@ -61,11 +61,12 @@ def check_lease(store, *, unit_id: int | None, building_id: int, start, end, are
     whole = [w for w in whole if w["fid"] != exclude and _overlap(s, e, parse_date(w["start_date"]),
                                                                   parse_date(w["end_date"]))]
     if unit_id is None:
-        units = store.rows("units", "building_id = ?", (int(building_id),))
+        units = [u for u in store.rows("units", "building_id = ?", (int(building_id),)) if u.get("status") != "已售"]
         total = sum(float(u.get("area") or 0.0) for u in units)
         if area > total + EPS:
-            raise LandappError(tr(f"租赁面积 {area:,.1f} ㎡ 大于建筑全部单元面积 {total:,.1f} ㎡。",
-                                  f"The leased area {area:,.1f} m² exceeds the building's units ({total:,.1f} m²)."))
+            raise LandappError(tr(f"租赁面积 {area:,.1f} ㎡ 大于建筑可出租单元面积 {total:,.1f} ㎡(已售单元除外)。",
+                                  f"The leased area {area:,.1f} m² exceeds the building's lettable units "
+                                  f"({total:,.1f} m², sold ones excluded)."))
         if whole:
             raise LandappError(tr(f"该建筑已整栋出租({_who(whole[0])}),租期重叠。",
                                   f"The building is already let whole ({_who(whole[0])}) for part of that time."))
@@ -167,7 +168,7 @@ def renewal_dates(lease: dict, years: int = 3) -> tuple[dt.date, dt.date]:
 def let_whole(store, building_id: int, tenant: str, start, end, rent: float | None = None, *,
               as_of: dt.date | None = None, note: str | None = None) -> int:
     """Let a whole building (a standard factory) to one tenant by one contract: a lease
-    without a unit over the area of all its units. A building without units first gets one
+    without a unit over the area of all its units but sold ones. A building without units first gets one
     unit 整栋 (on no floor, so the stacking plan draws it over every floor) of its floor
     area. Returns the lease fid."""
     tenant = (tenant or "").strip()
@@ -183,7 +184,11 @@ def let_whole(store, building_id: int, tenant: str, start, end, rent: float | No
         store.insert("units", {"building_id": int(building_id), "floor_id": None, "code": "整栋",
                                "area": area, "status": "空置"})
         units = store.rows("units", "building_id = ?", (int(building_id),))
-    area = round(sum(float(u.get("area") or 0.0) for u in units), 1)
+    # sold units are their owners': the contract lets the rest of the building
+    area = round(sum(float(u.get("area") or 0.0) for u in units if u.get("status") != "已售"), 1)
+    if area <= 0:
+        raise LandappError(tr("该建筑的单元都已出售,没有可整栋出租的面积。",
+                              "Every unit of the building is sold; there is nothing to let."))
     check_lease(store, unit_id=None, building_id=int(building_id), start=start, end=end, area=area)
     s, e = parse_date(start), parse_date(end)
     fid = store.insert("leases", {"unit_id": None, "building_id": int(building_id),

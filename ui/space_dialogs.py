@@ -353,12 +353,12 @@ class LetWholeDialog(QDialog):
         self.store, self.building_id, self.as_of, self.push = store, int(building_id), as_of, push
         self.lease_fid: int | None = None
         b = store.get("buildings", self.building_id)
-        units = store.rows("units", "building_id = ?", (self.building_id,))
+        units = [u for u in store.rows("units", "building_id = ?", (self.building_id,)) if u.get("status") != "已售"]
         area = sum(float(u.get("area") or 0) for u in units) or float(b.get("floor_area") or 0)
         self.setWindowTitle(tr(f"整栋出租:{b.get('name') or ''}", f"Let whole: {b.get('name') or ''}"))
         form = QFormLayout(self)
-        form.addRow(QLabel(tr(f"整栋 {len(units)} 个单元,共 {area:,.1f} ㎡,签一份租约。",
-                              f"All {len(units)} units, {area:,.1f} m², on one lease.")))
+        form.addRow(QLabel(tr(f"整栋 {len(units)} 个单元(已售单元除外),共 {area:,.1f} ㎡,签一份租约。",
+                              f"All {len(units)} units (sold ones excepted), {area:,.1f} m², on one lease.")))
         self.tenant = QLineEdit()
         self.start = _date_edit(as_of)
         self.end = _date_edit(leasing.default_end(as_of, 5))

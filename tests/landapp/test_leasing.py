@@ -145,3 +145,13 @@ def test_let_whole_undo_redo(park):
     assert s.count("leases") == 0 and {s.get("units", u)["status"] for u in (u1, u2)} == {"空置"}
     e.apply(s)
     assert s.count("leases") == 1 and s.get("units", u2)["status"] == "已租"
+
+
+def test_let_whole_leaves_sold_units_out(park):
+    s, fac, _, (u1, u2) = park
+    s.update("units", u2, {"status": "已售"})
+    lid = leasing.let_whole(s, fac, "甲", "2026-01-01", "2026-12-31", as_of=D(2026, 6, 1))
+    assert s.get("leases", lid)["area"] == 1000.0
+    assert s.get("units", u2)["status"] == "已售" and s.get("units", u1)["status"] == "已租"
+    f = building_figures(load_space(s), fac, D(2026, 6, 1))
+    assert (f.leased, f.sold, f.vacant) == (1000.0, 1000.0, 0.0)
