@@ -315,13 +315,20 @@ class ImportDialog(QDialog):
             for c in sorted(landuse.CLASSES):
                 combo.addItem(f"{c} {landuse.name(c, language())}", c)
             combo.setCurrentIndex(max(0, combo.findData(code or "")))
+            combo.setProperty("proposed", code or "")
             self.land_use.setCellWidget(r, 2, combo)
         self.land_use.resizeColumnsToContents()
         self.land_use.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
 
     def current_land_use_map(self) -> dict[str, str]:
-        return {self.land_use.item(r, 0).text(): self.land_use.cellWidget(r, 2).currentData()
-                for r in range(self.land_use.rowCount())}
+        """Values with a code, and values the user deliberately emptied; a value left
+        unknown stays out, so the report still lists it as not recognised."""
+        out = {}
+        for r in range(self.land_use.rowCount()):
+            combo = self.land_use.cellWidget(r, 2)
+            if combo.currentData() or combo.property("proposed"):
+                out[self.land_use.item(r, 0).text()] = combo.currentData()
+        return out
 
     # ---- importing ---------------------------------------------------------------------------
     def _chosen_crs(self) -> tuple[str | None, bool | None]:

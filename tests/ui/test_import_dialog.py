@@ -80,6 +80,19 @@ def test_mappings_are_remembered_for_the_next_file_of_the_kind(qtbot, empty_proj
     assert land_use_rows(again)["B1"] == "0902" and land_use_rows(again)["M1"] == "100101"
 
 
+def test_unknown_land_use_values_are_still_reported(qtbot, empty_project, tmp_path):
+    from ui.import_dialog import ImportDialog
+
+    gdf = gpd.GeoDataFrame({"DKBH": ["U1", "U2"], "YDXZ": ["M1", "某某用地"]},
+                           geometry=[box(X0, Y0, X0 + 10, Y0 + 10), box(X0 + 20, Y0, X0 + 30, Y0 + 10)])
+    path = tmp_path / "u.shp"
+    pyogrio.write_dataframe(gdf, path, encoding="CP936")
+    dlg = ImportDialog(empty_project, path=str(path))
+    qtbot.addWidget(dlg)
+    assert land_use_rows(dlg) == {"M1": "100101", "某某用地": ""}
+    assert dlg.run(dry_run=True) and "用地性质“某某用地”无法识别" in dlg.notes.toPlainText()
+
+
 def test_legacy_crs_is_refused_on_sight(qtbot, empty_project, tmp_path):
     from ui.import_dialog import ImportDialog
 
