@@ -241,9 +241,11 @@ class CasesPanel(FollowsStore, QWidget):
         self.advance_btn = QPushButton(tr("推进…", "Move on…"))
         self.edit_btn = QPushButton(tr("编辑…", "Edit…"))
         self.target_btn = QPushButton(tr("设年度目标…", "Set target…"))
+        self.export_btn = QPushButton(tr("导出 CSV…", "Export CSV…"))
         for w in (self.filter, self.new_btn, self.advance_btn, self.edit_btn, self.target_btn):
             bar.addWidget(w)
         bar.addStretch(1)
+        bar.addWidget(self.export_btn)
         lay.addLayout(bar)
         split = QSplitter(Qt.Orientation.Vertical)
         self.table = QTableWidget(0, len(COLUMNS))
@@ -269,6 +271,7 @@ class CasesPanel(FollowsStore, QWidget):
         self.new_btn.clicked.connect(lambda: self.new_case())
         self.advance_btn.clicked.connect(lambda: self.advance_selected())
         self.edit_btn.clicked.connect(lambda: self.edit_selected())
+        self.export_btn.clicked.connect(lambda: self.export_csv())
         self.table.cellDoubleClicked.connect(lambda _r, _c: self.edit_selected())
         self.target_btn.clicked.connect(self.set_target)
         store.signals.changed.connect(self._on_store_changed)
@@ -363,6 +366,12 @@ class CasesPanel(FollowsStore, QWidget):
             return False
         dlg = AdvanceDialog(self.store, self.store.get("revitalisation_cases", cid), self, push=self.push)
         return dlg.exec() == QDialog.DialogCode.Accepted
+
+    def export_csv(self, path: str | None = None) -> str | None:
+        from ui.table_export import export_table
+
+        return export_table(self, self.table, tr(f"盘活案件_{default_as_of(self.store)}",
+                                                 f"cases_{default_as_of(self.store)}"), path)
 
     def edit_selected(self) -> bool:
         cid = self.selected_case_id()

@@ -275,9 +275,11 @@ class EvaluationPanel(FollowsStore, QWidget):
         self.low_only = QCheckBox(tr("只看低效", "Low efficiency only"))
         self.scheme_btn = QPushButton(tr("评价方案…", "Scheme…"))
         self.import_btn = QPushButton(tr("导入企业数据…", "Import figures…"))
+        self.export_btn = QPushButton(tr("导出 CSV…", "Export CSV…"))
         for w in (QLabel(tr("年度", "Year")), self.year, self.level, self.low_only, self.scheme_btn, self.import_btn):
             bar.addWidget(w)
         bar.addStretch(1)
+        bar.addWidget(self.export_btn)
         lay.addLayout(bar)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -295,6 +297,7 @@ class EvaluationPanel(FollowsStore, QWidget):
         self.low_only.toggled.connect(lambda _on: self.refresh())
         self.scheme_btn.clicked.connect(self.edit_scheme)
         self.import_btn.clicked.connect(lambda: self.import_figures())
+        self.export_btn.clicked.connect(lambda: self.export_csv())
         store.signals.changed.connect(self._on_store_changed)
         self.refresh()
 
@@ -359,6 +362,13 @@ class EvaluationPanel(FollowsStore, QWidget):
                     item.setBackground(QColor(CLASS_BG[codes.index(r.cls) % len(CLASS_BG)]))
                 self.table.setItem(i, j, item)
         self.table.setSortingEnabled(True)
+
+    def export_csv(self, path: str | None = None) -> str | None:
+        """The results as shown (sorted and filtered as on screen)."""
+        from ui.table_export import export_table
+
+        return export_table(self, self.table, tr(f"亩均评价_{self.year.currentText()}_{self.level.currentText()}",
+                                                 f"per_mu_{self.year.currentText()}_{self.level.currentData()}"), path)
 
     def edit_scheme(self) -> bool:
         return SchemeDialog(self.store, self, push=self.push).exec() == QDialog.DialogCode.Accepted

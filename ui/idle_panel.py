@@ -59,10 +59,12 @@ class IdleLandPanel(FollowsStore, QWidget):
         self.reason.setMinimumWidth(240)
         self.exempt_btn = QPushButton(tr("登记豁免", "Record exemption"))
         self.case_btn = QPushButton(tr("立盘活案件…", "Open case…"))
+        self.export_btn = QPushButton(tr("导出 CSV…", "Export CSV…"))
         for w in (self.kind, QLabel(tr("统计日", "As of")), self.date, QLabel(tr("豁免原因", "Exemption")),
                   self.reason, self.exempt_btn, self.case_btn):
             bar.addWidget(w)
         bar.addStretch(1)
+        bar.addWidget(self.export_btn)
         lay.addLayout(bar)
         self.summary = QLabel()
         lay.addWidget(self.summary)
@@ -81,6 +83,7 @@ class IdleLandPanel(FollowsStore, QWidget):
         self.table.setToolTip(tr("双击一行在地图上定位该地块", "Double-click a row to show the parcel on the map"))
         self.exempt_btn.clicked.connect(self.record_exemption)
         self.case_btn.clicked.connect(self.open_case)
+        self.export_btn.clicked.connect(lambda: self.export_csv())
         store.signals.changed.connect(self._on_store_changed)
         self.refresh()
 
@@ -140,6 +143,12 @@ class IdleLandPanel(FollowsStore, QWidget):
                     item.setBackground(QColor(colour))
                 self.table.setItem(i, j, item)
         self._selection_changed()
+
+    def export_csv(self, path: str | None = None) -> str | None:
+        """The list as shown, e.g. 批而未供_2026-11-01.csv."""
+        from ui.table_export import export_table
+
+        return export_table(self, self.table, f"{self.kind.currentText()}_{self.as_of()}", path)
 
     def selected(self) -> dict | None:
         rows = {i.row() for i in self.table.selectedItems()}

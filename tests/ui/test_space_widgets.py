@@ -459,3 +459,35 @@ def test_main_window_idle_list_shows_parcel_and_stacking_follows_identify(qtbot,
     act.trigger()
     assert win.space_docks["stacking"].widget().canvas.plan.data.building["fid"] == b
     win.detach()
+
+
+def test_list_panels_export_what_they_show_as_csv(qtbot, store, tmp_path):
+    import csv as _csv
+
+    from ui.cases_panel import CasesPanel
+    from ui.evaluation_panel import EvaluationPanel
+    from ui.idle_panel import IdleLandPanel
+
+    idle_panel = IdleLandPanel(store)
+    qtbot.addWidget(idle_panel)
+    idle_panel.kind.setCurrentIndex(1)  # 批而未供
+    out = idle_panel.export_csv(str(tmp_path / "unsupplied.csv"))
+    from pathlib import Path
+
+    def read(path):
+        return list(_csv.reader(Path(path).read_text(encoding="utf-8-sig").splitlines()))
+
+    raw = Path(out).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the Chinese
+    rows = list(_csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert rows[0][0] == "地块编号" and len(rows) - 1 == idle_panel.table.rowCount() > 10
+    assert rows[1][0] == idle_panel.table.item(0, 0).text()
+    ev_panel = EvaluationPanel(store)
+    qtbot.addWidget(ev_panel)
+    ev_panel.low_only.setChecked(True)
+    rows = read(ev_panel.export_csv(str(tmp_path / "mu.csv")))
+    assert len(rows) - 1 == ev_panel.table.rowCount() and rows[0][-1] == "低效标记"
+    cases = CasesPanel(store)
+    qtbot.addWidget(cases)
+    rows = read(cases.export_csv(str(tmp_path / "c.csv")))
+    assert len(rows) - 1 == store.count("revitalisation_cases") and "盘活方式" in rows[0]

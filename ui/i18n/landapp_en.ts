@@ -865,6 +865,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Export the list</translation>
     </message>
     <message>
+        <source>导出表格</source>
+        <translation>Export table</translation>
+    </message>
+    <message>
         <source>封顶倍数</source>
         <translation>Cap</translation>
     </message>
