@@ -286,6 +286,7 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
     records, origin = [], []
     n = len(gdf)
     valid = shapely.is_valid(geoms)
+    type_ids, has_z = shapely.get_type_id(geoms), shapely.has_z(geoms)
     columns = {src: gdf[src].tolist() for src in mapping}  # plain lists: no pandas per row
     code_src = next((src for src, ours in mapping.items() if ours == "code"), None)
     needs_code = s.has("code") and s.field("code").required
@@ -307,7 +308,10 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
             rep.skipped += 1
             continue
         kind = g.geom_type
-        g, from_lines = _polygonal(g)
+        if type_ids[i] in (3, 6) and not has_z[i]:  # (Multi)Polygon already: the common case, no copy
+            from_lines = False
+        else:
+            g, from_lines = _polygonal(g)
         if g is None:
             rep.problems.append(FeatureProblem(i, tr(f"{label}:不是面(是 {kind}),已跳过。",
                                                      f"{label}: not a polygon ({kind}); skipped."), False))
