@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from landapp import landuse
-from landapp.dataio.crs import is_legacy, propose
+from landapp.dataio.crs import in_degrees, is_legacy, propose
 from landapp.dataio.importer import (
     ImportCancelled,
     ImportedFeatures,
@@ -245,7 +245,10 @@ class ImportDialog(QDialog):
         self.crs_note.setProperty("refused", False)
         src = self.source
         bounds = tuple(shapely.total_bounds(src.gdf.geometry.values))
-        if src.crs is not None:
+        declared = src.crs
+        if declared is not None and declared.is_geographic and not in_degrees(bounds):
+            declared = None  # a GeoJSON's implied WGS84 over metres: judge from the digits
+        if declared is not None:
             if is_legacy(src.crs):
                 self.crs.addItem(tr(f"文件自带:{src.crs.name}", f"From the file: {src.crs.name}"), None)
                 self.crs_note.setText(tr(
@@ -260,7 +263,7 @@ class ImportDialog(QDialog):
         cands = propose(bounds, self.store.srs_id)
         for c in cands:
             self.crs.addItem(c.label, f"EPSG:{c.epsg}" + (":swap" if c.swap_xy else ""))
-        if src.crs is None:
+        if declared is None:
             self.crs_note.setText(
                 tr("文件没有坐标系信息。下列候选是按坐标数值推测的(首选最可能的),请确认后再导入。",
                    "The file has no CRS. The candidates below are judged from the coordinates (most likely "

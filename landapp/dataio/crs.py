@@ -60,6 +60,12 @@ def _gk(lon_cm: int, prefix: bool) -> int:
     return (4513 if prefix else 4534) + (lon_cm - 75) // 3
 
 
+def in_degrees(bounds) -> bool:
+    """Coordinates that can be longitudes and latitudes (either order)."""
+    x0, y0, x1, y1 = bounds
+    return (-180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90) or (-90 <= x0 <= x1 <= 90 and -180 <= y0 <= y1 <= 180)
+
+
 def propose(bounds: tuple[float, float, float, float], project_epsg: int = 4544) -> list[Candidate]:
     """Ranked guesses for coordinates without a CRS."""
     x0, y0, x1, y1 = bounds

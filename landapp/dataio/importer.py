@@ -17,7 +17,7 @@ from pyproj.exceptions import CRSError
 
 from landapp import landuse
 from landapp.coords import gcj02_to_wgs84
-from landapp.dataio.crs import fits, fix_zone_prefix, is_legacy, propose, refuse_legacy
+from landapp.dataio.crs import fits, fix_zone_prefix, in_degrees, is_legacy, propose, refuse_legacy
 from landapp.dataio.readers import Source
 from landapp.editing import Edit
 from landapp.errors import LandappError, ValidationError
@@ -205,9 +205,16 @@ def resolve_crs(source: Source, project_epsg: int, src_crs: str | None = None,
                 "coordinates unchanged. If the data really are Beijing 1954 / Xi'an 1980, they will be off by "
                 "tens to hundreds of metres."))
         return (*_settle(crs, bounds, swap_xy, notes), notes)
-    if source.crs is not None:
-        refuse_legacy(source.crs)
-        return (*_settle(CRS.from_user_input(source.crs), bounds, swap_xy, notes), notes)
+    declared = CRS.from_user_input(source.crs) if source.crs is not None else None
+    if declared is not None and declared.is_geographic and not in_degrees(bounds):
+        # GDAL gives every GeoJSON WGS84 (RFC 7946), and .prj files can be wrong: metres are no degrees
+        notes.append(tr(f"文件标明的坐标系是经纬度({declared.name}),但坐标是以米计的投影坐标;改按坐标数值推测。",
+                        f"The file says {declared.name} (degrees) but its coordinates are projected metres; "
+                        "judged from the digits instead."))
+        declared = None
+    if declared is not None:
+        refuse_legacy(declared)
+        return (*_settle(declared, bounds, swap_xy, notes), notes)
     cands = propose(bounds, project_epsg)
     if swap_xy is not None:
         cands = [c for c in cands if c.swap_xy == swap_xy] or cands
@@ -283,6 +290,10 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
 
     t = Transformer.from_crs(crs, CRS.from_epsg(store.srs_id), always_xy=True)
     geoms = shapely.transform(geoms, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
+    if not np.isfinite(shapely.get_coordinates(geoms)).all():
+        raise LandappError(tr(f"导入中止,工程未作任何修改:坐标无法从 {rep.crs} 转换到工程坐标系,源坐标系多半不对(可用 --src-crs 指定)。",
+                              f"Import stopped; the project is unchanged: the coordinates cannot be converted from "
+                              f"{rep.crs}; the source CRS is probably wrong (give it with --src-crs)."))
     records, origin = [], []
     n = len(gdf)
     valid = shapely.is_valid(geoms)

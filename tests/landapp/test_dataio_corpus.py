@@ -490,3 +490,20 @@ def test_zip_bombs_of_many_small_entries_lying_headers_and_damage(tmp_path):
     with pytest.raises(LandappError) as e:
         read_source(str(locked))
     assert "密码" in str(e.value)
+
+
+def test_geojson_without_crs_in_metres_is_not_taken_for_degrees(tmp_path, empty_project):
+    """GDAL gives every GeoJSON WGS84 (RFC 7946); many tools write projected metres anyway.
+    Read as degrees they became infinities and 'invalid beyond repair'."""
+    path = tmp_path / "gk.geojson"
+    path.write_text('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"地块编号":"GJ-1"},'
+                    f'"geometry":{{"type":"Polygon","coordinates":[[[{X0},{Y0}],[{X0 + 100},{Y0}],[{X0 + 100},{Y0 + 100}],'
+                    f'[{X0},{Y0}]]]}}}}]}}', encoding="utf-8")
+    src = read_source(str(path))
+    assert src.crs.to_epsg() == 4326
+    rep = import_source(empty_project, src, "parcels")
+    assert rep.imported == 1 and rep.crs == "EPSG:4544" and any("以米计" in w for w in rep.warnings)
+    assert empty_project.rows("parcels")[0]["area_m2"] == pytest.approx(5000)
+    with pytest.raises(LandappError) as e:  # insisting on degrees: one sentence, nothing written
+        import_source(empty_project, src, "parcels", src_crs="EPSG:4326")
+    assert "源坐标系多半不对" in str(e.value) and empty_project.count("parcels") == 1
