@@ -45,6 +45,18 @@ SYNONYMS = {
     "note": ["备注", "note", "description", "说明", "bz"],
 }
 DEFAULTS = {"parcels": {"status": "储备"}, "buildings": {"btype": "其他"}, "zones": {}}
+# What other departments' tables write for our value lists (field -> their word -> ours).
+VALUE_SYNONYMS = {
+    "btype": {"写字楼": "楼宇", "办公楼": "楼宇", "商务楼": "楼宇", "商务楼宇": "楼宇", "总部楼宇": "楼宇",
+              "厂房": "标准厂房", "标准化厂房": "标准厂房", "工业厂房": "标准厂房", "多层厂房": "标准厂房",
+              "单层厂房": "标准厂房"},
+    "status": {"储备地": "储备", "储备用地": "储备", "待出让": "待供", "拟供": "待供", "已供未建": "已供未开工",
+               "未动工": "已供未开工", "建设中": "在建", "已动工未竣工": "在建", "已建成": "已建成投产",
+               "已投产": "已建成投产", "建成投产": "已建成投产", "闲置土地": "闲置", "低效用地": "低效"},
+    "supply_method": {"招标出让": "招标", "拍卖出让": "拍卖", "挂牌出让": "挂牌", "协议出让": "协议",
+                      "划拨供地": "划拨", "弹性出让": "弹性年期出让"},
+    "grade": {"主干道": "主干路", "次干道": "次干路", "快速道路": "快速路", "城市支路": "支路"},
+}
 
 
 @dataclass
@@ -366,6 +378,9 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
                 if raw in guessed:
                     rep.problems.append(FeatureProblem(i, tr(f"{label}:用地性质“{raw}”无法识别,已留空。",
                                                              f"{label}: unknown land use '{raw}'; left empty."), False))
+        for f, words in VALUE_SYNONYMS.items():
+            if isinstance(rec.get(f), str) and s.has(f) and rec[f] not in (s.field(f).choices or ()):
+                rec[f] = words.get(rec[f], rec[f])
         if needs_code and not rec.get("code"):
             rec["code"] = f"IMP-{i + 1:06d}"
         if needs_name and not rec.get("name"):

@@ -507,3 +507,16 @@ def test_geojson_without_crs_in_metres_is_not_taken_for_degrees(tmp_path, empty_
     with pytest.raises(LandappError) as e:  # insisting on degrees: one sentence, nothing written
         import_source(empty_project, src, "parcels", src_crs="EPSG:4326")
     assert "源坐标系多半不对" in str(e.value) and empty_project.count("parcels") == 1
+
+
+def test_buildings_with_other_departments_words_land_on_their_parcel(tmp_path, demo_project):
+    parcel = demo_project.rows("parcels", "retired = 0", order_by="fid", limit=1)[0]
+    c = parcel["geometry"].representative_point()
+    path = tmp_path / "b.csv"
+    path.write_text("建筑名称,层数,类型,wkt\n"
+                    f'1号厂房,2,标准化厂房,"{box(c.x - 5, c.y - 5, c.x + 5, c.y + 5).wkt}"\n'
+                    f'研发楼,12,写字楼,"{box(c.x + 6, c.y - 5, c.x + 9, c.y + 5).wkt}"\n', encoding="gbk")
+    rep = import_source(demo_project, read_source(str(path)), "buildings", src_crs=f"EPSG:{demo_project.srs_id}")
+    got = [(r["name"], r["btype"], r["storeys"], r["parcel_code"]) for r in
+           (demo_project.get("buildings", f) for f in rep.fids)]
+    assert got == [("1号厂房", "标准厂房", 2, parcel["code"]), ("研发楼", "楼宇", 12, parcel["code"])]
