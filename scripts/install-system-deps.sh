@@ -13,9 +13,10 @@ APP=(
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0
 )
 # The tests check outputs with the tools users use: GDAL (ogrinfo), poppler (pdftoppm,
-# pdffonts), headless Chromium; Xvfb for screenshots of real windows.
+# pdffonts), headless Chromium, LibreOffice Calc (opens the exported spreadsheets as a
+# planner's office suite would); Xvfb for screenshots of real windows.
 TEST=(
-  gdal-bin poppler-utils sqlite3 xvfb xauth chromium
+  gdal-bin poppler-utils sqlite3 xvfb xauth chromium libreoffice-calc-nogui
 )
 
 want=("${APP[@]}")
