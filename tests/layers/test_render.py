@@ -375,3 +375,30 @@ def test_many_small_parcels_are_splatted_like_their_polygons(empty_project, monk
     east = QColor(int(splatted[int((sy0 + sy1) / 2), int(sx0 + 3 * (sx1 - sx0) / 4)]) | 0xFF000000)
     assert close(west, STATUS_COLOURS["闲置"]) and close(east, STATUS_COLOURS["待供"])
     assert splatted[5, 5] == bg and splatted[-5, -5] == bg  # outside the park
+
+
+def test_labels_on_images_are_cached_and_look_as_painted(demo_project, monkeypatch):
+    """Screen frames copy each haloed label from a cache instead of nine drawText calls:
+    the second frame paints no new label, and the picture is the painted one."""
+    import numpy as np
+
+    import layers.vector as vector
+    from layers.map import ParkMap
+
+    m = ParkMap(demo_project, with_tiles=False, with_raster=False)
+    view = MapView(430100, 3384600, 1.2, 900, 600)
+
+    def picture():
+        img = render_image(m.layers, view, decorations=False).convertToFormat(QImage.Format.Format_RGB32)
+        return np.frombuffer(img.constBits(), dtype=np.uint32).reshape(img.height(), img.width()).copy()
+
+    vector._HALO_CACHE.clear()
+    cached = picture()
+    n = len(vector._HALO_CACHE)
+    assert n > 5  # labels were drawn, through the cache
+    assert np.array_equal(picture(), cached) and len(vector._HALO_CACHE) == n
+    monkeypatch.setattr(vector, "CACHE_LABELS", False)
+    painted = picture()
+    differ = cached != painted
+    # only the glyphs' edges differ (the cached label is placed on whole pixels): ~2.4 % here
+    assert differ.mean() < 0.05
