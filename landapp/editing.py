@@ -473,11 +473,56 @@ def _restore(store: ProjectStore, layer: str, olds: dict[int, dict]) -> None:
             store.update(layer, f, old)
 
 
-@dataclass
-class SplitParcel(Edit):
-    """Split a parcel by a line: the parent is retired, the parts become new parcels with
-    the parent's attributes and codes CODE-1, CODE-2 …; lineage rows link them."""
+# split and merge work on these layers (both keep retired features as history)
+SPLITTABLE = ("parcels", "buildings")
+# the tables whose rows hang on a building by building_id: a building with any of them
+# cannot be split (units have no shape to divide), and a merge moves them to the new one
+SPACE_TABLES = ("floors", "units", "leases")
+_MEASURE = {"parcels": "宗", "buildings": "栋"}  # 两宗地块, 两栋建筑
 
+
+def _check_layer(layer: str) -> None:
+    if layer not in SPLITTABLE:
+        raise _err("分割与合并只适用于地块和建筑。", "Split and merge work on parcels and buildings only.")
+
+
+def _space_of(store: ProjectStore, bfid: int) -> dict[str, list[int]]:
+    """The floors, units and leases of a building (fids per table; empty tables left out)."""
+    out = {}
+    for t in SPACE_TABLES:
+        fids = [r["fid"] for r in store.rows(t, "building_id = ?", (int(bfid),), geometry=False)]
+        if fids:
+            out[t] = fids
+    return out
+
+
+def _copyable(layer: str, rec: dict) -> dict:
+    """A feature's own attributes (not computed, not its retirement) for a child to inherit."""
+    s = spec(layer)
+    return {k: v for k, v in rec.items()
+            if s.has(k) and not s.field(k).computed and k not in ("retired", "retired_date")}
+
+
+def _share(total: float | None, weights: Sequence[float]) -> list[float | None]:
+    """`total` divided in proportion to `weights`, to the hundredth, adding up exactly (the
+    last share takes the rounding)."""
+    if total is None:
+        return [None] * len(weights)
+    w = sum(weights)
+    out = [round(total * x / w, 2) for x in weights[:-1]]
+    return [*out, round(total - sum(out), 2)]
+
+
+@dataclass
+class SplitFeature(Edit):
+    """Split a parcel or building by a line: the parent is retired (kept as history), the
+    parts become new features with the parent's attributes and codes CODE-1, CODE-2 …
+    (a building without a code gets NAME-1, NAME-2 …). Parcels get lineage rows, and their
+    buildings move to the part they stand on. A building's floor area is divided in
+    proportion to the footprints; one with floors, units or leases is refused, because
+    units have no shape to divide (the planner reorganises them in the stacking plan)."""
+
+    layer: str
     fid: int
     line: LineString
     date: str = field(default_factory=_today)
@@ -485,41 +530,65 @@ class SplitParcel(Edit):
     lineage_fids: list[int] = field(default_factory=list)
     parent_old: dict = field(default_factory=dict)
     buildings_old: dict = field(default_factory=dict)
-    text_zh = "拆分地块"
-    text_en = "Split parcel"
+
+    @property
+    def text(self) -> str:
+        zh, en = _noun(self.layer)
+        return tr(f"拆分{zh} {self.detail}", f"Split {en} {self.detail}").strip()
 
     def parts(self, store) -> list[Polygon]:
-        rec = store.get("parcels", self.fid)
-        geom = rec["geometry"]
+        geom = store.get(self.layer, self.fid)["geometry"]
         pieces = split_pieces(geom, self.line)
         if len(pieces) < 2:
-            raise _err("分割线没有把地块分成两部分(需完整穿过地块)。",
-                       "The line does not cut the parcel in two (it must cross it completely).")
+            zh, en = _noun(self.layer)
+            raise _err(f"分割线没有把{zh}分成两部分(需完整穿过{zh})。",
+                       f"The line does not cut the {en} in two (it must cross it completely).")
         return sorted(pieces, key=lambda p: (-p.centroid.y, p.centroid.x))  # north-west first
 
+    def _refuse_space(self, store, parent: dict) -> None:
+        if self.layer == "buildings" and _space_of(store, self.fid):
+            label = _label(parent, self.fid)
+            raise _err(f"建筑 {label} 已有楼层、单元或租约,而单元没有图形可以分割;请先在分层图中重新安排它的空间,再分割。",
+                       f"Building {label} already has floors, units or leases, and units have no shape "
+                       "to divide; reorganise its space in the stacking plan first, then split it.")
+
+    def _child_records(self, parent: dict, pieces: list[Polygon]) -> list[dict]:
+        base = _copyable(self.layer, parent)
+        if self.layer == "parcels":
+            return [{**base, "code": f"{parent['code']}-{i}", "geometry": p} for i, p in enumerate(pieces, 1)]
+        areas = _share(parent.get("floor_area"), [p.area for p in pieces])
+        out = []
+        for i, (p, gfa) in enumerate(zip(pieces, areas), 1):
+            rec = {**base, "geometry": p, "floor_area": gfa}
+            if parent.get("code"):
+                rec["code"] = f"{parent['code']}-{i}"
+            else:
+                rec["name"] = f"{parent['name']}-{i}"
+            out.append(rec)
+        return out
+
     def apply(self, store):
-        parent = store.get("parcels", self.fid)
+        _check_layer(self.layer)
+        parent = store.get(self.layer, self.fid)
         if parent.get("retired"):
-            raise _err("该地块已注销,不能再拆分。", "This parcel is retired and cannot be split.")
-        pieces = self.parts(store)
-        s = spec("parcels")
-        base = {k: v for k, v in parent.items() if s.has(k) and not s.field(k).computed and k not in ("retired", "retired_date")}
+            zh, en = _noun(self.layer)
+            raise _err(f"该{zh}已注销,不能再拆分。", f"This {en} is retired and cannot be split.")
+        self._refuse_space(store, parent)
+        records = self._child_records(parent, self.parts(store))
+        reuse = len(self.child_fids) == len(records)  # a redo brings back the same fids
         with store.transaction():
-            children = []
-            for i, piece in enumerate(pieces, 1):
-                rec = {**base, "code": f"{parent['code']}-{i}", "geometry": piece,
-                       "fid": self.child_fids[i - 1] if len(self.child_fids) == len(pieces) else None}
-                fid = rec.pop("fid")
-                children.append(store.insert("parcels", rec, fid=fid))
-            self.parent_old = store.update("parcels", self.fid, {"retired": True, "retired_date": self.date})
-            self.lineage_fids = [store.insert("parcel_lineage", {
-                "parent_id": self.fid, "child_id": c, "parent_code": parent["code"],
-                "child_code": f"{parent['code']}-{i}", "operation": "拆分", "date": self.date,
-                "user": getattr(store, "user", None)}) for i, c in enumerate(children, 1)]
+            children = [store.insert(self.layer, rec, fid=self.child_fids[i] if reuse else None)
+                        for i, rec in enumerate(records)]
+            self.parent_old = store.update(self.layer, self.fid, {"retired": True, "retired_date": self.date})
             self.child_fids = children
-            self.buildings_old = _rehome_buildings(
-                store, [parent["code"]], {c: f"{parent['code']}-{i}" for i, c in enumerate(children, 1)})
-        self.detail = str(parent["code"])
+            if self.layer == "parcels":  # the lineage table is for parcels
+                codes = [r["code"] for r in records]
+                self.lineage_fids = [store.insert("parcel_lineage", {
+                    "parent_id": self.fid, "child_id": c, "parent_code": parent["code"],
+                    "child_code": code, "operation": "拆分", "date": self.date,
+                    "user": getattr(store, "user", None)}) for c, code in zip(children, codes)]
+                self.buildings_old = _rehome_buildings(store, [parent["code"]], dict(zip(children, codes)))
+        self.detail = _label(parent, self.fid)
 
     def revert(self, store):
         with store.transaction():
@@ -527,15 +596,33 @@ class SplitParcel(Edit):
             for lf in self.lineage_fids:
                 store.delete("parcel_lineage", lf)
             for c in self.child_fids:
-                store.delete("parcels", c)
-            store.update("parcels", self.fid, self.parent_old)
+                store.delete(self.layer, c)
+            store.update(self.layer, self.fid, self.parent_old)
+
+
+MERGE_GRID = 1e-6  # m: the grid a merge falls back to when exact shapes miss by rounding
+
+
+def _merged_shape(geoms: Sequence[BaseGeometry]) -> BaseGeometry:
+    """The union of shapes that touch. A part split off by a line crossing an edge it shares
+    with a neighbour has its new corner on that edge only to floating-point precision (some
+    1e-10 m off), and the exact union then has two parts; snap-rounded to a micrometre grid
+    they are one, as the planner sees them."""
+    merged = _polygonal(unary_union([shapely.buffer(g, 0) for g in geoms]))
+    if merged.geom_type != "Polygon":
+        merged = _polygonal(shapely.union_all([shapely.buffer(g, 0) for g in geoms], grid_size=MERGE_GRID))
+    return merged
 
 
 @dataclass
-class MergeParcels(Edit):
-    """Merge adjacent parcels into one. Attributes come from `keep` (default: the largest);
-    parents are retired and linked to the new parcel."""
+class MergeFeatures(Edit):
+    """Merge touching parcels or buildings into one. Attributes come from `keep` (default:
+    the largest); the code is `code` or KEEP-H; parents are retired. Parcels get lineage
+    rows and their buildings follow. Merged buildings add up their floor areas; the floors,
+    units and leases of the one parent that has any move to the new building (more than
+    one with space is refused: their floors cannot be combined automatically)."""
 
+    layer: str
     fids: list[int]
     keep: int | None = None
     code: str | None = None
@@ -544,43 +631,77 @@ class MergeParcels(Edit):
     lineage_fids: list[int] = field(default_factory=list)
     parents_old: dict[int, dict] = field(default_factory=dict)
     buildings_old: dict = field(default_factory=dict)
-    text_zh = "合并地块"
-    text_en = "Merge parcels"
+    space_old: dict[str, dict[int, dict]] = field(default_factory=dict)  # table -> fid -> old values
+
+    @property
+    def text(self) -> str:
+        zh, en = _noun(self.layer)
+        return tr(f"合并{zh} {self.detail}", f"Merge {en}s {self.detail}").strip()
+
+    def _check(self, store, recs: list[dict]) -> dict[str, list[int]]:
+        """Refusals in the planner's words; returns the space (floors, units, leases) that moves."""
+        zh, en = _noun(self.layer)
+        if any(r.get("retired") for r in recs):
+            raise _err(f"所选{zh}中有已注销的{zh}。", f"A selected {en} is retired.")
+        if self.layer != "buildings":
+            return {}
+        spaces = {r["fid"]: _space_of(store, r["fid"]) for r in recs}
+        with_space = [r for r in recs if spaces[r["fid"]]]
+        if len(with_space) > 1:
+            names = "、".join(_label(r, r["fid"]) for r in with_space)
+            raise _err(f"所选建筑中 {names} 都已有楼层或单元,合并后无法自动拼合各自的楼层:"
+                       "请先在分层图中把空间整理到其中一栋,再合并。",
+                       f"{names.replace('、', ', ')} all have floors or units already, which a merge "
+                       "cannot combine: reorganise the space in the stacking plan so that only one "
+                       "of them has any, then merge.")
+        return spaces[with_space[0]["fid"]] if with_space else {}
 
     def apply(self, store):
+        _check_layer(self.layer)
+        zh, en = _noun(self.layer)
         if len(set(self.fids)) < 2:
-            raise _err("合并至少需要选择两宗地块。", "Select at least two parcels to merge.")
-        recs = [store.get("parcels", f) for f in self.fids]
-        if any(r.get("retired") for r in recs):
-            raise _err("所选地块中有已注销的地块。", "A selected parcel is retired.")
-        merged = _polygonal(unary_union([shapely.buffer(r["geometry"], 0) for r in recs]))
+            raise _err(f"合并至少需要选择两{_MEASURE[self.layer]}{zh}。", f"Select at least two {en}s to merge.")
+        recs = [store.get(self.layer, f) for f in self.fids]
+        space = self._check(store, recs)
+        merged = _merged_shape([r["geometry"] for r in recs])
         if merged.geom_type != "Polygon":
-            raise _err("所选地块不相邻,不能合并成一宗。", "The selected parcels do not touch; they cannot become one parcel.")
+            raise _err("所选地块不相邻,不能合并成一宗。" if self.layer == "parcels" else
+                       "所选建筑的占地互不相连,不能合并成一栋。",
+                       f"The selected {en}s do not touch; they cannot become one {en}." if self.layer == "parcels"
+                       else "The footprints of the selected buildings do not touch; they cannot become one building.")
         source = next((r for r in recs if r["fid"] == self.keep), None) or max(recs, key=lambda r: r["geometry"].area)
-        s = spec("parcels")
-        rec = {k: v for k, v in source.items() if s.has(k) and not s.field(k).computed and k not in ("retired", "retired_date")}
-        rec["code"] = self.code or f"{source['code']}-H"
+        rec = _copyable(self.layer, source)
+        if self.code or source.get("code"):
+            rec["code"] = self.code or f"{source['code']}-H"
+        if self.layer == "buildings":
+            gfa = [r["floor_area"] for r in recs if r.get("floor_area") is not None]
+            rec["floor_area"] = round(sum(gfa), 2) if gfa else None
         rec["geometry"] = merged
         with store.transaction():
-            self.child_fid = store.insert("parcels", rec, fid=self.child_fid)
-            self.parents_old = {f: store.update("parcels", f, {"retired": True, "retired_date": self.date})
+            self.child_fid = store.insert(self.layer, rec, fid=self.child_fid)
+            self.parents_old = {f: store.update(self.layer, f, {"retired": True, "retired_date": self.date})
                                 for f in self.fids}
-            self.lineage_fids = [store.insert("parcel_lineage", {
-                "parent_id": r["fid"], "child_id": self.child_fid, "parent_code": r["code"],
-                "child_code": rec["code"], "operation": "合并", "date": self.date,
-                "user": getattr(store, "user", None)}) for r in recs]
-            self.buildings_old = _rehome_buildings(store, [r["code"] for r in recs],
-                                                   {self.child_fid: rec["code"]})
-        self.detail = str(rec["code"])
+            if self.layer == "parcels":  # the lineage table is for parcels
+                self.lineage_fids = [store.insert("parcel_lineage", {
+                    "parent_id": r["fid"], "child_id": self.child_fid, "parent_code": r["code"],
+                    "child_code": rec["code"], "operation": "合并", "date": self.date,
+                    "user": getattr(store, "user", None)}) for r in recs]
+                self.buildings_old = _rehome_buildings(store, [r["code"] for r in recs],
+                                                       {self.child_fid: rec["code"]})
+            self.space_old = {t: {f: store.update(t, f, {"building_id": self.child_fid}) for f in fids}
+                              for t, fids in space.items()}
+        self.detail = _label(rec, self.child_fid)
 
     def revert(self, store):
         with store.transaction():
+            for t, olds in self.space_old.items():  # floors, units and leases go home first
+                _restore(store, t, olds)
             _restore(store, "buildings", self.buildings_old)
             for lf in self.lineage_fids:
                 store.delete("parcel_lineage", lf)
-            store.delete("parcels", self.child_fid)
+            store.delete(self.layer, self.child_fid)
             for f, old in self.parents_old.items():
-                store.update("parcels", f, old)
+                store.update(self.layer, f, old)
 
 
 class MoveFeatures(MultiEdit):

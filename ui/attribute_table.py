@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import QAbstractTableModel, QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import (QAbstractTableModel, QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer,
+                            Signal)
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QStyle, QStyleOptionHeader, QStyleOptionHeaderV2, QTableView,
                                QVBoxLayout, QWidget)
@@ -169,6 +170,8 @@ class FeatureTableModel(QAbstractTableModel):
                 return ""
             if f.kind == "real":
                 return f"{v:,.2f}" if f.name.startswith("area") or f.unit in ("㎡", "万元") else f"{v:g}"
+            if f.kind == "int" and isinstance(v, float) and v.is_integer():
+                return str(int(v))  # a column with an empty cell is read as floats: 层数 3, not 3.0
             if f.kind in ("date", "datetime") and hasattr(v, "strftime"):
                 return v.strftime("%Y-%m-%d") if f.kind == "date" else v.strftime("%Y-%m-%d %H:%M")
             if f.choices:
@@ -258,6 +261,8 @@ class ColumnHeader(QHeaderView):
 class AttributeTable(QWidget):
     """The dock's content: a layer chooser, a filter box and the table."""
 
+    layer_changed = Signal(str)  # the table (and so the active layer the tools edit) changed layer
+
     def __init__(self, store, canvas, parent=None, *, defer: bool = False):
         """defer: read the rows once the map has shown its first frame (100k parcels take
         ~0.3 s that the first frame need not wait for)."""
@@ -337,6 +342,7 @@ class AttributeTable(QWidget):
         self.canvas.active_layer = layer
         self._fit_columns()
         self._after_reset()
+        self.layer_changed.emit(layer)
 
     def _fit_columns(self, sample_rows: int = 60, max_px: int = 280) -> None:
         """Columns as wide as their title and the first rows' values (a 19-character parcel

@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self._basemap_note: str | None = None
         self.info.feature_link.connect(self._show_linked)
         self.layer_panel.active_layer_changed.connect(self._on_active_layer)
+        self.table.layer_changed.connect(self.layer_panel.show_layer)
         store.signals.changed.connect(self._on_store_changed)
         # the summary reads whole tables: refresh it once per burst of edits, and only when seen
         from PySide6.QtCore import QTimer
@@ -125,6 +126,10 @@ class MainWindow(QMainWindow):
                   "identify": (tr("识别", "Identify"), "I"), "select": (tr("选择", "Select"), "S")}
         for key, (text, sc) in labels.items():
             act = self._action(text, lambda _c=False, k=key: self.set_tool(k), sc, checkable=True)
+            if key == "split":  # on the active layer, as the other tools
+                act.setToolTip(tr("分割:画一条线穿过所选(或线穿过的)地块或建筑,随当前图层",
+                                  "Split: draw a line across the selected (or crossed) parcels or "
+                                  "buildings, on the active layer"))
             group.addAction(act)
             tb.addAction(act)
             self.tool_actions[key] = act
@@ -287,9 +292,13 @@ class MainWindow(QMainWindow):
                               ("add_building", tr("新增建筑", "Add building"), None),
                               ("vertex", tr("节点工具", "Vertex tool"), "V"),
                               ("reshape", tr("重塑", "Reshape"), None),
-                              ("split", tr("分割地块", "Split parcel"), None),
+                              ("split", tr("分割", "Split"), None),
                               ("move", tr("移动所选", "Move selection"), "M")]:
             act = self._action(text, lambda _c=False, k=key: self.set_tool(k), sc, checkable=True)
+            if key == "split":  # on the active layer, as the other tools
+                act.setToolTip(tr("分割:画一条线穿过所选(或线穿过的)地块或建筑,随当前图层",
+                                  "Split: draw a line across the selected (or crossed) parcels or "
+                                  "buildings, on the active layer"))
             group.addAction(act)
             menu.addAction(act)
             tb.addAction(act)
@@ -297,7 +306,8 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         # the toolbar shows a short text (iconText), the menu and the tooltip the whole one
         for text, short, slot in [
-                (tr("合并所选地块", "Merge selected parcels"), tr("合并", "Merge"), self.merge_selected),
+                (tr("合并所选地块或建筑", "Merge the selected parcels or buildings"), tr("合并", "Merge"),
+                 self.merge_selected),
                 (tr("删除所选要素", "Delete selected features"), tr("删除", "Delete"), self.delete_selected),
                 (tr("编辑所选要素属性…", "Edit attributes of the selection…"), tr("属性", "Attributes"),
                  self.edit_selected),
@@ -382,24 +392,31 @@ class MainWindow(QMainWindow):
         return layer, sorted(self.map.layer(layer).selection)
 
     def merge_selected(self) -> None:
+        """合并所选: the selected parcels, or buildings when that is the active layer."""
         layer, fids = self._selected()
-        if layer != "parcels" or len(fids) < 2:
-            self.show_error(tr("请先在地块图层选择两宗以上相邻地块。", "Select two or more adjacent parcels first."))
+        if layer not in self._ed.SPLITTABLE or len(fids) < 2:
+            self.show_error(tr("请先在地块或建筑图层选择两个以上相邻的要素。",
+                               "Select two or more adjacent parcels or buildings first."))
             return
-        # whose attributes the merged parcel keeps: the largest by default, or the one chosen
-        recs = sorted((self.store.get("parcels", f) for f in fids), key=lambda r: -r["geometry"].area)
+        # whose attributes the merged feature keeps: the largest by default, or the one chosen
+        recs = sorted((self.store.get(layer, f) for f in fids), key=lambda r: -r["geometry"].area)
         keep = recs[0]["fid"]
         if self.ask_merge_source:
             from PySide6.QtWidgets import QInputDialog
 
-            items = [f"{r['code']}  {r.get('name') or ''}  ({r['geometry'].area:,.0f} ㎡)" for r in recs]
-            choice, ok = QInputDialog.getItem(self, tr("合并地块", "Merge parcels"),
-                                              tr("合并后的地块沿用哪宗地块的属性?", "Keep the attributes of which parcel?"),
-                                              items, 0, False)
+            items = [f"{r.get('code') or ''}  {r.get('name') or ''}  ({r['geometry'].area:,.0f} ㎡)".strip()
+                     for r in recs]
+            if layer == "parcels":
+                title = tr("合并地块", "Merge parcels")
+                question = tr("合并后的地块沿用哪宗地块的属性?", "Keep the attributes of which parcel?")
+            else:
+                title = tr("合并建筑", "Merge buildings")
+                question = tr("合并后的建筑沿用哪栋建筑的属性?", "Keep the attributes of which building?")
+            choice, ok = QInputDialog.getItem(self, title, question, items, 0, False)
             if not ok:
                 return
             keep = recs[items.index(choice)]["fid"]
-        self.session.run(self._ed.MergeParcels(fids, keep=keep))
+        self.session.run(self._ed.MergeFeatures(layer, fids, keep=keep))
 
     def delete_selected(self) -> None:
         layer, fids = self._selected()

@@ -121,6 +121,13 @@ class LayerPanel(QWidget):
         self.list.setCurrentRow(ids.index(current) if current in ids else ids.index("parcels") if "parcels" in ids else 0)
         self._show_current()
 
+    def show_layer(self, layer_id: str) -> None:
+        """Make layer_id the current row (the table switched layer): the panel then names
+        the layer the editing tools act on."""
+        item = self.item_for(layer_id)
+        if item is not None and item is not self.list.currentItem():
+            self.list.setCurrentItem(item)
+
     def current_layer(self):
         item = self.list.currentItem()
         return self.map.layer(item.data(Qt.ItemDataRole.UserRole)) if item else None

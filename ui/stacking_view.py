@@ -187,9 +187,30 @@ class StackingView(FollowsStore, QWidget):
         for b in sorted(rows, key=lambda r: (rank.get(r.get("btype"), 2), r.get("name") or "")):
             self.building.addItem(f"{b['name']} · {value_label(b.get('btype'))}", b["fid"])
         i = self.building.findData(cur)
+        if i < 0 and cur is not None:  # merged into a new building (or that merge undone)
+            nxt = self._successor()
+            i = self.building.findData(nxt) if nxt is not None else -1
         if i >= 0:
             self.building.setCurrentIndex(i)
         self.building.blockSignals(False)
+
+    def _is_current(self, fid) -> bool:
+        return bool(self.store.count("buildings", "fid = ? AND (retired = 0 OR retired IS NULL)", (int(fid),)))
+
+    def _successor(self) -> int | None:
+        """The building the plan's units (or floors) now hang on, when the one shown has
+        gone: a merge moved them to the new building, its undo back to the old one."""
+        plan = self.canvas.plan
+        if plan is None:
+            return None
+        data = plan.data
+        for table, fids in (("units", [u.fid for f in data.floors for u in f.units] + [u.fid for u in data.whole]),
+                            ("floors", [f.fid for f in data.floors if f.fid is not None])):
+            for fid in fids[:1]:
+                rows = self.store.rows(table, "fid = ?", (int(fid),), geometry=False)
+                if rows and self._is_current(rows[0]["building_id"]):
+                    return int(rows[0]["building_id"])
+        return None
 
     def show_building(self, fid: int) -> None:
         i = self.building.findData(int(fid))
@@ -210,6 +231,11 @@ class StackingView(FollowsStore, QWidget):
 
     def refresh(self) -> None:
         fid = self.building.currentData()
+        if fid is not None and not self._is_current(fid):
+            # it went in the same change as its units (a merge, an undo), whose event may
+            # come first: follow the units, or show another building
+            self._fill_buildings()
+            fid = self.building.currentData()
         for w in (self.add_btn, self.floor_btn, self.whole_btn, self.png, self.pdf):
             w.setEnabled(fid is not None)
         if fid is None:

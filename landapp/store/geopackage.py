@@ -116,6 +116,25 @@ def _bool_fields(s: LayerSpec) -> tuple[str, ...]:
     return tuple(f.name for f in s.fields if f.kind == "bool")
 
 
+def _coalesce(events: list[ChangeEvent]) -> list[ChangeEvent]:
+    """Consecutive events of one kind (layer, operation, fields) as one event with all
+    their fids, in order. A merge moving a tower's 140 units to the new building is one
+    'units updated', not 140 re-reads of every panel that shows the space."""
+    out: list[ChangeEvent] = []
+    runs: list[list[int]] = []
+    for ev in events:
+        last = out[-1] if out else None
+        if (last is not None and ev.op != "reload"
+                and (last.layer, last.op, last.fields, last.external) == (ev.layer, ev.op, ev.fields, ev.external)):
+            runs[-1].extend(ev.fids)
+        else:
+            out.append(ev)
+            runs.append(list(ev.fids))
+    return [ev if len(run) == len(ev.fids) else ChangeEvent(ev.layer, ev.op, tuple(dict.fromkeys(run)), ev.fields,
+                                                            ev.external)
+            for ev, run in zip(out, runs)]
+
+
 class GeoPackageStore(ProjectStore):
     def __init__(self, path: str | os.PathLike, *, lock_timeout: float = 5.0,
                  _conn: sqlite3.Connection | None = None):
@@ -259,7 +278,7 @@ class GeoPackageStore(ProjectStore):
                 self._dirty_extent.clear()
                 self._data_version = self._conn.execute("PRAGMA data_version").fetchone()[0]
         if depth == 0:
-            for ev in events:
+            for ev in _coalesce(events):
                 self.signals.changed.emit(ev)
 
     def _restore_after_io_error(self) -> None:

@@ -367,3 +367,22 @@ def test_round_trip(empty_project, code, name, status, method, far, green, start
     df = pyogrio.read_dataframe(empty_project.path, layer="parcels", fid_as_index=True,
                                 where=f"fid = {fid}")
     assert df.loc[fid, "code"] == code and shapely.equals(df.geometry[fid], MultiPolygon([geom]))
+
+
+def test_a_transaction_emits_one_event_per_run_of_like_changes(empty_project):
+    """Edits of many rows in one transaction (a merge moving a tower's units) reach the
+    panels as one event per kind, in order, instead of one re-read per row."""
+    s = empty_project
+    fids = [s.insert("parcels", parcel(f"R{i}", dx=i * 120.0)) for i in range(4)]
+    events = []
+    s.signals.changed.connect(events.append)
+    with s.transaction():
+        for f in fids[:3]:
+            s.update("parcels", f, {"name": "改"})
+        s.update("parcels", fids[3], {"status": "在建"})  # other fields: an event of its own
+        s.update("parcels", fids[0], {"name": "再改"})
+        s.delete("parcels", fids[1])
+        s.delete("parcels", fids[2])
+    assert [(e.op, e.fids, e.fields) for e in events] == [
+        ("update", tuple(fids[:3]), ("name",)), ("update", (fids[3],), ("status",)),
+        ("update", (fids[0],), ("name",)), ("delete", (fids[1], fids[2]), None)]

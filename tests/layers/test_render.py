@@ -312,7 +312,7 @@ def test_edits_patch_the_layer_like_a_full_reload(demo_project):
     demo_project.delete("parcels", fids[2])
     demo_project.insert("parcels", {"code": "PATCH-1", "status": "待供", "land_use": "0901",
                                     "geometry": affinity.translate(g, 5000, 0)})
-    ed.SplitParcel(fids[3], _cut(demo_project.get("parcels", fids[3])["geometry"])).apply(demo_project)
+    ed.SplitFeature("parcels", fids[3], _cut(demo_project.get("parcels", fids[3])["geometry"])).apply(demo_project)
     assert parcels.data.dead >= 4  # patched, not re-read
     fresh = ParkMap(demo_project, with_tiles=False, with_raster=False)
     assert set(parcels.data.fid_index) == set(fresh.layer("parcels").data.fid_index)

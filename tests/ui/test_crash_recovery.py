@@ -51,7 +51,7 @@ APP = textwrap.dedent("""
             time.sleep(60)
         return real_update(layer, f, changes, **kw)
     store.update = slow_update
-    win.session.run(ed.SplitParcel(fid, __import__("shapely").LineString([(420150, 3379990), (420150, 3380110)])))
+    win.session.run(ed.SplitFeature("parcels", fid, __import__("shapely").LineString([(420150, 3379990), (420150, 3380110)])))
 """)
 
 

@@ -565,7 +565,7 @@ def test_info_panel_shows_lineage_and_field_level_history(win, qtbot, demo_proje
     geom = demo_project.get("parcels", a)["geometry"]
     cx, cy = geom.centroid.x, geom.centroid.y
     w = geom.bounds[2] - geom.bounds[0]
-    win.session.run(ed.SplitParcel(a, shapely.LineString([(cx, cy - 2 * w), (cx, cy + 2 * w)]),
+    win.session.run(ed.SplitFeature("parcels", a, shapely.LineString([(cx, cy - 2 * w), (cx, cy + 2 * w)]),
                                    date="2026-11-20"))
     kid = win.session.stack.command(1).edit.child_fids[0]
     win.info.show_feature("parcels", kid)
@@ -704,3 +704,139 @@ def test_a_parcel_drawn_over_others_is_selected_and_seen(win, qtbot, demo_projec
     sx, sy = c.view.to_screen(x0 + 15, y0)
     hits = [c.frame.pixelColor(int(sx), int(sy) + k).name() for k in (-1, 0, 1)]
     assert SELECTION_COLOUR.name() in hits
+
+
+def _annex_of(geom, depth=12.0):
+    """A rectangle built out from the longest side of a (rotated) rectangular footprint:
+    it shares that side exactly, as an annex built against the building."""
+    ring = np.asarray(shapely.get_parts(geom)[0].exterior.coords)[:-1]
+    i = max(range(len(ring)), key=lambda k: np.hypot(*(ring[(k + 1) % len(ring)] - ring[k])))
+    p, q = ring[i], ring[(i + 1) % len(ring)]
+    n = np.array([-(q - p)[1], (q - p)[0]]) / np.hypot(*(q - p))
+    if np.dot(n, (p + q) / 2 - np.asarray(geom.centroid.coords[0])) < 0:
+        n = -n  # outward
+    return shapely.Polygon([p, q, q + n * depth, p + n * depth])
+
+
+def _split_line(geom):
+    """Two points on a line across geom, perpendicular to its long side through its centroid."""
+    rect = np.asarray(shapely.minimum_rotated_rectangle(geom).exterior.coords)[:4]
+    edge = max((rect[(i + 1) % 4] - rect[i] for i in range(4)), key=lambda e: np.hypot(*e))
+    u = edge / np.hypot(*edge)
+    mid = np.asarray(geom.centroid.coords[0])
+    span = max(geom.bounds[2] - geom.bounds[0], geom.bounds[3] - geom.bounds[1])
+    return [mid - np.array([-u[1], u[0]]) * span, mid + np.array([-u[1], u[0]]) * span]
+
+
+def space_homes(path):
+    """building_id of every floor, unit and lease as GDAL reads them from the file."""
+    return {t: dict(pyogrio.read_dataframe(path, layer=t, fid_as_index=True, read_geometry=False)["building_id"])
+            for t in ("floors", "units", "leases")}
+
+
+def test_buildings_are_split_and_merged_through_the_canvas(win, qtbot, demo_project):
+    """Split and merge follow the active layer: a building with units is refused with the
+    way out; an annex is split (floor area by footprint); the tower and the annex's parts
+    merge, the tower's floors, units and leases move to the new building (stacking plan,
+    info panel's vacancy), and undo/redo put every row back exactly, in the file too."""
+    import datetime as dt
+
+    from landapp.vacancy import building_figures, load_space
+
+    s, c, path = demo_project, win.canvas, demo_project.path
+    tower = s.rows("buildings", "btype = '楼宇'", limit=1)[0]
+    tfid, tcode = tower["fid"], tower["code"]
+    space_before = space_homes(path)
+    own = {t: {f for f, b in rows.items() if b == tfid} for t, rows in space_before.items()}
+    assert all(own.values())  # the tower has floors, units and leases
+    as_of = dt.date(2026, 11, 1)
+    vacancy = building_figures(load_space(s), tfid, as_of)
+    afid = s.insert("buildings", {"code": "ANX", "name": "裙房", "btype": "其他", "floor_area": 1200.0,
+                                  "storeys": 2, "geometry": _annex_of(tower["geometry"])})
+    win.snapping.enabled = False
+    win.table.set_layer("buildings")  # the active layer follows the table / layer panel
+    assert c.active_layer == "buildings"
+    assert win.layer_panel.current_layer().id == "buildings"  # and the panel says which it is
+
+    def split(fid):
+        g = s.get("buildings", fid)["geometry"]
+        c.zoom_to(g.buffer(40).bounds)
+        c.set_selection("buildings", [fid])
+        win.set_tool("split")
+        for pt in _split_line(g):
+            click(qtbot, c, *pt)
+        qtbot.keyClick(c, Qt.Key.Key_Return)
+
+    # 1. the tower has units, which have no shape to divide: refused, nothing changes
+    before = gdal_state(path)
+    split(tfid)
+    assert len(win.errors) == 1 and tcode in win.errors[0] and "分层图" in win.errors[0]
+    assert gdal_state(path) == before and win.session.stack.count() == 0
+    win.errors.clear()
+
+    # 2. the annex has none: it is split, its floor area shared by footprint
+    split(afid)
+    assert not win.errors, win.errors
+    after = gdal_state(path)
+    kids = s.rows("buildings", "code LIKE 'ANX-%' AND retired = 0")
+    assert sorted(k["code"] for k in kids) == ["ANX-1", "ANX-2"]
+    for k in kids:
+        assert k["floor_area"] == pytest.approx(1200.0 * k["footprint_m2"] / s.get("buildings", afid)["footprint_m2"],
+                                                abs=0.01)
+        assert (k["name"], k["storeys"]) == ("裙房", 2)
+    assert sum(k["floor_area"] for k in kids) == pytest.approx(1200.0, abs=1e-9)
+    on_file = pyogrio.read_dataframe(path, layer="buildings", where="retired = 0", read_geometry=False)
+    assert {"ANX-1", "ANX-2"} <= set(on_file["code"]) and "ANX" not in set(on_file["code"])
+    kid_fids = [k["fid"] for k in kids]
+    layer, table = win.map.layer("buildings"), win.table.model
+    assert afid not in layer.data.fid_index and all(f in layer.data.fid_index for f in kid_fids)
+    def rows_shown():
+        return {table.fid_at(r) for r in range(table.rowCount())}
+
+    assert afid not in rows_shown() and set(kid_fids) <= rows_shown()
+    assert win.session.stack.text(0) == "拆分建筑 ANX"
+    win.session.undo()
+    assert gdal_state(path) == before and afid in layer.data.fid_index and afid in rows_shown()
+    win.session.redo()
+    assert gdal_state(path) == after
+
+    # 3. the tower and the annex's two parts merge; the tower's space moves with it
+    view = win.open_stacking(tfid).widget()  # the planner looks at the tower's stacking plan
+    n_units = sum(len(f.units) for f in view.canvas.plan.data.floors) + len(view.canvas.plan.data.whole)
+    assert n_units == len(own["units"])
+    c.zoom_to(tower["geometry"].buffer(40).bounds)
+    c.set_selection("buildings", [tfid, *kid_fids])
+    win.ask_merge_source = False  # the largest (the tower) gives its attributes
+    win.merge_selected()
+    assert not win.errors, win.errors
+    merged = s.rows("buildings", "code = ? AND retired = 0", (f"{tcode}-H",))
+    assert len(merged) == 1
+    mfid = merged[0]["fid"]
+    assert merged[0]["floor_area"] == pytest.approx(tower["floor_area"] + 1200.0)
+    assert merged[0]["footprint_m2"] == pytest.approx(tower["geometry"].area + s.get("buildings", afid)["geometry"].area,
+                                                      abs=0.01)
+    moved = space_homes(path)
+    for t, fids in own.items():
+        assert {moved[t][f] for f in fids} == {mfid}
+        assert {f: b for f, b in moved[t].items() if f not in fids} == \
+            {f: b for f, b in space_before[t].items() if f not in fids}  # nobody else's moved
+    assert tfid not in layer.data.fid_index and mfid in layer.data.fid_index
+    assert mfid in rows_shown() and not {tfid, *kid_fids} & rows_shown()
+    # the stacking plan follows the units to the merged building; the info panel has its vacancy
+    plan = view.canvas.plan
+    assert plan.data.building["fid"] == mfid and view.building.currentData() == mfid
+    assert sum(len(f.units) for f in plan.data.floors) + len(plan.data.whole) == n_units
+    win.info.show_feature("buildings", mfid)
+    assert f"{vacancy.vacancy_rate:.1%}" in win.info.toPlainText()
+    # undo puts every floor, unit and lease back on the tower; redo moves them again
+    merged_state = gdal_state(path), space_homes(path)
+    win.session.undo()
+    assert space_homes(path) == space_before and gdal_state(path) == after
+    assert tfid in layer.data.fid_index and mfid not in layer.data.fid_index
+    assert view.canvas.plan.data.building["fid"] == tfid  # and back to the tower
+    win.session.redo()
+    assert (gdal_state(path), space_homes(path)) == merged_state
+    win.session.undo()
+    win.session.undo()
+    assert gdal_state(path) == before and space_homes(path) == space_before
+    assert s.integrity_check() == []

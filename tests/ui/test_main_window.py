@@ -432,6 +432,22 @@ def test_table_filter_matches_what_is_shown_in_english(qtbot, demo_project):
         set_ui_language("zh")
 
 
+def test_whole_numbers_show_without_decimals_beside_an_empty_cell(qtbot, demo_project):
+    """One building without 层数 makes the column read as floats; the table still shows 3, not 3.0."""
+    from shapely.geometry import box
+
+    from ui.attribute_table import FeatureTableModel
+
+    demo_project.insert("buildings", {"name": "无层数", "btype": "其他", "geometry": box(429000, 3383000, 429010, 3383010)})
+    m = FeatureTableModel(demo_project, "buildings")
+    try:
+        col = [f.name for f in m.columns].index("storeys")
+        shown = {m.data(m.index(r, col)) for r in range(m.rowCount())}
+        assert "" in shown and all(v == "" or v.isdigit() for v in shown)
+    finally:
+        demo_project.signals.changed.disconnect(m._on_store_changed)
+
+
 def test_edits_in_the_store_show_up(window, demo_project):
     fid, _ = a_parcel(demo_project)
     demo_project.update("parcels", fid, {"name": "新名称地块"})
@@ -559,7 +575,7 @@ def test_table_follows_inserts_deletes_and_undo_without_rereading(window, demo_p
     victim = model.fid_at(0)
     demo_project.delete("parcels", victim)
     assert model.rowCount() == n and model.row_of(victim) is None
-    split = ed.SplitParcel(model.fid_at(1), _line_across(demo_project.get("parcels", model.fid_at(1))["geometry"]))
+    split = ed.SplitFeature("parcels", model.fid_at(1), _line_across(demo_project.get("parcels", model.fid_at(1))["geometry"]))
     parent = split.fid
     split.apply(demo_project)  # the parent retires (leaves the table), two children arrive
     assert model.row_of(parent) is None and model.rowCount() == n + 1

@@ -389,12 +389,24 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Term</translation>
     </message>
     <message>
-        <source>分割地块</source>
-        <translation>Split parcel</translation>
+        <source>分割</source>
+        <translation>Split</translation>
+    </message>
+    <message>
+        <source>分割:画一条线穿过所选(或线穿过的)地块或建筑,随当前图层</source>
+        <translation>Split: draw a line across the selected (or crossed) parcels or buildings, on the active layer</translation>
+    </message>
+    <message>
+        <source>分割只适用于地块和建筑图层,请先在图层面板中选择其一。</source>
+        <translation>Split works on parcels and buildings; make one of them the active layer first.</translation>
     </message>
     <message>
         <source>分割线没有完整穿过任何地块。</source>
         <translation>The line does not cross any parcel completely.</translation>
+    </message>
+    <message>
+        <source>分割线没有完整穿过任何建筑。</source>
+        <translation>The line does not cross any building completely.</translation>
     </message>
     <message>
         <source>分类方法</source>
@@ -532,12 +544,20 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Keep the attributes of which parcel?</translation>
     </message>
     <message>
+        <source>合并后的建筑沿用哪栋建筑的属性?</source>
+        <translation>Keep the attributes of which building?</translation>
+    </message>
+    <message>
         <source>合并地块</source>
         <translation>Merge parcels</translation>
     </message>
     <message>
-        <source>合并所选地块</source>
-        <translation>Merge selected parcels</translation>
+        <source>合并建筑</source>
+        <translation>Merge buildings</translation>
+    </message>
+    <message>
+        <source>合并所选地块或建筑</source>
+        <translation>Merge the selected parcels or buildings</translation>
     </message>
     <message>
         <source>名称</source>
@@ -1069,6 +1089,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>拆分地块</source>
         <translation>Split parcels</translation>
+    </message>
+    <message>
+        <source>拆分建筑</source>
+        <translation>Split buildings</translation>
     </message>
     <message>
         <source>拉框放大</source>
@@ -1875,8 +1899,8 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Click the unit to delete on the plan first.</translation>
     </message>
     <message>
-        <source>请先在地块图层选择两宗以上相邻地块。</source>
-        <translation>Select two or more adjacent parcels first.</translation>
+        <source>请先在地块或建筑图层选择两个以上相邻的要素。</source>
+        <translation>Select two or more adjacent parcels or buildings first.</translation>
     </message>
     <message>
         <source>请先选中一个要重塑的要素。</source>

@@ -1,6 +1,7 @@
 """Editing tools on the map canvas: add a feature by clicking vertices (snapping, typed
 coordinates), the vertex tool (move / add / delete; shared vertices move in every
-neighbour), reshape, split by a line, move. Each finished action becomes one undoable edit
+neighbour), reshape, split by a line, move; each works on the active layer (parcels,
+buildings; zones except split). Each finished action becomes one undoable edit
 run through the window's EditSession."""
 
 from __future__ import annotations
@@ -208,21 +209,37 @@ class AddFeatureTool(_SketchTool):
 
 
 class SplitTool(_SketchTool):
-    """Draw a line across parcels: the selected one (or every parcel it cuts) is split."""
+    """Draw a line across parcels or buildings (the active layer): the selected one (or
+    every one it cuts) is split."""
 
     name = "split"
 
+    def __init__(self, session, snapping, layer: str | None = None):
+        super().__init__(session, snapping)
+        self.fixed_layer = layer
+
+    @property
+    def layer(self) -> str:
+        return _active(self)
+
     def complete(self, pts) -> None:
+        if self.layer not in ed.SPLITTABLE:
+            self.session.on_error(tr("分割只适用于地块和建筑图层,请先在图层面板中选择其一。",
+                                     "Split works on parcels and buildings; make one of them the active layer first."))
+            return
         line = LineString(pts)
-        layer = self.canvas.map.layer("parcels")
+        layer = self.canvas.map.layer(self.layer)
         targets = sorted(layer.selection) or [
             f for f in layer.features_in(line.bounds)
             if len(ed.split_pieces(layer.geometry(f), line)) > 1]
         if not targets:
-            self.session.on_error(tr("分割线没有完整穿过任何地块。", "The line does not cross any parcel completely."))
+            self.session.on_error(tr("分割线没有完整穿过任何地块。", "The line does not cross any parcel completely.")
+                                  if self.layer == "parcels" else
+                                  tr("分割线没有完整穿过任何建筑。", "The line does not cross any building completely."))
             return
-        edits = [ed.SplitParcel(f, line) for f in targets]
-        self.session.run(edits[0] if len(edits) == 1 else _Composite(edits, tr("拆分地块", "Split parcels")))
+        edits = [ed.SplitFeature(self.layer, f, line) for f in targets]
+        many = tr("拆分地块", "Split parcels") if self.layer == "parcels" else tr("拆分建筑", "Split buildings")
+        self.session.run(edits[0] if len(edits) == 1 else _Composite(edits, many))
 
 
 class ReshapeTool(_SketchTool):
