@@ -162,18 +162,34 @@ class AddFeature(Edit):
 
 @dataclass
 class DeleteFeature(Edit):
+    """Delete a feature. A building goes with its floors, units and leases (they hang on it
+    by building_id and would be left pointing at nothing); undo puts them all back."""
+
     layer: str
     fid: int
     record: dict | None = None
+    space: dict[str, list[dict]] = field(default_factory=dict)  # table -> deleted rows
     text_zh = "删除要素"
     text_en = "Delete feature"
 
     def apply(self, store):
-        self.record = store.delete(self.layer, self.fid)
+        with store.transaction():
+            self.space = {}
+            if self.layer == "buildings":
+                space = _space_of(store, self.fid)
+                for t in reversed(SPACE_TABLES):  # leases, units, floors
+                    if space.get(t):
+                        self.space[t] = store.delete_many(t, space[t])
+            self.record = store.delete(self.layer, self.fid)
         self.detail = _label(self.record, self.fid)
 
     def revert(self, store):
-        store.insert(self.layer, self.record, fid=self.fid)
+        with store.transaction():
+            store.insert(self.layer, self.record, fid=self.fid)
+            for t in SPACE_TABLES:  # floors, units, leases: each after what it hangs on
+                for rec in self.space.get(t, []):
+                    rec = dict(rec)
+                    store.insert(t, rec, fid=rec.pop("fid"))
 
 
 @dataclass

@@ -423,9 +423,15 @@ class MainWindow(QMainWindow):
         if not fids:
             self.show_error(tr("没有选中的要素。", "Nothing is selected."))
             return
-        if QMessageBox.question(self, tr("删除", "Delete"),
-                                tr(f"删除所选 {len(fids)} 个要素?(可撤销)", f"Delete the {len(fids)} selected features? (undoable)")
-                                ) != QMessageBox.StandardButton.Yes:
+        question = tr(f"删除所选 {len(fids)} 个要素?(可撤销)", f"Delete the {len(fids)} selected features? (undoable)")
+        if layer == "buildings":
+            marks = ", ".join("?" for _ in fids)
+            n_units = self.store.count("units", f"building_id IN ({marks})", tuple(fids))
+            if n_units:
+                question = tr(f"删除所选 {len(fids)} 栋建筑及其楼层、{n_units} 个单元和租约?(可撤销)",
+                              f"Delete the {len(fids)} selected buildings with their floors, {n_units} units "
+                              "and leases? (undoable)")
+        if QMessageBox.question(self, tr("删除", "Delete"), question) != QMessageBox.StandardButton.Yes:
             return
         self.session.run(self._ed.DeleteFeatures(layer, fids))
 

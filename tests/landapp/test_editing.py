@@ -572,3 +572,28 @@ def test_a_part_split_off_along_a_shared_edge_merges_with_the_neighbour(empty_pr
         mg.revert(s)
         sp.revert(s)
     assert missed  # the exact union did fall apart somewhere: the case is exercised
+
+
+def test_deleting_a_building_takes_its_floors_units_and_leases_and_undo_returns_them(tower_and_annex):
+    """Floors, units and leases hang on their building by building_id: deleting the building
+    alone left them pointing at nothing (counted in no vacancy, shown nowhere)."""
+    s, tower, _annex, _shed, floor, units, lease = tower_and_annex
+    def table(t):  # 'modified' is when a row was last written, and undo writes it again
+        return gdal_table(s, t).sort_index().drop(columns=["modified"], errors="ignore")
+
+    before = {t: table(t) for t in ("floors", "units", "leases")}
+    rm = ed.DeleteFeatures("buildings", [tower])
+
+    def done():
+        assert tower not in gdal(s, layer="buildings").index
+        for t in ("floors", "units", "leases"):
+            assert s.count(t, "building_id = ?", (tower,)) == 0
+            assert len(gdal_table(s, t)) == 0
+
+    def undone():
+        assert gdal(s, layer="buildings").loc[tower, "code"] == "T"
+        for t, df in before.items():
+            assert table(t).equals(df)
+        assert s.get("leases", lease)["unit_id"] == units[0] and s.get("units", units[0])["floor_id"] == floor
+
+    cycle(s, rm, done, undone)
