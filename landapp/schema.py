@@ -495,7 +495,7 @@ def validate_record(layer: str, record: dict, *, partial: bool = False) -> dict:
     Raises ValidationError naming the field and the rule."""
     s = spec(layer)
     out: dict = {}
-    names = {f.name: f for f in s.fields}
+    names = s._by_name
     for key, value in record.items():
         if key in ("fid", "geometry", "geom"):
             continue

@@ -482,9 +482,9 @@ class GeoPackageStore(ProjectStore):
         stamp = _now()
         prepared = []
         geoms = []
+        skip = {"geometry", "geom", "fid", *(f.name for f in s.fields if f.computed)}
         for rec in records:
-            attrs = {k: v for k, v in rec.items() if k not in ("geometry", "geom", "fid")
-                     and not (s.has(k) and s.field(k).computed)}
+            attrs = {k: v for k, v in rec.items() if k not in skip}
             values = validate_record(s.name, attrs) if validate else attrs
             if s.spatial:
                 geom = rec.get("geometry")
@@ -502,8 +502,11 @@ class GeoPackageStore(ProjectStore):
             areas = shapely.area(np.asarray(geoms, dtype=object))
             area_cols = list(_area_fields(s, 1.0))
             all_cols = [gpkg.GEOM_COLUMN, *cols, *area_cols]
-            data = [[blob, *(v.get(c) for c in cols), *_area_fields(s, a).values()]
-                    for blob, v, a in zip(blobs, prepared, areas.tolist())]
+            # the area columns as _area_fields gives them, rounded for all rows at once
+            area_vals = ([(round(a, 2), round(to_mu(a), 4)) for a in areas.tolist()]
+                         if area_cols == ["area_m2", "area_mu"] else
+                         [(round(a, 2),) for a in areas.tolist()] if area_cols else [()] * len(geoms))
+            data = [[blob, *(v.get(c) for c in cols), *a] for blob, v, a in zip(blobs, prepared, area_vals)]
         else:
             all_cols = cols
             data = [[v.get(c) for c in cols] for v in prepared]

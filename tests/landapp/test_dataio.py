@@ -405,3 +405,19 @@ def test_cancelled_import_writes_nothing(tmp_path, empty_project):
     assert "工程未作任何修改" in str(e.value)
     assert digest(empty_project.path) == before and empty_project.count("parcels") == 0
     assert empty_project.integrity_check() == []
+
+
+def test_redecode_in_one_go_gives_what_value_by_value_gives():
+    """Text columns are decoded joined (fast) unless that fails; either way each value comes
+    back as decoding it alone gives, a character cut off at the end of a field included."""
+    from landapp.dataio.readers import _decode, redecode
+
+    texts = ["成都经开区", "龙泉驿", "", "A-01", "汽车城东"]
+    values = [t.encode("gb18030").decode("latin-1") for t in texts] + [None, 7, 1.5]
+    out, enc = redecode(values, None)
+    assert enc == "gb18030" and out == texts + [None, 7, 1.5]
+    cut = "十陵".encode("gb18030")[:-1].decode("latin-1")  # 10-byte DBF field ends mid-character
+    out, enc = redecode(values[:2] + [cut], "gb18030")
+    assert out == ["成都经开区", "龙泉驿", _decode("十陵".encode("gb18030")[:-1], "gb18030")] == ["成都经开区", "龙泉驿", "十"]
+    utf = [t.encode("utf-8").decode("latin-1") for t in texts]
+    assert redecode(utf, None) == (texts, "utf-8")
