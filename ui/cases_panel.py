@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -37,6 +36,7 @@ from landapp.schema import CASE_MEASURES, value_label
 from landapp.space_edits import run_recorded
 from landapp.vacancy import default_as_of
 from ui.following import FollowsStore
+from ui.forms import error_and_buttons
 
 COLUMNS = [("fid", "编号", "Id"), ("target", "对象", "Target"), ("target_code", "地块/建筑", "Parcel/building"),
            ("target_name", "名称", "Name"), ("zone", "片区", "Zone"),
@@ -85,14 +85,7 @@ class OpenCaseDialog(QDialog):
                          (tr("立案日期", "Opened"), self.opened), (tr("目标日期", "Target date"), self.target),
                          (tr("盘活面积", "Area"), self.area), (tr("说明", "Note"), self.note)):
             form.addRow(label, w)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #C62828")
-        self.error.setWordWrap(True)
-        form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self.error = error_and_buttons(self, form.addRow)
 
     def _target_fid(self) -> int:
         layer, ref = self.layer.currentData(), self.code.text().strip()
@@ -137,14 +130,7 @@ class AdvanceDialog(QDialog):
         form.addRow(tr("日期", "Date"), self.date)
         form.addRow(tr("说明", "Note"), self.note)
         form.addRow(tr("记录人", "Recorded by"), self.user)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #C62828")
-        self.error.setWordWrap(True)
-        form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self.error = error_and_buttons(self, form.addRow)
 
     def save(self) -> None:
         state, date = self.state.currentData(), _iso(self.date.date())
@@ -193,14 +179,7 @@ class EditCaseDialog(QDialog):
         form.addRow(tr("目标日期", "Target date"), row)
         form.addRow(tr("盘活面积", "Area"), self.area)
         form.addRow(tr("备注", "Note"), self.note)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #C62828")
-        self.error.setWordWrap(True)
-        form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self.error = error_and_buttons(self, form.addRow)
 
     def save(self) -> None:
         changes = {"measure": self.measure.currentData(), "responsible": self.responsible.text().strip() or None,

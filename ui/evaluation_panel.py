@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
@@ -37,6 +36,7 @@ from landapp.errors import LandappError
 from landapp.i18n import tr
 from landapp.space_edits import run_recorded
 from ui.following import FollowsStore
+from ui.forms import error_and_buttons
 
 CLASS_BG = ["#C8E6C9", "#DCEDC8", "#FFE0B2", "#FFCDD2", "#E1BEE7"]
 
@@ -145,14 +145,7 @@ class SchemeDialog(QDialog):
         mono.setStyleHint(QFont.StyleHint.Monospace)
         self.text.setFont(mono)
         self.tabs.addTab(self.text, "JSON")
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #C62828")
-        self.error.setWordWrap(True)
-        lay.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        self.error = error_and_buttons(self, lay.addWidget)
         self.method.currentIndexChanged.connect(lambda _i: self._class_headers())
         self.add_cls.clicked.connect(lambda: self._add_class_row({"code": "", "name": ""}))
         self.del_cls.clicked.connect(self._remove_class_row)

@@ -20,6 +20,21 @@ from ui.i18n import tr
 NO_DATE = QDate(1900, 1, 1)  # shown as blank: the field is empty
 
 
+def error_and_buttons(dialog: QDialog, add) -> QLabel:
+    """The foot of a dialog: a red, wrapping line for the error of a failed save, then OK
+    (calls dialog.save) and Cancel. `add` puts a widget in the dialog's layout (a form's
+    addRow or a box's addWidget). Returns the error label."""
+    error = QLabel()
+    error.setStyleSheet("color: #C62828")
+    error.setWordWrap(True)
+    add(error)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.save)
+    buttons.rejected.connect(dialog.reject)
+    add(buttons)
+    return error
+
+
 def _land_use_items() -> list[tuple[str, str]]:
     out = [("", "")]
 
