@@ -208,11 +208,8 @@ class AddFeatureTool(_SketchTool):
             self.canvas.set_selection(self.layer, [edit.fid])
 
 
-class SplitTool(_SketchTool):
-    """Draw a line across parcels or buildings (the active layer): the selected one (or
-    every one it cuts) is split."""
-
-    name = "split"
+class _ActiveLayerSketchTool(_SketchTool):
+    """A sketch tool that edits its own layer if given, else the canvas's active layer."""
 
     def __init__(self, session, snapping, layer: str | None = None):
         super().__init__(session, snapping)
@@ -221,6 +218,13 @@ class SplitTool(_SketchTool):
     @property
     def layer(self) -> str:
         return _active(self)
+
+
+class SplitTool(_ActiveLayerSketchTool):
+    """Draw a line across parcels or buildings (the active layer): the selected one (or
+    every one it cuts) is split."""
+
+    name = "split"
 
     def complete(self, pts) -> None:
         if self.layer not in ed.SPLITTABLE:
@@ -242,18 +246,10 @@ class SplitTool(_SketchTool):
         self.session.run(edits[0] if len(edits) == 1 else _Composite(edits, many))
 
 
-class ReshapeTool(_SketchTool):
+class ReshapeTool(_ActiveLayerSketchTool):
     """Draw a line from the boundary across or out and back: the parcel takes its shape."""
 
     name = "reshape"
-
-    def __init__(self, session, snapping, layer: str | None = None):
-        super().__init__(session, snapping)
-        self.fixed_layer = layer
-
-    @property
-    def layer(self) -> str:
-        return _active(self)
 
     def complete(self, pts) -> None:
         line = LineString(pts)
