@@ -14,9 +14,11 @@ APP=(
 )
 # The tests check outputs with the tools users use: GDAL (ogrinfo), poppler (pdftoppm,
 # pdffonts), headless Chromium, LibreOffice Calc (opens the exported spreadsheets as a
-# planner's office suite would); Xvfb for screenshots of real windows.
+# planner's office suite would); Xvfb for screenshots of real windows; PostgreSQL 15 +
+# PostGIS 3 for the throwaway cluster the PostGIS store's tests start (never a running server).
 TEST=(
   gdal-bin poppler-utils sqlite3 xvfb xauth chromium libreoffice-calc-nogui
+  postgresql postgresql-15-postgis-3
 )
 
 want=("${APP[@]}")
