@@ -28,7 +28,7 @@ from landapp.errors import (ConflictError, FeatureNotFoundError, LandappError, P
                             ProjectNotFoundError, ValidationError)
 from landapp.i18n import tr
 from landapp.schema import SCHEMA_VERSION, LayerSpec, spec, validate_record
-from landapp.store import pg_schema
+from landapp.store import pg_columns, pg_schema
 from landapp.store.base import BBox, ChangeEvent, ProjectStore, StoreSignals
 from landapp.store.geopackage import (DEFAULT_EPSG, _area_fields, _as_multipolygon, _coalesce,
                                       _crs_bounds, _loggable_value, _now, _same)
@@ -272,7 +272,7 @@ class PostGISStore(ProjectStore):
         it (text as str, dates as datetime.date, stamps as datetime64, flags as bool)."""
         s = spec(layer)
         names = s.field_names if columns is None else list(columns)
-        cols = self._select_list(s, names, geometry)
+        self._select_list(s, names, geometry)  # checks the names
         clauses: list[sql.Composable] = []
         params: list[Any] = []
         w = _where(where)
@@ -283,25 +283,33 @@ class PostGISStore(ProjectStore):
         if bbox is not None and s.spatial:
             clauses.append(sql.SQL("{} && ST_MakeEnvelope(%s, %s, %s, %s, %s)").format(sql.Identifier(GEOM)))
             params += [*map(float, bbox), self.srs_id]
-        query = sql.SQL("SELECT {} FROM {}").format(sql.SQL(", ").join(cols), self._t(s.name))
+        with_geom = s.spatial and geometry
+        kinds = [s.field(n).kind for n in names]
+        inner = [sql.Identifier(FID)]
+        if with_geom:
+            inner.append(sql.SQL("ST_AsBinary({}) AS g").format(sql.Identifier(GEOM)))
+        inner += [sql.Identifier(n) for n in names]
+        sub = sql.SQL("SELECT {} FROM {}").format(sql.SQL(", ").join(inner), self._t(s.name))
         if clauses:
-            query += sql.SQL(" WHERE ") + sql.SQL(" AND ").join(clauses)
-        query += sql.SQL(" ORDER BY {}").format(sql.Identifier(FID))
+            sub += sql.SQL(" WHERE ") + sql.SQL(" AND ").join(clauses)
+        query = sql.SQL("SELECT {} FROM ({}) x").format(
+            sql.SQL(", ").join(pg_columns.aggregates(names, kinds, with_geom)), sub)
         with self._lock:
             try:
                 cur = self._conn.cursor(binary=True)
                 cur.execute(query, params)
-                rows = cur.fetchall()
+                row = cur.fetchone()
             except psycopg.Error as e:
                 raise translate_error(e, self.path) from None
-        with_geom = s.spatial and geometry
-        data = list(zip(*rows)) if rows else [()] * len(cols)
-        index = pd.Index(np.asarray(data[0], dtype=np.int64), name="fid")
-        offset = 2 if with_geom else 1
-        frame = {name: _column(s.field(name).kind, data[offset + i]) for i, name in enumerate(names)}
+        fids, geoms, frame = pg_columns.decode(row, names, kinds, with_geom)
+        order = np.argsort(fids, kind="stable")
+        if len(fids) and not (order == np.arange(len(fids))).all():
+            fids = fids[order]
+            geoms = geoms[order] if geoms is not None else None
+            frame = {k: (v[order] if isinstance(v, np.ndarray) else v.take(order)) for k, v in frame.items()}
+        index = pd.Index(fids, name="fid")
         df = pd.DataFrame(frame, index=index, columns=names)
         if with_geom:
-            geoms = shapely.from_wkb(np.asarray(data[1], dtype=object))
             return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, index=index, crs=f"EPSG:{self.srs_id}"))
         return df
 
@@ -638,30 +646,6 @@ def _to_mu(a: float) -> float:
 
 def _loggable(values: dict[str, Any]) -> dict[str, Any]:
     return {("geometry" if k == GEOM else k): _loggable_value(v) for k, v in values.items() if v is not None}
-
-
-_STR = "str"
-
-
-def _column(kind: str, values: tuple) -> pd.Series | np.ndarray:
-    """A column from the database as pyogrio would give it from the GeoPackage."""
-    if kind == "text":
-        return pd.array(values, dtype=_STR) if values else pd.array([], dtype=_STR)
-    if kind == "real":
-        return np.array([np.nan if v is None else v for v in values], dtype=float)
-    if kind == "int":
-        if any(v is None for v in values):
-            return np.array([np.nan if v is None else v for v in values], dtype=float)
-        return np.array(values, dtype=np.int64)
-    if kind == "bool":
-        return np.array([bool(v) for v in values], dtype=bool)
-    if kind == "date":
-        return np.array([v if v is None or isinstance(v, _dt.date) else _dt.date.fromisoformat(v)
-                         for v in values], dtype=object)
-    if kind == "datetime":
-        return pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601").to_numpy(dtype="datetime64[ms]") \
-            if values else np.array([], dtype="datetime64[ms]")
-    return np.array(values, dtype=object)
 
 
 def list_parks(target: str | DatabaseTarget, *, password_prompt: PasswordPrompt | None = None) -> list[dict]:

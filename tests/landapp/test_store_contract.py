@@ -297,3 +297,12 @@ def test_a_transaction_emits_one_event_per_run_of_like_changes(any_project):
     assert [(e.op, e.fids, e.fields) for e in events] == [
         ("update", tuple(fids[:3]), ("name",)), ("update", (fids[3],), ("status",)),
         ("update", (fids[0],), ("name",)), ("delete", (fids[1], fids[2]), None)]
+
+
+def test_text_with_control_characters_reads_back(any_project):
+    """Values holding the separator the columnar read uses (\\x1f) or nothing at all."""
+    s = any_project
+    names = ["甲\x1f乙", None, "x\x1f\x1fy", "丙"]
+    s.insert_many("parcels", [parcel(f"C{i}", dx=i * 120.0, name=n) for i, n in enumerate(names)])
+    got = s.read_layer("parcels", columns=["name"])["name"].tolist()
+    assert [None if pd.isna(v) else v for v in got] == names
