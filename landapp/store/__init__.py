@@ -2,7 +2,7 @@
 a ProjectStore; the GeoPackage implementation is the only backend today, kept behind the
 ProjectStore interface so a PostGIS backend can be added for teams sharing one database."""
 
-from landapp.store.base import ChangeEvent, ProjectStore
+from landapp.store.base import ChangeEvent, ProjectStore, TableQuery
 from landapp.store.geopackage import GeoPackageStore, create_project, open_project
 
-__all__ = ["ChangeEvent", "ProjectStore", "GeoPackageStore", "create_project", "open_project"]
+__all__ = ["ChangeEvent", "ProjectStore", "TableQuery", "GeoPackageStore", "create_project", "open_project"]
