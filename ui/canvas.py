@@ -84,6 +84,7 @@ class MapCanvas(QWidget):
         self._pool.setMaxThreadCount(1)
         self._jobs = itertools.count(1)
         self._latest = 0
+        self._applied = 0  # the job whose frame is shown
         self._cancel = threading.Event()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -116,6 +117,7 @@ class MapCanvas(QWidget):
         if job_id != self._latest:
             return
         self.frame, self.frame_view = image, view
+        self._applied = job_id
         self.update()
         self.frame_ready.emit()
 
@@ -127,7 +129,10 @@ class MapCanvas(QWidget):
         t.start()
         while t.elapsed() < timeout_ms:
             QCoreApplication.processEvents()
-            if self.frame_view == self.view and not self._timer.isActive() and self._pool.activeThreadCount() == 0:
+            # the latest job's frame applied: a job that ends between processEvents and this
+            # check has its frame still queued (a stale frame was taken for the new one)
+            if (self.frame_view == self.view and not self._timer.isActive() and self._applied == self._latest
+                    and self._pool.activeThreadCount() == 0):
                 return True
             self._pool.waitForDone(20)
         return False

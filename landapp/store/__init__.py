@@ -8,13 +8,13 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from landapp.store.base import ChangeEvent, ProjectStore
+from landapp.store.base import ChangeEvent, ProjectStore, TableQuery
 from landapp.store.geopackage import GeoPackageStore
 from landapp.store.geopackage import create_project as _create_gpkg
 from landapp.store.geopackage import open_project as _open_gpkg
 from landapp.store.target import is_database_target, scrub
 
-__all__ = ["ChangeEvent", "ProjectStore", "GeoPackageStore", "create_project", "open_project",
+__all__ = ["ChangeEvent", "ProjectStore", "TableQuery", "GeoPackageStore", "create_project", "open_project",
            "is_database_target", "scrub"]
 
 _GPKG_ONLY = ("lock_timeout",)

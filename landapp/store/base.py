@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from psygnal import Signal
 
@@ -34,6 +35,28 @@ class StoreSignals:
 BBox = tuple[float, float, float, float]  # minx, miny, maxx, maxy in the project CRS
 
 
+@dataclass(frozen=True)
+class TableQuery:
+    """Which features of a layer a table shows and in which order (retired ones never).
+
+    text: kept when it occurs, case-insensitively, in the text of one of the `search` fields,
+    or when one of the `also` fields holds one of its listed values (the caller lists the
+    coded values whose label in the UI language matches: 'idle' finds 闲置). No text: all.
+    order_by: a field; empty cells last, ties by fid; descending reverses both. None: by fid.
+    only: restrict to these fids (to ask whether a few changed features pass the filter)."""
+
+    text: str = ""
+    search: tuple[str, ...] = ()
+    also: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+    order_by: str | None = None
+    descending: bool = False
+    only: tuple[int, ...] | None = None
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.text.strip())
+
+
 class ProjectStore(abc.ABC):
     """A park project: spatial layers (zones, roads, parcels, buildings) and tables (floors,
     units, enterprises, leases, revitalisation cases, lineage, edit log, settings).
@@ -50,6 +73,11 @@ class ProjectStore(abc.ABC):
 
     @abc.abstractmethod
     def close(self) -> None: ...
+
+    @property
+    def closed(self) -> bool:
+        """After close(): views over the store (the attribute table) show nothing then."""
+        return False
 
     def __enter__(self):
         return self
@@ -84,6 +112,43 @@ class ProjectStore(abc.ABC):
 
     @abc.abstractmethod
     def count(self, layer: str, where: str | None = None, params: Sequence[Any] = ()) -> int: ...
+
+    def table_fids(self, layer: str, query: TableQuery = TableQuery()) -> np.ndarray:
+        """The fids (int64 array) of the features a table shows, in its order: one number a
+        row, so a table over a million features keeps 8 MB, not a million records. Backends
+        should do this in their database; this fallback goes through read_layer."""
+        df = self.read_layer(layer, geometry=False,
+                             columns=sorted({*query.search, *(n for n, _ in query.also),
+                                             *([query.order_by] if query.order_by else [])}))
+        if query.only is not None:
+            df = df[df.index.isin(list(query.only))]
+        text = query.text.strip().lower()
+        if text:
+            keep = np.zeros(len(df), dtype=bool)
+            for name in query.search:
+                col = df[name]
+                keep |= (col.notna() & col.astype(str).str.lower().str.contains(text, regex=False)).to_numpy()
+            for name, values in query.also:
+                keep |= df[name].isin(list(values)).to_numpy()
+            df = df[keep]
+        fids = df.index.to_numpy(dtype=np.int64)
+        if query.order_by:
+            key = df[query.order_by]
+            order = np.lexsort((fids, key.rank(method="dense").fillna(np.inf).to_numpy(), key.isna().to_numpy()))
+            if query.descending:
+                empty = key.isna().to_numpy()[order]
+                order = np.concatenate([order[~empty][::-1], order[empty][::-1]])
+            return fids[order]
+        return np.sort(fids)
+
+    def table_cells(self, layer: str, fids: Sequence[int], columns: Sequence[str]) -> dict[int, tuple]:
+        """The values of `columns` for a page of features: fid -> tuple (as stored: dates as
+        ISO text, booleans as 0/1). Fids no longer there are missing from the answer."""
+        out: dict[int, tuple] = {}
+        for rec in self.rows(layer, f"fid IN ({','.join(str(int(f)) for f in fids)})" if len(fids) else "0",
+                             geometry=False):
+            out[int(rec["fid"])] = tuple(rec.get(c) for c in columns)
+        return out
 
     @abc.abstractmethod
     def fids_in_bbox(self, layer: str, bbox: BBox) -> list[int]: ...

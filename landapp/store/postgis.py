@@ -29,7 +29,7 @@ from landapp.errors import (ConflictError, FeatureNotFoundError, LandappError, P
 from landapp.i18n import tr
 from landapp.schema import SCHEMA_VERSION, LayerSpec, spec, validate_record
 from landapp.store import pg_columns, pg_schema
-from landapp.store.base import BBox, ChangeEvent, ProjectStore, StoreSignals
+from landapp.store.base import BBox, ChangeEvent, ProjectStore, StoreSignals, TableQuery
 from landapp.store.geopackage import (DEFAULT_EPSG, _area_fields, _as_multipolygon, _coalesce,
                                       _crs_bounds, _loggable_value, _now, _same)
 from landapp.store.pg_schema import FID, GEOM, META, q
@@ -176,6 +176,10 @@ class PostGISStore(ProjectStore):
 
     def _t(self, layer: str) -> sql.Composed:
         return q(self.schema, layer)
+
+    @property
+    def closed(self) -> bool:
+        return self._conn is None
 
     def close(self) -> None:
         with self._lock:
@@ -369,6 +373,61 @@ class PostGISStore(ProjectStore):
         if w is not None:
             query += sql.SQL(" WHERE ") + w
         return int(self._scalar(query, list(params)))
+
+    def _check_fields(self, s: LayerSpec, names: Iterable[str]) -> None:
+        for name in names:
+            if not s.has(name):
+                raise LandappError(tr(f"图层 {s.name} 没有字段 {name}。", f"Layer {s.name} has no field {name}."))
+
+    def table_fids(self, layer: str, query: TableQuery = TableQuery()) -> np.ndarray:
+        """Filter and sort in PostgreSQL (text compared byte-wise, COLLATE "C", as SQLite
+        does); the fids come back packed in one value (int8send), unpacked by numpy."""
+        s = spec(layer)
+        self._check_fields(s, (*query.search, *(n for n, _ in query.also),
+                               *([query.order_by] if query.order_by else [])))
+        where: list[sql.Composable] = []
+        params: list[Any] = []
+        if s.has("retired"):
+            where.append(sql.SQL("(retired = 0 OR retired IS NULL)"))
+        if query.only is not None:
+            where.append(sql.SQL("fid = ANY(%s)"))
+            params.append([int(f) for f in query.only])
+        text = query.text.strip().lower()
+        if text:
+            alts: list[sql.Composable] = []
+            for name in query.search:
+                alts.append(sql.SQL("strpos(lower({}::text), %s) > 0").format(sql.Identifier(name)))
+                params.append(text)
+            for name, values in query.also:
+                if values:
+                    alts.append(sql.SQL("{} = ANY(%s)").format(sql.Identifier(name)))
+                    params.append(list(values))
+            where.append(sql.SQL("({})").format(sql.SQL(" OR ").join(alts) if alts else sql.SQL("false")))
+        order: sql.Composable = sql.Identifier(FID)
+        if query.order_by:
+            col = sql.Identifier(query.order_by)
+            if s.field(query.order_by).kind in ("text", "datetime"):
+                col = sql.SQL('{} COLLATE "C"').format(col)
+            d = sql.SQL(" DESC" if query.descending else "")
+            order = sql.SQL("({} IS NULL), {}{}, fid{}").format(sql.Identifier(query.order_by), col, d, d)
+        q_ = sql.SQL("SELECT string_agg(int8send(fid), '' ORDER BY {}) FROM {}").format(order, self._t(s.name))
+        if where:
+            q_ += sql.SQL(" WHERE ") + sql.SQL(" AND ").join(where)
+        with self._lock:
+            try:
+                packed = self._conn.cursor(binary=True).execute(q_, params).fetchone()[0]
+            except psycopg.Error as e:
+                raise translate_error(e, self.path) from None
+        return np.frombuffer(packed, dtype=">i8").astype(np.int64) if packed else np.empty(0, dtype=np.int64)
+
+    def table_cells(self, layer: str, fids: Sequence[int], columns: Sequence[str]) -> dict[int, tuple]:
+        """Values as stored (dates as ISO text, flags as 0/1) for a page of rows."""
+        s = spec(layer)
+        self._check_fields(s, columns)
+        cols = sql.SQL("").join(sql.SQL(", {}").format(sql.Identifier(c)) for c in columns)
+        rows = self._execute(sql.SQL("SELECT fid{} FROM {} WHERE fid = ANY(%s)").format(cols, self._t(s.name)),
+                             ([int(f) for f in fids],)).fetchall()
+        return {r[0]: tuple(r[1:]) for r in rows}
 
     def fids_in_bbox(self, layer: str, bbox: BBox) -> list[int]:
         """Feature ids whose bounding box meets bbox (GiST index)."""
