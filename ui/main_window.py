@@ -53,6 +53,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.coords_label)
         self.statusBar().addPermanentWidget(self.scale_label)
         self.session = EditSession(store, self, on_error=self.show_error, on_notice=self.show_notice)
+        from ui.live import LiveChanges  # others' committed edits appear here (issue 16)
+
+        self.live = LiveChanges(store, self, on_error=lambda m: self.statusBar().showMessage(m, 30000))
         self.ask_merge_source = True  # tests switch the question off
         self.snapping = Snapping(self.map)
         self._actions()
@@ -110,6 +113,7 @@ class MainWindow(QMainWindow):
         file_menu = mb.addMenu(tr("文件(&F)", "&File"))
         file_menu.addAction(self._action(tr("打开工程…", "Open project…"), self.open_project_dialog,
                                          QKeySequence.StandardKey.Open))
+        file_menu.addAction(self._action(tr("连接数据库…", "Connect to a database…"), self.connect_database_dialog))
         file_menu.addAction(self._action(tr("导出地图图片(PNG)…", "Export map as PNG…"), self.export_png))
         file_menu.addAction(self._action(tr("导出地图(PDF)…", "Export map as PDF…"), self.export_pdf))
         file_menu.addSeparator()
@@ -232,6 +236,7 @@ class MainWindow(QMainWindow):
 
     def detach(self) -> None:
         """Stop listening to the store (the window is being replaced or closed)."""
+        self.live.stop()
         for dock in getattr(self, "space_docks", {}).values():
             w = dock.widget()
             if w is not None and hasattr(w, "detach"):
@@ -341,6 +346,11 @@ class MainWindow(QMainWindow):
         # and legend, and a fourth tab on the right widened that dock at the map's expense
         self._dock("history", tr("编辑历史", "Edit history"), self.history, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._history_tabbed = False  # tabified with the table in showEvent
+        if self.store.read_only:  # a viewer of a shared park: the database refuses writes anyway
+            menu.setEnabled(False)
+            tb.setEnabled(False)
+            for key in ("add_parcel", "add_building", "vertex", "reshape", "split", "move"):
+                self.tool_actions[key].setEnabled(False)
         self.topology = TopologyPanel(self.session, self.canvas, self)
         self._dock("topology", tr("拓扑检查", "Topology check"), self.topology, Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.docks["info"], self.docks["topology"])
@@ -627,6 +637,19 @@ class MainWindow(QMainWindow):
             win = MainWindow(store)
             win.show()
             self._other = win
+
+    def connect_database_dialog(self) -> None:
+        """文件 → 连接数据库: pick a park in a PostgreSQL/PostGIS database (issue 16)."""
+        from ui.app import open_or_explain
+        from ui.connect_dialog import ConnectDialog
+
+        dlg = ConnectDialog(self)
+        if dlg.exec() and dlg.target:
+            store = open_or_explain(dlg.target, self)
+            if store is not None:
+                win = MainWindow(store)
+                win.show()
+                self._other = win
 
     def about(self) -> None:
         QMessageBox.about(self, tr("关于 landapp", "About landapp"),

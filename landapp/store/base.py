@@ -66,6 +66,7 @@ class ProjectStore(abc.ABC):
     transaction; several writes can share one with `with store.transaction():`."""
 
     signals: StoreSignals
+    read_only: bool = False  # a viewer of a shared park: the window disables editing
 
     # -- life cycle
     path: str

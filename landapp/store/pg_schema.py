@@ -92,6 +92,24 @@ def create_park(cur, schema: str, srid: int) -> None:
                 (str(SCHEMA_VERSION), str(int(srid))))
     for s in LAYERS.values():
         create_table(cur, schema, s, srid)
+    create_notify_trigger(cur, schema)
+
+
+def channel(schema: str) -> str:
+    """The LISTEN/NOTIFY channel of a park: every committed edit-log insert notifies it."""
+    return f"landapp_{schema}"
+
+
+def create_notify_trigger(cur, schema: str) -> None:
+    """After each statement that adds edit-log rows, NOTIFY the park's channel; PostgreSQL
+    delivers it when the writer commits, so open windows re-read only committed edits."""
+    fn = q(schema, "landapp_notify")
+    cur.execute(sql.SQL(
+        "CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "PERFORM pg_notify({}, ''); RETURN NULL; END $$").format(fn, sql.Literal(channel(schema))))
+    cur.execute(sql.SQL("DROP TRIGGER IF EXISTS landapp_notify ON {}").format(q(schema, "edit_log")))
+    cur.execute(sql.SQL("CREATE TRIGGER landapp_notify AFTER INSERT ON {} FOR EACH STATEMENT "
+                        "EXECUTE FUNCTION {}()").format(q(schema, "edit_log"), fn))
 
 
 def ensure_schema(cur, schema: str, srid: int) -> list[str]:

@@ -114,6 +114,7 @@ class PostGISStore(ProjectStore):
         self._depth = 0
         self._pending: list[ChangeEvent] = []
         self._tx_stack: list[Any] = []
+        self._password_prompt = password_prompt
         self._conn = _conn if _conn is not None else connect(self.target, password_prompt=password_prompt)
         try:
             _configure(self._conn)
@@ -129,6 +130,7 @@ class PostGISStore(ProjectStore):
                 q(self.schema, "edit_log"))) or 0
             self.read_only = not self._scalar(
                 "SELECT has_table_privilege(%s, 'UPDATE')", (f'"{self.schema}"."parcels"',))
+            self._execute(sql.SQL("LISTEN {}").format(sql.Identifier(pg_schema.channel(self.schema))))
         except BaseException:
             self._conn.close()
             raise
@@ -163,10 +165,26 @@ class PostGISStore(ProjectStore):
                 pg_schema.ensure_schema(self._conn.cursor(), self.schema, int(srid or DEFAULT_EPSG))
 
     # ---- low-level helpers -------------------------------------------------------------
+    def _live(self) -> psycopg.Connection:
+        """The connection, made again if the server dropped it (restart, network, a killed
+        backend) while no transaction was open; inside a transaction the loss is an error."""
+        conn = self._conn
+        if conn is None:
+            raise ProjectError(tr("工程已关闭。", "The project is closed."))
+        if conn.closed and self._depth == 0:
+            self._conn = connect(self.target, password_prompt=self._password_prompt)
+            _configure(self._conn)
+            try:
+                self._conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(pg_schema.channel(self.schema))))
+            except psycopg.Error as e:
+                raise translate_error(e, self.path) from None
+            self._pending.clear()
+        return self._conn
+
     def _execute(self, query, params: Sequence[Any] | None = None) -> psycopg.Cursor:
         try:
             with self._lock:
-                return self._conn.execute(query, params)
+                return self._live().execute(query, params)
         except psycopg.Error as e:
             raise translate_error(e, self.path) from None
 
@@ -196,7 +214,7 @@ class PostGISStore(ProjectStore):
             depth = self._depth
             n_pending = len(self._pending)
             try:
-                tx = self._conn.transaction()
+                tx = self._live().transaction()
                 tx.__enter__()
             except psycopg.Error as e:
                 raise translate_error(e, self.path) from None
@@ -239,9 +257,21 @@ class PostGISStore(ProjectStore):
             (_now(), self.user, self.session, layer, fid, op,
              None if changes is None else json.dumps(changes, ensure_ascii=False, default=str)))
 
+    def has_notifications(self) -> bool:
+        """Whether the server announced committed edits (LISTEN/NOTIFY) since the last poll;
+        no round trip to the server, only a look at the socket."""
+        with self._lock:
+            if self._depth:
+                return False
+            try:
+                return bool(list(self._live().notifies(timeout=0)))
+            except psycopg.Error as e:
+                raise translate_error(e, self.path) from None
+
     def poll_external_changes(self) -> list[ChangeEvent]:
         """Edit-log rows other sessions committed since the last poll, one event per layer
-        and operation (cheap: a primary-key range read)."""
+        and operation (a primary-key range read; a window polls only after a NOTIFY, see
+        has_notifications)."""
         rows = self._execute(
             sql.SQL("SELECT fid, layer, feature_id, operation, session FROM {} WHERE fid > %s "
                     "ORDER BY fid").format(self._t("edit_log")), (self._last_log_id,)).fetchall()
@@ -300,7 +330,7 @@ class PostGISStore(ProjectStore):
             sql.SQL(", ").join(pg_columns.aggregates(names, kinds, with_geom)), sub)
         with self._lock:
             try:
-                cur = self._conn.cursor(binary=True)
+                cur = self._live().cursor(binary=True)
                 cur.execute(query, params)
                 row = cur.fetchone()
             except psycopg.Error as e:
@@ -321,7 +351,7 @@ class PostGISStore(ProjectStore):
                  geometry: bool = True) -> list[dict[str, Any]]:
         with self._lock:
             try:
-                cur = self._conn.execute(query, params)
+                cur = self._live().execute(query, params)
                 names = [d.name for d in cur.description]
                 rows = cur.fetchall()
             except psycopg.Error as e:
@@ -415,7 +445,7 @@ class PostGISStore(ProjectStore):
             q_ += sql.SQL(" WHERE ") + sql.SQL(" AND ").join(where)
         with self._lock:
             try:
-                packed = self._conn.cursor(binary=True).execute(q_, params).fetchone()[0]
+                packed = self._live().cursor(binary=True).execute(q_, params).fetchone()[0]
             except psycopg.Error as e:
                 raise translate_error(e, self.path) from None
         return np.frombuffer(packed, dtype=">i8").astype(np.int64) if packed else np.empty(0, dtype=np.int64)

@@ -413,6 +413,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Classes by</translation>
     </message>
     <message>
+        <source>列出园区</source>
+        <translation>List parks</translation>
+    </message>
+    <message>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
@@ -1204,6 +1208,18 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Data traced from a GCJ-02 map (Amap): correct it</translation>
     </message>
     <message>
+        <source>数据库中的园区:</source>
+        <translation>Parks in the database:</translation>
+    </message>
+    <message>
+        <source>数据库密码</source>
+        <translation>Database password</translation>
+    </message>
+    <message>
+        <source>数据库连接(URI 或 service=名称;密码取自 .pgpass 或在此询问):</source>
+        <translation>Database (URI or service=NAME; the password comes from .pgpass or is asked for):</translation>
+    </message>
+    <message>
         <source>整栋(跨全部楼层)</source>
         <translation>Whole building (every floor)</translation>
     </message>
@@ -1882,6 +1898,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Identify</translation>
     </message>
     <message>
+        <source>该数据库中还没有园区;可用 landapp db push 上传。</source>
+        <translation>This database has no park yet; upload one with landapp db push.</translation>
+    </message>
+    <message>
         <source>语言(&amp;L)</source>
         <translation>&amp;Language</translation>
     </message>
@@ -1909,6 +1929,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>请至少选择一种地块状态。</source>
         <translation>Choose at least one parcel status.</translation>
+    </message>
+    <message>
+        <source>请输入 postgresql:// 开头的连接或 service=名称。</source>
+        <translation>Enter a postgresql:// URI or service=NAME.</translation>
     </message>
     <message>
         <source>请输入在天地图网站申请的密钥(tk):</source>
@@ -1999,6 +2023,14 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <source>运营看板</source>
         <comment>dashboard</comment>
         <translation>dashboard</translation>
+    </message>
+    <message>
+        <source>连接数据库</source>
+        <translation>Connect to a database</translation>
+    </message>
+    <message>
+        <source>连接数据库…</source>
+        <translation>Connect to a database…</translation>
     </message>
     <message>
         <source>退出</source>
