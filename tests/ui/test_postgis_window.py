@@ -6,6 +6,7 @@ one sentence in the status bar while the window and the undo stack stay."""
 from __future__ import annotations
 
 import psycopg
+from PySide6.QtCore import Qt
 import pytest
 
 from landapp.editing import SplitFeature, UpdateAttributes
@@ -175,3 +176,47 @@ def test_server_going_away_keeps_the_window_and_the_undo_stack(window, db_store,
     assert window.session.stack.count() == 2 and db_store.get("parcels", fid)["name"] == "恢复后"
     window.session.undo()
     assert db_store.get("parcels", fid)["name"] == "断线前"
+
+
+def test_form_edits_do_not_overwrite_a_colleague(window, db_store, pg_target, qtbot):
+    """Two planners edit one parcel: different fields both land without asking; the same
+    field brings up the conflict view (theirs / mine / combine), and nothing is overwritten
+    unless the planner says so. Undo checks the same way."""
+    from ui.conflict_dialog import ConflictDialog, apply_checked
+
+    fid = _a_parcel(db_store)
+    seen = db_store.get("parcels", fid)
+    other = open_project(pg_target)
+    try:
+        other.update("parcels", fid, {"note": "同事的备注", "name": "同事的名称"})
+        asked = []
+        # different field: lands, the colleague's edits stay
+        assert apply_checked(window.session, "parcels", fid, seen, {"location": "我的位置"}, ask=asked.append)
+        rec = db_store.get("parcels", fid)
+        assert not asked and (rec["location"], rec["note"], rec["name"]) == ("我的位置", "同事的备注", "同事的名称")
+        # same fields: the conflict view; keep theirs writes nothing
+        assert not apply_checked(window.session, "parcels", fid, seen, {"note": "我的备注"}, ask=lambda cs: set())
+        assert db_store.get("parcels", fid)["note"] == "同事的备注"
+        # combine: mine for the name, theirs for the note
+        got = []
+        assert apply_checked(window.session, "parcels", fid, seen, {"note": "我的备注", "name": "我的名称"},
+                             ask=lambda cs: got.extend(cs) or {"name"})
+        assert {c["field"]: (c["theirs"], c["mine"]) for c in got} == {
+            "note": ("同事的备注", "我的备注"), "name": ("同事的名称", "我的名称")}
+        rec = db_store.get("parcels", fid)
+        assert (rec["name"], rec["note"]) == ("我的名称", "同事的备注")
+        # the colleague changes the name again: my undo must not overwrite it
+        other.update("parcels", fid, {"name": "同事又改"})
+        errors = []
+        window.session.on_error = errors.append
+        window.session.undo()
+        assert db_store.get("parcels", fid)["name"] == "同事又改" and errors and "他人" in errors[0]
+        # the dialog itself: rows per field, ticks decide
+        dlg = ConflictDialog("parcels", "P1", got)
+        qtbot.addWidget(dlg)
+        assert dlg.table.rowCount() == 2 and dlg.table.item(0, 2).text() == "同事的备注"
+        dlg.table.item(1, 4).setCheckState(Qt.CheckState.Checked)
+        dlg.combine.click()
+        assert dlg.mine_wins == {"name"}
+    finally:
+        other.close()

@@ -250,6 +250,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>A new lease from the day after this one ends</translation>
     </message>
     <message>
+        <source>他人的值</source>
+        <translation>Theirs</translation>
+    </message>
+    <message>
         <source>代码</source>
         <translation>Code</translation>
     </message>
@@ -328,6 +332,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Save dashboard</translation>
     </message>
     <message>
+        <source>保留他人的</source>
+        <translation>Keep theirs</translation>
+    </message>
+    <message>
         <source>修复所选</source>
         <translation>Fix selected</translation>
     </message>
@@ -367,6 +375,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>全部状态</source>
         <translation>All states</translation>
+    </message>
+    <message>
+        <source>全部用我的</source>
+        <translation>Take mine</translation>
     </message>
     <message>
         <source>关于 landapp</source>
@@ -486,6 +498,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Footprint</translation>
     </message>
     <message>
+        <source>原值</source>
+        <translation>Was</translation>
+    </message>
+    <message>
         <source>双击一行在地图上定位该地块</source>
         <translation>Double-click a row to show the parcel on the map</translation>
     </message>
@@ -582,6 +598,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>图层</source>
         <translation>Layers</translation>
+    </message>
+    <message>
+        <source>图形</source>
+        <translation>Shape</translation>
     </message>
     <message>
         <source>土地使用权人</source>
@@ -723,6 +743,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>如 C 或 C,D</source>
         <translation>e.g. C or C,D</translation>
+    </message>
+    <message>
+        <source>字段</source>
+        <translation>Field</translation>
     </message>
     <message>
         <source>字段对应(记住同类文件的设置)</source>
@@ -1043,6 +1067,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>is required</translation>
     </message>
     <message>
+        <source>我的值</source>
+        <translation>Mine</translation>
+    </message>
+    <message>
         <source>或亩均税收低于</source>
         <translation>or tax per mu below</translation>
     </message>
@@ -1126,6 +1154,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>按企业</source>
         <translation>Enterprises</translation>
+    </message>
+    <message>
+        <source>按勾选合并</source>
+        <translation>Combine as ticked</translation>
     </message>
     <message>
         <source>按地块</source>
@@ -1617,6 +1649,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Land-use values (old codes, names → national codes)</translation>
     </message>
     <message>
+        <source>用我的</source>
+        <translation>Use mine</translation>
+    </message>
+    <message>
         <source>由 {} 合并而成</source>
         <translation>merged from {}</translation>
     </message>
@@ -1812,6 +1848,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>编辑…</source>
         <translation>Edit…</translation>
+    </message>
+    <message>
+        <source>编辑冲突</source>
+        <translation>Edit conflict</translation>
     </message>
     <message>
         <source>编辑历史</source>
