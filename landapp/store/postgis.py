@@ -122,6 +122,7 @@ class PostGISStore(ProjectStore):
                 self.target = self.target.with_schema(self._only_park())
             self.schema = self.target.schema
             self.path = self.target.display
+            self._set_search_path(self._conn)
             self.user = _database_user(self._conn)
             self._check_and_upgrade()
             self.srs_id = int(self._scalar(sql.SQL("SELECT value FROM {} WHERE key = 'srid'").format(
@@ -175,11 +176,18 @@ class PostGISStore(ProjectStore):
             self._conn = connect(self.target, password_prompt=self._password_prompt)
             _configure(self._conn)
             try:
+                self._set_search_path(self._conn)
                 self._conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(pg_schema.channel(self.schema))))
             except psycopg.Error as e:
                 raise translate_error(e, self.path) from None
             self._pending.clear()
         return self._conn
+
+    def _set_search_path(self, conn: psycopg.Connection) -> None:
+        """The park's schema first: the filters callers pass name tables unqualified (a
+        subquery on units); PostGIS's functions stay reachable through public."""
+        conn.execute(sql.SQL("SELECT set_config('search_path', %s, false)"),
+                     (f'"{self.schema}", public',))
 
     def _execute(self, query, params: Sequence[Any] | None = None) -> psycopg.Cursor:
         try:

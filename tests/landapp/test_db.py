@@ -156,6 +156,33 @@ def test_cli_takes_a_database_target(demo_project, pg_target, tmp_path, capsys):
     assert cli(["info", str(tmp_path / "snap.gpkg")]) == 0
 
 
+def test_cli_main_paths_on_postgis(demo_project, pg_cluster, pg_target, tmp_path):
+    """The commands planners use, on a database park, give what they give on the file: the
+    map drawn from PostGIS is the same picture as from the GeoPackage."""
+    from PIL import Image, ImageChops
+
+    path = demo_project.path
+    demo_project.close()
+    push(path, pg_target)
+    for args in (["render", pg_target, "-o", str(tmp_path / "db.png")],
+                 ["render", path, "-o", str(tmp_path / "file.png")],
+                 ["export", "opportunities", pg_target, "-o", str(tmp_path / "o.xlsx")],
+                 ["export", "map", pg_target, "-o", str(tmp_path / "m.html")],
+                 ["export", "sheets", pg_target, "-o", str(tmp_path / "s.pdf"), "--zone", "汽车城"],
+                 ["export", "stacking", pg_target, "-o", str(tmp_path / "st.pdf")],
+                 ["export", "layer", pg_target, "parcels", "-o", str(tmp_path / "p.geojson")],
+                 ["vacancy", pg_target], ["idle", pg_target], ["cases", "list", pg_target],
+                 ["import", pg_target, str(tmp_path / "p.geojson"), "--into", "parcels", "--dry-run"],
+                 ["new", pg_cluster.socket_uri(schema=parse_target(pg_target).schema + "_new"), "--name", "新园区"]):
+        assert cli(args) == 0, args
+    a, b = Image.open(tmp_path / "db.png").convert("RGB"), Image.open(tmp_path / "file.png").convert("RGB")
+    assert a.size == b.size and ImageChops.difference(a, b).getbbox() is None
+    with open_project(pg_cluster.socket_uri(schema=parse_target(pg_target).schema + "_new")) as fresh:
+        assert fresh.name == "新园区" and fresh.count("parcels") == 0
+    with psycopg.connect(pg_cluster.conninfo(), autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA "{parse_target(pg_target).schema}_new" CASCADE')
+
+
 def test_passwords_never_shown(pg_cluster, capsys):
     uri = pg_cluster.uri(user="postgres", password="s3cr3t-pw", schema="nosuch")
     assert cli(["info", uri]) != 0
