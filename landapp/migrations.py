@@ -14,6 +14,15 @@ from landapp.schema import SCHEMA_VERSION
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {}
 
 
+def _v3_change_tracking(conn: sqlite3.Connection) -> None:
+    """Version 3: the change table and its triggers, so edits made by QGIS or GDAL are seen
+    (ensure_schema makes them too; this step names the version that brought them)."""
+    gpkg.ensure_change_tracking(conn)
+
+
+STEPS[3] = _v3_change_tracking
+
+
 def migrate(conn: sqlite3.Connection, from_version: int, srs_id: int) -> list[str]:
     changed = gpkg.ensure_schema(conn, srs_id)
     for version in sorted(STEPS):

@@ -16,7 +16,7 @@ from landapp import landuse
 from landapp.errors import ValidationError
 from landapp.i18n import language, tr
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: landapp_changes + triggers (edits by any program, issue 16)
 
 PARCEL_STATUSES = ["储备", "待供", "已供未开工", "在建", "已建成投产", "闲置", "低效", "盘活中", "已盘活"]
 SUPPLY_METHODS = ["招标", "拍卖", "挂牌", "协议", "划拨", "弹性年期出让", "先租后让"]

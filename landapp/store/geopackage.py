@@ -157,6 +157,10 @@ class GeoPackageStore(ProjectStore):
             "SELECT srs_id FROM gpkg_geometry_columns WHERE table_name='parcels'") or DEFAULT_EPSG)
         self._data_version = self._scalar("PRAGMA data_version")
         self._last_log_id = self._scalar("SELECT max(fid) FROM edit_log") or 0
+        self._tracking = bool(self._scalar(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", (gpkg.CHANGES_TABLE,)))
+        self._last_change_id = (self._scalar(f"SELECT max(id) FROM {gpkg.CHANGES_TABLE}") or 0) if self._tracking else 0
+        self._tx_change_start = 0
         self._bounds = _crs_bounds(self.srs_id)
 
     # ---- opening -----------------------------------------------------------------------
@@ -234,6 +238,9 @@ class GeoPackageStore(ProjectStore):
             try:
                 if depth == 0:
                     self._conn.execute("BEGIN IMMEDIATE")
+                    if getattr(self, "_tracking", False):  # where this transaction's change rows start
+                        self._tx_change_start = self._conn.execute(
+                            f"SELECT max(id) FROM {gpkg.CHANGES_TABLE}").fetchone()[0] or 0
                 else:
                     self._conn.execute(f"SAVEPOINT sp{depth}")
             except sqlite3.Error as e:
@@ -263,6 +270,10 @@ class GeoPackageStore(ProjectStore):
                 if depth == 0:
                     for table in self._dirty_extent:
                         gpkg.update_extent(self._conn, table)
+                    if self._pending and getattr(self, "_tracking", False):  # "the rows since start were landapp's"
+                        self._conn.execute(
+                            f"INSERT INTO {gpkg.CHANGES_TABLE} (layer, feature_id, operation) VALUES (?, ?, 'landapp')",
+                            (self.session, self._tx_change_start))
                     self._conn.execute("COMMIT")
                 else:
                     self._conn.execute(f"RELEASE sp{depth}")
@@ -326,9 +337,29 @@ class GeoPackageStore(ProjectStore):
             grouped.setdefault((layer, op), []).append(feature_id)
         events = [ChangeEvent(layer, op, tuple(f for f in fids if f is not None), external=True)
                   for (layer, op), fids in grouped.items()]
+        events += self._other_programs_changes()
         for ev in events:
             self.signals.changed.emit(ev)
         return events
+
+    def _other_programs_changes(self) -> list[ChangeEvent]:
+        """Changes the triggers recorded that no landapp transaction claims (QGIS, GDAL, any
+        SQLite tool): one external event per layer and operation."""
+        if not self._tracking:
+            return []
+        rows = self._execute(f"SELECT id, layer, feature_id, operation FROM {gpkg.CHANGES_TABLE} "
+                             "WHERE id > ? ORDER BY id", (self._last_change_id,)).fetchall()
+        if not rows:
+            return []
+        self._last_change_id = rows[-1][0]
+        claimed = [(fid_before, cid) for cid, _l, fid_before, op in rows if op == "landapp"]
+        grouped: dict[tuple[str, str], list[int]] = {}
+        for cid, layer, feature_id, op in rows:
+            if op == "landapp" or any(a < cid < b for a, b in claimed):
+                continue
+            grouped.setdefault((layer, op), []).append(feature_id)
+        return [ChangeEvent(layer, op, tuple(dict.fromkeys(f for f in fids if f is not None)), external=True)
+                for (layer, op), fids in grouped.items()]
 
     # ---- reading -----------------------------------------------------------------------
     def read_layer(self, layer: str, *, bbox: BBox | None = None,
@@ -572,9 +603,11 @@ class GeoPackageStore(ProjectStore):
                 before = self._conn.execute(f'SELECT max(fid) FROM "{s.name}"').fetchone()[0] or 0
                 bulk = s.spatial and len(data) >= BULK_INDEX_ROWS
                 if bulk:  # fill the R-tree from numpy bounds instead of 5 SQL functions a row
+                    # (and the change-table triggers: the edit log has these rows already)
                     triggers = self._conn.execute(
                         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
-                        "AND name LIKE ?", (s.name, f"rtree_{s.name}_%")).fetchall()
+                        "AND (name LIKE ? OR name LIKE ?)",
+                        (s.name, f"rtree_{s.name}_%", f"{gpkg.CHANGES_TABLE}_{s.name}_%")).fetchall()
                     for name, _ in triggers:
                         self._conn.execute(f'DROP TRIGGER "{name}"')
                 self._conn.executemany(sql, data)

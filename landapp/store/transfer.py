@@ -143,6 +143,9 @@ def pull(target: str, out: str, *, force: bool = False,
                         conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (layer, int(last)))
                     if s.spatial:
                         gpkg.update_extent(conn, layer)
+                # the copy fired the change-table triggers: a fresh snapshot has no changes to report
+                conn.execute(f"DELETE FROM {gpkg.CHANGES_TABLE}")
+                conn.execute("DELETE FROM sqlite_sequence WHERE name = ?", (gpkg.CHANGES_TABLE,))
                 conn.execute("COMMIT")
                 src._conn.execute("COMMIT")
             except sqlite3.Error as e:

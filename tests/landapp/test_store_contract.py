@@ -306,3 +306,43 @@ def test_text_with_control_characters_reads_back(any_project):
     s.insert_many("parcels", [parcel(f"C{i}", dx=i * 120.0, name=n) for i, n in enumerate(names)])
     got = s.read_layer("parcels", columns=["name"])["name"].tolist()
     assert [None if pd.isna(v) else v for v in got] == names
+
+
+def test_edits_by_other_programs_are_seen(tmp_path):
+    """GDAL (as QGIS writes) and a plain SQLite tool change the file: the change table's
+    triggers record it and the open store reports it as external; landapp's own edits and
+    another landapp's are not reported twice."""
+    import sqlite3
+
+    import geopandas as gpd
+    import pyogrio
+
+    from landapp import gpkg
+    from landapp.store import create_project
+
+    s = create_project(tmp_path / "p.gpkg", "园区")
+    try:
+        mine = s.insert("parcels", parcel("MINE"))
+        assert s.poll_external_changes() == []
+        gdf = gpd.GeoDataFrame({"code": ["QGIS1"], "status": ["待供"]},
+                               geometry=[MultiPolygon([box(X0 + 500, Y0, X0 + 600, Y0 + 80)])], crs=4544)
+        pyogrio.write_dataframe(gdf, s.path, layer="parcels", append=True)
+        con = sqlite3.connect(s.path)
+        gpkg.register_functions(con)  # QGIS has these built in
+        con.execute("UPDATE parcels SET name = '外部改名' WHERE fid = ?", (mine,))
+        con.commit()
+        con.close()
+        other = open_project(s.path)
+        other.update("parcels", mine, {"note": "另一个 landapp"})
+        other.close()
+        events = s.poll_external_changes()
+        new = [f for f in s.table_fids("parcels").tolist() if f != mine]
+        got = {(e.op, e.fids) for e in events}
+        assert ("insert", tuple(new)) in got and ("update", (mine,)) in got
+        assert all(e.external for e in events)
+        # the other landapp's update came once (from its edit log), GDAL's insert and the SQL update once each
+        assert sorted(e.op for e in events) == ["insert", "update", "update"]
+        assert s.poll_external_changes() == []
+        assert s.get("parcels", mine)["name"] == "外部改名"
+    finally:
+        s.close()
