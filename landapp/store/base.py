@@ -180,6 +180,11 @@ class ProjectStore(abc.ABC):
         with self.transaction():
             return [self.delete(layer, f) for f in fids]
 
+    def other_programs_changes(self, layer: str, fid: int) -> list[dict[str, Any]]:
+        """Changes to one feature made by other programs (QGIS, GDAL), newest first, as
+        {ts, operation}; backends that cannot tell give []."""
+        return []
+
     # -- health
     @abc.abstractmethod
     def integrity_check(self) -> list[str]:

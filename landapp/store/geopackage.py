@@ -342,6 +342,17 @@ class GeoPackageStore(ProjectStore):
             self.signals.changed.emit(ev)
         return events
 
+    def other_programs_changes(self, layer: str, fid: int) -> list[dict[str, Any]]:
+        """Rows of the change table for this feature that no landapp transaction claims."""
+        if not self._tracking:
+            return []
+        rows = self._execute(
+            f"SELECT c.ts, c.operation FROM {gpkg.CHANGES_TABLE} c WHERE c.layer = ? AND c.feature_id = ? "
+            f"AND c.operation <> 'landapp' AND NOT EXISTS (SELECT 1 FROM {gpkg.CHANGES_TABLE} m "
+            "WHERE m.operation = 'landapp' AND m.feature_id < c.id AND m.id > c.id) ORDER BY c.id DESC",
+            (spec(layer).name, int(fid))).fetchall()
+        return [{"ts": ts, "operation": op} for ts, op in rows]
+
     def _other_programs_changes(self) -> list[ChangeEvent]:
         """Changes the triggers recorded that no landapp transaction claims (QGIS, GDAL, any
         SQLite tool): one external event per layer and operation."""

@@ -344,5 +344,11 @@ def test_edits_by_other_programs_are_seen(tmp_path):
         assert sorted(e.op for e in events) == ["insert", "update", "update"]
         assert s.poll_external_changes() == []
         assert s.get("parcels", mine)["name"] == "外部改名"
+        # the feature's history: landapp's edits with who and what, the SQL tool's as another program
+        from landapp.history import feature_history
+        hist = feature_history(s, "parcels", mine)
+        assert [(h["user"], h["operation"]) for h in hist].count(("其他程序(如 QGIS)", "update")) == 1
+        assert {h["operation"] for h in hist if h["user"] == s.user} == {"insert", "update"}
+        assert s.other_programs_changes("parcels", new[0]) and s.other_programs_changes("parcels", new[0])[0]["operation"] == "insert"
     finally:
         s.close()
