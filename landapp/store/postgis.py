@@ -9,37 +9,33 @@ savepoints. Every statement is parameterised and every identifier quoted (psycop
 
 from __future__ import annotations
 
-import datetime as _dt
-import getpass
 import json
-import re
 import threading
 import uuid
 from contextlib import contextmanager
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import psycopg
 import shapely
+from psycopg import errors as pgerr, sql
 from shapely.geometry import MultiPolygon, Polygon
 
 from landapp.errors import (ConflictError, FeatureNotFoundError, LandappError, ProjectError,
-                            ProjectNotFoundError, ValidationError)
+                            ProjectNotFoundError)
 from landapp.i18n import tr
 from landapp.schema import SCHEMA_VERSION, LayerSpec, spec, validate_record
 from landapp.store import pg_columns, pg_schema
-from landapp.store.base import BBox, ChangeEvent, ProjectStore, StoreSignals, TableQuery
-from landapp.store.geopackage import (DEFAULT_EPSG, _area_fields, _as_multipolygon, _coalesce,
+from landapp.store.pg_columns import PGTableAccess
+from landapp.store.base import BBox, ChangeEvent, ProjectStore, StoreSignals
+from landapp.store.geopackage import (DEFAULT_EPSG, GeoPackageStore, _area_fields, _as_multipolygon, _coalesce,
                                       _crs_bounds, _loggable_value, _now, _same)
 from landapp.store.pg_schema import FID, GEOM, META, q
-from landapp.store.target import DatabaseTarget, check_schema_name, parse_target, scrub
-
-import psycopg
-from psycopg import errors as pgerr, sql
-from psycopg.types.string import TextLoader
-
-PasswordPrompt = Callable[[DatabaseTarget], "str | None"]
+from landapp.store.pg_connect import (PasswordPrompt, _configure, _database_user, connect,  # noqa: F401
+                                      translate_error)
+from landapp.store.target import DatabaseTarget, parse_target
 
 
 def _where(where: str | None) -> sql.Composable | None:
@@ -49,62 +45,7 @@ def _where(where: str | None) -> sql.Composable | None:
     return sql.SQL(where.replace("%", "%%").replace("?", "%s"))
 
 
-class _IsoDateLoader(TextLoader):
-    """Dates as ISO text, as the GeoPackage store returns them (DateStyle is ISO)."""
-
-
-def translate_error(e: Exception, where: str) -> LandappError:
-    """A psycopg error as one clear sentence, with every password scrubbed out."""
-    msg = scrub(str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__)
-    if isinstance(e, pgerr.InsufficientPrivilege):
-        return LandappError(tr(f"没有修改 {where} 的权限(只读用户);本次修改未写入。",
-                               f"You may not change {where} (read-only role); this change was not written."))
-    if isinstance(e, pgerr.CheckViolation):
-        return LandappError(tr(f"数据库拒绝了不符合规则的值({msg});本次修改未写入。",
-                               f"The database refused a value that breaks a rule ({msg}); "
-                               "this change was not written."))
-    if isinstance(e, (pgerr.SerializationFailure, pgerr.DeadlockDetected, pgerr.LockNotAvailable)):
-        return ConflictError(tr(f"{where} 正被他人同时修改,请重试。",
-                                f"{where} is being changed by someone else at the same time; try again."))
-    if isinstance(e, (psycopg.OperationalError, psycopg.InterfaceError)):
-        return ProjectError(tr(f"与数据库 {where} 的连接中断或无法建立({msg});未保存的修改仍可撤销/重做。",
-                               f"The connection to the database {where} failed or was lost ({msg}); "
-                               "unsaved edits stay on the undo stack."))
-    return LandappError(tr(f"读写数据库 {where} 失败:{msg}。", f"Reading or writing the database {where} failed: {msg}."))
-
-
-def connect(target: DatabaseTarget, *, password_prompt: PasswordPrompt | None = None,
-            autocommit: bool = True) -> psycopg.Connection:
-    """Open a connection; libpq reads ~/.pgpass and pg_service.conf itself. When the server
-    asks for a password that .pgpass does not give, ask `password_prompt` once."""
-    params = dict(target.params)
-    params.setdefault("application_name", "landapp")
-    params.setdefault("connect_timeout", "10")
-    try:
-        return psycopg.connect(**params, autocommit=autocommit)
-    except psycopg.OperationalError as e:
-        text = str(e).lower()
-        needs_pw = "no password supplied" in text or "password authentication failed" in text
-        if needs_pw and password_prompt is not None and "password" not in params:
-            pw = password_prompt(target)
-            if pw:
-                try:
-                    return psycopg.connect(**params, password=pw, autocommit=autocommit)
-                except psycopg.OperationalError as e2:
-                    e = e2
-        raise translate_error(e, target.display) from None
-
-
-def _configure(conn: psycopg.Connection) -> None:
-    conn.execute("SET DateStyle = ISO, YMD")
-    conn.adapters.register_loader("date", _IsoDateLoader)
-
-
-def _database_user(conn: psycopg.Connection) -> str:
-    return conn.info.user or getpass.getuser()
-
-
-class PostGISStore(ProjectStore):
+class PostGISStore(PGTableAccess, ProjectStore):
     def __init__(self, target: str | DatabaseTarget, *, password_prompt: PasswordPrompt | None = None,
                  _conn: psycopg.Connection | None = None):
         self.target = parse_target(target)
@@ -412,61 +353,6 @@ class PostGISStore(ProjectStore):
             query += sql.SQL(" WHERE ") + w
         return int(self._scalar(query, list(params)))
 
-    def _check_fields(self, s: LayerSpec, names: Iterable[str]) -> None:
-        for name in names:
-            if not s.has(name):
-                raise LandappError(tr(f"图层 {s.name} 没有字段 {name}。", f"Layer {s.name} has no field {name}."))
-
-    def table_fids(self, layer: str, query: TableQuery = TableQuery()) -> np.ndarray:
-        """Filter and sort in PostgreSQL (text compared byte-wise, COLLATE "C", as SQLite
-        does); the fids come back packed in one value (int8send), unpacked by numpy."""
-        s = spec(layer)
-        self._check_fields(s, (*query.search, *(n for n, _ in query.also),
-                               *([query.order_by] if query.order_by else [])))
-        where: list[sql.Composable] = []
-        params: list[Any] = []
-        if s.has("retired"):
-            where.append(sql.SQL("(retired = 0 OR retired IS NULL)"))
-        if query.only is not None:
-            where.append(sql.SQL("fid = ANY(%s)"))
-            params.append([int(f) for f in query.only])
-        text = query.text.strip().lower()
-        if text:
-            alts: list[sql.Composable] = []
-            for name in query.search:
-                alts.append(sql.SQL("strpos(lower({}::text), %s) > 0").format(sql.Identifier(name)))
-                params.append(text)
-            for name, values in query.also:
-                if values:
-                    alts.append(sql.SQL("{} = ANY(%s)").format(sql.Identifier(name)))
-                    params.append(list(values))
-            where.append(sql.SQL("({})").format(sql.SQL(" OR ").join(alts) if alts else sql.SQL("false")))
-        order: sql.Composable = sql.Identifier(FID)
-        if query.order_by:
-            col = sql.Identifier(query.order_by)
-            if s.field(query.order_by).kind in ("text", "datetime"):
-                col = sql.SQL('{} COLLATE "C"').format(col)
-            d = sql.SQL(" DESC" if query.descending else "")
-            order = sql.SQL("({} IS NULL), {}{}, fid{}").format(sql.Identifier(query.order_by), col, d, d)
-        q_ = sql.SQL("SELECT string_agg(int8send(fid), '' ORDER BY {}) FROM {}").format(order, self._t(s.name))
-        if where:
-            q_ += sql.SQL(" WHERE ") + sql.SQL(" AND ").join(where)
-        with self._lock:
-            try:
-                packed = self._live().cursor(binary=True).execute(q_, params).fetchone()[0]
-            except psycopg.Error as e:
-                raise translate_error(e, self.path) from None
-        return np.frombuffer(packed, dtype=">i8").astype(np.int64) if packed else np.empty(0, dtype=np.int64)
-
-    def table_cells(self, layer: str, fids: Sequence[int], columns: Sequence[str]) -> dict[int, tuple]:
-        """Values as stored (dates as ISO text, flags as 0/1) for a page of rows."""
-        s = spec(layer)
-        self._check_fields(s, columns)
-        cols = sql.SQL("").join(sql.SQL(", {}").format(sql.Identifier(c)) for c in columns)
-        rows = self._execute(sql.SQL("SELECT fid{} FROM {} WHERE fid = ANY(%s)").format(cols, self._t(s.name)),
-                             ([int(f) for f in fids],)).fetchall()
-        return {r[0]: tuple(r[1:]) for r in rows}
-
     def fids_in_bbox(self, layer: str, bbox: BBox) -> list[int]:
         """Feature ids whose bounding box meets bbox (GiST index)."""
         s = spec(layer)
@@ -485,17 +371,7 @@ class PostGISStore(ProjectStore):
         return None if row is None or row[0] is None else tuple(row)  # type: ignore[return-value]
 
     # ---- writing -----------------------------------------------------------------------
-    def _check_bounds(self, layer: str, geom) -> None:
-        if self._bounds is None:
-            return
-        b = geom.bounds
-        x0, y0, x1, y1 = self._bounds
-        if b[0] < x0 or b[1] < y0 or b[2] > x1 or b[3] > y1:
-            raise ValidationError(layer, "geometry", tr("几何图形", "geometry"), tr(
-                f"坐标超出工程坐标系 EPSG:{self.srs_id} 的有效范围,可能坐标系不对",
-                f"coordinates lie outside the valid area of EPSG:{self.srs_id}; "
-                "the coordinate system is probably wrong"),
-                f"({b[0]:.0f}, {b[1]:.0f})")
+    _check_bounds = GeoPackageStore._check_bounds  # same attributes (_bounds, srs_id), same rule
 
     def _ewkb(self, geom) -> str:
         return shapely.to_wkb(shapely.set_srid(geom, self.srs_id), hex=True, include_srid=True)
@@ -778,5 +654,3 @@ def create_postgis_project(target: str | DatabaseTarget, name: str = "", *, epsg
         raise
     return PostGISStore(t, _conn=conn)
 
-
-_ = (re, check_schema_name)

@@ -158,7 +158,8 @@ def test_cli_takes_a_database_target(demo_project, pg_target, tmp_path, capsys):
     assert cli(["info", str(tmp_path / "snap.gpkg")]) == 0
 
 
-def test_cli_main_paths_on_postgis(demo_project, pg_cluster, pg_target, tmp_path):
+def test_cli_main_paths_on_postgis(qapp, demo_project, pg_cluster, pg_target, tmp_path):
+    # qapp: a QApplication before render makes its QGuiApplication (UI tests later need the former)
     """The commands planners use, on a database park, give what they give on the file: the
     map drawn from PostGIS is the same picture as from the GeoPackage."""
     from PIL import Image, ImageChops

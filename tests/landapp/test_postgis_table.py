@@ -38,3 +38,21 @@ def test_table_cells_agree_with_the_geopackage(both):
         db.table_fids("parcels", TableQuery(order_by="area_m2; DROP TABLE parcels"))
     with pytest.raises(LandappError):
         db.table_cells("parcels", [1], ['code" FROM parcels --'])
+
+
+@pytest.mark.parametrize("layer", ["parcels", "buildings", "units", "leases", "enterprises"])
+def test_read_layer_gives_the_same_frame(both, layer):
+    """Every column, type and value of a layer read from PostGIS equals the GeoPackage's."""
+    import pandas as pd
+    import shapely
+
+    gp, db = both
+    a, b = gp.read_layer(layer), db.read_layer(layer)
+    assert list(a.columns) == list(b.columns) and a.index.tolist() == b.index.tolist()
+    attrs = [c for c in a.columns if c != "geometry"]
+    for c in attrs:
+        assert a[c].dtype == b[c].dtype, c
+    pd.testing.assert_frame_equal(pd.DataFrame(a[attrs]), pd.DataFrame(b[attrs]))
+    if "geometry" in a:
+        assert shapely.equals_exact(a.geometry.values, b.geometry.values, 0).all()
+        assert a.crs == b.crs
