@@ -6,12 +6,15 @@ from __future__ import annotations
 import abc
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 from psygnal import Signal
+
+if TYPE_CHECKING:
+    from landapp.store.filters import Filter
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ class ProjectStore(abc.ABC):
     # -- reading
     @abc.abstractmethod
     def read_layer(self, layer: str, *, bbox: BBox | None = None,
-                   columns: Sequence[str] | None = None, where: str | None = None,
+                   columns: Sequence[str] | None = None, where: "str | Filter | None" = None,
                    include_retired: bool = False, geometry: bool = True) -> gpd.GeoDataFrame | pd.DataFrame:
         """Features indexed by fid; geometry=False gives only the attributes (faster)."""
 
@@ -106,13 +109,13 @@ class ProjectStore(abc.ABC):
     def get(self, layer: str, fid: int) -> dict[str, Any]: ...
 
     @abc.abstractmethod
-    def rows(self, layer: str, where: str | None = None, params: Sequence[Any] = (),
+    def rows(self, layer: str, where: "str | Filter | None" = None, params: Sequence[Any] = (),
              order_by: str | None = None, limit: int | None = None,
              geometry: bool = True) -> list[dict[str, Any]]:
         """Records as dicts; geometry=False leaves a spatial layer's geometry out (faster)."""
 
     @abc.abstractmethod
-    def count(self, layer: str, where: str | None = None, params: Sequence[Any] = ()) -> int: ...
+    def count(self, layer: str, where: "str | Filter | None" = None, params: Sequence[Any] = ()) -> int: ...
 
     def table_fids(self, layer: str, query: TableQuery = TableQuery()) -> np.ndarray:
         """The fids (int64 array) of the features a table shows, in its order: one number a

@@ -34,6 +34,7 @@ from landapp.errors import (
 from landapp.i18n import tr
 from landapp.schema import SCHEMA_VERSION, LayerSpec, spec, validate_record
 from landapp.store.base import BBox, ChangeEvent, ProjectStore, StoreSignals, TableQuery
+from landapp.store.filters import Filter, sqlite_literal, translate
 from landapp.units import to_mu
 
 DEFAULT_EPSG = 4544
@@ -383,6 +384,8 @@ class GeoPackageStore(ProjectStore):
         import pyogrio
 
         s = spec(layer)
+        if isinstance(where, Filter):  # typed filter: escaped literals (GDAL takes no parameters)
+            where = translate(where, s.name, literal=sqlite_literal)[0]
         clauses = [f"({where})"] if where else []
         if s.has("retired") and not include_retired:
             clauses.append("(retired = 0 OR retired IS NULL)")
@@ -430,6 +433,8 @@ class GeoPackageStore(ProjectStore):
              order_by: str | None = None, limit: int | None = None,
              geometry: bool = True) -> list[dict[str, Any]]:
         s = spec(layer)
+        if isinstance(where, Filter):
+            where, params = translate(where, s.name)
         cols = "*" if geometry or not s.spatial else ", ".join(
             ["fid"] + [f'"{f.name}"' for f in s.fields])
         sql = f'SELECT {cols} FROM "{s.name}"'
@@ -442,6 +447,8 @@ class GeoPackageStore(ProjectStore):
 
     def count(self, layer: str, where: str | None = None, params: Sequence[Any] = ()) -> int:
         s = spec(layer)
+        if isinstance(where, Filter):
+            where, params = translate(where, s.name)
         sql = f'SELECT count(*) FROM "{s.name}"' + (f" WHERE {where}" if where else "")
         return int(self._scalar(sql, params))
 

@@ -30,6 +30,7 @@ from landapp.schema import SCHEMA_VERSION, LayerSpec, spec, validate_record
 from landapp.store import pg_columns, pg_schema
 from landapp.store.pg_columns import PGTableAccess
 from landapp.store.base import BBox, ChangeEvent, ProjectStore, StoreSignals
+from landapp.store.filters import Filter, translate
 from landapp.store.geopackage import (DEFAULT_EPSG, GeoPackageStore, _area_fields, _as_multipolygon, _coalesce,
                                       _crs_bounds, _loggable_value, _now, _same)
 from landapp.store.pg_schema import FID, GEOM, META, q
@@ -38,11 +39,16 @@ from landapp.store.pg_connect import (PasswordPrompt, _configure, _database_user
 from landapp.store.target import DatabaseTarget, parse_target
 
 
-def _where(where: str | None) -> sql.Composable | None:
-    """A caller's filter text (code literal with ? placeholders) in psycopg's style."""
+def _where(where: "str | Filter | None", layer: str = "", params: Sequence[Any] = ()
+           ) -> tuple[sql.Composable | None, list[Any]]:
+    """A caller's filter in psycopg's style: a typed Filter translated (checked field names,
+    values as parameters), or the old text (code literal with ? placeholders)."""
+    if isinstance(where, Filter):
+        text, ps = translate(where, layer, mark="%s", postgres=True)
+        return sql.SQL(text), ps
     if not where:
-        return None
-    return sql.SQL(where.replace("%", "%%").replace("?", "%s"))
+        return None, list(params)
+    return sql.SQL(where.replace("%", "%%").replace("?", "%s")), list(params)
 
 
 class PostGISStore(PGTableAccess, ProjectStore):
@@ -257,8 +263,7 @@ class PostGISStore(PGTableAccess, ProjectStore):
         names = s.field_names if columns is None else list(columns)
         self._select_list(s, names, geometry)  # checks the names
         clauses: list[sql.Composable] = []
-        params: list[Any] = []
-        w = _where(where)
+        w, params = _where(where, s.name)
         if w is not None:
             clauses.append(sql.SQL("({})").format(w))
         if s.has("retired") and not include_retired:
@@ -337,7 +342,7 @@ class PostGISStore(PGTableAccess, ProjectStore):
              geometry: bool = True) -> list[dict[str, Any]]:
         s = spec(layer)
         query = self._select_all(s, geometry)
-        w = _where(where)
+        w, params = _where(where, s.name, params)
         if w is not None:
             query += sql.SQL(" WHERE ") + w
         query += sql.SQL(" ORDER BY ") + (sql.SQL(order_by) if order_by else sql.Identifier(FID))
@@ -348,7 +353,7 @@ class PostGISStore(PGTableAccess, ProjectStore):
     def count(self, layer: str, where: str | None = None, params: Sequence[Any] = ()) -> int:
         s = spec(layer)
         query = sql.SQL("SELECT count(*) FROM {}").format(self._t(s.name))
-        w = _where(where)
+        w, params = _where(where, s.name, params)
         if w is not None:
             query += sql.SQL(" WHERE ") + w
         return int(self._scalar(query, list(params)))

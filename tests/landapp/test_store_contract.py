@@ -352,3 +352,31 @@ def test_edits_by_other_programs_are_seen(tmp_path):
         assert s.other_programs_changes("parcels", new[0]) and s.other_programs_changes("parcels", new[0])[0]["operation"] == "insert"
     finally:
         s.close()
+
+
+def test_typed_filters(any_project):
+    """Field, operator, value; & and |; checked names, values as parameters, so text that
+    looks like SQL is only a value."""
+    from landapp.store.filters import F
+
+    s = any_project
+    fids = s.insert_many("parcels", [parcel(f"T{i}", dx=i * 120.0, name=n, far_max=far)
+                                     for i, (n, far) in enumerate([("甲", 1.0), ("乙", 2.0), (None, 3.0),
+                                                                   ("x' OR 1=1 --", None)])])
+    s.update("parcels", fids[1], {"retired": True})
+    assert [r["code"] for r in s.rows("parcels", F("name") == "甲")] == ["T0"]
+    assert s.count("parcels", F("far_max") >= 2.0) == 2
+    assert s.count("parcels", (F("far_max") > 1.0) & F("retired").is_not_true()) == 1
+    assert s.count("parcels", (F("name") == "甲") | F("name").is_null()) == 2
+    assert s.count("parcels", F("name") == "x' OR 1=1 --") == 1
+    assert s.count("parcels", F("code").in_(["T1", "T3", "nope"])) == 2
+    assert s.count("parcels", F("code").not_in([])) == 4 and s.count("parcels", F("code").in_([])) == 0
+    assert s.count("parcels", F("retired") == True) == 1  # noqa: E712
+    assert s.count("parcels", F("fid") == fids[2]) == 1
+    assert [r["code"] for r in s.rows("parcels", F("name").contains("OR 1"), geometry=False)] == ["T3"]
+    assert sorted(s.read_layer("parcels", where=F("far_max") < 2.5)["code"]) == ["T0"]  # T1 retired
+    assert sorted(s.read_layer("parcels", where=F("name") == "x' OR 1=1 --", include_retired=True)["code"]) == ["T3"]
+    with pytest.raises(LandappError):
+        s.rows("parcels", F("name; DROP TABLE parcels") == 1)
+    with pytest.raises(LandappError):
+        s.count("parcels", F("far_max") == float("nan"))
