@@ -674,6 +674,8 @@ class MainWindow(QMainWindow):
 
     def _show_title(self, status: bool = True) -> None:
         demo = tr("(示例园区副本)", " (demo park copy)") if self.is_demo else ""
+        if self.store.read_only:
+            demo += tr("(只读)", " (read-only)")
         self.setWindowTitle(f"{self.store.name}{demo} — landapp")
         if status:
             self.statusBar().showMessage(f"{os.path.basename(self.store.path)}  ·  EPSG:{self.store.srs_id}")

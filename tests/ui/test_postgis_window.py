@@ -114,7 +114,7 @@ def test_viewer_window_is_read_only(qtbot, db_store, pg_cluster, pg_target):
         win = MainWindow(viewer)
         qtbot.addWidget(win)
         try:
-            assert viewer.read_only
+            assert viewer.read_only and "只读" in win.windowTitle()
             assert not win.tool_actions["add_parcel"].isEnabled() and not win.tool_actions["split"].isEnabled()
             assert win.tool_actions["pan"].isEnabled()
             errors = []

@@ -32,6 +32,10 @@
         <translation> (park target, this zone's part)</translation>
     </message>
     <message>
+        <source>(只读)</source>
+        <translation> (read-only)</translation>
+    </message>
+    <message>
         <source>(图形)</source>
         <translation>(shape)</translation>
     </message>
