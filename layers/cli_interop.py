@@ -39,7 +39,8 @@ def cmd_qgis(args) -> int:
 
 def cmd_report(args) -> int:
     from landapp.store import open_project
-    from layers.report import parse_month, write_report
+    from landapp.monthly_report import parse_month
+    from layers.report import write_report
 
     if not args.output.lower().endswith(".docx"):
         raise LandappError(tr("输出文件应以 .docx 结尾。", "The output must end in .docx."))
