@@ -30,6 +30,7 @@ from landapp.schema import LAYERS, SPATIAL_LAYERS, spec
 
 MM_PER_PX = 25.4 / 96  # landapp's widths and fonts are 96-dpi pixels
 SNAPSHOT_GREY = "#E0E0E0"
+SNAPSHOT_LIMIT = 100_000  # features; a snapshot of more (a QML listing every id) is left out
 QGIS_VERSION = "3.22.0"
 DOCTYPE = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
 FONT_FAMILY = "Noto Sans CJK SC"  # Qt picks Japanese shapes unless an SC family is named
@@ -208,8 +209,9 @@ def _symbol(cls, i: int) -> Symbol:
     return Symbol(cls.fills[i], outline, width)
 
 
-def theme_renderer(store, theme) -> tuple[ET.Element, bool]:
-    """(renderer element, is_snapshot) for a registered theme of landapp.layers.themes."""
+def theme_renderer(store, theme) -> tuple[ET.Element | None, bool]:
+    """(renderer element, is_snapshot) for a registered theme of layers.themes; (None, True)
+    for a snapshot theme of a layer too big to list its features."""
     column = theme.columns[0] if len(theme.columns) == 1 else None
     domain = _domain(theme.layer, column) if column and not theme.depends_on else None
     if domain is not None:
@@ -225,6 +227,8 @@ def theme_renderer(store, theme) -> tuple[ET.Element, bool]:
                 cats.append((members, cls.labels[i], _symbol(cls, i)))
         cats.append((None, cls.labels[other], _symbol(cls, other)))
         return categorized(column, cats), False
+    if store.count(theme.layer) > SNAPSHOT_LIMIT:
+        return None, True
     df = store.read_layer(theme.layer, columns=list(theme.columns), geometry=False)
     cls = theme.classify(df, store)
     fids = np.asarray(df.index, dtype=np.int64)
@@ -288,6 +292,8 @@ def build_styles(store) -> StyleSet:
         if layer in THEMES:
             for key, theme in THEMES[layer].items():
                 renderer, snapshot = theme_renderer(store, theme)
+                if renderer is None:
+                    continue
                 desc = f"landapp:{theme.title_zh} / {theme.title_en}"
                 if snapshot:
                     desc += (f"(按 {as_of.isoformat()} 的数据计算的快照,landapp 写入样式时更新;"

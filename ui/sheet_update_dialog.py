@@ -57,6 +57,8 @@ class SheetUpdateDialog(QDialog):
         self.changes.setHorizontalHeaderLabels([tr("行", "Row"), tr("编号", "Key"), tr("字段", "Field"),
                                                 tr("原值", "Old"), tr("新值", "New")])
         self.changes.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        for col in (0, 1):  # the row number and the key in full
+            self.changes.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.changes.verticalHeader().hide()
         self.report = QPlainTextEdit()
         self.report.setReadOnly(True)
