@@ -109,8 +109,12 @@ def rule_based(rules: list[tuple[str, str, Symbol]]) -> ET.Element:
     return r
 
 
+def _html_escaped(expr: str) -> str:
+    return f"replace(replace(replace({expr}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
+
+
 def labeling(expression: str, size_pt: float, *, colour: str = "#1E1E1E", bold: bool = False,
-             fit_inside: bool = True, max_scale: float | None = None) -> ET.Element:
+             fit_inside: bool = True, max_scale: float | None = None, html: bool = False) -> ET.Element:
     """Labels as landapp paints them (layers.vector): DejaVu/Noto CJK SC at the same point
     size, a white halo, in the middle of the feature, left out when they do not fit."""
     lab = ET.Element("labeling", type="simple")
@@ -119,7 +123,7 @@ def labeling(expression: str, size_pt: float, *, colour: str = "#1E1E1E", bold: 
         "fieldName": expression, "isExpression": "1", "fontFamily": FONT_FAMILY,
         "namedStyle": "Bold" if bold else "Regular", "fontWeight": "75" if bold else "50",
         "fontSize": f"{size_pt:g}", "fontSizeUnit": "Point", "textColor": _rgba(colour),
-        "textOpacity": "1", "multilineHeight": "1", "allowHtml": "0", "blendMode": "0",
+        "textOpacity": "1", "multilineHeight": "1", "allowHtml": "1" if html else "0", "blendMode": "0",
         "fontItalic": "0", "fontUnderline": "0", "fontStrikeout": "0", "capitalization": "0"})
     fams = ET.SubElement(ts, "families")
     for f in ("DejaVu Sans", FONT_FAMILY, "Microsoft YaHei", "PingFang SC"):
@@ -249,9 +253,12 @@ def layer_labeling(layer: str) -> ET.Element | None:
     and roads their name (8 / 8.5 pt; road names only nearer than 4 m per pixel), zone names
     14 pt bold dark red."""
     if layer == "parcels":
-        expr = (f"{SHORT_CODE} || if(\"land_use\" IS NULL OR \"land_use\" = '', '', "
-                "'\\n' || \"land_use\")")
-        return labeling(expr, 9)
+        # the fraction: code underlined over land use (HTML labels; the data escaped, so a
+        # parcel code is never markup)
+        code, use = _html_escaped(SHORT_CODE), _html_escaped('"land_use"')
+        expr = (f"if(\"land_use\" IS NULL OR \"land_use\" = '', {code}, "
+                f"'<p><u>' || {code} || '</u></p><p>' || {use} || '</p>')")
+        return labeling(expr, 9, html=True)
     if layer == "buildings":
         return labeling('"name"', 8)
     if layer == "roads":
