@@ -84,7 +84,8 @@ def _heading(doc, text: str) -> None:
     _para(doc, text, east=HEADING_FONT, size=16, space_after=6)
 
 
-def _table(doc, heads: list[str], rows: list[list], widths_cm: list[float] | None = None) -> None:
+def _table(doc, heads: list[str], rows: list[list], widths_cm: list[float] | None = None,
+           size: float = 10.5) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.shared import Cm, Pt
 
@@ -93,12 +94,12 @@ def _table(doc, heads: list[str], rows: list[list], widths_cm: list[float] | Non
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, h in zip(t.rows[0].cells, heads):
         cell.text = ""
-        _fonts(cell.paragraphs[0].add_run(h), HEADING_FONT, 10.5, False)
+        _fonts(cell.paragraphs[0].add_run(h), HEADING_FONT, size, False)
     for row in rows:
         cells = t.add_row().cells
         for cell, v in zip(cells, row):
             cell.text = ""
-            _fonts(cell.paragraphs[0].add_run("" if v is None else str(v)), TABLE_FONT, 10.5)
+            _fonts(cell.paragraphs[0].add_run("" if v is None else str(v)), TABLE_FONT, size)
     if widths_cm:  # Word reads the cells' widths, LibreOffice the grid's: set both
         t.autofit = False
         for col, w in zip(t.columns, widths_cm):
@@ -306,7 +307,7 @@ def write_report(store, path: str, *, month: tuple[int, int], zone: str | None =
     if rows:
         _table(doc, [tr("地块编号", "Parcel"), tr("名称", "Name"), tr("片区", "Zone"), tr("面积(亩)", "Area (mu)"),
                      tr("认定阶段", "Stage"), tr("闲置起算", "Idle since"), tr("可收回日期", "Reclaimable"),
-                     tr("闲置费(万元)", "Fee")], rows, [3.9, 2.6, 1.6, 1.3, 1.5, 1.8, 1.8, 1.3])
+                     tr("闲置费(万元)", "Fee")], rows, [3.4, 2.1, 1.3, 1.3, 1.5, 2.1, 2.1, 1.6], size=9)
     else:
         _para(doc, tr("本期无认定闲置的土地。", "No idle land."), indent=True)
 
@@ -318,7 +319,7 @@ def write_report(store, path: str, *, month: tuple[int, int], zone: str | None =
     if rows:
         _table(doc, [tr("案件", "Case"), tr("地块/建筑", "Target"), tr("盘活方式", "Measure"), tr("状态", "State"),
                      tr("日期", "Date"), tr("面积(㎡)", "Area (m²)"), tr("责任人", "Responsible"), tr("说明", "Note")],
-               rows, [1.1, 3.9, 1.6, 1.3, 1.9, 1.6, 1.4, 2.8])
+               rows, [1.0, 3.4, 1.6, 1.3, 2.1, 1.5, 1.4, 3.1], size=9)
     else:
         _para(doc, tr("本月无案件推进记录。", "No case advanced this month."), indent=True)
 
