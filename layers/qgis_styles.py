@@ -11,8 +11,9 @@ How a theme becomes a QGIS renderer, without a second copy of its colours or rul
 - a theme computed from rules and other tables (idle-land status, per-mu class, vacancy,
   availability) is classified on the project's features as landapp does; the answer is a
   rule-based renderer by feature id, a snapshot as of the project's reference date, written
-  again whenever landapp writes the styles (`landapp qgis PROJECT`, project creation and
-  upgrade, the app at open); features QGIS adds later fall into a grey 'not classified' rule.
+  again whenever landapp writes the styles (project creation and upgrade, `landapp demo`,
+  `landapp qgis PROJECT`, 文件 → 写入 QGIS 样式和工程); features QGIS adds later fall into a
+  grey 'not classified' rule. Above SNAPSHOT_LIMIT features such a style is left out.
 
 The QGIS project (`qgis_projects`) with all layers, the park map raster and these styles is
 made by layers.qgis_project."""

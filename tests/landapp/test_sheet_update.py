@@ -31,8 +31,12 @@ def test_opportunity_list_round_trip_changes_exactly_the_edited_cells(demo_proje
     path = str(tmp_path / "list.xlsx")
     write_xlsx(opportunity_list(store, "land"), path, "land", park=store.name)
     before = _snapshot(store, "parcels")
-    # untouched, the list comes back without a single change
+    # untouched, the lists come back without a single change
     assert plan_update(store, path, "parcels", "地块编号").changes == []
+    carriers = str(tmp_path / "carriers.xlsx")
+    write_xlsx(opportunity_list(store, "carriers"), carriers, "carriers", park=store.name)
+    plan = plan_update(store, carriers, "buildings", "载体名称")
+    assert plan.changes == [] and plan.problems == [] and plan.rows_read > 10
 
     wb = openpyxl.load_workbook(path)
     ws = wb.active
