@@ -40,11 +40,14 @@ _PROJECTS_SQL = "CREATE TABLE IF NOT EXISTS qgis_projects(name TEXT PRIMARY KEY,
 
 
 def _connection(store):
-    conn = getattr(store, "_conn", None)
-    if conn is None:
-        raise LandappError(tr("此类工程存储还不能写入 QGIS 样式。",
-                              "This kind of project store cannot hold QGIS styles yet."))
-    return conn
+    """The GeoPackage's SQLite connection. Other backends (PostGIS: QGIS's public.layer_styles)
+    are not written yet: one clear sentence instead of SQL errors."""
+    from landapp.store.geopackage import GeoPackageStore
+
+    if not isinstance(store, GeoPackageStore):
+        raise LandappError(tr("QGIS 样式和工程目前只能写入 GeoPackage 工程文件。",
+                              "QGIS styles and projects can only be written into GeoPackage project files for now."))
+    return store._conn
 
 
 def write_styles(store, styles: list[LayerStyle]) -> int:
