@@ -348,10 +348,11 @@ class UpdatePlan:
     def summary(self) -> str:
         n_rec = len(self.by_fid())
         return tr(f"读取 {self.rows_read} 行:{n_rec} 条记录的 {len(self.changes)} 处改动,"
-                  f"{len(self.unmatched)} 行找不到,{len(self.duplicates)} 个重复编号,{len(self.problems)} 个错误值。",
+                  f"{len(self.unmatched)} 行找不到,{len(self.duplicates)} 个重复编号,"
+                  f"{len(self.ambiguous)} 个编号对应多条记录,{len(self.problems)} 个错误值。",
                   f"Read {self.rows_read} rows: {len(self.changes)} changes in {n_rec} records, "
                   f"{len(self.unmatched)} unmatched, {len(self.duplicates)} duplicate keys, "
-                  f"{len(self.problems)} invalid values.")
+                  f"{len(self.ambiguous)} keys shared by several records, {len(self.problems)} invalid values.")
 
 
 def resolve_key(layer: str, key: str) -> str:
@@ -394,7 +395,6 @@ def plan_update(store, path: str, layer: str, key: str, *, sheet: str | None = N
     for r in records:
         if not _blank(r.get(key_field)):
             index.setdefault(_norm_text(r[key_field]), []).append(r)
-    plan.ambiguous = sorted(k for k, v in index.items() if len(v) > 1)
     fallback = {f: store.get_setting(k) for f, k in PROJECT_FALLBACK.items() if s.has(f)}
     rows_by_key: dict[str, list[int]] = {}
     data = []
@@ -412,6 +412,7 @@ def plan_update(store, path: str, layer: str, key: str, *, sheet: str | None = N
         data.append((i + 1, k, row))
     plan.rows_read = len(data)
     plan.duplicates = [(k, rows) for k, rows in rows_by_key.items() if len(rows) > 1]
+    plan.ambiguous = sorted(k for k in rows_by_key if len(index.get(k, ())) > 1)  # the sheet's only
     dup = {k for k, _ in plan.duplicates}
     for rownum, k, row in data:
         if k in dup:

@@ -169,6 +169,8 @@ class SheetUpdateDialog(QDialog):
         lines += [tr(f"第 {row} 行:找不到 {k}", f"row {row}: {k} not found") for row, k in plan.unmatched]
         lines += [tr(f"{k} 在第 {'、'.join(map(str, rows))} 行重复,未更新", f"{k} repeats in rows "
                      f"{', '.join(map(str, rows))}; not updated") for k, rows in plan.duplicates]
+        lines += [tr(f"工程中有多条记录的编号为 {k},未更新", f"several records share the key {k}; not updated")
+                  for k in plan.ambiguous]
         lines += [tr(f"第 {row} 行“{col}”的值 {v!r} 不合规则:{rule}", f"row {row} '{col}': {v!r}: {rule}")
                   for row, col, v, rule in plan.problems]
         if plan.ignored:
