@@ -255,6 +255,11 @@ def clean_value(layer: str, name: str, v, factor: float = 1.0) -> tuple[object, 
                     return float(t) * MU_M2, tr(f"{v} 按亩换算为 ㎡", f"{v} read as mu, converted to m²")
                 except ValueError:
                     return v, ""
+            if unit in ("㎡", "m²", "m2", "平方米") and f.unit == "㎡":  # says ㎡ in a 亩 column
+                try:
+                    return float(t), ""
+                except ValueError:
+                    return v, ""
             if unit == "公顷" and f.unit == "㎡":
                 try:
                     return float(t) * 10000, tr(f"{v} 按公顷换算为 ㎡", f"{v} read as hectares, converted to m²")

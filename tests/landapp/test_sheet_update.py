@@ -143,6 +143,8 @@ def test_mu_where_m2_expected_csv_gbk(demo_project, tmp_path, capsys):
 
 def test_value_cleaning():
     assert clean_value("buildings", "floor_area", "2.5亩")[0] == pytest.approx(2.5 * MU_M2)
+    assert clean_value("buildings", "floor_area", "1,200 平方米", MU_M2)[0] == 1200.0  # unit beats column
+    assert clean_value("buildings", "floor_area", "１２００", MU_M2)[0] == pytest.approx(1200 * MU_M2)
     assert clean_value("parcels", "land_use", "100101 一类工业用地")[0] == "100101"
     assert clean_value("parcels", "agreed_start", "2026年3月1日")[0] == "2026-03-01"
     assert clean_value("parcels", "agreed_start", "46082")[0] == "2026-03-01"
