@@ -115,13 +115,14 @@ def _html_escaped(expr: str) -> str:
 
 
 def labeling(expression: str, size_pt: float, *, colour: str = "#1E1E1E", bold: bool = False,
-             fit_inside: bool = True, max_scale: float | None = None, html: bool = False) -> ET.Element:
+             fit_inside: bool = True, max_scale: float | None = None, html: bool = False,
+             family: str = FONT_FAMILY) -> ET.Element:
     """Labels as landapp paints them (layers.vector): DejaVu/Noto CJK SC at the same point
     size, a white halo, in the middle of the feature, left out when they do not fit."""
     lab = ET.Element("labeling", type="simple")
     s = ET.SubElement(lab, "settings", calloutType="simple")
     ts = ET.SubElement(s, "text-style", {
-        "fieldName": expression, "isExpression": "1", "fontFamily": FONT_FAMILY,
+        "fieldName": expression, "isExpression": "1", "fontFamily": family,
         "namedStyle": "Bold" if bold else "Regular", "fontWeight": "75" if bold else "50",
         "fontSize": f"{size_pt:g}", "fontSizeUnit": "Point", "textColor": _rgba(colour),
         "textOpacity": "1", "multilineHeight": "1", "allowHtml": "1" if html else "0", "blendMode": "0",
@@ -259,7 +260,8 @@ def layer_labeling(layer: str) -> ET.Element | None:
         code, use = _html_escaped(SHORT_CODE), _html_escaped('"land_use"')
         expr = (f"if(\"land_use\" IS NULL OR \"land_use\" = '', {code}, "
                 f"'<p><u>' || {code} || '</u></p><p>' || {use} || '</p>')")
-        return labeling(expr, 9, html=True)
+        # codes and land-use codes are digits: DejaVu Sans, as landapp draws them (label_font)
+        return labeling(expr, 9, html=True, family="DejaVu Sans")
     if layer == "buildings":
         return labeling('"name"', 8)
     if layer == "roads":
