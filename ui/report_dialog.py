@@ -64,7 +64,14 @@ def open_report_dialog(window) -> str | None:
 
 
 def install_interop_menus(window) -> None:
-    """文件 → 从表格更新属性… and 发布 → 工作月报… (one place, so the menu layout can move them)."""
+    """文件 → 从表格更新属性… and 发布 → 工作月报… (one place, so the menu layout can move them).
+    Where the action registry (ui.actions) builds the menus, ui/entries/interop.py adds them
+    and this does nothing."""
+    try:
+        from ui.actions import ACTIONS  # noqa: F401  (ui.entries.interop registers ours)
+        return
+    except ImportError:
+        pass
     from PySide6.QtGui import QAction
 
     from ui.sheet_update_dialog import SheetUpdateDialog
