@@ -386,6 +386,14 @@ def plan_update(store, path: str, layer: str, key: str, *, sheet: str | None = N
     plan = UpdatePlan(layer, key_field, path, hdr + 1, cols)
     plan.notes += [c.note for c in cols if c.note]
     s = spec(layer)
+    # the same area in ㎡ and in 亩 (面积 over ㎡ | 亩): the ㎡ column counts, the 亩 one is left out
+    plain = {c.field for c in cols if c.field and c.factor == 1.0}
+    for c in cols:
+        if c.field in plain and c.factor != 1.0:
+            plan.notes.append(tr(f"“{c.header}”与以㎡计的列对应同一字段,以㎡列为准",
+                                 f"'{c.header}' repeats a column given in m²; the m² column is used"))
+            plan.notes = [n for n in plan.notes if n != c.note]
+            c.field, c.factor, c.note = None, 1.0, ""
     seen: set[str] = set()
     for c in cols:
         if c.field and c.field in seen and c.field != key_field:

@@ -150,3 +150,20 @@ def test_value_cleaning():
     assert clean_value("parcels", "agreed_start", "46082")[0] == "2026-03-01"
     assert clean_value("parcels", "status", "Under construction")[0] == "在建"
     assert clean_value("parcels", "phone", "'+86 28 1234")[0] == "+86 28 1234"
+
+
+def test_area_in_both_units_under_one_merged_header(demo_project, tmp_path):
+    store = demo_project
+    b = store.rows("buildings", geometry=False, limit=1, order_by="fid")[0]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["建筑名称", "建筑面积", None])
+    ws.append([None, "㎡", "亩"])
+    ws.merge_cells("A1:A2")
+    ws.merge_cells("B1:C1")
+    ws.append([b["name"], 5000, 7.5])
+    path = str(tmp_path / "both.xlsx")
+    wb.save(path)
+    plan = plan_update(store, path, "buildings", "建筑名称")
+    assert [(c.field, c.new) for c in plan.changes] == [("floor_area", 5000.0)]
+    assert any("以㎡列为准" in n for n in plan.notes)
