@@ -50,9 +50,53 @@ def _connection(store):
     return store._conn
 
 
+def _postgres(store):
+    """(psycopg connection, park schema) of a PostGIS store, else None (duck-typed: the core
+    does not import the PostGIS backend)."""
+    conn, schema = getattr(store, "_conn", None), getattr(store, "schema", None)
+    if conn is not None and schema and type(conn).__module__.startswith("psycopg"):
+        return conn, schema
+    return None
+
+
+# QGIS 3.22's own table in the database's public schema (QgsPostgresProvider::saveStyle)
+_PG_STYLES_SQL = """CREATE TABLE IF NOT EXISTS public.layer_styles (
+  id SERIAL PRIMARY KEY, f_table_catalog varchar, f_table_schema varchar, f_table_name varchar,
+  f_geometry_column varchar, stylename text, styleqml xml, stylesld xml, useasdefault boolean,
+  description text, owner varchar(63) DEFAULT CURRENT_USER, ui xml,
+  update_time timestamp DEFAULT CURRENT_TIMESTAMP, type varchar)"""
+
+
+def write_styles_postgres(conn, schema: str, styles: list[LayerStyle], transaction=None) -> int:
+    """The same styles in QGIS's public.layer_styles for the park's schema. Ours are told
+    apart by their description ('landapp:…'); a QGIS user's own styles stay."""
+    from contextlib import nullcontext
+
+    with (transaction() if transaction else nullcontext()):
+        conn.execute(_PG_STYLES_SQL)
+        conn.execute("DELETE FROM public.layer_styles WHERE f_table_schema = %s AND description LIKE 'landapp:%%'",
+                     (schema,))
+        tables = sorted({s.table for s in styles if s.default})
+        if tables:
+            conn.execute("UPDATE public.layer_styles SET useasdefault = false WHERE f_table_schema = %s "
+                         "AND f_table_name = ANY(%s)", (schema, tables))
+        with conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO public.layer_styles (f_table_catalog, f_table_schema, f_table_name, "
+                "f_geometry_column, stylename, styleqml, stylesld, useasdefault, description, type) "
+                "VALUES (current_database(), %s, %s, %s, %s, XMLPARSE(DOCUMENT %s), NULL, %s, %s, %s)",
+                [(schema, s.table, s.geometry_column or None, s.name, s.qml.split("\n", 1)[1], s.default,
+                  s.description, "Polygon" if s.geometry_column else None) for s in styles])
+    return len(styles)
+
+
 def write_styles(store, styles: list[LayerStyle]) -> int:
     """Replace landapp's styles (owner 'landapp') by `styles`, in one transaction. Styles a
-    QGIS user saved under another owner are kept, but ours become the default."""
+    QGIS user saved under another owner are kept, but ours become the default. On PostGIS
+    they go to QGIS's public.layer_styles."""
+    pg = _postgres(store)
+    if pg is not None:
+        return write_styles_postgres(*pg, styles, transaction=store.transaction)
     conn = _connection(store)
     now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     with store.transaction():

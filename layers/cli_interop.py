@@ -32,6 +32,10 @@ def cmd_qgis(args) -> int:
 
     with open_project(args.project) as store:
         res = write_qgis(store)
+    if res["project"] is None:
+        print(tr(f"已写入 {res['styles']} 个 QGIS 样式到数据库的 public.layer_styles(QGIS 工程未写入)",
+                 f"Wrote {res['styles']} QGIS styles into the database's public.layer_styles (no QGIS project)"))
+        return 0
     print(tr(f"已写入 {res['styles']} 个 QGIS 样式和 QGIS 工程“{res['project']}”到 {args.project}",
              f"Wrote {res['styles']} QGIS styles and the QGIS project '{res['project']}' into {args.project}"))
     return 0

@@ -328,11 +328,13 @@ def layer_styles(store, styles: StyleSet | None = None):
 
 def write_qgis(store, reason: str = "refresh") -> dict:
     """Write the styles and the QGIS project into the project file. Returns counts."""
-    from landapp.qgis_tables import write_project, write_styles
+    from landapp.qgis_tables import _postgres, write_project, write_styles
     from layers.qgis_project import PROJECT_NAME, project_xml
 
     styles = build_styles(store)
     n = write_styles(store, layer_styles(store, styles))
+    if _postgres(store) is not None:  # QGIS finds the styles; a project needs the connection's URI
+        return {"styles": n, "project": None}
     write_project(store, PROJECT_NAME, project_xml(store, styles))
     return {"styles": n, "project": PROJECT_NAME}
 

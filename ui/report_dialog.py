@@ -109,7 +109,8 @@ def write_qgis_now(window) -> None:
     except LandappError as e:
         QMessageBox.warning(window, tr("QGIS 样式", "QGIS styles"), str(e))
         return
-    msg = tr(f"已写入 {res['styles']} 个 QGIS 样式和 QGIS 工程“{res['project']}”。",
-             f"Wrote {res['styles']} QGIS styles and the QGIS project '{res['project']}'.")
+    msg = (tr(f"已写入 {res['styles']} 个 QGIS 样式和 QGIS 工程“{res['project']}”。",
+              f"Wrote {res['styles']} QGIS styles and the QGIS project '{res['project']}'.")
+           if res["project"] else tr(f"已写入 {res['styles']} 个 QGIS 样式。", f"Wrote {res['styles']} QGIS styles."))
     show = getattr(window, "show_notice", None)
     show(msg) if show else QMessageBox.information(window, tr("QGIS 样式", "QGIS styles"), msg)
