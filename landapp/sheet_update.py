@@ -30,7 +30,7 @@ from landapp.i18n import tr
 from landapp.schema import VALUE_EN, spec, validate_record
 from landapp.units import MU_M2
 
-LAYERS = ("parcels", "buildings", "units", "enterprises")
+LAYERS = ("parcels", "buildings", "units", "enterprises")  # also in landapp/commands/update.py
 HEADER_SCAN = 12  # rows searched for the header
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Headers of landapp's own lists that are not field titles (opportunities.py).

@@ -9,9 +9,10 @@ from landapp.errors import LandappError
 from landapp.i18n import tr
 
 
-def register(sub) -> None:
-    from landapp.sheet_update import LAYERS
+LAYERS = ("parcels", "buildings", "units", "enterprises")  # as landapp.sheet_update (not imported here: CLI start-up)
 
+
+def register(sub) -> None:
     p = sub.add_parser("update", help=tr("用表格(XLSX/CSV)按编号更新属性", "update attributes from a spreadsheet (XLSX/CSV) by key"))
     p.add_argument("project", metavar="PROJECT.gpkg")
     p.add_argument("file", metavar="FILE.xlsx|.csv")
