@@ -124,3 +124,13 @@ def test_libreoffice_makes_a_pdf_of_it(docx_path, tmp_path):
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "工作月报" in text and "一、主要指标" in text
     assert re.search(r"—\s*2\s*—", text)  # the page numbers of the PAGE field
+
+
+def test_zone_report_matches_vacancy_for_the_zone(docx_path, capsys, tmp_path):
+    park, _ = docx_path
+    out = str(tmp_path / "zone.docx")
+    assert main(["export", "report", park, "-o", out, "--month", MONTH, "--zone", "汽车城"]) == 0
+    text = _text(out)
+    v = _cli_json(capsys, "vacancy", park, "--as-of", AS_OF, "--zone", "汽车城", "--format", "json")["rows"][0]
+    assert f"空置率 {v['vacancy_rate']:.1%}" in text and "范围:汽车城" in text
+    assert main(["export", "report", park, "-o", out, "--zone", "没有这个片区"]) == 2
