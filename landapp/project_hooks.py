@@ -8,7 +8,7 @@ A hook that fails must not stop the project opening: its error is kept in `last_
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 

@@ -98,7 +98,7 @@ def write_styles(store, styles: list[LayerStyle]) -> int:
     if pg is not None:
         return write_styles_postgres(*pg, styles, transaction=store.transaction)
     conn = _connection(store)
-    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     with store.transaction():
         conn.execute(_STYLES_SQL)
         conn.execute("INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, "

@@ -126,7 +126,8 @@ def _grid_xlsx(path: str, sheet: str | None) -> list[list]:
 
 
 def _grid_csv(path: str) -> list[list]:
-    raw = open(path, "rb").read()
+    with open(path, "rb") as fh:
+        raw = fh.read()
     for enc in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(enc)

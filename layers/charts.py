@@ -97,8 +97,9 @@ def _progress(p: QPainter, r: QRectF, items, colour) -> None:
 
 
 def chart_image(title: str, kind: str, items, colours=None, note: str = "",
-                size: QSize = QSize(480, 260), scale: float = 2.5) -> QImage:
-    """The chart as an image `scale` times `size` (sharp when printed)."""
+                size: tuple[int, int] = (480, 260), scale: float = 2.5) -> QImage:
+    """The chart as an image `scale` times `size` (width, height; sharp when printed)."""
+    size = QSize(*size)
     img = QImage(int(size.width() * scale), int(size.height() * scale), QImage.Format.Format_RGB32)
     img.fill(QColor("white"))
     p = QPainter(img)

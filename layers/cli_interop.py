@@ -42,8 +42,8 @@ def cmd_qgis(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from landapp.store import open_project
     from landapp.monthly_report import parse_month
+    from landapp.store import open_project
     from layers.report import write_report
 
     if not args.output.lower().endswith(".docx"):

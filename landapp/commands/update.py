@@ -8,7 +8,6 @@ from __future__ import annotations
 from landapp.errors import LandappError
 from landapp.i18n import tr
 
-
 LAYERS = ("parcels", "buildings", "units", "enterprises")  # as landapp.sheet_update (not imported here: CLI start-up)
 
 

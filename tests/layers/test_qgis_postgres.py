@@ -49,7 +49,7 @@ def cluster():
         yield conn, base
         conn.close()
     finally:
-        subprocess.run([*run, os.path.join(bindir, "pg_ctl"), "-D", data, "-m", "fast", "stop"], capture_output=True)
+        subprocess.run([*run, os.path.join(bindir, "pg_ctl"), "-D", data, "-m", "fast", "stop"], capture_output=True, check=False)
         shutil.rmtree(base, ignore_errors=True)
 
 
@@ -75,7 +75,7 @@ def test_styles_in_public_layer_styles_load_in_qgis(cluster, tmp_path):
     n = conn.execute("SELECT count(*) FROM public.layer_styles WHERE f_table_schema = 'park'").fetchone()[0]
     assert n == len(styles)
 
-    if subprocess.run(["/usr/bin/python3", "-c", "import qgis.core"], capture_output=True).returncode:
+    if subprocess.run(["/usr/bin/python3", "-c", "import qgis.core"], capture_output=True, check=False).returncode:
         pytest.skip("/usr/bin/python3 cannot import qgis.core (Debian: python3-qgis)")
     uri = (f"host={host} port={PORT} dbname=postgres user=postgres key='fid' srid=4544 type=MultiPolygon "
            'table="park"."parcels" (geom)')
@@ -95,7 +95,7 @@ print(json.dumps({{"valid": lyr.isValid(), "count": lyr.featureCount(), "rendere
 os._exit(0)
 """
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-    out = subprocess.run(["/usr/bin/python3", "-c", script], capture_output=True, text=True, env=env, timeout=300)
+    out = subprocess.run(["/usr/bin/python3", "-c", script], capture_output=True, check=False, text=True, env=env, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     got = json.loads(out.stdout.strip().splitlines()[-1])
     assert got["valid"] and got["count"] == 40

@@ -115,13 +115,13 @@ def test_libreoffice_makes_a_pdf_of_it(docx_path, tmp_path):
         pytest.skip("LibreOffice (soffice) is not installed: scripts/install-system-deps.sh --test")
     _, out = docx_path
     r = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to",
-                        "pdf", "--outdir", str(tmp_path), out], capture_output=True, text=True, timeout=300)
+                        "pdf", "--outdir", str(tmp_path), out], capture_output=True, check=False, text=True, timeout=300)
     pdf = tmp_path / "月报.pdf"
     assert pdf.exists(), r.stderr
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, check=False, text=True).stdout
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages")))
     assert pages >= 4
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=False, text=True).stdout
     assert "工作月报" in text and "一、主要指标" in text
     assert re.search(r"—\s*2\s*—", text)  # the page numbers of the PAGE field
 
