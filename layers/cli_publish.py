@@ -21,7 +21,8 @@ def register(sub) -> None:
     p.add_argument("--zone", action="append", default=[], help=tr("片区(可重复)", "zone (repeatable)"))
     p.add_argument("--land-use", action="append", default=[], help=tr("用地性质代码前缀,如 1001 或 M1", "land-use code prefix, e.g. 1001 or M1"))
     p.add_argument("--status", action="append", default=[], help=tr("地块状态(默认 待供)", "parcel status (default 待供)"))
-    p.add_argument("--parcel", action="append", default=[], metavar="CODE", help=tr("指定地块编号(可重复)", "chosen parcel code (repeatable)"))
+    p.add_argument("--parcel", action="extend", nargs="+", default=[], metavar="CODE",
+                   help=tr("指定地块编号(可列多个或重复)", "chosen parcel codes (several, or repeat the option)"))
     p.add_argument("--type", action="append", default=[], dest="btype", help=tr("载体类型:标准厂房、楼宇", "carrier type: 标准厂房, 楼宇"))
     p.add_argument("--min-mu", type=float, help=tr("最小面积(亩;载体为可租售面积)", "minimum area (mu; carriers: available)"))
     p.add_argument("--max-mu", type=float, help=tr("最大面积(亩)", "maximum area (mu)"))
@@ -45,8 +46,9 @@ def register(sub) -> None:
     p = export.add_parser("sheets", help=tr("宗地图 PDF(每宗一页 A4)", "parcel sheets PDF (one A4 page per parcel)"))
     p.add_argument("project", metavar="PROJECT.gpkg")
     p.add_argument("-o", "--output", required=True, metavar="sheets.pdf")
-    p.add_argument("--parcel", action="append", default=[], metavar="CODE",
-                   help=tr("地块编号(可重复);不指定则输出全部地块", "parcel code (repeatable); all parcels when absent"))
+    p.add_argument("--parcel", action="extend", nargs="+", default=[], metavar="CODE",
+                   help=tr("地块编号(可列多个,或重复本选项);按给出的顺序出图;不指定则输出全部地块",
+                           "parcel codes (several, or repeat the option), in the order given; all parcels when absent"))
     p.add_argument("--zone", help=tr("片区", "zone"))
     p.add_argument("--drafter", default="", help=tr("制图人", "drafter"))
     p.add_argument("--checker", default="", help=tr("审核人", "checker"))

@@ -151,6 +151,138 @@ def _halo_text(p: QPainter, pos: QPointF, text: str, colour: QColor) -> None:
     p.fillPath(path, colour)
 
 
+@dataclass
+class PointLabel:
+    """A boundary point's number on the map: its text, the point, the text's box and whether
+    a leader line joins them (the number had to move away from its point)."""
+
+    text: str
+    anchor: QPointF
+    box: QRectF
+    leader: bool = False
+
+
+# label positions tried for a point, nearest first: outward along the bisector, then turned
+# by these angles, at growing distances (rows of labels along the boundary, with leaders)
+_TURNS = (0, 15, -15, 30, -30, 45, -45, 60, -60, 75, -75)
+_STEPS = 40
+
+
+def _outward(a: QPointF, q: QPointF, b: QPointF) -> tuple[float, float]:
+    """Unit vector pointing out of a clockwise (on the map) ring at vertex q, between a and b."""
+    def normal(u: QPointF, v: QPointF):
+        ex, ey = v.x() - u.x(), v.y() - u.y()
+        d = math.hypot(ex, ey) or 1.0
+        return ey / d, -ex / d  # on screen (y down) the inside of a clockwise map ring is to the left
+    n1, n2 = normal(a, q), normal(q, b)
+    ox, oy = n1[0] + n2[0], n1[1] + n2[1]
+    d = math.hypot(ox, oy)
+    if d < 1e-6:
+        return n1
+    return ox / d, oy / d
+
+
+def dense_note(n: int) -> str:
+    return tr(f"界址点较密(共 {n} 个):点号依次排在界线外侧,以引线指向界址点",
+              f"Dense boundary points ({n}): numbers set out along the boundary with leader lines")
+
+
+def place_point_labels(rings: list[list[QPointF]], signs: list[float], fm: QFontMetricsF, frame: QRectF,
+                       obstacles: list[QRectF], parcel=None) -> tuple[list[PointLabel], bool]:
+    """Every boundary point's number J1…Jn, none overlapping another, an obstacle (the fraction
+    label, north arrow, scale bar) or a leader line, each wholly inside the frame. A number
+    goes beside its point, outward along the bisector; where the points are too dense for
+    that, it moves out along the boundary (turned, then further out) with a leader line, and
+    the result says the sheet is dense. `parcel`: the parcel in screen pixels (moved numbers
+    stay off it). Screen coordinates are the frame's (0, 0 at its top-left)."""
+    boxes = np.array([[o.left(), o.top(), o.right(), o.bottom()] for o in obstacles], dtype=float).reshape(-1, 4)
+    leaders: list = []
+    out: list[PointLabel] = []
+    dense = False
+    turns = np.radians(np.array(_TURNS, dtype=float))
+    k = 0
+    for ring, sign in zip(rings, signs):
+        n = len(ring)
+        for i, q in enumerate(ring):
+            k += 1
+            text = f"J{k}"
+            tw, th = fm.horizontalAdvance(text) + 2, fm.height() + 2
+            ox, oy = _outward(ring[i - 1], q, ring[(i + 1) % n])
+            ox, oy = ox * sign, oy * sign
+            # candidates: (distance step, turn) pairs, nearest first
+            st, tu = np.meshgrid(np.arange(_STEPS), turns, indexing="ij")
+            st, tu = st.ravel(), tu.ravel()
+            dx = ox * np.cos(tu) - oy * np.sin(tu)
+            dy = ox * np.sin(tu) + oy * np.cos(tu)
+            off = 3 + st * 0.55 * th + np.abs(dx) * tw / 2 + np.abs(dy) * th / 2
+            cx, cy = q.x() + dx * off, q.y() + dy * off
+            x0, y0, x1, y1 = cx - tw / 2, cy - th / 2, cx + tw / 2, cy + th / 2
+            ok = (x0 >= frame.left()) & (y0 >= frame.top()) & (x1 <= frame.right()) & (y1 <= frame.bottom())
+            if len(boxes):
+                ok &= ~((x0[:, None] < boxes[:, 2]) & (x1[:, None] > boxes[:, 0])
+                        & (y0[:, None] < boxes[:, 3]) & (y1[:, None] > boxes[:, 1])).any(axis=1)
+            cand = np.flatnonzero(ok)
+            moved = cand[cand > 0]
+            if len(moved) and (parcel is not None or leaders):
+                geoms = shapely.box(x0[moved], y0[moved], x1[moved], y1[moved])
+                bad = np.zeros(len(moved), dtype=bool)
+                if parcel is not None:
+                    bad |= shapely.intersects(parcel, geoms)
+                if leaders:
+                    bad |= shapely.intersects(shapely.multilinestrings(leaders), geoms)
+                cand = np.concatenate([cand[cand == 0], moved[~bad]])
+            chosen = None
+            for c in cand:
+                if c == 0:
+                    chosen = 0
+                    break
+                # the leader: from the point's circle to the nearest point of the box
+                ex, ey = min(max(q.x(), x0[c]), x1[c]), min(max(q.y(), y0[c]), y1[c])
+                d = math.hypot(ex - q.x(), ey - q.y()) or 1.0
+                sx, sy = q.x() + (ex - q.x()) / d * 1.6, q.y() + (ey - q.y()) / d * 1.6
+                line = shapely.LineString([(sx, sy), (ex, ey)])
+                if len(boxes) and shapely.intersects(line, shapely.box(boxes[:, 0] + 0.5, boxes[:, 1] + 0.5,
+                                                                       boxes[:, 2] - 0.5, boxes[:, 3] - 0.5)).any():
+                    continue
+                chosen = int(c)
+                leaders.append([(sx, sy), (ex, ey)])
+                break
+            if chosen is None:  # nowhere free: beside the point, as before (not expected)
+                chosen, dense = 0, True
+            moved_ = chosen > 0 and (st[chosen] > 1 or tu[chosen] != 0)
+            dense |= bool(moved_)
+            r = QRectF(float(x0[chosen]), float(y0[chosen]), tw, th)
+            out.append(PointLabel(text, q, r, bool(chosen > 0)))
+            boxes = np.vstack([boxes, [r.left(), r.top(), r.right(), r.bottom()]])
+    return out, dense
+
+
+def draw_point_marks(p: QPainter, rings: list[list[QPointF]]) -> None:
+    """The boundary points: 0.8 mm circles, red outline, white inside."""
+    p.setPen(QPen(RED, 0.8))
+    p.setBrush(QColor("white"))
+    for ring in rings:
+        for q in ring:
+            p.drawEllipse(q, 0.4 * MM, 0.4 * MM)
+
+
+def draw_point_labels(p: QPainter, labels: list[PointLabel]) -> None:
+    """The numbers placed by place_point_labels (font set by the caller), leaders first."""
+    p.setPen(QPen(QColor(150, 0, 0, 200), 0.5))
+    for lab in labels:
+        if lab.leader:
+            b = lab.box
+            ex, ey = min(max(lab.anchor.x(), b.left()), b.right()), min(max(lab.anchor.y(), b.top()), b.bottom())
+            d = math.hypot(ex - lab.anchor.x(), ey - lab.anchor.y()) or 1.0
+            start = QPointF(lab.anchor.x() + (ex - lab.anchor.x()) / d * 1.6, lab.anchor.y() + (ey - lab.anchor.y()) / d * 1.6)
+            p.drawLine(start, QPointF(ex, ey))
+    fm = QFontMetricsF(p.font())
+    for lab in labels:
+        b = lab.box
+        tw = fm.horizontalAdvance(lab.text)
+        _halo_text(p, QPointF(b.center().x() - tw / 2, b.top() + 1 + fm.ascent()), lab.text, QColor(150, 0, 0))
+
+
 class SheetPainter:
     """Paints parcel sheets for one project; the map layers are loaded once for an atlas."""
 
@@ -457,29 +589,36 @@ class SheetPainter:
         placed: list[QRectF] = [box]  # text drawn so far: a label that would overlap one is left out
         p.setFont(label_font(7.5))
         fm7 = QFontMetricsF(p.font())
-        k = 0
-        for r, ring in enumerate(rings):
-            n = len(ring)
-            sign = 1.0 if r < n_outer else -1.0  # a hole's numbers go into the hole
-            scr = [view.point_to_screen(x, y) for x, y in ring]
-            for i, q in enumerate(scr):
-                k += 1
-                p.setPen(QPen(RED, 0.8))
-                p.setBrush(QColor("white"))
-                p.drawEllipse(q, 0.4 * MM, 0.4 * MM)
-                # the label goes outward along the bisector of the two sides meeting here
-                a, b = scr[i - 1], scr[(i + 1) % n]
-                ox, oy = self._outward(a, q, b)
-                ox, oy = ox * sign, oy * sign
-                lab = f"J{k}"
-                tw, th = fm7.horizontalAdvance(lab), fm7.height()
-                off = 3 + abs(ox) * tw / 2 + abs(oy) * th / 2
-                centre = QPointF(q.x() + ox * off, q.y() + oy * off)
-                lbox = QRectF(centre.x() - tw / 2 - 1, centre.y() - th / 2 - 1, tw + 2, th + 2)
-                if any(lbox.intersects(o) for o in placed):
-                    continue
-                placed.append(lbox)
-                _halo_text(p, QPointF(centre.x() - tw / 2, centre.y() - th / 2 + fm7.ascent()), lab, QColor(150, 0, 0))
+        frame_rect = QRectF(0, 0, FRAME.width(), FRAME.height())
+        furniture = [QRectF(FRAME.width() - 16 * MM, 2 * MM, 12 * MM, 17 * MM),  # north arrow
+                     QRectF(2 * MM, FRAME.height() - 13 * MM, 66 * MM, 13 * MM)]  # scale bar
+        screen_rings = [[view.point_to_screen(x, y) for x, y in ring] for ring in rings]
+        signs = [1.0 if r < n_outer else -1.0 for r in range(len(rings))]  # a hole's numbers go into it
+        parcel_px = shapely.transform(geom, lambda xy: np.column_stack(view.to_screen(xy[:, 0], xy[:, 1])))
+        labels, dense = place_point_labels(screen_rings, signs, fm7, frame_rect, [box, *furniture], parcel_px)
+        note = None
+        if dense:  # say so, and keep the note's corner free of point numbers
+            note = dense_note(total)
+            p.setFont(label_font(7))
+            fmn = QFontMetricsF(p.font())
+            note_box = QRectF(2 * MM, 2 * MM, fmn.horizontalAdvance(note) + 3 * MM, fmn.height() + 1.5 * MM)
+            labels, _dense = place_point_labels(screen_rings, signs, fm7, frame_rect, [box, *furniture, note_box],
+                                                parcel_px)
+        self.last_point_labels = labels
+        draw_point_marks(p, screen_rings)
+        p.setFont(label_font(7.5))
+        draw_point_labels(p, labels)
+        placed += [lab.box for lab in labels]
+        if note:
+            p.setFont(label_font(7))
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor(255, 255, 255, 230))
+            p.drawRect(note_box)
+            p.setPen(QColor(150, 0, 0))
+            p.drawText(note_box, int(Qt.AlignmentFlag.AlignCenter), note)
+            placed.append(note_box)
+        # side lengths only where they fit whole inside the frame
+        sides = [(([b for b in spots if frame_rect.contains(b)]), text) for spots, text in sides]
         p.setFont(label_font(6.5))
         p.setPen(QColor(40, 40, 40))
         for spots, text in sides:  # the point numbers and the fraction label come first
@@ -508,17 +647,7 @@ class SheetPainter:
 
     @staticmethod
     def _outward(a: QPointF, q: QPointF, b: QPointF) -> tuple[float, float]:
-        """Unit vector pointing out of a clockwise (on the map) ring at vertex q, between a and b."""
-        def normal(u: QPointF, v: QPointF):
-            ex, ey = v.x() - u.x(), v.y() - u.y()
-            d = math.hypot(ex, ey) or 1.0
-            return ey / d, -ex / d  # on screen (y down) the inside of a clockwise map ring is to the left
-        n1, n2 = normal(a, q), normal(q, b)
-        ox, oy = n1[0] + n2[0], n1[1] + n2[1]
-        d = math.hypot(ox, oy)
-        if d < 1e-6:
-            return n1
-        return ox / d, oy / d
+        return _outward(a, q, b)
 
     def _scale_bar(self, p, scale: float, denom: int) -> None:
         length = nice_length(40 * MM * scale)
@@ -583,7 +712,8 @@ class SheetPainter:
 
 
 def select_parcels(store, codes: Sequence[str] = (), zone: str | None = None, fids: Sequence[int] = ()) -> list[int]:
-    """Parcels for an atlas: by fid, by code, by zone, or all active ones (in code order)."""
+    """Parcels for an atlas: by fid, by code, by zone, or all active ones (in code order);
+    parcels asked for by code come in the order asked (each once)."""
     df = store.read_layer("parcels", columns=["code", "zone"])
     if fids:
         df = df[df.index.isin(list(fids))]
@@ -596,6 +726,10 @@ def select_parcels(store, codes: Sequence[str] = (), zone: str | None = None, fi
         if zone not in set(df["zone"]):
             raise LandappError(tr(f"没有片区“{zone}”的地块。", f"There are no parcels in zone '{zone}'."))
         df = df[df["zone"] == zone]
+    if codes:
+        where = {c: i for i, c in reversed(list(enumerate(codes)))}  # the first time a code is asked
+        df = df.assign(_asked=df["code"].map(where)).sort_values(["_asked", "code"], kind="stable")
+        return [int(f) for f in df.index]
     return [int(f) for f in df.sort_values("code").index]
 
 
