@@ -39,7 +39,7 @@ def test_html_map_is_self_contained_and_escapes_project_values(demo_project, tmp
                                                "contact": EVIL})
     demo_project.set_setting("name", "成都经开区</title><script>document.body.setAttribute('data-pwned','4')</script>")
     out = tmp_path / "map.html"
-    size = write_map(demo_project, str(out))
+    size = write_map(demo_project, str(out), internal=True)  # the full map: every parcel's name goes out
     text = out.read_text(encoding="utf-8")
     # nothing is loaded from the network
     assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', text)
@@ -260,13 +260,13 @@ def test_popup_tooltip_and_search_show_injected_markup_as_text(demo_project, tmp
     carrier = int(opportunity_list(demo_project, "carriers").index[0])
     demo_project.update("buildings", carrier, {"contact": EVIL, "industry": EVIL})
     out = tmp_path / "map.html"
-    write_map(demo_project, str(out))
+    write_map(demo_project, str(out), internal=True)
     # test harness only: a script appended after the map opens what a user would click on
     harness = """<script>
     setTimeout(function () {
       var m = window.landappMap, opened = 'missing';
       m.parcels.eachLayer(function (l) {
-        if ((l.feature.properties.n || '').indexOf('onerror') >= 0) {
+        if ((l.feature.properties.t || '').indexOf('onerror') >= 0) {
           l.openPopup(); l.openTooltip();
           var pop = l.getPopup().getElement(), tip = l.getTooltip().getElement();
           opened = (pop.textContent.indexOf('onerror') >= 0 && tip.textContent.indexOf('onerror') >= 0
@@ -275,7 +275,7 @@ def test_popup_tooltip_and_search_show_injected_markup_as_text(demo_project, tmp
       });
       var carrier = 'missing';
       m.buildings.eachLayer(function (l) {
-        if ((l.feature.properties.ct || '').indexOf('onerror') >= 0) {
+        if (JSON.stringify(l.feature.properties.r || []).indexOf('onerror') >= 0) {
           l.openPopup();
           var pop = l.getPopup().getElement();
           carrier = (pop.textContent.split('onerror').length === 3 && !pop.querySelector('img')) ? 'text' : 'markup';
@@ -405,3 +405,103 @@ def test_cells_follow_the_spreadsheet_number_formats():
     assert format_cell(40.0, "0.#") == "40" and format_cell(0.5, "0.0#") == "0.5"
     assert format_cell(dt.date(2027, 1, 2), "yyyy-mm-dd") == "2027-01-02"
     assert format_cell(float("nan"), "0") == "" and format_cell(None, "@") == ""
+
+
+def _payload(path) -> dict:
+    import json
+
+    text = path.read_text(encoding="utf-8")
+    return json.loads(text.split('id="landapp-data">')[1].split("</script>")[0].replace("<\\/", "</"))
+
+
+def _internal_strings(store) -> set[str]:
+    """Texts that must never reach an investor: land users, enterprises, tenants, parcel
+    statuses an investor should not see, metric and vacancy labels."""
+    out = set(store.read_layer("parcels", columns=["land_user"])["land_user"].dropna())
+    out |= {r["name"] for r in store.rows("enterprises") if r.get("name")}
+    out |= {r["tenant"] for r in store.rows("leases") if r.get("tenant")}
+    return {s for s in out if isinstance(s, str) and len(s) >= 3}
+
+
+def test_public_map_publishes_only_the_lists(demo_project, tmp_path):
+    """The default map (for investors) holds the land-supply parcels and carriers of the
+    opportunity lists with the lists' columns; every other parcel and building is a bare
+    shape: no land user, enterprise, tenant, status (闲置/低效), vacancy or metric anywhere
+    in the file, not even in the data block."""
+    from landapp.opportunities import CARRIER_COLUMNS, LAND_COLUMNS, Filters, opportunity_list
+    from layers.htmlmap import PLAIN_BUILDING, PLAIN_FILL
+
+    metrics = demo_project.rows("enterprise_metrics")
+    assert metrics and _internal_strings(demo_project)
+    out = tmp_path / "public.html"
+    write_map(demo_project, str(out))
+    text = out.read_text(encoding="utf-8")
+    leaked = [s for s in _internal_strings(demo_project) if s in text]
+    assert not leaked, leaked[:5]
+    for word in ("闲置", "低效", "已建成投产", "在建", "盘活", "使用权人", "空置率", "实缴税收", "营业收入", "内部资料"):
+        assert word not in text, word
+    data = _payload(out)
+    land = opportunity_list(demo_project, "land")
+    carriers = opportunity_list(demo_project, "carriers")
+    heads_land = {zh for key, zh, _en, _f in LAND_COLUMNS if key != "no"}
+    heads_carrier = {zh for key, zh, _en, _f in CARRIER_COLUMNS if key not in ("no", "name")}
+    listed = [f["properties"] for f in data["parcels"] if "t" in f["properties"]]
+    bare = [f["properties"] for f in data["parcels"] if "t" not in f["properties"]]
+    assert len(listed) == len(land) and len(bare) == len(data["parcels"]) - len(land) > 0
+    assert all(p == {"f": PLAIN_FILL} for p in bare)  # nothing of theirs but the shape
+    assert all({r[0] for r in p["r"]} <= heads_land for p in listed)
+    assert any(r[0] == "面积(亩)" for r in listed[0]["r"]) and any(r[0] == "位置/四至" for r in listed[0]["r"])
+    b_listed = [f["properties"] for f in data["buildings"] if "t" in f["properties"]]
+    assert len(b_listed) == len(carriers)
+    assert all({r[0] for r in p["r"]} <= heads_carrier for p in b_listed)
+    assert all(f["properties"] == {"f": PLAIN_BUILDING, "o": "#90A4AE", "w": 0.5}
+               for f in data["buildings"] if "t" not in f["properties"])
+    assert data["mark"] is None and data["contact"] and "招商地图" in data["title"]
+    # the same filters as the lists choose what is published
+    zone = land.iloc[0]["zone"]
+    one = tmp_path / "zone.html"
+    write_map(demo_project, str(one), land_filters=Filters(zones=[zone]), carrier_filters=Filters(zones=[zone]))
+    d1 = _payload(one)
+    zones = [dict(f["properties"]["r"])["所在片区"] for f in d1["parcels"] + d1["buildings"] if "t" in f["properties"]]
+    assert zones and set(zones) == {zone}
+    assert len([z for z in zones]) == len(opportunity_list(demo_project, "land", Filters(zones=[zone]))) + len(
+        opportunity_list(demo_project, "carriers", Filters(zones=[zone])))
+
+
+def test_public_map_in_chromium_searches_carriers_and_internal_map_is_marked(demo_project, tmp_path):
+    if CHROMIUM is None:
+        pytest.skip("Chromium not installed (scripts/install-system-deps.sh --test installs it)")
+    from landapp.opportunities import opportunity_list
+
+    carrier = opportunity_list(demo_project, "carriers").iloc[0]
+    parcel = opportunity_list(demo_project, "land").iloc[0]
+    out = tmp_path / "public.html"
+    write_map(demo_project, str(out))
+    harness = """<script>
+    setTimeout(function () {
+      function search(q) {
+        var input = document.querySelector('.la-search input');
+        input.value = q; input.dispatchEvent(new Event('input'));
+        return document.querySelectorAll('.la-hit');
+      }
+      var hits = search(%s);
+      document.body.setAttribute('data-carrier-hits', String(hits.length));
+      if (hits.length) { hits[0].click(); var pop = document.querySelector('.leaflet-popup-content');
+        document.body.setAttribute('data-popup', pop ? pop.textContent : 'none'); }
+      document.body.setAttribute('data-parcel-hits', String(search(%s).length));
+    }, 300);
+    </script></body>""" % (repr(carrier["name"]), repr(parcel["code"]))
+    text = out.read_text(encoding="utf-8")
+    out.write_text(text[: text.rindex("</body>")] + harness + text[text.rindex("</body>") + 7:], encoding="utf-8")
+    dom = dump_dom(out, tmp_path)
+    body = re.search(r"<body[^>]*>", dom).group(0)
+    assert 'data-carrier-hits="1"' in body and 'data-parcel-hits="1"' in body
+    popup = re.search(r'data-popup="([^"]*)"', body).group(1)
+    assert carrier["name"] in popup and "可租售面积" in popup and "层高" in popup and "租金" in popup
+    leaked = [s for s in _internal_strings(demo_project) if s in dom]
+    assert not leaked and "闲置" not in dom and "低效" not in dom and "内部资料" not in dom
+    assert "招商地图" in dom and (demo_project.get_setting("phone") or "") in dom
+    inner = tmp_path / "internal.html"
+    write_map(demo_project, str(inner), internal=True)
+    dom = dump_dom(inner, tmp_path)
+    assert re.search(r'class="la-mark">内部资料<', dom) and "<title>内部资料" in dom
