@@ -342,7 +342,7 @@ _SCRIPT = r"""
     var p = f.properties; if (p.t == null) return;
     var tip = (p.no != null ? p.no + '. ' : '') + p.t;
     layer.bindTooltip(function () { return el('span', tip); }, {sticky: true});
-    layer.bindPopup(function () { return popup(p); });
+    layer.bindPopup(function () { return popup(p); }, {maxHeight: 420, maxWidth: 380});
   }
   var parcels = L.geoJSON({type: 'FeatureCollection', features: D.parcels}, {renderer: renderer,
     style: function (f) { var listed = f.properties.t != null;
@@ -414,7 +414,8 @@ _SCRIPT = r"""
 
 _CSS = """
 .la-pop th { text-align: left; color: #555; padding-right: 8px; font-weight: normal; vertical-align: top; white-space: nowrap; }
-.la-pop td { max-width: 260px; }
+.la-pop { font-size: 12px; border-collapse: collapse; } .la-pop td { max-width: 260px; }
+.leaflet-popup-content h4 { margin: 0 0 4px; font-size: 14px; }
 .la-legend { background: rgba(255,255,255,.92); padding: 6px 8px; font: 12px/1.5 "Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif; border-radius: 4px; max-height: 60vh; overflow: auto; }
 .la-legend i { display: inline-block; width: 16px; height: 10px; margin-right: 6px; vertical-align: middle; }
 .la-legend-head { margin-top: 4px; font-weight: bold; }
