@@ -505,3 +505,84 @@ def test_public_map_in_chromium_searches_carriers_and_internal_map_is_marked(dem
     write_map(demo_project, str(inner), internal=True)
     dom = dump_dom(inner, tmp_path)
     assert re.search(r'class="la-mark">内部资料<', dom) and "<title>内部资料" in dom
+
+
+def test_overview_map_highlights_only_the_listed_towers_and_keeps_furniture_off_the_park(demo_project, tmp_path):
+    """The carrier list filtered to 大面东洪's towers: the overview shows those towers
+    highlighted (nothing in the selection's cyan), each number on or beside its tower (with a
+    leader when moved), no two numbers overlapping, and the legend, north arrow, scale bar and
+    title outside the map frame, so no number or listed feature lies under them; no parcel
+    status or vacancy word on the page."""
+    from PySide6.QtGui import QImage
+
+    from landapp.opportunities import Filters, opportunity_list
+    from layers.listpdf import write_list_pdf
+
+    df = opportunity_list(demo_project, "carriers", Filters(zones=["大面东洪"], building_types=["楼宇"]))
+    assert len(df) >= 3
+    layout: dict = {}
+    out = tmp_path / "towers.pdf"
+    write_list_pdf(demo_project, df, "carriers", str(out), layout=layout)
+    frame, markers, features = layout["frame"], layout["markers"], layout["features"]
+    furniture = layout["panel"] + layout["title"]
+    assert len(markers) == len(features) == len(df)
+    assert sorted(m.no for m in markers) == sorted(df["no"])
+    for m in markers:
+        assert frame.contains(m.box)
+        assert not any(m.box.intersects(r) for r in furniture)
+        if m.leader:  # moved: beside its feature, a short leader back to it
+            assert math_dist(m.centre, m.anchor) < 60
+        else:
+            assert m.centre == m.anchor
+    for f in features:
+        assert frame.intersects(f) and not any(f.intersects(r) for r in furniture)
+    for i, a in enumerate(markers):
+        assert not any(a.box.intersects(b.box) for b in markers[i + 1:])
+    if not shutil.which("pdftoppm"):
+        pytest.skip("poppler-utils not installed")
+    subprocess.run(["pdftoppm", "-r", "96", "-f", "1", "-l", "1", "-png", str(out), str(tmp_path / "o")], check=True)
+    img = QImage(str(next(tmp_path.glob("o*.png"))))
+
+    def blue_near(rect) -> bool:
+        c = rect.center()
+        for dx in range(-3, 4):
+            for dy in range(-3, 4):
+                px = img.pixelColor(int(c.x()) + dx, int(c.y()) + dy)
+                if px.blue() > 150 and px.red() < 120 and px.blue() - px.red() > 80:
+                    return True
+        return False
+
+    assert all(blue_near(f) for f in features)  # every listed tower is highlighted
+    cyan = sum(1 for x in range(0, img.width(), 2) for y in range(0, img.height(), 2)
+               if img.pixelColor(x, y).red() < 90 and img.pixelColor(x, y).green() > 170
+               and img.pixelColor(x, y).blue() > 200)
+    assert cyan == 0
+    text = subprocess.run(["pdftotext", "-l", "1", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    for word in ("闲置", "低效", "在建", "已建成", "空置率", "储备"):
+        assert word not in text, word
+
+
+def test_land_overview_is_plain_and_numbers_stay_on_their_parcels(demo_project, tmp_path):
+    from landapp.opportunities import opportunity_list
+    from layers.listpdf import write_list_pdf
+
+    df = opportunity_list(demo_project, "land")
+    layout: dict = {}
+    write_list_pdf(demo_project, df, "land", str(tmp_path / "l.pdf"), layout=layout)
+    markers, furniture = layout["markers"], layout["panel"] + layout["title"]
+    assert len(markers) == len(df)
+    for i, a in enumerate(markers):
+        assert layout["frame"].contains(a.box) and not any(a.box.intersects(r) for r in furniture)
+        assert not any(a.box.intersects(b.box) for b in markers[i + 1:])
+        assert not a.leader or math_dist(a.centre, a.anchor) < 60
+    assert any(not m.leader for m in markers)  # big parcels keep their number on them
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-l", "1", str(tmp_path / "l.pdf"), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        assert "闲置" not in text and "低效" not in text and "已建成" not in text
+
+
+def math_dist(a, b) -> float:
+    import math
+
+    return math.hypot(a.x() - b.x(), a.y() - b.y())
