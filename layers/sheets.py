@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
@@ -30,6 +30,18 @@ from landapp.schema import value_label
 from landapp.sizhi import DIRECTIONS, SizhiFinder
 from landapp.units import to_mu
 from layers.decorations import draw_north_arrow
+from layers.sheet_points import (
+    DETAIL_H,
+    DETAIL_W,
+    _halo_text,  # noqa: F401  (kept importable from here)
+    _outward,
+    dense_note,
+    dense_points,
+    draw_point_labels,
+    draw_point_marks,
+    place_point_labels,
+    plan_details,
+)
 from layers.map import ParkMap
 from layers.render import ensure_gui_app, pdf_document, render
 from layers.vector import label_font
@@ -110,15 +122,25 @@ class SheetPlan:
     first: int  # rows on the first page
     per_page: int  # rows on a continuation page
     first_line: float = 0.0  # row height on the first page (compact when that saves a page)
+    details: list = field(default_factory=list)  # enlarged details (sheet_points.Detail), two a page
+    dense: np.ndarray | None = None  # per boundary point: numbered in a detail, not on the sheet's map
+
+    @property
+    def detail_pages(self) -> int:
+        return math.ceil(len(self.details) / 2)
 
     @property
     def pages(self) -> int:
         rest = len(self.rows) - self.first
-        return 1 + (math.ceil(rest / self.per_page) if rest > 0 else 0)
+        return 1 + self.detail_pages + (math.ceil(rest / self.per_page) if rest > 0 else 0)
 
     def chunk(self, k: int) -> list:
+        """The table rows on page k (0: the first page; the detail pages have none)."""
         if k == 0:
             return self.rows[: self.first]
+        if k <= self.detail_pages:
+            return []
+        k -= self.detail_pages
         a = self.first + (k - 1) * self.per_page
         return self.rows[a: a + self.per_page]
 
@@ -140,147 +162,6 @@ def _measure(text: str, size: float, bold: bool = False, width: float | None = N
     if width is None:
         return fm.height()
     return fm.boundingRect(QRectF(0, 0, width, 10000), int(Qt.TextFlag.TextWordWrap), text).height()
-
-
-def _halo_text(p: QPainter, pos: QPointF, text: str, colour: QColor) -> None:
-    """Text with a thin white halo, so point numbers read over coloured neighbours."""
-    path = QPainterPath()
-    path.addText(pos, p.font(), text)
-    p.strokePath(path, QPen(QColor(255, 255, 255, 230), 2.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-                            Qt.PenJoinStyle.RoundJoin))
-    p.fillPath(path, colour)
-
-
-@dataclass
-class PointLabel:
-    """A boundary point's number on the map: its text, the point, the text's box and whether
-    a leader line joins them (the number had to move away from its point)."""
-
-    text: str
-    anchor: QPointF
-    box: QRectF
-    leader: bool = False
-
-
-# label positions tried for a point, nearest first: outward along the bisector, then turned
-# by these angles, at growing distances (rows of labels along the boundary, with leaders)
-_TURNS = (0, 15, -15, 30, -30, 45, -45, 60, -60, 75, -75)
-_STEPS = 40
-
-
-def _outward(a: QPointF, q: QPointF, b: QPointF) -> tuple[float, float]:
-    """Unit vector pointing out of a clockwise (on the map) ring at vertex q, between a and b."""
-    def normal(u: QPointF, v: QPointF):
-        ex, ey = v.x() - u.x(), v.y() - u.y()
-        d = math.hypot(ex, ey) or 1.0
-        return ey / d, -ex / d  # on screen (y down) the inside of a clockwise map ring is to the left
-    n1, n2 = normal(a, q), normal(q, b)
-    ox, oy = n1[0] + n2[0], n1[1] + n2[1]
-    d = math.hypot(ox, oy)
-    if d < 1e-6:
-        return n1
-    return ox / d, oy / d
-
-
-def dense_note(n: int) -> str:
-    return tr(f"界址点较密(共 {n} 个):点号依次排在界线外侧,以引线指向界址点",
-              f"Dense boundary points ({n}): numbers set out along the boundary with leader lines")
-
-
-def place_point_labels(rings: list[list[QPointF]], signs: list[float], fm: QFontMetricsF, frame: QRectF,
-                       obstacles: list[QRectF], parcel=None) -> tuple[list[PointLabel], bool]:
-    """Every boundary point's number J1…Jn, none overlapping another, an obstacle (the fraction
-    label, north arrow, scale bar) or a leader line, each wholly inside the frame. A number
-    goes beside its point, outward along the bisector; where the points are too dense for
-    that, it moves out along the boundary (turned, then further out) with a leader line, and
-    the result says the sheet is dense. `parcel`: the parcel in screen pixels (moved numbers
-    stay off it). Screen coordinates are the frame's (0, 0 at its top-left)."""
-    boxes = np.array([[o.left(), o.top(), o.right(), o.bottom()] for o in obstacles], dtype=float).reshape(-1, 4)
-    leaders: list = []
-    out: list[PointLabel] = []
-    dense = False
-    turns = np.radians(np.array(_TURNS, dtype=float))
-    k = 0
-    for ring, sign in zip(rings, signs):
-        n = len(ring)
-        for i, q in enumerate(ring):
-            k += 1
-            text = f"J{k}"
-            tw, th = fm.horizontalAdvance(text) + 2, fm.height() + 2
-            ox, oy = _outward(ring[i - 1], q, ring[(i + 1) % n])
-            ox, oy = ox * sign, oy * sign
-            # candidates: (distance step, turn) pairs, nearest first
-            st, tu = np.meshgrid(np.arange(_STEPS), turns, indexing="ij")
-            st, tu = st.ravel(), tu.ravel()
-            dx = ox * np.cos(tu) - oy * np.sin(tu)
-            dy = ox * np.sin(tu) + oy * np.cos(tu)
-            off = 3 + st * 0.55 * th + np.abs(dx) * tw / 2 + np.abs(dy) * th / 2
-            cx, cy = q.x() + dx * off, q.y() + dy * off
-            x0, y0, x1, y1 = cx - tw / 2, cy - th / 2, cx + tw / 2, cy + th / 2
-            ok = (x0 >= frame.left()) & (y0 >= frame.top()) & (x1 <= frame.right()) & (y1 <= frame.bottom())
-            if len(boxes):
-                ok &= ~((x0[:, None] < boxes[:, 2]) & (x1[:, None] > boxes[:, 0])
-                        & (y0[:, None] < boxes[:, 3]) & (y1[:, None] > boxes[:, 1])).any(axis=1)
-            cand = np.flatnonzero(ok)
-            moved = cand[cand > 0]
-            if len(moved) and (parcel is not None or leaders):
-                geoms = shapely.box(x0[moved], y0[moved], x1[moved], y1[moved])
-                bad = np.zeros(len(moved), dtype=bool)
-                if parcel is not None:
-                    bad |= shapely.intersects(parcel, geoms)
-                if leaders:
-                    bad |= shapely.intersects(shapely.multilinestrings(leaders), geoms)
-                cand = np.concatenate([cand[cand == 0], moved[~bad]])
-            chosen = None
-            for c in cand:
-                if c == 0:
-                    chosen = 0
-                    break
-                # the leader: from the point's circle to the nearest point of the box
-                ex, ey = min(max(q.x(), x0[c]), x1[c]), min(max(q.y(), y0[c]), y1[c])
-                d = math.hypot(ex - q.x(), ey - q.y()) or 1.0
-                sx, sy = q.x() + (ex - q.x()) / d * 1.6, q.y() + (ey - q.y()) / d * 1.6
-                line = shapely.LineString([(sx, sy), (ex, ey)])
-                if len(boxes) and shapely.intersects(line, shapely.box(boxes[:, 0] + 0.5, boxes[:, 1] + 0.5,
-                                                                       boxes[:, 2] - 0.5, boxes[:, 3] - 0.5)).any():
-                    continue
-                chosen = int(c)
-                leaders.append([(sx, sy), (ex, ey)])
-                break
-            if chosen is None:  # nowhere free: beside the point, as before (not expected)
-                chosen, dense = 0, True
-            moved_ = chosen > 0 and (st[chosen] > 1 or tu[chosen] != 0)
-            dense |= bool(moved_)
-            r = QRectF(float(x0[chosen]), float(y0[chosen]), tw, th)
-            out.append(PointLabel(text, q, r, bool(chosen > 0)))
-            boxes = np.vstack([boxes, [r.left(), r.top(), r.right(), r.bottom()]])
-    return out, dense
-
-
-def draw_point_marks(p: QPainter, rings: list[list[QPointF]]) -> None:
-    """The boundary points: 0.8 mm circles, red outline, white inside."""
-    p.setPen(QPen(RED, 0.8))
-    p.setBrush(QColor("white"))
-    for ring in rings:
-        for q in ring:
-            p.drawEllipse(q, 0.4 * MM, 0.4 * MM)
-
-
-def draw_point_labels(p: QPainter, labels: list[PointLabel]) -> None:
-    """The numbers placed by place_point_labels (font set by the caller), leaders first."""
-    p.setPen(QPen(QColor(150, 0, 0, 200), 0.5))
-    for lab in labels:
-        if lab.leader:
-            b = lab.box
-            ex, ey = min(max(lab.anchor.x(), b.left()), b.right()), min(max(lab.anchor.y(), b.top()), b.bottom())
-            d = math.hypot(ex - lab.anchor.x(), ey - lab.anchor.y()) or 1.0
-            start = QPointF(lab.anchor.x() + (ex - lab.anchor.x()) / d * 1.6, lab.anchor.y() + (ey - lab.anchor.y()) / d * 1.6)
-            p.drawLine(start, QPointF(ex, ey))
-    fm = QFontMetricsF(p.font())
-    for lab in labels:
-        b = lab.box
-        tw = fm.horizontalAdvance(lab.text)
-        _halo_text(p, QPointF(b.center().x() - tw / 2, b.top() + 1 + fm.ascent()), lab.text, QColor(150, 0, 0))
 
 
 class SheetPainter:
@@ -335,7 +216,10 @@ class SheetPainter:
         else:  # the heading and at least a few rows on the first page, or all of it on the next
             first = fit if fit >= 8 else 0
         per_page = 2 * _rows_per_column(CONT_TOP + head_h)
-        return SheetPlan(fid, rec, blocks, rows, y, first, per_page, line)
+        # points too dense to number at the sheet's scale go into enlarged details
+        dense = dense_points(rings, sheet_scale(geom))
+        details = plan_details(rings, dense, sheet_scale(geom))
+        return SheetPlan(fid, rec, blocks, rows, y, first, per_page, line, details, dense)
 
     def _sizhi_block(self, geom, fid):
         sz = self.sizhi.sizhi(geom, fid)
@@ -394,9 +278,14 @@ class SheetPainter:
         rec = plan.rec
         p.save()
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        if 0 < k <= plan.detail_pages:  # a page of enlarged details
+            self._detail_page(p, plan, k)
+            self._footer(p, page, pages)
+            p.restore()
+            return
         if k == 0:
             self._header(p, rec)
-            self._map(p, rec, rec["geometry"])
+            self._map(p, rec, rec["geometry"], plan)
             y = FRAME.bottom() + 4 * MM
             for head, lines in plan.blocks:
                 y = self._text(p, 15 * MM, y, head, 9.5, True)
@@ -415,10 +304,10 @@ class SheetPainter:
             y = CONT_TOP
         chunk = plan.chunk(k)
         if chunk:
-            done = plan.first + max(k - 1, 0) * plan.per_page + len(chunk) if k else len(chunk)
+            done = (plan.first + max(k - plan.detail_pages - 1, 0) * plan.per_page + len(chunk)) if k else len(chunk)
             note = None
             if done < len(plan.rows):
-                note = tr(f"(共 {len(plan.rows)} 个界址点,此页列至 {chunk[-1][0]},续表见下页)",
+                note = tr(f"(共 {len(plan.rows)} 个界址点,此页列至 {chunk[-1][0]},续表见后页)",
                           f"({len(plan.rows)} points; listed to {chunk[-1][0]}, continued overleaf)")
             self._coordinates(p, y, title, chunk, note, plan.first_line if k == 0 else LINE)
         elif len(plan.rows):
@@ -510,7 +399,7 @@ class SheetPainter:
         spot = shapely.ops.polylabel(max(shapely.get_parts(free), key=lambda g: g.area), tolerance=1.0)
         return spot.x, spot.y
 
-    def _map(self, p, rec, geom) -> None:
+    def _map(self, p, rec, geom, plan: SheetPlan | None = None) -> None:
         denom = sheet_scale(geom)
         scale = denom * INCH_M / 96
         x0, y0, x1, y1 = geom.bounds
@@ -595,15 +484,26 @@ class SheetPainter:
         screen_rings = [[view.point_to_screen(x, y) for x, y in ring] for ring in rings]
         signs = [1.0 if r < n_outer else -1.0 for r in range(len(rings))]  # a hole's numbers go into it
         parcel_px = shapely.transform(geom, lambda xy: np.column_stack(view.to_screen(xy[:, 0], xy[:, 1])))
-        labels, dense = place_point_labels(screen_rings, signs, fm7, frame_rect, [box, *furniture], parcel_px)
+        details = plan.details if plan is not None else []
+        only = None
+        if details:  # the dense points are numbered in the enlarged details instead
+            only = {i for i in range(total) if not plan.dense[i]}
+            self._detail_outlines(p, view, details, frame_rect)
+        labels, dense = place_point_labels(screen_rings, signs, fm7, frame_rect, [box, *furniture], parcel_px, only)
         note = None
-        if dense:  # say so, and keep the note's corner free of point numbers
+        if details:
+            n_dense = int(plan.dense.sum())
+            names = "、".join(str(d.no) for d in details)
+            note = tr(f"界址点较密:{n_dense} 个点的点号见局部放大图(详图 {names},后页)",
+                      f"Dense boundary points: {n_dense} numbered in enlarged details ({names}, overleaf)")
+        elif dense:  # numbers had to move out along the boundary
             note = dense_note(total)
+        if note:  # say so, and keep the note's corner free of point numbers
             p.setFont(label_font(7))
             fmn = QFontMetricsF(p.font())
             note_box = QRectF(2 * MM, 2 * MM, fmn.horizontalAdvance(note) + 3 * MM, fmn.height() + 1.5 * MM)
             labels, _dense = place_point_labels(screen_rings, signs, fm7, frame_rect, [box, *furniture, note_box],
-                                                parcel_px)
+                                                parcel_px, only)
         self.last_point_labels = labels
         draw_point_marks(p, screen_rings)
         p.setFont(label_font(7.5))
@@ -645,18 +545,89 @@ class SheetPainter:
         p.restore()
         self.last_scale = denom
 
+    def _detail_outlines(self, p, view: MapView, details, frame_rect: QRectF) -> None:
+        """Where each enlarged detail lies on the sheet's map: a dashed box named 详图n."""
+        p.save()
+        p.setPen(QPen(QColor(21, 101, 192), 1.0, Qt.PenStyle.DashLine))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.setFont(label_font(7, True))
+        fm = QFontMetricsF(p.font())
+        for d in details:
+            x0, y0 = view.to_screen(d.core[0], d.core[3])
+            x1, y1 = view.to_screen(d.core[2], d.core[1])
+            r = QRectF(float(x0), float(y0), float(x1 - x0), float(y1 - y0)).intersected(frame_rect)
+            p.drawRect(r)
+            text = tr(f"详图{d.no}", f"Detail {d.no}")
+            t = QRectF(r.left() + 2, r.top() + 1, fm.horizontalAdvance(text) + 2, fm.height())
+            if frame_rect.contains(t):
+                p.setPen(QColor(21, 101, 192))
+                p.drawText(t, int(Qt.AlignmentFlag.AlignCenter), text)
+                p.setPen(QPen(QColor(21, 101, 192), 1.0, Qt.PenStyle.DashLine))
+        p.restore()
+
+    def _detail_page(self, p, plan: SheetPlan, k: int) -> None:
+        """Page k (1-based among the detail pages) of the enlarged details: two to a page."""
+        rec = plan.rec
+        self._text(p, 0, 12 * MM, tr("宗 地 图(局部放大)", "PARCEL SHEET (enlarged details)"), 16, True,
+                   width=PAGE_W, align=Qt.AlignmentFlag.AlignHCenter)
+        self._text(p, 0, 21 * MM, f"{rec.get('code') or ''}  {rec.get('name') or ''}", 10, width=PAGE_W,
+                   align=Qt.AlignmentFlag.AlignHCenter)
+        self.last_detail_labels = getattr(self, "last_detail_labels", {})
+        y = 30 * MM
+        for d in plan.details[2 * (k - 1): 2 * k]:
+            y = self._text(p, 20 * MM, y, d.title(), 9, True) + 1 * MM
+            frame = QRectF(20 * MM, y, DETAIL_W, DETAIL_H)
+            self.last_detail_labels[d.no] = self._detail(p, rec["geometry"], d, frame)
+            y = frame.bottom() + 6 * MM
+
+    def _detail(self, p, geom, d, frame: QRectF) -> list:
+        """One enlarged detail in `frame`: the map at the detail's scale, the red boundary, every
+        point's circle, and the numbers of the detail's points. Returns the labels placed."""
+        scale = d.denom * INCH_M / 96
+        view = MapView(d.centre[0], d.centre[1], scale, int(frame.width()), int(frame.height()))
+        p.save()
+        p.translate(frame.topLeft())
+        local = QRectF(0, 0, frame.width(), frame.height())
+        p.setClipRect(local)
+        render(p, view, self.map.layers, decorations=False, background=QColor("white"))
+        pen = QPen(RED, 0.3 * MM)
+        pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+        p.setPen(pen)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        for part in shapely.get_parts(geom):
+            for ring in [part.exterior, *part.interiors]:
+                p.drawPolygon(QPolygonF([view.point_to_screen(x, y) for x, y in ring.coords]))
+        rings = boundary_rings(geom)
+        n_outer = shapely.get_num_geometries(geom)
+        screen_rings = [[view.point_to_screen(x, y) for x, y in ring] for ring in rings]
+        signs = [1.0 if r < n_outer else -1.0 for r in range(len(rings))]
+        parcel_px = shapely.transform(geom, lambda xy: np.column_stack(view.to_screen(xy[:, 0], xy[:, 1])))
+        p.setFont(label_font(7.5))
+        bar = QRectF(2 * MM, local.height() - 13 * MM, 66 * MM, 13 * MM)
+        labels, _dense = place_point_labels(screen_rings, signs, QFontMetricsF(p.font()), local, [bar], parcel_px,
+                                            set(d.points))
+        draw_point_marks(p, screen_rings)
+        draw_point_labels(p, labels)
+        self._scale_bar(p, scale, d.denom, local.height())
+        p.setClipping(False)
+        p.setPen(QPen(QColor(20, 20, 20), 0.8))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(local)
+        p.restore()
+        return labels
+
     @staticmethod
     def _outward(a: QPointF, q: QPointF, b: QPointF) -> tuple[float, float]:
         return _outward(a, q, b)
 
-    def _scale_bar(self, p, scale: float, denom: int) -> None:
+    def _scale_bar(self, p, scale: float, denom: int, frame_h: float | None = None) -> None:
         length = nice_length(40 * MM * scale)
         px = length / scale
         p.setFont(label_font(7))
         fm = QFontMetricsF(p.font())
         end = f"{length:g} m"
         ratio = f"1:{denom:,}"
-        x, y = 6 * MM, FRAME.height() - 6 * MM
+        x, y = 6 * MM, (FRAME.height() if frame_h is None else frame_h) - 6 * MM
         width = px + fm.horizontalAdvance(end) / 2 + 3 * MM + fm.horizontalAdvance(ratio) + 2 * MM
         p.fillRect(QRectF(x - 2 * MM, y - 6 * MM, width + 2 * MM, 8 * MM), QColor(255, 255, 255, 230))
         p.setPen(QPen(QColor(20, 20, 20), 0.8))

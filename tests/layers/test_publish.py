@@ -586,3 +586,117 @@ def math_dist(a, b) -> float:
     import math
 
     return math.hypot(a.x() - b.x(), a.y() - b.y())
+
+
+def _arc_parcel(store):
+    """A parcel whose north-west side is a quarter circle of 100 points 2.4 m apart (103
+    boundary points), with a neighbour."""
+    import math
+
+    from shapely.geometry import Polygon, box
+
+    x, y, r = 430000.0, 3384000.0, 150.0
+    arc = [(x + r - r * math.cos(t), y + r * math.sin(t)) for t in [i * math.pi / 2 / 99 for i in range(100)]]
+    poly = Polygon(arc + [(x + r, y), (x + r + 40, y - 30), (x - 10, y - 30)])
+    assert len(poly.exterior.coords) - 1 == 103
+    fid = store.insert("parcels", {"code": "510112001001GB00103", "land_use": "100101", "status": "待供",
+                                   "geometry": poly})
+    store.insert("parcels", {"code": "510112001001GB00104", "land_use": "0901", "status": "储备",
+                             "geometry": box(x + r + 45, y - 30, x + r + 200, y + 150)})
+    return fid
+
+
+def test_dense_boundary_points_are_all_numbered_without_overlaps(empty_project, tmp_path):
+    """103 points, 100 of them 2.4 m apart on an arc: at the sheet's 1:2,500 they are too
+    dense to number side by side, so the sheet says so and numbers them in enlarged details;
+    every point J1…J103 is numbered on the sheet or in a detail, and no two numbers overlap
+    in any frame, each wholly inside it."""
+    from PySide6.QtCore import QRectF
+
+    from layers.render import pdf_document
+    from layers.sheet_points import DETAIL_H, DETAIL_W
+    from layers.sheets import FRAME, SheetPainter, paint_atlas
+
+    fid = _arc_parcel(empty_project)
+    sp = SheetPainter(empty_project)
+    plan = sp.plan(fid)
+    assert plan.details and plan.dense.sum() >= 90
+    out = tmp_path / "arc.pdf"
+    with pdf_document(str(out), title="t") as doc:
+        pages = paint_atlas(sp, doc.painter, [fid], doc.new_page)
+    assert pages == plan.pages >= 2
+    frames = [(QRectF(0, 0, FRAME.width(), FRAME.height()), sp.last_point_labels)]
+    frames += [(QRectF(0, 0, DETAIL_W, DETAIL_H), labels) for labels in sp.last_detail_labels.values()]
+    assert len(frames) == 1 + len(plan.details)
+    numbered = set()
+    for frame, labels in frames:
+        for i, a in enumerate(labels):
+            assert frame.contains(a.box), a.text
+            clash = [b.text for b in labels[i + 1:] if a.box.intersects(b.box)]
+            assert not clash, (a.text, clash)
+        numbered |= {lab.text for lab in labels}
+    assert numbered == {f"J{i}" for i in range(1, 104)}
+    if shutil.which("pdftotext"):
+        import unicodedata  # until the PDF text layer maps 大 right (helper pdfs)
+
+        first = re.sub(r"\s", "", subprocess.run(["pdftotext", "-l", "1", str(out), "-"], capture_output=True,
+                                                text=True, check=True).stdout)
+        first = unicodedata.normalize("NFKC", first)
+        assert "界址点较密" in first and "局部放大图" in first
+        second = re.sub(r"\s", "", subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(out), "-"],
+                                                 capture_output=True, text=True, check=True).stdout)
+        assert "详图1" in second
+
+
+def test_sheet_point_numbers_beside_a_few_close_points_do_not_overlap(empty_project):
+    """A plain parcel with two points close together at one corner: numbered on the sheet's
+    own map (no detail), the close pair's numbers moved apart with a leader."""
+    from PySide6.QtCore import QRectF
+    from shapely.geometry import Polygon
+
+    from layers.render import pdf_document
+    from layers.sheets import FRAME, SheetPainter, paint_atlas
+
+    x, y = 430000.0, 3384000.0
+    poly = Polygon([(x, y + 100), (x + 100, y + 100), (x + 100, y + 0.8), (x + 99.2, y), (x, y)])
+    fid = empty_project.insert("parcels", {"code": "P1", "land_use": "100101", "status": "待供", "geometry": poly})
+    sp = SheetPainter(empty_project)
+    assert not sp.plan(fid).details
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d, pdf_document(f"{d}/a.pdf", title="t") as doc:
+        paint_atlas(sp, doc.painter, [fid], doc.new_page)
+    labels = sp.last_point_labels
+    assert [lab.text for lab in labels] == ["J1", "J2", "J3", "J4", "J5"]
+    frame = QRectF(0, 0, FRAME.width(), FRAME.height())
+    for i, a in enumerate(labels):
+        assert frame.contains(a.box) and not any(a.box.intersects(b.box) for b in labels[i + 1:])
+
+
+def test_sheets_cli_takes_several_codes_and_keeps_their_order(demo_project, tmp_path):
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = {**os.environ, "PYTHONPATH": root, "QT_QPA_PLATFORM": "offscreen"}
+    codes = sorted(demo_project.read_layer("parcels", columns=["code"])["code"])[:3]
+    asked = [codes[2], codes[0], codes[1]]  # not in code order
+    path = demo_project.path
+
+    def first_codes(pdf) -> list[str]:
+        out = []
+        n = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
+                                                              check=True).stdout).group(1))
+        for page in range(1, n + 1):
+            text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                                  capture_output=True, text=True, check=True).stdout
+            out += [c for c in codes if c in text.split() and c not in out]
+        return out
+
+    for argv in (["--parcel", *asked], ["--parcel", asked[0], "--parcel", asked[1], asked[2]]):
+        out = tmp_path / "s.pdf"
+        r = subprocess.run([sys.executable, "-m", "landapp", "export", "sheets", path, "-o", str(out), *argv],
+                           capture_output=True, text=True, env=env, timeout=120, check=False)
+        assert r.returncode == 0, r.stderr
+        assert "3 宗" in r.stdout
+        if shutil.which("pdftotext"):
+            assert first_codes(out) == asked
