@@ -74,6 +74,10 @@ def place_point_labels(rings: list[list[QPointF]], signs: list[float], fm: QFont
     stay off it). `only`: the 0-based point numbers to label (all when None). Screen
     coordinates are the frame's (0, 0 at its top-left)."""
     boxes = np.array([[o.left(), o.top(), o.right(), o.bottom()] for o in obstacles], dtype=float).reshape(-1, 4)
+    # the points' own circles are kept clear too (a number over a neighbour's point misleads)
+    dots = np.array([[q.x(), q.y()] for ring in rings for q in ring], dtype=float).reshape(-1, 2)
+    rad = 0.4 * MM
+    boxes = np.vstack([boxes, np.column_stack([dots[:, 0] - rad, dots[:, 1] - rad, dots[:, 0] + rad, dots[:, 1] + rad])])
     leaders: list = []
     out: list[PointLabel] = []
     dense = False
@@ -223,13 +227,14 @@ def plan_details(rings: list[list[tuple[float, float]]], dense: np.ndarray, deno
     if not dense.any():
         return []
     xy = np.asarray([pt for ring in rings for pt in ring], dtype=float)
+    # the boundary's length per point around each point (over six sides): a pair of close
+    # points between long sides needs less enlargement than a run of close points
     spacing = []
-    k = 0
     for ring in rings:
         r = np.asarray(ring, dtype=float)
         d_next = np.hypot(*(np.roll(r, -1, axis=0) - r).T)
-        spacing.append(np.minimum(d_next, np.roll(d_next, 1)))
-        k += len(ring)
+        window = sum(np.roll(d_next, k) for k in range(-2, 4)) / 6.0
+        spacing.append(window)
     spacing = np.concatenate(spacing)[dense]
     want = float(np.percentile(spacing, 25)) / DETAIL_PX
     finer = [d for d in DETAIL_SCALES if d < denom] or [DETAIL_SCALES[0]]

@@ -601,10 +601,10 @@ class SheetPainter:
         n_outer = shapely.get_num_geometries(geom)
         screen_rings = [[view.point_to_screen(x, y) for x, y in ring] for ring in rings]
         signs = [1.0 if r < n_outer else -1.0 for r in range(len(rings))]
-        parcel_px = shapely.transform(geom, lambda xy: np.column_stack(view.to_screen(xy[:, 0], xy[:, 1])))
         p.setFont(label_font(7.5))
         bar = QRectF(2 * MM, local.height() - 13 * MM, 66 * MM, 13 * MM)
-        labels, _dense = place_point_labels(screen_rings, signs, QFontMetricsF(p.font()), local, [bar], parcel_px,
+        # a detail shows only the boundary: numbers may stand on either side of it
+        labels, _dense = place_point_labels(screen_rings, signs, QFontMetricsF(p.font()), local, [bar], None,
                                             set(d.points))
         draw_point_marks(p, screen_rings)
         draw_point_labels(p, labels)
