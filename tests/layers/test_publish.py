@@ -700,3 +700,32 @@ def test_sheets_cli_takes_several_codes_and_keeps_their_order(demo_project, tmp_
         assert "3 宗" in r.stdout
         if shutil.which("pdftotext"):
             assert first_codes(out) == asked
+
+
+def test_no_text_of_a_label_cut_by_the_sheet_frame(demo_project, tmp_path):
+    """Neighbours' codes and road names cut by the map frame used to stay in the PDF as
+    hidden text (copying the coordinate table gave "J1009-00024"): every word inside the
+    frame's area now lies wholly inside it."""
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils not installed")
+    from layers.sheets import FRAME
+
+    fids = select_parcels(demo_project)[:6]
+    out = tmp_path / "s.pdf"
+    stats: dict = {}
+    write_sheets(demo_project, str(out), fids, stats=stats)
+    pt = 72 / 96  # page px -> PDF points
+    fx0, fy0, fx1, fy1 = FRAME.left() * pt, FRAME.top() * pt, FRAME.right() * pt, FRAME.bottom() * pt
+    bbox = subprocess.run(["pdftotext", "-bbox", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    checked = 0
+    for page in bbox.split("<page ")[1:]:
+        if "界址点坐标表(续)" in page or "局部放大" in page:
+            continue
+        for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', page):
+            x0, y0, x1, y1 = map(float, m.groups()[:4])
+            if x1 < fx0 or x0 > fx1 or y1 < fy0 or y0 > fy1:
+                continue  # outside the map frame: the sheet's own text
+            checked += 1
+            tol = 1.5
+            assert fx0 - tol <= x0 and x1 <= fx1 + tol and fy0 - tol <= y0 and y1 <= fy1 + tol, m.group(5)
+    assert checked > 20
