@@ -432,7 +432,7 @@ class StackingPlan:
         fm = QFontMetricsF(p.font())
         tenant = "、".join(t for t in u.tenants if t) or (value_label(u.status) if u.status != "已租" else "")
         if u.fitting_out and u.status == "已租":  # the fit-out is a note on a leased unit
-            tenant = tr(f"{tenant}(装修中)", f"{tenant} (fitting out)").strip()
+            tenant = tr(f"(装修中){tenant}", f"(fitting out) {tenant}").strip()  # first: long names are elided
         area = f"{u.code} {u.area:,.0f}㎡".strip()
         if self.colour_by == "expiry" and u.lease_end is not None:
             area += tr(f" · 至 {u.lease_end:%Y-%m}", f" · to {u.lease_end:%Y-%m}")

@@ -773,6 +773,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>PARCEL SHEET</translation>
     </message>
     <message>
+        <source>宗 地 图(局部放大)</source>
+        <translation>PARCEL SHEET (enlarged details)</translation>
+    </message>
+    <message>
         <source>宗 地 图(续)</source>
         <translation>PARCEL SHEET (continued)</translation>
     </message>
@@ -1632,6 +1636,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>zone (repeatable)</translation>
     </message>
     <message>
+        <source>片区界线</source>
+        <translation>Zone boundary</translation>
+    </message>
+    <message>
         <source>版本</source>
         <translation>Audience</translation>
     </message>
@@ -1860,6 +1868,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>编号</source>
         <translation>Code</translation>
+    </message>
+    <message>
+        <source>编号即表中序号;引线指向编号所属的位置</source>
+        <translation>Numbers are the list's No.; a line leads to the place</translation>
     </message>
     <message>
         <source>编辑(&amp;E)</source>
