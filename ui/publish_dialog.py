@@ -115,6 +115,11 @@ class OpportunityDialog(QDialog):
             b.clicked.connect(lambda _c=False, e=ext: self.export(e))
             buttons.addWidget(b)
             self.export_buttons.append(b)
+        b = QPushButton(tr("导出招商地图(HTML)…", "Export investor map (HTML)…"))
+        b.setToolTip(tr("只发布本清单筛选出的地块或载体", "publishes only what this list's filters choose"))
+        b.clicked.connect(lambda _c=False: self.export_map())
+        buttons.addWidget(b)
+        self.export_buttons.append(b)
         buttons.addStretch(1)
         close = QPushButton(tr("关闭", "Close"))
         close.clicked.connect(self.accept)
@@ -235,6 +240,26 @@ class OpportunityDialog(QDialog):
                 from layers.listpdf import write_list_pdf
 
                 write_list_pdf(self.store, self.df, kind, path)
+        except LandappError as e:
+            QMessageBox.warning(self, tr("导出失败", "Export failed"), str(e))
+            return None
+        return path
+
+    def export_map(self, path: str | None = None) -> str | None:
+        """The public investor map of exactly what the list dialog's filters choose."""
+        from layers.htmlmap import write_map
+
+        kind = self.kind.currentData()
+        if self.df is None:
+            return None
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, tr("导出招商地图", "Export investor map"), "map.html", "HTML (*.html)")
+            if not path:
+                return None
+        f = self.filters()
+        try:
+            write_map(self.store, path, kinds=(kind,), land_filters=f if kind == "land" else None,
+                      carrier_filters=f if kind == "carriers" else None)
         except LandappError as e:
             QMessageBox.warning(self, tr("导出失败", "Export failed"), str(e))
             return None

@@ -55,6 +55,14 @@ def test_opportunity_dialog_filters_previews_and_exports(qtbot, demo_project, tm
     dlg.use_dates.setChecked(True)
     assert dlg.model.rowCount() >= n_carriers
     assert dlg.export("pdf", str(tmp_path / "c.pdf")) and (tmp_path / "c.pdf").read_bytes()[:4] == b"%PDF"
+    # the investor map of exactly these carriers
+    import json
+
+    assert dlg.export_map(str(tmp_path / "m.html"))
+    text = (tmp_path / "m.html").read_text(encoding="utf-8")
+    data = json.loads(text.split('id="landapp-data">')[1].split("</script>")[0].replace("<\\/", "</"))
+    names = {f["properties"]["t"] for f in data["buildings"] if "t" in f["properties"]}
+    assert names == set(dlg.df["name"]) and not any("t" in f["properties"] for f in data["parcels"])
     dlg.use_dates.setChecked(False)
     dlg.land_use.setText("Z9")
     dlg.kind.setCurrentIndex(0)

@@ -546,6 +546,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>show the park map raster</translation>
     </message>
     <message>
+        <source>只发布本清单筛选出的地块或载体</source>
+        <translation>publishes only what this list's filters choose</translation>
+    </message>
+    <message>
         <source>只看低效</source>
         <translation>Low efficiency only</translation>
     </message>
@@ -939,6 +943,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>导出宗地图</source>
         <translation>Export parcel sheets</translation>
+    </message>
+    <message>
+        <source>导出招商地图</source>
+        <translation>Export investor map</translation>
+    </message>
+    <message>
+        <source>导出招商地图(HTML)…</source>
+        <translation>Export investor map (HTML)…</translation>
     </message>
     <message>
         <source>导出机会清单</source>
