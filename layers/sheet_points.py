@@ -93,6 +93,17 @@ def place_point_labels(rings: list[list[QPointF]], signs: list[float], fm: QFont
             tw, th = fm.horizontalAdvance(text) + 2, fm.height() + 2
             ox, oy = _outward(ring[i - 1], q, ring[(i + 1) % n])
             ox, oy = ox * sign, oy * sign
+            # the usual case first: beside the point, outward along the bisector
+            off0 = 3 + abs(ox) * tw / 2 + abs(oy) * th / 2
+            bx0, by0 = q.x() + ox * off0 - tw / 2, q.y() + oy * off0 - th / 2
+            if (bx0 >= frame.left() and by0 >= frame.top() and bx0 + tw <= frame.right()
+                    and by0 + th <= frame.bottom()
+                    and not ((bx0 < boxes[:, 2]) & (bx0 + tw > boxes[:, 0])
+                             & (by0 < boxes[:, 3]) & (by0 + th > boxes[:, 1])).any()):
+                r = QRectF(bx0, by0, tw, th)
+                out.append(PointLabel(text, q, r, False))
+                boxes = np.vstack([boxes, [r.left(), r.top(), r.right(), r.bottom()]])
+                continue
             # candidates: (distance step, turn) pairs, nearest first
             st, tu = np.meshgrid(np.arange(_STEPS), turns, indexing="ij")
             st, tu = st.ravel(), tu.ravel()
