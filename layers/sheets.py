@@ -20,7 +20,7 @@ import numpy as np
 import shapely
 import shapely.ops
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QPolygonF
 from shapely.geometry.polygon import orient
 
 from landapp import landuse
@@ -31,14 +31,14 @@ from landapp.sizhi import DIRECTIONS, SizhiFinder
 from landapp.units import to_mu
 from layers.decorations import draw_north_arrow
 from layers.sheet_points import (
-    DETAIL_H,
-    DETAIL_W,
     _halo_text,  # noqa: F401  (kept importable from here)
     _outward,
     dense_note,
     dense_points,
+    draw_detail_outlines,
     draw_point_labels,
     draw_point_marks,
+    paint_detail_page,
     place_point_labels,
     plan_details,
 )
@@ -546,75 +546,10 @@ class SheetPainter:
         self.last_scale = denom
 
     def _detail_outlines(self, p, view: MapView, details, frame_rect: QRectF) -> None:
-        """Where each enlarged detail lies on the sheet's map: a dashed box named 详图n."""
-        p.save()
-        p.setPen(QPen(QColor(21, 101, 192), 1.0, Qt.PenStyle.DashLine))
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.setFont(label_font(7, True))
-        fm = QFontMetricsF(p.font())
-        for d in details:
-            x0, y0 = view.to_screen(d.core[0], d.core[3])
-            x1, y1 = view.to_screen(d.core[2], d.core[1])
-            r = QRectF(float(x0), float(y0), float(x1 - x0), float(y1 - y0)).intersected(frame_rect)
-            p.drawRect(r)
-            text = tr(f"详图{d.no}", f"Detail {d.no}")
-            t = QRectF(r.left() + 2, r.top() + 1, fm.horizontalAdvance(text) + 2, fm.height())
-            if frame_rect.contains(t):
-                p.setPen(QColor(21, 101, 192))
-                p.drawText(t, int(Qt.AlignmentFlag.AlignCenter), text)
-                p.setPen(QPen(QColor(21, 101, 192), 1.0, Qt.PenStyle.DashLine))
-        p.restore()
+        draw_detail_outlines(p, view, details, frame_rect)
 
     def _detail_page(self, p, plan: SheetPlan, k: int) -> None:
-        """Page k (1-based among the detail pages) of the enlarged details: two to a page."""
-        rec = plan.rec
-        self._text(p, 0, 12 * MM, tr("宗 地 图(局部放大)", "PARCEL SHEET (enlarged details)"), 16, True,
-                   width=PAGE_W, align=Qt.AlignmentFlag.AlignHCenter)
-        self._text(p, 0, 21 * MM, f"{rec.get('code') or ''}  {rec.get('name') or ''}", 10, width=PAGE_W,
-                   align=Qt.AlignmentFlag.AlignHCenter)
-        self.last_detail_labels = getattr(self, "last_detail_labels", {})
-        y = 30 * MM
-        for d in plan.details[2 * (k - 1): 2 * k]:
-            y = self._text(p, 20 * MM, y, d.title(), 9, True) + 1 * MM
-            frame = QRectF(20 * MM, y, DETAIL_W, DETAIL_H)
-            self.last_detail_labels[d.no] = self._detail(p, rec["geometry"], d, frame)
-            y = frame.bottom() + 6 * MM
-
-    def _detail(self, p, geom, d, frame: QRectF) -> list:
-        """One enlarged detail in `frame`: the map at the detail's scale, the red boundary, every
-        point's circle, and the numbers of the detail's points. Returns the labels placed."""
-        scale = d.denom * INCH_M / 96
-        view = MapView(d.centre[0], d.centre[1], scale, int(frame.width()), int(frame.height()))
-        p.save()
-        p.translate(frame.topLeft())
-        local = QRectF(0, 0, frame.width(), frame.height())
-        p.setClipRect(local)
-        render(p, view, self.map.layers, decorations=False, background=QColor("white"))
-        pen = QPen(RED, 0.3 * MM)
-        pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
-        p.setPen(pen)
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        for part in shapely.get_parts(geom):
-            for ring in [part.exterior, *part.interiors]:
-                p.drawPolygon(QPolygonF([view.point_to_screen(x, y) for x, y in ring.coords]))
-        rings = boundary_rings(geom)
-        n_outer = shapely.get_num_geometries(geom)
-        screen_rings = [[view.point_to_screen(x, y) for x, y in ring] for ring in rings]
-        signs = [1.0 if r < n_outer else -1.0 for r in range(len(rings))]
-        p.setFont(label_font(7.5))
-        bar = QRectF(2 * MM, local.height() - 13 * MM, 66 * MM, 13 * MM)
-        # a detail shows only the boundary: numbers may stand on either side of it
-        labels, _dense = place_point_labels(screen_rings, signs, QFontMetricsF(p.font()), local, [bar], None,
-                                            set(d.points))
-        draw_point_marks(p, screen_rings)
-        draw_point_labels(p, labels)
-        self._scale_bar(p, scale, d.denom, local.height())
-        p.setClipping(False)
-        p.setPen(QPen(QColor(20, 20, 20), 0.8))
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.drawRect(local)
-        p.restore()
-        return labels
+        paint_detail_page(self, p, plan, k)
 
     @staticmethod
     def _outward(a: QPointF, q: QPointF, b: QPointF) -> tuple[float, float]:
