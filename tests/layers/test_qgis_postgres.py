@@ -16,7 +16,17 @@ import pytest
 pytestmark = pytest.mark.slow
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PORT = 55437
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+PORT = _free_port()
 
 
 def _bindir():
@@ -32,7 +42,7 @@ def cluster():
     bindir = _bindir()
     if bindir is None or shutil.which("runuser") is None:
         pytest.skip("PostgreSQL server binaries (Debian: postgresql, postgis) or runuser missing")
-    base = tempfile.mkdtemp(prefix="landapp-pg-", dir="/tmp")
+    base = tempfile.mkdtemp(prefix="landapp-qgis-pg-", dir="/tmp")
     os.chmod(base, 0o777)
     data = os.path.join(base, "data")
     run = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
