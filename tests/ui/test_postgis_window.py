@@ -1,7 +1,8 @@
-"""The map window on a park in PostGIS (a throwaway server): it shows the park, edits go
+"""The map window on a shared park: in PostGIS (a throwaway server) it shows the park, edits go
 through the undo stack, others' committed edits appear (LISTEN/NOTIFY), a viewer's window
 has its editing tools off, the connect dialog lists the parks, and a server that goes away is
-one sentence in the status bar while the window and the undo stack stay."""
+one sentence in the status bar while the window and the undo stack stay; on a GeoPackage, edits
+QGIS makes in the file show up."""
 
 from __future__ import annotations
 
@@ -220,3 +221,33 @@ def test_form_edits_do_not_overwrite_a_colleague(window, db_store, pg_target, qt
         assert dlg.mine_wins == {"name"}
     finally:
         other.close()
+
+
+def test_geopackage_window_sees_edits_made_by_another_program(qtbot, demo_project):
+    """QGIS (here: SQLite with the GeoPackage functions, as QGIS writes) renames a parcel in
+    the file the window has open: the window's table shows it after its next check, and the
+    feature's history says another program did it."""
+    import sqlite3
+
+    from landapp import gpkg
+    from landapp.history import feature_history
+    from ui.main_window import MainWindow
+
+    win = MainWindow(demo_project)
+    qtbot.addWidget(win)
+    try:
+        model = win.table.model
+        model.load()
+        fid = int(demo_project.table_fids("parcels")[0])
+        con = sqlite3.connect(demo_project.path)
+        gpkg.register_functions(con)
+        con.execute("UPDATE parcels SET name = 'QGIS 改的名' WHERE fid = ?", (fid,))
+        con.commit()
+        con.close()
+        events = win.live.check()
+        assert [(e.op, e.fids, e.external) for e in events] == [("update", (fid,), True)]
+        col = [f.name for f in model.columns].index("name")
+        assert model.data(model.index(model.row_of(fid), col)) == "QGIS 改的名"
+        assert feature_history(demo_project, "parcels", fid)[0]["user"] == "其他程序(如 QGIS)"
+    finally:
+        win.detach()
