@@ -47,9 +47,10 @@ from landapp.vacancy import (
     net_absorption,
     vacancy_figures,
 )
+from layers import fonts
 from ui.following import FollowsStore
 
-CJK_FAMILIES = ["Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei"]
+CJK_FAMILIES = fonts.CJK_FAMILIES  # layers/fonts.py
 CLASS_COLOURS = ["#1A9850", "#91CF60", "#FC8D59", "#D73027", "#7B3294"]
 
 
