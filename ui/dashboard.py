@@ -380,8 +380,12 @@ class Dashboard(FollowsStore, QWidget):
                                                   f"dashboard_{self.as_of()}.png", "PNG (*.png)")
             if not path:
                 return None
-        if not self.image().save(path, "PNG"):
-            QMessageBox.warning(self, tr("保存失败", "Save failed"), tr(f"无法写入 {path}。", f"Cannot write {path}."))
+        from layers.render import save_image
+
+        try:
+            save_image(self.image(), path, "PNG")  # whole or not at all (landapp/files.py)
+        except LandappError as e:
+            QMessageBox.warning(self, tr("保存失败", "Save failed"), str(e))
             return None
         return path
 
