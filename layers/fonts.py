@@ -2,7 +2,7 @@
 layer is right.
 
 Why a derived font: Noto Sans CJK maps a unified ideograph and its radical form to one glyph
-(车 U+8F66 and ⻋ U+2EE6, 片 and ⽚, 龙 and ⻰, 土 and ⼟). Qt builds a PDF font's ToUnicode map
+(车 U+8F66 and ⻋ U+2ECB, 片 and ⽚, 龙 and ⻰, 土 and ⼟). Qt builds a PDF font's ToUnicode map
 by walking the font's cmap from U+0000 upwards and keeping the first code point of each
 glyph, so the radical wins and `pdftotext` gives 汽⻋城: a search for 汽车城 fails and pasted
 text is wrong (design.md, pitfalls). A PDF can give a glyph of one font object one code
