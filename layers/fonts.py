@@ -65,25 +65,51 @@ def cache_dir() -> str:
     return os.path.join(xdg, "landapp", "fonts")
 
 
+def _candidates(weight: str, dirs: list[str] | None = None) -> list[str]:
+    """Font files that may hold Noto Sans CJK SC in `weight` (no font is opened)."""
+    out = []
+    for d in dirs or FONT_DIRS:
+        for name in _PATTERNS[weight]:
+            out.extend(sorted(glob.glob(os.path.join(d, "**", name), recursive=True)))
+    return out
+
+
+def _sc_face(path: str) -> int | None:
+    """The index of the Noto Sans CJK SC face in `path`, or None."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    try:
+        faces = TTCollection(path, lazy=True).fonts if path.endswith(".ttc") else [TTFont(path, lazy=True)]
+        for i, face in enumerate(faces):
+            if face["name"].getDebugName(1) == _SOURCE_FAMILY:
+                return i
+    except Exception:  # an unreadable font file is simply not our source
+        return None
+    return None
+
+
+def _temp_cache() -> str:
+    import tempfile
+
+    return os.path.join(tempfile.gettempdir(), f"landapp-fonts-{getattr(os, 'getuid', lambda: 0)()}")
+
+
+def _ours(path: str) -> bool:
+    """A cached font in a shared folder is used only if this user made it."""
+    getuid = getattr(os, "getuid", None)
+    return getuid is None or os.stat(path).st_uid == getuid()
+
+
 def find_source(weight: str, dirs: list[str] | None = None) -> tuple[str, int] | None:
     """(file, face index) of Noto Sans CJK SC in `weight`, or None."""
     try:
-        from fontTools.ttLib import TTCollection, TTFont
+        import fontTools  # noqa: F401
     except ImportError:
         return None
-    for d in dirs or FONT_DIRS:
-        for name in _PATTERNS[weight]:
-            for path in sorted(glob.glob(os.path.join(d, "**", name), recursive=True)):
-                try:
-                    if path.endswith(".ttc"):
-                        faces = TTCollection(path, lazy=True).fonts
-                    else:
-                        faces = [TTFont(path, lazy=True)]
-                    for i, face in enumerate(faces):
-                        if face["name"].getDebugName(1) == _SOURCE_FAMILY:
-                            return path, i
-                except Exception:  # an unreadable font file is simply not our source
-                    continue
+    for path in _candidates(weight, dirs):
+        index = _sc_face(path)
+        if index is not None:
+            return path, index
     return None
 
 
@@ -128,23 +154,29 @@ def build_derived(source: str, index: int, target: str) -> None:
 
 def derived_font_files() -> list[str]:
     """The derived Regular and Bold files, built on first use and cached by the source's
-    path, size and date. Missing fontTools or Noto: []."""
+    path, size and date (a cache hit opens no font and does not import fontTools).
+    Missing fontTools or Noto: []."""
     out = []
     for weight in ("Regular", "Bold"):
-        src = find_source(weight)
-        if src is None:
-            continue
-        path, index = src
-        st = os.stat(path)
-        key = hashlib.sha1(f"{_BUILD_VERSION}|{path}|{index}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:12]
-        target = os.path.join(cache_dir(), f"{_DERIVED_PS}-{weight}-{key}.otf")
-        if not os.path.exists(target):
-            try:
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                build_derived(path, index, target)
-            except Exception:  # no cache space or an odd font: the plain families still work
-                continue
-        out.append(target)
+        for path in _candidates(weight):
+            st = os.stat(path)
+            key = hashlib.sha1(f"{_BUILD_VERSION}|{path}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:12]
+            name = f"{_DERIVED_PS}-{weight}-{key}.otf"
+            # the user's cache, else the temporary folder (a read-only home)
+            targets = [os.path.join(d, name) for d in (cache_dir(), _temp_cache())]
+            target = next((t for t in targets if os.path.exists(t) and _ours(t)), None)
+            index = None if target else _sc_face(path)
+            for t in targets if target is None and index is not None else []:
+                try:
+                    os.makedirs(os.path.dirname(t), exist_ok=True)
+                    build_derived(path, index, t)
+                    target = t
+                    break
+                except Exception:  # no fontTools, no space, an odd font: the plain families still work
+                    continue
+            if target:
+                out.append(target)
+                break
     return out
 
 
