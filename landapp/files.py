@@ -49,7 +49,8 @@ def _folder(path: str) -> str:
 
 
 def fsync_file(path: str) -> None:
-    fd = os.open(path, os.O_RDONLY)
+    # opened for writing: Windows' fsync (_commit) refuses a read-only descriptor
+    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
     try:
         os.fsync(fd)
     finally:
