@@ -9,7 +9,9 @@ text is wrong (design.md, pitfalls). A PDF can give a glyph of one font object o
 point only, so the fix is in the font: a copy of Noto Sans CJK SC whose cmap maps every
 shared glyph from its ordinary code point only (车, not ⻋; – not ‒; ～ not 〜). Characters
 it drops (the radicals themselves …) fall back to the original Noto face next in the
-family list, where the lowest code point is the one they are. The copy is made once per
+family list, where the lowest code point is the one they are. The copy also leaves out the
+'locl' feature of the default language systems, whose localised digits are in no cmap (Qt
+gives them no text at all: a floor "26F" came out as "F"). The copy is made once per
 machine with fontTools (about 0.5 s a weight: only the cmap and name tables are rebuilt,
 the 16 MB of outlines are copied as they are), cached, and registered with QFontDatabase.
 Without fontTools or Noto the list simply falls through to the other families.
@@ -25,7 +27,7 @@ from collections import defaultdict
 DERIVED_FAMILY = "Landapp Sans CJK SC"
 _DERIVED_PS = "LandappSansCJKsc"
 _SOURCE_FAMILY = "Noto Sans CJK SC"
-_BUILD_VERSION = "1"  # bump when the derivation changes: the cache key includes it
+_BUILD_VERSION = "2"  # bump when the derivation changes: the cache key includes it
 
 # Chinese first (the derived face, then the original for what it dropped), then what
 # Windows and macOS have built in.
@@ -137,6 +139,7 @@ def build_derived(source: str, index: int, target: str) -> None:
         if table.format in (4, 12) and table.cmap:
             for cp in drop:
                 table.cmap.pop(cp, None)
+    _drop_default_locl(font)
     ps_source = None
     for rec in font["name"].names:
         if rec.nameID == 6:
@@ -150,6 +153,22 @@ def build_derived(source: str, index: int, target: str) -> None:
         rec.string = text
     with atomic_output(target) as tmp:
         font.save(tmp)
+
+
+def _drop_default_locl(font) -> None:
+    """Latin runs (a floor "26F", a phone number) get the SC face's localised digits from the
+    'locl' feature of the script's default language system; those glyphs are in no cmap, so
+    Qt gives them no ToUnicode entry and pdftotext loses the digits ("F"). Without it, Latin
+    runs use the cmap's digits, as Chinese runs already do (same shapes)."""
+    if "GSUB" not in font:
+        return
+    table = font["GSUB"].table
+    records = table.FeatureList.FeatureRecord
+    for sr in table.ScriptList.ScriptRecord:
+        ls = sr.Script.DefaultLangSys
+        if ls is not None:
+            ls.FeatureIndex = [i for i in ls.FeatureIndex if records[i].FeatureTag != "locl"]
+            ls.FeatureCount = len(ls.FeatureIndex)
 
 
 def derived_font_files() -> list[str]:
@@ -171,6 +190,12 @@ def derived_font_files() -> list[str]:
                     os.makedirs(os.path.dirname(t), exist_ok=True)
                     build_derived(path, index, t)
                     target = t
+                    for old in glob.glob(os.path.join(os.path.dirname(t), f"{_DERIVED_PS}-{weight}-*.otf")):
+                        if old != t:  # an earlier derivation or an updated Noto: 16 MB each
+                            try:
+                                os.unlink(old)
+                            except OSError:
+                                pass
                     break
                 except Exception:  # no fontTools, no space, an odd font: the plain families still work
                     continue

@@ -84,7 +84,7 @@ def test_every_pdf_kind_is_searchable(demo_project, tmp_path, capfd):
     for argv, out, words in [
         (["export", "opportunities", p], "land.pdf", ["土地供给机会清单", "用地", "片区"]),
         (["export", "opportunities", p, "--kind", "carriers"], "carriers.pdf", ["汽车城", "龙泉驿", "片区"]),
-        (["export", "stacking", p], "stacking.pdf", ["汽车城", "龙泉驿", "楼宇分层图"]),
+        (["export", "stacking", p], "stacking.pdf", ["汽车城", "龙泉驿", "楼宇分层图", "1F", "2F"]),  # floor labels keep their digits
         (["render", p, "--title", "龙泉驿区汽车城 土地利用现状"], "map.pdf", ["龙泉驿区汽车城土地利用现状", "片区"]),
     ]:
         assert main([*argv, "-o", str(tmp_path / out)]) == 0, capfd.readouterr().err
@@ -97,6 +97,7 @@ def test_a_radical_in_the_source_stays_a_radical(tmp_path):
     from PySide6.QtGui import QPainter
 
     from layers.render import pdf_writer
+    from layers.stacking import font as stacking_font
     from layers.vector import label_font
 
     out = tmp_path / "r.pdf"
@@ -105,9 +106,12 @@ def test_a_radical_in_the_source_stays_a_radical(tmp_path):
         for i, bold in enumerate((False, True)):
             p.setFont(label_font(12, bold))
             p.drawText(QRectF(20, 20 + 40 * i, 900, 30), 0, "汽车城 片区 部首⻋⽚ 1–2 5～9")
+            p.setFont(stacking_font(14, bold))  # Noto first, no DejaVu: a Latin run's digits
+            p.drawText(QRectF(20, 100 + 40 * i, 900, 30), 0, "26F 028-89562550")
         p.end()
     text = pdf_text(out)
     assert text.count("汽车城 片区 部首⻋⽚ 1–2 5～9") == 2, text
+    assert text.count("26F 028-89562550") == 2, text
 
 
 def test_print_to_pdf_from_the_dialogs_is_searchable(demo_project, tmp_path):
