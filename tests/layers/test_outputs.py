@@ -110,3 +110,18 @@ def test_outputs_replace_an_old_file_whole(demo_project, tmp_path, capfd):
         assert rc == 0, err
         assert (tmp_path / name).read_bytes() != GOOD_OLD and (tmp_path / name).stat().st_size > 100
     assert not [n for n in os.listdir(tmp_path) if n.startswith(".") or ".part" in n]
+
+
+def test_cancelled_sheets_keep_the_old_file(demo_project, tmp_path):
+    from layers.sheets import select_parcels, write_sheets
+
+    (tmp_path / "s.pdf").write_bytes(GOOD_OLD)
+    calls = []
+
+    def cancel():
+        calls.append(1)
+        return len(calls) > 2  # cancelled after a sheet or two were painted
+
+    assert write_sheets(demo_project, str(tmp_path / "s.pdf"), select_parcels(demo_project)[:6], cancel=cancel) == 0
+    assert (tmp_path / "s.pdf").read_bytes() == GOOD_OLD
+    assert not [n for n in os.listdir(tmp_path) if n.startswith(".") or ".part" in n]
