@@ -29,11 +29,12 @@ def _commands(store):
         ("st.pdf", ["export", "stacking", p, "--building", bcode]),
         ("st.png", ["export", "stacking", p, "--building", bcode]),
         ("m.html", ["export", "map", p]),
+        ("rep.docx", ["export", "report", p]),
         *[(f"l.{ext}", ["export", "layer", p, "parcels"]) for ext in ("shp", "geojson", "kml", "dxf", "gpkg")],
     ]
 
 
-NAMES = ["s.pdf", "r.pdf", "r.png", "o.pdf", "o.xlsx", "o.csv", "st.pdf", "st.png", "m.html",
+NAMES = ["s.pdf", "r.pdf", "r.png", "o.pdf", "o.xlsx", "o.csv", "st.pdf", "st.png", "m.html", "rep.docx",
          "l.shp", "l.geojson", "l.kml", "l.dxf", "l.gpkg"]
 
 
@@ -103,7 +104,7 @@ def test_each_output_into_a_read_only_folder(demo_project, tmp_path, capfd, name
 def test_outputs_replace_an_old_file_whole(demo_project, tmp_path, capfd):
     """On a healthy disk every command replaces the old file and leaves nothing else."""
     for name, argv in _commands(demo_project):
-        if name in ("m.html", "s.pdf"):
+        if name in ("m.html", "s.pdf", "rep.docx"):
             continue  # covered by their own tests; slow-ish
         (tmp_path / name).write_bytes(GOOD_OLD)
         rc, _, err = _run([*argv, "-o", tmp_path / name], capfd)
