@@ -6,6 +6,7 @@ import os
 import sys
 import time
 
+from landapp import argtypes
 from landapp.cli import EXIT_OK
 from landapp.errors import ProjectError
 from landapp.i18n import tr
@@ -15,7 +16,7 @@ def register(sub) -> None:
     p = sub.add_parser("demo", help=tr("生成示例园区(成都经开区)或任意规模的合成园区",
                                        "build the demo park (Chengdu ETDZ) or a synthetic park of any size"))
     p.add_argument("project", metavar="OUT.gpkg")
-    p.add_argument("--parcels", type=int, help=tr("合成园区的地块数(如 10000、100000、1000000)",
+    p.add_argument("--parcels", type=argtypes.positive_int, help=tr("合成园区的地块数(如 10000、100000、1000000)",
                                                   "number of parcels of a synthetic park (10000, 100000, 1000000 …)"))
     p.add_argument("--seed", type=int, default=None, help=tr("随机种子", "random seed"))
     p.add_argument("--force", action="store_true", help=tr("覆盖已有文件", "overwrite an existing file"))

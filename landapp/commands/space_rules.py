@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from landapp import argtypes
 from landapp.cli import EXIT_OK, group
 from landapp.errors import LandappError
 from landapp.i18n import tr
@@ -100,7 +101,7 @@ def register(sub) -> None:
     p.add_argument("project", metavar="PROJECT.gpkg")
     p.add_argument("--by", choices=["park", "zone", "building", "type"], default="park",
                    help=tr("分组:全园区、片区、建筑、类型(标准厂房/楼宇)", "group by park, zone, building or type"))
-    p.add_argument("--months", type=int, default=12,
+    p.add_argument("--months", type=argtypes.non_negative_int, default=12,
                    help=tr("可租面积计入几个月内到期的租约(默认 12)", "lease-expiry horizon for availability (default 12)"))
     p.add_argument("--zone", action="append", help=tr("只统计该片区(可重复)", "only this zone (repeatable)"))
     p.add_argument("--expiry", action="store_true", help=tr("输出租约到期分布(按年)", "print the lease expiry schedule by year"))
@@ -162,7 +163,7 @@ def register(sub) -> None:
     p.add_argument("--measure", choices=CASE_MEASURES, help=tr("盘活方式", "measure"))
     p.add_argument("--responsible", help=tr("责任人", "responsible person"))
     p.add_argument("--target-date", metavar="DATE", help=tr("目标日期", "target date"))
-    p.add_argument("--area", type=float, metavar="M2", help=tr("盘活面积(㎡),默认取地块/建筑面积", "area in m²"))
+    p.add_argument("--area", type=argtypes.non_negative, metavar="M2", help=tr("盘活面积(㎡),默认取地块/建筑面积", "area in m²"))
     p.add_argument("--date", metavar="DATE", help=tr("立案日期", "opening date"))
     p.add_argument("--note", help=tr("说明", "note"))
     p.set_defaults(func=cmd_cases_open)
@@ -183,7 +184,7 @@ def register(sub) -> None:
     p.add_argument("--measure", choices=CASE_MEASURES)
     p.add_argument("--responsible")
     p.add_argument("--target-date", metavar="DATE", help=tr("目标日期(空字符串表示清除)", "target date ('' clears it)"))
-    p.add_argument("--area", type=float, metavar="M2")
+    p.add_argument("--area", type=argtypes.non_negative, metavar="M2")
     p.add_argument("--note")
     p.set_defaults(func=cmd_cases_edit)
 
@@ -196,7 +197,7 @@ def register(sub) -> None:
     p = g.add_parser("progress", help=tr("年度盘活目标完成情况", "campaign progress for a year"))
     p.add_argument("project", metavar="PROJECT.gpkg")
     p.add_argument("--year", type=int)
-    p.add_argument("--target", type=float, metavar="M2", help=tr("设置该年度目标面积(㎡)", "set the year's target (m²)"))
+    p.add_argument("--target", type=argtypes.non_negative, metavar="M2", help=tr("设置该年度目标面积(㎡)", "set the year's target (m²)"))
     _fmt_arg(p)
     p.set_defaults(func=cmd_cases_progress)
 
