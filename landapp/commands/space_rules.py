@@ -15,7 +15,7 @@ from landapp import argtypes
 from landapp.cli import EXIT_OK, group
 from landapp.errors import LandappError
 from landapp.i18n import tr
-from landapp.schema import CASE_MEASURES, CASE_STATES, value_label
+from landapp.schema import CASE_MEASURES, CASE_STATES, IDLE_STAGES, value_label
 from landapp.store import open_project
 from landapp.units import MU_M2
 
@@ -121,6 +121,16 @@ def register(sub) -> None:
                                                       "record an exemption for this parcel (with --reason)"))
     p.add_argument("--reason", help=tr("豁免原因(《闲置土地处置办法》第八条;空字符串表示撤销)",
                                        "exemption reason (Art. 8; empty clears it)"))
+    p.add_argument("--record", metavar="CODE", help=tr("登记该地块的处置阶段(配合 --stage 等)",
+                                                      "record this parcel's disposal (with --stage …)"))
+    p.add_argument("--stage", choices=IDLE_STAGES + [""],
+                   help=tr("处置阶段:疑似闲置、认定、征缴闲置费、收回(空字符串表示撤销)",
+                           "stage: 疑似闲置, 认定, 征缴闲置费, 收回 (empty clears it)"))
+    p.add_argument("--decision-no", help=tr("决定书文号", "decision (决定书) number"))
+    p.add_argument("--decision-date", metavar="DATE", help=tr("决定书日期 YYYY-MM-DD", "decision date"))
+    p.add_argument("--fee-due", type=argtypes.non_negative, metavar="WAN",
+                   help=tr("应缴闲置费(万元,默认出让价款的 20%)", "fee due, 10k CNY (default 20% of the price)"))
+    p.add_argument("--fee-paid", type=argtypes.non_negative, metavar="WAN", help=tr("已缴闲置费(万元)", "fee paid, 10k CNY"))
     _date_arg(p)
     _fmt_arg(p)
     p.set_defaults(func=cmd_idle)
@@ -273,6 +283,18 @@ def cmd_idle(args) -> int:
             print(tr(f"地块 {args.exempt}:{idle.status_label(st.status)}。{st.reason}",
                      f"Parcel {args.exempt}: {idle.status_label(st.status)}. {st.reason}"))
             return EXIT_OK
+        if args.record:
+            rows = store.rows("parcels", "code = ? AND (retired = 0 OR retired IS NULL)", (args.record,))
+            if not rows:
+                raise LandappError(tr(f"找不到编号为“{args.record}”的地块。", f"No parcel has the code '{args.record}'."))
+            if args.stage is None:
+                raise LandappError(tr("登记处置需要 --stage。", "--record needs --stage."))
+            idle.set_stage(store, rows[0]["fid"], args.stage, decision_no=args.decision_no,
+                           decision_date=args.decision_date, fee_due=args.fee_due, fee_paid=args.fee_paid)
+            st = idle.idle_land_status(store.get("parcels", rows[0]["fid"]), as_of)
+            print(tr(f"地块 {args.record}:{idle.status_label(st.status)},处置阶段 {st.stage or '-'}。",
+                     f"Parcel {args.record}: {idle.status_label(st.status)}, stage {st.stage or '-'}."))
+            return EXIT_OK
         parcels = idle.load_parcels(store)
     base = [("code", "地块编号", "Parcel"), ("name", "地块名称", "Name"), ("zone", "所在片区", "Zone")]
     area = [("area_m2", "面积(㎡)", "Area (m²)"), ("area_mu", "面积(亩)", "Area (mu)")]
@@ -295,18 +317,23 @@ def cmd_idle(args) -> int:
     rows = idle.idle_report(parcels, as_of)
     summary = idle.idle_summary(rows)
     if args.list == "idle":
-        rows = [r for r in rows if r["status"] in idle.IDLE_STATUSES or r["status"] == idle.EXEMPT]
+        rows = [r for r in rows if r["status"] in idle.IDLE_STATUSES
+                or r["status"] in (idle.EXEMPT, idle.INCOMPLETE) or r.get("stage")]
     for r in rows:
         r["status_label"] = idle.status_label(r["status"])
     emit(rows, base + [("land_user", "土地使用权人", "Land user")] + area +
          [("status_label", "认定结果", "Status"), ("since", "闲置起算", "Idle since"),
-          ("reclaim_from", "可收回日期", "Reclaimable from"), ("fee_wan", "闲置费(万元)", "Fee (10k CNY)"),
+          ("reclaim_from", "可收回日期", "Reclaimable from"), ("stage_label", "处置阶段", "Stage"),
+          ("decision_no", "决定书文号", "Decision no."), ("decision_date", "决定书日期", "Decision date"),
+          ("fee_due", "应缴闲置费(万元)", "Fee due (10k CNY)"), ("fee_paid", "已缴(万元)", "Paid (10k CNY)"),
           ("exemption", "豁免原因", "Exemption"), ("reason", "依据", "Grounds")], args.format,
          title=tr(f"闲置土地(统计日 {as_of}):{summary['idle_count']} 宗,"
-                  f"{summary['idle_area_m2']:,.1f} ㎡({summary['idle_area_m2'] / MU_M2:,.2f} 亩),"
-                  f"应征闲置费 {summary['fee_wan']:,.1f} 万元",
-                  f"Idle land on {as_of}: {summary['idle_count']} parcels, {summary['idle_area_m2']:,.1f} m², "
-                  f"fees {summary['fee_wan']:,.1f} (10k CNY)"),
+                  f"{summary['idle_area_m2']:,.1f} ㎡({summary['idle_area_m2'] / MU_M2:,.2f} 亩);"
+                  f"征缴闲置费 {summary['fee_count']} 宗,应缴 {summary['fee_wan']:,.1f} 万元,"
+                  f"已缴 {summary['fee_paid_wan']:,.1f} 万元;资料不全 {summary['incomplete_count']} 宗",
+                  f"Idle land on {as_of}: {summary['idle_count']} parcels, {summary['idle_area_m2']:,.1f} m²; "
+                  f"fee levied on {summary['fee_count']}: due {summary['fee_wan']:,.1f}, paid "
+                  f"{summary['fee_paid_wan']:,.1f} (10k CNY); dates missing: {summary['incomplete_count']}"),
          json_extra={"as_of": as_of.isoformat(), "summary": summary})
     return EXIT_OK
 

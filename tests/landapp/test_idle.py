@@ -119,7 +119,8 @@ def test_lists():
     assert [r["fid"] for r in rep[:2]] == [3, 4]
     s = idle_summary(rep)
     assert s["idle_count"] == 2 and s["idle_area_m2"] == 7000.0
-    assert s["fee_wan"] == 200.0 + 100.0
+    # no parcel is in the fee stage yet: no fee is counted, however long they have been idle
+    assert s["fee_wan"] == 0 and s["fee_count"] == 0
 
 
 def test_demo_idle_parcels_are_found(demo_project):
@@ -140,3 +141,63 @@ def test_an_exemption_recorded_early_is_listed_and_honoured_when_due():
     (r,) = idle_report([p], D(2025, 3, 2))          # the day it would be idle: exempt instead
     assert r["status"] == EXEMPT and r["would_be"] == SUSPECTED and r["fee_wan"] is None
     assert idle_summary([r])["idle_count"] == 0
+
+
+def test_fee_counts_each_parcel_once_and_only_in_the_fee_stage():
+    as_of = D(2026, 11, 1)
+    parcels = [
+        # two years past the agreed start: reclaimable, being reclaimed: no fee
+        {"fid": 1, **unstarted(agreed="2024-01-01"), "idle_stage": "收回", "area_m2": 1000.0},
+        # in the fee stage: 20% of the 1000 万元 price when no amount is recorded
+        {"fid": 2, **unstarted(), "idle_stage": "征缴闲置费", "idle_decision_no": "龙国土闲征〔2026〕3号",
+         "idle_decision_date": "2026-03-01", "area_m2": 2000.0},
+        # in the fee stage with the amount of the decision and a payment
+        {"fid": 3, **unstarted(), "idle_stage": "征缴闲置费", "idle_fee_due": 150.0, "idle_fee_paid": 50.0,
+         "area_m2": 3000.0},
+        # only designated: no fee yet
+        {"fid": 4, **unstarted(), "idle_stage": "认定", "area_m2": 4000.0},
+    ]
+    rows = idle_report(parcels, as_of)
+    s = idle_summary(rows + rows[:2])  # a parcel listed twice still counts once
+    assert s["fee_count"] == 2
+    assert s["fee_wan"] == 200.0 + 150.0
+    assert s["fee_paid_wan"] == 50.0
+    by = {r["fid"]: r for r in rows}
+    assert by[1]["fee_due"] is None and by[4]["fee_due"] is None
+    assert by[2]["decision_no"] == "龙国土闲征〔2026〕3号" and by[2]["decision_date"] == "2026-03-01"
+    assert by[2]["stage_label"] == "征缴闲置费"
+
+
+def test_supplied_without_agreed_start_is_incomplete_not_within_grace():
+    from landapp.idle import INCOMPLETE, WITHIN_GRACE
+
+    as_of = D(2026, 11, 1)
+    no_date = {"status": "已供未开工", "supply_date": "2024-01-01"}
+    assert idle_land_status(no_date, as_of).status == INCOMPLETE
+    # status says supplied though no date at all was entered
+    assert idle_land_status({"status": "闲置"}, as_of).status == INCOMPLETE
+    # the agreed start given: within the grace year it is 未到期
+    ok = {**no_date, "agreed_start": "2026-06-01"}
+    assert idle_land_status(ok, as_of).status == WITHIN_GRACE
+    s = idle_summary(idle_report([{"fid": 1, **no_date, "area_m2": 10.0}], as_of))
+    assert s["incomplete_count"] == 1
+
+
+def test_stage_round_trip_in_the_store(empty_project):
+    from shapely.geometry import box
+
+    from landapp.coords import from_lonlat
+    from landapp.errors import ValidationError
+    from landapp.idle import set_stage
+
+    x, y = from_lonlat(104.27, 30.58, 4544)
+    fid = empty_project.insert("parcels", {"code": "P", "status": "闲置", "agreed_start": "2024-01-01",
+                                           "transfer_price": 500.0, "geometry": box(x, y, x + 50, y + 50)})
+    set_stage(empty_project, fid, "征缴闲置费", decision_no="第1号", decision_date="2026-02-03", fee_due=100.0)
+    rec = empty_project.get("parcels", fid)
+    assert (rec["idle_stage"], rec["idle_decision_no"], rec["idle_decision_date"], rec["idle_fee_due"]) == \
+        ("征缴闲置费", "第1号", "2026-02-03", 100.0)
+    with pytest.raises(ValidationError, match="idle_stage"):
+        set_stage(empty_project, fid, "罚款")
+    with pytest.raises(ValidationError, match="idle_fee_paid"):
+        set_stage(empty_project, fid, "征缴闲置费", fee_paid=float("nan"))
