@@ -148,6 +148,8 @@ def register(sub) -> None:
                    help=tr("把 --preset/--config 的方案保存到工程", "store the --preset/--config in the project"))
     p.add_argument("--show-config", action="store_true", help=tr("打印当前评价方案(JSON)", "print the configuration"))
     p.add_argument("--low-only", action="store_true", help=tr("只列低效企业/地块", "list low-efficiency ones only"))
+    p.add_argument("--excluded", action="store_true",
+                   help=tr("列出未参评的企业/地块及原因", "list the enterprises or parcels left out, with the reason"))
     p.add_argument("--import-metrics", metavar="FILE.csv",
                    help=tr("先导入企业年度数据(CSV,表头如 企业名称,年度,营业收入(万元),实缴税收(万元)…)",
                            "first import yearly figures from a CSV file"))
@@ -367,12 +369,20 @@ def cmd_evaluate(args) -> int:
         if args.show_config:
             print(json.dumps(cfg, ensure_ascii=False, indent=2))
             return EXIT_OK
-        year, results = ev.evaluate(store, args.year, level=args.level, cfg=cfg)
+        excluded: list = []
+        year, results = ev.evaluate(store, args.year, level=args.level, cfg=cfg, excluded=excluded)
+    from landapp.evaluation_scope import scope_text
+
+    who = ("企业", "Enterprise") if args.level == "enterprise" else ("地块", "Parcel")
+    if args.excluded:
+        emit(excluded, [("name", *who), ("reason", "未参评原因", "Reason left out")], args.format,
+             title=tr(f"{year} 年未参评 {len(excluded)} 个({scope_text(ev.validate_config(cfg)['scope'])})",
+                      f"{year}: {len(excluded)} left out ({scope_text(ev.validate_config(cfg)['scope'])})"))
+        return EXIT_OK
     keys = [i["key"] for i in cfg["indicators"]]
     rows = [r.as_dict() for r in results if r.low_efficiency or not args.low_only]
     for r in rows:
         r["flags"] = "、".join(r["flags"]) if args.format != "json" else r["flags"]
-    who = ("企业", "Enterprise") if args.level == "enterprise" else ("地块", "Parcel")
     counts = ev.class_counts(results)
     summary = tr(",".join(f"{c} 类 {v['count']}" for c, v in counts.items()),
                  ", ".join(f"class {c}: {v['count']}" for c, v in counts.items()))
@@ -380,9 +390,11 @@ def cmd_evaluate(args) -> int:
          [(k, ev.INDICATORS[k][3] + f"({ev.INDICATORS[k][5]})", ev.INDICATORS[k][4]) for k in keys] +
          [("score", "得分", "Score"), ("class", "类别", "Class"), ("class_name", "类别名称", "Class name"),
           ("flags", "低效标记", "Low-efficiency flags")], args.format,
-         title=tr(f"{year} 年亩均效益评价({cfg.get('name', '')}):{summary}",
-                  f"Per-mu evaluation {year} ({cfg.get('name', '')}): {summary}"),
-         json_extra={"year": year, "config": cfg, "classes": counts})
+         title=tr(f"{year} 年亩均效益评价({cfg.get('name', '')}):{summary};未参评 {len(excluded)} 个"
+                  f"(--excluded 列出原因)",
+                  f"Per-mu evaluation {year} ({cfg.get('name', '')}): {summary}; {len(excluded)} left out "
+                  "(--excluded lists why)"),
+         json_extra={"year": year, "config": cfg, "classes": counts, "excluded": excluded})
     return EXIT_OK
 
 
