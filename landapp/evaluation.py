@@ -413,24 +413,30 @@ def fill_demo_metrics(store, years: tuple[int, ...] = (2024, 2025), *, seed: int
                       as_of: dt.date | None = None, replace: bool = True) -> int:
     """Write plausible yearly figures for every enterprise that uses land in the project
     (own parcels or leased space), for demos and tests. Revenue per mu is log-normal around
-    ~350 万元/亩 with a long tail of weak firms; tax, value added, staff, energy, emissions and
+    the median of the enterprise's industry (landapp.demo_rules.INDUSTRY_PROFILE: a car maker
+    ~950 万元/亩, a parts maker ~420, logistics ~160); tax, value added, staff, energy, emissions and
     R&D follow from revenue with firm-specific ratios; later years grow by -10…+20%.
     Returns the number of rows written."""
     import numpy as np
 
     from landapp.vacancy import default_as_of
 
+    from landapp.demo_rules import DEFAULT_PROFILE, INDUSTRY_PROFILE
+
     rng = np.random.default_rng(seed)
     as_of = as_of or default_as_of(store)
     shares = enterprise_land(store, as_of)
+    industry = {r["fid"]: r.get("industry") for r in store.rows("enterprises")}
     rows = []
     for eid in sorted(shares):
         land = sum(shares[eid].values())
         mu = land / MU_M2
-        rev_mu = float(rng.lognormal(math.log(330), 0.7))
-        tax_rate = float(rng.uniform(0.025, 0.09))
+        # revenue per mu, tax share and staff by industry: a car plant is not a warehouse
+        rev_median, tax_range, emp_median = INDUSTRY_PROFILE.get(industry.get(eid) or "", DEFAULT_PROFILE)
+        rev_mu = float(rng.lognormal(math.log(rev_median), 0.55))
+        tax_rate = float(rng.uniform(*tax_range))
         va_rate = float(rng.uniform(0.18, 0.38))
-        per_emp = float(rng.lognormal(math.log(75), 0.4))
+        per_emp = float(rng.lognormal(math.log(emp_median), 0.35))
         per_tce = float(rng.lognormal(math.log(2.2), 0.6))
         rd_rate = float(rng.choice([0.003, 0.01, 0.02, 0.035, 0.06], p=[0.2, 0.25, 0.25, 0.2, 0.1]))
         growth = 1.0
