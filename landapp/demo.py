@@ -622,8 +622,8 @@ def _fill_demo(store, rng, ctx, place, zones, road_polys, parcels_local, enterpr
         if stage != "疑似闲置":
             word = {"认定": "闲认", "征缴闲置费": "闲征", "收回": "收"}[stage]
             decided = max(st.since or REFERENCE_DATE, _add_days(REFERENCE_DATE, -rng.integers(20, 300)))
-            changes.update(idle_decision_no=f"龙规资{word}〔{decided.year}〕{n}号",
-                           idle_decision_date=_date(min(decided, REFERENCE_DATE)))
+            changes.update(idle_doc_no=f"龙规资{word}〔{decided.year}〕{n}号",
+                           idle_doc_date=_date(min(decided, REFERENCE_DATE)))
         if stage == "征缴闲置费" and rec.get("transfer_price"):
             due = round(rec["transfer_price"] * idle.IDLE_FEE_RATE, 2)
             changes.update(idle_fee_due=due, idle_fee_paid=float(rng.choice([0.0, round(due / 2, 2), due])))

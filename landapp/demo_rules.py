@@ -92,14 +92,14 @@ def building_kind(rng: np.random.Generator, use: str) -> tuple[str, str, int, tu
     if use.startswith(NO_BUILDING):
         return None
     if use.startswith("100"):
-        if rng.random() < 0.6:
+        if rng.random() < 0.5:
             return "标准厂房", "标准厂房", int(rng.integers(2, 5)), (1, 4)
         return "其他", "生产厂房", int(rng.integers(1, 3)), (1, 4)
     if use.startswith("10") or use.startswith("11"):
         return "其他", "仓库", int(rng.integers(1, 4)), (1, 4)
     if use in ("0902", "0901"):
-        if rng.random() < 0.65:
-            return "楼宇", "商务楼宇", int(rng.integers(1, 4)), (8, 40)
+        if rng.random() < 0.5:
+            return "楼宇", "商务楼宇", int(rng.integers(1, 3)), (8, 40)
         return "其他", "商业综合体", 1, (3, 16)
     if use.startswith("09"):
         return "其他", "文体商业用房", int(rng.integers(1, 3)), (2, 12)

@@ -132,8 +132,8 @@ def is_supplied(parcel: dict) -> bool:
 def _record(res: IdleStatus, parcel: dict) -> IdleStatus:
     """Attach the planner's disposal record; the fee is due only in the fee stage."""
     res.stage = parcel.get("idle_stage") or None
-    res.decision_no = parcel.get("idle_decision_no") or None
-    d = parcel.get("idle_decision_date")
+    res.decision_no = parcel.get("idle_doc_no") or None
+    d = parcel.get("idle_doc_date")
     res.decision_date = str(d)[:10] if d else None
     res.fee_paid = _pct(parcel.get("idle_fee_paid"))
     if res.stage == FEE_STAGE:
@@ -309,7 +309,7 @@ def set_stage(store, parcel_fid: int, stage: str | None, *, decision_no: str | N
     """Record a parcel's disposal stage (schema.IDLE_STAGES) with its 决定书 number and date and
     the fee due and paid (万元). Values left None are kept. Returns the previous values."""
     changes: dict = {"idle_stage": stage or None}
-    for k, v in (("idle_decision_no", decision_no), ("idle_decision_date", decision_date),
+    for k, v in (("idle_doc_no", decision_no), ("idle_doc_date", decision_date),
                  ("idle_fee_due", fee_due), ("idle_fee_paid", fee_paid)):
         if v is not None:
             changes[k] = v

@@ -35,7 +35,7 @@ IDLE_STAGES = ["疑似闲置", "认定", "征缴闲置费", "收回"]
 # Text length limits (characters): codes, names and short texts, notes. A field may set its own.
 CODE_MAX, NAME_MAX, NOTE_MAX = 64, 200, 10_000
 _CODE_FIELDS = {"code", "credit_code", "parcel_code", "target_code", "parent_code", "child_code",
-                "land_use", "land_use_source", "phone", "idle_decision_no", "key", "session",
+                "land_use", "land_use_source", "phone", "idle_doc_no", "key", "session",
                 "target_layer", "layer", "operation"}
 _NOTE_FIELDS = {"note", "changes", "value", "description"}
 EDIT_OPERATIONS = ["insert", "update", "delete"]
@@ -244,9 +244,9 @@ PARCELS = LayerSpec(
         Field("industry", T, "产业方向", "Industry"),
         Field("idle_exemption", T, "闲置豁免原因", "Idle-land exemption", length=500),
         Field("idle_stage", T, "闲置处置阶段", "Idle-land stage", choices=tuple(IDLE_STAGES)),
-        Field("idle_decision_no", T, "决定书文号", "Decision number",
+        Field("idle_doc_no", T, "决定书文号", "Decision number",
               description="认定书 / 征缴闲置土地费决定书 / 收回决定书 of the current stage"),
-        Field("idle_decision_date", D, "决定书日期", "Decision date"),
+        Field("idle_doc_date", D, "决定书日期", "Decision date"),
         Field("idle_fee_due", R, "应缴闲置费(万元)", "Idle fee due (10k CNY)", min=0, unit="万元"),
         Field("idle_fee_paid", R, "已缴闲置费(万元)", "Idle fee paid (10k CNY)", min=0, unit="万元"),
         *_CONTACT,

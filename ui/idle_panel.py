@@ -34,7 +34,7 @@ from ui.following import FollowsStore
 
 COLOURS = {idle.RECLAIMABLE: "#FFCDD2", idle.SUSPECTED: "#FFE0B2", idle.EXEMPT: "#BBDEFB",
            idle.WITHIN_GRACE: "#FFF9C4", idle.INCOMPLETE: "#E1BEE7"}
-STAGE_FIELDS = ["idle_stage", "idle_decision_no", "idle_decision_date", "idle_fee_due", "idle_fee_paid"]
+STAGE_FIELDS = ["idle_stage", "idle_doc_no", "idle_doc_date", "idle_fee_due", "idle_fee_paid"]
 LISTS = [("idle", "闲置认定", "Idle land"), ("unsupplied", "批而未供", "Approved, not supplied"),
          ("unused", "供而未用", "Supplied, not used")]
 

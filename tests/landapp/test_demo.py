@@ -151,7 +151,9 @@ def test_demo_cli_refuses_to_overwrite(tmp_path):
     out = tmp_path / "p.gpkg"
     assert main(["demo", str(out), "--parcels", "40"]) == 0
     assert main(["demo", str(out), "--parcels", "40"]) == 2
-    assert main(["demo", str(out), "--parcels", "0", "--force"]) == 2
+    with pytest.raises(SystemExit) as e:  # checked by argparse before any work: a usage error
+        main(["demo", str(out), "--parcels", "0", "--force"])
+    assert e.value.code == 64
 
 
 def test_demo_park_topology_is_clean(demo):

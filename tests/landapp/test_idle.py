@@ -149,8 +149,8 @@ def test_fee_counts_each_parcel_once_and_only_in_the_fee_stage():
         # two years past the agreed start: reclaimable, being reclaimed: no fee
         {"fid": 1, **unstarted(agreed="2024-01-01"), "idle_stage": "收回", "area_m2": 1000.0},
         # in the fee stage: 20% of the 1000 万元 price when no amount is recorded
-        {"fid": 2, **unstarted(), "idle_stage": "征缴闲置费", "idle_decision_no": "龙国土闲征〔2026〕3号",
-         "idle_decision_date": "2026-03-01", "area_m2": 2000.0},
+        {"fid": 2, **unstarted(), "idle_stage": "征缴闲置费", "idle_doc_no": "龙国土闲征〔2026〕3号",
+         "idle_doc_date": "2026-03-01", "area_m2": 2000.0},
         # in the fee stage with the amount of the decision and a payment
         {"fid": 3, **unstarted(), "idle_stage": "征缴闲置费", "idle_fee_due": 150.0, "idle_fee_paid": 50.0,
          "area_m2": 3000.0},
@@ -195,7 +195,7 @@ def test_stage_round_trip_in_the_store(empty_project):
                                            "transfer_price": 500.0, "geometry": box(x, y, x + 50, y + 50)})
     set_stage(empty_project, fid, "征缴闲置费", decision_no="第1号", decision_date="2026-02-03", fee_due=100.0)
     rec = empty_project.get("parcels", fid)
-    assert (rec["idle_stage"], rec["idle_decision_no"], rec["idle_decision_date"], rec["idle_fee_due"]) == \
+    assert (rec["idle_stage"], rec["idle_doc_no"], rec["idle_doc_date"], rec["idle_fee_due"]) == \
         ("征缴闲置费", "第1号", "2026-02-03", 100.0)
     with pytest.raises(ValidationError, match="idle_stage"):
         set_stage(empty_project, fid, "罚款")
