@@ -90,7 +90,7 @@ def take_part(eid: int, ent: dict | None, land_m2: float, outside_m2: float, sco
     above = bool((ent or {}).get("above_scale"))
     if scope["above_scale_only"] and not above:
         return tr("不是规上企业", "not an above-scale enterprise")
-    if not above and land_m2 / MU_M2 < scope["min_land_mu"] - 1e-9:
+    if not above and land_m2 / MU_M2 < scope["min_land_mu"] - 1e-4:  # areas are stored to 0.01 m²
         return tr(f"规下企业,评价用地 {land_m2 / MU_M2:,.2f} 亩不足 {scope['min_land_mu']:g} 亩",
                   f"below scale with {land_m2 / MU_M2:,.2f} mu of evaluated land, less than {scope['min_land_mu']:g}")
     return None
