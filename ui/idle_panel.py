@@ -232,13 +232,15 @@ class IdleStageDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(tr(f"闲置土地处置 {parcel.get('code') or ''}", f"Idle-land disposal {parcel.get('code') or ''}"))
         self.values: dict = {}
+        self.parcel = parcel
         lay = QVBoxLayout(self)
         self.editor = FieldEditor("parcels", parcel, fields=STAGE_FIELDS)
         lay.addWidget(self.editor)
         self.error = error_and_buttons(self, lay.addWidget)
 
     def save(self) -> None:
-        values = self.editor.check()
+        # the parcel's required fields, so the record is checked whole (dates, numbers, choices)
+        values = self.editor.check(extra={k: self.parcel.get(k) for k in ("code", "status")})
         if values is None:
             return
         self.values = {k: values.get(k) for k in STAGE_FIELDS}

@@ -201,3 +201,58 @@ def test_stage_round_trip_in_the_store(empty_project):
         set_stage(empty_project, fid, "罚款")
     with pytest.raises(ValidationError, match="idle_fee_paid"):
         set_stage(empty_project, fid, "征缴闲置费", fee_paid=float("nan"))
+
+
+def test_schema_3_migration_starts_idle_parcels_at_the_first_stage(tmp_path):
+    """An older project (schema 2, before the disposal record) is upgraded on open: the new
+    columns appear and parcels marked 闲置 start at 疑似闲置."""
+    import sqlite3
+
+    from shapely.geometry import box
+
+    from landapp.coords import from_lonlat
+    from landapp.store import create_project, open_project
+
+    path = tmp_path / "old.gpkg"
+    x, y = from_lonlat(104.27, 30.58, 4544)
+    with create_project(path) as s:
+        s.insert("parcels", {"code": "I", "status": "闲置", "geometry": box(x, y, x + 50, y + 50)})
+        s.insert("parcels", {"code": "N", "status": "待供", "geometry": box(x + 60, y, x + 110, y + 50)})
+    con = sqlite3.connect(path)
+    for col in ("idle_stage", "idle_doc_no", "idle_doc_date", "idle_fee_due", "idle_fee_paid"):
+        con.execute(f"ALTER TABLE parcels DROP COLUMN {col}")
+    con.execute("UPDATE landapp_meta SET value = '2' WHERE key = 'schema_version'")
+    con.commit()
+    con.close()
+    with open_project(path) as s:
+        stages = {r["code"]: r["idle_stage"] for r in s.rows("parcels", geometry=False)}
+    assert stages == {"I": "疑似闲置", "N": None}
+
+
+def test_idle_cli_records_and_lists_the_disposal(empty_project):
+    import os
+    import subprocess
+    import sys
+
+    from shapely.geometry import box
+
+    from landapp.coords import from_lonlat
+
+    x, y = from_lonlat(104.27, 30.58, 4544)
+    empty_project.insert("parcels", {"code": "IDLE1", "status": "闲置", "supply_date": "2023-01-01",
+                                     "agreed_start": "2023-06-01", "transfer_price": 800.0,
+                                     "geometry": box(x, y, x + 50, y + 50)})
+    empty_project.insert("parcels", {"code": "NODATE", "status": "已供未开工", "supply_date": "2025-01-01",
+                                     "geometry": box(x + 60, y, x + 110, y + 50)})
+    env = {**os.environ, "PYTHONPATH": os.getcwd(), "LANDAPP_LANG": "zh"}
+
+    def run(*a):
+        return subprocess.run([sys.executable, "-m", "landapp", *a], capture_output=True, text=True, env=env)
+
+    r = run("idle", empty_project.path, "--record", "IDLE1", "--stage", "征缴闲置费", "--decision-no", "闲征〔2026〕1号",
+            "--decision-date", "2026-05-06", "--fee-paid", "60", "--as-of", "2026-11-01")
+    assert r.returncode == 0, r.stderr
+    r = run("idle", empty_project.path, "--as-of", "2026-11-01")
+    assert r.returncode == 0, r.stderr
+    assert "征缴闲置费 1 宗,应缴 160.0 万元,已缴 60.0 万元;资料不全 1 宗" in r.stdout
+    assert "闲征〔2026〕1号" in r.stdout and "NODATE" in r.stdout and "资料不全" in r.stdout
