@@ -615,8 +615,11 @@ def _fill_demo(store, rng, ctx, place, zones, road_polys, parcels_local, enterpr
         if not st.idle:
             continue
         n += 1
-        stage = (str(rng.choice(["征缴闲置费", "收回"])) if st.status == idle.RECLAIMABLE
-                 else str(rng.choice(["疑似闲置", "认定", "征缴闲置费"], p=[0.3, 0.3, 0.4])))
+        if not rec.get("transfer_price"):  # allocated land (划拨) owes no fee: designated, then reclaimed
+            stage = "收回" if st.status == idle.RECLAIMABLE else "认定"
+        else:
+            stage = (str(rng.choice(["征缴闲置费", "收回"])) if st.status == idle.RECLAIMABLE
+                     else str(rng.choice(["疑似闲置", "认定", "征缴闲置费"], p=[0.3, 0.3, 0.4])))
         rec["idle_stage"] = stage
         changes: dict = {"idle_stage": stage}
         if stage != "疑似闲置":
