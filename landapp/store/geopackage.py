@@ -513,15 +513,20 @@ class GeoPackageStore(ProjectStore):
             values = validate_record(s.name, attrs) if validate else attrs
             if s.spatial:
                 geom = rec.get("geometry")
-                geom = _as_multipolygon(s.name, geom) if validate else (
-                    MultiPolygon([geom]) if isinstance(geom, Polygon) else geom)
                 if validate:
+                    geom = _as_multipolygon(s.name, geom)
                     self._check_bounds(s.name, geom)
                 geoms.append(geom)
             if s.has("created"):
                 values["created"] = values["modified"] = stamp
             prepared.append(values)
         cols = sorted({k for v in prepared for k in v})
+        if s.spatial and not validate:  # plain polygons made multipolygons in one vectorised call
+            arr = np.asarray(geoms, dtype=object)
+            plain = shapely.get_type_id(arr) == 3
+            if plain.any():
+                arr[plain] = shapely.multipolygons(arr[plain], indices=np.arange(int(plain.sum())))
+            geoms = list(arr)
         if s.spatial:
             blobs = gpkg.encode_geometries(geoms, self.srs_id)
             areas = shapely.area(np.asarray(geoms, dtype=object))
