@@ -22,6 +22,7 @@ class Problem:
     layer: str
     fids: tuple[int, ...]
     message: str
+    fixable: bool = False  # `landapp check --fix` repairs it
 
 
 @dataclass
@@ -105,6 +106,9 @@ def check_project(store: ProjectStore, *, overlaps: bool = True) -> CheckReport:
                     f"地块编号 {code} 重复({len(grp)} 个地块)。", f"Parcel code {code} is used {len(grp)} times.")))
             if overlaps:
                 rep.problems.extend(_overlaps(gdf, invalid))
+    from landapp.check_data import data_problems  # references, sizes, leases, index boxes …
+
+    rep.problems.extend(data_problems(store))
     return rep
 
 

@@ -26,7 +26,8 @@ from shapely.geometry import MultiPolygon, Polygon
 from landapp.errors import (ConflictError, FeatureNotFoundError, LandappError, ProjectError,
                             ProjectNotFoundError)
 from landapp.i18n import tr
-from landapp.schema import SCHEMA_VERSION, LayerSpec, spec, validate_record
+from landapp import relations
+from landapp.schema import SCHEMA_VERSION, LayerSpec, refuse_computed, spec, validate_record
 from landapp.store import pg_columns, pg_schema
 from landapp.store.pg_columns import PGTableAccess
 from landapp.store.base import BBox, ChangeEvent, ProjectStore, StoreSignals
@@ -60,6 +61,7 @@ class PostGISStore(PGTableAccess, ProjectStore):
         self._lock = threading.RLock()
         self._depth = 0
         self._pending: list[ChangeEvent] = []
+        self._touched: dict[str, set[int]] = {}  # records whose references are checked at commit (landapp.relations)
         self._tx_stack: list[Any] = []
         self._password_prompt = password_prompt
         self._conn = _conn if _conn is not None else connect(self.target, password_prompt=password_prompt)
@@ -179,6 +181,8 @@ class PostGISStore(PGTableAccess, ProjectStore):
             except BaseException as exc:
                 self._depth -= 1
                 del self._pending[n_pending:]
+                if depth == 0:
+                    self._touched.clear()
                 try:
                     tx.__exit__(type(exc), exc, exc.__traceback__)
                 except psycopg.Error:
@@ -187,6 +191,17 @@ class PostGISStore(PGTableAccess, ProjectStore):
                     raise translate_error(exc, self.path) from None
                 raise
             self._depth -= 1
+            if depth == 0 and self._touched:  # the same reference checks as the GeoPackage store
+                touched, self._touched = self._touched, {}
+                try:
+                    relations.verify(self, touched)
+                except BaseException as exc:
+                    self._pending.clear()
+                    try:
+                        tx.__exit__(type(exc), exc, exc.__traceback__)
+                    except psycopg.Error:
+                        pass
+                    raise
             try:
                 tx.__exit__(None, None, None)
             except psycopg.Error as e:
@@ -409,8 +424,12 @@ class PostGISStore(PGTableAccess, ProjectStore):
                     "GREATEST((SELECT max(fid) FROM {}), 1))").format(self._t(s.name)),
             (f'"{self.schema}"."{s.name}"',))
 
+    _touch = GeoPackageStore._touch  # same rule: which records' references to check at commit
+
     def insert(self, layer: str, record: dict[str, Any], *, fid: int | None = None) -> int:
         s = spec(layer)
+        if fid is None:  # a re-insert (undo) brings its stored areas and stamps back: recomputed
+            refuse_computed(layer, record, allow=("created", "modified"))
         values = self._prepare(s, record, partial=False)
         stamp = _now()
         if s.has("created"):
@@ -434,6 +453,7 @@ class PostGISStore(PGTableAccess, ProjectStore):
                 raise translate_error(e, self.path) from None
             if fid is not None:
                 self._bump_sequence(s)
+            self._touch(s.name, (new_fid,), values)
             self._log(s.name, new_fid, "insert", _loggable({k: v for k, v in values.items()}))
             self._pending.append(ChangeEvent(s.name, "insert", (new_fid,)))
         return new_fid
@@ -452,6 +472,8 @@ class PostGISStore(PGTableAccess, ProjectStore):
         geoms = []
         for rec in records:
             attrs = {k: v for k, v in rec.items() if k not in skip}
+            if validate:
+                refuse_computed(s.name, rec, allow=("created", "modified"))
             values = validate_record(s.name, attrs) if validate else attrs
             if s.spatial:
                 geom = rec.get("geometry")
@@ -496,6 +518,8 @@ class PostGISStore(PGTableAccess, ProjectStore):
                             cp.write_row((stamp, self.user, self.session, s.name, f, "insert"))
             except psycopg.Error as e:
                 raise translate_error(e, self.path) from None
+            if validate:
+                self._touch(s.name, fids, {c: 1 for c in cols})
             self._pending.append(ChangeEvent(s.name, "insert", tuple(fids)))
         return fids
 
@@ -513,6 +537,9 @@ class PostGISStore(PGTableAccess, ProjectStore):
                             f"{s.title_zh} {current.get('code') or fid} 的“{k}”已被他人修改,请刷新后再改。",
                             f"{s.title_en} {current.get('code') or fid}: '{k}' was changed by "
                             "someone else; reload and try again."))
+            geom_given = "geometry" in changes or "geom" in changes
+            refuse_computed(layer, changes, current,  # areas follow a geometry given with them
+                            allow=("area_m2", "area_mu", "footprint_m2") if geom_given else ())
             attrs = {k: current[k] for k in s.field_names if not s.field(k).computed}
             new_attrs = {k: v for k, v in changes.items() if k not in ("geometry", "geom", "fid")
                          and not (s.has(k) and s.field(k).computed)}
@@ -544,6 +571,7 @@ class PostGISStore(PGTableAccess, ProjectStore):
                                                       _loggable_value(v)]
                    for k, v in diff.items() if k != "modified"}
             self._log(s.name, int(fid), "update", log)
+            self._touch(s.name, (int(fid),), diff)
             fields = tuple("geometry" if k == GEOM else k for k in diff if k != "modified")
             self._pending.append(ChangeEvent(s.name, "update", (int(fid),), fields))
         return old
