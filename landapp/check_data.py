@@ -40,8 +40,8 @@ def _problem(kind: str, layer: str, fids: Sequence[int], message: str, fixable: 
 def _sql(store) -> Callable[[str, Sequence[Any]], list[tuple]] | None:
     """A query function on the store's database, or None for a backend without SQLite."""
     execute = getattr(store, "_execute", None)
-    if execute is None or not hasattr(store, "_conn"):
-        return None
+    if execute is None or not isinstance(getattr(store, "_conn", None), sqlite3.Connection):
+        return None  # (the PostGIS store has _execute too, but speaks PostgreSQL)
     return lambda q, params=(): execute(q, params).fetchall()
 
 

@@ -88,7 +88,8 @@ def test_bbox_read_and_filters(any_project):
 def test_read_layer_types_match_across_backends(any_project):
     """Callers (themes, tables, rules) see the same column types from either backend."""
     s = any_project
-    s.insert_many("parcels", [parcel("A", supply_date="2020-01-02", land_user_id=7),
+    user = s.insert("enterprises", {"name": "使用权人"})
+    s.insert_many("parcels", [parcel("A", supply_date="2020-01-02", land_user_id=user),
                               parcel("B", dx=200, far_max=2.0)])
     df = s.read_layer("parcels")
     assert df.index.name == "fid" and df.crs.to_epsg() == 4544
@@ -97,7 +98,7 @@ def test_read_layer_types_match_across_backends(any_project):
     assert df["far_max"].dtype == np.float64 and np.isnan(df["far_max"].iloc[0])
     assert df["supply_date"].iloc[0] == dt.date(2020, 1, 2) and df["supply_date"].iloc[1] is None
     assert df["retired"].dtype == bool and df["created"].dtype.kind == "M"
-    assert df["land_user_id"].tolist()[0] == 7 and np.isnan(df["land_user_id"].iloc[1])
+    assert df["land_user_id"].tolist()[0] == user and np.isnan(df["land_user_id"].iloc[1])
     attrs = s.read_layer("parcels", columns=["code"], geometry=False)
     assert list(attrs.columns) == ["code"] and "geometry" not in attrs
     assert s.read_layer("parcels", columns=[]).columns.tolist() == ["geometry"]
