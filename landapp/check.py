@@ -38,29 +38,38 @@ def summary(store: ProjectStore) -> dict:
     """Counts, CRS, total areas (m² and 亩) and a vacancy summary by building type."""
     out: dict = {"name": store.name, "path": store.path, "crs": f"EPSG:{store.srs_id}"}
     counts = {}
-    for layer in ("zones", "roads", "parcels", "buildings", "floors", "units", "enterprises",
-                  "leases", "revitalisation_cases"):
-        where = "retired = 0 OR retired IS NULL" if layer in ("parcels", "buildings") else None
+    for layer in ("zones", "roads", "buildings", "floors", "units", "enterprises", "leases",
+                  "revitalisation_cases"):
+        where = "retired = 0 OR retired IS NULL" if layer == "buildings" else None
         counts[layer] = store.count(layer, where)
-    counts["retired_parcels"] = store.count("parcels", "retired = 1")
-    out["counts"] = counts
-    parcels = store.read_layer("parcels", columns=["status", "area_m2"], geometry=False)
-    area = float(parcels["area_m2"].sum()) if len(parcels) else 0.0
+    # parcels in one pass, in the store: active ones per status with their area, and the
+    # retired ones (a million parcels: one aggregate query instead of a frame and three scans)
+    groups = store.group_totals("parcels", ("retired", "status"), ("area_m2",), include_retired=True)
+    by_status: dict = {}
+    counts["retired_parcels"] = 0
+    for retired, status, n, area in groups:
+        if retired:
+            counts["retired_parcels"] += n
+            continue
+        c, a = by_status.get(status or "-", (0, 0.0))
+        by_status[status or "-"] = (c + n, a + area)
+    counts["parcels"] = sum(c for c, _ in by_status.values())
+    out["counts"] = {k: counts[k] for k in ("zones", "roads", "parcels", "buildings", "floors", "units",
+                                            "enterprises", "leases", "revitalisation_cases", "retired_parcels")}
+    area = float(sum(a for _, a in by_status.values()))
     out["parcel_area_m2"] = area
     out["parcel_area_mu"] = to_mu(area)
-    by_status = (parcels.groupby(parcels["status"].fillna("-"))["area_m2"].agg(["count", "sum"])
-                 .sort_values("sum", ascending=False)) if len(parcels) else []
     out["parcels_by_status"] = [
-        {"status": st, "count": int(r["count"]), "area_m2": float(r["sum"]), "area_mu": to_mu(float(r["sum"]))}
-        for st, r in (by_status.iterrows() if len(parcels) else [])]
+        {"status": st, "count": int(c), "area_m2": float(a), "area_mu": to_mu(float(a))}
+        for st, (c, a) in sorted(by_status.items(), key=lambda kv: -kv[1][1])]
     # one definition of vacancy for the whole app: landapp.vacancy (leases and unit status)
-    from landapp.vacancy import default_as_of, load_space, vacancy_figures
+    from landapp.vacancy import default_as_of, store_vacancy_figures
 
     as_of = default_as_of(store)
     out["as_of"] = as_of.isoformat()
     rows = [{"type": f.key, "buildings": f.buildings, "unit_area_m2": f.leasable, "vacant_m2": f.vacant,
              "vacancy_rate": f.vacancy_rate}
-            for f in vacancy_figures(load_space(store), as_of, by="type") if f.leasable > 0]
+            for f in store_vacancy_figures(store, as_of, by="type") if f.leasable > 0]
     total = sum(r["unit_area_m2"] for r in rows)
     vacant = sum(r["vacant_m2"] for r in rows)
     out["vacancy"] = {"by_type": rows, "unit_area_m2": total, "vacant_m2": vacant,

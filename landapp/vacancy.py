@@ -32,6 +32,7 @@ follows. Net absorption over [d0, d1] = occupied(d1) - occupied(d0).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -280,6 +281,69 @@ def vacancy_figures(space: Space, as_of: dt.date, by: str = "park", *,
             f.withheld += st.withheld
             f.vacant += st.vacant
             f.leasable += st.leased + st.sold + st.withheld + st.vacant
+    return [out[k] for k in sorted(out)]
+
+
+def store_vacancy_figures(store, as_of: dt.date, by: str = "park") -> list[Figures]:
+    """`vacancy_figures(load_space(store), as_of, by)` by the same rules, reading units and
+    leases as tuples of the few fields the rule needs and summing per building (a million
+    parcels' park: 265k units, 190k leases in about a second instead of ten). Unit-less
+    leases take vacant area in unit order, so a building gives up min(their area, its
+    vacant area) in all."""
+    bcols = ["fid", "zone", "btype", "name", "code"]
+    buildings = {int(r[0]): dict(zip(bcols, r))
+                 for r in store.values("buildings", bcols, "retired = 0 OR retired IS NULL")}
+    units = [u for u in store.values("units", ["fid", "building_id", "area", "status"]) if u[1] in buildings]
+    unit_ids = {u[0] for u in units}
+    date = functools.lru_cache(maxsize=None)(_opt_date)  # a park's leases share few dates
+    with_leases: set[int] = set()
+    covered: dict[int, float] = defaultdict(float)
+    whole: set[int] = set()
+    whole_covered: dict[int, float] = defaultdict(float)
+    for uid, bid, area, start, end in store.values("leases", ["unit_id", "building_id", "area", "start_date", "end_date"]):
+        s, e = date(start), date(end)
+        if s is None or e is None:
+            continue
+        if uid is not None:
+            if uid in unit_ids:
+                with_leases.add(uid)
+                if s <= as_of <= e:
+                    covered[uid] += float(area or 0.0)
+        elif bid in buildings:
+            whole.add(bid)
+            if s <= as_of <= e:
+                whole_covered[bid] += float(area or 0.0)
+    per: dict[int, list] = {b: [0, 0.0, 0.0, 0.0, 0.0] for b in buildings}  # units, leased, sold, withheld, vacant
+    for uid, bid, area, status in units:
+        area = float(area or 0.0)
+        leased = min(area, covered.get(uid, 0.0))
+        rest = area - leased
+        acc = per[bid]
+        acc[0] += 1
+        if rest > 0:
+            if status == "已售":
+                acc[2] += rest
+            elif status == "已租" and uid not in with_leases and bid not in whole:
+                leased += rest
+            elif status in WITHHELD_STATUSES:
+                acc[3] += rest
+            else:
+                acc[4] += rest
+        acc[1] += leased
+    keys = _keys(Space(buildings, {}, []), by)
+    out: dict[str, Figures] = {}
+    for bid, (n, leased, sold, withheld, vacant) in per.items():
+        take = min(whole_covered.get(bid, 0.0), vacant)
+        if take > 0:
+            leased, vacant = leased + take, vacant - take
+        f = out.setdefault(keys[bid], Figures(keys[bid]))
+        f.buildings += 1
+        f.units += n
+        f.leased += leased
+        f.sold += sold
+        f.withheld += withheld
+        f.vacant += vacant
+        f.leasable += leased + sold + withheld + vacant
     return [out[k] for k in sorted(out)]
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import sys
 
-from landapp.check import check_project, fix_stale_areas, summary
 from landapp.cli import EXIT_OK, EXIT_PROBLEMS
 from landapp.i18n import tr
-from landapp.store import create_project, open_project
+
+# the store and the checks are imported by the command that runs: `landapp --help` and the
+# other commands do not pay for numpy, shapely or pandas
 
 
 def register(sub) -> None:
@@ -38,6 +39,8 @@ def register(sub) -> None:
 
 
 def cmd_new(args) -> int:
+    from landapp.store import create_project
+
     with create_project(args.project, args.name, epsg=args.epsg, contact=args.contact,
                         phone=args.phone, overwrite=args.force) as store:
         print(tr(f"已新建工程 {store.path}(EPSG:{store.srs_id})。",
@@ -46,6 +49,9 @@ def cmd_new(args) -> int:
 
 
 def cmd_info(args) -> int:
+    from landapp.check import summary
+    from landapp.store import open_project
+
     with open_project(args.project) as store:
         s = summary(store)
     if args.json:
@@ -81,6 +87,9 @@ def cmd_info(args) -> int:
 
 
 def cmd_check(args) -> int:
+    from landapp.check import check_project, fix_stale_areas
+    from landapp.store import open_project
+
     with open_project(args.project) as store:
         rep = check_project(store)
         if args.fix and any(p.kind == "stale_area" for p in rep.problems):

@@ -15,8 +15,14 @@ from landapp.cli import EXIT_OK, group
 from landapp.errors import LandappError
 from landapp.i18n import tr
 from landapp.schema import CASE_MEASURES, CASE_STATES, value_label
-from landapp.store import open_project
 from landapp.units import MU_M2
+
+
+def open_project(path, **kw):
+    """The store, imported when a command runs (numpy and shapely are not for --help)."""
+    from landapp.store import open_project as _open
+
+    return _open(path, **kw)
 
 # ---- output ---------------------------------------------------------------------------------
 

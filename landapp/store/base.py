@@ -6,12 +6,14 @@ from __future__ import annotations
 import abc
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 from psygnal import Signal
+
+if TYPE_CHECKING:  # geopandas and pandas take ~1 s to import: not for `landapp --help`
+    import geopandas as gpd
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,30 @@ class ProjectStore(abc.ABC):
         for rec in self.rows(layer, f"fid IN ({','.join(str(int(f)) for f in fids)})" if len(fids) else "0",
                              geometry=False):
             out[int(rec["fid"])] = tuple(rec.get(c) for c in columns)
+        return out
+
+    def values(self, layer: str, columns: Sequence[str], where: str | None = None,
+               params: Sequence[Any] = ()) -> list[tuple]:
+        """Rows as plain tuples of `columns` (in fid order): bulk rules over hundreds of
+        thousands of units and leases without a dict per row."""
+        return [tuple(r.get(c) for c in columns) for r in self.rows(layer, where, params, geometry=False)]
+
+    def group_totals(self, layer: str, by: Sequence[str] = (), sums: Sequence[str] = (), *,
+                     include_retired: bool = False) -> list[tuple]:
+        """Per distinct value of the `by` fields: (*values, count, *totals of `sums`), in one
+        pass (info on a million parcels: no frame, no record per row). Empty sums are 0.
+        Backends should aggregate in their database; this fallback reads a frame."""
+        df = self.read_layer(layer, columns=sorted({*by, *sums}), geometry=False, include_retired=include_retired)
+        if not len(df):
+            return []
+        if not by:
+            return [(len(df), *(float(df[c].fillna(0).sum()) for c in sums))]
+        keys = df[list(by)].astype(object).where(df[list(by)].notna(), None)
+        out = []
+        for key, grp in df.groupby([keys[c] for c in by], dropna=False):
+            key = key if isinstance(key, tuple) else (key,)
+            out.append((*(None if k is None or k != k else k for k in key), len(grp),
+                        *(float(grp[c].fillna(0).sum()) for c in sums)))
         return out
 
     @abc.abstractmethod

@@ -17,11 +17,9 @@ import tempfile
 import threading
 import uuid
 from contextlib import contextmanager
-from typing import Any, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
@@ -35,6 +33,10 @@ from landapp.i18n import tr
 from landapp.schema import SCHEMA_VERSION, LayerSpec, spec, validate_record
 from landapp.store.base import BBox, ChangeEvent, ProjectStore, StoreSignals, TableQuery
 from landapp.units import to_mu
+
+if TYPE_CHECKING:  # imported where a frame is read: commands that read none start faster
+    import geopandas as gpd
+    import pandas as pd
 
 DEFAULT_EPSG = 4544
 BULK_INDEX_ROWS = 5000  # bulk inserts of this many rows fill the spatial index in one go  # CGCS2000 / 3-degree Gauss-Kruger CM 105E (Chengdu, Longquanyi)
@@ -157,7 +159,7 @@ class GeoPackageStore(ProjectStore):
             "SELECT srs_id FROM gpkg_geometry_columns WHERE table_name='parcels'") or DEFAULT_EPSG)
         self._data_version = self._scalar("PRAGMA data_version")
         self._last_log_id = self._scalar("SELECT max(fid) FROM edit_log") or 0
-        self._bounds = _crs_bounds(self.srs_id)
+        self._bounds_known = False  # the CRS's area of use, found (pyproj) on the first write
 
     # ---- opening -----------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -338,6 +340,7 @@ class GeoPackageStore(ProjectStore):
         read uses the spatial index. Retired (historic) features are left out unless asked.
         geometry=False gives a plain DataFrame of the attributes (100k parcels: decoding the
         geometries is most of the read)."""
+        import geopandas as gpd
         import pyogrio
 
         s = spec(layer)
@@ -454,6 +457,36 @@ class GeoPackageStore(ProjectStore):
                     out[row[0]] = row[1:]
         return out
 
+    def values(self, layer: str, columns: Sequence[str], where: str | None = None,
+               params: Sequence[Any] = ()) -> list[tuple]:
+        s = spec(layer)
+        names = {f.name for f in s.fields} | {"fid"}
+        for c in columns:
+            if c not in names:
+                raise LandappError(tr(f"图层 {layer} 没有字段 {c}。", f"Layer {layer} has no field {c}."))
+        sql = f'SELECT {", ".join(chr(34) + c + chr(34) for c in columns)} FROM "{s.name}"'
+        if where:
+            sql += f" WHERE {where}"
+        with self._lock:
+            return self._execute(sql + " ORDER BY fid", params).fetchall()
+
+    def group_totals(self, layer: str, by: Sequence[str] = (), sums: Sequence[str] = (), *,
+                     include_retired: bool = False) -> list[tuple]:
+        s = spec(layer)
+        names = {f.name for f in s.fields}
+        for c in (*by, *sums):
+            if c not in names:
+                raise LandappError(tr(f"图层 {layer} 没有字段 {c}。", f"Layer {layer} has no field {c}."))
+        keys = ", ".join(f'"{c}"' for c in by)
+        cols = ", ".join([*(f'"{c}"' for c in by), "count(*)", *(f'total("{c}")' for c in sums)])
+        sql = f'SELECT {cols} FROM "{s.name}"'
+        if s.has("retired") and not include_retired:
+            sql += " WHERE retired = 0 OR retired IS NULL"
+        if by:
+            sql += f" GROUP BY {keys}"
+        rows = [tuple(r) for r in self._execute(sql).fetchall()]
+        return [r for r in rows if r[len(by)]]  # no rows: SQLite still answers (count 0) without GROUP BY
+
     def fids_in_bbox(self, layer: str, bbox: BBox) -> list[int]:
         """Feature ids whose bounding box meets bbox, from the R-tree spatial index."""
         s = spec(layer)
@@ -489,6 +522,8 @@ class GeoPackageStore(ProjectStore):
         return values
 
     def _check_bounds(self, layer: str, geom: BaseGeometry) -> None:
+        if not self._bounds_known:
+            self._bounds, self._bounds_known = _crs_bounds(self.srs_id), True
         if self._bounds is None:
             return
         b = geom.bounds
