@@ -86,12 +86,32 @@ def cmd_info(args) -> int:
     return EXIT_OK
 
 
+def _progress_line():
+    """A one-line progress report on a terminal, rewritten in place; step None clears it."""
+    import time
+
+    start = time.perf_counter()
+
+    def show(step, fraction: float) -> None:
+        if step is None:
+            sys.stderr.write("\r\033[K")
+        else:
+            sys.stderr.write(f"\r\033[K{tr('检查中', 'Checking')}: {step} {fraction:4.0%}  "
+                             f"{time.perf_counter() - start:5.1f} s")
+        sys.stderr.flush()
+
+    return show
+
+
 def cmd_check(args) -> int:
     from landapp.check import check_project, fix_stale_areas
     from landapp.store import open_project
 
+    progress = _progress_line() if sys.stderr.isatty() else None
     with open_project(args.project) as store:
-        rep = check_project(store)
+        rep = check_project(store, progress=progress)
+        if progress:
+            progress(None, 1.0)
         if args.fix and any(p.kind == "stale_area" for p in rep.problems):
             n = fix_stale_areas(store, rep)
             print(tr(f"已重算 {n} 个要素的面积。", f"Recomputed the area of {n} features."))
