@@ -103,6 +103,21 @@ class ProjectStore(abc.ABC):
                    include_retired: bool = False, geometry: bool = True) -> gpd.GeoDataFrame | pd.DataFrame:
         """Features indexed by fid; geometry=False gives only the attributes (faster)."""
 
+    def read_wkb(self, layer: str, *, columns: Sequence[str] = (), where: str | None = None,
+                 include_retired: bool = False) -> tuple["pd.DataFrame", np.ndarray, np.ndarray]:
+        """A spatial layer as its attributes (indexed by fid) and its geometries as WKB in one
+        byte buffer: feature i is data[offsets[i]:offsets[i + 1]] (empty: no geometry). The
+        map keeps a million parcels this way instead of as a million GEOS objects. This
+        fallback encodes what read_layer gives; backends can hand their bytes over."""
+        import shapely
+
+        gdf = self.read_layer(layer, columns=list(columns), where=where, include_retired=include_retired)
+        blobs = [b"" if b is None else b for b in shapely.to_wkb(gdf.geometry.values, byte_order=1)]
+        offsets = np.zeros(len(blobs) + 1, dtype=np.int64)
+        np.cumsum([len(b) for b in blobs], out=offsets[1:])
+        data = np.frombuffer(b"".join(blobs), dtype=np.uint8) if blobs else np.empty(0, dtype=np.uint8)
+        return gdf.drop(columns="geometry"), data, offsets
+
     @abc.abstractmethod
     def get(self, layer: str, fid: int) -> dict[str, Any]: ...
 

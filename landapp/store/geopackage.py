@@ -360,6 +360,38 @@ class GeoPackageStore(ProjectStore):
             df = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries([], crs=f"EPSG:{self.srs_id}"))
         return df
 
+    def read_wkb(self, layer: str, *, columns: Sequence[str] = (), where: str | None = None,
+                 include_retired: bool = False) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+        """GDAL's Arrow stream: the WKB column's own buffers, no geometry objects made."""
+        import pyarrow as pa
+        import pyogrio
+
+        s = spec(layer)
+        clauses = [f"({where})"] if where else []
+        if s.has("retired") and not include_retired:
+            clauses.append("(retired = 0 OR retired IS NULL)")
+        try:
+            meta, table = pyogrio.read_arrow(self.path, layer=layer, columns=list(columns),
+                                             where=" AND ".join(clauses) or None, return_fids=True)
+        except Exception as e:  # GDAL errors come in many types
+            raise LandappError(tr(f"读取图层 {layer} 失败:{e}", f"Reading layer {layer} failed: {e}")) from None
+        gname = meta.get("geometry_name") or "wkb_geometry"
+        col = table.column(gname).combine_chunks()
+        attrs = table.drop_columns([gname]).to_pandas()
+        attrs = attrs.set_index(attrs.columns[0]) if len(attrs.columns) and attrs.columns[0] in ("fid", "OGC_FID") \
+            else attrs
+        attrs.index.name = "fid"
+        n = len(col)
+        if n == 0:
+            return attrs, np.empty(0, dtype=np.uint8), np.zeros(1, dtype=np.int64)
+        if col.null_count:  # features without a geometry: empty runs
+            col = pa.compute.if_else(col.is_null(), pa.scalar(b"", col.type), col)
+        bufs = col.buffers()
+        wide = pa.types.is_large_binary(col.type)
+        offsets = np.frombuffer(bufs[1], dtype=np.int64 if wide else np.int32)[col.offset:col.offset + n + 1]
+        data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.empty(0, dtype=np.uint8)
+        return attrs, data, offsets.astype(np.int64)
+
     def _records(self, s: LayerSpec, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Rows of `sql` as records: geometry decoded under "geometry", booleans as bool.
         dict(zip(names, row)) over plain tuples is about twice as fast as sqlite3.Row."""
