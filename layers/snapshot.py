@@ -65,11 +65,14 @@ class LazyGeoms:
         return LazyGeoms(self.data, self.offsets, np.concatenate([self.extra, np.asarray(geoms, dtype=object)]))
 
 
-def _u32(data: np.ndarray, pos: np.ndarray) -> np.ndarray:
-    """Little-endian uint32 at byte positions (any alignment)."""
-    d = data
-    return (d[pos].astype(np.uint32) | (d[pos + 1].astype(np.uint32) << 8)
-            | (d[pos + 2].astype(np.uint32) << 16) | (d[pos + 3].astype(np.uint32) << 24))
+_HEADS = {  # WKB header bytes up to the ring's point count, little-endian 2D
+    "multi": bytes([1, 6, 0, 0, 0, 1, 0, 0, 0, 1, 3, 0, 0, 0, 1, 0, 0, 0]),  # MultiPolygon of 1 polygon of 1 ring
+    "polygon": bytes([1, 3, 0, 0, 0, 1, 0, 0, 0]),  # Polygon of 1 ring
+}
+
+
+def _gather(data: np.ndarray, pos: np.ndarray, width: int) -> np.ndarray:
+    return data[pos[:, None] + np.arange(width)]
 
 
 def simple_rings(data: np.ndarray, offsets: np.ndarray):
@@ -81,27 +84,24 @@ def simple_rings(data: np.ndarray, offsets: np.ndarray):
     simple = np.zeros(n, dtype=bool)
     first = np.full(n, -1, dtype=np.int64)  # byte position of the ring's first coordinate
     npts = np.zeros(n, dtype=np.int64)
-    for kind, head in ((6, 22), (3, 13)):  # MultiPolygon of one polygon; Polygon
-        ok = length >= head
-        cand = np.flatnonzero(ok)
-        p = start[cand]
+    for head in _HEADS.values():
+        h = len(head)
+        cand = np.flatnonzero(~simple & (length >= h + 4))
         if not len(cand):
             continue
-        good = (data[p] == 1) & (_u32(data, p + 1) == kind)
-        if kind == 6:
-            good &= (_u32(data, p + 5) == 1) & (data[p + 9] == 1) & (_u32(data, p + 10) == 3) & (_u32(data, p + 14) == 1)
-        else:
-            good &= _u32(data, p + 5) == 1
+        p = start[cand]
+        good = (_gather(data, p, h) == np.frombuffer(head, dtype=np.uint8)).all(axis=1)
         cand, p = cand[good], p[good]
-        k = _u32(data, p + head - 4).astype(np.int64)
-        fits = (length[cand] == head + 16 * k) & (k > 0)
+        k = np.ascontiguousarray(_gather(data, p + h, 4)).view("<u4").ravel().astype(np.int64)
+        fits = (length[cand] == h + 4 + 16 * k) & (k > 0)
         cand, p, k = cand[fits], p[fits], k[fits]
         simple[cand] = True
-        first[cand] = p + head
+        first[cand] = p + h + 4
         npts[cand] = k
     count = np.where(simple, npts, 0)
     ring_start = np.zeros(n, dtype=np.int64)
-    np.cumsum(count[:-1], out=ring_start[1:]) if n > 1 else None
+    if n > 1:
+        np.cumsum(count[:-1], out=ring_start[1:])
     xy = np.empty(2 * int(count.sum()), dtype=np.float64)
     sel = np.flatnonzero(simple)
     shift = first[sel] % 8

@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from landapp.vacancy import (GROUPINGS, add_months, default_as_of, load_space, store_vacancy_figures,
-                             vacancy_figures)
+from landapp.vacancy import (GROUPINGS, add_months, building_vacancy_rates, default_as_of, load_space,
+                             store_building_vacancy_rates, store_vacancy_figures, vacancy_figures)
 
 FIELDS = ("buildings", "units", "leasable", "leased", "sold", "withheld", "vacant")
 
@@ -20,6 +20,11 @@ def same(store, d, by):
     for a, b in zip(ref, got):
         for k in FIELDS:
             assert math.isclose(getattr(a, k), getattr(b, k), rel_tol=1e-9, abs_tol=1e-6), (by, d, a.key, k)
+    rates = building_vacancy_rates(load_space(store), d)
+    fast = store_building_vacancy_rates(store, d)
+    assert rates.keys() == fast.keys()
+    for k, r in rates.items():
+        assert (r is None and fast[k] is None) or math.isclose(r, fast[k], rel_tol=1e-9, abs_tol=1e-9), k
 
 
 @pytest.mark.parametrize("by", GROUPINGS)
