@@ -340,10 +340,19 @@ def store_building_figures(store, as_of: dt.date) -> tuple[dict[int, dict], dict
 
 def store_vacancy_figures(store, as_of: dt.date, by: str = "park") -> list[Figures]:
     """`vacancy_figures(load_space(store), as_of, by)` from store_building_figures."""
-    buildings, per = store_building_figures(store, as_of)
+    return group_building_figures(*store_building_figures(store, as_of), by)
+
+
+def group_building_figures(buildings: dict[int, dict], per: dict[int, Figures], by: str = "park", *,
+                           zones: Iterable[str] | None = None) -> list[Figures]:
+    """store_building_figures' result per group, as vacancy_figures gives it (several
+    groupings from one read)."""
+    zones = list(zones) if zones is not None else None
     keys = _keys(Space(buildings, {}, []), by)
     out: dict[str, Figures] = {}
     for bid, b in per.items():
+        if not _in_zone(buildings[bid], zones):
+            continue
         f = out.setdefault(keys[bid], Figures(keys[bid]))
         f.buildings += 1
         f.units += b.units

@@ -23,8 +23,8 @@ from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QImage, QPainte
 
 from landapp.schema import spec
 from layers.base import Cancel, LabelGrid, LegendEntry, MapLayer
-from layers.snapshot import LazyGeoms, Snapshot
-from layers.themes import THEMES, Classified, Theme
+from layers.snapshot import Snapshot
+from layers.themes import THEMES, Theme
 from layers.view import MapView
 
 POINT_PX = 1.5  # features smaller than this on screen are drawn as points
