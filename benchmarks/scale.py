@@ -77,6 +77,8 @@ def figures(code: str, demo: str):
         "check_1m": dict(cmd=cli + ["check", p1m], target=8.0, ok_codes=(0, 1)),
         "dashboard_100k": dict(cmd=[py, "-c", INPROC["dashboard"], code, p100k], inproc=True, target=1.0),
         "topology_100k": dict(cmd=[py, "-c", INPROC["topology"], code, p100k], inproc=True, target=5.0),
+        "sheets_demo": dict(cmd=cli + ["export", "sheets", demo, "-o", os.path.join(tmp, "sheets.pdf")],
+                            pages=os.path.join(tmp, "sheets.pdf"), target_per_s=80),
         "help": dict(cmd=cli + ["--help"], target=0.5),
         "info_demo": dict(cmd=cli + ["info", demo], target=0.5),
     }
@@ -90,8 +92,21 @@ def measure(spec: dict, env: dict, cwd: str, repeat: int) -> dict:
         if spec.get("inproc"):
             line = next(x for x in r["stdout"].splitlines() if x.startswith("RESULT"))
             r = {"seconds": float(line.split()[1]), "peak_mb": r["peak_mb"]}  # CPU would count the setup
+        if spec.get("pages"):  # whole process divided by pages
+            import subprocess
+
+            info = subprocess.run(["pdfinfo", spec["pages"]], capture_output=True, text=True).stdout
+            pages = int(next(x.split()[-1] for x in info.splitlines() if x.startswith("Pages:")))
+            r["pages"], r["per_s"] = pages, pages / r["seconds"]
+            r["per_cpu_s"] = pages / r["cpu_s"]
         runs.append(r)
-    return figure(runs, spec.get("target"), spec.get("peak"))
+    out = figure(runs, spec.get("target"), spec.get("peak"))
+    if spec.get("pages"):
+        from common import summary
+
+        out.update(pages=runs[0]["pages"], sheets_per_s=summary(runs, "per_s", 1),
+                   sheets_per_cpu_s=summary(runs, "per_cpu_s", 1), target_per_s=spec["target_per_s"])
+    return out
 
 
 def main() -> None:
