@@ -110,14 +110,16 @@ def _gaps(store: ProjectStore, geoms, valid) -> list[Issue]:
         covered = unary_union(list(inside) + list(near))
         hull = zone.intersection(shapely.convex_hull(shapely.multipolygons(shapely.get_parts(inside))))
         holes = _polygonal(hull.difference(covered))
-        for part in shapely.get_parts(holes):
-            if (part.area >= GAP_MIN_M2 and part.geom_type == "Polygon"
-                    and not part.buffer(-GAP_MIN_WIDTH_M / 2).is_empty):
-                c = part.representative_point()
-                out.append(Issue("gap", (), (c.x, c.y), part.area, tr(
-                    f"片区 {name} 内有 {part.area:.1f} ㎡ 的空隙未被地块或道路覆盖,可并入相邻地块。",
-                    f"Zone {name} has a {part.area:.1f} m² gap covered by no parcel or road; "
-                    "it can go to a neighbouring parcel."), True, part))
+        parts = shapely.get_parts(holes)
+        # the tests per part vectorised (a synthetic 100k park has ~13k gaps)
+        keep = (shapely.area(parts) >= GAP_MIN_M2) & (shapely.get_type_id(parts) == 3)
+        parts = parts[keep]
+        parts = parts[~shapely.is_empty(shapely.buffer(parts, -GAP_MIN_WIDTH_M / 2))]
+        for part, c in zip(parts, shapely.point_on_surface(parts)):
+            out.append(Issue("gap", (), (c.x, c.y), part.area, tr(
+                f"片区 {name} 内有 {part.area:.1f} ㎡ 的空隙未被地块或道路覆盖,可并入相邻地块。",
+                f"Zone {name} has a {part.area:.1f} m² gap covered by no parcel or road; "
+                "it can go to a neighbouring parcel."), True, part))
     return out
 
 
