@@ -84,7 +84,7 @@ class MapCanvas(QWidget):
         self._pool.setMaxThreadCount(1)
         self._jobs = itertools.count(1)
         self._latest = 0
-        self._applied = 0  # the job whose frame is shown
+        self._shown = 0  # the job whose frame is on screen
         self._cancel = threading.Event()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -117,7 +117,7 @@ class MapCanvas(QWidget):
         if job_id != self._latest:
             return
         self.frame, self.frame_view = image, view
-        self._applied = job_id
+        self._shown = job_id
         self.update()
         self.frame_ready.emit()
 
@@ -129,9 +129,9 @@ class MapCanvas(QWidget):
         t.start()
         while t.elapsed() < timeout_ms:
             QCoreApplication.processEvents()
-            # the latest job's frame applied: a job that ends between processEvents and this
-            # check has its frame still queued (a stale frame was taken for the new one)
-            if (self.frame_view == self.view and not self._timer.isActive() and self._applied == self._latest
+            # a job can have finished with its frame still queued for delivery: wait for the
+            # latest job's frame to be on screen, not merely for the pool to be idle
+            if (self.frame_view == self.view and not self._timer.isActive() and self._shown == self._latest
                     and self._pool.activeThreadCount() == 0):
                 return True
             self._pool.waitForDone(20)

@@ -61,6 +61,9 @@ class MainWindow(QMainWindow):
         install_space_menu(self)
         install_publish_menu(self)
         install_import_menu(self)
+        from ui.report_dialog import install_interop_menus
+
+        install_interop_menus(self)  # 从表格更新属性, 工作月报
         self.canvas.cursor_moved.connect(self.show_position)
         self.canvas.view_changed.connect(self.show_scale)
         self.canvas.identified.connect(self._on_identified)
