@@ -169,10 +169,8 @@ def idle_land_status(parcel: dict, as_of: dt.date) -> IdleStatus:
 
 
 def _parcels(store) -> list[dict]:
-    rows = store.rows("parcels", "retired = 0 OR retired IS NULL")
-    for r in rows:
-        r.pop("geometry", None)
-    return rows
+    # geometry=False: decoding 100k shapes only to drop them was a third of the read
+    return store.rows("parcels", "retired = 0 OR retired IS NULL", geometry=False)
 
 
 def idle_report(parcels: list[dict], as_of: dt.date) -> list[dict]:
