@@ -42,7 +42,7 @@ ui.main_window.MainWindow.show = sized
 runpy.run_path(os.path.join(code, "main.py"), run_name="__main__")
 """ % (W, H)
 
-# an in-process figure: prints RESULT seconds after the work (imports and opening excluded)
+# an in-process figure: prints RESULT wall and CPU seconds of the work (imports and opening excluded)
 INPROC = {
     "dashboard": """
 import sys, time
@@ -50,7 +50,8 @@ sys.path.insert(0, sys.argv[1])
 from landapp.store import open_project
 from ui.dashboard import collect_figures
 store = open_project(sys.argv[2])
-t = time.perf_counter(); collect_figures(store); print("RESULT", time.perf_counter() - t)
+t, c = time.perf_counter(), time.process_time(); collect_figures(store)
+print("RESULT", time.perf_counter() - t, time.process_time() - c)
 """,
     "topology": """
 import sys, time
@@ -58,7 +59,8 @@ sys.path.insert(0, sys.argv[1])
 from landapp.store import open_project
 from landapp.topology import check_topology
 store = open_project(sys.argv[2])
-t = time.perf_counter(); issues = check_topology(store); print("RESULT", time.perf_counter() - t)
+t, c = time.perf_counter(), time.process_time(); issues = check_topology(store)
+print("RESULT", time.perf_counter() - t, time.process_time() - c)
 """,
 }
 
@@ -91,7 +93,7 @@ def measure(spec: dict, env: dict, cwd: str, repeat: int) -> dict:
         r = run_child(spec["cmd"], env=env, cwd=cwd, marker=spec.get("marker"), ok_codes=spec.get("ok_codes", (0,)))
         if spec.get("inproc"):
             line = next(x for x in r["stdout"].splitlines() if x.startswith("RESULT"))
-            r = {"seconds": float(line.split()[1]), "peak_mb": r["peak_mb"]}  # CPU would count the setup
+            r = {"seconds": float(line.split()[1]), "cpu_s": float(line.split()[2]), "peak_mb": r["peak_mb"]}
         if spec.get("pages"):  # whole process divided by pages
             import subprocess
 
