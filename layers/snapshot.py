@@ -29,6 +29,9 @@ class LazyGeoms:
         self.offsets = offsets
         self.n_base = len(offsets) - 1
         self.extra = extra if extra is not None else np.empty(0, dtype=object)
+        # decoded ones are kept (8 bytes a feature until used): sheets and labels ask for
+        # the same few features again and again
+        self._decoded = np.empty(self.n_base, dtype=object)
 
     @classmethod
     def of(cls, geoms) -> "LazyGeoms":
@@ -47,13 +50,24 @@ class LazyGeoms:
             i = int(key) + (len(self) if key < 0 else 0)
             if not 0 <= i < len(self):
                 raise IndexError(key)
-            return self.extra[i - self.n_base] if i >= self.n_base else shapely.from_wkb(self._blob(i))
+            if i >= self.n_base:
+                return self.extra[i - self.n_base]
+            g = self._decoded[i]
+            if g is None and self.offsets[i + 1] > self.offsets[i]:
+                g = self._decoded[i] = shapely.from_wkb(self._blob(i))
+            return g
         idx = np.arange(len(self))[key]
         out = np.empty(len(idx), dtype=object)
         base = idx < self.n_base
         if base.any():
-            out[base] = shapely.from_wkb(np.array([self._blob(i) for i in idx[base].tolist()] + [None],
-                                                  dtype=object)[:-1])
+            bi = idx[base]
+            got = self._decoded[bi]
+            todo = bi[np.equal(got, None)]
+            if len(todo):
+                self._decoded[todo] = shapely.from_wkb(
+                    np.array([self._blob(i) for i in todo.tolist()] + [None], dtype=object)[:-1])
+                got = self._decoded[bi]
+            out[base] = got
         if not base.all():
             out[~base] = self.extra[idx[~base] - self.n_base]
         return out
@@ -62,7 +76,9 @@ class LazyGeoms:
         return self[np.arange(len(self))]
 
     def append(self, geoms) -> "LazyGeoms":
-        return LazyGeoms(self.data, self.offsets, np.concatenate([self.extra, np.asarray(geoms, dtype=object)]))
+        out = LazyGeoms(self.data, self.offsets, np.concatenate([self.extra, np.asarray(geoms, dtype=object)]))
+        out._decoded = self._decoded  # same bytes, same shapes
+        return out
 
 
 _HEADS = {  # WKB header bytes up to the ring's point count, little-endian 2D
