@@ -23,6 +23,7 @@ class Problem:
     layer: str
     fids: tuple[int, ...]
     message: str
+    fixable: bool = False  # `landapp check --fix` repairs it
 
 
 @dataclass
@@ -123,6 +124,10 @@ def check_project(store: ProjectStore, *, overlaps: bool = True,
             if overlaps:
                 say(tr("重叠", "overlaps"), share + 0.5 / (len(SPATIAL_LAYERS) + 1))
                 rep.problems.extend(_overlaps(gdf, invalid))
+    say(tr("数据", "data"), 0.95)
+    from landapp.check_data import data_problems  # references, sizes, leases, index boxes …
+
+    rep.problems.extend(data_problems(store))
     say(tr("完成", "done"), 1.0)
     return rep
 

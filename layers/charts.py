@@ -9,8 +9,9 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 
 from landapp.i18n import tr
+from layers import fonts
 
-CJK_FAMILIES = ["Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei"]
+CJK_FAMILIES = fonts.CJK_FAMILIES  # layers/fonts.py
 CLASS_COLOURS = ["#1A9850", "#91CF60", "#FC8D59", "#D73027", "#7B3294"]
 
 

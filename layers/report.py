@@ -14,8 +14,6 @@ PAGE field in the footer."""
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 
 from landapp.errors import LandappError
 from landapp.i18n import tr
@@ -219,7 +217,7 @@ def write_report(store, path: str, *, month: tuple[int, int], zone: str | None =
     from docx.oxml.ns import qn
     from docx.shared import Cm, Mm, Pt
 
-    from landapp.files import replace_into_place
+    from landapp.files import write_bytes
     from layers.render import ensure_gui_app
 
     ensure_gui_app()
@@ -342,17 +340,9 @@ def write_report(store, path: str, *, month: tuple[int, int], zone: str | None =
         _para(doc, tr(f"地块按状态着色,建筑按空置率着色;统计日 {as_of.isoformat()}。",
                       f"Parcels by status, buildings by vacancy; as of {as_of}."), size=10.5, align="center")
 
-    folder = os.path.dirname(os.path.abspath(path)) or "."
-    if not os.path.isdir(folder):
-        raise LandappError(tr(f"文件夹 {folder} 不存在。", f"The folder {folder} does not exist."))
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
-    os.close(fd)
-    try:
-        doc.save(tmp)
-        replace_into_place(tmp, path)
-    except OSError as e:
-        raise LandappError(tr(f"无法写入 {path}:{e.strerror or e}。", f"Cannot write {path}: {e.strerror or e}.")) from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    # saved in memory, then written whole or not at all (landapp/files.py): a full disk is
+    # one sentence and an existing report of that name stays
+    buf = io.BytesIO()
+    doc.save(buf)
+    write_bytes(path, buf.getvalue())
     return {"figures": f, "pages_hint": tr(f"{year}年{mon}月,统计日 {as_of}", f"{year}-{mon:02d}, as of {as_of}")}

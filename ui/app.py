@@ -14,13 +14,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from landapp.errors import LandappError
 from landapp.i18n import tr
 from landapp.store import open_project
+from layers import fonts
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEMO = os.path.join(ROOT, "data", "demo_park.gpkg")
 # Ask for a Simplified Chinese family explicitly: Qt's fallback otherwise picks Japanese
 # glyph shapes from the Noto CJK collection (design.md, pitfalls).
-CJK_FAMILIES = ["Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei",
-                "Source Han Sans SC"]
+CJK_FAMILIES = fonts.CJK_FAMILIES
 
 
 def make_app(argv: list[str], lang: str = "zh") -> QApplication:
@@ -30,6 +30,7 @@ def make_app(argv: list[str], lang: str = "zh") -> QApplication:
     set_ui_language(lang)
     app.setApplicationName("landapp")
     app.setOrganizationName("landapp")
+    fonts.register_fonts()
     font = QFont(app.font())
     font.setFamilies([*CJK_FAMILIES, *QFont(app.font()).families()])
     app.setFont(font)

@@ -46,10 +46,11 @@ from landapp.vacancy import (
     load_space,
     net_absorption,
 )
+from layers import fonts
 from layers.charts import paint_chart
 from ui.following import FollowsStore
 
-CJK_FAMILIES = ["Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei"]
+CJK_FAMILIES = fonts.CJK_FAMILIES  # layers/fonts.py
 CLASS_COLOURS = ["#1A9850", "#91CF60", "#FC8D59", "#D73027", "#7B3294"]
 
 
@@ -320,8 +321,12 @@ class Dashboard(FollowsStore, QWidget):
                                                   f"dashboard_{self.as_of()}.png", "PNG (*.png)")
             if not path:
                 return None
-        if not self.image().save(path, "PNG"):
-            QMessageBox.warning(self, tr("保存失败", "Save failed"), tr(f"无法写入 {path}。", f"Cannot write {path}."))
+        from layers.render import save_image
+
+        try:
+            save_image(self.image(), path, "PNG")  # whole or not at all (landapp/files.py)
+        except LandappError as e:
+            QMessageBox.warning(self, tr("保存失败", "Save failed"), str(e))
             return None
         return path
 

@@ -34,7 +34,8 @@ def register(sub) -> None:
     p.add_argument("project", metavar="PROJECT.gpkg")
     p.add_argument("--json", action="store_true", help=tr("以 JSON 输出", "print JSON"))
     p.add_argument("--fix", action="store_true",
-                   help=tr("重算由其他软件修改后失效的面积", "recompute areas made stale by other software"))
+                   help=tr("重算由其他软件修改后失效的面积,重建不符的空间索引",
+                           "recompute areas made stale by other software and rebuild wrong spatial-index entries"))
     p.set_defaults(func=cmd_check)
 
 
@@ -115,6 +116,12 @@ def cmd_check(args) -> int:
         if args.fix and any(p.kind == "stale_area" for p in rep.problems):
             n = fix_stale_areas(store, rep)
             print(tr(f"已重算 {n} 个要素的面积。", f"Recomputed the area of {n} features."))
+            rep = check_project(store)
+        if args.fix and any(p.kind == "index_box" for p in rep.problems):
+            from landapp.check_data import fix_spatial_index
+
+            n = fix_spatial_index(store, rep.problems)
+            print(tr(f"已重建 {n} 条空间索引。", f"Rebuilt {n} spatial-index entries."))
             rep = check_project(store)
     if args.json:
         print(json.dumps({"ok": rep.ok, "checked": rep.checked,

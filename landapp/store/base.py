@@ -65,7 +65,13 @@ class ProjectStore(abc.ABC):
 
     Records are dicts of field -> value as defined in landapp.schema; spatial records carry
     a shapely geometry under 'geometry'. Every write is validated and happens in place in a
-    transaction; several writes can share one with `with store.transaction():`."""
+    transaction; several writes can share one with `with store.transaction():`.
+
+    Every backend refuses the same nonsense with the same sentences: values through
+    `schema.validate_record` (NaN, ±inf, text limits, choices), writes to computed fields
+    through `schema.refuse_computed`, and, when the outermost transaction commits, the
+    references among the records it wrote through `relations.verify` (units, floors, leases,
+    yearly figures, land users)."""
 
     signals: StoreSignals
 

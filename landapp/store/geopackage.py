@@ -30,7 +30,8 @@ from landapp.errors import (
     ProjectLockedError, ProjectNotFoundError, ValidationError,
 )
 from landapp.i18n import tr
-from landapp.schema import SCHEMA_VERSION, LayerSpec, spec, validate_record
+from landapp import relations
+from landapp.schema import SCHEMA_VERSION, LayerSpec, refuse_computed, spec, validate_record
 from landapp.store.base import BBox, ChangeEvent, ProjectStore, StoreSignals, TableQuery
 from landapp.units import to_mu
 
@@ -149,6 +150,7 @@ class GeoPackageStore(ProjectStore):
         self._depth = 0
         self._pending: list[ChangeEvent] = []
         self._dirty_extent: set[str] = set()
+        self._touched: dict[str, set[int]] = {}  # records whose references are checked at commit
         self._upgraded = False
         self._conn = _conn if _conn is not None else self._connect()
         try:
@@ -256,6 +258,7 @@ class GeoPackageStore(ProjectStore):
                     if depth == 0:
                         self._pending.clear()
                         self._dirty_extent.clear()
+                        self._touched.clear()
                         if self._conn.in_transaction:
                             self._conn.execute("ROLLBACK")
                         self._restore_after_io_error()
@@ -267,6 +270,19 @@ class GeoPackageStore(ProjectStore):
                     pass
                 raise
             self._depth -= 1
+            if depth == 0 and self._touched:
+                touched, self._touched = self._touched, {}
+                try:
+                    relations.verify(self, touched)
+                except BaseException:
+                    self._pending.clear()
+                    self._dirty_extent.clear()
+                    try:
+                        if self._conn.in_transaction:
+                            self._conn.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass
+                    raise
             try:
                 if depth == 0:
                     for table in self._dirty_extent:
@@ -573,8 +589,14 @@ class GeoPackageStore(ProjectStore):
                 "the coordinate system is probably wrong"),
                 f"({b[0]:.0f}, {b[1]:.0f})")
 
+    def _touch(self, layer: str, fids: Iterable[int], values: dict | None = None) -> None:
+        if layer in relations.WATCHED and (layer != "parcels" or values is None or "land_user_id" in values):
+            self._touched.setdefault(layer, set()).update(fids)
+
     def insert(self, layer: str, record: dict[str, Any], *, fid: int | None = None) -> int:
         s = spec(layer)
+        if fid is None:  # a re-insert (undo) brings its stored areas and stamps back: recomputed
+            refuse_computed(layer, record, allow=("created", "modified"))
         values = self._prepare(s, record, partial=False)
         stamp = _now()
         if s.has("created"):
@@ -594,6 +616,7 @@ class GeoPackageStore(ProjectStore):
             except sqlite3.Error as e:
                 raise _translate_sqlite_error(e, self.path) from None
             new_fid = int(cur.lastrowid)
+            self._touch(s.name, (new_fid,), values)
             self._log(s.name, new_fid, "insert", _loggable(values))
             self._pending.append(ChangeEvent(s.name, "insert", (new_fid,)))
             if s.spatial:
@@ -613,18 +636,25 @@ class GeoPackageStore(ProjectStore):
         skip = {"geometry", "geom", "fid", *(f.name for f in s.fields if f.computed)}
         for rec in records:
             attrs = {k: v for k, v in rec.items() if k not in skip}
+            if validate:
+                refuse_computed(s.name, rec, allow=("created", "modified"))
             values = validate_record(s.name, attrs) if validate else attrs
             if s.spatial:
                 geom = rec.get("geometry")
-                geom = _as_multipolygon(s.name, geom) if validate else (
-                    MultiPolygon([geom]) if isinstance(geom, Polygon) else geom)
                 if validate:
+                    geom = _as_multipolygon(s.name, geom)
                     self._check_bounds(s.name, geom)
                 geoms.append(geom)
             if s.has("created"):
                 values["created"] = values["modified"] = stamp
             prepared.append(values)
         cols = sorted({k for v in prepared for k in v})
+        if s.spatial and not validate:  # plain polygons made multipolygons in one vectorised call
+            arr = np.asarray(geoms, dtype=object)
+            plain = shapely.get_type_id(arr) == 3
+            if plain.any():
+                arr[plain] = shapely.multipolygons(arr[plain], indices=np.arange(int(plain.sum())))
+            geoms = list(arr)
         if s.spatial:
             blobs = gpkg.encode_geometries(geoms, self.srs_id)
             areas = shapely.area(np.asarray(geoms, dtype=object))
@@ -664,6 +694,8 @@ class GeoPackageStore(ProjectStore):
                 raise _translate_sqlite_error(e, self.path) from None
             fids = list(range(after - len(data) + 1, after + 1))
             assert fids[0] > before
+            if validate:
+                self._touch(s.name, fids, {c: 1 for c in cols})
             if log:
                 self._conn.executemany(
                     "INSERT INTO edit_log (ts, user, session, layer, feature_id, operation, changes) "
@@ -689,6 +721,9 @@ class GeoPackageStore(ProjectStore):
                             f"{s.title_zh} {current.get('code') or fid} 的“{k}”已被他人修改,请刷新后再改。",
                             f"{s.title_en} {current.get('code') or fid}: '{k}' was changed by "
                             "someone else; reload and try again."))
+            geom_given = "geometry" in changes or "geom" in changes
+            refuse_computed(layer, changes, current,  # areas follow a geometry given with them
+                            allow=("area_m2", "area_mu", "footprint_m2") if geom_given else ())
             attrs = {k: current[k] for k in s.field_names if not s.field(k).computed}
             new_attrs = {k: v for k, v in changes.items() if k not in ("geometry", "geom", "fid")
                          and not (s.has(k) and s.field(k).computed)}
@@ -720,6 +755,7 @@ class GeoPackageStore(ProjectStore):
                 raise _translate_sqlite_error(e, self.path) from None
             log = {k: [_loggable_value(old.get(k if k != gpkg.GEOM_COLUMN else "geometry")),
                        _loggable_value(v)] for k, v in diff.items() if k != "modified"}
+            self._touch(s.name, (int(fid),), diff)
             self._log(s.name, int(fid), "update", log)
             fields = tuple("geometry" if k == gpkg.GEOM_COLUMN else k for k in diff
                            if k != "modified")

@@ -76,10 +76,6 @@
         <translation> (fitting out)</translation>
     </message>
     <message>
-        <source>--bbox 应为 minx,miny,maxx,maxy 四个数,且 min 小于 max。</source>
-        <translation>--bbox must be four numbers minx,miny,maxx,maxy with min below max.</translation>
-    </message>
-    <message>
         <source>--size 应为 宽x高,如 1920x1080(16–20000 像素)。</source>
         <translation>--size must be WxH such as 1920x1080 (16–20000 pixels).</translation>
     </message>
@@ -590,6 +586,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Old</translation>
     </message>
     <message>
+        <source>参评企业</source>
+        <translation>Enterprises</translation>
+    </message>
+    <message>
         <source>双击一行在地图上定位该地块</source>
         <translation>Double-click a row to show the parcel on the map</translation>
     </message>
@@ -624,6 +624,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>只看低效</source>
         <translation>Low efficiency only</translation>
+    </message>
+    <message>
+        <source>只评价规上企业</source>
+        <translation>Above-scale enterprises only</translation>
     </message>
     <message>
         <source>可收回日期</source>
@@ -868,6 +872,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>天地图需要密钥:请在“视图 → 天地图密钥…”中填写。</source>
         <translation>Tianditu needs a key: enter it under View → Tianditu key….</translation>
+    </message>
+    <message>
+        <source>如 1001 或 1001,1101</source>
+        <translation>e.g. 1001 or 1001,1101</translation>
     </message>
     <message>
         <source>如 C 或 C,D</source>
@@ -1634,6 +1642,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>no units</translation>
     </message>
     <message>
+        <source>未参评原因</source>
+        <translation>Reason left out</translation>
+    </message>
+    <message>
+        <source>未参评名单</source>
+        <translation>Left out</translation>
+    </message>
+    <message>
         <source>未发现问题。</source>
         <translation>No problems found.</translation>
     </message>
@@ -1928,6 +1944,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>blank: a line to sign on</translation>
     </message>
     <message>
+        <source>登记处置…</source>
+        <translation>Record disposal…</translation>
+    </message>
+    <message>
         <source>登记豁免</source>
         <translation>Record exemption</translation>
     </message>
@@ -2194,6 +2214,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Layer to export</translation>
     </message>
     <message>
+        <source>规下企业最少评价用地</source>
+        <translation>Minimum evaluated land below scale</translation>
+    </message>
+    <message>
         <source>规划指标与供地信息</source>
         <translation>Planning indicators and supply</translation>
     </message>
@@ -2216,6 +2240,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>评价方案…</source>
         <translation>Scheme…</translation>
+    </message>
+    <message>
+        <source>评价用地分类(含下级代码)</source>
+        <translation>Evaluated land uses (with sub-codes)</translation>
     </message>
     <message>
         <source>识别</source>
