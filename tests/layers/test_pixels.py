@@ -32,6 +32,13 @@ def views(extent):
     return out
 
 
+def demo_digest() -> str:
+    import hashlib
+
+    with open(os.path.join(ROOT, "data", "demo_park.gpkg"), "rb") as fh:
+        return hashlib.sha256(fh.read()).hexdigest()
+
+
 def font_family() -> str:
     from PySide6.QtGui import QFontInfo
 
@@ -61,9 +68,13 @@ def demo_readonly(tmp_path):
 def test_demo_looks_as_before(qapp, demo_readonly, name):
     from PySide6.QtGui import QImage
 
-    meta = json.load(open(os.path.join(REF, "meta.json")))
+    with open(os.path.join(REF, "meta.json")) as fh:
+        meta = json.load(fh)
     if font_family() != meta["font"]:
         pytest.skip(f"label font here is {font_family()}, the references used {meta['font']}")
+    if demo_digest() != meta.get("demo_sha256"):
+        pytest.skip("the demo park was rebuilt since the references were drawn: redraw them with the "
+                    "code before your change (python tests/layers/test_pixels.py --write)")
     got = draw_all(demo_readonly)[name]
     want = QImage(os.path.join(REF, f"demo_{name}.png")).convertToFormat(got.format())
     assert got.size() == want.size()
@@ -83,5 +94,6 @@ if __name__ == "__main__" and "--write" in sys.argv:
     os.makedirs(REF, exist_ok=True)
     for name, img in draw_all(tmp).items():
         img.save(os.path.join(REF, f"demo_{name}.png"))
-    json.dump({"font": font_family(), "size": [W, H]}, open(os.path.join(REF, "meta.json"), "w"))
+    with open(os.path.join(REF, "meta.json"), "w") as fh:
+        json.dump({"font": font_family(), "size": [W, H], "demo_sha256": demo_digest()}, fh)
     print("written", REF)
