@@ -26,7 +26,7 @@ is 2025-03-01 becomes idle on 2026-03-02, and one agreed for 2024-02-29 on 2025-
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 from landapp.i18n import tr
 from landapp.vacancy import _opt_date
@@ -111,7 +111,9 @@ class IdleStatus:
         return self.status in IDLE_STATUSES
 
     def as_dict(self) -> dict:
-        d = asdict(self)
+        # flat fields of plain values: a shallow copy (asdict deep-copies each value, most
+        # of the dashboard's time on 100k parcels)
+        d = {f.name: getattr(self, f.name) for f in fields(self)}
         for k in ("since", "reclaim_from"):
             d[k] = d[k].isoformat() if d[k] else None
         return d
@@ -207,10 +209,8 @@ def _status(parcel: dict, as_of: dt.date) -> IdleStatus:
 
 
 def _parcels(store) -> list[dict]:
-    rows = store.rows("parcels", "retired = 0 OR retired IS NULL")
-    for r in rows:
-        r.pop("geometry", None)
-    return rows
+    # geometry=False: decoding 100k shapes only to drop them was a third of the read
+    return store.rows("parcels", "retired = 0 OR retired IS NULL", geometry=False)
 
 
 def idle_report(parcels: list[dict], as_of: dt.date) -> list[dict]:

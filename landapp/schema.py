@@ -526,11 +526,30 @@ def _coerce(f: Field, v: Any, layer: str) -> Any:
     raise AssertionError(f.kind)
 
 
-def validate_record(layer: str, record: dict, *, partial: bool = False) -> dict:
+_MISS = object()
+
+
+def _field_value(f: Field, value: Any, layer: str) -> Any:
+    """One field's stored value: coerced, then its value list and rule checked."""
+    v = _coerce(f, value, layer)
+    if v is not None and f.choices is not None and v not in f.choices:
+        raise ValidationError(layer, f.name, f.title,
+                              tr("应为以下之一:", "must be one of: ") + "、".join(f.choices), value)
+    if v is not None and f.check is not None:
+        rule = f.check(v)
+        if rule:
+            raise ValidationError(layer, f.name, f.title, rule, value)
+    return v
+
+
+def validate_record(layer: str, record: dict, *, partial: bool = False, cache: dict | None = None) -> dict:
     """Check and normalise a record for `layer`. Returns a new dict with stored values
     (text trimmed, numbers as numbers, dates as ISO text, land-use codes in the national
     system). Unknown keys are rejected; with partial=False required fields must be present.
-    Raises ValidationError naming the field and the rule."""
+    Raises ValidationError naming the field and the rule.
+
+    cache: a dict kept across the records of one bulk import; each field's checks run once
+    per distinct value (a field's value is checked alone, so the result is the same)."""
     s = spec(layer)
     out: dict = {}
     names = s._by_name
@@ -541,14 +560,13 @@ def validate_record(layer: str, record: dict, *, partial: bool = False) -> dict:
         if f is None:
             raise ValidationError(layer, key, key, tr("不是该图层的字段", "is not a field of this layer"),
                                   value)
-        v = _coerce(f, value, layer)
-        if v is not None and f.choices is not None and v not in f.choices:
-            raise ValidationError(layer, f.name, f.title,
-                                  tr("应为以下之一:", "must be one of: ") + "、".join(f.choices), value)
-        if v is not None and f.check is not None:
-            rule = f.check(v)
-            if rule:
-                raise ValidationError(layer, f.name, f.title, rule, value)
+        if cache is not None and type(value) in (str, int, float) and value == value:
+            key = (f.name, type(value), value)
+            v = cache.get(key, _MISS)
+            if v is _MISS:
+                v = cache[key] = _field_value(f, value, layer)
+        else:
+            v = _field_value(f, value, layer)
         if f.name == "land_use" and v is not None:
             new = landuse.normalize_code(v)
             if new != v.upper() and "land_use_source" in names and not record.get("land_use_source"):

@@ -77,6 +77,8 @@ class FeatureTableModel(QAbstractTableModel):
                           also=tuple(a for a in also if a[1]), order_by=order, descending=desc, only=only)
 
     def load(self) -> None:
+        if self.store.closed:  # a late first frame of a window whose project has closed
+            return
         self.beginResetModel()
         self._all = None
         self._reread()

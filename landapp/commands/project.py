@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import sys
 
-from landapp.check import check_project, fix_stale_areas, summary
 from landapp.cli import EXIT_OK, EXIT_PROBLEMS
 from landapp.i18n import tr
-from landapp.store import create_project, open_project
+
+# the store and the checks are imported by the command that runs: `landapp --help` and the
+# other commands do not pay for numpy, shapely or pandas
 
 
 def register(sub) -> None:
@@ -39,6 +40,8 @@ def register(sub) -> None:
 
 
 def cmd_new(args) -> int:
+    from landapp.store import create_project
+
     with create_project(args.project, args.name, epsg=args.epsg, contact=args.contact,
                         phone=args.phone, overwrite=args.force) as store:
         print(tr(f"已新建工程 {store.path}(EPSG:{store.srs_id})。",
@@ -47,6 +50,9 @@ def cmd_new(args) -> int:
 
 
 def cmd_info(args) -> int:
+    from landapp.check import summary
+    from landapp.store import open_project
+
     with open_project(args.project) as store:
         s = summary(store)
     if args.json:
@@ -81,9 +87,32 @@ def cmd_info(args) -> int:
     return EXIT_OK
 
 
+def _progress_line():
+    """A one-line progress report on a terminal, rewritten in place; step None clears it."""
+    import time
+
+    start = time.perf_counter()
+
+    def show(step, fraction: float) -> None:
+        if step is None:
+            sys.stderr.write("\r\033[K")
+        else:
+            sys.stderr.write(f"\r\033[K{tr('检查中', 'Checking')}: {step} {fraction:4.0%}  "
+                             f"{time.perf_counter() - start:5.1f} s")
+        sys.stderr.flush()
+
+    return show
+
+
 def cmd_check(args) -> int:
+    from landapp.check import check_project, fix_stale_areas
+    from landapp.store import open_project
+
+    progress = _progress_line() if sys.stderr.isatty() else None
     with open_project(args.project) as store:
-        rep = check_project(store)
+        rep = check_project(store, progress=progress)
+        if progress:
+            progress(None, 1.0)
         if args.fix and any(p.kind == "stale_area" for p in rep.problems):
             n = fix_stale_areas(store, rep)
             print(tr(f"已重算 {n} 个要素的面积。", f"Recomputed the area of {n} features."))

@@ -17,8 +17,14 @@ from landapp.errors import LandappError
 from landapp.i18n import tr
 from landapp.schema import CASE_MEASURES, CASE_STATES, IDLE_STAGES, value_label
 from landapp.spreadsheet import csv_row
-from landapp.store import open_project
 from landapp.units import MU_M2
+
+
+def open_project(path, **kw):
+    """The store, imported when a command runs (numpy and shapely are not for --help)."""
+    from landapp.store import open_project as _open
+
+    return _open(path, **kw)
 
 # ---- output ---------------------------------------------------------------------------------
 

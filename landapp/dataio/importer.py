@@ -261,6 +261,14 @@ def _polygonal(g) -> tuple[object | None, bool]:
     return (shapely.union_all(polys) if len(polys) > 1 else polys[0]), from_lines
 
 
+def _has_values(col) -> bool:
+    """Whether a column has any value (not None, NaN or white space), vectorised."""
+    if col.dtype != object and str(col.dtype) not in ("string", "str"):
+        return bool(col.notna().any())
+    vals = col.dropna()  # None and NaN; any other value but blank text counts (str() of it is not blank)
+    return bool(len(vals)) and bool((vals.astype(str).str.strip() != "").any())
+
+
 def _blank(v) -> bool:
     """No value: None, NaN or white space only."""
     return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
@@ -331,8 +339,8 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
     columns = {src: gdf[src].tolist() for src in mapping}  # plain lists: no pandas per row
     # the mapped columns that have a value somewhere (a 36-field table is often half empty):
     # the row loop below only looks at these
-    filled = [(src, ours, col) for src, ours in mapping.items()
-              for col in [columns[src]] if any(not _blank(v) for v in col)]
+    filled = [(src, ours, columns[src]) for src, ours in mapping.items() if _has_values(gdf[src])]
+    checked: dict = {}  # validate_record's per-field, per-value results over this import
     code_src = next((src for src, ours in mapping.items() if ours == "code"), None)
     needs_code = s.has("code") and s.field("code").required
     needs_name = s.has("name") and s.field("name").required
@@ -426,7 +434,7 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
         if needs_name and not rec.get("name"):
             rec["name"] = rec.get("code") or f"{s.title_zh}{i + 1}"
         try:
-            clean = validate_record(layer, rec)
+            clean = validate_record(layer, rec, cache=checked)
         except ValidationError as e:
             rep.problems.append(FeatureProblem(i, f"{label}:{e}", not skip_invalid))
             if skip_invalid:

@@ -17,11 +17,9 @@ import tempfile
 import threading
 import uuid
 from contextlib import contextmanager
-from typing import Any, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
@@ -37,6 +35,10 @@ from landapp.schema import SCHEMA_VERSION, LayerSpec, refuse_computed, spec, val
 from landapp.store.base import BBox, ChangeEvent, ProjectStore, StoreSignals, TableQuery
 from landapp.store.filters import Filter, sqlite_literal, translate
 from landapp.units import to_mu
+
+if TYPE_CHECKING:  # imported where a frame is read: commands that read none start faster
+    import geopandas as gpd
+    import pandas as pd
 
 DEFAULT_EPSG = 4544
 BULK_INDEX_ROWS = 5000  # bulk inserts of this many rows fill the spatial index in one go  # CGCS2000 / 3-degree Gauss-Kruger CM 105E (Chengdu, Longquanyi)
@@ -165,7 +167,7 @@ class GeoPackageStore(ProjectStore):
             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", (gpkg.CHANGES_TABLE,)))
         self._last_change_id = (self._scalar(f"SELECT max(id) FROM {gpkg.CHANGES_TABLE}") or 0) if self._tracking else 0
         self._tx_change_start = 0
-        self._bounds = _crs_bounds(self.srs_id)
+        self._bounds_known = False  # the CRS's area of use, found (pyproj) on the first write
         if self._upgraded:  # e.g. QGIS styles written by layers (landapp.project_hooks)
             from landapp import project_hooks
 
@@ -403,6 +405,7 @@ class GeoPackageStore(ProjectStore):
         read uses the spatial index. Retired (historic) features are left out unless asked.
         geometry=False gives a plain DataFrame of the attributes (100k parcels: decoding the
         geometries is most of the read)."""
+        import geopandas as gpd
         import pyogrio
 
         s = spec(layer)
@@ -423,6 +426,38 @@ class GeoPackageStore(ProjectStore):
         if s.spatial and geometry and not isinstance(df, gpd.GeoDataFrame):
             df = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries([], crs=f"EPSG:{self.srs_id}"))
         return df
+
+    def read_wkb(self, layer: str, *, columns: Sequence[str] = (), where: str | None = None,
+                 include_retired: bool = False) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+        """GDAL's Arrow stream: the WKB column's own buffers, no geometry objects made."""
+        import pyarrow as pa
+        import pyogrio
+
+        s = spec(layer)
+        clauses = [f"({where})"] if where else []
+        if s.has("retired") and not include_retired:
+            clauses.append("(retired = 0 OR retired IS NULL)")
+        try:
+            meta, table = pyogrio.read_arrow(self.path, layer=layer, columns=list(columns),
+                                             where=" AND ".join(clauses) or None, return_fids=True)
+        except Exception as e:  # GDAL errors come in many types
+            raise LandappError(tr(f"读取图层 {layer} 失败:{e}", f"Reading layer {layer} failed: {e}")) from None
+        gname = meta.get("geometry_name") or "wkb_geometry"
+        col = table.column(gname).combine_chunks()
+        attrs = table.drop_columns([gname]).to_pandas()
+        attrs = attrs.set_index(attrs.columns[0]) if len(attrs.columns) and attrs.columns[0] in ("fid", "OGC_FID") \
+            else attrs
+        attrs.index.name = "fid"
+        n = len(col)
+        if n == 0:
+            return attrs, np.empty(0, dtype=np.uint8), np.zeros(1, dtype=np.int64)
+        if col.null_count:  # features without a geometry: empty runs
+            col = pa.compute.if_else(col.is_null(), pa.scalar(b"", col.type), col)
+        bufs = col.buffers()
+        wide = pa.types.is_large_binary(col.type)
+        offsets = np.frombuffer(bufs[1], dtype=np.int64 if wide else np.int32)[col.offset:col.offset + n + 1]
+        data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.empty(0, dtype=np.uint8)
+        return attrs, data, offsets.astype(np.int64)
 
     def _records(self, s: LayerSpec, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Rows of `sql` as records: geometry decoded under "geometry", booleans as bool.
@@ -525,6 +560,36 @@ class GeoPackageStore(ProjectStore):
                     out[row[0]] = row[1:]
         return out
 
+    def values(self, layer: str, columns: Sequence[str], where: str | None = None,
+               params: Sequence[Any] = ()) -> list[tuple]:
+        s = spec(layer)
+        names = {f.name for f in s.fields} | {"fid"}
+        for c in columns:
+            if c not in names:
+                raise LandappError(tr(f"图层 {layer} 没有字段 {c}。", f"Layer {layer} has no field {c}."))
+        sql = f'SELECT {", ".join(chr(34) + c + chr(34) for c in columns)} FROM "{s.name}"'
+        if where:
+            sql += f" WHERE {where}"
+        with self._lock:
+            return self._execute(sql + " ORDER BY fid", params).fetchall()
+
+    def group_totals(self, layer: str, by: Sequence[str] = (), sums: Sequence[str] = (), *,
+                     include_retired: bool = False) -> list[tuple]:
+        s = spec(layer)
+        names = {f.name for f in s.fields}
+        for c in (*by, *sums):
+            if c not in names:
+                raise LandappError(tr(f"图层 {layer} 没有字段 {c}。", f"Layer {layer} has no field {c}."))
+        keys = ", ".join(f'"{c}"' for c in by)
+        cols = ", ".join([*(f'"{c}"' for c in by), "count(*)", *(f'total("{c}")' for c in sums)])
+        sql = f'SELECT {cols} FROM "{s.name}"'
+        if s.has("retired") and not include_retired:
+            sql += " WHERE retired = 0 OR retired IS NULL"
+        if by:
+            sql += f" GROUP BY {keys}"
+        rows = [tuple(r) for r in self._execute(sql).fetchall()]
+        return [r for r in rows if r[len(by)]]  # no rows: SQLite still answers (count 0) without GROUP BY
+
     def fids_in_bbox(self, layer: str, bbox: BBox) -> list[int]:
         """Feature ids whose bounding box meets bbox, from the R-tree spatial index."""
         s = spec(layer)
@@ -560,6 +625,8 @@ class GeoPackageStore(ProjectStore):
         return values
 
     def _check_bounds(self, layer: str, geom: BaseGeometry) -> None:
+        if not self._bounds_known:
+            self._bounds, self._bounds_known = _crs_bounds(self.srs_id), True
         if self._bounds is None:
             return
         b = geom.bounds

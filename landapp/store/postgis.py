@@ -33,7 +33,7 @@ from landapp.store.pg_columns import PGTableAccess
 from landapp.store.base import BBox, ChangeEvent, ProjectStore, StoreSignals
 from landapp.store.filters import Filter, translate
 from landapp.store.geopackage import (DEFAULT_EPSG, GeoPackageStore, _area_fields, _as_multipolygon, _coalesce,
-                                      _crs_bounds, _loggable_value, _now, _same)
+                                      _loggable_value, _now, _same)
 from landapp.store.pg_schema import FID, GEOM, META, q
 from landapp.store.pg_connect import (PasswordPrompt, _configure, _database_user, connect,  # noqa: F401
                                       translate_error)
@@ -84,7 +84,7 @@ class PostGISStore(PGTableAccess, ProjectStore):
         except BaseException:
             self._conn.close()
             raise
-        self._bounds = _crs_bounds(self.srs_id)
+        self._bounds_known = False  # the CRS area (pyproj), found on the first write as in the GeoPackage store
 
     # ---- opening -----------------------------------------------------------------------
     def _only_park(self) -> str:

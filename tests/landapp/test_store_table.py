@@ -66,3 +66,26 @@ def test_field_names_come_from_the_schema(demo_project):
         demo_project.table_fids("parcels", TableQuery(order_by="area_m2; DROP TABLE parcels"))
     with pytest.raises(LandappError):
         demo_project.table_cells("parcels", [1], ['code" FROM parcels --'])
+
+
+def test_check_reports_progress_and_finds_overlaps_not_neighbours(empty_project):
+    """Neighbours sharing an edge are not overlaps; a parcel over another is, however it lies."""
+    from shapely.geometry import box
+
+    from landapp.check import check_project
+
+    s = empty_project
+    x, y = 429000, 3383000  # inside EPSG:4544
+
+    def box_(a, b, c, d):
+        return box(x + a, y + b, x + c, y + d)
+
+    s.insert("parcels", {"code": "A", "status": "待供", "geometry": box_(0, 0, 100, 100)})
+    s.insert("parcels", {"code": "B", "status": "待供", "geometry": box_(100, 0, 200, 100)})  # touches A
+    s.insert("parcels", {"code": "C", "status": "待供", "geometry": box_(150, 20, 170, 40)})  # inside B
+    s.insert("parcels", {"code": "D", "status": "待供", "geometry": box_(90, 50, 110, 150)})  # over A and B
+    seen = []
+    rep = check_project(s, progress=lambda step, f: seen.append(f))
+    pairs = sorted(tuple(sorted(p.message.split()[1:4:2])) for p in rep.problems if p.kind == "overlap")
+    assert pairs == [("A", "D"), ("B", "C"), ("B", "D")]
+    assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) >= 5

@@ -100,3 +100,13 @@ def test_selection_rows_of_many_fids(model):
     fids = [model.fid_at(r) for r in (5, 1, 30)] + [10**9]
     assert model.rows_of(fids).tolist() == [1, 5, 30]
     assert model.fids_at([1, 5]).tolist() == [model.fid_at(1), model.fid_at(5)]
+
+
+def test_a_closed_project_reads_nothing(qtbot, demo_project):
+    """The table loads after the map's first frame; a window whose project closed before
+    that frame arrived must not read from the closed store (or paint cells from it)."""
+    m = FeatureTableModel(demo_project, "parcels", load=False)
+    demo_project.signals.changed.disconnect(m._on_store_changed)
+    demo_project.close()
+    m.load()  # no error
+    assert m.rowCount() == 0 and not m.loaded
