@@ -249,9 +249,12 @@ def approved_not_supplied(parcels: list[dict]) -> list[dict]:
     return sorted(out, key=lambda r: str(r["code"] or ""))
 
 
-def supplied_not_used(parcels: list[dict], as_of: dt.date) -> list[dict]:
+def supplied_not_used(parcels: list[dict], as_of: dt.date, *,
+                      statuses: dict | None = None) -> list[dict]:
     """供而未用: supplied parcels where construction has not started by `as_of`, or started
-    and stopped with less than 1/3 developed or 25% invested; with their idle status."""
+    and stopped with less than 1/3 developed or 25% invested; with their idle status.
+    statuses: fid -> idle status on `as_of` already worked out (idle_statuses of an
+    idle_report of the same parcels and date), so each parcel's rule runs once."""
     out = []
     for p in parcels:
         if not is_supplied(p) or _opt_date(p.get("actual_completion")):
@@ -260,16 +263,24 @@ def supplied_not_used(parcels: list[dict], as_of: dt.date) -> list[dict]:
         stalled = _opt_date(p.get("stalled_since"))
         if started is not None and started <= as_of and (stalled is None or stalled > as_of):
             continue
-        st = idle_land_status(p, as_of)
-        if started is not None and st.status == NORMAL:
+        status = statuses.get(p.get("fid")) if statuses is not None else None
+        if status is None:
+            status = idle_land_status(p, as_of).status
+        if started is not None and status == NORMAL:
             continue  # stopped but far enough along: not 供而未用
         out.append({"fid": p.get("fid"), "code": p.get("code"), "name": p.get("name"),
                     "zone": p.get("zone"), "land_user": p.get("land_user"),
                     "area_m2": p.get("area_m2"), "area_mu": p.get("area_mu"),
                     "supply_date": p.get("supply_date"), "agreed_start": p.get("agreed_start"),
                     "kind": tr("未动工", "not started") if started is None else tr("停工", "stopped"),
-                    "idle_status": st.status})
+                    "idle_status": status})
     return sorted(out, key=lambda r: str(r["code"] or ""))
+
+
+def idle_statuses(report: list[dict]) -> dict:
+    """fid -> status of an idle_report's rows: every supplied, unfinished parcel, which
+    covers each parcel supplied_not_used asks about (supplied, no completion date)."""
+    return {r["fid"]: r["status"] for r in report if r.get("fid") is not None}
 
 
 def idle_summary(rows: list[dict]) -> dict:
@@ -299,9 +310,20 @@ def idle_summary(rows: list[dict]) -> dict:
             "incomplete_count": by.get(INCOMPLETE, {}).get("count", 0)}
 
 
-def load_parcels(store) -> list[dict]:
-    """Current (not retired) parcels without geometry."""
-    return _parcels(store)
+# what the idle rules, idle_report, approved_not_supplied and supplied_not_used read
+IDLE_COLUMNS = ("code", "name", "zone", "land_use", "status", "supply_date", "expected_supply_date",
+                "agreed_start", "actual_start", "actual_completion", "stalled_since", "developed_pct",
+                "invested_pct", "transfer_price", "land_user", "idle_exemption", "idle_stage",
+                "idle_doc_no", "idle_doc_date", "idle_fee_due", "idle_fee_paid", "area_m2", "area_mu")
+
+
+def load_parcels(store, columns: tuple[str, ...] | None = None) -> list[dict]:
+    """Current (not retired) parcels without geometry; with `columns` (e.g. IDLE_COLUMNS)
+    only those fields and fid, read as tuples (half the time of every field on 100k)."""
+    if columns is None:
+        return _parcels(store)
+    names = ["fid", *columns]
+    return [dict(zip(names, r)) for r in store.values("parcels", names, "retired = 0 OR retired IS NULL")]
 
 
 def set_stage(store, parcel_fid: int, stage: str | None, *, decision_no: str | None = None,

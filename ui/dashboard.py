@@ -75,7 +75,7 @@ def collect_figures(store, as_of: dt.date | None = None, zone: str | None = None
     per_building = store_building_figures(store, as_of)
     (park,) = group_building_figures(*per_building, "park", zones=zones) or [None]
     (avail,) = availability(space, as_of, 12, "park", zones=zones) or [None]
-    parcels = idle.load_parcels(store)
+    parcels = idle.load_parcels(store, idle.IDLE_COLUMNS)
     if zone:
         parcels = [p for p in parcels if p.get("zone") == zone]
     idle_rows = idle.idle_report(parcels, as_of)
@@ -113,7 +113,7 @@ def collect_figures(store, as_of: dt.date | None = None, zone: str | None = None
         "exempt_count": isum["by_status"].get(idle.EXEMPT, {}).get("count", 0),
         "project": store.get_setting("name") or "",
         "unsupplied_count": len(idle.approved_not_supplied(parcels)),
-        "unused_count": len(idle.supplied_not_used(parcels, as_of)),
+        "unused_count": len(idle.supplied_not_used(parcels, as_of, statuses=idle.idle_statuses(idle_rows))),
         "campaign": rv.campaign_progress(store, as_of.year, zones=zones, as_of=as_of),
         "mu_year": year, "mu_level": "parcel" if zone else "enterprise", "mu_classes": classes, "mu_low": low, "mu_note": mu_note,
     }

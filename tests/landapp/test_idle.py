@@ -256,3 +256,18 @@ def test_idle_cli_records_and_lists_the_disposal(empty_project):
     assert r.returncode == 0, r.stderr
     assert "征缴闲置费 1 宗,应缴 160.0 万元,已缴 60.0 万元;资料不全 1 宗" in r.stdout
     assert "闲征〔2026〕1号" in r.stdout and "NODATE" in r.stdout and "资料不全" in r.stdout
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2023, 6, 30), dt.date(2025, 12, 31), dt.date(2027, 1, 1)])
+def test_dashboard_fast_path_gives_the_same_lists(demo_project, as_of):
+    """The dashboard reads only IDLE_COLUMNS and reuses the report's statuses: the same rows."""
+    from landapp import idle
+
+    full = idle.load_parcels(demo_project)
+    lean = idle.load_parcels(demo_project, idle.IDLE_COLUMNS)
+    assert [p["fid"] for p in lean] == [p["fid"] for p in full]
+    report = idle.idle_report(full, as_of)
+    assert idle.idle_report(lean, as_of) == report
+    assert idle.approved_not_supplied(lean) == idle.approved_not_supplied(full)
+    slow = idle.supplied_not_used(full, as_of)
+    assert slow and idle.supplied_not_used(lean, as_of, statuses=idle.idle_statuses(report)) == slow
