@@ -57,12 +57,24 @@ def data_problems(store) -> list:
     return out
 
 
-def _limited(rows: list, make: Callable[[tuple], Any], kind: str, layer: str, zh: str, en: str) -> list:
+def _limited(rows: list, make: Callable[[tuple], Any], kind: str, layer: str, zh: str, en: str,
+             total: int | None = None) -> list:
+    """The first LIST_LIMIT rows as findings, and one line counting the rest (total: how
+    many there are when `rows` holds only the first ones, see _first)."""
+    n = len(rows) if total is None else total
     out = [make(r) for r in rows[:LIST_LIMIT]]
-    if len(rows) > LIST_LIMIT:
-        out.append(_problem(kind, layer, (), tr(f"……另有 {len(rows) - LIST_LIMIT} 个同类问题({zh})。",
-                                                f"… and {len(rows) - LIST_LIMIT} more of these ({en}).")))
+    if n > LIST_LIMIT:
+        out.append(_problem(kind, layer, (), tr(f"……另有 {n - LIST_LIMIT} 个同类问题({zh})。",
+                                                f"… and {n - LIST_LIMIT} more of these ({en}).")))
     return out
+
+
+def _first(q, columns: str, rest: str, params: Sequence[Any] = ()) -> tuple[list, int]:
+    """(the first LIST_LIMIT rows of SELECT columns FROM rest ORDER BY fid, how many rows
+    there are): a count and a short list instead of fetching every row (400k built parcels
+    without a building on a synthetic 1M park took 0.7 s as tuples, counted 0.3 s)."""
+    (n,) = q(f"SELECT count(*) FROM {rest}", params)[0]
+    return (q(f"SELECT {columns} FROM {rest} ORDER BY fid LIMIT {LIST_LIMIT}", params) if n else []), n
 
 
 def _duplicate_building_codes(q) -> list:
@@ -180,36 +192,36 @@ def _leases(q) -> list:
 
 def _built_without_buildings(q) -> list:
     skip = " AND ".join(f"land_use NOT LIKE '{p}%'" for p in NO_BUILDING_PREFIXES)
-    rows = q(f"SELECT fid, code, land_use FROM parcels WHERE {ACTIVE} AND status = '已建成投产' "
-             f"AND (land_use IS NULL OR ({skip})) AND (code IS NULL OR code NOT IN "
-             f"(SELECT parcel_code FROM buildings WHERE {ACTIVE} AND parcel_code IS NOT NULL)) ORDER BY fid")
+    rows, n = _first(q, "fid, code, land_use", f"parcels WHERE {ACTIVE} AND status = '已建成投产' "
+                     f"AND (land_use IS NULL OR ({skip})) AND (code IS NULL OR code NOT IN "
+                     f"(SELECT parcel_code FROM buildings WHERE {ACTIVE} AND parcel_code IS NOT NULL))")
     return _limited(rows, lambda r: _problem(
         "built_without_building", "parcels", (r[0],),
         tr(f"地块 {r[1]} 状态为已建成投产,但没有任何建筑。", f"Parcel {r[1]} is 已建成投产 (built) but has no building.")),
-        "built_without_building", "parcels", "已建成投产但无建筑", "built parcels without buildings")
+        "built_without_building", "parcels", "已建成投产但无建筑", "built parcels without buildings", n)
 
 
 def _supplied_without_dates(q) -> list:
     marks = ",".join("?" for _ in SUPPLIED_UNFINISHED)
-    rows = q(f"SELECT fid, code, status FROM parcels WHERE {ACTIVE} AND agreed_start IS NULL "
-             f"AND actual_completion IS NULL AND (status IN ({marks}) OR (supply_date IS NOT NULL "
-             f"AND status NOT IN ('储备', '待供', '已建成投产', '低效', '盘活中', '已盘活'))) ORDER BY fid",
-             SUPPLIED_UNFINISHED)
+    rows, n = _first(q, "fid, code, status", f"parcels WHERE {ACTIVE} AND agreed_start IS NULL "
+                     f"AND actual_completion IS NULL AND (status IN ({marks}) OR (supply_date IS NOT NULL "
+                     f"AND status NOT IN ('储备', '待供', '已建成投产', '低效', '盘活中', '已盘活')))",
+                     SUPPLIED_UNFINISHED)
     return _limited(rows, lambda r: _problem(
         "supplied_without_dates", "parcels", (r[0],),
         tr(f"地块 {r[1]}({r[2]})已供地,但没有约定开工日期,无法判定是否闲置。",
            f"Parcel {r[1]} ({r[2]}) is supplied but has no agreed start date, so idle land cannot be judged.")),
-        "supplied_without_dates", "parcels", "已供地缺约定开工日期", "supplied parcels without dates")
+        "supplied_without_dates", "parcels", "已供地缺约定开工日期", "supplied parcels without dates", n)
 
 
 def _unknown_land_use(q) -> list:
-    rows = q(f"SELECT fid, code, land_use_source FROM parcels WHERE {ACTIVE} AND land_use IS NULL "
-             "AND land_use_source IS NOT NULL ORDER BY fid")
+    rows, n = _first(q, "fid, code, land_use_source", f"parcels WHERE {ACTIVE} AND land_use IS NULL "
+                     "AND land_use_source IS NOT NULL")
     return _limited(rows, lambda r: _problem(
         "land_use_unknown", "parcels", (r[0],),
         tr(f"地块 {r[1]} 的原用地代码“{r[2]}”无法对应到国家分类,需填写用地性质。",
            f"Parcel {r[1]}: the original land-use value '{r[2]}' has no national code yet; set its land use.")),
-        "land_use_unknown", "parcels", "用地性质待填", "land uses to set")
+        "land_use_unknown", "parcels", "用地性质待填", "land uses to set", n)
 
 
 # ---- spatial index: compare boxes, not counts --------------------------------------------------
