@@ -230,9 +230,26 @@ def idle_report(parcels: list[dict], as_of: dt.date) -> list[dict]:
         # a recorded reason shows even while the parcel is not (yet) idle: it is honoured
         # the day the rule would make the parcel idle
         out[-1]["exemption"] = st.exemption or ((p.get("idle_exemption") or "").strip() or None)
-    rank = {RECLAIMABLE: 0, SUSPECTED: 1, INCOMPLETE: 2, EXEMPT: 3, WITHIN_GRACE: 4, NORMAL: 5}
-    out.sort(key=lambda r: (rank.get(r["status"], 9), str(r["code"] or "")))
+    out.sort(key=lambda r: (_RANK.get(r["status"], 9), str(r["code"] or "")))
     return out
+
+
+_RANK = {RECLAIMABLE: 0, SUSPECTED: 1, INCOMPLETE: 2, EXEMPT: 3, WITHIN_GRACE: 4, NORMAL: 5}
+
+
+def idle_overview(parcels: list[dict], as_of: dt.date) -> tuple[dict, dict]:
+    """(idle_summary(idle_report(parcels, as_of)), idle_statuses of that report) without
+    the report's full rows: the same statuses, rows in the same order, so the same sums
+    (the dashboard shows only these; building 84k full rows was a fifth of its time)."""
+    rows = []
+    for p in parcels:
+        st = idle_land_status(p, as_of)
+        if st.status in (NOT_SUPPLIED, COMPLETED):
+            continue
+        rows.append({"fid": p.get("fid"), "code": p.get("code"), "status": st.status, "area_m2": p.get("area_m2"),
+                     "stage": st.stage, "fee_due": st.fee_due, "fee_paid": st.fee_paid})
+    rows.sort(key=lambda r: (_RANK.get(r["status"], 9), str(r["code"] or "")))
+    return idle_summary(rows), idle_statuses(rows)
 
 
 def approved_not_supplied(parcels: list[dict]) -> list[dict]:

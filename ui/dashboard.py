@@ -78,8 +78,7 @@ def collect_figures(store, as_of: dt.date | None = None, zone: str | None = None
     parcels = idle.load_parcels(store, idle.IDLE_COLUMNS)
     if zone:
         parcels = [p for p in parcels if p.get("zone") == zone]
-    idle_rows = idle.idle_report(parcels, as_of)
-    isum = idle.idle_summary(idle_rows)
+    isum, idle_statuses = idle.idle_overview(parcels, as_of)  # = idle_summary(idle_report(...))
     # the latest year with per-mu figures up to the dashboard's date (a report dated 2025
     # shows the 2025 evaluation, not a later one)
     years = [y for y in ev.metrics_years(store) if y <= as_of.year]
@@ -113,7 +112,7 @@ def collect_figures(store, as_of: dt.date | None = None, zone: str | None = None
         "exempt_count": isum["by_status"].get(idle.EXEMPT, {}).get("count", 0),
         "project": store.get_setting("name") or "",
         "unsupplied_count": len(idle.approved_not_supplied(parcels)),
-        "unused_count": len(idle.supplied_not_used(parcels, as_of, statuses=idle.idle_statuses(idle_rows))),
+        "unused_count": len(idle.supplied_not_used(parcels, as_of, statuses=idle_statuses)),
         "campaign": rv.campaign_progress(store, as_of.year, zones=zones, as_of=as_of),
         "mu_year": year, "mu_level": "parcel" if zone else "enterprise", "mu_classes": classes, "mu_low": low, "mu_note": mu_note,
     }

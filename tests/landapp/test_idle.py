@@ -271,3 +271,14 @@ def test_dashboard_fast_path_gives_the_same_lists(demo_project, as_of):
     assert idle.approved_not_supplied(lean) == idle.approved_not_supplied(full)
     slow = idle.supplied_not_used(full, as_of)
     assert slow and idle.supplied_not_used(lean, as_of, statuses=idle.idle_statuses(report)) == slow
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2023, 6, 30), dt.date(2025, 12, 31), dt.date(2027, 1, 1)])
+def test_idle_overview_equals_the_summary_of_the_report(demo_project, as_of):
+    from landapp import idle
+
+    parcels = idle.load_parcels(demo_project)
+    report = idle.idle_report(parcels, as_of)
+    summary, statuses = idle.idle_overview(parcels, as_of)
+    assert summary == idle.idle_summary(report) and summary["idle_count"] > 0
+    assert statuses == idle.idle_statuses(report)
