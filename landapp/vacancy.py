@@ -445,11 +445,15 @@ def _expiring_by_building(space: Space, as_of: dt.date, horizon: dt.date) -> dic
 
 
 def availability(space: Space, as_of: dt.date, months: int = 12, by: str = "park", *,
-                 zones: Iterable[str] | None = None) -> list[dict]:
+                 zones: Iterable[str] | None = None, figures: list[Figures] | None = None) -> list[dict]:
     """Space on the market: vacant now plus leased area whose lease ends within `months`
-    after `as_of` (inclusive) and is not followed by a signed renewal."""
+    after `as_of` (inclusive) and is not followed by a signed renewal. figures: what
+    vacancy_figures(space, as_of, by, zones=zones) gives, when the caller has it already
+    (e.g. from group_building_figures, which is equal)."""
     horizon = add_months(as_of, months)
-    figs = {f.key: f for f in vacancy_figures(space, as_of, by, zones=zones)}
+    if figures is None:
+        figures = vacancy_figures(space, as_of, by, zones=zones)
+    figs = {f.key: f for f in figures}
     expiring: dict[str, float] = defaultdict(float)
     keys = _keys(space, by)
     for bfid, area in _expiring_by_building(space, as_of, horizon).items():
@@ -508,14 +512,18 @@ def expiry_schedule(space: Space, as_of: dt.date, *, years: int | None = None,
 
 
 def net_absorption(space: Space, start: dt.date, end: dt.date, by: str = "park", *,
-                   zones: Iterable[str] | None = None) -> list[dict]:
+                   zones: Iterable[str] | None = None,
+                   figures: tuple[list[Figures], list[Figures]] | None = None) -> list[dict]:
     """Change in occupied (leased + sold) area from `start` to `end` per group; positive
-    when space was taken up."""
+    when space was taken up. figures: vacancy_figures on `start` and on `end` when the
+    caller has them already (as for availability)."""
     if end < start:
         raise LandappError(tr("吸纳期的结束日期不能早于开始日期。",
                               "The end of the absorption period cannot precede its start."))
-    a = {f.key: f for f in vacancy_figures(space, start, by, zones=zones)}
-    b = {f.key: f for f in vacancy_figures(space, end, by, zones=zones)}
+    if figures is None:
+        figures = (vacancy_figures(space, start, by, zones=zones), vacancy_figures(space, end, by, zones=zones))
+    a = {f.key: f for f in figures[0]}
+    b = {f.key: f for f in figures[1]}
     rows = []
     for key in sorted(set(a) | set(b)):
         o0 = a[key].occupied if key in a else 0.0

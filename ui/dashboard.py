@@ -73,8 +73,11 @@ def collect_figures(store, as_of: dt.date | None = None, zone: str | None = None
     from landapp.vacancy import group_building_figures, store_building_figures
 
     per_building = store_building_figures(store, as_of)
-    (park,) = group_building_figures(*per_building, "park", zones=zones) or [None]
-    (avail,) = availability(space, as_of, 12, "park", zones=zones) or [None]
+    park_figures = group_building_figures(*per_building, "park", zones=zones)  # = vacancy_figures(space, ...)
+    (park,) = park_figures or [None]
+    (avail,) = availability(space, as_of, 12, "park", zones=zones, figures=park_figures) or [None]
+    year_ago = add_months(as_of, -12)
+    then = group_building_figures(*store_building_figures(store, year_ago), "park", zones=zones)
     parcels = idle.load_parcels(store, idle.IDLE_COLUMNS)
     if zone:
         parcels = [p for p in parcels if p.get("zone") == zone]
@@ -107,7 +110,7 @@ def collect_figures(store, as_of: dt.date | None = None, zone: str | None = None
         "by_type": [(f.key, f.vacancy_rate, f.leasable) for f in group_building_figures(*per_building, "type", zones=zones)],
         "expiry": [(r["year"], r["area_m2"]) for r in expiry_schedule(space, as_of, years=6, zones=zones)],
         "absorption_12m_m2": sum(r["net_absorption_m2"] for r in net_absorption(
-            space, add_months(as_of, -12), as_of, "park", zones=zones)),
+            space, year_ago, as_of, "park", zones=zones, figures=(then, park_figures))),
         "idle_count": isum["idle_count"], "idle_area_m2": isum["idle_area_m2"], "idle_fee_wan": isum["fee_wan"],
         "exempt_count": isum["by_status"].get(idle.EXEMPT, {}).get("count", 0),
         "project": store.get_setting("name") or "",

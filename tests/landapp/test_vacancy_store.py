@@ -66,3 +66,20 @@ def test_whole_building_leases_and_status_only_units(demo_project):
     for by in ("building", "park"):
         same(demo_project, d, by)
         same(demo_project, add_months(d, -25), by)
+
+
+@pytest.mark.parametrize("zones", [None, ["汽车城"]])
+def test_availability_and_absorption_from_given_figures(demo_project, zones):
+    """The dashboard hands availability and net_absorption the figures it grouped from
+    store_building_figures: the same rows as when they compute them from the space."""
+    from landapp.vacancy import availability, group_building_figures, net_absorption, store_building_figures
+
+    space = load_space(demo_project)
+    as_of = default_as_of(demo_project)
+    then = add_months(as_of, -12)
+    now_f = group_building_figures(*store_building_figures(demo_project, as_of), "park", zones=zones)
+    then_f = group_building_figures(*store_building_figures(demo_project, then), "park", zones=zones)
+    ref = availability(space, as_of, 12, "park", zones=zones)
+    assert ref and availability(space, as_of, 12, "park", zones=zones, figures=now_f) == ref
+    ref = net_absorption(space, then, as_of, "park", zones=zones)
+    assert ref and net_absorption(space, then, as_of, "park", zones=zones, figures=(then_f, now_f)) == ref
