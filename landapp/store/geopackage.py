@@ -867,6 +867,9 @@ class GeoPackageStore(ProjectStore):
             self._execute("INSERT INTO project_settings (key, value) VALUES (?, ?)", (key, value))
             self._log("project_settings", None, "update", {key: [old, value]})
             self._pending.append(ChangeEvent("project_settings", "update", (), (key,)))
+            from landapp import project_hooks  # QGIS styles made from this setting
+
+            project_hooks.run(self, "refresh", setting=key, old=old, new=value)
 
     def settings(self) -> dict[str, str]:
         return dict(self._execute("SELECT key, value FROM project_settings").fetchall())
