@@ -78,7 +78,7 @@ def test_label_field_change_rewrites_default_qml(demo_project):
     from landapp.qgis_tables import read_project
 
     store = demo_project
-    default = lambda: next(r["styleQML"] for r in _styles(store, "parcels") if r["useAsDefault"])  # noqa: E731
+    default = lambda: next(r["styleQML"] for r in _styles(store, "parcels") if r["useAsDefault"])
     assert any("land_use" in f for f in _label_fields(default()))  # the fraction
     n_buildings = len(_styles(store, "buildings"))
     store.set_setting("label_fields", json.dumps({"parcels": "name"}))
@@ -98,7 +98,7 @@ def test_evaluation_scheme_and_raster_setting_refresh(demo_project):
     from landapp.qgis_tables import read_project
 
     store = demo_project
-    per_mu = lambda: [r["styleQML"] for r in _styles(store, "parcels") if "亩均" in r["styleName"]]  # noqa: E731
+    per_mu = lambda: [r["styleQML"] for r in _styles(store, "parcels") if "亩均" in r["styleName"]]
     before = per_mu()
     assert before
     other = "zhejiang" if load_config(store) != save_config.__globals__["PRESETS"]["zhejiang"] else "sichuan"
@@ -164,3 +164,14 @@ os._exit(0)
     assert got["renderer"] == "categorizedSymbol" and got["attr"] == "status" and got["categories"] >= 4, got
     assert got["alias"] == "地块编号" and got["labels"], got
     assert got["invalid"] == [], got
+
+
+def test_qgis_command_on_postgis_never_prints_the_password(pg_cluster, pg_schema_name, pg_target, capsys):
+    from landapp.cli import main
+    from landapp.store import create_project
+
+    target = pg_cluster.uri(schema=pg_schema_name, password=SUPERUSER_PW)
+    create_project(target, "测试园区").close()
+    assert main(["qgis", target]) == 0
+    out = capsys.readouterr().out
+    assert "landapp" in out and pg_schema_name in out and SUPERUSER_PW not in out
