@@ -146,9 +146,10 @@ def project_xml(store, styles: StyleSet) -> str:
         layer = lid[: -len("_landapp")]
         renderer, label = defaults.get(layer, (None, None))
         if kind == "retired":  # layers.vector.RetiredParcelLayer: dashed brown outlines
-            from layers.qgis_styles import Symbol, categorized, labeling
+            from layers.qgis_styles import Symbol, categorized, labeling, layer_mode_expression
 
-            layer, label = "parcels", labeling('"code"', 9)
+            expr = layer_mode_expression(store, "retired_parcels", '"code"')  # its saved label field
+            layer, label = "parcels", (labeling(expr, 9) if expr else None)
             renderer = categorized("code", [(None, name, Symbol("#3C5D4037", "#5D4037", 1.6, "dash dot"))])
         for el in style_elements(renderer, label, layer):
             ml.append(el)

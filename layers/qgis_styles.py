@@ -278,6 +278,13 @@ def _mode_expression(mode: str):
     return exprs.get(mode)
 
 
+def layer_mode_expression(store, layer: str, default: str) -> str | None:
+    """The label expression for the mode saved for `layer` (default when none; None: no labels)."""
+    mode = saved_label_modes(store).get(layer)
+    expr = _mode_expression(mode) if mode else None
+    return None if expr is _NO_LABEL else (expr or default)
+
+
 def layer_labeling(layer: str, mode: str | None = None) -> ET.Element | None:
     """As layers.vector paints them: parcels 'short code' over land-use code (9 pt), buildings
     and roads their name (8 / 8.5 pt; road names only nearer than 4 m per pixel), zone names

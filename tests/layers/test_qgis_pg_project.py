@@ -91,6 +91,12 @@ def test_label_field_change_rewrites_default_qml(demo_project):
     assert _label_fields(default()) == []
     store.set_setting("label_fields", json.dumps({}))
     assert any("land_use" in f for f in _label_fields(default()))
+    retired = lambda: (lambda x: x[x.index("<id>retired_parcels_landapp</id>"):  # noqa: E731
+                                     x.index("</maplayer>", x.index("<id>retired_parcels_landapp</id>"))])(
+        read_project(store, "landapp"))
+    assert _label_fields(retired()) == ["&quot;code&quot;"]
+    store.set_setting("label_fields", json.dumps({"retired_parcels": "none"}))
+    assert _label_fields(retired()) == []
 
 
 def test_evaluation_scheme_and_raster_setting_refresh(demo_project):
@@ -175,3 +181,25 @@ def test_qgis_command_on_postgis_never_prints_the_password(pg_cluster, pg_schema
     assert main(["qgis", target]) == 0
     out = capsys.readouterr().out
     assert "landapp" in out and pg_schema_name in out and SUPERUSER_PW not in out
+
+
+def test_upgraded_postgis_park_gets_its_styles_back(pg_target):
+    import psycopg
+
+    from landapp.qgis_tables import read_project, read_styles
+    from landapp.schema import SCHEMA_VERSION
+    from landapp.store import create_project, open_project
+
+    with create_project(pg_target, "测试园区") as store:
+        schema, n = store.schema, len(read_styles(store))
+        conninfo = {k: v for k, v in store.target.params.items()}
+    with psycopg.connect(**conninfo, autocommit=True) as conn:  # an older park, without QGIS tables
+        conn.execute("DELETE FROM public.layer_styles WHERE f_table_schema = %s", (schema,))
+        conn.execute(f'DROP TABLE "{schema}".qgis_projects')
+        conn.execute(f"UPDATE \"{schema}\".landapp_meta SET value = %s WHERE key = 'schema_version'",
+                     (str(SCHEMA_VERSION - 1),))
+    with open_project(pg_target) as store:
+        assert len(read_styles(store)) == n > 0
+        assert read_project(store, "landapp") is not None
+    with open_project(pg_target) as store:  # opening an up-to-date park writes nothing
+        assert len(read_styles(store)) == n
