@@ -91,9 +91,11 @@ def test_label_field_change_rewrites_default_qml(demo_project):
     assert _label_fields(default()) == []
     store.set_setting("label_fields", json.dumps({}))
     assert any("land_use" in f for f in _label_fields(default()))
-    retired = lambda: (lambda x: x[x.index("<id>retired_parcels_landapp</id>"):  # noqa: E731
-                                     x.index("</maplayer>", x.index("<id>retired_parcels_landapp</id>"))])(
-        read_project(store, "landapp"))
+
+    def retired():
+        x = read_project(store, "landapp")
+        start = x.index("<id>retired_parcels_landapp</id>")
+        return x[start:x.index("</maplayer>", start)]
     assert _label_fields(retired()) == ["&quot;code&quot;"]
     store.set_setting("label_fields", json.dumps({"retired_parcels": "none"}))
     assert _label_fields(retired()) == []
