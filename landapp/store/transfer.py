@@ -171,6 +171,10 @@ def pull(target: str, out: str, *, force: bool = False,
                 if os.path.exists(p):
                     os.unlink(p)
             raise
+    with GeoPackageStore(out) as pulled:  # QGIS styles and project of the data, naming the file itself
+        from landapp import project_hooks
+
+        project_hooks.run(pulled, "created")
     return out
 
 

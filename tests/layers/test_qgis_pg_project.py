@@ -205,3 +205,19 @@ def test_upgraded_postgis_park_gets_its_styles_back(pg_target):
         assert read_project(store, "landapp") is not None
     with open_project(pg_target) as store:  # opening an up-to-date park writes nothing
         assert len(read_styles(store)) == n
+
+
+def test_pulled_geopackage_has_a_project_naming_itself(pg_target, tmp_path):
+    """`landapp db pull` writes a temporary file and renames it: the QGIS project inside must
+    name the final file (QGIS resolves './NAME.gpkg' beside the project's GeoPackage)."""
+    from landapp.qgis_tables import read_project, read_styles
+    from landapp.store import open_project
+    from landapp.store.transfer import pull, push
+
+    shutil.copy(DEMO, tmp_path / "demo.gpkg")
+    push(str(tmp_path / "demo.gpkg"), pg_target)
+    out = pull(pg_target, str(tmp_path / "拉取.gpkg"))
+    with open_project(out) as store:
+        xml = read_project(store, "landapp")
+        assert "./拉取.gpkg|layername=parcels" in xml and ".pull-" not in xml
+        assert any("闲置" in r["styleName"] for r in read_styles(store) if r["f_table_name"] == "parcels")
