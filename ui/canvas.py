@@ -115,6 +115,7 @@ class MapCanvas(QWidget):
     def _on_rendered(self, job_id: int, image: QImage, view: MapView) -> None:
         if job_id != self._latest:
             return
+        self._rendered_job = job_id
         self.frame, self.frame_view = image, view
         self.update()
         self.frame_ready.emit()
@@ -127,7 +128,10 @@ class MapCanvas(QWidget):
         t.start()
         while t.elapsed() < timeout_ms:
             QCoreApplication.processEvents()
-            if self.frame_view == self.view and not self._timer.isActive() and self._pool.activeThreadCount() == 0:
+            # the latest job's frame has arrived (an older frame of the same view is not enough:
+            # the job may be done while its frame still waits in the event queue)
+            if (self.frame_view == self.view and not self._timer.isActive() and self._pool.activeThreadCount() == 0
+                    and getattr(self, "_rendered_job", 0) == self._latest):
                 return True
             self._pool.waitForDone(20)
         return False

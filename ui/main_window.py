@@ -13,7 +13,7 @@ import os
 
 from PySide6.QtCore import QTimer, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox
 
 from landapp.check import summary
 from landapp.coords import to_lonlat
@@ -308,6 +308,7 @@ class MainWindow(EditCommands, QMainWindow):
         except LandappError:
             return
         self.workspace.documents.setCurrentIndex(0)
+        self.layout().activate()  # the map at its final size before it is fitted to the parcel
         self.canvas.set_selection("parcels", [int(fid)])
         x0, y0, x1, y1 = geom.bounds
         pad = max(x1 - x0, y1 - y0) * 1.5
@@ -500,6 +501,7 @@ class MainWindow(EditCommands, QMainWindow):
         except LandappError as e:
             QMessageBox.warning(self, tr("导出失败", "Export failed"), str(e))
             return None
+        self.statusBar().showMessage(tr(f"已导出 {path}", f"Exported {path}"), 8000)
         confirm_written(self, [path], tr("地图图片", "map image"))
         return path
 
@@ -514,6 +516,7 @@ class MainWindow(EditCommands, QMainWindow):
         except LandappError as e:
             QMessageBox.warning(self, tr("导出失败", "Export failed"), str(e))
             return None
+        self.statusBar().showMessage(tr(f"已导出 {path}", f"Exported {path}"), 8000)
         confirm_written(self, [path], tr("地图 PDF", "map PDF"))
         return path
 
@@ -527,7 +530,7 @@ class MainWindow(EditCommands, QMainWindow):
 
     def open_project(self, path: str):
         """Open another project in a new window (this one stays); None when it cannot."""
-        from ui.app import open_or_explain
+        from ui.opening import open_or_explain
 
         if not os.path.isfile(path):
             saved.remove_recent(path)

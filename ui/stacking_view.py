@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -293,8 +292,10 @@ class StackingView(FollowsStore, QWidget):
             return None
         if path is None:
             name = f"{plan.data.building.get('name') or 'stacking'}_{self.as_of}.{kind}"
-            path, _ = QFileDialog.getSaveFileName(self, tr("导出分层图", "Export stacking plan"), name,
-                                                  "PNG (*.png)" if kind == "png" else "PDF (*.pdf)")
+            from ui.exported import ask_save_path
+
+            path = ask_save_path(self, tr("导出分层图", "Export stacking plan"), name,
+                                 "PNG (*.png)" if kind == "png" else "PDF (*.pdf)")
             if not path:
                 return None
         try:
@@ -302,4 +303,7 @@ class StackingView(FollowsStore, QWidget):
         except (LandappError, OSError) as e:
             QMessageBox.warning(self, tr("导出失败", "Export failed"), str(e))
             return None
+        from ui.exported import confirm_written
+
+        confirm_written(self, [path], tr("分层图", "the stacking plan"))
         return path

@@ -319,3 +319,22 @@ def test_read_only_project_says_so_and_disables_editing(qtbot, demo_project, mon
     assert win.action("tool:pan").isEnabled() and win.action("export_png").isEnabled()
     win.detach()
 
+
+
+def test_qt_own_dialogs_speak_chinese(qtbot):
+    from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
+
+    from ui.i18n import set_ui_language
+
+    set_ui_language("zh")
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    qtbot.addWidget(box)
+    texts = {b.text().replace("&", "") for b in box.buttons()}
+    assert any("取消" in t for t in texts), texts
+    dlg = QFileDialog(None, "x")
+    dlg.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    qtbot.addWidget(dlg)
+    from PySide6.QtWidgets import QLabel
+
+    labels = {w.text() for w in dlg.findChildren(QLabel)}
+    assert any("查找范围" in t for t in labels) and not any("Look in" in t for t in labels), labels

@@ -104,6 +104,10 @@
         <translation>GeoPackage project (*.gpkg)</translation>
     </message>
     <message>
+        <source>HTML 地图</source>
+        <translation>the HTML map</translation>
+    </message>
+    <message>
         <source>JSON 有误:</source>
         <translation>Bad JSON: </translation>
     </message>
@@ -419,6 +423,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>分割线没有完整穿过任何建筑。</source>
         <translation>The line does not cross any building completely.</translation>
+    </message>
+    <message>
+        <source>分层图</source>
+        <translation>the stacking plan</translation>
     </message>
     <message>
         <source>分类方法</source>
@@ -898,11 +906,6 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     </message>
     <message>
         <source>导出完成</source>
-        <translation>Exported</translation>
-    </message>
-    <message>
-        <source>导出完成</source>
-        <comment>Export finished</comment>
         <translation>Export finished</translation>
     </message>
     <message>
@@ -1437,6 +1440,11 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Opportunity lists</translation>
     </message>
     <message>
+        <source>机会清单</source>
+        <comment>the list</comment>
+        <translation>the list</translation>
+    </message>
+    <message>
         <source>机会清单(XLSX、CSV 或 PDF)</source>
         <translation>opportunity list (XLSX, CSV or PDF)</translation>
     </message>
@@ -1931,6 +1939,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>extent minx,miny,maxx,maxy in the project CRS (x = easting)</translation>
     </message>
     <message>
+        <source>表格</source>
+        <translation>the table</translation>
+    </message>
+    <message>
         <source>要导出的图层</source>
         <translation>Layer to export</translation>
     </message>
@@ -2072,6 +2084,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <source>运营看板</source>
         <comment>dashboard</comment>
         <translation>dashboard</translation>
+    </message>
+    <message>
+        <source>运营看板图片</source>
+        <translation>the dashboard picture</translation>
     </message>
     <message>
         <source>退出</source>
