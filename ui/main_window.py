@@ -163,11 +163,13 @@ class MainWindow(EditCommands, QMainWindow):
                                                  0.0 if extent is getattr(self, "_saved_extent", None) else 0.04))
 
     def apply_default_sizes(self) -> None:
-        """The map gets the room: the table a quarter of the height (six rows at 900 px),
-        the layer list and the side area each a sixth of the width."""
+        """The map gets the room: the table a quarter of the height (six rows at 900 px, a
+        fifth on a laptop), the layer list a seventh of the width."""
         docks = self.docks
         if "table" in docks:
-            self.resizeDocks([docks["table"]], [max(160, self.height() * 6 // 25)], Qt.Orientation.Vertical)
+            h = self.height()
+            table_h = h * 6 // 25 if h >= 900 else max(150, h // 5)  # a laptop keeps ~4 rows
+            self.resizeDocks([docks["table"]], [table_h], Qt.Orientation.Vertical)
         side = [docks[k] for k in ("layers",) if k in docks]
         if side:
             self.resizeDocks(side, [max(190, self.width() // 7)], Qt.Orientation.Horizontal)
