@@ -58,3 +58,16 @@ def ask_save_path(parent, title: str, name: str, filters: str, kind: str = "expo
     if path:
         settings.remember_folder(kind, path)
     return path
+
+
+def ask_open_path(parent, title: str, filters: str, kind: str = "import") -> str:
+    """An open dialog that starts in the folder last used for `kind`, else the project's."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from ui import settings
+
+    folder = settings.last_folder(kind, project_path_of(parent))
+    path, _ = QFileDialog.getOpenFileName(parent, title, folder, filters)
+    if path:
+        settings.remember_folder(kind, path)
+    return path

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -176,7 +175,9 @@ class ImportDialog(QDialog):
 
     # ---- reading -----------------------------------------------------------------------
     def choose(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, tr("选择要导入的文件", "Choose a file to import"), "", FILTER)
+        from ui.exported import ask_open_path
+
+        path = ask_open_path(self, tr("选择要导入的文件", "Choose a file to import"), FILTER)
         if path:
             self.path.setText(path)
             self.load()

@@ -460,10 +460,12 @@ class MainWindow(EditCommands, QMainWindow):
         the undo history, the selection, the themes and the map extent stay as they are."""
         set_ui_language(lang)
         saved.set_language(lang)
+        shown = getattr(self.info, "current", None)
         self.workspace.retranslate()
+        if shown:
+            self.info.show_feature(*shown)
         self.workspace.documents.setTabText(0, tr("地图", "Map"))
         self.workspace.menus["file.recent"].aboutToShow.connect(self.fill_recent_menu)
-        self.docks["summary"].visibilityChanged.connect(lambda vis: vis and self._refresh_summary_if_visible())
         self.history.setEmptyLabel(tr("<打开工程>", "<project opened>"))
         self._show_title()
         self.show_scale()

@@ -338,3 +338,23 @@ def test_qt_own_dialogs_speak_chinese(qtbot):
 
     labels = {w.text() for w in dlg.findChildren(QLabel)}
     assert any("查找范围" in t for t in labels) and not any("Look in" in t for t in labels), labels
+
+
+def test_save_dialogs_start_in_the_project_folder_then_the_last_one(qtbot, laptop, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    asked = []
+
+    def fake(parent, title, start, filters):
+        asked.append(start)
+        return (str(tmp_path / "elsewhere" / "list.xlsx"), "")
+
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake))
+    from ui.exported import ask_save_path
+
+    project_folder = os.path.dirname(laptop.store.path)
+    ask_save_path(laptop, "x", "机会清单.xlsx", "*.xlsx")
+    assert os.path.dirname(asked[0]) == project_folder  # not the process's folder
+    ask_save_path(laptop, "x", "map.png", "*.png")
+    assert os.path.dirname(asked[1]) == str(tmp_path / "elsewhere")  # the folder used last
