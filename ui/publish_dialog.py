@@ -253,7 +253,7 @@ class OpportunityDialog(QDialog):
         if self.df is None:
             return None
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, tr("导出招商地图", "Export investor map"), "map.html", "HTML (*.html)")
+            path = ask_save_path(self, tr("导出招商地图", "Export investor map"), "map.html", "HTML (*.html)")
             if not path:
                 return None
         f = self.filters()
@@ -263,6 +263,7 @@ class OpportunityDialog(QDialog):
         except LandappError as e:
             QMessageBox.warning(self, tr("导出失败", "Export failed"), str(e))
             return None
+        confirm_written(self, [path], tr("招商地图", "the investor map"))
         return path
 
 

@@ -1244,6 +1244,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>On offer</translation>
     </message>
     <message>
+        <source>招商地图</source>
+        <translation>the investor map</translation>
+    </message>
+    <message>
         <source>指定地块编号(可列多个或重复)</source>
         <translation>chosen parcel codes (several, or repeat the option)</translation>
     </message>
