@@ -44,7 +44,10 @@ def project_read_only(store) -> bool:
     path = getattr(store, "path", None)
     if not path or not os.path.exists(path):
         return False
-    return not (os.access(path, os.W_OK) and os.access(os.path.dirname(os.path.abspath(path)) or ".", os.W_OK))
+    folder = os.path.dirname(os.path.abspath(path)) or "."
+    # the mode bits too: root may write anything, but a file marked read-only is meant to stay so
+    marked = not (os.stat(path).st_mode & 0o222)
+    return marked or not (os.access(path, os.W_OK) and os.access(folder, os.W_OK))
 
 
 class MainWindow(EditCommands, QMainWindow):

@@ -538,17 +538,4 @@ def print_sheets(window) -> None:
         window.statusBar().showMessage(tr(f"已发送 {pages} 页到打印机", f"Sent {pages} pages to the printer"), 8000)
 
 
-def install_publish_menu(window) -> None:
-    from PySide6.QtGui import QAction
-
-    menu = window.menuBar().addMenu(tr("发布(&P)", "&Publish"))
-    for text, slot in [
-        (tr("机会清单…", "Opportunity lists…"), lambda: OpportunityDialog(window.store, window.canvas, window).exec()),
-        (tr("导出 HTML 地图…", "Export HTML map…"), lambda: export_html_map(window)),
-        (tr("宗地图 PDF(所选或全部)…", "Parcel sheets PDF (selection or all)…"), lambda: export_sheets(window)),
-        (tr("宗地图打印预览…", "Parcel sheets print preview…"), lambda: preview_sheets(window)),
-        (tr("打印宗地图…", "Print parcel sheets…"), lambda: print_sheets(window)),
-    ]:
-        act = QAction(text, window)
-        act.triggered.connect(slot)
-        menu.addAction(act)
+# The 发布 menu's entries are registered in ui/entries/publish.py (ui/actions.py).

@@ -307,10 +307,12 @@ def test_export_says_where_it_wrote(laptop, tmp_path, monkeypatch):
     assert folder == str(tmp_path) and "m.png" in text
 
 
-def test_read_only_project_says_so_and_disables_editing(qtbot, demo_project, monkeypatch):
+def test_read_only_project_says_so_and_disables_editing(qtbot, demo_project):
     import ui.main_window as mw
 
-    monkeypatch.setattr(mw, "project_read_only", lambda store: True)
+    assert not mw.project_read_only(demo_project)
+    os.chmod(demo_project.path, 0o444)  # as a planner gets a project to look at
+    assert mw.project_read_only(demo_project)
     win = mw.MainWindow(demo_project)
     qtbot.addWidget(win)
     assert "只读" in win.windowTitle()
