@@ -38,9 +38,8 @@ DEFAULT_SIZE = (1440, 900)
 def project_read_only(store) -> bool:
     """A project the user cannot save to: the store says so, or the file (or its folder,
     where SQLite writes its journal) is not writable."""
-    flag = getattr(store, "read_only", None)
-    if flag is not None:
-        return bool(flag)
+    if getattr(store, "read_only", False):  # a store that says so (a viewer of a shared park)
+        return True
     path = getattr(store, "path", None)
     if not path or not os.path.exists(path):
         return False
