@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox
 from landapp.check import summary
 from landapp.coords import to_lonlat
 from landapp.errors import LandappError
-from landapp.schema import value_label
 from landapp.store.base import ProjectStore
 from layers.map import ParkMap
 from ui import settings as saved
@@ -601,38 +600,9 @@ class MainWindow(EditCommands, QMainWindow):
             self.statusBar().showMessage(f"{os.path.basename(self.store.path)}  ·  EPSG:{self.store.srs_id}")
 
     def refresh_summary(self) -> None:
+        from ui.summary_page import summary_html
+
         self._summary_dirty = False
         s = summary(self.store)
         self._show_title(status=False)  # the project's name may have changed
-        c = s["counts"]
-        rows = [(tr("片区", "Zones"), c["zones"]), (tr("地块", "Parcels"), c["parcels"]),
-                (tr("建筑", "Buildings"), c["buildings"]), (tr("单元", "Units"), c["units"]),
-                (tr("企业", "Enterprises"), c["enterprises"]), (tr("租约", "Leases"), c["leases"])]
-        import html
-
-        from landapp.schema import BUILDING_TYPES
-
-        table = "<table cellspacing='0' cellpadding='3'>"
-        out = [f"<h3>{html.escape(str(s['name']))}</h3>{table}"]
-        out += [f"<tr><td>{k}</td><td align='right'>{v:,}</td></tr>" for k, v in rows]
-        out.append("</table>")
-        out.append(f"<p>{tr('地块总面积', 'Parcel area')}<br><b>{s['parcel_area_m2']:,.1f} ㎡</b>"
-                   f" = <b>{s['parcel_area_mu']:,.2f} {tr('亩', 'mu')}</b></p>")
-        out.append(f"{table}<tr><th align='left'>{tr('状态', 'Status')}</th><th align='right'>{tr('宗数', 'Count')}</th>"
-                   f"<th align='right'>{tr('面积(亩)', 'Area (mu)')}</th></tr>")
-        for r in s["parcels_by_status"]:
-            out.append(f"<tr><td>{value_label(r['status'])}</td><td align='right'>{r['count']:,}</td>"
-                       f"<td align='right'>{r['area_mu']:,.1f}</td></tr>")
-        out.append("</table>")
-        v = s["vacancy"]
-        if v["unit_area_m2"]:
-            out.append(f"<p>{tr('载体空置率', 'Vacancy')}: <b>{v['vacancy_rate']:.1%}</b></p>{table}"
-                       f"<tr><th align='left'>{tr('类型', 'Type')}</th><th align='right'>{tr('空置(㎡)', 'Vacant (m²)')}</th>"
-                       f"<th align='right'>{tr('可租(㎡)', 'Leasable (m²)')}</th><th align='right'>{tr('空置率', 'Rate')}</th></tr>")
-            order = {t: i for i, t in enumerate(BUILDING_TYPES)}  # factories, towers, then others
-            for r in sorted(v["by_type"], key=lambda r: order.get(r["type"], len(order))):
-                rate = f"{r['vacancy_rate']:.1%}" if r["vacancy_rate"] is not None else "-"
-                out.append(f"<tr><td>{value_label(r['type'])}</td><td align='right'>{r['vacant_m2']:,.0f}</td>"
-                           f"<td align='right'>{r['unit_area_m2']:,.0f}</td><td align='right'>{rate}</td></tr>")
-            out.append("</table>")
-        self.summary_view.setHtml("".join(out))
+        self.summary_view.setHtml(summary_html(s))
