@@ -7,36 +7,24 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import math
 import numbers
-import os
-import tempfile
 
 import pandas as pd
 
 from landapp.errors import LandappError
-from landapp.files import replace_into_place
+from landapp.files import atomic_output, write_bytes
 from landapp.i18n import tr
 from landapp.opportunities import KINDS, headers, title
+from landapp.spreadsheet import csv_row, xlsx_text_cell
 
 
 def _atomic(path: str, write) -> None:
-    folder = os.path.dirname(os.path.abspath(path)) or "."
-    if not os.path.isdir(folder):
-        raise LandappError(tr(f"文件夹 {folder} 不存在。", f"The folder {folder} does not exist."))
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
-    os.close(fd)
-    try:
+    """write(tmp), then rename into place (landapp.files): a failure leaves no file behind
+    and an existing one as it was."""
+    with atomic_output(path) as tmp:
         write(tmp)
-        replace_into_place(tmp, path)
-    except PermissionError:
-        raise LandappError(tr(f"无法写入 {path}(文件可能正被 Excel 打开)。",
-                              f"Cannot write {path} (is it open in Excel?).")) from None
-    except OSError as e:
-        raise LandappError(tr(f"无法写入 {path}:{e.strerror or e}。", f"Cannot write {path}: {e.strerror or e}.")) from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def format_cell(v, fmt: str) -> str:
@@ -95,12 +83,15 @@ def write_xlsx(df: pd.DataFrame, path: str, kind: str, *, park: str = "", lang: 
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
     ws.row_dimensions[2].height = 32
+    for cell in (*ws[1], *ws[2]):  # the park's name and the headers are text too
+        xlsx_text_cell(cell)
     for _, row in df.iterrows():
         ws.append([_cell(row[k]) for k, *_ in cols])
     for r in range(3, ws.max_row + 1):
         for c, (key, _, _, fmt) in enumerate(cols, 1):
             cell = ws.cell(row=r, column=c)
             cell.number_format = fmt
+            xlsx_text_cell(cell)  # text stays text: '=1+1' is not a formula (OWASP)
             cell.border = Border(bottom=Side(style="hair", color="BBBBBB"))
             if key == "location":
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -133,7 +124,11 @@ def write_xlsx(df: pd.DataFrame, path: str, kind: str, *, park: str = "", lang: 
     ws.oddFooter.center.text = tr("第 &P 页,共 &N 页", "Page &P of &N")
     wb.properties.title = title(kind)
     wb.properties.created = dt.datetime.now()
-    _atomic(path, wb.save)
+    # zipped in memory, then written whole: a full disk mid-zip otherwise also prints
+    # "Exception ignored … ZipFile.__del__" noise on stderr
+    buf = io.BytesIO()
+    wb.save(buf)
+    write_bytes(path, buf.getvalue())
 
 
 def write_csv(df: pd.DataFrame, path: str, kind: str, *, lang: str | None = None) -> None:
@@ -142,8 +137,8 @@ def write_csv(df: pd.DataFrame, path: str, kind: str, *, lang: str | None = None
     def write(tmp: str) -> None:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh)
-            w.writerow(headers(kind, lang))
-            for _, row in df.iterrows():
-                w.writerow(["" if _cell(row[k]) is None else _cell(row[k]) for k, *_ in cols])
+            w.writerow(csv_row(headers(kind, lang)))
+            for _, row in df.iterrows():  # text that would be a formula is quoted (OWASP)
+                w.writerow(csv_row("" if _cell(row[k]) is None else _cell(row[k]) for k, *_ in cols))
 
     _atomic(path, write)

@@ -35,7 +35,7 @@ from jinja2 import Template
 from landapp import landuse
 from landapp.coords import to_lonlat, wgs84_to_gcj02
 from landapp.errors import LandappError
-from landapp.files import replace_into_place
+from landapp.files import write_bytes
 from landapp.i18n import tr
 from landapp.schema import PARCEL_STATUSES, value_label
 from landapp.units import to_mu
@@ -485,21 +485,8 @@ def build_map(store, *, theme: str = "status", basemap: str = "none", cdn: bool 
 
 
 def write_map(store, path: str, **kw) -> int:
-    """Write the HTML map; returns its size in bytes."""
-    import tempfile
-
+    """Write the HTML map (whole or not at all: landapp.files); returns its size in bytes."""
     m = build_map(store, **kw)
-    folder = os.path.dirname(os.path.abspath(path)) or "."
-    if not os.path.isdir(folder):
-        raise LandappError(tr(f"文件夹 {folder} 不存在。", f"The folder {folder} does not exist."))
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
-    os.close(fd)
-    try:
-        m.save(tmp)
-        replace_into_place(tmp, path)
-    except OSError as e:
-        raise LandappError(tr(f"无法写入 {path}:{e.strerror or e}。", f"Cannot write {path}: {e.strerror or e}.")) from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return os.path.getsize(path)
+    data = m.get_root().render().encode("utf-8")  # what folium's save writes
+    write_bytes(path, data)
+    return len(data)

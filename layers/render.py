@@ -29,6 +29,9 @@ def ensure_gui_app():
         if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         app = QGuiApplication([])
+    from layers.fonts import register_fonts
+
+    register_fonts()  # the CJK face whose PDF text layer is right (layers/fonts.py)
     return app
 
 
@@ -79,12 +82,25 @@ def render_image(layers: Sequence[MapLayer], view: MapView, *, cancel: Cancel = 
     return img
 
 
-def render_png(path: str, layers: Sequence[MapLayer], view: MapView, **kw) -> None:
-    from landapp.errors import LandappError
+def save_image(img: QImage, path: str, fmt: str = "PNG") -> None:
+    """Encode in memory, then write the file whole (landapp.files): QImage.save straight to
+    a full disk fails with libpng noise on stderr, or not at all."""
+    from PySide6.QtCore import QBuffer, QIODevice
 
-    img = render_image(layers, view, **kw)
-    if not img.save(path, "PNG"):
-        raise LandappError(tr(f"无法写入 {path}。", f"Cannot write {path}."))
+    from landapp.errors import LandappError
+    from landapp.files import write_bytes
+
+    buf = QBuffer()
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    if img.isNull() or not img.save(buf, fmt):
+        raise LandappError(tr(f"无法写入 {path}:图片无法编码。", f"Cannot write {path}: the image could not be encoded."))
+    data = bytes(buf.data())
+    buf.close()
+    write_bytes(path, data)
+
+
+def render_png(path: str, layers: Sequence[MapLayer], view: MapView, **kw) -> None:
+    save_image(render_image(layers, view, **kw), path, "PNG")
 
 
 def render_pdf(path: str, layers: Sequence[MapLayer], bbox, *, title: str = "",
@@ -130,48 +146,67 @@ class PdfDocument:
         self.pages += 1
 
 
+class _Cancelled(Exception):
+    pass
+
+
+@contextmanager
+def pdf_writer(path: str):
+    """A QPdfWriter that writes into memory; the finished PDF goes to `path` whole through
+    landapp.files.atomic_output when the block ends normally (the caller ends its painter
+    first). Qt reports a full disk late or never when it writes files itself; writing the
+    bytes ourselves turns it into one sentence, and a failure or a cancel (raise inside the
+    block) leaves an existing file of that name as it was."""
+    from PySide6.QtCore import QBuffer, QIODevice
+
+    from landapp.errors import LandappError
+    from landapp.files import atomic_output
+
+    ensure_gui_app()
+    with atomic_output(path) as tmp:  # the folder and its permissions are checked before painting
+        buf = QBuffer()
+        buf.open(QIODevice.OpenModeFlag.WriteOnly)
+        writer = QPdfWriter(buf)
+        writer.setCreator("landapp")
+        yield writer
+        data = bytes(buf.data())
+        buf.close()
+        if not data.startswith(b"%PDF") or b"%%EOF" not in data[-64:]:
+            raise LandappError(tr(f"无法写入 {path}:PDF 未能完成。", f"Cannot write {path}: the PDF was not finished."))
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+
+
 @contextmanager
 def pdf_document(path: str, *, title: str, landscape: bool = False, margins_mm: float = 0.0,
                  dpi: int = 300):
-    """An A4 PDF written beside the target and renamed into place when done, so a failure or
-    a cancel (doc.cancelled = True) never leaves a half-written file. The painter works in
-    96-dpi pixels (see label_font), whatever the resolution."""
-    import os
-    import tempfile
-
+    """An A4 PDF written whole or not at all (pdf_writer): a failure or a cancel
+    (doc.cancelled = True) never leaves a half-written file. The painter works in 96-dpi
+    pixels (see label_font), whatever the resolution."""
     from landapp.errors import LandappError
-    from landapp.files import replace_into_place
 
-    ensure_gui_app()
-    folder = os.path.dirname(os.path.abspath(path)) or "."
-    if not os.path.isdir(folder):
-        raise LandappError(tr(f"文件夹 {folder} 不存在。", f"The folder {folder} does not exist."))
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
-    os.close(fd)
-    writer = QPdfWriter(tmp)
-    writer.setResolution(dpi)
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setPageOrientation(QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait)
-    writer.setPageMargins(QMarginsF_mm(margins_mm), QPageLayout.Unit.Millimeter)
-    writer.setTitle(title)
-    writer.setCreator("landapp")
-    painter = QPainter()
-    if not painter.begin(writer):
-        os.unlink(tmp)
-        raise LandappError(tr(f"无法写入 {path}。", f"Cannot write {path}."))
-    painter.scale(dpi / 96.0, dpi / 96.0)
-    doc = PdfDocument(writer, painter)
-    done = False
     try:
-        yield doc
-        done = True
-    finally:
-        if painter.isActive():
-            painter.end()
-        if done and not doc.cancelled:
-            replace_into_place(tmp, path)
-        elif os.path.exists(tmp):
-            os.unlink(tmp)
+        with pdf_writer(path) as writer:
+            writer.setResolution(dpi)
+            writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+            writer.setPageOrientation(QPageLayout.Orientation.Landscape if landscape
+                                      else QPageLayout.Orientation.Portrait)
+            writer.setPageMargins(QMarginsF_mm(margins_mm), QPageLayout.Unit.Millimeter)
+            writer.setTitle(title)
+            painter = QPainter()
+            if not painter.begin(writer):
+                raise LandappError(tr(f"无法写入 {path}。", f"Cannot write {path}."))
+            painter.scale(dpi / 96.0, dpi / 96.0)
+            doc = PdfDocument(writer, painter)
+            try:
+                yield doc
+            finally:
+                if painter.isActive() and not painter.end():
+                    raise LandappError(tr(f"无法写入 {path}:PDF 未能完成。", f"Cannot write {path}: the PDF was not finished."))
+            if doc.cancelled:
+                raise _Cancelled
+    except _Cancelled:
+        pass
 
 
 def QMarginsF_mm(mm: float) -> QMarginsF:

@@ -44,7 +44,9 @@ from landapp.vacancy import (
     years_to_expiry,
 )
 
-CJK_FAMILIES = ["Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei"]
+from layers import fonts
+
+CJK_FAMILIES = fonts.CJK_FAMILIES  # layers/fonts.py: the PDF text layer
 STATUS_COLOURS = {"空置": "#E57373", "已租": "#81C784", "已售": "#64B5F6", "预留": "#FFD54F",
                   "装修中": "#BA68C8"}
 EXPIRY_CLASSES = [  # (upper bound in years, colour, zh, en)
@@ -590,9 +592,9 @@ def render_image(plan: StackingPlan, width: int = 1600, height: int | None = Non
 
 
 def export_png(plan: StackingPlan, path: str, width: int = 1600) -> None:
-    if not render_image(plan, width, scale=2.0, footer=True).save(str(path), "PNG"):
-        from landapp.errors import LandappError
-        raise LandappError(tr(f"无法写入图片 {path}。", f"Cannot write the image {path}."))
+    from layers.render import save_image
+
+    save_image(render_image(plan, width, scale=2.0, footer=True), str(path), "PNG")
 
 
 def _page_layout(plan: StackingPlan) -> QPageLayout:
@@ -666,26 +668,29 @@ def export_pdf_pages(plans: list[StackingPlan], path: str) -> None:
 
     if not plans:
         raise LandappError(tr("没有要导出的分层图。", "No stacking plan to export."))
-    w = QPdfWriter(str(path))
-    w.setPageLayout(_page_layout(plans[0]))
-    w.setResolution(150)
-    name = plans[0].data.building.get("name") or ""
-    w.setTitle(tr(f"{name} 楼宇分层图", f"{name} stacking plan") if len(plans) == 1
-               else tr(f"楼宇分层图({len(plans)} 栋)", f"Stacking plans ({len(plans)} buildings)"))
-    w.setCreator("landapp")
-    p = QPainter(w)
-    if not p.isActive():
-        raise LandappError(tr(f"无法写入 PDF {path}。", f"Cannot write the PDF {path}."))
-    for i, plan in enumerate(plans):
-        if i:
-            w.setPageLayout(_page_layout(plan))
-            w.newPage()
-        done = _paint_page(p, w, plan)
-        total = len(plan.tenant_rows())
-        while done < total:  # every tower gets its whole tenant roll, on further pages
-            w.newPage()
-            n = _paint_roll_page(p, w, plan, done)
-            if n <= 0:
-                break
-            done += n
-    p.end()
+    from layers.render import pdf_writer
+
+    with pdf_writer(str(path)) as w:  # written whole or not at all (landapp/files.py)
+        w.setPageLayout(_page_layout(plans[0]))
+        w.setResolution(150)
+        name = plans[0].data.building.get("name") or ""
+        w.setTitle(tr(f"{name} 楼宇分层图", f"{name} stacking plan") if len(plans) == 1
+                   else tr(f"楼宇分层图({len(plans)} 栋)", f"Stacking plans ({len(plans)} buildings)"))
+        p = QPainter(w)
+        if not p.isActive():
+            raise LandappError(tr(f"无法写入 PDF {path}。", f"Cannot write the PDF {path}."))
+        try:
+            for i, plan in enumerate(plans):
+                if i:
+                    w.setPageLayout(_page_layout(plan))
+                    w.newPage()
+                done = _paint_page(p, w, plan)
+                total = len(plan.tenant_rows())
+                while done < total:  # every tower gets its whole tenant roll, on further pages
+                    w.newPage()
+                    n = _paint_roll_page(p, w, plan, done)
+                    if n <= 0:
+                        break
+                    done += n
+        finally:
+            p.end()

@@ -21,6 +21,7 @@ from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QImage, QPainte
                            QPolygonF, QTransform)
 
 from landapp.schema import spec
+from layers import fonts
 from layers.base import Cancel, LabelGrid, LegendEntry, MapLayer
 from layers.themes import THEMES, Classified, Theme
 from layers.view import MapView
@@ -36,7 +37,7 @@ LABEL_LIMIT = 4_000
 # Latin first: Qt writes the Noto CJK digits into PDFs without a usable text mapping (a
 # parcel code copied from a sheet lost its digits), DejaVu's come out right. Chinese falls
 # back to the SC family, named explicitly so Qt does not pick Japanese glyph shapes.
-CJK_FAMILIES = ["DejaVu Sans", "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei"]
+CJK_FAMILIES = ["DejaVu Sans", *fonts.CJK_FAMILIES]  # layers/fonts.py: the PDF text layer
 SELECTION_COLOUR = QColor(0, 200, 255)
 
 

@@ -49,3 +49,41 @@ def demo_project(tmp_path, _demo_copy_source):
     store = open_project(dst)
     yield store
     store.close()
+
+
+GOOD_OLD = b"GOOD OLD FILE\n"
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A 256 KiB tmpfs, mounted for the test and unmounted after. `full_disk(*names)` puts
+    a good old file (GOOD_OLD) under each name, fills the rest of the disk to the last
+    block and returns the folder: every write there then fails with ENOSPC. Skips with the
+    reason where mounting is not permitted (not root, a container without CAP_SYS_ADMIN);
+    the tests that simulate ENOSPC by monkeypatching still run there."""
+    import subprocess
+
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    mnt = tmp_path / "full"
+    mnt.mkdir()
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mnt)],
+                       capture_output=True, text=True, check=False)
+    if r.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {r.stderr.strip() or r.returncode}")
+
+    def fill(*names):
+        for name in names:
+            (mnt / name).write_bytes(GOOD_OLD)
+        with open(mnt / "filler", "ab", buffering=0) as fh:
+            try:
+                while True:
+                    fh.write(b"\0" * 4096)
+            except OSError:
+                pass
+        return mnt
+
+    try:
+        yield fill
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)

@@ -12,14 +12,14 @@ from PySide6.QtCore import QStandardPaths
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
+from layers import fonts
 from ui.opening import open_or_explain  # noqa: F401  (older callers import it from here)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEMO = os.path.join(ROOT, "data", "demo_park.gpkg")
 # Ask for a Simplified Chinese family explicitly: Qt's fallback otherwise picks Japanese
 # glyph shapes from the Noto CJK collection (design.md, pitfalls).
-CJK_FAMILIES = ["Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei",
-                "Source Han Sans SC"]
+CJK_FAMILIES = fonts.CJK_FAMILIES
 
 
 def make_app(argv: list[str], lang: str | None = "zh") -> QApplication:
@@ -34,6 +34,7 @@ def make_app(argv: list[str], lang: str | None = "zh") -> QApplication:
     app.setOrganizationName(settings.ORGANISATION)
     app.setApplicationName(settings.APPLICATION)
     set_ui_language(lang or settings.language())
+    fonts.register_fonts()
     font = QFont(app.font())
     font.setFamilies([*CJK_FAMILIES, *QFont(app.font()).families()])
     app.setFont(font)

@@ -530,6 +530,10 @@ def print_sheets(window) -> None:
     printer = _printer()
     dlg = QPrintDialog(printer, window)
     if dlg.exec() == QDialog.DialogCode.Accepted:
+        if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
+            # "print to file": our PDF writer, whole or not at all (Qt's own never reports a full disk)
+            export_sheets(window, printer.outputFileName(), options)
+            return
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             pages = paint_sheets_on(printer, window.store, fids, options)

@@ -7,7 +7,10 @@ import csv
 
 from PySide6.QtWidgets import QMessageBox, QTableWidget, QWidget
 
+from landapp.errors import LandappError
+from landapp.files import atomic_output
 from landapp.i18n import tr
+from landapp.spreadsheet import csv_row
 
 
 def table_rows(table: QTableWidget) -> list[list[str]]:
@@ -25,8 +28,10 @@ def table_rows(table: QTableWidget) -> list[list[str]]:
 def save_table_csv(table: QTableWidget, path: str) -> int:
     """Write the table to `path`; returns the number of rows written."""
     data = table_rows(table)
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        csv.writer(fh).writerows(data)
+    with atomic_output(path) as tmp:  # whole or not at all (landapp/files.py)
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+            # cells are shown text: "-12.5" stays a number, "=1+1" is quoted (OWASP)
+            csv.writer(fh).writerows(csv_row(row) for row in data)
     return len(data) - 1
 
 
@@ -40,9 +45,8 @@ def export_table(parent: QWidget, table: QTableWidget, name: str, path: str | No
             return None
     try:
         save_table_csv(table, path)
-    except OSError as e:
-        QMessageBox.warning(parent, tr("导出失败", "Export failed"),
-                            tr(f"无法写入 {path}:{e.strerror}", f"Cannot write {path}: {e.strerror}"))
+    except LandappError as e:
+        QMessageBox.warning(parent, tr("导出失败", "Export failed"), str(e))
         return None
     from ui.exported import confirm_written
 

@@ -15,6 +15,7 @@ from landapp.cli import EXIT_OK, group
 from landapp.errors import LandappError
 from landapp.i18n import tr
 from landapp.schema import CASE_MEASURES, CASE_STATES, value_label
+from landapp.spreadsheet import csv_row
 from landapp.store import open_project
 from landapp.units import MU_M2
 
@@ -50,9 +51,9 @@ def emit(rows: list[dict], columns: Sequence[tuple[str, str, str]], fmt: str, *,
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(heads)
-        for r in rows:
-            w.writerow(["" if r.get(k) is None else r.get(k) for k, _, _ in columns])
+        w.writerow(csv_row(heads))
+        for r in rows:  # text that would be a formula is quoted (OWASP), numbers stay numbers
+            w.writerow(csv_row("" if r.get(k) is None else r.get(k) for k, _, _ in columns))
         sys.stdout.write("\ufeff" + buf.getvalue() if not sys.stdout.isatty() else buf.getvalue())
         return
     cells = [[_cell(r.get(k), k) for k, _, _ in columns] for r in rows]

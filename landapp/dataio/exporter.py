@@ -4,9 +4,9 @@ polylines and code labels, in the project CRS) and GeoPackage."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
-import tempfile
 import warnings
 
 import numpy as np
@@ -14,6 +14,7 @@ import shapely
 
 from landapp.coords import wgs84_to_gcj02
 from landapp.errors import LandappError
+from landapp.files import atomic_outputs, write_error
 from landapp.i18n import tr
 from landapp.store.base import ProjectStore
 
@@ -63,8 +64,6 @@ def export_layer(store: ProjectStore, layer: str, path: str, *, fids=None, encod
     """Write `layer` (or the features `fids`) to `path`; the format follows the extension.
     The file appears whole or not at all (written in a temporary folder beside it, then
     moved). Notes for the user (text that GBK cannot hold …) are appended to `notes`."""
-    import pyogrio
-
     notes = notes if notes is not None else []
     ext = os.path.splitext(path)[1].lower()
     if ext not in FORMATS:
@@ -74,59 +73,89 @@ def export_layer(store: ProjectStore, layer: str, path: str, *, fids=None, encod
         raise LandappError(tr("GCJ-02 坐标只用于 KML(奥维、高德);GeoJSON 按规范用 WGS84,其他格式用工程坐标系。",
                               "GCJ-02 is for KML only (奥维, Amap); GeoJSON is WGS84 by its specification and the "
                               "other formats use the project CRS."))
-    folder = os.path.dirname(os.path.abspath(path)) or "."
-    if not os.path.isdir(folder):
-        raise LandappError(tr(f"文件夹 {folder} 不存在。", f"The folder {folder} does not exist."))
     gdf = _frame(store, layer, fids)
     gdf = gdf.set_crs(store.srs_id, allow_override=True)
-    tmpdir = tempfile.mkdtemp(dir=folder, prefix=".export-")
-    tmp = os.path.join(tmpdir, os.path.basename(path))
-    try:
-        for c in gdf.columns:  # dates as text: every format and GDAL version agrees on that
-            if str(gdf[c].dtype).startswith(("datetime", "timestamp")):
-                gdf[c] = gdf[c].astype(str).replace({"NaT": None, "None": None})
-        if ext == ".dxf":
-            _write_dxf(gdf, tmp, layer)
-        else:
-            kw = {}
-            if ext in (".geojson", ".json", ".kml"):
-                gdf = gdf.to_crs(4326)
-                if gcj02:
-                    gdf = gdf.set_geometry(shapely.transform(gdf.geometry.values,
-                                                             lambda xy: np.column_stack(wgs84_to_gcj02(xy[:, 0], xy[:, 1]))))
-                gdf.geometry = shapely.set_precision(gdf.geometry.values, 1e-7)  # ~1 cm
-            if ext == ".kml":
-                gdf = _kml_frame(gdf, layer)
-            if ext == ".shp":
-                enc = {"gbk": "CP936", "utf-8": "UTF-8", "utf8": "UTF-8"}.get(encoding.lower())
-                if enc is None:
-                    raise LandappError(tr("Shapefile 编码应为 gbk 或 utf-8。", "The Shapefile encoding must be gbk or utf-8."))
-                if enc == "CP936":
-                    bad = _not_gbk(gdf)
-                    if bad:
-                        notes.append(tr(f"有 {len(bad)} 处文字含 GBK 没有的字(如“{bad[0]}”),这些字在 GBK 文件中会丢失;"
-                                        "需要完整保留请导出为 UTF-8。",
-                                        f"{len(bad)} texts hold characters GBK lacks (such as '{bad[0]}'); they are lost "
-                                        "in a GBK file. Export as UTF-8 to keep them."))
-                kw["encoding"] = enc
-                gdf = gdf.rename(columns=_dbf_names(gdf.columns))
-            if ext == ".gpkg":
-                kw["layer"] = layer
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # GDAL's notes on field names and the like
-                pyogrio.write_dataframe(gdf, tmp, driver=FORMATS[ext], **kw)
-        for name in os.listdir(tmpdir):  # a shapefile is several files: move them all
-            os.replace(os.path.join(tmpdir, name), os.path.join(folder, name))
-    except LandappError:
-        raise
-    except OSError as e:
-        raise LandappError(tr(f"导出失败,无法写入 {path}:{e.strerror or e}。",
-                              f"Export failed; cannot write {path}: {e.strerror or e}.")) from None
-    except Exception as e:  # noqa: BLE001 - GDAL and ezdxf raise many types: one clear sentence
-        raise LandappError(tr(f"导出失败:{e}", f"Export failed: {e}")) from None
-    finally:
-        shutil.rmtree(tmpdir, ignore_errors=True)
+    # written in a temporary folder beside the target, checked, every part fsynced, then
+    # moved into place together (a shapefile is several files): whole or not at all
+    with atomic_outputs(path) as tmp:
+        try:
+            gdf = _write_any(gdf, tmp, ext, layer, encoding=encoding, gcj02=gcj02, notes=notes)
+            if ext != ".dxf":
+                _check_features(tmp, layer if ext == ".gpkg" else None, len(gdf))
+        except LandappError:
+            raise
+        except Exception as e:  # noqa: BLE001 - GDAL and ezdxf raise many types: one clear sentence
+            raise _export_error(path, e) from None
     return len(gdf)
+
+
+def _check_features(path: str, layer: str | None, expected: int) -> None:
+    """Read the written file back: GDAL's KML and GeoJSON writers can stop on a full disk
+    without an error, leaving a file that is short of features."""
+    import pyogrio
+
+    n = pyogrio.read_info(path, layer=layer, force_feature_count=True)["features"]
+    if n != expected:
+        raise OSError(errno.EIO, f"{n} of {expected} features were written")
+
+
+def _export_error(path: str, e: Exception) -> LandappError:
+    """One sentence for a failed export. GDAL words a full disk many ways ("Cannot write
+    feature", "database or disk is full" followed by the whole SQL …), so a failure with
+    the disk (nearly) full says that."""
+    text = str(e)
+    folder = os.path.dirname(os.path.abspath(path)) or "."
+    try:
+        nearly_full = shutil.disk_usage(folder).free < 1 << 20
+    except OSError:
+        nearly_full = False
+    if (getattr(e, "errno", None) in (errno.ENOSPC, errno.EDQUOT) or "No space left" in text
+            or "disk is full" in text or nearly_full):
+        return write_error(path, OSError(errno.ENOSPC, "No space left on device"))
+    if isinstance(e, OSError):
+        return write_error(path, e)
+    first = text.strip().splitlines()[0][:200] if text.strip() else type(e).__name__
+    return LandappError(tr(f"导出失败:{first}", f"Export failed: {first}"))
+
+
+def _write_any(gdf, tmp: str, ext: str, layer: str, *, encoding: str, gcj02: bool, notes: list[str]):
+    """Write `gdf` to `tmp` in the format of `ext`; returns the frame as written."""
+    import pyogrio
+
+    for c in gdf.columns:  # dates as text: every format and GDAL version agrees on that
+        if str(gdf[c].dtype).startswith(("datetime", "timestamp")):
+            gdf[c] = gdf[c].astype(str).replace({"NaT": None, "None": None})
+    if ext == ".dxf":
+        _write_dxf(gdf, tmp, layer)
+    else:
+        kw = {}
+        if ext in (".geojson", ".json", ".kml"):
+            gdf = gdf.to_crs(4326)
+            if gcj02:
+                gdf = gdf.set_geometry(shapely.transform(gdf.geometry.values,
+                                                         lambda xy: np.column_stack(wgs84_to_gcj02(xy[:, 0], xy[:, 1]))))
+            gdf.geometry = shapely.set_precision(gdf.geometry.values, 1e-7)  # ~1 cm
+        if ext == ".kml":
+            gdf = _kml_frame(gdf, layer)
+        if ext == ".shp":
+            enc = {"gbk": "CP936", "utf-8": "UTF-8", "utf8": "UTF-8"}.get(encoding.lower())
+            if enc is None:
+                raise LandappError(tr("Shapefile 编码应为 gbk 或 utf-8。", "The Shapefile encoding must be gbk or utf-8."))
+            if enc == "CP936":
+                bad = _not_gbk(gdf)
+                if bad:
+                    notes.append(tr(f"有 {len(bad)} 处文字含 GBK 没有的字(如“{bad[0]}”),这些字在 GBK 文件中会丢失;"
+                                    "需要完整保留请导出为 UTF-8。",
+                                    f"{len(bad)} texts hold characters GBK lacks (such as '{bad[0]}'); they are lost "
+                                    "in a GBK file. Export as UTF-8 to keep them."))
+            kw["encoding"] = enc
+            gdf = gdf.rename(columns=_dbf_names(gdf.columns))
+        if ext == ".gpkg":
+            kw["layer"] = layer
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # GDAL's notes on field names and the like
+            pyogrio.write_dataframe(gdf, tmp, driver=FORMATS[ext], **kw)
+    return gdf
 
 
 def _kml_frame(gdf, layer: str):

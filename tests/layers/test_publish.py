@@ -190,7 +190,7 @@ def test_parcel_sheets_pdf(demo_project, tmp_path):
     info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"Pages:\s+3", info) and "A4" in info
     fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout
-    assert "NotoSansCJKsc" in fonts and all(" yes " in line for line in fonts.splitlines()[2:])  # embedded
+    assert "SansCJKsc" in fonts and all(" yes " in line for line in fonts.splitlines()[2:])  # embedded
     import unicodedata
 
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
