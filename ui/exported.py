@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox
 
@@ -18,8 +18,8 @@ def open_folder(folder: str) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
 
 
-def confirm_written(parent, paths: list[str], what: str = "") -> None:
-    """'已导出 … 到 FOLDER' with 打开文件夹 / 确定, and the same line in the status bar."""
+def confirm_written(parent, paths: list[str], what: str = ""):
+    """'已导出 … 位置:FOLDER' with 打开文件夹 / 确定, shown without blocking the caller."""
     paths = [os.path.abspath(p) for p in paths if p]
     if not paths:
         return
@@ -32,9 +32,11 @@ def confirm_written(parent, paths: list[str], what: str = "") -> None:
         return
     box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent)
     opener = box.addButton(tr("打开文件夹", "Open folder"), QMessageBox.ButtonRole.ActionRole)
-    box.exec()
-    if box.clickedButton() is opener:
-        open_folder(folder)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    # shown without a nested event loop (the caller goes on; the user reads it when done)
+    box.buttonClicked.connect(lambda b: open_folder(folder) if b is opener else None)
+    box.open()
+    return box
 
 
 def project_path_of(widget) -> str | None:

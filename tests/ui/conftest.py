@@ -15,13 +15,15 @@ def _qt_application(qapp):
 
 
 @pytest.fixture(autouse=True)
-def settings_folder(tmp_path_factory, monkeypatch):
+def settings_folder(tmp_path_factory):
     """Every UI test keeps QSettings in a temporary folder of its own, never the user's, and
-    export confirmations go to a list instead of a modal dialog."""
+    export confirmations go to a list instead of a dialog (set directly, not with
+    monkeypatch: tests call monkeypatch.undo() for their own patches)."""
     from ui import exported, settings
 
     folder = tmp_path_factory.mktemp("settings")
     settings.use_folder(str(folder))
     shown = []
-    monkeypatch.setattr(exported, "show_hook", lambda parent, title, text, folder: shown.append((title, text, folder)))
-    return folder
+    exported.show_hook = lambda parent, title, text, folder: shown.append((title, text, folder))
+    yield folder
+    exported.show_hook = None
