@@ -23,12 +23,11 @@ W, H = 1920, 1080
 
 
 def park(n: int) -> str:
-    path = os.path.join(HERE, f"park_{n}.gpkg")
-    if not os.path.exists(path):
-        from landapp.demo import build_synthetic_park
+    """Reused if built (see common.park: /work/parks, LANDAPP_PARKS, benchmarks/park_N)."""
+    sys.path.insert(0, HERE)
+    from common import park as reuse
 
-        build_synthetic_park(path, n, seed=1)
-    return path
+    return reuse(n)
 
 
 def ms(ts):

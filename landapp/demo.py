@@ -319,47 +319,11 @@ def _parcel_records(rng, ctx: _Ctx, zones, parcels_geom):
     return records
 
 
-def _footprints(rng, parcel: Polygon, kind: str, count: int) -> list[Polygon]:
-    """Building footprints in a row inside the parcel (set back 12 m), axis-aligned in the
-    local frame."""
-    inner = parcel.buffer(-12, join_style="mitre")
-    if inner.is_empty:
-        return []
-    x0, y0, x1, y1 = inner.bounds
-    w, h = x1 - x0, y1 - y0
-    out = []
-    along_x = w >= h
-    length = w if along_x else h
-    slot = length / count
-    for i in range(count):
-        if kind == "楼宇":
-            bw, bh = rng.uniform(32, 48), rng.uniform(24, 34)
-        elif kind == "标准厂房":
-            bw, bh = min(slot * 0.8, rng.uniform(50, 90)), min((h if along_x else w) * 0.8, rng.uniform(28, 48))
-        else:
-            bw, bh = min(slot * 0.7, rng.uniform(20, 40)), rng.uniform(15, 25)
-        if not along_x:
-            bw, bh = bh, bw
-        cx = (x0 + (i + 0.5) * slot) if along_x else (x0 + x1) / 2
-        cy = (y0 + y1) / 2 if along_x else (y0 + (i + 0.5) * slot)
-        fp = box(cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2)
-        if inner.contains(fp):
-            out.append(shapely.set_precision(fp, 0.01))
-    return out
-
-
-def _building_content(rng, kind: str, footprint: Polygon, enterprises: list):
-    """Floors, units and leases of one building (fids assigned later by position)."""
+def _building_content(rng, kind: str, footprint: Polygon, enterprises: list, storeys: int):
+    """Floors, units and leases of one building (fids assigned later by position); tenants
+    from `enterprises` (manufacturers in factories, service firms in towers)."""
     fa = footprint.area
-    if kind == "标准厂房":
-        storeys = int(rng.choice([1, 2, 3, 4], p=[0.3, 0.3, 0.25, 0.15]))
-        vacancy_p = 0.17
-    elif kind == "楼宇":
-        storeys = int(rng.integers(10, 41))
-        vacancy_p = 0.3
-    else:
-        storeys = int(rng.integers(2, 6))
-        vacancy_p = 0.1
+    vacancy_p = {"标准厂房": 0.17, "楼宇": 0.3}.get(kind, 0.1)
     floors, units, leases = [], [], []
     rent_base = {"标准厂房": rng.uniform(18, 30), "楼宇": rng.uniform(40, 85), "其他": rng.uniform(15, 25)}[kind]
     whole = kind == "标准厂房" and rng.random() < 0.4  # let as one whole factory
@@ -440,26 +404,34 @@ def build_demo_park(path: str | os.PathLike, *, overwrite: bool = True, seed: in
             if piece.geom_type == "Polygon" and piece.area > 1:
                 parcels_local.append((piece, (zone, block_no[zone], south, west), LAKE_PARK))
 
-    # enterprises first (land users and tenants)
-    enterprises = []
+    # enterprises first (land users and tenants), by group: manufacturers of the park's
+    # chains, logistics, service firms, developers … (landapp.demo_rules)
+    from landapp.demo_rules import CORES, ENTERPRISE_GROUPS
+
+    enterprises, groups = [], {}
     used = set()
-    while len(enterprises) < 160:
-        core = COMPANY_CORE[int(rng.integers(len(COMPANY_CORE)))]
-        trade, industry = COMPANY_TRADE[int(rng.integers(len(COMPANY_TRADE)))]
-        city = str(rng.choice(["成都", "四川", "成都经开区", "龙泉驿"]))
-        name = f"{city}{core}{trade}有限公司"
-        if name in used:
-            continue
-        used.add(name)
-        enterprises.append({"name": name, "credit_code": _credit_code(rng), "industry": industry,
-                            "above_scale": bool(rng.random() < 0.45), "contact": ctx.person(),
-                            "phone": ctx.mobile()})
+    for group, (count, trades) in ENTERPRISE_GROUPS.items():
+        members = groups.setdefault(group, [])
+        while len(members) < count:
+            core = CORES[int(rng.integers(len(CORES)))]
+            trade, industry = trades[int(rng.integers(len(trades)))]
+            city = str(rng.choice(["成都", "四川", "成都经开区", "龙泉驿"]))
+            name = f"{city}{core}{trade}"
+            if name in used:
+                continue
+            used.add(name)
+            big = group == "manufacturer" and industry in ("汽车整车制造", "新能源汽车", "新能源电池")
+            e = {"name": name, "credit_code": _credit_code(rng), "industry": industry,
+                 "above_scale": bool(big or rng.random() < (0.55 if group == "manufacturer" else 0.3)),
+                 "contact": ctx.person(), "phone": ctx.mobile()}
+            members.append(e)
+            enterprises.append(e)
 
     store = create_project(path, "成都经济技术开发区(示例)", epsg=EPSG, contact="经开区投资促进局",
                            phone="028-84855555", overwrite=overwrite)
     try:
         with store.transaction():
-            _fill_demo(store, rng, ctx, place, zones, road_polys, parcels_local, enterprises, lake)
+            _fill_demo(store, rng, ctx, place, zones, road_polys, parcels_local, enterprises, groups, lake)
             store.set_setting("reference_date", REFERENCE_DATE.isoformat())
             store.set_setting("description", "模拟成都经开区(龙泉驿区)的示例数据,非真实地籍。")
             # yearly figures of the land users and tenants, for 亩均论英雄
@@ -478,7 +450,7 @@ def build_demo_park(path: str | os.PathLike, *, overwrite: bool = True, seed: in
             store.close()
 
 
-def _fill_demo(store, rng, ctx, place, zones, road_polys, parcels_local, enterprises, lake):
+def _fill_demo(store, rng, ctx, place, zones, road_polys, parcels_local, enterprises, groups, lake):
     store.insert_many("zones", [{"code": f"Z{i + 1:02d}", "name": name, "kind": ZONE_PROFILE[name][0],
                                  "industry": ZONE_PROFILE[name][1], "geometry": place(geom)}
                                 for i, (name, geom) in enumerate(zones)], log=False)
@@ -488,49 +460,71 @@ def _fill_demo(store, rng, ctx, place, zones, road_polys, parcels_local, enterpr
     for e, fid in zip(enterprises, ent_fids):
         e["fid"] = fid
     records = _parcel_records(rng, ctx, zones, parcels_local)
-    # land users for supplied parcels
+    # land users fit the land use: manufacturers on industrial land, developers on housing …;
+    # public land, parks and green buffers allocated (划拨) to the district's bodies
+    from landapp.demo_rules import allocated, district_body, enterprise_group_for_land
+
     for rec in records:
-        if rec.get("supply_date"):
-            ent = enterprises[int(rng.integers(len(enterprises)))]
-            rec["land_user"], rec["land_user_id"] = ent["name"], ent["fid"]
+        use = rec["land_use"]
+        if allocated(use) and rec.get("supply_date"):
+            rec.update(supply_method="划拨", transfer_price=None, term_years=None)
+        if not rec.get("supply_date"):
+            continue
+        group = enterprise_group_for_land(use)
+        if group is None:
+            body = district_body(rng, use)
+            if body:
+                rec["land_user"] = body
+            continue
+        pool = groups[group]
+        ent = pool[int(rng.integers(len(pool)))]
+        rec["land_user"], rec["land_user_id"] = ent["name"], ent["fid"]
     local_geoms = [r["geometry"] for r in records]
     for rec in records:
         rec["geometry"] = place(rec["geometry"])
     parcel_fids = store.insert_many("parcels", records, log=False)
 
-    # buildings: standard-factory parks on built industrial land, towers on business land
-    buildings = []
+    # buildings on every built or building parcel (not parks, roads, land left blank), laid
+    # out to the parcel's FAR and coverage (landapp.demo_rules.site_plan); standard factories
+    # and towers have floors, units and leases, the others (own plants, housing, schools) not
+    from landapp.demo_rules import BUILT_STATUSES, building_kind, site_plan
+
+    tenants = {"标准厂房": groups["manufacturer"] + groups["logistics"], "楼宇": groups["services"]}
+    b_records, contents = [], []
     for rec, fid, local in zip(records, parcel_fids, local_geoms):
         use, status = rec["land_use"], rec["status"]
-        if status not in ("已建成投产", "低效", "盘活中", "已盘活"):
+        if status not in BUILT_STATUSES:
             continue
-        if use.startswith("100") and rng.random() < 0.55:
-            kind, count = "标准厂房", int(rng.integers(2, 5))
-        elif use in ("0902", "0901") and rng.random() < 0.6:
-            kind, count = "楼宇", int(rng.integers(1, 4))
-        elif use.startswith("10") or use.startswith("11"):
-            kind, count = "其他", int(rng.integers(1, 3))
-        else:
+        what = building_kind(rng, use)
+        if what is None:
             continue
-        for i, fp in enumerate(_footprints(rng, local, kind, count)):
-            buildings.append((rec, kind, i, fp))
-    b_records, contents = [], []
-    for rec, kind, i, fp in buildings:
-        storeys, floors, units, leases, rent = _building_content(rng, kind, fp, enterprises)
-        label = {"标准厂房": "标准厂房", "楼宇": "商务楼宇", "其他": "配套用房"}[kind]
+        kind, label, count, storey_range = what
+        industrial = use.startswith("10") or use.startswith("11")
+        plan = site_plan(rng, local, rec, count, storey_range, industrial)
+        building = status == "在建"
         short = rec["name"].replace("号地块", "")
-        b_records.append({
-            "code": f"{rec['code'][-8:]}-{i + 1}", "name": f"{short} {label}{i + 1}号",
-            "btype": kind, "parcel_code": rec["code"], "zone": rec["zone"], "location": rec["location"],
-            "storeys": storeys, "floor_area": round(fp.area * storeys, 1),
-            "ground_height": floors[0]["height"], "floor_height": floors[-1]["height"],
-            "floor_load": floors[0]["floor_load"], "structure": str(rng.choice(STRUCTURES[kind])),
-            "operator": str(rng.choice(["成都经开产业投资集团", "龙泉驿区国资公司", "成都经开区建设发展公司",
-                                        rec.get("land_user") or "成都经开产业投资集团"])),
-            "asking_rent": rent, "industry": rec.get("industry") or ZONE_PROFILE[rec["zone"]][1],
-            "completed_year": int(rec.get("actual_completion", "2015")[:4]),
-            "contact": ctx.person(), "phone": ctx.phone(), "geometry": place(fp)})
-        contents.append((floors, units, leases))
+        for i, (fp, storeys) in enumerate(plan):
+            if kind in tenants and not building:
+                _, floors, units, leases, rent = _building_content(rng, kind, fp, tenants[kind], storeys)
+            else:
+                floors, units, leases, rent = [], [], [], None
+            first = {"标准厂房": float(rng.choice([8.0, 9.0, 10.0, 12.0])), "楼宇": 5.4}.get(kind, 4.5)
+            typical = {"标准厂房": 5.4, "楼宇": 3.9}.get(kind, 3.3 if use.startswith("07") else 4.2)
+            b_records.append({
+                "code": f"{rec['code']}-{i + 1}", "name": f"{short} {label}{i + 1}号",
+                "btype": kind, "parcel_code": rec["code"], "zone": rec["zone"], "location": rec["location"],
+                "storeys": storeys, "floor_area": round(fp.area * storeys, 1),
+                "ground_height": floors[0]["height"] if floors else first,
+                "floor_height": floors[-1]["height"] if floors else typical,
+                "floor_load": floors[0]["floor_load"] if floors else None,
+                "structure": str(rng.choice(STRUCTURES[kind])),
+                "operator": (str(rng.choice(["成都经开产业投资集团", "龙泉驿区国资公司", "成都经开区建设发展公司"]))
+                             if kind in tenants else rec.get("land_user")),
+                "asking_rent": rent, "industry": rec.get("industry") or ZONE_PROFILE[rec["zone"]][1],
+                "completed_year": None if building else int((rec.get("actual_completion") or "2015")[:4]),
+                "note": "在建" if building else None,
+                "contact": ctx.person(), "phone": ctx.phone(), "geometry": place(fp)})
+            contents.append((floors, units, leases))
     b_fids = store.insert_many("buildings", b_records, log=False)
     floor_rows, unit_rows, lease_rows = [], [], []
     for bfid, (floors, units, leases) in zip(b_fids, contents):
@@ -611,6 +605,32 @@ def _fill_demo(store, rng, ctx, place, zones, road_polys, parcels_local, enterpr
             store.update("parcels", fid, {"status": rec["status"], "idle_exemption": rec["idle_exemption"],
                                           "note": "政府未按约定期限交付土地,延期开工"})
             break
+
+    # the disposal of the idle parcels as a planner records it: stage, 决定书, fee due and paid
+    from landapp import idle
+
+    n = 0
+    for rec, fid in zip(records, parcel_fids):
+        st = idle.idle_land_status(rec, REFERENCE_DATE)
+        if not st.idle:
+            continue
+        n += 1
+        if not rec.get("transfer_price"):  # allocated land (划拨) owes no fee: designated, then reclaimed
+            stage = "收回" if st.status == idle.RECLAIMABLE else "认定"
+        else:
+            stage = (str(rng.choice(["征缴闲置费", "收回"])) if st.status == idle.RECLAIMABLE
+                     else str(rng.choice(["疑似闲置", "认定", "征缴闲置费"], p=[0.3, 0.3, 0.4])))
+        rec["idle_stage"] = stage
+        changes: dict = {"idle_stage": stage}
+        if stage != "疑似闲置":
+            word = {"认定": "闲认", "征缴闲置费": "闲征", "收回": "收"}[stage]
+            decided = max(st.since or REFERENCE_DATE, _add_days(REFERENCE_DATE, -rng.integers(20, 300)))
+            changes.update(idle_doc_no=f"龙规资{word}〔{decided.year}〕{n}号",
+                           idle_doc_date=_date(min(decided, REFERENCE_DATE)))
+        if stage == "征缴闲置费" and rec.get("transfer_price"):
+            due = round(rec["transfer_price"] * idle.IDLE_FEE_RATE, 2)
+            changes.update(idle_fee_due=due, idle_fee_paid=float(rng.choice([0.0, round(due / 2, 2), due])))
+        store.update("parcels", fid, changes)
 
     # one historic split: a former parcel, retired, with its two children
     _historic_split(store, records, parcel_fids)
@@ -822,6 +842,8 @@ def build_synthetic_park(path: str | os.PathLike, n_parcels: int, *, seed: int =
     statuses = np.array(list(STATUS_MIX["industrial"]))
     st_p = np.array(list(STATUS_MIX["industrial"].values()), dtype=float)
     status = statuses[rng.choice(len(statuses), size=n_parcels, p=st_p / st_p.sum())]
+    # the demo's rules: parks are built green space, land left blank (留白) is held in reserve
+    status = np.where(land_use == "1401", "已建成投产", np.where(land_use == "16", "储备", status))
     far_max = rng.choice([1.5, 2.0, 2.5, 3.0, 4.0], size=n_parcels)
     ref = np.datetime64(REFERENCE_DATE.isoformat())
     supply = ref - rng.integers(60, 4000, size=n_parcels).astype("timedelta64[D]")
@@ -838,10 +860,12 @@ def build_synthetic_park(path: str | os.PathLike, n_parcels: int, *, seed: int =
             chunk = 200_000
             supply_s = supply.astype(str)
             agreed_s = agreed.astype(str)
+            codes = [f"{COUNTY_CODE}{zone_of[k] + 1:03d}{(block[k] % 1000):03d}GB{serial[k] % 100000:05d}"
+                     for k in range(n_parcels)] if n_parcels < 100000 else \
+                [f"{COUNTY_CODE}{zone_of[k] + 1:03d}{serial[k]:010d}" for k in range(n_parcels)]
             for s0 in range(0, n_parcels, chunk):
                 s1 = min(n_parcels, s0 + chunk)
-                recs = [{"code": f"{COUNTY_CODE}{zone_of[k] + 1:03d}{(block[k] % 1000):03d}GB{serial[k] % 100000:05d}"
-                                 if n_parcels < 100000 else f"{COUNTY_CODE}{zone_of[k] + 1:03d}{serial[k]:010d}",
+                recs = [{"code": codes[k],
                          "name": f"{zone_names[k]}{k + 1}号地块", "zone": zone_names[k],
                          "land_use": land_use[k], "status": status[k], "far_min": 1.0,
                          "far_max": float(far_max[k]), "density": 40.0, "green_ratio": 15.0,
@@ -850,32 +874,51 @@ def build_synthetic_park(path: str | os.PathLike, n_parcels: int, *, seed: int =
                          "retired": False, "geometry": geoms[k]} for k in range(s0, s1)]
                 store.insert_many("parcels", recs, validate=False, log=False)
                 say(f"parcels {s1}/{n_parcels}")
-            _synthetic_buildings(store, rng, geoms, land_use, status, zone_names)
+            _synthetic_buildings(store, rng, geoms, land_use, status, zone_names, codes, far_max)
     finally:
         store.close()
 
 
-def _synthetic_buildings(store, rng, geoms, land_use, status, zone_names) -> None:
-    built = np.flatnonzero((status == "已建成投产") & np.isin(land_use, ["100101", "100102", "0902"]))
-    pick = built[rng.random(len(built)) < 0.08]
+def _synthetic_buildings(store, rng, geoms, land_use, status, zone_names, codes, far_max) -> None:
+    """A building on every built or building parcel (not parks, land left blank), 36 × 48 m
+    (coverage 36% of a 60 × 80 m parcel, under its 40% density) with storeys that keep the
+    FAR between the parcel's 1.0 and its maximum: factories 4 storeys at most, towers and
+    the others up to the maximum. Floors are not modelled; about 8% of the standard factories
+    and towers have units and leases."""
+    from landapp.demo_rules import NO_BUILDING
+
+    green = np.zeros(len(land_use), bool)
+    for prefix in NO_BUILDING:
+        green |= np.char.startswith(land_use.astype(str), prefix)
+    pick = np.flatnonzero(np.isin(status, ["已建成投产", "在建"]) & ~green)
     if len(pick) == 0:
         return
     cx, cy = shapely.get_x(shapely.centroid(geoms[pick])), shapely.get_y(shapely.centroid(geoms[pick]))
-    tower = land_use[pick] == "0902"
-    hw = np.where(tower, 16.0, 22.0)
-    hh = np.where(tower, 12.0, 30.0)
-    fps = shapely.box(cx - hw, cy - hh, cx + hw, cy + hh)
-    storeys = np.where(tower, rng.integers(10, 31, len(pick)), rng.integers(1, 4, len(pick)))
-    b_recs = [{"name": f"{zone_names[p]}{'楼宇' if t else '标准厂房'}{k + 1}号",
-               "btype": "楼宇" if t else "标准厂房", "storeys": int(s), "zone": zone_names[p],
-               "floor_area": float(fp.area * s), "retired": False, "geometry": fp}
-              for k, (p, t, s, fp) in enumerate(zip(pick, tower, storeys, fps))]
+    fps = shapely.box(cx - 18.0, cy - 24.0, cx + 18.0, cy + 24.0)
+    coverage = (36.0 * 48.0) / shapely.area(geoms[pick])
+    lu = land_use[pick]
+    factory = np.char.startswith(lu.astype(str), "100")
+    tower = lu == "0902"
+    lo = np.ceil(1.0 / coverage - 1e-9).astype(int)                # FAR >= 1.0
+    hi = np.maximum(lo, np.floor(far_max[pick] / coverage + 1e-9).astype(int))
+    hi = np.where(factory | np.char.startswith(lu.astype(str), "11"), np.minimum(hi, 4), hi)
+    storeys = np.where(tower | ~factory, rng.integers(lo, hi + 1), hi)
+    btype = np.where(factory, "标准厂房", np.where(tower, "楼宇", "其他"))
+    label = np.where(factory, "标准厂房", np.where(tower, "楼宇", "综合楼"))
+    areas = (shapely.area(fps) * storeys).round(1)
+    b_recs = [{"code": f"{codes[p]}-1", "parcel_code": codes[p], "name": f"{zone_names[p]}{lab}{k + 1}号",
+               "btype": bt, "storeys": int(s), "zone": zone_names[p], "floor_area": float(a),
+               "retired": False, "geometry": fp}
+              for k, (p, bt, lab, s, a, fp) in enumerate(zip(pick.tolist(), btype.tolist(), label.tolist(),
+                                                            storeys.tolist(), areas.tolist(), fps))]
     b_fids = store.insert_many("buildings", b_recs, validate=False, log=False)
+    let = np.flatnonzero((btype != "其他") & (status[pick] == "已建成投产") & (rng.random(len(pick)) < 0.08))
     units, leases = [], []
-    for fid, t, s, fp in zip(b_fids, tower, storeys, fps):
+    for i in let.tolist():
+        fid, t, s, fp = b_fids[i], bool(tower[i]), int(storeys[i]), fps[i]
         per_floor = 4 if t else 1
         area = fp.area * 0.8 / per_floor
-        for level in range(1, int(s) + 1):
+        for level in range(1, s + 1):
             for u in range(per_floor):
                 vacant = rng.random() < (0.3 if t else 0.18)
                 units.append({"building_id": fid, "code": f"{level:02d}{u + 1:02d}", "area": round(area, 1),

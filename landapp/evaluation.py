@@ -64,6 +64,7 @@ SICHUAN = {
         {"code": "C", "name": "帮扶整治类", "min_score": None},
     ],
     "low_efficiency": {"classes": ["C"], "min_tax_per_mu": 5.0},
+    "scope": {"land_uses": ["1001"], "above_scale_only": False, "min_land_mu": 0.0},
 }
 
 ZHEJIANG = {
@@ -84,6 +85,8 @@ ZHEJIANG = {
         {"code": "D", "name": "倒逼整治类", "top_pct": 100.0},
     ],
     "low_efficiency": {"classes": ["D"], "min_tax_per_mu": None},
+    # 规上工业企业 and the others with at least 3 亩 (Zhejiang's 亩均 rules), warehouse land too
+    "scope": {"land_uses": ["1001", "1101"], "above_scale_only": False, "min_land_mu": 3.0},
 }
 
 PRESETS = {"sichuan": SICHUAN, "zhejiang": ZHEJIANG}
@@ -137,6 +140,9 @@ def validate_config(cfg: dict) -> dict:
             raise _err("按排名分类时,各类累计比例应递增且最后一类为 100。",
                        "with percentile classes, the cumulative shares must rise and end at 100.")
     out.setdefault("low_efficiency", {"classes": [classes[-1]["code"]], "min_tax_per_mu": None})
+    from landapp.evaluation_scope import validate_scope
+
+    out["scope"] = validate_scope(out.get("scope"))
     return out
 
 
@@ -331,41 +337,64 @@ def _metrics_for(store, year: int | None) -> tuple[int, dict[int, dict]]:
 
 
 def evaluate(store, year: int | None = None, *, level: str = "enterprise",
-             cfg: dict | None = None) -> tuple[int, list[Result]]:
+             cfg: dict | None = None, excluded: list | None = None) -> tuple[int, list[Result]]:
     """Evaluate every enterprise (level='enterprise') or parcel (level='parcel') with
-    figures for `year` (default: the latest year). Returns (year, results by rank)."""
-    cfg = cfg or load_config(store)
+    figures for `year` (default: the latest year) within the configuration's scope
+    (landapp.evaluation_scope): only land of the evaluated classes counts, and only the
+    enterprises that take part. Returns (year, results by rank); what is left out is
+    appended to `excluded` as {"id", "name", "level", "reason"}."""
+    from landapp.evaluation_scope import split_shares, take_part
+
+    cfg = validate_config(cfg or load_config(store))
+    scope = cfg["scope"]
+    out = excluded if excluded is not None else []
     year, metrics = _metrics_for(store, year)
     shares = enterprise_land(store, dt.date(year, 12, 31))
-    names = {r["fid"]: r["name"] for r in store.rows("enterprises")}
+    ents_by_id = {r["fid"]: r for r in store.rows("enterprises")}
+    names = {k: r["name"] for k, r in ents_by_id.items()}
+    parcels = {p["fid"]: p for p in store.rows("parcels", "retired = 0 OR retired IS NULL", geometry=False)}
+    inside, outside = split_shares(shares, parcels, scope)
+    taking: dict[int, float] = {}
+    for eid, m in metrics.items():
+        land = sum(inside.get(eid, {}).values())
+        recorded = m.get("land_area_m2")
+        if recorded and not outside.get(eid) and eid not in shares:
+            land = float(recorded)  # figures from elsewhere: the recorded land is all it has
+        reason = take_part(eid, ents_by_id.get(eid), land, outside.get(eid, 0.0), scope)
+        if reason:
+            if level == "enterprise":
+                out.append({"id": eid, "name": names.get(eid, str(eid)), "level": "enterprise", "reason": reason})
+            continue
+        taking[eid] = land
     if level == "enterprise":
-        ents = []
-        for eid, m in metrics.items():
-            land = m.get("land_area_m2") or sum(shares.get(eid, {}).values())
-            if not land:
-                continue  # uses no land in the park: per-mu figures are meaningless
-            ents.append({"id": eid, "name": names.get(eid, str(eid)), "land_m2": float(land),
-                         **{k: m.get(k) for k in METRICS}})
+        ents = [{"id": eid, "name": names.get(eid, str(eid)), "land_m2": float(land),
+                 **{k: metrics[eid].get(k) for k in METRICS}} for eid, land in taking.items()]
         return year, score_entities(ents, cfg)
     if level != "parcel":
         raise LandappError(tr("评价对象应为 enterprise 或 parcel。", "Evaluate enterprises or parcels."))
-    parcels = {p["fid"]: p for p in store.rows("parcels", "retired = 0 OR retired IS NULL")}
+    from landapp.evaluation_scope import evaluated_use
+
     acc: dict[int, dict] = {}
-    for eid, m in metrics.items():
-        sh = shares.get(eid, {})
-        total = sum(sh.values())
-        if not total:
-            continue
-        for pfid, m2 in sh.items():
-            if pfid not in parcels:
-                continue
+    for eid, land in taking.items():
+        m = metrics[eid]
+        for pfid, m2 in inside.get(eid, {}).items():
             a = acc.setdefault(pfid, {"id": pfid, "name": parcels[pfid].get("code") or str(pfid),
                                       "land_m2": float(parcels[pfid].get("area_m2") or 0.0),
                                       **{k: None for k in METRICS}})
-            w = m2 / total
+            w = m2 / land
             for k in METRICS:
                 if m.get(k) is not None:
                     a[k] = (a[k] or 0.0) + float(m[k]) * w
+    used = {pfid for by in shares.values() for pfid in by}
+    for pfid in sorted(used - set(acc)):
+        p = parcels.get(pfid)
+        if p is None:
+            continue
+        reason = (tr(f"用地性质 {p.get('land_use') or '-'} 不在评价范围内",
+                     f"land use {p.get('land_use') or '-'} is not evaluated")
+                  if not evaluated_use(p.get("land_use"), scope) else
+                  tr("使用该地块的企业均未参评", "none of its enterprises takes part"))
+        out.append({"id": pfid, "name": p.get("code") or str(pfid), "level": "parcel", "reason": reason})
     return year, score_entities([a for a in acc.values() if a["land_m2"] > 0], cfg)
 
 
@@ -384,24 +413,30 @@ def fill_demo_metrics(store, years: tuple[int, ...] = (2024, 2025), *, seed: int
                       as_of: dt.date | None = None, replace: bool = True) -> int:
     """Write plausible yearly figures for every enterprise that uses land in the project
     (own parcels or leased space), for demos and tests. Revenue per mu is log-normal around
-    ~350 万元/亩 with a long tail of weak firms; tax, value added, staff, energy, emissions and
+    the median of the enterprise's industry (landapp.demo_rules.INDUSTRY_PROFILE: a car maker
+    ~950 万元/亩, a parts maker ~420, logistics ~160); tax, value added, staff, energy, emissions and
     R&D follow from revenue with firm-specific ratios; later years grow by -10…+20%.
     Returns the number of rows written."""
     import numpy as np
 
     from landapp.vacancy import default_as_of
 
+    from landapp.demo_rules import DEFAULT_PROFILE, INDUSTRY_PROFILE
+
     rng = np.random.default_rng(seed)
     as_of = as_of or default_as_of(store)
     shares = enterprise_land(store, as_of)
+    industry = {r["fid"]: r.get("industry") for r in store.rows("enterprises")}
     rows = []
     for eid in sorted(shares):
         land = sum(shares[eid].values())
         mu = land / MU_M2
-        rev_mu = float(rng.lognormal(math.log(330), 0.7))
-        tax_rate = float(rng.uniform(0.025, 0.09))
+        # revenue per mu, tax share and staff by industry: a car plant is not a warehouse
+        rev_median, tax_range, emp_median = INDUSTRY_PROFILE.get(industry.get(eid) or "", DEFAULT_PROFILE)
+        rev_mu = float(rng.lognormal(math.log(rev_median), 0.55))
+        tax_rate = float(rng.uniform(*tax_range))
         va_rate = float(rng.uniform(0.18, 0.38))
-        per_emp = float(rng.lognormal(math.log(75), 0.4))
+        per_emp = float(rng.lognormal(math.log(emp_median), 0.35))
         per_tce = float(rng.lognormal(math.log(2.2), 0.6))
         rd_rate = float(rng.choice([0.003, 0.01, 0.02, 0.035, 0.06], p=[0.2, 0.25, 0.25, 0.2, 0.1]))
         growth = 1.0

@@ -301,6 +301,30 @@ def _create_indexes(conn: sqlite3.Connection, s: LayerSpec) -> None:
         conn.execute('CREATE INDEX IF NOT EXISTS "idx_edit_log_feature" ON edit_log(feature_id, layer)')
 
 
+CHANGES_TABLE = "landapp_changes"
+UNTRACKED = ("edit_log",)  # landapp's own log; the change table itself
+
+
+def ensure_change_tracking(conn: sqlite3.Connection) -> None:
+    """Triggers that record every insert, update and delete of every landapp table into
+    landapp_changes, whichever program writes (landapp, QGIS, GDAL): plain SQL, no custom
+    functions, so other programs' writes keep working. landapp closes each of its own write
+    transactions with a marker row (operation 'landapp', feature_id = the last change id
+    before it began), so the rows between are known to be its own; the rest are others'.
+    An open window polls the table cheaply (PRAGMA data_version first)."""
+    conn.execute(f"""CREATE TABLE IF NOT EXISTS {CHANGES_TABLE} (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, layer TEXT NOT NULL, feature_id INTEGER,
+        operation TEXT NOT NULL, ts TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime')))""")
+    for s in LAYERS.values():
+        if s.name in UNTRACKED:
+            continue
+        for op, row in (("insert", "NEW"), ("update", "NEW"), ("delete", "OLD")):
+            conn.execute(
+                f'CREATE TRIGGER IF NOT EXISTS "{CHANGES_TABLE}_{s.name}_{op}" AFTER {op.upper()} ON "{s.name}" '
+                f"BEGIN INSERT INTO {CHANGES_TABLE} (layer, feature_id, operation) "
+                f"VALUES ('{s.name}', {row}.{FID_COLUMN}, '{op}'); END")
+
+
 def ensure_schema(conn: sqlite3.Connection, srs_id: int) -> list[str]:
     """Create missing tables and add missing columns (additive migrations). Returns what
     changed, for the log."""
@@ -321,6 +345,7 @@ def ensure_schema(conn: sqlite3.Connection, srs_id: int) -> list[str]:
             changed.append(f"+column {s.name}.{f.name}")
         _register_columns(conn, s, missing)
         _create_indexes(conn, s)
+    ensure_change_tracking(conn)
     conn.execute("INSERT OR REPLACE INTO landapp_meta VALUES ('schema_version', ?)",
                  (str(SCHEMA_VERSION),))
     return changed

@@ -43,6 +43,12 @@ def feature_history(store: ProjectStore, layer: str, fid: int, limit: int = 20) 
             else:
                 changes.append((title, v, None))
         out.append({"ts": r["ts"], "user": r["user"], "operation": r["operation"], "changes": changes})
+    other = store.other_programs_changes(layer, int(fid))  # QGIS, GDAL …: what, not who or which fields
+    if other:
+        who = tr("其他程序(如 QGIS)", "another program (e.g. QGIS)")
+        out += [{"ts": o["ts"], "user": who, "operation": o["operation"], "changes": []} for o in other]
+        out.sort(key=lambda e: e["ts"] or "", reverse=True)
+        out = out[:limit]
     return out
 
 

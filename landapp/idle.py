@@ -12,6 +12,11 @@ land may be reclaimed without compensation. Art. 8: delays caused by government 
 force majeure) are exempt from these; the planner records the reason in the parcel field
 `idle_exemption` (one of EXEMPTION_REASONS, or free text).
 
+Parcels supplied (status 已供未开工 / 在建 / 闲置, or a transfer date) without the agreed start
+the rule counts from are 资料不全 (dates missing), not 未到期. A planner records the disposal per
+parcel: stage 疑似闲置 → 认定 → 征缴闲置费 or 收回, the 决定书 number and date, fee due and paid;
+fee totals count each parcel once and only in the 征缴闲置费 stage.
+
 Counting "a full year" follows the Civil Code (Arts. 201-202): the starting day is not
 counted and the period ends at the end of the same-numbered day a year later (the month's
 last day when that day does not exist, e.g. 29 Feb → 28 Feb). So a parcel whose agreed start
@@ -21,7 +26,7 @@ is 2025-03-01 becomes idle on 2026-03-02, and one agreed for 2024-02-29 on 2025-
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 from landapp.i18n import tr
 from landapp.vacancy import _opt_date
@@ -49,11 +54,22 @@ SUSPECTED = "疑似闲置"
 RECLAIMABLE = "可无偿收回"
 EXEMPT = "豁免"
 COMPLETED = "已竣工"
+INCOMPLETE = "资料不全"        # supplied, but the dates the rule needs are missing
 IDLE_STATUSES = (SUSPECTED, RECLAIMABLE)
 STATUS_EN = {NOT_SUPPLIED: "Not supplied", NORMAL: "Normal", WITHIN_GRACE: "Not yet due",
              SUSPECTED: "Suspected idle", RECLAIMABLE: "Reclaimable", EXEMPT: "Exempt",
-             COMPLETED: "Completed"}
-ALL_STATUSES = (NOT_SUPPLIED, WITHIN_GRACE, NORMAL, COMPLETED, EXEMPT, SUSPECTED, RECLAIMABLE)
+             COMPLETED: "Completed", INCOMPLETE: "Dates missing"}
+ALL_STATUSES = (NOT_SUPPLIED, WITHIN_GRACE, NORMAL, COMPLETED, EXEMPT, INCOMPLETE, SUSPECTED, RECLAIMABLE)
+
+# the disposal record a planner keeps per parcel (schema.IDLE_STAGES): the fee is levied
+# in the fee stage only, and counted once per parcel
+FEE_STAGE = "征缴闲置费"
+# statuses that mean the parcel has been supplied and is not finished: they need an agreed start
+SUPPLIED_UNFINISHED = ("已供未开工", "在建", "闲置")
+
+
+_STAGE_EN = {"疑似闲置": "Suspected idle", "认定": "Designated idle", "征缴闲置费": "Idle fee levied",
+             "收回": "Reclaimed"}
 
 
 def status_label(status: str) -> str:
@@ -84,13 +100,20 @@ class IdleStatus:
     exemption: str | None = None    # recorded reason when exempt
     would_be: str | None = None     # the status without the exemption
     reason: str = ""                # one sentence for lists and tooltips
+    stage: str | None = None        # recorded disposal stage (疑似闲置 → 认定 → 征缴闲置费 / 收回)
+    decision_no: str | None = None  # 决定书 number and date of that stage
+    decision_date: str | None = None
+    fee_due: float | None = None    # 万元: recorded, else 20% of the price; only in the fee stage
+    fee_paid: float | None = None
 
     @property
     def idle(self) -> bool:
         return self.status in IDLE_STATUSES
 
     def as_dict(self) -> dict:
-        d = asdict(self)
+        # flat fields of plain values: a shallow copy (asdict deep-copies each value, most
+        # of the dashboard's time on 100k parcels)
+        d = {f.name: getattr(self, f.name) for f in fields(self)}
         for k in ("since", "reclaim_from"):
             d[k] = d[k].isoformat() if d[k] else None
         return d
@@ -104,12 +127,30 @@ def _pct(v) -> float | None:
 
 
 def is_supplied(parcel: dict) -> bool:
-    return bool(parcel.get("supply_date") or parcel.get("agreed_start")) and \
-        parcel.get("status") not in ("储备", "待供")
+    return (bool(parcel.get("supply_date") or parcel.get("agreed_start"))
+            or parcel.get("status") in SUPPLIED_UNFINISHED) and parcel.get("status") not in ("储备", "待供")
+
+
+def _record(res: IdleStatus, parcel: dict) -> IdleStatus:
+    """Attach the planner's disposal record; the fee is due only in the fee stage."""
+    res.stage = parcel.get("idle_stage") or None
+    res.decision_no = parcel.get("idle_doc_no") or None
+    d = parcel.get("idle_doc_date")
+    res.decision_date = str(d)[:10] if d else None
+    res.fee_paid = _pct(parcel.get("idle_fee_paid"))
+    if res.stage == FEE_STAGE:
+        due = _pct(parcel.get("idle_fee_due"))
+        res.fee_due = due if due is not None else res.fee_wan
+    return res
 
 
 def idle_land_status(parcel: dict, as_of: dt.date) -> IdleStatus:
-    """The idle-land status of a parcel on `as_of` (rules in the module docstring)."""
+    """The idle-land status of a parcel on `as_of` (rules in the module docstring), with the
+    disposal record (stage, 决定书, fee due and paid) the planner keeps."""
+    return _record(_status(parcel, as_of), parcel)
+
+
+def _status(parcel: dict, as_of: dt.date) -> IdleStatus:
     if not is_supplied(parcel):
         return IdleStatus(NOT_SUPPLIED, reason=tr("尚未供地", "not yet supplied"))
     completion = _opt_date(parcel.get("actual_completion"))
@@ -122,8 +163,9 @@ def idle_land_status(parcel: dict, as_of: dt.date) -> IdleStatus:
     res: IdleStatus
     if started is None:
         if agreed is None:
-            return IdleStatus(WITHIN_GRACE, reason=tr("未填约定开工日期,无法判定",
-                                                      "no agreed start date: cannot judge"))
+            return IdleStatus(INCOMPLETE, reason=tr("已供地但未填约定开工日期,无法判定,请补录",
+                                                    "supplied without an agreed start date: cannot judge; "
+                                                    "enter the date"))
         if full_years_elapsed(agreed, as_of, 1):
             since = add_years(agreed, 1) + dt.timedelta(days=1)
             reclaim = add_years(agreed, 2) + dt.timedelta(days=1)
@@ -167,10 +209,8 @@ def idle_land_status(parcel: dict, as_of: dt.date) -> IdleStatus:
 
 
 def _parcels(store) -> list[dict]:
-    rows = store.rows("parcels", "retired = 0 OR retired IS NULL")
-    for r in rows:
-        r.pop("geometry", None)
-    return rows
+    # geometry=False: decoding 100k shapes only to drop them was a third of the read
+    return store.rows("parcels", "retired = 0 OR retired IS NULL", geometry=False)
 
 
 def idle_report(parcels: list[dict], as_of: dt.date) -> list[dict]:
@@ -185,11 +225,12 @@ def idle_report(parcels: list[dict], as_of: dt.date) -> list[dict]:
                     "zone": p.get("zone"), "land_user": p.get("land_user"),
                     "area_m2": p.get("area_m2"), "area_mu": p.get("area_mu"),
                     "parcel_status": p.get("status"), "agreed_start": p.get("agreed_start"),
-                    "actual_start": p.get("actual_start"), **st.as_dict()})
+                    "actual_start": p.get("actual_start"), **st.as_dict(),
+                    "stage_label": tr(st.stage, _STAGE_EN.get(st.stage, st.stage)) if st.stage else None})
         # a recorded reason shows even while the parcel is not (yet) idle: it is honoured
         # the day the rule would make the parcel idle
         out[-1]["exemption"] = st.exemption or ((p.get("idle_exemption") or "").strip() or None)
-    rank = {RECLAIMABLE: 0, SUSPECTED: 1, EXEMPT: 2, WITHIN_GRACE: 3, NORMAL: 4}
+    rank = {RECLAIMABLE: 0, SUSPECTED: 1, INCOMPLETE: 2, EXEMPT: 3, WITHIN_GRACE: 4, NORMAL: 5}
     out.sort(key=lambda r: (rank.get(r["status"], 9), str(r["code"] or "")))
     return out
 
@@ -232,21 +273,47 @@ def supplied_not_used(parcels: list[dict], as_of: dt.date) -> list[dict]:
 
 
 def idle_summary(rows: list[dict]) -> dict:
-    """Counts and areas per idle status, and the total idle-land fee (万元)."""
+    """Counts and areas per idle status; the idle-land fee (万元) due and paid, counted once
+    per parcel and only for parcels in the fee stage (征缴闲置费): a parcel being reclaimed or
+    only suspected owes no fee yet; `incomplete_count` parcels lack the dates the rule needs."""
     by: dict[str, dict] = {}
-    for r in rows:
+    seen: set = set()
+    unique = []
+    for r in rows:  # each parcel once, whatever list it came through
+        key = r.get("fid") if r.get("fid") is not None else id(r)
+        if key in seen:
+            continue
+        seen.add(key)
+        unique.append(r)
+    for r in unique:
         s = by.setdefault(r["status"], {"count": 0, "area_m2": 0.0})
         s["count"] += 1
         s["area_m2"] += float(r.get("area_m2") or 0.0)
-    idle = [r for r in rows if r["status"] in IDLE_STATUSES]
+    idle = [r for r in unique if r["status"] in IDLE_STATUSES]
+    levied = [r for r in unique if r.get("stage") == FEE_STAGE and r["status"] != EXEMPT]
     return {"by_status": by, "idle_count": len(idle),
             "idle_area_m2": sum(float(r.get("area_m2") or 0.0) for r in idle),
-            "fee_wan": round(sum(r.get("fee_wan") or 0.0 for r in idle), 2)}
+            "fee_count": len(levied),
+            "fee_wan": round(sum(r.get("fee_due") or 0.0 for r in levied), 2),
+            "fee_paid_wan": round(sum(r.get("fee_paid") or 0.0 for r in levied), 2),
+            "incomplete_count": by.get(INCOMPLETE, {}).get("count", 0)}
 
 
 def load_parcels(store) -> list[dict]:
     """Current (not retired) parcels without geometry."""
     return _parcels(store)
+
+
+def set_stage(store, parcel_fid: int, stage: str | None, *, decision_no: str | None = None,
+              decision_date=None, fee_due: float | None = None, fee_paid: float | None = None) -> dict:
+    """Record a parcel's disposal stage (schema.IDLE_STAGES) with its 决定书 number and date and
+    the fee due and paid (万元). Values left None are kept. Returns the previous values."""
+    changes: dict = {"idle_stage": stage or None}
+    for k, v in (("idle_doc_no", decision_no), ("idle_doc_date", decision_date),
+                 ("idle_fee_due", fee_due), ("idle_fee_paid", fee_paid)):
+        if v is not None:
+            changes[k] = v
+    return store.update("parcels", int(parcel_fid), changes)
 
 
 def set_exemption(store, parcel_fid: int, reason: str | None) -> dict:

@@ -14,6 +14,15 @@ from landapp.schema import SCHEMA_VERSION
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {}
 
 
+def _v4_change_tracking(conn: sqlite3.Connection) -> None:
+    """Version 4: the change table and its triggers, so edits made by QGIS or GDAL are seen
+    (ensure_schema makes them too; this step names the version that brought them)."""
+    gpkg.ensure_change_tracking(conn)
+
+
+STEPS[4] = _v4_change_tracking
+
+
 def migrate(conn: sqlite3.Connection, from_version: int, srs_id: int) -> list[str]:
     changed = gpkg.ensure_schema(conn, srs_id)
     for version in sorted(STEPS):
@@ -21,3 +30,12 @@ def migrate(conn: sqlite3.Connection, from_version: int, srs_id: int) -> list[st
             STEPS[version](conn)
             changed.append(f"step {version}")
     return changed
+
+
+def _step3_idle_stage(conn: sqlite3.Connection) -> None:
+    """Schema 3 adds the idle-land disposal record (stage, 决定书 number and date, fee due and
+    paid). Parcels a planner already marked 闲置 start at the first stage, 疑似闲置."""
+    conn.execute("UPDATE parcels SET idle_stage = '疑似闲置' WHERE status = '闲置' AND idle_stage IS NULL")
+
+
+STEPS[3] = _step3_idle_stage

@@ -21,7 +21,29 @@ def register(name: str, callback: Callable[[object, str], None]) -> None:
     HOOKS[name] = callback
 
 
+_loaded = False
+
+
+def _load_entry_points() -> None:
+    """Hooks of installed packages (group `landapp.project_hooks`), so a project created
+    through the library alone (no `layers` imported yet) still gets them."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group="landapp.project_hooks"):
+        if ep.name in HOOKS:
+            continue
+        try:
+            HOOKS[ep.name] = ep.load()
+        except ImportError:  # a stale entry point (package not installed here): skip it
+            continue
+
+
 def run(store, reason: str) -> None:
+    _load_entry_points()
     for name, callback in list(HOOKS.items()):
         try:
             callback(store, reason)

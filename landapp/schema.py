@@ -16,7 +16,7 @@ from landapp import landuse
 from landapp.errors import ValidationError
 from landapp.i18n import language, tr
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4  # 3: idle-land disposal record; 4: landapp_changes + triggers (edits by any program)
 
 PARCEL_STATUSES = ["储备", "待供", "已供未开工", "在建", "已建成投产", "闲置", "低效", "盘活中", "已盘活"]
 SUPPLY_METHODS = ["招标", "拍卖", "挂牌", "协议", "划拨", "弹性年期出让", "先租后让"]
@@ -28,6 +28,16 @@ ROAD_GRADES = ["快速路", "主干路", "次干路", "支路"]
 CASE_MEASURES = ["收回/回购", "协商置换", "转让", "增资扩产", "改造提升", "招商导入", "分割转让"]
 CASE_STATES = ["识别", "方案", "实施中", "已盘活", "终止"]
 LINEAGE_OPERATIONS = ["拆分", "合并"]
+# 闲置土地处置 stages a planner records (《闲置土地处置办法》 Arts. 8-14): suspected, formally
+# designated (认定书), fee levied (征缴闲置土地费决定书), reclaimed (收回国有建设用地使用权决定书)
+IDLE_STAGES = ["疑似闲置", "认定", "征缴闲置费", "收回"]
+
+# Text length limits (characters): codes, names and short texts, notes. A field may set its own.
+CODE_MAX, NAME_MAX, NOTE_MAX = 64, 200, 10_000
+_CODE_FIELDS = {"code", "credit_code", "parcel_code", "target_code", "parent_code", "child_code",
+                "land_use", "land_use_source", "phone", "idle_doc_no", "key", "session",
+                "target_layer", "layer", "operation"}
+_NOTE_FIELDS = {"note", "changes", "value", "description"}
 EDIT_OPERATIONS = ["insert", "update", "delete"]
 
 # English for enumerated values (the stored value is always the Chinese one).
@@ -47,6 +57,8 @@ VALUE_EN: dict[str, str] = {
     "分割转让": "Partition and transfer",
     "识别": "Identified", "方案": "Planned", "实施中": "In progress", "终止": "Closed",
     "拆分": "Split", "合并": "Merge",
+    "疑似闲置": "Suspected idle", "认定": "Designated idle", "征缴闲置费": "Idle fee levied",
+    "收回": "Reclaimed",
 }
 
 
@@ -71,6 +83,15 @@ class Field:
     computed: bool = False  # derived by the store (areas, timestamps); never typed
     description: str = ""
     check: Callable[[Any], str | None] | None = None  # returns a rule text when invalid
+    length: int | None = None  # text: most characters (default by name: CODE/NAME/NOTE_MAX)
+
+    @property
+    def max_length(self) -> int | None:
+        if self.kind != "text":
+            return None
+        if self.length is not None:
+            return self.length or None  # 0: no limit (settings, the edit log)
+        return CODE_MAX if self.name in _CODE_FIELDS else NOTE_MAX if self.name in _NOTE_FIELDS else NAME_MAX
 
     @property
     def title(self) -> str:
@@ -221,7 +242,13 @@ PARCELS = LayerSpec(
         Field("std_output_intensity", R, "产出强度(万元/亩)", "Output intensity (10k CNY/mu)",
               min=0, unit="万元/亩"),
         Field("industry", T, "产业方向", "Industry"),
-        Field("idle_exemption", T, "闲置豁免原因", "Idle-land exemption"),
+        Field("idle_exemption", T, "闲置豁免原因", "Idle-land exemption", length=500),
+        Field("idle_stage", T, "闲置处置阶段", "Idle-land stage", choices=tuple(IDLE_STAGES)),
+        Field("idle_doc_no", T, "决定书文号", "Decision number",
+              description="认定书 / 征缴闲置土地费决定书 / 收回决定书 of the current stage"),
+        Field("idle_doc_date", D, "决定书日期", "Decision date"),
+        Field("idle_fee_due", R, "应缴闲置费(万元)", "Idle fee due (10k CNY)", min=0, unit="万元"),
+        Field("idle_fee_paid", R, "已缴闲置费(万元)", "Idle fee paid (10k CNY)", min=0, unit="万元"),
         *_CONTACT,
         Field("note", T, "备注", "Note"),
         *_AREA, *_RETIRE, *_STAMPS,
@@ -375,7 +402,7 @@ EDIT_LOG = LayerSpec(
         Field("layer", T, "图层", "Layer", required=True),
         Field("feature_id", I, "要素编号", "Feature id"),
         Field("operation", T, "操作", "Operation", required=True, choices=tuple(EDIT_OPERATIONS)),
-        Field("changes", T, "变更内容", "Changes", description="JSON {field: [old, new]}"),
+        Field("changes", T, "变更内容", "Changes", description="JSON {field: [old, new]}", length=0),
     ),
 )
 
@@ -383,7 +410,7 @@ SETTINGS = LayerSpec(
     "project_settings", "工程设置", "Project settings",
     fields=(
         Field("key", T, "设置项", "Key", required=True),
-        Field("value", T, "值", "Value"),
+        Field("value", T, "值", "Value", length=0),
     ),
 )
 
@@ -429,7 +456,13 @@ def _coerce(f: Field, v: Any, layer: str) -> Any:
     def bad(rule_zh: str, rule_en: str) -> ValidationError:
         return ValidationError(layer, f.name, f.title, tr(rule_zh, rule_en), v)
 
-    if v is None or (isinstance(v, float) and math.isnan(v)):
+    if v is None:
+        return None
+    if isinstance(v, float) and not math.isfinite(v) and (f.kind != "text" or not math.isnan(v)):
+        # NaN would silently clear a number; ±inf is no measurement (pandas' NaN in a text
+        # column is its "missing" and stays None)
+        raise bad("应为有限的数字(不能是 NaN 或无穷大)", "must be a finite number (not NaN or infinity)")
+    if isinstance(v, float) and math.isnan(v):
         return None
     if isinstance(v, str) and v.strip() == "" and f.kind != "text":
         return None
@@ -437,6 +470,11 @@ def _coerce(f: Field, v: Any, layer: str) -> Any:
         if not isinstance(v, str):
             v = str(v)
         v = v.strip()
+        limit = f.max_length
+        if limit is not None and len(v) > limit:
+            raise ValidationError(layer, f.name, f.title, tr(
+                f"最多 {limit} 个字符(现有 {len(v)} 个)", f"at most {limit} characters (this has {len(v)})"),
+                v[:20] + "…")
         return v if v != "" else None
     if f.kind == "bool":
         if isinstance(v, str):
@@ -455,7 +493,7 @@ def _coerce(f: Field, v: Any, layer: str) -> Any:
         except (TypeError, ValueError):
             raise bad("应为数字", "must be a number") from None
         if not math.isfinite(x):
-            raise bad("应为有限的数字", "must be a finite number")
+            raise bad("应为有限的数字(不能是 NaN 或无穷大)", "must be a finite number (not NaN or infinity)")
         if f.kind == "int":
             if x != int(x):
                 raise bad("应为整数", "must be a whole number")
@@ -488,11 +526,30 @@ def _coerce(f: Field, v: Any, layer: str) -> Any:
     raise AssertionError(f.kind)
 
 
-def validate_record(layer: str, record: dict, *, partial: bool = False) -> dict:
+_MISS = object()
+
+
+def _field_value(f: Field, value: Any, layer: str) -> Any:
+    """One field's stored value: coerced, then its value list and rule checked."""
+    v = _coerce(f, value, layer)
+    if v is not None and f.choices is not None and v not in f.choices:
+        raise ValidationError(layer, f.name, f.title,
+                              tr("应为以下之一:", "must be one of: ") + "、".join(f.choices), value)
+    if v is not None and f.check is not None:
+        rule = f.check(v)
+        if rule:
+            raise ValidationError(layer, f.name, f.title, rule, value)
+    return v
+
+
+def validate_record(layer: str, record: dict, *, partial: bool = False, cache: dict | None = None) -> dict:
     """Check and normalise a record for `layer`. Returns a new dict with stored values
     (text trimmed, numbers as numbers, dates as ISO text, land-use codes in the national
     system). Unknown keys are rejected; with partial=False required fields must be present.
-    Raises ValidationError naming the field and the rule."""
+    Raises ValidationError naming the field and the rule.
+
+    cache: a dict kept across the records of one bulk import; each field's checks run once
+    per distinct value (a field's value is checked alone, so the result is the same)."""
     s = spec(layer)
     out: dict = {}
     names = s._by_name
@@ -503,14 +560,13 @@ def validate_record(layer: str, record: dict, *, partial: bool = False) -> dict:
         if f is None:
             raise ValidationError(layer, key, key, tr("不是该图层的字段", "is not a field of this layer"),
                                   value)
-        v = _coerce(f, value, layer)
-        if v is not None and f.choices is not None and v not in f.choices:
-            raise ValidationError(layer, f.name, f.title,
-                                  tr("应为以下之一:", "must be one of: ") + "、".join(f.choices), value)
-        if v is not None and f.check is not None:
-            rule = f.check(v)
-            if rule:
-                raise ValidationError(layer, f.name, f.title, rule, value)
+        if cache is not None and type(value) in (str, int, float) and value == value:
+            key = (f.name, type(value), value)
+            v = cache.get(key, _MISS)
+            if v is _MISS:
+                v = cache[key] = _field_value(f, value, layer)
+        else:
+            v = _field_value(f, value, layer)
         if f.name == "land_use" and v is not None:
             new = landuse.normalize_code(v)
             if new != v.upper() and "land_use_source" in names and not record.get("land_use_source"):
@@ -527,3 +583,22 @@ def validate_record(layer: str, record: dict, *, partial: bool = False) -> dict:
             fname, rule = res
             raise ValidationError(layer, fname, s.field(fname).title, rule, out.get(fname))
     return out
+
+
+def refuse_computed(layer: str, values: dict, current: dict | None = None, *,
+                    allow: tuple[str, ...] = ()) -> None:
+    """Raise ValidationError for a value given to a computed field (areas, time stamps),
+    unless it equals the stored one (`current`, e.g. an undo writing back what it read) or
+    the field is in `allow`. The store computes these; a typed value would be lost."""
+    s = spec(layer)
+    for k, v in values.items():
+        if k in allow or not s.has(k) or not s.field(k).computed or v is None:
+            continue
+        if current is not None:
+            old = current.get(k)
+            if old == v or (isinstance(old, float) and isinstance(v, (int, float))
+                            and abs(old - float(v)) <= 1e-9):
+                continue
+        f = s.field(k)
+        raise ValidationError(layer, k, f.title, tr("由系统根据图形或时间计算,不能直接写入",
+                                                    "is computed by landapp and cannot be written"), v)

@@ -32,7 +32,8 @@ class Snapper:
         """Snap to `geoms`. Candidates come from `query(box) -> positions in geoms` if given
         (a map layer's own index, which skips deleted features, so an edit costs no
         re-index), else from `tree` or an STRtree built here."""
-        geoms = np.asarray(geoms, dtype=object)
+        if not getattr(geoms, "lazy", False):  # a map layer's geometries decode when asked
+            geoms = np.asarray(geoms, dtype=object)
         if query is None:
             query = (tree if tree is not None else shapely.STRtree(geoms)).query
         self.sources[name] = (geoms, query)

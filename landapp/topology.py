@@ -51,10 +51,20 @@ def check_topology(store: ProjectStore) -> list[Issue]:
             f"地块 {codes[i]} 的多边形无效:{shapely.is_valid_reason(geoms[i])}。",
             f"Parcel {codes[i]} has an invalid polygon: {shapely.is_valid_reason(geoms[i])}."), True))
     tree = shapely.STRtree(geoms)
-    left, right = tree.query(geoms, predicate="intersects")
+    left, right = tree.query(geoms)  # boxes meet
     keep = (left < right) & valid[left] & valid[right]
-    for i, j in zip(left[keep], right[keep]):
-        inter = _polygonal(shapely.intersection(geoms[i], geoms[j]))
+    left, right = left[keep], right[keep]
+    # neighbours whose boxes only touch (along a grid) cannot overlap by 0.01 m²: only the
+    # pairs whose boxes overlap by more are intersected, in one vectorised call
+    b = shapely.bounds(geoms)
+    w = np.minimum(b[left, 2], b[right, 2]) - np.maximum(b[left, 0], b[right, 0])
+    h = np.minimum(b[left, 3], b[right, 3]) - np.maximum(b[left, 1], b[right, 1])
+    boxed = (w > 0) & (h > 0) & (w * h > 0.01)
+    left, right = left[boxed], right[boxed]
+    inters = shapely.intersection(geoms[left], geoms[right]) if len(left) else np.empty(0, dtype=object)
+    big = shapely.area(inters) > 0.01 if len(left) else np.zeros(0, dtype=bool)
+    for i, j, inter in zip(left[big], right[big], inters[big]):
+        inter = _polygonal(inter)
         if inter.area > 0.01:
             c = inter.representative_point()
             issues.append(Issue("overlap", (int(fids[i]), int(fids[j])), (c.x, c.y), inter.area, tr(
@@ -86,22 +96,30 @@ def _gaps(store: ProjectStore, geoms, valid) -> list[Issue]:
     roads = store.read_layer("roads", columns=[])
     if not len(zones):
         return []
-    covered = unary_union(list(geoms[valid]) + list(roads.geometry.values))
+    parcels = geoms[valid]
+    road_geoms = np.asarray(roads.geometry.values, dtype=object)
+    ptree, rtree = shapely.STRtree(parcels), shapely.STRtree(road_geoms)
     out = []
     for zone, name in zip(zones.geometry, zones["name"]):
-        inside = [g for g in geoms[valid] if g.intersects(zone)]
-        if not inside:
+        inside = parcels[ptree.query(zone, predicate="intersects")]
+        if not len(inside):
             continue  # an empty zone is not a gap problem
-        hull = zone.intersection(unary_union(inside).convex_hull)
+        # within the zone only the parcels and roads that meet it can cover anything: one
+        # union per zone of its own parcels, instead of the whole park's (and twice)
+        near = road_geoms[rtree.query(zone, predicate="intersects")] if len(road_geoms) else road_geoms
+        covered = unary_union(list(inside) + list(near))
+        hull = zone.intersection(shapely.convex_hull(shapely.multipolygons(shapely.get_parts(inside))))
         holes = _polygonal(hull.difference(covered))
-        for part in shapely.get_parts(holes):
-            if (part.area >= GAP_MIN_M2 and part.geom_type == "Polygon"
-                    and not part.buffer(-GAP_MIN_WIDTH_M / 2).is_empty):
-                c = part.representative_point()
-                out.append(Issue("gap", (), (c.x, c.y), part.area, tr(
-                    f"片区 {name} 内有 {part.area:.1f} ㎡ 的空隙未被地块或道路覆盖,可并入相邻地块。",
-                    f"Zone {name} has a {part.area:.1f} m² gap covered by no parcel or road; "
-                    "it can go to a neighbouring parcel."), True, part))
+        parts = shapely.get_parts(holes)
+        # the tests per part vectorised (a synthetic 100k park has ~13k gaps)
+        keep = (shapely.area(parts) >= GAP_MIN_M2) & (shapely.get_type_id(parts) == 3)
+        parts = parts[keep]
+        parts = parts[~shapely.is_empty(shapely.buffer(parts, -GAP_MIN_WIDTH_M / 2))]
+        for part, c in zip(parts, shapely.point_on_surface(parts)):
+            out.append(Issue("gap", (), (c.x, c.y), part.area, tr(
+                f"片区 {name} 内有 {part.area:.1f} ㎡ 的空隙未被地块或道路覆盖,可并入相邻地块。",
+                f"Zone {name} has a {part.area:.1f} m² gap covered by no parcel or road; "
+                "it can go to a neighbouring parcel."), True, part))
     return out
 
 

@@ -40,6 +40,7 @@ follows. Net absorption over [d0, d1] = occupied(d1) - occupied(d0).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -313,6 +314,110 @@ def vacancy_figures(space: Space, as_of: dt.date, by: str = "park", *,
             f.vacant += st.vacant
             f.leasable += st.leased + st.sold + st.withheld + st.vacant
     return [out[k] for k in sorted(out)]
+
+
+def store_building_states(store, as_of: dt.date) -> tuple[dict[int, dict], dict[int, list[list[float]]]]:
+    """Per building fid, its units' [leased, sold, withheld, vacant] on `as_of` in unit
+    order, by the rules of building_states with the same arithmetic in the same order (so
+    a rate on a class boundary falls on the same side), reading units and leases as tuples
+    of the few fields the rule needs (a million parcels' park: 265k units and 190k leases
+    in about a second instead of ten). Also the buildings (fid, zone, btype, name, code)."""
+    bcols = ["fid", "zone", "btype", "name", "code"]
+    buildings = {int(r[0]): dict(zip(bcols, r))
+                 for r in store.values("buildings", bcols, "retired = 0 OR retired IS NULL")}
+    units = [u for u in store.values("units", ["fid", "building_id", "area", "status"]) if u[1] in buildings]
+    unit_ids = {u[0] for u in units}
+    date = functools.lru_cache(maxsize=None)(_opt_date)  # a park's leases share few dates
+    with_leases: set[int] = set()
+    covering: dict[int, float] = {}
+    whole: set[int] = set()
+    whole_covering: dict[int, list[float]] = defaultdict(list)
+    for uid, bid, area, start, end in store.values("leases", ["unit_id", "building_id", "area", "start_date", "end_date"]):
+        s, e = date(start), date(end)
+        if s is None or e is None:
+            continue
+        if uid is not None:
+            if uid in unit_ids:
+                with_leases.add(uid)
+                if s <= as_of <= e:
+                    covering[uid] = covering.get(uid, 0) + float(area or 0.0)
+        elif bid in buildings:
+            whole.add(bid)
+            if s <= as_of <= e:
+                whole_covering[bid].append(float(area or 0.0))
+    states: dict[int, list[list[float]]] = {b: [] for b in buildings}
+    for uid, bid, area, status in units:
+        area = float(area or 0.0)
+        leased = min(area, covering.get(uid, 0))
+        rest = area - leased
+        st = [leased, 0.0, 0.0, 0.0]
+        if rest > 0:
+            if status == "已售":
+                st[1] = rest
+            elif status == "已租" and uid not in with_leases and bid not in whole:
+                st[0] += rest
+            elif status in WITHHELD_STATUSES:
+                st[2] = rest
+            else:
+                st[3] = rest
+        states[bid].append(st)
+    for bid, extras in whole_covering.items():  # unit-less leases take vacant area in unit order
+        for extra in extras:
+            for st in states[bid]:
+                if extra <= 0:
+                    break
+                take = min(extra, st[3])
+                if take <= 0:
+                    continue
+                st[3] -= take
+                st[0] += take
+                extra -= take
+    return buildings, states
+
+
+def _add_states(f: Figures, states: list[list[float]]) -> None:
+    for leased, sold, withheld, vacant in states:
+        f.units += 1
+        f.leased += leased
+        f.sold += sold
+        f.withheld += withheld
+        f.vacant += vacant
+        f.leasable += leased + sold + withheld + vacant
+
+
+def store_building_figures(store, as_of: dt.date) -> tuple[dict[int, dict], dict[int, list[list[float]]]]:
+    """What group_building_figures groups (see store_building_states)."""
+    return store_building_states(store, as_of)
+
+
+def store_vacancy_figures(store, as_of: dt.date, by: str = "park") -> list[Figures]:
+    """`vacancy_figures(load_space(store), as_of, by)` from store_building_states."""
+    return group_building_figures(*store_building_states(store, as_of), by)
+
+
+def group_building_figures(buildings: dict[int, dict], states: dict[int, list[list[float]]], by: str = "park", *,
+                           zones: Iterable[str] | None = None) -> list[Figures]:
+    """store_building_states' result per group, as vacancy_figures gives it (several
+    groupings from one read; sums in the same order)."""
+    zones = list(zones) if zones is not None else None
+    keys = _keys(Space(buildings, {}, []), by)
+    out: dict[str, Figures] = {}
+    for bid, b in buildings.items():
+        if not _in_zone(b, zones):
+            continue
+        f = out.setdefault(keys[bid], Figures(keys[bid]))
+        f.buildings += 1
+        _add_states(f, states[bid])
+    return [out[k] for k in sorted(out)]
+
+
+def store_building_vacancy_rates(store, as_of: dt.date) -> dict[int, float | None]:
+    """building_vacancy_rates(load_space(store), as_of) without a record per unit."""
+    out: dict[int, float | None] = {}
+    for bid, sts in store_building_states(store, as_of)[1].items():
+        total = sum(st[0] + st[1] + st[2] + st[3] for st in sts)
+        out[bid] = (sum(st[3] for st in sts) / total) if total > 0 else None
+    return out
 
 
 def _followed(lease: dict, leases: list[dict]) -> bool:

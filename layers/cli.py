@@ -3,6 +3,7 @@ headless rendering with the same renderer as the desktop map."""
 
 from __future__ import annotations
 
+from landapp import argtypes
 from landapp.errors import LandappError
 from landapp.i18n import tr
 
@@ -14,7 +15,7 @@ def register(sub) -> None:
     p.add_argument("-o", "--output", required=True, metavar="OUT.png|OUT.pdf",
                    help=tr("输出文件:PNG 图片,或带标题和图例的 A4 PDF",
                            "output file: a PNG image, or an A4 PDF page with title and legend"))
-    p.add_argument("--bbox", help=tr("范围 minx,miny,maxx,maxy(工程坐标系,x 为东坐标)",
+    p.add_argument("--bbox", type=argtypes.bbox, help=tr("范围 minx,miny,maxx,maxy(工程坐标系,x 为东坐标)",
                                      "extent minx,miny,maxx,maxy in the project CRS (x = easting)"))
     p.add_argument("--size", default="1920x1080",
                    help=tr("PNG 尺寸 宽x高(像素,默认 1920x1080)", "PNG size WxH in pixels (default 1920x1080)"))
@@ -53,17 +54,6 @@ def register(sub) -> None:
     register_interop(sub)
 
 
-def _parse_bbox(text: str):
-    try:
-        vals = [float(v) for v in text.split(",")]
-    except ValueError:
-        vals = []
-    if len(vals) != 4 or vals[0] >= vals[2] or vals[1] >= vals[3]:
-        raise LandappError(tr("--bbox 应为 minx,miny,maxx,maxy 四个数,且 min 小于 max。",
-                              "--bbox must be four numbers minx,miny,maxx,maxy with min below max."))
-    return tuple(vals)
-
-
 def _parse_size(text: str):
     try:
         w, h = (int(v) for v in text.lower().split("x"))
@@ -98,7 +88,7 @@ def cmd_render(args) -> int:
                 layer.visible = args.basemap
             if layer.id in args.hide:
                 layer.visible = False
-        bbox = _parse_bbox(args.bbox) if args.bbox else m.extent()
+        bbox = args.bbox or m.extent()
         if bbox is None:
             raise LandappError(tr("工程中没有可绘制的要素。", "The project has nothing to draw."))
         if out.lower().endswith(".pdf"):

@@ -6,6 +6,7 @@ import datetime as dt
 import sys
 import time
 
+from landapp import argtypes
 from landapp.cli import group
 from landapp.errors import LandappError
 from landapp.i18n import tr
@@ -59,10 +60,10 @@ def _filter_args(p) -> None:
     p.add_argument("--parcel", action="extend", nargs="+", default=[], metavar="CODE",
                    help=tr("指定地块编号(可列多个或重复)", "chosen parcel codes (several, or repeat the option)"))
     p.add_argument("--type", action="append", default=[], dest="btype", help=tr("载体类型:标准厂房、楼宇", "carrier type: 标准厂房, 楼宇"))
-    p.add_argument("--min-mu", type=float, help=tr("最小面积(亩;载体为可租售面积)", "minimum area (mu; carriers: available)"))
-    p.add_argument("--max-mu", type=float, help=tr("最大面积(亩)", "maximum area (mu)"))
-    p.add_argument("--min-m2", type=float, help=tr("最小面积(㎡)", "minimum area (m²)"))
-    p.add_argument("--max-m2", type=float, help=tr("最大面积(㎡)", "maximum area (m²)"))
+    p.add_argument("--min-mu", type=argtypes.non_negative, help=tr("最小面积(亩;载体为可租售面积)", "minimum area (mu; carriers: available)"))
+    p.add_argument("--max-mu", type=argtypes.non_negative, help=tr("最大面积(亩)", "maximum area (mu)"))
+    p.add_argument("--min-m2", type=argtypes.non_negative, help=tr("最小面积(㎡)", "minimum area (m²)"))
+    p.add_argument("--max-m2", type=argtypes.non_negative, help=tr("最大面积(㎡)", "maximum area (m²)"))
     p.add_argument("--from", dest="date_from", help=tr("预计供地时间起 YYYY-MM-DD", "expected supply from"))
     p.add_argument("--to", dest="date_to", help=tr("预计供地时间止 YYYY-MM-DD;载体:截至该日可租售(含到期租约)",
                                                   "expected supply until; carriers: available by (incl. leases ending)"))

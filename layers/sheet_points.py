@@ -28,7 +28,8 @@ def _halo_text(p: QPainter, pos: QPointF, text: str, colour: QColor) -> None:
     path.addText(pos, p.font(), text)
     p.strokePath(path, QPen(QColor(255, 255, 255, 230), 2.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
                             Qt.PenJoinStyle.RoundJoin))
-    p.fillPath(path, colour)
+    p.setPen(colour)
+    p.drawText(pos, text)  # real text over the halo (a filled outline is not text in the PDF)
 
 
 @dataclass

@@ -111,9 +111,9 @@ VACANCY_CLASSES = [  # (upper bound, colour, label)
 def vacancy_by_building(store) -> pd.Series:
     """Vacancy rate per building fid on the project's reference date (NaN without units),
     from landapp.vacancy: the same definition as the CLI, the dashboard and the lists."""
-    from landapp.vacancy import building_vacancy_rates, default_as_of, load_space
+    from landapp.vacancy import default_as_of, store_building_vacancy_rates
 
-    rates = building_vacancy_rates(load_space(store), default_as_of(store))
+    rates = store_building_vacancy_rates(store, default_as_of(store))  # tuples, not a record per unit
     return pd.Series({int(k): (np.nan if v is None else float(v)) for k, v in rates.items()},
                      dtype=float, name="vacancy")
 

@@ -19,7 +19,7 @@ from layers.themes import Classified, categorical, register_theme
 IDLE_COLOURS = {
     idle.NOT_SUPPLIED: "#E0E0E0", idle.WITHIN_GRACE: "#FFF59D", idle.NORMAL: "#A5D6A7",
     idle.COMPLETED: "#66BB6A", idle.EXEMPT: "#90CAF9", idle.SUSPECTED: "#FB8C00",
-    idle.RECLAIMABLE: "#C62828",
+    idle.RECLAIMABLE: "#C62828", idle.INCOMPLETE: "#CE93D8",
 }
 IDLE_COLUMNS = ("status", "supply_date", "agreed_start", "actual_start", "actual_completion",
                 "stalled_since", "developed_pct", "invested_pct", "transfer_price", "idle_exemption")

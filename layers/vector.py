@@ -1,5 +1,6 @@
 """Vector layers over the project store (zones, roads, parcels, buildings), painted with
-QPainter. Speed (design.md, pitfalls): features are culled with a shapely STRtree; features
+QPainter. Speed (design.md, pitfalls): features are culled by a scan of their bounds
+(layers/snapshot.py: WKB kept as bytes, rings read with numpy); features
 smaller than ~1.5 px are drawn as points in one call per class; the others as QPolygonF
 built once per feature (bulk numpy copy through shiboken6.VoidPtr) and drawn through the
 view's transform; antialiasing only when few features are visible. The layer keeps a
@@ -23,7 +24,8 @@ from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QImage, QPainte
 from landapp.schema import spec
 from layers import fonts
 from layers.base import Cancel, LabelGrid, LegendEntry, MapLayer
-from layers.themes import THEMES, Classified, Theme
+from layers.snapshot import Snapshot
+from layers.themes import THEMES, Theme
 from layers.view import MapView
 
 POINT_PX = 1.5  # features smaller than this on screen are drawn as points
@@ -92,73 +94,8 @@ def point_image(sx: np.ndarray, sy: np.ndarray, cls: np.ndarray, colours: list[Q
 
 
 @dataclass
-class _Snapshot:
-    """Immutable view of the layer's data for painting and hit tests."""
-
-    fids: np.ndarray
-    geoms: np.ndarray
-    sizes: np.ndarray  # max(bbox width, height) in map units
-    centroids: np.ndarray  # (n, 2)
-    tree: shapely.STRtree
-    attrs: pd.DataFrame
-    classes: Classified | None
-    simple: np.ndarray  # bool: one polygon with no holes (drawn with drawPolygon)
-    ring_xy: np.ndarray  # exterior coordinates of the simple ones, concatenated
-    ring_start: np.ndarray
-    ring_count: np.ndarray
-    shapes: list  # lazily built QPolygonF / QPainterPath per feature
-    fid_index: dict
-    labels: list | None = None  # label text per feature, built on first use
-    # Edits patch a snapshot instead of re-reading the layer: changed features are marked
-    # dead and appended at the end, where a small second index finds them.
-    alive: np.ndarray | None = None
-    n_base: int = 0
-    extra_tree: shapely.STRtree | None = None
-    bounds: tuple | None = None  # of all geometries, dead ones too (a superset is enough)
-    _wh: np.ndarray | None = None  # (n, 2) bbox width and height in map units
-
-    def __post_init__(self) -> None:
-        if self.alive is None:
-            self.alive = np.ones(len(self.fids), dtype=bool)
-            self.n_base = len(self.fids)
-
-    @property
-    def dead(self) -> int:
-        return int(len(self.alive) - self.alive.sum())
-
-    def query(self, geom, predicate: str | None = None) -> np.ndarray:
-        """Positions of live features meeting geom (both spatial indexes)."""
-        idx = self.tree.query(geom, predicate=predicate)
-        if self.extra_tree is not None:
-            idx = np.concatenate([idx, self.extra_tree.query(geom, predicate=predicate) + self.n_base])
-        return idx[self.alive[idx]]
-
-    @classmethod
-    def build(cls, gdf, classes: Classified | None) -> "_Snapshot":
-        geoms = gdf.geometry.values
-        geoms = np.asarray(geoms, dtype=object) if len(gdf) else np.empty(0, dtype=object)
-        n = len(geoms)
-        if n:
-            b = shapely.bounds(geoms)
-            sizes = np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1])
-            centroids = np.column_stack([(b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2])
-            nparts = shapely.get_num_geometries(geoms)
-            first = shapely.get_geometry(geoms, 0)
-            simple = (nparts == 1) & (shapely.get_num_interior_rings(first) == 0)
-            # a simple feature's coordinates are its exterior ring's (no ring copies needed);
-            # the others' are unused: their shapes are built from the geometry
-            xy, idx = shapely.get_coordinates(geoms, return_index=True)
-            counts = np.bincount(idx, minlength=n)
-            starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        else:
-            sizes = np.empty(0)
-            centroids = np.empty((0, 2))
-            simple = np.empty(0, dtype=bool)
-            xy, starts, counts = np.empty((0, 2)), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-        fids = gdf.index.to_numpy(dtype=np.int64)
-        return cls(fids, geoms, sizes, centroids, shapely.STRtree(geoms), pd.DataFrame(gdf.drop(columns="geometry")),
-                   classes, simple, xy, starts, counts, [None] * n,
-                   {int(f): i for i, f in enumerate(fids)})
+class _Snapshot(Snapshot):
+    """The layer's data (layers/snapshot.py) with what painting needs from Qt."""
 
     def shape(self, i: int):
         s = self.shapes[i]
@@ -176,22 +113,18 @@ class _Snapshot:
             self.shapes[i] = s
         return s
 
-    def wh(self) -> np.ndarray:
-        if self._wh is None or len(self._wh) != len(self.geoms):
-            b = shapely.bounds(self.geoms)
-            self._wh = b[:, 2:] - b[:, :2]
-        return self._wh
-
     def visible(self, view: MapView) -> np.ndarray:
         if not len(self.fids):
             return np.empty(0, dtype=np.int64)
         x0, y0, x1, y1 = view.extent
         if self.bounds is None:
-            self.bounds = tuple(shapely.total_bounds(self.geoms))
+            b = self.bbox[self.alive] if self.alive.any() else self.bbox
+            self.bounds = (float(np.nanmin(b[:, 0])), float(np.nanmin(b[:, 1])),
+                           float(np.nanmax(b[:, 2])), float(np.nanmax(b[:, 3]))) if len(b) else (0, 0, 0, 0)
         bx0, by0, bx1, by1 = self.bounds
-        if x0 <= bx0 and y0 <= by0 and x1 >= bx1 and y1 >= by1:  # all in view: no index query
+        if x0 <= bx0 and y0 <= by0 and x1 >= bx1 and y1 >= by1:  # all in view: no scan
             return np.flatnonzero(self.alive)
-        return np.sort(self.query(shapely.box(x0, y0, x1, y1)))
+        return self.in_box(x0, y0, x1, y1)
 
 
 class VectorLayer(MapLayer):
@@ -232,15 +165,16 @@ class VectorLayer(MapLayer):
         return [self.label_column] if self.label_column else []
 
     def read(self):
-        return self.store.read_layer(self.layer, columns=self.columns())
+        """(attributes indexed by fid, WKB buffer, offsets): see ProjectStore.read_wkb."""
+        return self.store.read_wkb(self.layer, columns=self.columns())
 
     def reload(self) -> None:
-        gdf = self.read()
-        classes = self.theme.classify(gdf, self.store) if self.theme else None
-        snap = _Snapshot.build(gdf, classes)
+        attrs, data, offsets = self.read()
+        classes = self.theme.classify(attrs, self.store) if self.theme else None
+        snap = _Snapshot.build(attrs, data, offsets, classes)
         with self._lock:
             self.data = snap
-            self.selection &= set(snap.fid_index)
+            self.selection = {f for f in self.selection if f in snap.fid_index}
         self.changed()
 
     def set_theme(self, key: str) -> None:
@@ -273,13 +207,12 @@ class VectorLayer(MapLayer):
         recs = [] if event.op == "delete" else [self.store.get(self.layer, f) for f in fids]
         recs = [r for r in recs if self.includes(r)]
         alive = d.alive.copy()
-        fid_index = dict(d.fid_index)
         for f in fids:
-            i = fid_index.pop(f, None)
+            i = d.fid_index.get(f)
             if i is not None:
                 alive[i] = False
         if not recs:
-            snap = replace(d, alive=alive, fid_index=fid_index)
+            snap = replace(d, alive=alive, _fid_index=None, bounds=None)
         else:
             cols = list(d.attrs.columns)
             new_attrs = pd.DataFrame([{c: r.get(c) for c in cols} for r in recs], columns=cols,
@@ -295,23 +228,22 @@ class VectorLayer(MapLayer):
             geoms_new = np.asarray([r["geometry"] for r in recs], dtype=object)
             b = shapely.bounds(geoms_new)
             n0 = len(d.fids)
-            for k, r in enumerate(recs):
-                fid_index[int(r["fid"])] = n0 + k
-            geoms = np.concatenate([d.geoms, geoms_new])
             attrs = pd.concat([d.attrs, new_attrs.set_axis(range(n0, n0 + len(recs)))]) \
                 if isinstance(d.attrs.index, pd.RangeIndex) else pd.concat([d.attrs, new_attrs])
             snap = replace(
                 d, fids=np.concatenate([d.fids, np.array([r["fid"] for r in recs], dtype=np.int64)]),
-                geoms=geoms, sizes=np.concatenate([d.sizes, np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1])]),
+                geoms=d.geoms.append(geoms_new), bbox=np.vstack([d.bbox, b]),
+                sizes=np.concatenate([d.sizes, np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1])]),
                 centroids=np.vstack([d.centroids, np.column_stack([(b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2])]),
                 attrs=attrs, classes=classes,
                 simple=np.concatenate([d.simple, np.zeros(len(recs), dtype=bool)]),  # shapes from the geometry
-                shapes=d.shapes + [None] * len(recs), fid_index=fid_index,
-                alive=np.concatenate([alive, np.ones(len(recs), dtype=bool)]),
-                extra_tree=shapely.STRtree(geoms[d.n_base:]), labels=None, bounds=None, _wh=None)
+                ring_start=np.concatenate([d.ring_start, np.zeros(len(recs), dtype=np.int64)]),
+                ring_count=np.concatenate([d.ring_count, np.zeros(len(recs), dtype=np.int64)]),
+                shapes=d.shapes + [None] * len(recs), _fid_index=None,
+                alive=np.concatenate([alive, np.ones(len(recs), dtype=bool)]), labels=None, bounds=None)
         with self._lock:
             self.data = snap
-            self.selection &= set(snap.fid_index)
+            self.selection = {f for f in self.selection if f in snap.fid_index}
         self.changed()
         return True
 
@@ -319,9 +251,12 @@ class VectorLayer(MapLayer):
         d = self.data
         if d is None or not len(d.fids):
             return None
-        return tuple(shapely.total_bounds(d.geoms[d.alive]))
+        b = d.bbox[d.alive]
+        if not len(b) or np.isnan(b).all():
+            return None
+        return (float(np.nanmin(b[:, 0])), float(np.nanmin(b[:, 1])), float(np.nanmax(b[:, 2])), float(np.nanmax(b[:, 3])))
 
-    # ---- hit tests (identify ≤ 5 ms: one STRtree query)
+    # ---- hit tests (identify ≤ 5 ms: one bounds scan, exact tests on the candidates)
     def features_at(self, x: float, y: float, tolerance: float) -> list[int]:
         d = self.data
         if d is None or not len(d.fids):
@@ -766,8 +701,7 @@ class RetiredParcelLayer(VectorLayer):
         return ["code", "retired_date"]
 
     def read(self):
-        return self.store.read_layer("parcels", columns=self.columns(), where="retired = 1",
-                                     include_retired=True)
+        return self.store.read_wkb("parcels", columns=self.columns(), where="retired = 1", include_retired=True)
 
     def includes(self, rec: dict) -> bool:
         return bool(rec.get("retired"))

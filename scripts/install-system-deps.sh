@@ -15,10 +15,13 @@ APP=(
 # The tests check outputs with the tools users use: GDAL (ogrinfo), poppler (pdftoppm,
 # pdffonts), headless Chromium, LibreOffice Calc (opens the exported spreadsheets as a
 # planner's office suite would), LibreOffice Writer (the Word report to PDF), QGIS (opens
-# the park with the styles and project landapp writes into it); Xvfb for screenshots.
+# the park with the styles and project landapp writes into it); Xvfb for screenshots;
+# PostgreSQL 15 + PostGIS 3 for the throwaway cluster the PostGIS tests start (never a
+# running server).
 TEST=(
   gdal-bin poppler-utils sqlite3 xvfb xauth chromium libreoffice-calc-nogui
   libreoffice-writer-nogui python3-qgis qgis-providers
+  postgresql postgresql-15-postgis-3
 )
 
 want=("${APP[@]}")

@@ -87,3 +87,54 @@ def full_disk(tmp_path):
         yield fill
     finally:
         subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+# ---- PostgreSQL/PostGIS: one throwaway cluster for the whole run ------------------------
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A PostgreSQL + PostGIS cluster this test run made (initdb in a temporary folder, a
+    free port, the socket in that folder), stopped and removed at the end. Tests that need
+    it are skipped, with the reason, only when the server binaries or psycopg are missing."""
+    from landapp.store.pgcluster import ThrowawayCluster, missing_reason
+
+    reason = missing_reason()
+    if reason:
+        pytest.skip(f"no PostgreSQL/PostGIS for the test cluster: {reason}")
+    with ThrowawayCluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def pg_schema_name(request):
+    """A fresh schema name per test (dropped afterwards by pg_target's users)."""
+    import re
+    import uuid
+
+    base = re.sub(r"[^a-z0-9_]", "_", request.node.name.lower())[:40]
+    return f"t_{base}_{uuid.uuid4().hex[:6]}"
+
+
+@pytest.fixture
+def pg_target(pg_cluster, pg_schema_name):
+    """A database target (URI through the cluster's socket) for a park not created yet; the
+    schema is dropped after the test."""
+    yield pg_cluster.socket_uri(schema=pg_schema_name)
+    import psycopg
+
+    with psycopg.connect(pg_cluster.conninfo(), autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{pg_schema_name}" CASCADE')
+
+
+@pytest.fixture(params=["gpkg", "postgis"])
+def any_project(request, tmp_path):
+    """An empty park on each backend: the store's contract holds for both."""
+    from landapp.store import create_project
+
+    if request.param == "gpkg":
+        store = create_project(tmp_path / "empty.gpkg", "测试园区")
+    else:
+        target = request.getfixturevalue("pg_target")
+        store = create_project(target, "测试园区")
+    yield store
+    store.close()

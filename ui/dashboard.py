@@ -44,7 +44,6 @@ from landapp.vacancy import (
     expiry_schedule,
     load_space,
     net_absorption,
-    vacancy_figures,
 )
 from layers import fonts
 from layers.charts import paint_chart
@@ -69,7 +68,11 @@ def collect_figures(store, as_of: dt.date | None = None, zone: str | None = None
     as_of = as_of or default_as_of(store)
     zones = [zone] if zone else None
     space = load_space(store)
-    (park,) = vacancy_figures(space, as_of, "park", zones=zones) or [None]
+    # the vacancy figures of every grouping from one pass over units and leases
+    from landapp.vacancy import group_building_figures, store_building_figures
+
+    per_building = store_building_figures(store, as_of)
+    (park,) = group_building_figures(*per_building, "park", zones=zones) or [None]
     (avail,) = availability(space, as_of, 12, "park", zones=zones) or [None]
     parcels = idle.load_parcels(store)
     if zone:
@@ -100,8 +103,8 @@ def collect_figures(store, as_of: dt.date | None = None, zone: str | None = None
         "leasable_m2": park.leasable if park else 0.0, "vacant_m2": park.vacant if park else 0.0,
         "vacancy_rate": park.vacancy_rate if park else None,
         "available_m2": avail["available_m2"] if avail else 0.0,
-        "by_zone": [(f.key, f.vacancy_rate, f.leasable) for f in vacancy_figures(space, as_of, "zone", zones=zones)],
-        "by_type": [(f.key, f.vacancy_rate, f.leasable) for f in vacancy_figures(space, as_of, "type", zones=zones)],
+        "by_zone": [(f.key, f.vacancy_rate, f.leasable) for f in group_building_figures(*per_building, "zone", zones=zones)],
+        "by_type": [(f.key, f.vacancy_rate, f.leasable) for f in group_building_figures(*per_building, "type", zones=zones)],
         "expiry": [(r["year"], r["area_m2"]) for r in expiry_schedule(space, as_of, years=6, zones=zones)],
         "absorption_12m_m2": sum(r["net_absorption_m2"] for r in net_absorption(
             space, add_months(as_of, -12), as_of, "park", zones=zones)),

@@ -97,7 +97,9 @@ class EditCommands:
         rec = self.store.get(layer, fids[0])
         form = FeatureForm(layer, rec, self, options=form_options(self.store, layer, rec.get("geometry")))
         if form.exec() == form.DialogCode.Accepted and form.changes():
-            self.session.run(self._ed.UpdateAttributes(layer, fids[0], form.changes(), self.session.avoid_overlaps))
+            from ui.conflict_dialog import apply_checked  # no lost update (issue 16)
+
+            apply_checked(self.session, layer, fids[0], rec, form.changes(), self)
 
     def enter_coordinates(self, text: str | None = None) -> None:
         """Add vertices to the sketch of the active drawing tool from typed or pasted

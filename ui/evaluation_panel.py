@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from landapp import evaluation as ev
 from landapp.errors import LandappError
+from landapp.evaluation_scope import scope_text
 from landapp.i18n import tr
 from landapp.space_edits import run_recorded
 from ui.following import FollowsStore
@@ -137,6 +138,15 @@ class SchemeDialog(QDialog):
         self.low_tax.setSpecialValueText(tr("不设", "none"))
         low.addRow(tr("低效:属于这些类别", "Low efficiency: in classes"), self.low_classes)
         low.addRow(tr("或亩均税收低于", "or tax per mu below"), self.low_tax)
+        # who and what is evaluated (landapp.evaluation_scope)
+        self.scope_uses = QLineEdit()
+        self.scope_uses.setPlaceholderText(tr("如 1001 或 1001,1101", "e.g. 1001 or 1001,1101"))
+        self.scope_above = QCheckBox(tr("只评价规上企业", "Above-scale enterprises only"))
+        self.scope_min = QDoubleSpinBox(maximum=1e6, decimals=1, suffix=tr(" 亩", " mu"))
+        self.scope_min.setSpecialValueText(tr("不限", "any"))
+        low.addRow(tr("评价用地分类(含下级代码)", "Evaluated land uses (with sub-codes)"), self.scope_uses)
+        low.addRow(tr("参评企业", "Enterprises"), self.scope_above)
+        low.addRow(tr("规下企业最少评价用地", "Minimum evaluated land below scale"), self.scope_min)
         fl.addLayout(low)
         self.tabs.addTab(form_page, tr("方案", "Scheme"))
         self.text = QPlainTextEdit()
@@ -174,6 +184,10 @@ class SchemeDialog(QDialog):
         low = cfg.get("low_efficiency") or {}
         self.low_classes.setText(",".join(low.get("classes") or []))
         self.low_tax.setValue(float(low.get("min_tax_per_mu") or 0))
+        scope = cfg.get("scope") or {}
+        self.scope_uses.setText(",".join(scope.get("land_uses") or ["1001"]))
+        self.scope_above.setChecked(bool(scope.get("above_scale_only")))
+        self.scope_min.setValue(float(scope.get("min_land_mu") or 0))
         self.text.setPlainText(json.dumps(cfg, ensure_ascii=False, indent=2))
         self._update_sum()
 
@@ -230,8 +244,11 @@ class SchemeDialog(QDialog):
                 c["top_pct"] = 100.0 if i == self.cls_table.rowCount() - 1 else t
             classes.append(c)
         low_codes = [c.strip() for c in self.low_classes.text().replace(",", ",").split(",") if c.strip()]
+        uses = [c.strip() for c in self.scope_uses.text().replace(",", ",").split(",") if c.strip()]
         return {"name": self.name.text().strip(), "indicators": inds, "method": method, "classes": classes,
-                "low_efficiency": {"classes": low_codes, "min_tax_per_mu": self.low_tax.value() or None}}
+                "low_efficiency": {"classes": low_codes, "min_tax_per_mu": self.low_tax.value() or None},
+                "scope": {"land_uses": uses, "above_scale_only": self.scope_above.isChecked(),
+                          "min_land_mu": self.scope_min.value()}}
 
     def _tab_changed(self, index: int) -> None:
         try:
@@ -265,10 +282,13 @@ class EvaluationPanel(FollowsStore, QWidget):
         self.level.addItem(tr("按企业", "Enterprises"), "enterprise")
         self.level.addItem(tr("按地块", "Parcels"), "parcel")
         self.low_only = QCheckBox(tr("只看低效", "Low efficiency only"))
+        self.show_excluded = QCheckBox(tr("未参评名单", "Left out"))
+        self.excluded: list[dict] = []
         self.scheme_btn = QPushButton(tr("评价方案…", "Scheme…"))
         self.import_btn = QPushButton(tr("导入企业数据…", "Import figures…"))
         self.export_btn = QPushButton(tr("导出 CSV…", "Export CSV…"))
-        for w in (QLabel(tr("年度", "Year")), self.year, self.level, self.low_only, self.scheme_btn, self.import_btn):
+        for w in (QLabel(tr("年度", "Year")), self.year, self.level, self.low_only, self.show_excluded,
+                  self.scheme_btn, self.import_btn):
             bar.addWidget(w)
         bar.addStretch(1)
         bar.addWidget(self.export_btn)
@@ -287,6 +307,7 @@ class EvaluationPanel(FollowsStore, QWidget):
         self.year.currentIndexChanged.connect(lambda _i: self.refresh())
         self.level.currentIndexChanged.connect(lambda _i: self.refresh())
         self.low_only.toggled.connect(lambda _on: self.refresh())
+        self.show_excluded.toggled.connect(lambda _on: self.refresh())
         self.scheme_btn.clicked.connect(self.edit_scheme)
         self.import_btn.clicked.connect(lambda: self.import_figures())
         self.export_btn.clicked.connect(lambda: self.export_csv())
@@ -313,7 +334,9 @@ class EvaluationPanel(FollowsStore, QWidget):
         self.table.setSortingEnabled(False)
         try:
             cfg = ev.load_config(self.store)
-            year, results = ev.evaluate(self.store, self.year.currentData(), level=self.level.currentData(), cfg=cfg)
+            self.excluded = []
+            year, results = ev.evaluate(self.store, self.year.currentData(), level=self.level.currentData(), cfg=cfg,
+                                        excluded=self.excluded)
         except LandappError as e:
             self.results = []
             self.summary.setText(str(e))
@@ -324,9 +347,12 @@ class EvaluationPanel(FollowsStore, QWidget):
         low = sum(r.low_efficiency for r in results)
         self.summary.setText(tr(
             f"{year} 年 · {cfg.get('name', '')}:" + ",".join(f"{c} 类 {v['count']}" for c, v in counts.items())
-            + f";低效 {low}",
+            + f";低效 {low};未参评 {len(self.excluded)}({scope_text(cfg['scope'])})",
             f"{year} · {cfg.get('name', '')}: " + ", ".join(f"{c}: {v['count']}" for c, v in counts.items())
-            + f"; low efficiency {low}"))
+            + f"; low efficiency {low}; left out {len(self.excluded)} ({scope_text(cfg['scope'])})"))
+        if self.show_excluded.isChecked():
+            self._show_excluded()
+            return
         keys = [i["key"] for i in cfg["indicators"]]
         cols = ([tr("排名", "Rank"), tr("企业", "Enterprise") if self.level.currentData() == "enterprise"
                  else tr("地块", "Parcel"), tr("用地(亩)", "Land (mu)")]
@@ -353,6 +379,18 @@ class EvaluationPanel(FollowsStore, QWidget):
                 if r.cls in codes:
                     item.setBackground(QColor(CLASS_BG[codes.index(r.cls) % len(CLASS_BG)]))
                 self.table.setItem(i, j, item)
+        self.table.setSortingEnabled(True)
+
+    def _show_excluded(self) -> None:
+        """The enterprises or parcels the scheme leaves out, with the reason."""
+        self.table.clear()
+        self.table.setColumnCount(2)
+        self.table.setHorizontalHeaderLabels([tr("企业", "Enterprise") if self.level.currentData() == "enterprise"
+                                              else tr("地块", "Parcel"), tr("未参评原因", "Reason left out")])
+        self.table.setRowCount(len(self.excluded))
+        for i, e in enumerate(self.excluded):
+            self.table.setItem(i, 0, QTableWidgetItem(str(e["name"])))
+            self.table.setItem(i, 1, QTableWidgetItem(e["reason"]))
         self.table.setSortingEnabled(True)
 
     def export_csv(self, path: str | None = None) -> str | None:

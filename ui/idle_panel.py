@@ -1,6 +1,6 @@
-"""Idle-land panel: the parcels judged by 《闲置土地处置办法》 (idle, exempt, not yet due),
-批而未供 and 供而未用 lists, recording an exemption reason (Art. 8) and opening a
-revitalisation case for a parcel."""
+"""Idle-land panel: the parcels judged by 《闲置土地处置办法》 (idle, exempt, not yet due, dates
+missing), 批而未供 and 供而未用 lists, recording an exemption reason (Art. 8), the disposal
+record (stage, 决定书 number and date, fee due and paid) and opening a revitalisation case."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -32,7 +33,8 @@ from landapp.vacancy import default_as_of
 from ui.following import FollowsStore
 
 COLOURS = {idle.RECLAIMABLE: "#FFCDD2", idle.SUSPECTED: "#FFE0B2", idle.EXEMPT: "#BBDEFB",
-           idle.WITHIN_GRACE: "#FFF9C4"}
+           idle.WITHIN_GRACE: "#FFF9C4", idle.INCOMPLETE: "#E1BEE7"}
+STAGE_FIELDS = ["idle_stage", "idle_doc_no", "idle_doc_date", "idle_fee_due", "idle_fee_paid"]
 LISTS = [("idle", "闲置认定", "Idle land"), ("unsupplied", "批而未供", "Approved, not supplied"),
          ("unused", "供而未用", "Supplied, not used")]
 
@@ -59,9 +61,10 @@ class IdleLandPanel(FollowsStore, QWidget):
         self.reason.setMinimumWidth(240)
         self.exempt_btn = QPushButton(tr("登记豁免", "Record exemption"))
         self.case_btn = QPushButton(tr("立盘活案件…", "Open case…"))
+        self.stage_btn = QPushButton(tr("登记处置…", "Record disposal…"))
         self.export_btn = QPushButton(tr("导出 CSV…", "Export CSV…"))
         for w in (self.kind, QLabel(tr("统计日", "As of")), self.date, QLabel(tr("豁免原因", "Exemption")),
-                  self.reason, self.exempt_btn, self.case_btn):
+                  self.reason, self.exempt_btn, self.stage_btn, self.case_btn):
             bar.addWidget(w)
         bar.addStretch(1)
         bar.addWidget(self.export_btn)
@@ -83,6 +86,7 @@ class IdleLandPanel(FollowsStore, QWidget):
         self.table.setToolTip(tr("双击一行在地图上定位该地块", "Double-click a row to show the parcel on the map"))
         self.exempt_btn.clicked.connect(self.record_exemption)
         self.case_btn.clicked.connect(self.open_case)
+        self.stage_btn.clicked.connect(lambda: self.record_stage())
         self.export_btn.clicked.connect(lambda: self.export_csv())
         store.signals.changed.connect(self._on_store_changed)
         self.refresh()
@@ -120,12 +124,17 @@ class IdleLandPanel(FollowsStore, QWidget):
             cols = [("code", "地块编号", "Parcel"), ("land_user", "使用权人", "Land user"), ("zone", "片区", "Zone"),
                     ("area_mu", "面积(亩)", "Area (mu)"), ("status_label", "认定", "Status"),
                     ("since", "闲置起算", "Idle since"), ("reclaim_from", "可收回日期", "Reclaimable from"),
-                    ("fee_wan", "闲置费(万元)", "Fee (10k CNY)"), ("exemption", "豁免原因", "Exemption"),
-                    ("reason", "依据", "Grounds")]
+                    ("stage_label", "处置阶段", "Stage"), ("decision_no", "决定书文号", "Decision no."),
+                    ("decision_date", "决定书日期", "Decision date"),
+                    ("fee_due", "应缴闲置费(万元)", "Fee due (10k CNY)"), ("fee_paid", "已缴(万元)", "Paid (10k CNY)"),
+                    ("exemption", "豁免原因", "Exemption"), ("reason", "依据", "Grounds")]
             self.summary.setText(tr(
-                f"闲置 {s['idle_count']} 宗,{s['idle_area_m2'] / MU_M2:,.1f} 亩,应征闲置费 {s['fee_wan']:,.1f} 万元"
+                f"闲置 {s['idle_count']} 宗,{s['idle_area_m2'] / MU_M2:,.1f} 亩;征缴闲置费 {s['fee_count']} 宗,"
+                f"应缴 {s['fee_wan']:,.1f} 万元,已缴 {s['fee_paid_wan']:,.1f} 万元;资料不全 {s['incomplete_count']} 宗"
                 f"(统计日 {as_of})",
-                f"{s['idle_count']} idle parcels, {s['idle_area_m2'] / MU_M2:,.1f} mu, fees {s['fee_wan']:,.1f} on {as_of}"))
+                f"{s['idle_count']} idle parcels, {s['idle_area_m2'] / MU_M2:,.1f} mu; fee levied on {s['fee_count']}: "
+                f"due {s['fee_wan']:,.1f}, paid {s['fee_paid_wan']:,.1f}; dates missing: {s['incomplete_count']} "
+                f"(on {as_of})"))
         for r in rows:
             if "status" in r:
                 r["status_label"] = idle.status_label(r["status"])
@@ -165,6 +174,7 @@ class IdleLandPanel(FollowsStore, QWidget):
         r = self.selected()
         parcel_list = self.kind.currentData() != "unsupplied"
         self.exempt_btn.setEnabled(r is not None and parcel_list)
+        self.stage_btn.setEnabled(r is not None and parcel_list)
         self.case_btn.setEnabled(r is not None)
         if r is not None and parcel_list:
             self.reason.setCurrentText(self.store.get("parcels", r["fid"]).get("idle_exemption") or "")
@@ -182,6 +192,26 @@ class IdleLandPanel(FollowsStore, QWidget):
             return
         self.select_code(r["code"])
 
+    def record_stage(self, values: dict | None = None) -> bool:
+        """Edit the selected parcel's disposal record in a small form (or write `values`
+        directly, for scripts and tests). Returns True when saved."""
+        r = self.selected()
+        if r is None:
+            return False
+        if values is None:
+            dlg = IdleStageDialog(self.store.get("parcels", r["fid"]), self)
+            if dlg.exec() != QDialog.DialogCode.Accepted:
+                return False
+            values = dlg.values
+        try:
+            run_recorded(self.store, self.push, f"闲置处置 {r['code']}", f"Idle-land disposal {r['code']}",
+                         lambda st: st.update("parcels", r["fid"], values))
+        except LandappError as e:
+            QMessageBox.warning(self, tr("无法保存", "Cannot save"), str(e))
+            return False
+        self.select_code(r["code"])
+        return True
+
     def open_case(self) -> int | None:
         from ui.cases_panel import OpenCaseDialog
 
@@ -190,3 +220,28 @@ class IdleLandPanel(FollowsStore, QWidget):
             return None
         dlg = OpenCaseDialog(self.store, self, target_layer="parcels", code=r["code"] or "", push=self.push)
         return dlg.case_id if dlg.exec() == OpenCaseDialog.DialogCode.Accepted else None
+
+
+class IdleStageDialog(QDialog):
+    """The disposal record of one parcel: stage, 决定书 number and date, fee due and paid
+    (numbers checked by the schema: no NaN, not negative)."""
+
+    def __init__(self, parcel: dict, parent=None):
+        from ui.forms import FieldEditor, error_and_buttons
+
+        super().__init__(parent)
+        self.setWindowTitle(tr(f"闲置土地处置 {parcel.get('code') or ''}", f"Idle-land disposal {parcel.get('code') or ''}"))
+        self.values: dict = {}
+        self.parcel = parcel
+        lay = QVBoxLayout(self)
+        self.editor = FieldEditor("parcels", parcel, fields=STAGE_FIELDS)
+        lay.addWidget(self.editor)
+        self.error = error_and_buttons(self, lay.addWidget)
+
+    def save(self) -> None:
+        # the parcel's required fields, so the record is checked whole (dates, numbers, choices)
+        values = self.editor.check(extra={k: self.parcel.get(k) for k in ("code", "status")})
+        if values is None:
+            return
+        self.values = {k: values.get(k) for k in STAGE_FIELDS}
+        self.accept()

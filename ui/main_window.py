@@ -59,6 +59,9 @@ class MainWindow(EditCommands, QMainWindow):
         self._apply_saved_themes()
         self.canvas = MapCanvas(self.map, self)
         self.session = EditSession(store, self, on_error=self.show_error, on_notice=self.show_notice)
+        from ui.live import LiveChanges  # others' committed edits appear here (issue 16)
+
+        self.live = LiveChanges(store, self, on_error=lambda m: self.statusBar().showMessage(m, 30000))
         self.ask_merge_source = True  # tests switch the question off
         self.snapping = Snapping(self.map)
         self.snapping.enabled = saved.get("snapping/enabled", True, bool)
@@ -368,6 +371,7 @@ class MainWindow(EditCommands, QMainWindow):
         if self._detached:
             return
         self._detached = True
+        self.live.stop()
         self.workspace.detach()
         for signal_slot in [(self.store.signals.changed, self._on_store_changed)]:
             try:
@@ -554,6 +558,19 @@ class MainWindow(EditCommands, QMainWindow):
         win.show()
         self._other = win
         return win
+
+    def connect_database_dialog(self) -> None:
+        """文件 → 连接数据库: pick a park in a PostgreSQL/PostGIS database (issue 16)."""
+        from ui.connect_dialog import ConnectDialog
+        from ui.opening import open_or_explain
+
+        dlg = ConnectDialog(self)
+        if dlg.exec() and dlg.target:
+            store = open_or_explain(dlg.target, self)
+            if store is not None:
+                win = MainWindow(store)
+                win.show()
+                self._other = win
 
     def fill_recent_menu(self) -> list[str]:
         """文件 → 最近打开: the last projects, those whose file is gone dropped with a note."""

@@ -32,6 +32,9 @@ def register(sub) -> None:
     p.add_argument("--skip-duplicates", action="store_true",
                    help=tr("跳过编号已存在的要素(缺省导入并提示)", "skip features whose code exists already (default: import and report)"))
     p.add_argument("--dry-run", action="store_true", help=tr("只检查不写入", "check only, write nothing"))
+    p.add_argument("--strict", action="store_true",
+                   help=tr("有无法识别的用地性质时拒绝导入(缺省导入并保留原值)",
+                           "refuse the import when a land-use value is not understood (default: import, keep the value)"))
     p.set_defaults(func=cmd_import)
     export = group(sub, "export", tr("导出:机会清单、HTML 地图、宗地图、图层", "export lists, HTML maps, parcel sheets, layers"))
     p = export.add_parser("layer", help=tr("导出图层为 SHP、GeoJSON、KML、DXF 或 GPKG", "export a layer to SHP, GeoJSON, KML, DXF or GPKG"))
@@ -62,7 +65,8 @@ def cmd_import(args) -> int:
         rep = import_source(store, src, args.into, mapping=mapping, src_crs=args.src_crs, gcj02=args.gcj02,
                             swap_xy={"auto": None, "yes": True, "no": False}[args.swap_xy],
                             land_use_map=land_use, repair=not args.no_repair, skip_invalid=args.skip_invalid,
-                            skip_duplicates=args.skip_duplicates, dry_run=args.dry_run, progress=progress)
+                            skip_duplicates=args.skip_duplicates, dry_run=args.dry_run, progress=progress,
+                            strict=args.strict)
         if (mapping or land_use) and not args.dry_run:
             from landapp.dataio.importer import (
                 auto_mapping,

@@ -6,6 +6,7 @@ import os
 import sys
 import time
 
+from landapp import argtypes
 from landapp.cli import EXIT_OK
 from landapp.errors import ProjectError
 from landapp.i18n import tr
@@ -15,9 +16,12 @@ def register(sub) -> None:
     p = sub.add_parser("demo", help=tr("生成示例园区(成都经开区)或任意规模的合成园区",
                                        "build the demo park (Chengdu ETDZ) or a synthetic park of any size"))
     p.add_argument("project", metavar="OUT.gpkg")
-    p.add_argument("--parcels", type=int, help=tr("合成园区的地块数(如 10000、100000、1000000)",
+    p.add_argument("--parcels", type=argtypes.positive_int, help=tr("合成园区的地块数(如 10000、100000、1000000)",
                                                   "number of parcels of a synthetic park (10000, 100000, 1000000 …)"))
     p.add_argument("--seed", type=int, default=None, help=tr("随机种子", "random seed"))
+    p.add_argument("--flawed", action="store_true",
+                   help=tr("生成含故意错误的小样例,用于演示拓扑检查和 landapp check",
+                           "build a small sample with deliberate flaws, to show the topology checker and landapp check"))
     p.add_argument("--force", action="store_true", help=tr("覆盖已有文件", "overwrite an existing file"))
     p.set_defaults(func=cmd_demo)
 
@@ -30,6 +34,13 @@ def cmd_demo(args) -> int:
         raise ProjectError(tr(f"{args.project} 已存在;如要覆盖请加 --force。",
                               f"{args.project} already exists; use --force to overwrite it."))
     t = time.perf_counter()
+    if args.flawed:
+        from landapp.demo_flawed import build_flawed_sample
+
+        build_flawed_sample(args.project)
+        print(tr(f"已生成含故意错误的检查示例 {args.project};用 landapp check 或“拓扑检查”查看。",
+                 f"Built the flawed sample {args.project}; see it with landapp check or the topology panel."))
+        return EXIT_OK
     if args.parcels is None:
         build_demo_park(args.project, seed=2026 if args.seed is None else args.seed)
     else:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import sys
 
-from landapp.check import check_project, fix_stale_areas, summary
 from landapp.cli import EXIT_OK, EXIT_PROBLEMS
 from landapp.i18n import tr
-from landapp.store import create_project, open_project
+
+# the store and the checks are imported by the command that runs: `landapp --help` and the
+# other commands do not pay for numpy, shapely or pandas
 
 
 def register(sub) -> None:
@@ -33,11 +34,14 @@ def register(sub) -> None:
     p.add_argument("project", metavar="PROJECT.gpkg")
     p.add_argument("--json", action="store_true", help=tr("以 JSON 输出", "print JSON"))
     p.add_argument("--fix", action="store_true",
-                   help=tr("重算由其他软件修改后失效的面积", "recompute areas made stale by other software"))
+                   help=tr("重算由其他软件修改后失效的面积,重建不符的空间索引",
+                           "recompute areas made stale by other software and rebuild wrong spatial-index entries"))
     p.set_defaults(func=cmd_check)
 
 
 def cmd_new(args) -> int:
+    from landapp.store import create_project
+
     with create_project(args.project, args.name, epsg=args.epsg, contact=args.contact,
                         phone=args.phone, overwrite=args.force) as store:
         print(tr(f"已新建工程 {store.path}(EPSG:{store.srs_id})。",
@@ -46,6 +50,9 @@ def cmd_new(args) -> int:
 
 
 def cmd_info(args) -> int:
+    from landapp.check import summary
+    from landapp.store import open_project
+
     with open_project(args.project) as store:
         s = summary(store)
     if args.json:
@@ -80,12 +87,41 @@ def cmd_info(args) -> int:
     return EXIT_OK
 
 
+def _progress_line():
+    """A one-line progress report on a terminal, rewritten in place; step None clears it."""
+    import time
+
+    start = time.perf_counter()
+
+    def show(step, fraction: float) -> None:
+        if step is None:
+            sys.stderr.write("\r\033[K")
+        else:
+            sys.stderr.write(f"\r\033[K{tr('检查中', 'Checking')}: {step} {fraction:4.0%}  "
+                             f"{time.perf_counter() - start:5.1f} s")
+        sys.stderr.flush()
+
+    return show
+
+
 def cmd_check(args) -> int:
+    from landapp.check import check_project, fix_stale_areas
+    from landapp.store import open_project
+
+    progress = _progress_line() if sys.stderr.isatty() else None
     with open_project(args.project) as store:
-        rep = check_project(store)
+        rep = check_project(store, progress=progress)
+        if progress:
+            progress(None, 1.0)
         if args.fix and any(p.kind == "stale_area" for p in rep.problems):
             n = fix_stale_areas(store, rep)
             print(tr(f"已重算 {n} 个要素的面积。", f"Recomputed the area of {n} features."))
+            rep = check_project(store)
+        if args.fix and any(p.kind == "index_box" for p in rep.problems):
+            from landapp.check_data import fix_spatial_index
+
+            n = fix_spatial_index(store, rep.problems)
+            print(tr(f"已重建 {n} 条空间索引。", f"Rebuilt {n} spatial-index entries."))
             rep = check_project(store)
     if args.json:
         print(json.dumps({"ok": rep.ok, "checked": rep.checked,

@@ -11,13 +11,20 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from landapp import argtypes
 from landapp.cli import EXIT_OK, group
 from landapp.errors import LandappError
 from landapp.i18n import tr
-from landapp.schema import CASE_MEASURES, CASE_STATES, value_label
+from landapp.schema import CASE_MEASURES, CASE_STATES, IDLE_STAGES, value_label
 from landapp.spreadsheet import csv_row
-from landapp.store import open_project
 from landapp.units import MU_M2
+
+
+def open_project(path, **kw):
+    """The store, imported when a command runs (numpy and shapely are not for --help)."""
+    from landapp.store import open_project as _open
+
+    return _open(path, **kw)
 
 # ---- output ---------------------------------------------------------------------------------
 
@@ -101,7 +108,7 @@ def register(sub) -> None:
     p.add_argument("project", metavar="PROJECT.gpkg")
     p.add_argument("--by", choices=["park", "zone", "building", "type"], default="park",
                    help=tr("分组:全园区、片区、建筑、类型(标准厂房/楼宇)", "group by park, zone, building or type"))
-    p.add_argument("--months", type=int, default=12,
+    p.add_argument("--months", type=argtypes.non_negative_int, default=12,
                    help=tr("可租面积计入几个月内到期的租约(默认 12)", "lease-expiry horizon for availability (default 12)"))
     p.add_argument("--zone", action="append", help=tr("只统计该片区(可重复)", "only this zone (repeatable)"))
     p.add_argument("--expiry", action="store_true", help=tr("输出租约到期分布(按年)", "print the lease expiry schedule by year"))
@@ -121,6 +128,16 @@ def register(sub) -> None:
                                                       "record an exemption for this parcel (with --reason)"))
     p.add_argument("--reason", help=tr("豁免原因(《闲置土地处置办法》第八条;空字符串表示撤销)",
                                        "exemption reason (Art. 8; empty clears it)"))
+    p.add_argument("--record", metavar="CODE", help=tr("登记该地块的处置阶段(配合 --stage 等)",
+                                                      "record this parcel's disposal (with --stage …)"))
+    p.add_argument("--stage", choices=IDLE_STAGES + [""],
+                   help=tr("处置阶段:疑似闲置、认定、征缴闲置费、收回(空字符串表示撤销)",
+                           "stage: 疑似闲置, 认定, 征缴闲置费, 收回 (empty clears it)"))
+    p.add_argument("--decision-no", help=tr("决定书文号", "decision (决定书) number"))
+    p.add_argument("--decision-date", metavar="DATE", help=tr("决定书日期 YYYY-MM-DD", "decision date"))
+    p.add_argument("--fee-due", type=argtypes.non_negative, metavar="WAN",
+                   help=tr("应缴闲置费(万元,默认出让价款的 20%)", "fee due, 10k CNY (default 20% of the price)"))
+    p.add_argument("--fee-paid", type=argtypes.non_negative, metavar="WAN", help=tr("已缴闲置费(万元)", "fee paid, 10k CNY"))
     _date_arg(p)
     _fmt_arg(p)
     p.set_defaults(func=cmd_idle)
@@ -138,6 +155,8 @@ def register(sub) -> None:
                    help=tr("把 --preset/--config 的方案保存到工程", "store the --preset/--config in the project"))
     p.add_argument("--show-config", action="store_true", help=tr("打印当前评价方案(JSON)", "print the configuration"))
     p.add_argument("--low-only", action="store_true", help=tr("只列低效企业/地块", "list low-efficiency ones only"))
+    p.add_argument("--excluded", action="store_true",
+                   help=tr("列出未参评的企业/地块及原因", "list the enterprises or parcels left out, with the reason"))
     p.add_argument("--import-metrics", metavar="FILE.csv",
                    help=tr("先导入企业年度数据(CSV,表头如 企业名称,年度,营业收入(万元),实缴税收(万元)…)",
                            "first import yearly figures from a CSV file"))
@@ -163,7 +182,7 @@ def register(sub) -> None:
     p.add_argument("--measure", choices=CASE_MEASURES, help=tr("盘活方式", "measure"))
     p.add_argument("--responsible", help=tr("责任人", "responsible person"))
     p.add_argument("--target-date", metavar="DATE", help=tr("目标日期", "target date"))
-    p.add_argument("--area", type=float, metavar="M2", help=tr("盘活面积(㎡),默认取地块/建筑面积", "area in m²"))
+    p.add_argument("--area", type=argtypes.non_negative, metavar="M2", help=tr("盘活面积(㎡),默认取地块/建筑面积", "area in m²"))
     p.add_argument("--date", metavar="DATE", help=tr("立案日期", "opening date"))
     p.add_argument("--note", help=tr("说明", "note"))
     p.set_defaults(func=cmd_cases_open)
@@ -184,7 +203,7 @@ def register(sub) -> None:
     p.add_argument("--measure", choices=CASE_MEASURES)
     p.add_argument("--responsible")
     p.add_argument("--target-date", metavar="DATE", help=tr("目标日期(空字符串表示清除)", "target date ('' clears it)"))
-    p.add_argument("--area", type=float, metavar="M2")
+    p.add_argument("--area", type=argtypes.non_negative, metavar="M2")
     p.add_argument("--note")
     p.set_defaults(func=cmd_cases_edit)
 
@@ -197,7 +216,7 @@ def register(sub) -> None:
     p = g.add_parser("progress", help=tr("年度盘活目标完成情况", "campaign progress for a year"))
     p.add_argument("project", metavar="PROJECT.gpkg")
     p.add_argument("--year", type=int)
-    p.add_argument("--target", type=float, metavar="M2", help=tr("设置该年度目标面积(㎡)", "set the year's target (m²)"))
+    p.add_argument("--target", type=argtypes.non_negative, metavar="M2", help=tr("设置该年度目标面积(㎡)", "set the year's target (m²)"))
     _fmt_arg(p)
     p.set_defaults(func=cmd_cases_progress)
 
@@ -273,6 +292,18 @@ def cmd_idle(args) -> int:
             print(tr(f"地块 {args.exempt}:{idle.status_label(st.status)}。{st.reason}",
                      f"Parcel {args.exempt}: {idle.status_label(st.status)}. {st.reason}"))
             return EXIT_OK
+        if args.record:
+            rows = store.rows("parcels", "code = ? AND (retired = 0 OR retired IS NULL)", (args.record,))
+            if not rows:
+                raise LandappError(tr(f"找不到编号为“{args.record}”的地块。", f"No parcel has the code '{args.record}'."))
+            if args.stage is None:
+                raise LandappError(tr("登记处置需要 --stage。", "--record needs --stage."))
+            idle.set_stage(store, rows[0]["fid"], args.stage, decision_no=args.decision_no,
+                           decision_date=args.decision_date, fee_due=args.fee_due, fee_paid=args.fee_paid)
+            st = idle.idle_land_status(store.get("parcels", rows[0]["fid"]), as_of)
+            print(tr(f"地块 {args.record}:{idle.status_label(st.status)},处置阶段 {st.stage or '-'}。",
+                     f"Parcel {args.record}: {idle.status_label(st.status)}, stage {st.stage or '-'}."))
+            return EXIT_OK
         parcels = idle.load_parcels(store)
     base = [("code", "地块编号", "Parcel"), ("name", "地块名称", "Name"), ("zone", "所在片区", "Zone")]
     area = [("area_m2", "面积(㎡)", "Area (m²)"), ("area_mu", "面积(亩)", "Area (mu)")]
@@ -295,18 +326,23 @@ def cmd_idle(args) -> int:
     rows = idle.idle_report(parcels, as_of)
     summary = idle.idle_summary(rows)
     if args.list == "idle":
-        rows = [r for r in rows if r["status"] in idle.IDLE_STATUSES or r["status"] == idle.EXEMPT]
+        rows = [r for r in rows if r["status"] in idle.IDLE_STATUSES
+                or r["status"] in (idle.EXEMPT, idle.INCOMPLETE) or r.get("stage")]
     for r in rows:
         r["status_label"] = idle.status_label(r["status"])
     emit(rows, base + [("land_user", "土地使用权人", "Land user")] + area +
          [("status_label", "认定结果", "Status"), ("since", "闲置起算", "Idle since"),
-          ("reclaim_from", "可收回日期", "Reclaimable from"), ("fee_wan", "闲置费(万元)", "Fee (10k CNY)"),
+          ("reclaim_from", "可收回日期", "Reclaimable from"), ("stage_label", "处置阶段", "Stage"),
+          ("decision_no", "决定书文号", "Decision no."), ("decision_date", "决定书日期", "Decision date"),
+          ("fee_due", "应缴闲置费(万元)", "Fee due (10k CNY)"), ("fee_paid", "已缴(万元)", "Paid (10k CNY)"),
           ("exemption", "豁免原因", "Exemption"), ("reason", "依据", "Grounds")], args.format,
          title=tr(f"闲置土地(统计日 {as_of}):{summary['idle_count']} 宗,"
-                  f"{summary['idle_area_m2']:,.1f} ㎡({summary['idle_area_m2'] / MU_M2:,.2f} 亩),"
-                  f"应征闲置费 {summary['fee_wan']:,.1f} 万元",
-                  f"Idle land on {as_of}: {summary['idle_count']} parcels, {summary['idle_area_m2']:,.1f} m², "
-                  f"fees {summary['fee_wan']:,.1f} (10k CNY)"),
+                  f"{summary['idle_area_m2']:,.1f} ㎡({summary['idle_area_m2'] / MU_M2:,.2f} 亩);"
+                  f"征缴闲置费 {summary['fee_count']} 宗,应缴 {summary['fee_wan']:,.1f} 万元,"
+                  f"已缴 {summary['fee_paid_wan']:,.1f} 万元;资料不全 {summary['incomplete_count']} 宗",
+                  f"Idle land on {as_of}: {summary['idle_count']} parcels, {summary['idle_area_m2']:,.1f} m²; "
+                  f"fee levied on {summary['fee_count']}: due {summary['fee_wan']:,.1f}, paid "
+                  f"{summary['fee_paid_wan']:,.1f} (10k CNY); dates missing: {summary['incomplete_count']}"),
          json_extra={"as_of": as_of.isoformat(), "summary": summary})
     return EXIT_OK
 
@@ -340,12 +376,20 @@ def cmd_evaluate(args) -> int:
         if args.show_config:
             print(json.dumps(cfg, ensure_ascii=False, indent=2))
             return EXIT_OK
-        year, results = ev.evaluate(store, args.year, level=args.level, cfg=cfg)
+        excluded: list = []
+        year, results = ev.evaluate(store, args.year, level=args.level, cfg=cfg, excluded=excluded)
+    from landapp.evaluation_scope import scope_text
+
+    who = ("企业", "Enterprise") if args.level == "enterprise" else ("地块", "Parcel")
+    if args.excluded:
+        emit(excluded, [("name", *who), ("reason", "未参评原因", "Reason left out")], args.format,
+             title=tr(f"{year} 年未参评 {len(excluded)} 个({scope_text(ev.validate_config(cfg)['scope'])})",
+                      f"{year}: {len(excluded)} left out ({scope_text(ev.validate_config(cfg)['scope'])})"))
+        return EXIT_OK
     keys = [i["key"] for i in cfg["indicators"]]
     rows = [r.as_dict() for r in results if r.low_efficiency or not args.low_only]
     for r in rows:
         r["flags"] = "、".join(r["flags"]) if args.format != "json" else r["flags"]
-    who = ("企业", "Enterprise") if args.level == "enterprise" else ("地块", "Parcel")
     counts = ev.class_counts(results)
     summary = tr(",".join(f"{c} 类 {v['count']}" for c, v in counts.items()),
                  ", ".join(f"class {c}: {v['count']}" for c, v in counts.items()))
@@ -353,9 +397,11 @@ def cmd_evaluate(args) -> int:
          [(k, ev.INDICATORS[k][3] + f"({ev.INDICATORS[k][5]})", ev.INDICATORS[k][4]) for k in keys] +
          [("score", "得分", "Score"), ("class", "类别", "Class"), ("class_name", "类别名称", "Class name"),
           ("flags", "低效标记", "Low-efficiency flags")], args.format,
-         title=tr(f"{year} 年亩均效益评价({cfg.get('name', '')}):{summary}",
-                  f"Per-mu evaluation {year} ({cfg.get('name', '')}): {summary}"),
-         json_extra={"year": year, "config": cfg, "classes": counts})
+         title=tr(f"{year} 年亩均效益评价({cfg.get('name', '')}):{summary};未参评 {len(excluded)} 个"
+                  f"(--excluded 列出原因)",
+                  f"Per-mu evaluation {year} ({cfg.get('name', '')}): {summary}; {len(excluded)} left out "
+                  "(--excluded lists why)"),
+         json_extra={"year": year, "config": cfg, "classes": counts, "excluded": excluded})
     return EXIT_OK
 
 

@@ -78,10 +78,14 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     crs: str = ""
     extent: tuple[float, float, float, float] | None = None  # of what was (or would be) imported
+    unknown_land_use: int = 0  # features whose land-use value was kept in 原用地代码, code to set
 
     def summary(self) -> str:
-        return tr(f"读取 {self.read} 个要素,导入 {self.imported} 个(修复 {self.repaired},跳过 {self.skipped}),坐标系 {self.crs}。",
-                  f"Read {self.read} features, imported {self.imported} ({self.repaired} repaired, {self.skipped} skipped); CRS {self.crs}.")
+        more = tr(f";{self.unknown_land_use} 个要素的用地性质待补填(原值见“原用地代码”)",
+                  f"; {self.unknown_land_use} features need a land-use code (original value kept)") \
+            if self.unknown_land_use else ""
+        return tr(f"读取 {self.read} 个要素,导入 {self.imported} 个(修复 {self.repaired},跳过 {self.skipped}),坐标系 {self.crs}{more}。",
+                  f"Read {self.read} features, imported {self.imported} ({self.repaired} repaired, {self.skipped} skipped); CRS {self.crs}{more}.")
 
 
 class ImportCancelled(LandappError):
@@ -257,6 +261,14 @@ def _polygonal(g) -> tuple[object | None, bool]:
     return (shapely.union_all(polys) if len(polys) > 1 else polys[0]), from_lines
 
 
+def _has_values(col) -> bool:
+    """Whether a column has any value (not None, NaN or white space), vectorised."""
+    if col.dtype != object and str(col.dtype) not in ("string", "str"):
+        return bool(col.notna().any())
+    vals = col.dropna()  # None and NaN; any other value but blank text counts (str() of it is not blank)
+    return bool(len(vals)) and bool((vals.astype(str).str.strip() != "").any())
+
+
 def _blank(v) -> bool:
     """No value: None, NaN or white space only."""
     return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
@@ -267,7 +279,7 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
                   land_use_map: dict[str, str] | None = None, repair: bool = True,
                   skip_invalid: bool = False, skip_duplicates: bool = False, dry_run: bool = False,
                   progress: Callable[[int, int], None] | None = None,
-                  cancel: Callable[[], bool] | None = None) -> ImportReport:
+                  cancel: Callable[[], bool] | None = None, strict: bool = False) -> ImportReport:
     """Import `source` into `layer` in one transaction and report feature by feature.
 
     mapping: source field -> our field (default: remembered for this kind of file, else by
@@ -275,8 +287,9 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
     not in it are read as codes, old codes or class names (landuse.guess_code). swap_xy:
     None detects swapped axes from the coordinates. skip_duplicates leaves out features whose
     code the layer (or an earlier feature of the file) has already; otherwise duplicates are
-    imported and reported. Nothing is written when dry_run, on a fatal problem, or when
-    cancelled."""
+    imported and reported. An unknown land-use value is kept in 原用地代码 and reported;
+    strict makes it fatal. Nothing is written when dry_run, on a fatal problem, when the file
+    holds no polygon at all, or when cancelled."""
     if layer not in ("zones", "parcels", "buildings", "roads"):
         raise LandappError(tr("只能导入到 zones、parcels、buildings 或 roads。", "Import into zones, parcels, buildings or roads."))
     s = spec(layer)
@@ -326,8 +339,8 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
     columns = {src: gdf[src].tolist() for src in mapping}  # plain lists: no pandas per row
     # the mapped columns that have a value somewhere (a 36-field table is often half empty):
     # the row loop below only looks at these
-    filled = [(src, ours, col) for src, ours in mapping.items()
-              for col in [columns[src]] if any(not _blank(v) for v in col)]
+    filled = [(src, ours, columns[src]) for src, ours in mapping.items() if _has_values(gdf[src])]
+    checked: dict = {}  # validate_record's per-field, per-value results over this import
     code_src = next((src for src, ours in mapping.items() if ours == "code"), None)
     needs_code = s.has("code") and s.field("code").required
     needs_name = s.has("name") and s.field("name").required
@@ -335,6 +348,7 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
     seen_codes: dict[str, int] = {}
     guessed: set[str] = set()
     lines_closed = 0
+    polygons = 0
     for i in range(n):
         if cancel is not None and cancel():
             raise ImportCancelled(tr("导入已取消,工程未作任何修改。", "Import cancelled; the project is unchanged."))
@@ -358,6 +372,7 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
             rep.skipped += 1
             continue
         lines_closed += from_lines
+        polygons += 1
         if (from_lines or not valid[i]) and not g.is_valid:
             reason = shapely.is_valid_reason(g)
             if not repair:
@@ -397,10 +412,20 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
                 if code != raw.strip().upper() and s.has("land_use_source"):
                     rec.setdefault("land_use_source", raw)
             else:
+                # never dropped: the value stays in 原用地代码 and `landapp check` lists the
+                # parcel as needing a code ('' in the map: left empty on purpose)
                 rec.pop("land_use")
-                if raw in guessed:
-                    rep.problems.append(FeatureProblem(i, tr(f"{label}:用地性质“{raw}”无法识别,已留空。",
-                                                             f"{label}: unknown land use '{raw}'; left empty."), False))
+                if s.has("land_use_source"):
+                    rec.setdefault("land_use_source", raw[:64])
+                if code is None:
+                    rep.unknown_land_use += 1
+                    rep.problems.append(FeatureProblem(i, tr(
+                        f"{label}:用地性质“{raw}”无法识别(严格模式不导入;可用 --land-use {raw}=代码 对应)。",
+                        f"{label}: unknown land use '{raw}' (strict mode imports nothing; map it with "
+                        f"--land-use {raw}=CODE).") if strict else tr(
+                        f"{label}:用地性质“{raw}”无法识别,原值已保存在“原用地代码”,请补填用地性质(可用 --land-use {raw}=代码)。",
+                        f"{label}: unknown land use '{raw}', kept as the original land-use code; set its land use "
+                        f"(or map it with --land-use {raw}=CODE)."), strict))
         for f, words in VALUE_SYNONYMS.items():
             if isinstance(rec.get(f), str) and s.has(f) and rec[f] not in (s.field(f).choices or ()):
                 rec[f] = words.get(rec[f], rec[f])
@@ -409,7 +434,7 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
         if needs_name and not rec.get("name"):
             rec["name"] = rec.get("code") or f"{s.title_zh}{i + 1}"
         try:
-            clean = validate_record(layer, rec)
+            clean = validate_record(layer, rec, cache=checked)
         except ValidationError as e:
             rep.problems.append(FeatureProblem(i, f"{label}:{e}", not skip_invalid))
             if skip_invalid:
@@ -436,6 +461,11 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
         origin.append(i)
     if lines_closed:
         rep.warnings.append(tr(f"{lines_closed} 个首尾相接的折线已转为面。", f"{lines_closed} closed lines became polygons."))
+    if n and polygons == 0:
+        kinds = "、".join(sorted({g.geom_type for g in geoms[~empty]})) or tr("空几何", "empty geometries")
+        raise LandappError(tr(f"导入中止,工程未作任何修改:文件中没有任何面(只有 {kinds}),地块、建筑、片区和道路都需要面。",
+                              f"Import stopped; the project is unchanged: the file holds no polygon at all (only {kinds}); "
+                              "parcels, buildings, zones and roads need polygons."))
     fatal = [p for p in rep.problems if p.fatal]
     if fatal:
         more = tr(f"(共 {len(fatal)} 个)", f" ({len(fatal)} in all)") if len(fatal) > 1 else ""

@@ -6,11 +6,16 @@ from __future__ import annotations
 import abc
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-import geopandas as gpd
-import pandas as pd
+import numpy as np
 from psygnal import Signal
+
+if TYPE_CHECKING:  # geopandas and pandas take ~1 s to import: not for `landapp --help`
+    import geopandas as gpd
+    import pandas as pd
+
+    from landapp.store.filters import Filter
 
 
 @dataclass(frozen=True)
@@ -34,15 +39,44 @@ class StoreSignals:
 BBox = tuple[float, float, float, float]  # minx, miny, maxx, maxy in the project CRS
 
 
+@dataclass(frozen=True)
+class TableQuery:
+    """Which features of a layer a table shows and in which order (retired ones never).
+
+    text: kept when it occurs, case-insensitively, in the text of one of the `search` fields,
+    or when one of the `also` fields holds one of its listed values (the caller lists the
+    coded values whose label in the UI language matches: 'idle' finds 闲置). No text: all.
+    order_by: a field; empty cells last, ties by fid; descending reverses both. None: by fid.
+    only: restrict to these fids (to ask whether a few changed features pass the filter)."""
+
+    text: str = ""
+    search: tuple[str, ...] = ()
+    also: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+    order_by: str | None = None
+    descending: bool = False
+    only: tuple[int, ...] | None = None
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.text.strip())
+
+
 class ProjectStore(abc.ABC):
     """A park project: spatial layers (zones, roads, parcels, buildings) and tables (floors,
     units, enterprises, leases, revitalisation cases, lineage, edit log, settings).
 
     Records are dicts of field -> value as defined in landapp.schema; spatial records carry
     a shapely geometry under 'geometry'. Every write is validated and happens in place in a
-    transaction; several writes can share one with `with store.transaction():`."""
+    transaction; several writes can share one with `with store.transaction():`.
+
+    Every backend refuses the same nonsense with the same sentences: values through
+    `schema.validate_record` (NaN, ±inf, text limits, choices), writes to computed fields
+    through `schema.refuse_computed`, and, when the outermost transaction commits, the
+    references among the records it wrote through `relations.verify` (units, floors, leases,
+    yearly figures, land users)."""
 
     signals: StoreSignals
+    read_only: bool = False  # a viewer of a shared park: the window disables editing
 
     # -- life cycle
     path: str
@@ -50,6 +84,11 @@ class ProjectStore(abc.ABC):
 
     @abc.abstractmethod
     def close(self) -> None: ...
+
+    @property
+    def closed(self) -> bool:
+        """After close(): views over the store (the attribute table) show nothing then."""
+        return False
 
     def __enter__(self):
         return self
@@ -69,21 +108,97 @@ class ProjectStore(abc.ABC):
     # -- reading
     @abc.abstractmethod
     def read_layer(self, layer: str, *, bbox: BBox | None = None,
-                   columns: Sequence[str] | None = None, where: str | None = None,
+                   columns: Sequence[str] | None = None, where: "str | Filter | None" = None,
                    include_retired: bool = False, geometry: bool = True) -> gpd.GeoDataFrame | pd.DataFrame:
         """Features indexed by fid; geometry=False gives only the attributes (faster)."""
+
+    def read_wkb(self, layer: str, *, columns: Sequence[str] = (), where: str | None = None,
+                 include_retired: bool = False) -> tuple["pd.DataFrame", np.ndarray, np.ndarray]:
+        """A spatial layer as its attributes (indexed by fid) and its geometries as WKB in one
+        byte buffer: feature i is data[offsets[i]:offsets[i + 1]] (empty: no geometry). The
+        map keeps a million parcels this way instead of as a million GEOS objects. This
+        fallback encodes what read_layer gives; backends can hand their bytes over."""
+        import shapely
+
+        gdf = self.read_layer(layer, columns=list(columns), where=where, include_retired=include_retired)
+        blobs = [b"" if b is None else b for b in shapely.to_wkb(gdf.geometry.values, byte_order=1)]
+        offsets = np.zeros(len(blobs) + 1, dtype=np.int64)
+        np.cumsum([len(b) for b in blobs], out=offsets[1:])
+        data = np.frombuffer(b"".join(blobs), dtype=np.uint8) if blobs else np.empty(0, dtype=np.uint8)
+        return gdf.drop(columns="geometry"), data, offsets
 
     @abc.abstractmethod
     def get(self, layer: str, fid: int) -> dict[str, Any]: ...
 
     @abc.abstractmethod
-    def rows(self, layer: str, where: str | None = None, params: Sequence[Any] = (),
+    def rows(self, layer: str, where: "str | Filter | None" = None, params: Sequence[Any] = (),
              order_by: str | None = None, limit: int | None = None,
              geometry: bool = True) -> list[dict[str, Any]]:
         """Records as dicts; geometry=False leaves a spatial layer's geometry out (faster)."""
 
     @abc.abstractmethod
-    def count(self, layer: str, where: str | None = None, params: Sequence[Any] = ()) -> int: ...
+    def count(self, layer: str, where: "str | Filter | None" = None, params: Sequence[Any] = ()) -> int: ...
+
+    def table_fids(self, layer: str, query: TableQuery = TableQuery()) -> np.ndarray:
+        """The fids (int64 array) of the features a table shows, in its order: one number a
+        row, so a table over a million features keeps 8 MB, not a million records. Backends
+        should do this in their database; this fallback goes through read_layer."""
+        df = self.read_layer(layer, geometry=False,
+                             columns=sorted({*query.search, *(n for n, _ in query.also),
+                                             *([query.order_by] if query.order_by else [])}))
+        if query.only is not None:
+            df = df[df.index.isin(list(query.only))]
+        text = query.text.strip().lower()
+        if text:
+            keep = np.zeros(len(df), dtype=bool)
+            for name in query.search:
+                col = df[name]
+                keep |= (col.notna() & col.astype(str).str.lower().str.contains(text, regex=False)).to_numpy()
+            for name, values in query.also:
+                keep |= df[name].isin(list(values)).to_numpy()
+            df = df[keep]
+        fids = df.index.to_numpy(dtype=np.int64)
+        if query.order_by:
+            key = df[query.order_by]
+            order = np.lexsort((fids, key.rank(method="dense").fillna(np.inf).to_numpy(), key.isna().to_numpy()))
+            if query.descending:
+                empty = key.isna().to_numpy()[order]
+                order = np.concatenate([order[~empty][::-1], order[empty][::-1]])
+            return fids[order]
+        return np.sort(fids)
+
+    def table_cells(self, layer: str, fids: Sequence[int], columns: Sequence[str]) -> dict[int, tuple]:
+        """The values of `columns` for a page of features: fid -> tuple (as stored: dates as
+        ISO text, booleans as 0/1). Fids no longer there are missing from the answer."""
+        out: dict[int, tuple] = {}
+        for rec in self.rows(layer, f"fid IN ({','.join(str(int(f)) for f in fids)})" if len(fids) else "0",
+                             geometry=False):
+            out[int(rec["fid"])] = tuple(rec.get(c) for c in columns)
+        return out
+
+    def values(self, layer: str, columns: Sequence[str], where: str | None = None,
+               params: Sequence[Any] = ()) -> list[tuple]:
+        """Rows as plain tuples of `columns` (in fid order): bulk rules over hundreds of
+        thousands of units and leases without a dict per row."""
+        return [tuple(r.get(c) for c in columns) for r in self.rows(layer, where, params, geometry=False)]
+
+    def group_totals(self, layer: str, by: Sequence[str] = (), sums: Sequence[str] = (), *,
+                     include_retired: bool = False) -> list[tuple]:
+        """Per distinct value of the `by` fields: (*values, count, *totals of `sums`), in one
+        pass (info on a million parcels: no frame, no record per row). Empty sums are 0.
+        Backends should aggregate in their database; this fallback reads a frame."""
+        df = self.read_layer(layer, columns=sorted({*by, *sums}), geometry=False, include_retired=include_retired)
+        if not len(df):
+            return []
+        if not by:
+            return [(len(df), *(float(df[c].fillna(0).sum()) for c in sums))]
+        keys = df[list(by)].astype(object).where(df[list(by)].notna(), None)
+        out = []
+        for key, grp in df.groupby([keys[c] for c in by], dropna=False):
+            key = key if isinstance(key, tuple) else (key,)
+            out.append((*(None if k is None or k != k else k for k in key), len(grp),
+                        *(float(grp[c].fillna(0).sum()) for c in sums)))
+        return out
 
     @abc.abstractmethod
     def fids_in_bbox(self, layer: str, bbox: BBox) -> list[int]: ...
@@ -113,6 +228,11 @@ class ProjectStore(abc.ABC):
         """Delete several features in one transaction; return their records."""
         with self.transaction():
             return [self.delete(layer, f) for f in fids]
+
+    def other_programs_changes(self, layer: str, fid: int) -> list[dict[str, Any]]:
+        """Changes to one feature made by other programs (QGIS, GDAL), newest first, as
+        {ts, operation}; backends that cannot tell give []."""
+        return []
 
     # -- health
     @abc.abstractmethod

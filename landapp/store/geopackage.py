@@ -17,11 +17,9 @@ import tempfile
 import threading
 import uuid
 from contextlib import contextmanager
-from typing import Any, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
@@ -32,9 +30,15 @@ from landapp.errors import (
     ProjectLockedError, ProjectNotFoundError, ValidationError,
 )
 from landapp.i18n import tr
-from landapp.schema import SCHEMA_VERSION, LayerSpec, spec, validate_record
-from landapp.store.base import BBox, ChangeEvent, ProjectStore, StoreSignals
+from landapp import relations
+from landapp.schema import SCHEMA_VERSION, LayerSpec, refuse_computed, spec, validate_record
+from landapp.store.base import BBox, ChangeEvent, ProjectStore, StoreSignals, TableQuery
+from landapp.store.filters import Filter, sqlite_literal, translate
 from landapp.units import to_mu
+
+if TYPE_CHECKING:  # imported where a frame is read: commands that read none start faster
+    import geopandas as gpd
+    import pandas as pd
 
 DEFAULT_EPSG = 4544
 BULK_INDEX_ROWS = 5000  # bulk inserts of this many rows fill the spatial index in one go  # CGCS2000 / 3-degree Gauss-Kruger CM 105E (Chengdu, Longquanyi)
@@ -147,6 +151,7 @@ class GeoPackageStore(ProjectStore):
         self._depth = 0
         self._pending: list[ChangeEvent] = []
         self._dirty_extent: set[str] = set()
+        self._touched: dict[str, set[int]] = {}  # records whose references are checked at commit
         self._upgraded = False
         self._conn = _conn if _conn is not None else self._connect()
         try:
@@ -158,7 +163,11 @@ class GeoPackageStore(ProjectStore):
             "SELECT srs_id FROM gpkg_geometry_columns WHERE table_name='parcels'") or DEFAULT_EPSG)
         self._data_version = self._scalar("PRAGMA data_version")
         self._last_log_id = self._scalar("SELECT max(fid) FROM edit_log") or 0
-        self._bounds = _crs_bounds(self.srs_id)
+        self._tracking = bool(self._scalar(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", (gpkg.CHANGES_TABLE,)))
+        self._last_change_id = (self._scalar(f"SELECT max(id) FROM {gpkg.CHANGES_TABLE}") or 0) if self._tracking else 0
+        self._tx_change_start = 0
+        self._bounds_known = False  # the CRS's area of use, found (pyproj) on the first write
         if self._upgraded:  # e.g. QGIS styles written by layers (landapp.project_hooks)
             from landapp import project_hooks
 
@@ -220,6 +229,10 @@ class GeoPackageStore(ProjectStore):
         except sqlite3.Error as e:
             raise _translate_sqlite_error(e, self.path) from None
 
+    @property
+    def closed(self) -> bool:
+        return self._conn is None
+
     def close(self) -> None:
         with self._lock:
             if self._conn is not None:
@@ -236,6 +249,9 @@ class GeoPackageStore(ProjectStore):
             try:
                 if depth == 0:
                     self._conn.execute("BEGIN IMMEDIATE")
+                    if getattr(self, "_tracking", False):  # where this transaction's change rows start
+                        self._tx_change_start = self._conn.execute(
+                            f"SELECT max(id) FROM {gpkg.CHANGES_TABLE}").fetchone()[0] or 0
                 else:
                     self._conn.execute(f"SAVEPOINT sp{depth}")
             except sqlite3.Error as e:
@@ -250,6 +266,7 @@ class GeoPackageStore(ProjectStore):
                     if depth == 0:
                         self._pending.clear()
                         self._dirty_extent.clear()
+                        self._touched.clear()
                         if self._conn.in_transaction:
                             self._conn.execute("ROLLBACK")
                         self._restore_after_io_error()
@@ -261,10 +278,27 @@ class GeoPackageStore(ProjectStore):
                     pass
                 raise
             self._depth -= 1
+            if depth == 0 and self._touched:
+                touched, self._touched = self._touched, {}
+                try:
+                    relations.verify(self, touched)
+                except BaseException:
+                    self._pending.clear()
+                    self._dirty_extent.clear()
+                    try:
+                        if self._conn.in_transaction:
+                            self._conn.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass
+                    raise
             try:
                 if depth == 0:
                     for table in self._dirty_extent:
                         gpkg.update_extent(self._conn, table)
+                    if self._pending and getattr(self, "_tracking", False):  # "the rows since start were landapp's"
+                        self._conn.execute(
+                            f"INSERT INTO {gpkg.CHANGES_TABLE} (layer, feature_id, operation) VALUES (?, ?, 'landapp')",
+                            (self.session, self._tx_change_start))
                     self._conn.execute("COMMIT")
                 else:
                     self._conn.execute(f"RELEASE sp{depth}")
@@ -328,9 +362,40 @@ class GeoPackageStore(ProjectStore):
             grouped.setdefault((layer, op), []).append(feature_id)
         events = [ChangeEvent(layer, op, tuple(f for f in fids if f is not None), external=True)
                   for (layer, op), fids in grouped.items()]
+        events += self._other_programs_changes()
         for ev in events:
             self.signals.changed.emit(ev)
         return events
+
+    def other_programs_changes(self, layer: str, fid: int) -> list[dict[str, Any]]:
+        """Rows of the change table for this feature that no landapp transaction claims."""
+        if not self._tracking:
+            return []
+        rows = self._execute(
+            f"SELECT c.ts, c.operation FROM {gpkg.CHANGES_TABLE} c WHERE c.layer = ? AND c.feature_id = ? "
+            f"AND c.operation <> 'landapp' AND NOT EXISTS (SELECT 1 FROM {gpkg.CHANGES_TABLE} m "
+            "WHERE m.operation = 'landapp' AND m.feature_id < c.id AND m.id > c.id) ORDER BY c.id DESC",
+            (spec(layer).name, int(fid))).fetchall()
+        return [{"ts": ts, "operation": op} for ts, op in rows]
+
+    def _other_programs_changes(self) -> list[ChangeEvent]:
+        """Changes the triggers recorded that no landapp transaction claims (QGIS, GDAL, any
+        SQLite tool): one external event per layer and operation."""
+        if not self._tracking:
+            return []
+        rows = self._execute(f"SELECT id, layer, feature_id, operation FROM {gpkg.CHANGES_TABLE} "
+                             "WHERE id > ? ORDER BY id", (self._last_change_id,)).fetchall()
+        if not rows:
+            return []
+        self._last_change_id = rows[-1][0]
+        claimed = [(fid_before, cid) for cid, _l, fid_before, op in rows if op == "landapp"]
+        grouped: dict[tuple[str, str], list[int]] = {}
+        for cid, layer, feature_id, op in rows:
+            if op == "landapp" or any(a < cid < b for a, b in claimed):
+                continue
+            grouped.setdefault((layer, op), []).append(feature_id)
+        return [ChangeEvent(layer, op, tuple(dict.fromkeys(f for f in fids if f is not None)), external=True)
+                for (layer, op), fids in grouped.items()]
 
     # ---- reading -----------------------------------------------------------------------
     def read_layer(self, layer: str, *, bbox: BBox | None = None,
@@ -340,9 +405,12 @@ class GeoPackageStore(ProjectStore):
         read uses the spatial index. Retired (historic) features are left out unless asked.
         geometry=False gives a plain DataFrame of the attributes (100k parcels: decoding the
         geometries is most of the read)."""
+        import geopandas as gpd
         import pyogrio
 
         s = spec(layer)
+        if isinstance(where, Filter):  # typed filter: escaped literals (GDAL takes no parameters)
+            where = translate(where, s.name, literal=sqlite_literal)[0]
         clauses = [f"({where})"] if where else []
         if s.has("retired") and not include_retired:
             clauses.append("(retired = 0 OR retired IS NULL)")
@@ -358,6 +426,38 @@ class GeoPackageStore(ProjectStore):
         if s.spatial and geometry and not isinstance(df, gpd.GeoDataFrame):
             df = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries([], crs=f"EPSG:{self.srs_id}"))
         return df
+
+    def read_wkb(self, layer: str, *, columns: Sequence[str] = (), where: str | None = None,
+                 include_retired: bool = False) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+        """GDAL's Arrow stream: the WKB column's own buffers, no geometry objects made."""
+        import pyarrow as pa
+        import pyogrio
+
+        s = spec(layer)
+        clauses = [f"({where})"] if where else []
+        if s.has("retired") and not include_retired:
+            clauses.append("(retired = 0 OR retired IS NULL)")
+        try:
+            meta, table = pyogrio.read_arrow(self.path, layer=layer, columns=list(columns),
+                                             where=" AND ".join(clauses) or None, return_fids=True)
+        except Exception as e:  # GDAL errors come in many types
+            raise LandappError(tr(f"读取图层 {layer} 失败:{e}", f"Reading layer {layer} failed: {e}")) from None
+        gname = meta.get("geometry_name") or "wkb_geometry"
+        col = table.column(gname).combine_chunks()
+        attrs = table.drop_columns([gname]).to_pandas()
+        attrs = attrs.set_index(attrs.columns[0]) if len(attrs.columns) and attrs.columns[0] in ("fid", "OGC_FID") \
+            else attrs
+        attrs.index.name = "fid"
+        n = len(col)
+        if n == 0:
+            return attrs, np.empty(0, dtype=np.uint8), np.zeros(1, dtype=np.int64)
+        if col.null_count:  # features without a geometry: empty runs
+            col = pa.compute.if_else(col.is_null(), pa.scalar(b"", col.type), col)
+        bufs = col.buffers()
+        wide = pa.types.is_large_binary(col.type)
+        offsets = np.frombuffer(bufs[1], dtype=np.int64 if wide else np.int32)[col.offset:col.offset + n + 1]
+        data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.empty(0, dtype=np.uint8)
+        return attrs, data, offsets.astype(np.int64)
 
     def _records(self, s: LayerSpec, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Rows of `sql` as records: geometry decoded under "geometry", booleans as bool.
@@ -390,6 +490,8 @@ class GeoPackageStore(ProjectStore):
              order_by: str | None = None, limit: int | None = None,
              geometry: bool = True) -> list[dict[str, Any]]:
         s = spec(layer)
+        if isinstance(where, Filter):
+            where, params = translate(where, s.name)
         cols = "*" if geometry or not s.spatial else ", ".join(
             ["fid"] + [f'"{f.name}"' for f in s.fields])
         sql = f'SELECT {cols} FROM "{s.name}"'
@@ -402,8 +504,91 @@ class GeoPackageStore(ProjectStore):
 
     def count(self, layer: str, where: str | None = None, params: Sequence[Any] = ()) -> int:
         s = spec(layer)
+        if isinstance(where, Filter):
+            where, params = translate(where, s.name)
         sql = f'SELECT count(*) FROM "{s.name}"' + (f" WHERE {where}" if where else "")
         return int(self._scalar(sql, params))
+
+    def table_fids(self, layer: str, query: TableQuery = TableQuery()) -> np.ndarray:
+        """Filter and sort in SQLite; the fids come back as one comma-joined text parsed by
+        numpy (1M rows: 0.3 s against 0.8 s for a Python loop over the cursor)."""
+        s = spec(layer)
+        names = {f.name for f in s.fields}
+        for name in (*query.search, *(n for n, _ in query.also), *([query.order_by] if query.order_by else [])):
+            if name not in names:
+                raise LandappError(tr(f"图层 {layer} 没有字段 {name}。", f"Layer {layer} has no field {name}."))
+        where: list[str] = []
+        params: list[Any] = []
+        if s.has("retired"):
+            where.append("(retired = 0 OR retired IS NULL)")
+        if query.only is not None:
+            where.append(f"fid IN ({','.join(str(int(f)) for f in query.only) or 'NULL'})")
+        text = query.text.strip().lower()
+        if text:
+            alts = []
+            for name in query.search:
+                alts.append(f'instr(lower(CAST("{name}" AS TEXT)), ?) > 0')
+                params.append(text)
+            for name, values in query.also:
+                if values:
+                    alts.append(f'"{name}" IN ({",".join("?" * len(values))})')
+                    params.extend(values)
+            where.append("(" + (" OR ".join(alts) or "0") + ")")
+        order = "fid"
+        if query.order_by:
+            d = " DESC" if query.descending else ""
+            order = f'"{query.order_by}" IS NULL, "{query.order_by}"{d}, fid{d}'
+        sql = (f'SELECT group_concat(fid) FROM (SELECT fid FROM "{s.name}"'
+               + (" WHERE " + " AND ".join(where) if where else "") + f" ORDER BY {order})")
+        joined = self._scalar(sql, params)
+        return np.fromstring(joined, dtype=np.int64, sep=",") if joined else np.empty(0, dtype=np.int64)
+
+    def table_cells(self, layer: str, fids: Sequence[int], columns: Sequence[str]) -> dict[int, tuple]:
+        s = spec(layer)
+        names = {f.name for f in s.fields}
+        bad = [c for c in columns if c not in names]
+        if bad:
+            raise LandappError(tr(f"图层 {layer} 没有字段 {bad[0]}。", f"Layer {layer} has no field {bad[0]}."))
+        cols = "".join(f', "{c}"' for c in columns)
+        out: dict[int, tuple] = {}
+        fids = [int(f) for f in fids]
+        with self._lock:
+            for i in range(0, len(fids), 500):
+                chunk = fids[i:i + 500]
+                for row in self._execute(f'SELECT fid{cols} FROM "{s.name}" WHERE fid IN ({",".join("?" * len(chunk))})',
+                                         chunk).fetchall():
+                    out[row[0]] = row[1:]
+        return out
+
+    def values(self, layer: str, columns: Sequence[str], where: str | None = None,
+               params: Sequence[Any] = ()) -> list[tuple]:
+        s = spec(layer)
+        names = {f.name for f in s.fields} | {"fid"}
+        for c in columns:
+            if c not in names:
+                raise LandappError(tr(f"图层 {layer} 没有字段 {c}。", f"Layer {layer} has no field {c}."))
+        sql = f'SELECT {", ".join(chr(34) + c + chr(34) for c in columns)} FROM "{s.name}"'
+        if where:
+            sql += f" WHERE {where}"
+        with self._lock:
+            return self._execute(sql + " ORDER BY fid", params).fetchall()
+
+    def group_totals(self, layer: str, by: Sequence[str] = (), sums: Sequence[str] = (), *,
+                     include_retired: bool = False) -> list[tuple]:
+        s = spec(layer)
+        names = {f.name for f in s.fields}
+        for c in (*by, *sums):
+            if c not in names:
+                raise LandappError(tr(f"图层 {layer} 没有字段 {c}。", f"Layer {layer} has no field {c}."))
+        keys = ", ".join(f'"{c}"' for c in by)
+        cols = ", ".join([*(f'"{c}"' for c in by), "count(*)", *(f'total("{c}")' for c in sums)])
+        sql = f'SELECT {cols} FROM "{s.name}"'
+        if s.has("retired") and not include_retired:
+            sql += " WHERE retired = 0 OR retired IS NULL"
+        if by:
+            sql += f" GROUP BY {keys}"
+        rows = [tuple(r) for r in self._execute(sql).fetchall()]
+        return [r for r in rows if r[len(by)]]  # no rows: SQLite still answers (count 0) without GROUP BY
 
     def fids_in_bbox(self, layer: str, bbox: BBox) -> list[int]:
         """Feature ids whose bounding box meets bbox, from the R-tree spatial index."""
@@ -440,6 +625,8 @@ class GeoPackageStore(ProjectStore):
         return values
 
     def _check_bounds(self, layer: str, geom: BaseGeometry) -> None:
+        if not self._bounds_known:
+            self._bounds, self._bounds_known = _crs_bounds(self.srs_id), True
         if self._bounds is None:
             return
         b = geom.bounds
@@ -451,8 +638,14 @@ class GeoPackageStore(ProjectStore):
                 "the coordinate system is probably wrong"),
                 f"({b[0]:.0f}, {b[1]:.0f})")
 
+    def _touch(self, layer: str, fids: Iterable[int], values: dict | None = None) -> None:
+        if layer in relations.WATCHED and (layer != "parcels" or values is None or "land_user_id" in values):
+            self._touched.setdefault(layer, set()).update(fids)
+
     def insert(self, layer: str, record: dict[str, Any], *, fid: int | None = None) -> int:
         s = spec(layer)
+        if fid is None:  # a re-insert (undo) brings its stored areas and stamps back: recomputed
+            refuse_computed(layer, record, allow=("created", "modified"))
         values = self._prepare(s, record, partial=False)
         stamp = _now()
         if s.has("created"):
@@ -472,6 +665,7 @@ class GeoPackageStore(ProjectStore):
             except sqlite3.Error as e:
                 raise _translate_sqlite_error(e, self.path) from None
             new_fid = int(cur.lastrowid)
+            self._touch(s.name, (new_fid,), values)
             self._log(s.name, new_fid, "insert", _loggable(values))
             self._pending.append(ChangeEvent(s.name, "insert", (new_fid,)))
             if s.spatial:
@@ -491,18 +685,25 @@ class GeoPackageStore(ProjectStore):
         skip = {"geometry", "geom", "fid", *(f.name for f in s.fields if f.computed)}
         for rec in records:
             attrs = {k: v for k, v in rec.items() if k not in skip}
+            if validate:
+                refuse_computed(s.name, rec, allow=("created", "modified"))
             values = validate_record(s.name, attrs) if validate else attrs
             if s.spatial:
                 geom = rec.get("geometry")
-                geom = _as_multipolygon(s.name, geom) if validate else (
-                    MultiPolygon([geom]) if isinstance(geom, Polygon) else geom)
                 if validate:
+                    geom = _as_multipolygon(s.name, geom)
                     self._check_bounds(s.name, geom)
                 geoms.append(geom)
             if s.has("created"):
                 values["created"] = values["modified"] = stamp
             prepared.append(values)
         cols = sorted({k for v in prepared for k in v})
+        if s.spatial and not validate:  # plain polygons made multipolygons in one vectorised call
+            arr = np.asarray(geoms, dtype=object)
+            plain = shapely.get_type_id(arr) == 3
+            if plain.any():
+                arr[plain] = shapely.multipolygons(arr[plain], indices=np.arange(int(plain.sum())))
+            geoms = list(arr)
         if s.spatial:
             blobs = gpkg.encode_geometries(geoms, self.srs_id)
             areas = shapely.area(np.asarray(geoms, dtype=object))
@@ -523,9 +724,11 @@ class GeoPackageStore(ProjectStore):
                 before = self._conn.execute(f'SELECT max(fid) FROM "{s.name}"').fetchone()[0] or 0
                 bulk = s.spatial and len(data) >= BULK_INDEX_ROWS
                 if bulk:  # fill the R-tree from numpy bounds instead of 5 SQL functions a row
+                    # (and the change-table triggers: the edit log has these rows already)
                     triggers = self._conn.execute(
                         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
-                        "AND name LIKE ?", (s.name, f"rtree_{s.name}_%")).fetchall()
+                        "AND (name LIKE ? OR name LIKE ?)",
+                        (s.name, f"rtree_{s.name}_%", f"{gpkg.CHANGES_TABLE}_{s.name}_%")).fetchall()
                     for name, _ in triggers:
                         self._conn.execute(f'DROP TRIGGER "{name}"')
                 self._conn.executemany(sql, data)
@@ -542,6 +745,8 @@ class GeoPackageStore(ProjectStore):
                 raise _translate_sqlite_error(e, self.path) from None
             fids = list(range(after - len(data) + 1, after + 1))
             assert fids[0] > before
+            if validate:
+                self._touch(s.name, fids, {c: 1 for c in cols})
             if log:
                 self._conn.executemany(
                     "INSERT INTO edit_log (ts, user, session, layer, feature_id, operation, changes) "
@@ -567,6 +772,9 @@ class GeoPackageStore(ProjectStore):
                             f"{s.title_zh} {current.get('code') or fid} 的“{k}”已被他人修改,请刷新后再改。",
                             f"{s.title_en} {current.get('code') or fid}: '{k}' was changed by "
                             "someone else; reload and try again."))
+            geom_given = "geometry" in changes or "geom" in changes
+            refuse_computed(layer, changes, current,  # areas follow a geometry given with them
+                            allow=("area_m2", "area_mu", "footprint_m2") if geom_given else ())
             attrs = {k: current[k] for k in s.field_names if not s.field(k).computed}
             new_attrs = {k: v for k, v in changes.items() if k not in ("geometry", "geom", "fid")
                          and not (s.has(k) and s.field(k).computed)}
@@ -598,6 +806,7 @@ class GeoPackageStore(ProjectStore):
                 raise _translate_sqlite_error(e, self.path) from None
             log = {k: [_loggable_value(old.get(k if k != gpkg.GEOM_COLUMN else "geometry")),
                        _loggable_value(v)] for k, v in diff.items() if k != "modified"}
+            self._touch(s.name, (int(fid),), diff)
             self._log(s.name, int(fid), "update", log)
             fields = tuple("geometry" if k == gpkg.GEOM_COLUMN else k for k in diff
                            if k != "modified")

@@ -123,7 +123,7 @@ def test_edits_made_by_gdal_are_seen_and_areas_fixed(tmp_path):
 
     path = tmp_path / "p.gpkg"
     assert main(["new", str(path)]) == 0
-    gdf = gpd.GeoDataFrame({"code": ["G1"], "status": ["在建"]},
+    gdf = gpd.GeoDataFrame({"code": ["G1"], "status": ["待供"]},
                            geometry=[box(430200, 3384000, 430300, 3384100)], crs=4544)
     pyogrio.write_dataframe(gdf, path, layer="parcels", append=True)
     with open_project(path) as s:

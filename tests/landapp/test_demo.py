@@ -151,7 +151,9 @@ def test_demo_cli_refuses_to_overwrite(tmp_path):
     out = tmp_path / "p.gpkg"
     assert main(["demo", str(out), "--parcels", "40"]) == 0
     assert main(["demo", str(out), "--parcels", "40"]) == 2
-    assert main(["demo", str(out), "--parcels", "0", "--force"]) == 2
+    with pytest.raises(SystemExit) as e:  # checked by argparse before any work: a usage error
+        main(["demo", str(out), "--parcels", "0", "--force"])
+    assert e.value.code == 64
 
 
 def test_demo_park_topology_is_clean(demo):
@@ -159,3 +161,70 @@ def test_demo_park_topology_is_clean(demo):
     from landapp.topology import check_topology
 
     assert [i.message for i in check_topology(demo)] == []
+
+
+def test_demo_land_users_fit_the_land_use(demo):
+    parcels = demo.read_layer("parcels", geometry=False)
+    inds = {e["fid"]: e["industry"] for e in demo.rows("enterprises")}
+    ind = parcels["land_user_id"].map(inds)
+    use = parcels["land_use"].fillna("")
+    manufacturing = {"汽车整车制造", "汽车零部件制造", "新能源电池", "新能源汽车", "智能网联", "电子信息", "装备制造"}
+    assert set(ind[use.str.startswith("10")].dropna()) <= manufacturing
+    assert set(ind[use.str.startswith("11")].dropna()) == {"现代物流"}
+    assert set(ind[use.str.startswith("07")].dropna()) == {"房地产开发"}
+    # parks, green buffers, roads and public land: no enterprise; district bodies or nobody
+    public = use.str.match(r"^(08|12|14|16)")
+    assert parcels.loc[public, "land_user_id"].isna().all()
+    assert parcels.loc[public, "land_user"].dropna().str.contains("局|管委会|研究院").all()
+    assert (parcels.loc[public & parcels["supply_date"].notna(), "supply_method"] == "划拨").all()
+
+
+def test_demo_buildings_fit_far_and_density(demo):
+    parcels = demo.read_layer("parcels", geometry=False)
+    b = demo.read_layer("buildings")
+    assert b["code"].is_unique and b["code"].notna().all()
+    b["fp"] = b.geometry.area
+    per = b.groupby("parcel_code").agg(fp=("fp", "sum"), gfa=("floor_area", "sum"))
+    built = parcels[parcels["status"].isin(["已建成投产", "在建"])
+                    & ~parcels["land_use"].str.match(r"^(12|14|16|17)")].join(per, on="code")
+    assert built["fp"].notna().all()  # every built or building parcel has buildings
+    far = built["gfa"] / built["area_m2"]
+    assert ((far >= built["far_min"] - 1e-6) & (far <= built["far_max"] + 1e-6)).all()
+    cover = 100 * built["fp"] / built["area_m2"]
+    assert (cover <= built["density"] + 1e-6).all()
+    industrial = built["land_use"].str.startswith("10")
+    assert (cover[industrial] >= 30).all()  # 建筑系数 ≥ 30%
+
+
+def test_demo_figures_are_plausible_for_the_industry(demo):
+    from landapp.units import MU_M2
+
+    inds = {e["fid"]: e["industry"] for e in demo.rows("enterprises")}
+    rev_mu: dict[str, list[float]] = {}
+    for m in demo.rows("enterprise_metrics", "year = 2025"):
+        if m["land_area_m2"]:
+            rev_mu.setdefault(inds[m["enterprise_id"]], []).append(m["revenue"] / (m["land_area_m2"] / MU_M2))
+    med = {k: float(np.median(v)) for k, v in rev_mu.items() if len(v) >= 3}
+    assert med["现代物流"] < med["汽车零部件制造"] < med["新能源电池"]
+    assert 150 < med["汽车零部件制造"] < 1200
+
+
+def test_demo_idle_parcels_have_a_disposal_record(demo):
+    from landapp.idle import idle_report, idle_summary, load_parcels
+
+    rows = idle_report(load_parcels(demo), REFERENCE_DATE)
+    s = idle_summary(rows)
+    assert s["fee_count"] > 0 and s["fee_wan"] > s["fee_paid_wan"] > 0 and s["incomplete_count"] == 0
+    levied = [r for r in rows if r["stage"] == "征缴闲置费"]
+    assert all(r["decision_no"] and r["decision_date"] for r in levied)
+
+
+def test_synthetic_park_follows_the_demo_rules(tmp_path):
+    path = tmp_path / "s.gpkg"
+    build_synthetic_park(path, 2000, seed=5)
+    with open_project(path) as s:
+        assert check_project(s).ok
+        p = s.read_layer("parcels", geometry=False)
+        assert (p.loc[p["land_use"] == "16", "status"] == "储备").all()
+        b = s.read_layer("buildings", geometry=False)
+        assert b["code"].is_unique and b["parcel_code"].notna().all()

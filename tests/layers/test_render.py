@@ -293,7 +293,7 @@ def test_render_cli_png_and_pdf(demo_project, tmp_path):
         assert "CJK" in fonts and " yes " in fonts  # Chinese font embedded
     r = subprocess.run([sys.executable, "-m", "landapp", "render", demo_project.path, "-o", str(png),
                         "--bbox", "1,2,3"], capture_output=True, text=True, env=env)
-    assert r.returncode == 2 and "--bbox" in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode == 64 and "--bbox" in r.stderr and "Traceback" not in r.stderr  # usage error, before any work
 
 
 def test_edits_patch_the_layer_like_a_full_reload(demo_project):

@@ -24,6 +24,8 @@ def _any_selection(w) -> bool:
 # ---- 文件
 A(ActionSpec("open_project", ("打开工程…", "Open project…"), lambda w: w.open_project_dialog(), menu="file",
              shortcut=QKeySequence.StandardKey.Open, order=10))
+A(ActionSpec("connect_database", ("连接数据库…", "Connect to a database…"), lambda w: w.connect_database_dialog(),
+             menu="file", order=15))
 A(ActionSpec("import_data", ("导入数据…", "Import data…"), lambda w: w.import_data(), menu="file",
              shortcut="Ctrl+I", section=1, order=10, editing=True))
 A(ActionSpec("export_layer", ("导出图层…", "Export layer…"), lambda w: w.export_layer(), menu="file",

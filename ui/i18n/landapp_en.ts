@@ -84,10 +84,6 @@
         <translation> (fitting out)</translation>
     </message>
     <message>
-        <source>--bbox 应为 minx,miny,maxx,maxy 四个数,且 min 小于 max。</source>
-        <translation>--bbox must be four numbers minx,miny,maxx,maxy with min below max.</translation>
-    </message>
-    <message>
         <source>--size 应为 宽x高,如 1920x1080(16–20000 像素)。</source>
         <translation>--size must be WxH such as 1920x1080 (16–20000 pixels).</translation>
     </message>
@@ -310,6 +306,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Update attributes from a spreadsheet…</translation>
     </message>
     <message>
+        <source>他人的值</source>
+        <translation>Theirs</translation>
+    </message>
+    <message>
         <source>代码</source>
         <translation>Code</translation>
     </message>
@@ -396,6 +396,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Save dashboard</translation>
     </message>
     <message>
+        <source>保留他人的</source>
+        <translation>Keep theirs</translation>
+    </message>
+    <message>
         <source>修复所选</source>
         <translation>Fix selected</translation>
     </message>
@@ -439,6 +443,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>全部状态</source>
         <translation>All states</translation>
+    </message>
+    <message>
+        <source>全部用我的</source>
+        <translation>Take mine</translation>
     </message>
     <message>
         <source>六、图表</source>
@@ -533,6 +541,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Columns and fields</translation>
     </message>
     <message>
+        <source>列出园区</source>
+        <translation>List parks</translation>
+    </message>
+    <message>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
@@ -607,7 +619,16 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     </message>
     <message>
         <source>原值</source>
+        <translation>Was</translation>
+    </message>
+    <message>
+        <source>原值</source>
+        <comment>Old</comment>
         <translation>Old</translation>
+    </message>
+    <message>
+        <source>参评企业</source>
+        <translation>Enterprises</translation>
     </message>
     <message>
         <source>双击一行在地图上定位该地块</source>
@@ -644,6 +665,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>只看低效</source>
         <translation>Low efficiency only</translation>
+    </message>
+    <message>
+        <source>只评价规上企业</source>
+        <translation>Above-scale enterprises only</translation>
     </message>
     <message>
         <source>可收回日期</source>
@@ -738,6 +763,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>图层</source>
         <translation>Layers</translation>
+    </message>
+    <message>
+        <source>图形</source>
+        <translation>Shape</translation>
     </message>
     <message>
         <source>土地使用权人</source>
@@ -900,6 +929,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>天地图需要密钥:请在“视图 → 天地图密钥…”中填写。</source>
         <translation>Tianditu needs a key: enter it under View → Tianditu key….</translation>
+    </message>
+    <message>
+        <source>如 1001 或 1001,1101</source>
+        <translation>e.g. 1001 or 1001,1101</translation>
     </message>
     <message>
         <source>如 C 或 C,D</source>
@@ -1309,6 +1342,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Restore default layout</translation>
     </message>
     <message>
+        <source>我的值</source>
+        <translation>Mine</translation>
+    </message>
+    <message>
         <source>或亩均税收低于</source>
         <translation>or tax per mu below</translation>
     </message>
@@ -1426,6 +1463,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Enterprises</translation>
     </message>
     <message>
+        <source>按勾选合并</source>
+        <translation>Combine as ticked</translation>
+    </message>
+    <message>
         <source>按地块</source>
         <translation>Parcels</translation>
     </message>
@@ -1516,6 +1557,18 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>数据取自高德等 GCJ-02 地图,先纠偏为 WGS84</source>
         <translation>Data traced from a GCJ-02 map (Amap): correct it</translation>
+    </message>
+    <message>
+        <source>数据库中的园区:</source>
+        <translation>Parks in the database:</translation>
+    </message>
+    <message>
+        <source>数据库密码</source>
+        <translation>Database password</translation>
+    </message>
+    <message>
+        <source>数据库连接(URI 或 service=名称;密码取自 .pgpass 或在此询问):</source>
+        <translation>Database (URI or service=NAME; the password comes from .pgpass or is asked for):</translation>
     </message>
     <message>
         <source>整栋(跨全部楼层)</source>
@@ -1696,6 +1749,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>未划分单元</source>
         <translation>no units</translation>
+    </message>
+    <message>
+        <source>未参评原因</source>
+        <translation>Reason left out</translation>
+    </message>
+    <message>
+        <source>未参评名单</source>
+        <translation>Left out</translation>
     </message>
     <message>
         <source>未发现问题。</source>
@@ -1977,6 +2038,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Land-use values (old codes, names → national codes)</translation>
     </message>
     <message>
+        <source>用我的</source>
+        <translation>Use mine</translation>
+    </message>
+    <message>
         <source>由 {} 合并而成</source>
         <translation>merged from {}</translation>
     </message>
@@ -2003,6 +2068,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>留空则打印签名横线</source>
         <translation>blank: a line to sign on</translation>
+    </message>
+    <message>
+        <source>登记处置…</source>
+        <translation>Record disposal…</translation>
     </message>
     <message>
         <source>登记豁免</source>
@@ -2203,6 +2272,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Edit…</translation>
     </message>
     <message>
+        <source>编辑冲突</source>
+        <translation>Edit conflict</translation>
+    </message>
+    <message>
         <source>编辑历史</source>
         <translation>Edit history</translation>
     </message>
@@ -2287,6 +2360,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Layer to export</translation>
     </message>
     <message>
+        <source>规下企业最少评价用地</source>
+        <translation>Minimum evaluated land below scale</translation>
+    </message>
+    <message>
         <source>规划指标与供地信息</source>
         <translation>Planning indicators and supply</translation>
     </message>
@@ -2311,8 +2388,16 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Scheme…</translation>
     </message>
     <message>
+        <source>评价用地分类(含下级代码)</source>
+        <translation>Evaluated land uses (with sub-codes)</translation>
+    </message>
+    <message>
         <source>识别</source>
         <translation>Identify</translation>
+    </message>
+    <message>
+        <source>该数据库中还没有园区;可用 landapp db push 上传。</source>
+        <translation>This database has no park yet; upload one with landapp db push.</translation>
     </message>
     <message>
         <source>说明</source>
@@ -2346,6 +2431,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>请至少选择一种地块状态。</source>
         <translation>Choose at least one parcel status.</translation>
+    </message>
+    <message>
+        <source>请输入 postgresql:// 开头的连接或 service=名称。</source>
+        <translation>Enter a postgresql:// URI or service=NAME.</translation>
     </message>
     <message>
         <source>请输入在天地图网站申请的密钥(tk):</source>
@@ -2448,6 +2537,14 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>运营看板图片</source>
         <translation>the dashboard picture</translation>
+    </message>
+    <message>
+        <source>连接数据库</source>
+        <translation>Connect to a database</translation>
+    </message>
+    <message>
+        <source>连接数据库…</source>
+        <translation>Connect to a database…</translation>
     </message>
     <message>
         <source>退出</source>
