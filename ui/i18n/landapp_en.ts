@@ -4,6 +4,10 @@
 <context>
     <name>landapp</name>
     <message>
+        <source> [只读]</source>
+        <translation> [read-only]</translation>
+    </message>
+    <message>
         <source> · 整栋一个单元</source>
         <translation> · one whole-building unit</translation>
     </message>
@@ -44,16 +48,16 @@
         <translation> (park target, this zone's part)</translation>
     </message>
     <message>
-        <source>(只读)</source>
-        <translation> (read-only)</translation>
-    </message>
-    <message>
         <source>(图形)</source>
         <translation>(shape)</translation>
     </message>
     <message>
         <source>(整栋,跨全部楼层)</source>
         <translation> (whole building)</translation>
+    </message>
+    <message>
+        <source>(无)</source>
+        <translation>(none)</translation>
     </message>
     <message>
         <source>(无法识别,留空)</source>
@@ -110,6 +114,10 @@
     <message>
         <source>GeoPackage 工程 (*.gpkg)</source>
         <translation>GeoPackage project (*.gpkg)</translation>
+    </message>
+    <message>
+        <source>HTML 地图</source>
+        <translation>the HTML map</translation>
     </message>
     <message>
         <source>JSON 有误:</source>
@@ -339,6 +347,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Flags</translation>
     </message>
     <message>
+        <source>作为标签页显示在地图旁</source>
+        <translation>As a tab beside the map</translation>
+    </message>
+    <message>
         <source>使用权人</source>
         <translation>Land user</translation>
     </message>
@@ -511,6 +523,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>分割线没有完整穿过任何建筑。</source>
         <translation>The line does not cross any building completely.</translation>
+    </message>
+    <message>
+        <source>分层图</source>
+        <translation>the stacking plan</translation>
     </message>
     <message>
         <source>分类方法</source>
@@ -783,6 +799,18 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>地下层用负数:-1 即 B1</source>
         <translation>Basements are negative: -1 is B1</translation>
+    </message>
+    <message>
+        <source>地图</source>
+        <translation>Map</translation>
+    </message>
+    <message>
+        <source>地图 PDF</source>
+        <translation>map PDF</translation>
+    </message>
+    <message>
+        <source>地图图片</source>
+        <translation>map image</translation>
     </message>
     <message>
         <source>地图工具</source>
@@ -1097,7 +1125,7 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     </message>
     <message>
         <source>导出完成</source>
-        <translation>Exported</translation>
+        <translation>Export finished</translation>
     </message>
     <message>
         <source>导出宗地图</source>
@@ -1162,6 +1190,18 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>工作月报(Word)…</source>
         <translation>Monthly report (Word)…</translation>
+    </message>
+    <message>
+        <source>工具(&amp;T)</source>
+        <translation>&amp;Tools</translation>
+    </message>
+    <message>
+        <source>工具栏</source>
+        <translation>Toolbars</translation>
+    </message>
+    <message>
+        <source>工程不存在</source>
+        <translation>Project not found</translation>
     </message>
     <message>
         <source>工程中没有可导出的地块。</source>
@@ -1298,6 +1338,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>is required</translation>
     </message>
     <message>
+        <source>恢复默认布局</source>
+        <translation>Restore default layout</translation>
+    </message>
+    <message>
         <source>我的值</source>
         <translation>Mine</translation>
     </message>
@@ -1332,6 +1376,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>打开工程…</source>
         <translation>Open project…</translation>
+    </message>
+    <message>
+        <source>打开文件夹</source>
+        <translation>Open folder</translation>
+    </message>
+    <message>
+        <source>打开楼宇分层图</source>
+        <translation>Open the stacking plan</translation>
     </message>
     <message>
         <source>批而未供</source>
@@ -1379,16 +1431,20 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     </message>
     <message>
         <source>拓扑检查</source>
-        <translation>Topology check</translation>
+        <translation>Check topology</translation>
     </message>
     <message>
         <source>拓扑检查</source>
-        <comment>Check topology</comment>
-        <translation>Check topology</translation>
+        <comment>Topology check</comment>
+        <translation>Topology check</translation>
     </message>
     <message>
         <source>招商信息</source>
         <translation>On offer</translation>
+    </message>
+    <message>
+        <source>招商地图</source>
+        <translation>the investor map</translation>
     </message>
     <message>
         <source>指定地块编号(可列多个或重复)</source>
@@ -1475,8 +1531,8 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Search land on offer or carriers…</translation>
     </message>
     <message>
-        <source>搜索地块编号、名称、企业…</source>
-        <translation>Search parcel code, name, enterprise…</translation>
+        <source>搜索地块编号(含图上短号)、名称、企业、楼宇…</source>
+        <translation>Search parcel code (or label code), name, enterprise, building…</translation>
     </message>
     <message>
         <source>搜索地块编号、名称、使用权人或建筑…</source>
@@ -1675,6 +1731,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>minimum area (mu; carriers: available)</translation>
     </message>
     <message>
+        <source>最近打开</source>
+        <translation>Recent projects</translation>
+    </message>
+    <message>
         <source>月份</source>
         <translation>Month</translation>
     </message>
@@ -1729,6 +1789,11 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>机会清单</source>
         <translation>Opportunity lists</translation>
+    </message>
+    <message>
+        <source>机会清单</source>
+        <comment>the list</comment>
+        <translation>the list</translation>
     </message>
     <message>
         <source>机会清单(XLSX、CSV 或 PDF)</source>
@@ -1870,6 +1935,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Browse…</translation>
     </message>
     <message>
+        <source>浮动窗口</source>
+        <translation>Float in its own window</translation>
+    </message>
+    <message>
         <source>清单</source>
         <translation>List</translation>
     </message>
@@ -1993,6 +2062,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Boundary points (continued)</translation>
     </message>
     <message>
+        <source>界面语言</source>
+        <translation>Language</translation>
+    </message>
+    <message>
         <source>留空则打印签名横线</source>
         <translation>blank: a line to sign on</translation>
     </message>
@@ -2063,6 +2136,18 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>租金(元/㎡·月)</source>
         <translation>Rent (CNY/m²·month)</translation>
+    </message>
+    <message>
+        <source>移到右侧栏</source>
+        <translation>Move to the right side area</translation>
+    </message>
+    <message>
+        <source>移到左侧栏</source>
+        <translation>Move to the left side area</translation>
+    </message>
+    <message>
+        <source>移到底部</source>
+        <translation>Move to the bottom</translation>
     </message>
     <message>
         <source>移动所选</source>
@@ -2255,6 +2340,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Row</translation>
     </message>
     <message>
+        <source>表格</source>
+        <translation>the table</translation>
+    </message>
+    <message>
         <source>表格 (*.xlsx *.csv)</source>
         <translation>Spreadsheets (*.xlsx *.csv)</translation>
     </message>
@@ -2309,10 +2398,6 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>该数据库中还没有园区;可用 landapp db push 上传。</source>
         <translation>This database has no park yet; upload one with landapp db push.</translation>
-    </message>
-    <message>
-        <source>语言(&amp;L)</source>
-        <translation>&amp;Language</translation>
     </message>
     <message>
         <source>说明</source>
@@ -2405,12 +2490,12 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     </message>
     <message>
         <source>输入坐标</source>
-        <translation>Coordinates</translation>
+        <translation>Enter coordinates</translation>
     </message>
     <message>
         <source>输入坐标</source>
-        <comment>Enter coordinates</comment>
-        <translation>Enter coordinates</translation>
+        <comment>Coordinates</comment>
+        <translation>Coordinates</translation>
     </message>
     <message>
         <source>输入坐标点…</source>
@@ -2450,6 +2535,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>dashboard</translation>
     </message>
     <message>
+        <source>运营看板图片</source>
+        <translation>the dashboard picture</translation>
+    </message>
+    <message>
         <source>连接数据库</source>
         <translation>Connect to a database</translation>
     </message>
@@ -2472,6 +2561,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>选择</source>
         <translation>Select</translation>
+    </message>
+    <message>
+        <source>选择(&amp;S)</source>
+        <translation>&amp;Selection</translation>
     </message>
     <message>
         <source>选择文件…</source>
@@ -2553,6 +2646,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>隐藏图层(zones roads parcels buildings)</source>
         <translation>layers to hide</translation>
+    </message>
+    <message>
+        <source>面板</source>
+        <translation>Panels</translation>
     </message>
     <message>
         <source>面积</source>
