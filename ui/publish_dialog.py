@@ -184,17 +184,30 @@ class OpportunityDialog(QDialog):
         kind = self.kind.currentData()
         statuses = self.statuses()
         self.status.setText("、".join(value_label(st) for st in statuses) or tr("(未选择)", "(none chosen)"))
-        try:
-            if kind == "land" and not statuses and not self.selected_only.isChecked():
-                raise LandappError(tr("请至少选择一种地块状态。", "Choose at least one parcel status."))
-            self.df = opportunity_list(self.store, kind, self.filters())
-        except LandappError as e:
-            self.df = None  # nothing stale to export
-            self.model.clear()
-            self.count.setText(str(e))
-            for b in self.export_buttons:
-                b.setEnabled(False)
+        if kind == "land" and not statuses and not self.selected_only.isChecked():
+            self._failed(tr("请至少选择一种地块状态。", "Choose at least one parcel status."))
             return
+        from ui import jobs  # the list is built in the background on a large park
+
+        filters = self.filters()
+        for b in self.export_buttons:
+            b.setEnabled(False)  # nothing stale to export while the new list is built
+        self.job = jobs.start(lambda job: opportunity_list(job.store, kind, filters),
+                              title=tr("生成机会清单", "Building the opportunity list"), store=self.store,
+                              key=("opportunities", id(self)), busy=self.table,
+                              on_done=lambda df: self._show(kind, df), on_error=self._failed)
+        if self.job.running:
+            self.count.setText(tr("正在生成…", "Building…"))
+
+    def _failed(self, message: str) -> None:
+        self.df = None  # nothing stale to export
+        self.model.clear()
+        self.count.setText(message)
+        for b in self.export_buttons:
+            b.setEnabled(False)
+
+    def _show(self, kind: str, df) -> None:
+        self.df = df
         for b in self.export_buttons:
             b.setEnabled(True)
         cols = KINDS[kind][2]
