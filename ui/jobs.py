@@ -268,6 +268,10 @@ class JobRunner(QObject):
                 return job
             finish(result)
             return job
+        if store is not None:
+            # opened here, used there: opening reads the schema and the CRS (PROJ), which is
+            # kept to the GUI thread (a PROJ lookup in a pool thread crashed once here)
+            job._reader = open_reader(store)
         for w in widgets:
             w.setCursor(Qt.CursorShape.BusyCursor)
         job._bridge.done.connect(lambda r: finish(r), Qt.ConnectionType.QueuedConnection)
