@@ -21,6 +21,7 @@ from ui.canvas import MapCanvas
 from ui.i18n import set_ui_language, tr
 from ui.panels import InfoPanel, LayerPanel
 from ui.dashboard import install_space_menu
+from ui.gis_tools import install_gis_tools
 from ui.import_dialog import install_import_menu
 from ui.publish_dialog import install_publish_menu
 from ui.tools.edit_tools import AddFeatureTool, MoveTool, ReshapeTool, Snapping, SplitTool, VertexTool
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         install_space_menu(self)
         install_publish_menu(self)
         install_import_menu(self)
+        install_gis_tools(self)
         self.canvas.cursor_moved.connect(self.show_position)
         self.canvas.view_changed.connect(self.show_scale)
         self.canvas.identified.connect(self._on_identified)
