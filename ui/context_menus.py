@@ -1,17 +1,19 @@
-"""Right-click menus: on the map (identify, zoom to, select, edit attributes, stacking plan of
-a building, measure, copy the coordinates, bookmark), on the layer list (zoom to layer,
-style, labels, opacity) and on the attribute table (zoom to, select, copy). Each menu is
-built by a plain function from where the click was, so tests can read its actions."""
+"""Right-click menus on the map, the layer list and the attribute table. What they list comes
+from the registry (ui/actions.py: actions with `context=("map",)` …, many in
+ui/entries/gis.py); this module finds what was clicked, sets window.context_target, and has
+the slots of the GIS entries: identify / zoom to / select / edit the clicked feature, copy
+its coordinates; zoom to a layer, its style, labels, opacity; zoom to, select, copy rows."""
 
 from __future__ import annotations
 
 import shapely
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QApplication, QMenu
 
 from layers import labels
 from layers.themes import themes_for
+from ui.actions import ContextTarget
 from ui.canvas import IDENTIFY_ORDER, IDENTIFY_PX
 from ui.i18n import tr
 
@@ -19,8 +21,10 @@ NAVIGATION_TOOLS = ("pan", "zoom_box", "identify", "select")
 OPACITIES = (100, 75, 50, 25)
 
 
-def feature_at(canvas, x: float, y: float) -> tuple[str, str, int] | None:
-    """(map layer id, store layer, fid) of the top visible feature at a map point."""
+# ---- what was clicked -----------------------------------------------------------------------
+
+def feature_at(canvas, x: float, y: float) -> tuple[str, int] | None:
+    """(map layer id, fid) of the top visible feature at a map point."""
     tol = IDENTIFY_PX * canvas.view.scale
     for lid in IDENTIFY_ORDER:
         try:
@@ -30,193 +34,270 @@ def feature_at(canvas, x: float, y: float) -> tuple[str, str, int] | None:
         if layer.visible:
             hits = layer.features_at(x, y, tol)
             if hits:
-                return lid, getattr(layer, "layer", lid), int(hits[0])
+                return lid, int(hits[0])
     return None
 
 
-def _describe(window, store_layer: str, fid: int) -> str:
-    from landapp.schema import spec
-    from layers.vector import short_code
-
-    try:
-        rec = window.store.get(store_layer, fid)
-    except Exception:
-        return f"{spec(store_layer).title} #{fid}"
-    code = rec.get("code")
-    bits = [short_code(code) if store_layer == "parcels" and code else code, rec.get("name")]
-    text = "  ".join(str(b) for b in bits if b)
-    return f"{spec(store_layer).title}  {text or '#' + str(fid)}"
+def map_target(window, x: float, y: float) -> ContextTarget:
+    hit = feature_at(window.canvas, x, y)
+    if hit is None:
+        return ContextTarget("map", point=(x, y))
+    return ContextTarget("map", layer=hit[0], fids=[hit[1]], point=(x, y))
 
 
-def zoom_to_feature(window, map_layer: str, fid: int) -> None:
-    geom = window.map.layer(map_layer).geometry(fid)
-    x0, y0, x1, y1 = shapely.bounds(geom)
-    pad = max(x1 - x0, y1 - y0, 40.0) * 0.6
-    window.canvas.zoom_to((x0 - pad, y0 - pad, x1 + pad, y1 + pad), margin=0.0)
+def map_menu(window, x: float, y: float, parent=None) -> QMenu:
+    return window.workspace.context_menu("map", map_target(window, x, y), parent)
 
 
-def edit_attributes(window, map_layer: str, fid: int) -> None:
-    window.canvas.active_layer = map_layer
-    window.canvas.set_selection(map_layer, [fid])
-    window.edit_selected()
+def layer_menu(window, layer_id: str, parent=None) -> QMenu:
+    return window.workspace.context_menu("layers", ContextTarget("layers", layer=layer_id), parent)
 
 
-def map_menu(window, x: float, y: float) -> QMenu:
-    """The map's menu for a right click at map point (x, y)."""
-    canvas = window.canvas
-    menu = QMenu(window)
-    hit = feature_at(canvas, x, y)
-    if hit is not None:
-        lid, layer, fid = hit
-        head = menu.addAction(_describe(window, layer, fid))
-        head.setEnabled(False)
-        menu.addAction(tr("识别", "Identify"), lambda: canvas.identify_at(x, y))
-        menu.addAction(tr("缩放至要素", "Zoom to feature"), lambda: zoom_to_feature(window, lid, fid))
-        menu.addAction(tr("选择此要素", "Select this feature"),
-                       lambda: (setattr(canvas, "active_layer", lid), canvas.set_selection(lid, [fid])))
-        if lid in ("parcels", "buildings", "zones", "roads") and hasattr(window, "edit_selected"):
-            menu.addAction(tr("编辑属性…", "Edit attributes…"), lambda: edit_attributes(window, lid, fid))
-        if layer == "buildings" and hasattr(window, "open_stacking"):
-            menu.addAction(tr("打开楼宇分层图", "Open stacking plan"), lambda: window.open_stacking(fid))
-        menu.addSeparator()
-    for key in ("measure_distance", "measure_area"):
-        act = getattr(window, "tool_actions", {}).get(key)
-        if act is not None:
-            menu.addAction(act.text(), lambda k=key: window.set_tool(k))
-    # Gauss-Krüger order, as on the status bar and the parcel sheets: X northing, Y easting
-    coords = f"X {y:.2f}, Y {x:.2f}"
-    menu.addAction(tr(f"复制坐标 ({coords})", f"Copy coordinates ({coords})"),
-                   lambda: QGuiApplication.clipboard().setText(f"{y:.3f}, {x:.3f}"))
-    if hasattr(window, "bookmarks_menu"):
-        menu.addAction(tr("添加空间书签…", "Add bookmark…"), lambda: window.bookmarks_menu.add())
-    if hasattr(window, "select_by_attribute_action"):
-        menu.addAction(window.select_by_attribute_action)
-    menu.addAction(tr("全图", "Full extent"), canvas.zoom_full)
-    return menu
+def table_menu(window, row: int, column: int, parent=None) -> QMenu:
+    table = window.table
+    fid = table.model.fid_at(row)
+    selected = table.selected_fids()
+    fids = selected if fid in selected else [fid]
+    fids = [fid] + [f for f in fids if f != fid]  # the clicked row first
+    window.context_cell = (row, column)
+    return window.workspace.context_menu("table", ContextTarget("table", layer=table.model.layer, fids=fids), parent)
 
 
-class _MapMenuFilter(QObject):
-    """Opens the map menu on a right click when a navigation tool is active (the drawing and
-    measuring tools use the right click to finish)."""
+def _inside(widget, ancestor) -> bool:
+    while widget is not None:
+        if widget is ancestor:
+            return True
+        widget = widget.parentWidget()
+    return False
+
+
+class ContextMenuRouter(QObject):
+    """Right clicks reach the main window when the widget under the cursor does not handle
+    them; this finds whether that was the map, the layer list or the table (which the
+    registry may have re-made after a language switch) and opens their menu."""
 
     def __init__(self, window):
         super().__init__(window)
         self.window_ = window
 
     def eventFilter(self, obj, event) -> bool:
-        if event.type() == QEvent.Type.ContextMenu:
-            canvas = self.window_.canvas
+        if event.type() != QEvent.Type.ContextMenu or obj is not self.window_:
+            return False
+        return self.open_at(event.globalPos())
+
+    def open_at(self, global_pos) -> bool:
+        w = self.window_
+        under = QApplication.widgetAt(global_pos)
+        menu = None
+        canvas = w.canvas
+        if _inside(under, canvas):
             if getattr(canvas.tool, "name", "") not in NAVIGATION_TOOLS:
-                return True
-            pos = event.pos()
+                return True  # drawing and measuring tools finish with the right click
+            pos = canvas.mapFromGlobal(global_pos)
             x, y = canvas.view.to_map(pos.x(), pos.y())
-            map_menu(self.window_, float(x), float(y)).popup(event.globalPos())
-            return True
-        return False
+            menu = map_menu(w, float(x), float(y))
+        elif getattr(w, "layer_panel", None) is not None and _inside(under, w.layer_panel.list):
+            lst = w.layer_panel.list
+            item = lst.itemAt(lst.viewport().mapFromGlobal(global_pos))
+            if item is not None:
+                lst.setCurrentItem(item)
+                menu = layer_menu(w, item.data(Qt.ItemDataRole.UserRole))
+        elif getattr(w, "table", None) is not None and _inside(under, w.table.view):
+            view = w.table.view
+            idx = view.indexAt(view.viewport().mapFromGlobal(global_pos))
+            if idx.isValid():
+                menu = table_menu(w, idx.row(), idx.column())
+        if menu is None:
+            return False
+        menu.popup(global_pos)
+        return True
 
 
-def layer_menu(window, layer_id: str) -> QMenu:
-    """The layer list's menu for one layer."""
-    layer = window.map.layer(layer_id)
-    panel = window.layer_panel
-    menu = QMenu(window)
-    if layer.kind == "vector":
-        menu.addAction(tr("缩放至图层", "Zoom to layer"), lambda: window.canvas.zoom_to_layer(layer_id))
-    vis = menu.addAction(tr("显示", "Visible"))
-    vis.setCheckable(True)
-    vis.setChecked(layer.visible)
-    vis.toggled.connect(lambda on: panel.set_visible(layer_id, on))
-    themes = themes_for(getattr(layer, "layer", "")) if layer.kind == "vector" else []
-    if len(themes) > 1 and layer_id != "retired_parcels":
-        style = menu.addMenu(tr("样式", "Style"))
-        for t in themes:
-            act = style.addAction(t.title, lambda k=t.key: set_theme(window, layer_id, k))
-            act.setCheckable(True)
-            act.setChecked(getattr(layer, "theme_key", None) == t.key)
-    if layer_id in labels.LAYER_MODES:
-        lab = menu.addMenu(tr("标注", "Labels"))
-        current = labels.current_mode(layer)
-        for mode in labels.LAYER_MODES[layer_id]:
-            act = lab.addAction(labels.mode_title(mode), lambda m=mode: set_labels(window, layer_id, m))
-            act.setCheckable(True)
-            act.setChecked(mode == current)
-    opacity = menu.addMenu(tr("不透明度", "Opacity"))
-    for pct in OPACITIES:
-        act = opacity.addAction(f"{pct}%", lambda p=pct: set_opacity(window, layer_id, p))
-        act.setCheckable(True)
-        act.setChecked(round(layer.opacity * 100) == pct)
-    if layer.kind == "vector" and layer_id != "retired_parcels" and hasattr(window, "select_by_attribute_action"):
-        from ui.query_dialog import open_select_by_attribute
-
-        menu.addSeparator()
-        menu.addAction(tr("按属性选择…", "Select by attribute…"),
-                       lambda: open_select_by_attribute(window, getattr(layer, "layer", layer_id)))
-    return menu
+def install_context_menus(window) -> ContextMenuRouter:
+    router = ContextMenuRouter(window)
+    window.installEventFilter(router)
+    window.context_router = router
+    return router
 
 
-def set_theme(window, layer_id: str, key: str) -> None:
-    window.map.layer(layer_id).set_theme(key)
-    panel = window.layer_panel
+# ---- slots of the registry's entries --------------------------------------------------------
+
+def _target(w, context: str | None = None) -> ContextTarget | None:
+    t = getattr(w, "context_target", None)
+    return t if t is not None and (context is None or t.context == context) else None
+
+
+def has_feature(w) -> bool:
+    t = _target(w)
+    return bool(t is not None and t.fids and t.layer)
+
+
+def editable_feature(w) -> bool:
+    t = _target(w)
+    return bool(has_feature(w) and t.layer in ("parcels", "buildings", "zones", "roads")
+                and not getattr(w, "read_only", False))
+
+
+def zoom_to_feature(w, map_layer: str, fid: int) -> None:
+    geom = w.map.layer(map_layer).geometry(fid)
+    x0, y0, x1, y1 = shapely.bounds(geom)
+    pad = max(x1 - x0, y1 - y0, 40.0) * 0.6
+    w.canvas.zoom_to((x0 - pad, y0 - pad, x1 + pad, y1 + pad), margin=0.0)
+
+
+def identify_target(w) -> None:
+    t = _target(w)
+    x, y = t.point
+    w.canvas.identify_at(x, y)
+
+
+def zoom_target(w) -> None:
+    t = _target(w)
+    if t.context == "table" and len(t.fids) > 1:
+        w.canvas.set_selection(t.layer, t.fids)
+        w.canvas.zoom_to_selection()
+    else:
+        zoom_to_feature(w, t.layer, t.fids[0])
+
+
+def select_target(w) -> None:
+    t = _target(w)
+    w.canvas.active_layer = t.layer
+    w.canvas.set_selection(t.layer, t.fids[:1])
+
+
+def edit_target(w) -> None:
+    t = _target(w)
+    w.canvas.active_layer = t.layer
+    w.canvas.set_selection(t.layer, t.fids[:1])
+    w.edit_selected()
+
+
+def copy_coordinates(w) -> str:
+    x, y = _target(w).point
+    text = f"{y:.3f}, {x:.3f}"  # Gauss-Krüger order, as on the sheets: X northing, Y easting
+    QGuiApplication.clipboard().setText(text)
+    w.statusBar().showMessage(tr(f"已复制坐标 X, Y = {text}", f"Copied X, Y = {text}"), 5000)
+    return text
+
+
+def zoom_to_target_layer(w) -> None:
+    w.canvas.zoom_to_layer(_target(w).layer)
+
+
+def set_theme(w, layer_id: str, key: str) -> None:
+    w.map.layer(layer_id).set_theme(key)
+    panel = w.layer_panel
     panel.show_layer(layer_id)
     panel._show_current()  # the style box and legend follow
 
 
-def set_labels(window, layer_id: str, mode: str) -> None:
-    labels.set_label_mode(window.map.layer(layer_id), mode)
-    labels.save_mode(window.store, layer_id, mode)
+def set_labels(w, layer_id: str, mode: str) -> None:
+    labels.set_label_mode(w.map.layer(layer_id), mode)
+    labels.save_mode(w.store, layer_id, mode)
 
 
-def set_opacity(window, layer_id: str, pct: int) -> None:
-    layer = window.map.layer(layer_id)
+def set_opacity(w, layer_id: str, pct: int) -> None:
+    layer = w.map.layer(layer_id)
     layer.opacity = pct / 100
-    window.map.changed()
-    if window.layer_panel.current_layer() is layer:
-        window.layer_panel._show_current()
+    w.map.changed()
+    if w.layer_panel.current_layer() is layer:
+        w.layer_panel._show_current()
 
 
-def table_menu(window, row: int, column: int) -> QMenu:
-    """The attribute table's menu for a right click on a cell."""
-    table = window.table
-    model = table.model
-    fid = model.fid_at(row)
-    layer = model.layer
-    selected = table.selected_fids()
-    if fid not in selected:
-        selected = [fid]
-    menu = QMenu(window)
-    menu.addAction(tr("缩放至此要素", "Zoom to this feature"), lambda: zoom_to_feature(window, layer, fid))
-    if len(selected) > 1:
-        menu.addAction(tr(f"缩放至所选 {len(selected)} 个要素", f"Zoom to the {len(selected)} selected"),
-                       window.canvas.zoom_to_selection)
-    menu.addAction(tr("只选择此要素", "Select only this feature"), lambda: window.canvas.set_selection(layer, [fid]))
-    menu.addSeparator()
-    idx = model.index(row, column)
-    cell = model.data(idx, Qt.ItemDataRole.DisplayRole)
-    menu.addAction(tr("复制单元格", "Copy cell"),
-                   lambda: QGuiApplication.clipboard().setText("" if cell is None else str(cell)))
-    menu.addAction(tr(f"复制所选行({len(selected)} 行,含表头)", f"Copy selected rows ({len(selected)}, with header)"),
-                   lambda: QGuiApplication.clipboard().setText(rows_as_text(model, selected)))
-    if hasattr(window, "edit_selected"):
-        menu.addSeparator()
-        menu.addAction(tr("编辑属性…", "Edit attributes…"), lambda: edit_attributes(window, layer, fid))
-    return menu
+def _layer_submenu(w, fill) -> object:
+    """A submenu action for the layer list's menu, filled for the clicked layer on opening."""
+    menu = QMenu(w)
+
+    def rebuild() -> None:
+        menu.clear()
+        t = _target(w, "layers")
+        if t is not None and t.layer:
+            fill(menu, w, w.map.layer(t.layer))
+
+    menu.aboutToShow.connect(rebuild)
+    return menu.menuAction()
+
+
+def _nothing(menu: QMenu) -> None:
+    menu.addAction(tr("(此图层没有)", "(none for this layer)")).setEnabled(False)
+
+
+def _fill_styles(menu: QMenu, w, layer) -> None:
+    themes = themes_for(getattr(layer, "layer", "")) if layer.kind == "vector" and layer.id != "retired_parcels" else []
+    if len(themes) < 2:
+        _nothing(menu)
+    for t in themes if len(themes) > 1 else []:
+        act = menu.addAction(t.title, lambda k=t.key, lid=layer.id: set_theme(w, lid, k))
+        act.setCheckable(True)
+        act.setChecked(getattr(layer, "theme_key", None) == t.key)
+
+
+def _fill_labels(menu: QMenu, w, layer) -> None:
+    current = labels.current_mode(layer)
+    if layer.id not in labels.LAYER_MODES:
+        _nothing(menu)
+    for mode in labels.LAYER_MODES.get(layer.id, ()):
+        act = menu.addAction(labels.mode_title(mode), lambda m=mode, lid=layer.id: set_labels(w, lid, m))
+        act.setCheckable(True)
+        act.setChecked(mode == current)
+
+
+def _fill_opacity(menu: QMenu, w, layer) -> None:
+    for pct in OPACITIES:
+        act = menu.addAction(f"{pct}%", lambda p=pct, lid=layer.id: set_opacity(w, lid, p))
+        act.setCheckable(True)
+        act.setChecked(round(layer.opacity * 100) == pct)
+
+
+def styles_submenu(w):
+    return _layer_submenu(w, _fill_styles)
+
+
+def labels_submenu(w):
+    return _layer_submenu(w, _fill_labels)
+
+
+def opacity_submenu(w):
+    return _layer_submenu(w, _fill_opacity)
+
+
+def target_layer_is_vector(w) -> bool:
+    t = _target(w, "layers")
+    try:
+        return bool(t and t.layer and w.map.layer(t.layer).kind == "vector")
+    except KeyError:
+        return False
+
+
+def copy_cell(w) -> str:
+    row, col = getattr(w, "context_cell", (0, 0))
+    model = w.table.model
+    v = model.data(model.index(row, col), Qt.ItemDataRole.DisplayRole)
+    text = "" if v is None else str(v)
+    QGuiApplication.clipboard().setText(text)
+    return text
+
+
+def copy_rows(w) -> str:
+    text = rows_as_text(w.table.model, _target(w).fids)
+    QGuiApplication.clipboard().setText(text)
+    return text
 
 
 def rows_as_text(model, fids) -> str:
-    """Tab-separated rows as shown (header first), for pasting into WPS or Excel. Text that
-    a spreadsheet would take as a formula is kept as text (a leading apostrophe)."""
-    from PySide6.QtCore import Qt as _Qt
-
+    """Tab-separated rows as shown (header first), for pasting into WPS or Excel. Text a
+    spreadsheet would take as a formula is kept as text (a leading apostrophe)."""
     cols = range(model.columnCount())
-    head = [str(model.headerData(c, _Qt.Orientation.Horizontal, _Qt.ItemDataRole.DisplayRole) or "") for c in cols]
+    head = [str(model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) or "") for c in cols]
     lines = ["\t".join(head)]
-    wanted = set(int(f) for f in fids)
+    wanted = [int(f) for f in fids]
     rows = model.rows_of(wanted).tolist() if hasattr(model, "rows_of") else \
-        [r for r in range(model.rowCount()) if model.fid_at(r) in wanted]
+        [r for r in range(model.rowCount()) if model.fid_at(r) in set(wanted)]
     for r in rows:
         vals = []
         for c in cols:
-            v = model.data(model.index(r, c), _Qt.ItemDataRole.DisplayRole)
+            v = model.data(model.index(r, c), Qt.ItemDataRole.DisplayRole)
             t = "" if v is None else str(v).replace("\t", " ").replace("\n", " ")
             if t[:1] in ("=", "+", "-", "@") and not _is_number(t):
                 t = "'" + t
@@ -231,30 +312,3 @@ def _is_number(t: str) -> bool:
         return True
     except ValueError:
         return False
-
-
-def install_context_menus(window) -> None:
-    """Right-click menus on the map, the layer list and the attribute table."""
-    f = _MapMenuFilter(window)
-    window.canvas.installEventFilter(f)
-    window._map_menu_filter = f
-
-    lst = window.layer_panel.list
-    lst.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-
-    def on_layer(pos: QPoint) -> None:
-        item = lst.itemAt(pos)
-        if item is not None:
-            lst.setCurrentItem(item)
-            layer_menu(window, item.data(Qt.ItemDataRole.UserRole)).popup(lst.viewport().mapToGlobal(pos))
-
-    lst.customContextMenuRequested.connect(on_layer)
-    view = window.table.view
-    view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-
-    def on_table(pos: QPoint) -> None:
-        idx = view.indexAt(pos)
-        if idx.isValid():
-            table_menu(window, idx.row(), idx.column()).popup(view.viewport().mapToGlobal(pos))
-
-    view.customContextMenuRequested.connect(on_table)

@@ -4,8 +4,8 @@ year's target, per-mu classes — filtered by zone and date; copy to the clipboa
 PNG. Charts are painted with QPainter (QtCharts is not in PySide6-Essentials).
 
 `collect_figures(store, as_of, zone)` gathers the numbers (no Qt), so the same figures are
-reachable from Python and tests. `install_space_menu(window)` adds the menu that opens the
-dashboard, stacking plan and cases panel as docks of the main window."""
+reachable from Python and tests. The main window opens it from the registry
+(ui/entries/space.py), as a tab beside the map."""
 
 from __future__ import annotations
 
@@ -397,98 +397,3 @@ class Dashboard(FollowsStore, QWidget):
             QMessageBox.warning(self, tr("保存失败", "Save failed"), tr(f"无法写入 {path}。", f"Cannot write {path}."))
             return None
         return path
-
-
-
-# ---- hook for the main window ----------------------------------------------------------------
-
-def undo_pusher(window):
-    """A callable that puts an applied edit on the window's undo stack (`window.session`, an
-    ui.undo.EditSession), or None when the window has none (edits then simply apply)."""
-    session = getattr(window, "session", None)
-    if session is None or not hasattr(session, "stack"):
-        return None
-    from ui.undo import EditCommand
-
-    return lambda edit: session.stack.push(EditCommand(session, edit))
-
-
-def install_space_menu(window) -> None:
-    """Add the menu 载体与盘活 to a QMainWindow that has `.store`: 运营看板, 楼宇分层图,
-    盘活案件, 闲置土地 and 亩均评价, each opened as a dock (created on first use, then shown again). Also makes the
-    idle-land / per-mu / availability map themes available."""
-    from PySide6.QtWidgets import QDockWidget
-
-    from ui.cases_panel import CasesPanel
-    from ui.evaluation_panel import EvaluationPanel
-    from ui.idle_panel import IdleLandPanel
-    from ui.stacking_view import StackingView
-
-    menu = window.menuBar().addMenu(tr("载体与盘活(&R)", "&Space && revitalisation"))
-    docks: dict[str, QDockWidget] = {}
-
-    def open_dock(key: str, title: str, make) -> QDockWidget:
-        if key not in docks or docks[key].widget() is None:
-            dock = QDockWidget(title, window)
-            dock.setObjectName(f"space_{key}")
-            dock.setWidget(make())
-            window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-            docks[key] = dock
-        docks[key].show()
-        docks[key].raise_()
-        return docks[key]
-
-    window.space_docks = docks
-    push = undo_pusher(window)
-    window.open_dashboard = lambda: open_dock("dashboard", tr("运营看板", "Dashboard"), lambda: Dashboard(window.store))
-    def open_stacking(building_id: int | None = None) -> QDockWidget:
-        """Show the stacking plan dock, on `building_id` if given (e.g. a building identified
-        on the map)."""
-        dock = open_dock("stacking", tr("楼宇分层图", "Stacking plan"), lambda: StackingView(window.store, push=push))
-        if building_id is not None:
-            dock.widget().show_building(int(building_id))
-        return dock
-
-    window.open_stacking = open_stacking
-
-    def identified_building() -> int | None:
-        """The building identified (info panel) or alone selected on the map, if any."""
-        cur = getattr(getattr(window, "info", None), "current", None)
-        if cur and cur[0] == "buildings":
-            return int(cur[1])
-        canvas = getattr(window, "canvas", None)
-        layer = canvas.map.layer("buildings") if canvas is not None and hasattr(canvas, "map") else None
-        sel = list(getattr(layer, "selection", []) or [])
-        return int(sel[0]) if len(sel) == 1 else None
-
-    def show_parcel(fid: int) -> None:
-        """Zoom the map to a parcel picked in a list and select it."""
-        canvas = getattr(window, "canvas", None)
-        if canvas is None:
-            return
-        try:
-            geom = window.store.get("parcels", int(fid))["geometry"]
-        except LandappError:
-            return
-        canvas.set_selection("parcels", [int(fid)])
-        x0, y0, x1, y1 = geom.bounds
-        pad = max(x1 - x0, y1 - y0) * 1.5
-        canvas.zoom_to((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
-
-    def make_idle():
-        panel = IdleLandPanel(window.store, push=push)
-        panel.parcel_activated.connect(show_parcel)
-        return panel
-
-    window.show_parcel = show_parcel
-    window.open_cases = lambda: open_dock("cases", tr("盘活案件", "Revitalisation cases"),
-                                          lambda: CasesPanel(window.store, push=push))
-    window.open_evaluation = lambda: open_dock("evaluation", tr("亩均评价", "Per-mu evaluation"),
-                                               lambda: EvaluationPanel(window.store, push=push))
-    window.open_idle = lambda: open_dock("idle", tr("闲置土地", "Idle land"), make_idle)
-    menu.addAction(tr("运营看板", "Dashboard"), window.open_dashboard)
-    act = menu.addAction(tr("楼宇分层图", "Stacking plan"), lambda: window.open_stacking(identified_building()))
-    act.setToolTip(tr("打开地图上识别或选中的建筑的分层图", "Opens the building identified or selected on the map"))
-    menu.addAction(tr("盘活案件", "Revitalisation cases"), window.open_cases)
-    menu.addAction(tr("闲置土地与批而未供", "Idle and unsupplied land"), window.open_idle)
-    menu.addAction(tr("亩均论英雄评价", "Per-mu evaluation"), window.open_evaluation)

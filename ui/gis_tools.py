@@ -1,6 +1,6 @@
-"""The GIS tools of the main window in one call: the job indicator, the scale box, spatial
-bookmarks, measure tools, select by attribute with the selection statistics, label
-settings restored from the project, and the right-click menus."""
+"""The GIS tools' per-window parts (their actions and panels are registry entries, in
+ui/entries/gis.py): the job indicator and the scale box in the status bar, the measure
+tools, the right-click menus, and the label settings the project keeps."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ def install_gis_tools(window) -> None:
     from layers.labels import apply_saved
     from ui.context_menus import install_context_menus
     from ui.map_extras import install_map_extras
-    from ui.query_dialog import install_query_tools
 
     install_map_extras(window)
-    install_query_tools(window)
     install_context_menus(window)
     apply_saved(window.map)

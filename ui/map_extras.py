@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QInputDialog, QMenu
 
 from landapp import bookmarks as bm
@@ -84,51 +83,59 @@ def find_menu(window, *titles: str) -> QMenu | None:
 
 
 class BookmarksMenu(QMenu):
-    """视图 → 空间书签: add the current extent, jump to one, delete one."""
+    """视图 → 空间书签: add the current extent, jump to one, delete one (built on opening,
+    from the project)."""
 
     def __init__(self, window):
         super().__init__(tr("空间书签", "Spatial bookmarks"), window)
         self.window_ = window
         self.aboutToShow.connect(self.rebuild)
-        self.rebuild()
 
     def rebuild(self) -> None:
         self.clear()
         w = self.window_
-        self.addAction(tr("添加书签…", "Add bookmark…"), lambda: self.add()).setShortcut("Ctrl+Shift+B")
+        add = self.addAction(tr("添加书签…", "Add bookmark…"), lambda: add_bookmark(w))
+        add.setShortcut("Ctrl+Shift+B")
         items = bm.bookmarks(w.store)
         if items:
             self.addSeparator()
             for b in items:
-                self.addAction(b["name"], lambda _c=False, e=b["extent"]: w.canvas.zoom_to(e, margin=0.0))
+                self.addAction(b["name"], lambda _c=False, e=b["extent"]: go_to_bookmark(w, e))
             self.addSeparator()
             delete = self.addMenu(tr("删除书签", "Delete bookmark"))
             for b in items:
                 delete.addAction(b["name"], lambda _c=False, n=b["name"]: bm.remove_bookmark(w.store, n))
         else:
-            none = self.addAction(tr("(还没有书签)", "(no bookmarks yet)"))
-            none.setEnabled(False)
+            self.addAction(tr("(还没有书签)", "(no bookmarks yet)")).setEnabled(False)
 
-    def add(self, name: str | None = None) -> dict | None:
-        w = self.window_
-        if name is None:
-            name, ok = QInputDialog.getText(w, tr("添加空间书签", "Add spatial bookmark"),
-                                            tr("书签名称(保存在工程中):", "Bookmark name (kept in the project):"),
-                                            text=tr(f"书签 {len(bm.bookmarks(w.store)) + 1}",
-                                                    f"Bookmark {len(bm.bookmarks(w.store)) + 1}"))
-            if not ok:
-                return None
-        try:
-            entry = bm.add_bookmark(w.store, name, w.canvas.view.extent)
-        except LandappError as e:
-            w.statusBar().showMessage(str(e), 8000)
+
+def go_to_bookmark(window, extent) -> None:
+    docs = getattr(getattr(window, "workspace", None), "documents", None)
+    if docs is not None:
+        docs.setCurrentIndex(0)  # the map tab
+    window.canvas.zoom_to(tuple(extent), margin=0.0)
+
+
+def add_bookmark(window, name: str | None = None) -> dict | None:
+    """Keep the map's current extent in the project under a name (asked if not given)."""
+    if name is None:
+        n = len(bm.bookmarks(window.store)) + 1
+        name, ok = QInputDialog.getText(window, tr("添加空间书签", "Add spatial bookmark"),
+                                        tr("书签名称(保存在工程中):", "Bookmark name (kept in the project):"),
+                                        text=tr(f"书签 {n}", f"Bookmark {n}"))
+        if not ok:
             return None
-        w.statusBar().showMessage(tr(f"已添加书签“{entry['name']}”。", f"Bookmark '{entry['name']}' added."), 5000)
-        return entry
+    try:
+        entry = bm.add_bookmark(window.store, name, window.canvas.view.extent)
+    except LandappError as e:
+        window.statusBar().showMessage(str(e), 8000)
+        return None
+    window.statusBar().showMessage(tr(f"已添加书签“{entry['name']}”。", f"Bookmark '{entry['name']}' added."), 5000)
+    return entry
 
 
 def install_map_extras(window) -> None:
-    """Scale box in the status bar, 空间书签 and 测量 in 视图, the job indicator."""
+    """The job indicator and the scale box in the status bar; the measure tools."""
     from ui.jobs import install_job_indicator
     from ui.tools.measure import MeasureTool
 
@@ -139,45 +146,7 @@ def install_map_extras(window) -> None:
         old.hide()  # the box shows the scale and sets it
     window.statusBar().addPermanentWidget(box)
     window.scale_box = box
-    view_menu = find_menu(window, "视图", "View")
-    window.bookmarks_menu = BookmarksMenu(window)
     snapping = getattr(window, "snapping", None)
     report = lambda text: window.statusBar().showMessage(text)  # noqa: E731
-    tools = {"measure_distance": MeasureTool(snapping, "distance", report),
-             "measure_area": MeasureTool(snapping, "area", report)}
-    window.tools.update(tools)
-    group = window.tool_actions["pan"].actionGroup()
-    measure_menu = QMenu(tr("测量", "Measure"), window)
-    for key, text, tip, sc in [
-            ("measure_distance", tr("测量距离", "Measure distance"),
-             tr("单击逐点测量距离,双击或右键结束(可捕捉节点)", "Click points to measure a distance; double or "
-                "right click ends it (snaps to vertices)"), "Ctrl+Shift+M"),
-            ("measure_area", tr("测量面积", "Measure area"),
-             tr("单击逐点围成多边形,显示 ㎡ 与 亩", "Click points round an area, shown in m² and mu"), None)]:
-        act = QAction(text, window)
-        act.setCheckable(True)
-        act.setToolTip(tip)
-        if sc:
-            act.setShortcut(sc)
-        act.triggered.connect(lambda _c=False, k=key: window.set_tool(k))
-        group.addAction(act)
-        window.tool_actions[key] = act
-        measure_menu.addAction(act)
-    # one button (distance; its arrow offers area) keeps the map toolbar inside a 1366-px window
-    from PySide6.QtWidgets import QToolButton
-
-    window.tool_actions["measure_distance"].setIconText(tr("测量", "Measure"))
-    window.tool_actions["measure_area"].setIconText(tr("测面积", "Area"))
-    button = QToolButton(window)
-    button.setDefaultAction(window.tool_actions["measure_distance"])
-    button.setMenu(measure_menu)
-    button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-    button.setToolButtonStyle(window.toolbar.toolButtonStyle())
-    window.toolbar.addSeparator()
-    window.toolbar.addWidget(button)
-    window.measure_button = button
-    if view_menu is not None:
-        view_menu.addSeparator()
-        view_menu.addMenu(window.bookmarks_menu)
-        view_menu.addMenu(measure_menu)
-    window.measure_menu = measure_menu
+    window.tools["measure_distance"] = MeasureTool(snapping, "distance", report)
+    window.tools["measure_area"] = MeasureTool(snapping, "area", report)

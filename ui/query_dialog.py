@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton,
                                QRadioButton, QTextBrowser, QVBoxLayout, QWidget)
 
@@ -283,37 +282,6 @@ class StatisticsPanel(QWidget):
                 out.append("</tr>")
             out.append("</table>")
         self.view.setHtml("".join(out))
-
-
-def install_query_tools(window) -> None:
-    """编辑 (or 视图) → 按属性选择…, and the 选择统计 panel as a tab beside the feature info."""
-    from PySide6.QtGui import QAction
-    from PySide6.QtWidgets import QDockWidget
-
-    from ui.map_extras import find_menu
-
-    act = QAction(tr("按属性选择…", "Select by attribute…"), window)
-    act.setShortcut("Ctrl+F3")
-    act.triggered.connect(lambda: open_select_by_attribute(window))
-    window.select_by_attribute_action = act
-    menu = find_menu(window, "编辑", "Edit") or find_menu(window, "视图", "View")
-    if menu is not None:
-        menu.addSeparator()
-        menu.addAction(act)
-    panel = StatisticsPanel(window)
-    window.statistics = panel
-    docks = getattr(window, "docks", None)
-    if docks is not None and "info" in docks:
-        dock = QDockWidget(tr("选择统计", "Selection statistics"), window)
-        dock.setObjectName("statistics")
-        dock.setWidget(panel)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        window.tabifyDockWidget(docks["info"], dock)
-        docks["info"].raise_()
-        docks["statistics"] = dock
-        view = find_menu(window, "视图", "View")
-        if view is not None:
-            view.addAction(dock.toggleViewAction())
 
 
 def open_select_by_attribute(window, layer: str | None = None) -> SelectByAttributeDialog:

@@ -6,3 +6,16 @@ def _qt_application(qapp):
     """One QApplication for the whole run: layers tests paint with QtGui, and the UI tests
     that may run in the same process need QApplication, not just QGuiApplication."""
     return qapp
+
+
+@pytest.fixture(autouse=True)
+def settings_folder(tmp_path_factory, monkeypatch):
+    """Every UI test keeps QSettings in a temporary folder of its own, never the user's, and
+    export confirmations go to a list instead of a modal dialog."""
+    from ui import exported, settings
+
+    folder = tmp_path_factory.mktemp("settings")
+    settings.use_folder(str(folder))
+    shown = []
+    monkeypatch.setattr(exported, "show_hook", lambda parent, title, text, folder: shown.append((title, text, folder)))
+    return folder

@@ -4,6 +4,10 @@
 <context>
     <name>landapp</name>
     <message>
+        <source> [只读]</source>
+        <translation> [read-only]</translation>
+    </message>
+    <message>
         <source> · 整栋一个单元</source>
         <translation> · one whole-building unit</translation>
     </message>
@@ -38,6 +42,10 @@
     <message>
         <source>(整栋,跨全部楼层)</source>
         <translation> (whole building)</translation>
+    </message>
+    <message>
+        <source>(无)</source>
+        <translation>(none)</translation>
     </message>
     <message>
         <source>(无法识别,留空)</source>
@@ -285,6 +293,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>低效标记</source>
         <translation>Flags</translation>
+    </message>
+    <message>
+        <source>作为标签页显示在地图旁</source>
+        <translation>As a tab beside the map</translation>
     </message>
     <message>
         <source>使用权人</source>
@@ -608,6 +620,18 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Basements are negative: -1 is B1</translation>
     </message>
     <message>
+        <source>地图</source>
+        <translation>Map</translation>
+    </message>
+    <message>
+        <source>地图 PDF</source>
+        <translation>map PDF</translation>
+    </message>
+    <message>
+        <source>地图图片</source>
+        <translation>map image</translation>
+    </message>
+    <message>
         <source>地图工具</source>
         <translation>Map tools</translation>
     </message>
@@ -877,6 +901,11 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Exported</translation>
     </message>
     <message>
+        <source>导出完成</source>
+        <comment>Export finished</comment>
+        <translation>Export finished</translation>
+    </message>
+    <message>
         <source>导出宗地图</source>
         <translation>Export parcel sheets</translation>
     </message>
@@ -919,6 +948,18 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>属性表</source>
         <translation>Attribute table</translation>
+    </message>
+    <message>
+        <source>工具(&amp;T)</source>
+        <translation>&amp;Tools</translation>
+    </message>
+    <message>
+        <source>工具栏</source>
+        <translation>Toolbars</translation>
+    </message>
+    <message>
+        <source>工程不存在</source>
+        <translation>Project not found</translation>
     </message>
     <message>
         <source>工程中没有可导出的地块。</source>
@@ -1039,6 +1080,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>is required</translation>
     </message>
     <message>
+        <source>恢复默认布局</source>
+        <translation>Restore default layout</translation>
+    </message>
+    <message>
         <source>或亩均税收低于</source>
         <translation>or tax per mu below</translation>
     </message>
@@ -1071,6 +1116,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Open project…</translation>
     </message>
     <message>
+        <source>打开文件夹</source>
+        <translation>Open folder</translation>
+    </message>
+    <message>
+        <source>打开楼宇分层图</source>
+        <translation>Open the stacking plan</translation>
+    </message>
+    <message>
         <source>批而未供</source>
         <translation>Approved, not supplied</translation>
     </message>
@@ -1100,12 +1153,12 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     </message>
     <message>
         <source>拓扑检查</source>
-        <translation>Topology check</translation>
+        <translation>Check topology</translation>
     </message>
     <message>
         <source>拓扑检查</source>
-        <comment>Check topology</comment>
-        <translation>Check topology</translation>
+        <comment>Topology check</comment>
+        <translation>Topology check</translation>
     </message>
     <message>
         <source>指定地块编号(可重复)</source>
@@ -1180,8 +1233,8 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Move on…</translation>
     </message>
     <message>
-        <source>搜索地块编号、名称、企业…</source>
-        <translation>Search parcel code, name, enterprise…</translation>
+        <source>搜索地块编号(含图上短号)、名称、企业、楼宇…</source>
+        <translation>Search parcel code (or label code), name, enterprise, building…</translation>
     </message>
     <message>
         <source>搜索地块编号或名称…</source>
@@ -1348,6 +1401,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>minimum area (mu; carriers: available)</translation>
     </message>
     <message>
+        <source>最近打开</source>
+        <translation>Recent projects</translation>
+    </message>
+    <message>
         <source>有目标日期</source>
         <translation>Has a target date</translation>
     </message>
@@ -1510,6 +1567,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Browse…</translation>
     </message>
     <message>
+        <source>浮动窗口</source>
+        <translation>Float in its own window</translation>
+    </message>
+    <message>
         <source>清单</source>
         <translation>List</translation>
     </message>
@@ -1621,6 +1682,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Boundary points (continued)</translation>
     </message>
     <message>
+        <source>界面语言</source>
+        <translation>Language</translation>
+    </message>
+    <message>
         <source>留空则打印签名横线</source>
         <translation>blank: a line to sign on</translation>
     </message>
@@ -1683,6 +1748,18 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>租金(元/㎡·月)</source>
         <translation>Rent (CNY/m²·month)</translation>
+    </message>
+    <message>
+        <source>移到右侧栏</source>
+        <translation>Move to the right side area</translation>
+    </message>
+    <message>
+        <source>移到左侧栏</source>
+        <translation>Move to the left side area</translation>
+    </message>
+    <message>
+        <source>移到底部</source>
+        <translation>Move to the bottom</translation>
     </message>
     <message>
         <source>移动所选</source>
@@ -1882,10 +1959,6 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Identify</translation>
     </message>
     <message>
-        <source>语言(&amp;L)</source>
-        <translation>&amp;Language</translation>
-    </message>
-    <message>
         <source>说明</source>
         <translation>Note</translation>
     </message>
@@ -1960,12 +2033,12 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     </message>
     <message>
         <source>输入坐标</source>
-        <translation>Coordinates</translation>
+        <translation>Enter coordinates</translation>
     </message>
     <message>
         <source>输入坐标</source>
-        <comment>Enter coordinates</comment>
-        <translation>Enter coordinates</translation>
+        <comment>Coordinates</comment>
+        <translation>Coordinates</translation>
     </message>
     <message>
         <source>输入坐标点…</source>
@@ -2015,6 +2088,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>选择</source>
         <translation>Select</translation>
+    </message>
+    <message>
+        <source>选择(&amp;S)</source>
+        <translation>&amp;Selection</translation>
     </message>
     <message>
         <source>选择文件…</source>
@@ -2080,6 +2157,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>隐藏图层(zones roads parcels buildings)</source>
         <translation>layers to hide</translation>
+    </message>
+    <message>
+        <source>面板</source>
+        <translation>Panels</translation>
     </message>
     <message>
         <source>面积</source>
