@@ -28,9 +28,10 @@ import threading
 import time
 import traceback
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
-from PySide6.QtCore import QCoreApplication, QElapsedTimer, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
 from landapp.errors import Cancelled, LandappError
@@ -79,6 +80,7 @@ class _Bridge(QObject):
     progressed = Signal(int, int, str)
     done = Signal(object)
     failed = Signal(str)
+    ended = Signal()  # the worker has let go of the job (after done, failed or a cancel)
 
 
 class Job(QObject):
@@ -158,12 +160,13 @@ class Job(QObject):
                 except Exception:
                     pass
                 self._reader = None
+            self._emit(self._bridge.ended)
 
     @staticmethod
-    def _emit(signal, value) -> None:
+    def _emit(signal, *args) -> None:
         try:
-            signal.emit(value)
-        except RuntimeError:
+            signal.emit(*args)
+        except RuntimeError:  # the GUI side is gone (application quitting)
             pass
 
     # ---- the GUI's side
@@ -194,16 +197,6 @@ class Job(QObject):
         return not self.running
 
 
-class _Runnable(QRunnable):
-    def __init__(self, job: Job):
-        super().__init__()
-        self.job = job
-        self.setAutoDelete(True)
-
-    def run(self) -> None:
-        self.job._run()
-
-
 class JobRunner(QObject):
     """Starts jobs and keeps them alive until they end; one per application."""
 
@@ -212,10 +205,14 @@ class JobRunner(QObject):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(2)
-        self.jobs: list[Job] = []
+        # Python threads, not QThreadPool's: pyproj keeps each thread's PROJ context in a
+        # threading.local that Python drops between two runs on a foreign (Qt) thread while
+        # PROJ's own pointer stays, and the next CRS made on that thread crashed (geopandas
+        # makes one on every read). A Python thread keeps its state, so its context lives.
+        self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="landapp-job")
+        self.jobs: list[Job] = []  # running, as the user sees them
         self._keys: dict[Any, Job] = {}
+        self._alive: dict[int, Job] = {}  # until its worker lets go (a cancelled job still runs a bit)
 
     def start(self, fn: Callable[[Job], Any], *, title: str, on_done: Callable[[Any], None] | None = None,
               on_error: Callable[[str], None] | None = None, store=None, key: Any = None,
@@ -269,8 +266,7 @@ class JobRunner(QObject):
             finish(result)
             return job
         if store is not None:
-            # opened here, used there: opening reads the schema and the CRS (PROJ), which is
-            # kept to the GUI thread (a PROJ lookup in a pool thread crashed once here)
+            # opened here (a few ms: the schema check), used and closed in the worker
             job._reader = open_reader(store)
         for w in widgets:
             w.setCursor(Qt.CursorShape.BusyCursor)
@@ -281,7 +277,9 @@ class JobRunner(QObject):
         if key is not None:
             self._keys[key] = job
         self.job_started.emit(job)
-        self.pool.start(_Runnable(job))
+        self._alive[id(job)] = job
+        job._bridge.ended.connect(lambda: self._alive.pop(id(job), None), Qt.ConnectionType.QueuedConnection)
+        self.pool.submit(job._run)
         return job
 
     def cancel_all(self) -> None:
@@ -289,12 +287,13 @@ class JobRunner(QObject):
             job.cancel()
 
     def wait_all(self, timeout_ms: int = 60000) -> bool:
+        """Until every worker has finished, cancelled ones too (tests, closing)."""
         t = QElapsedTimer()
         t.start()
-        while self.jobs and t.elapsed() < timeout_ms:
+        while (self.jobs or self._alive) and t.elapsed() < timeout_ms:
             QCoreApplication.processEvents()
             time.sleep(0.005)
-        return not self.jobs
+        return not (self.jobs or self._alive)
 
 
 def _default_error(message: str) -> None:
@@ -344,9 +343,12 @@ class JobIndicator(QWidget):
         self.cancel_button.clicked.connect(self.cancel)
         r = runner()
         r.job_started.connect(self._watch)
-        r.job_ended.connect(lambda _j: self.refresh())
+        r.job_ended.connect(self._ended)  # bound methods: gone with the widget
         for job in r.jobs:
             self._watch(job)
+        self.refresh()
+
+    def _ended(self, _job) -> None:
         self.refresh()
 
     def _watch(self, job: Job) -> None:

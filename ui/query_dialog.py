@@ -223,7 +223,7 @@ class StatisticsPanel(QWidget):
         self.refresh()
 
     def _fill_by(self, layer: str) -> None:
-        current = self.by.currentData()
+        current = self.by.currentData() if self.by.count() else "status"  # by status at first
         self.by.clear()
         s = spec(layer)
         for name in GROUP_FIELDS.get(layer, ()):
