@@ -98,6 +98,7 @@ class PanelSpec:
     tab_with: str | None = None
     closable: bool = True
     tip: Text | None = None
+    scroll: bool = True  # shown in a scroll area: its minimum size never widens the window
 
 
 @dataclass

@@ -126,7 +126,7 @@ class Chart(QWidget):
         self.items: list[tuple[str, float, str]] = []  # (label, value, value text)
         self.colours: list[str] = []
         self.note = ""
-        self.setMinimumSize(360, 220)
+        self.setMinimumSize(320, 180)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_items(self, items, colours=None, note: str = "") -> None:
@@ -134,7 +134,7 @@ class Chart(QWidget):
         self.update()
 
     def sizeHint(self) -> QSize:
-        return QSize(420, 240)
+        return QSize(420, 200)
 
     def paintEvent(self, _e) -> None:
         p = QPainter(self)
@@ -214,7 +214,7 @@ class KeyFigure(QLabel):
         self.title = title
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setStyleSheet("QLabel { background: white; border: 1px solid #E0E0E0; padding: 8px; }")
-        self.setMinimumWidth(120)
+        self.setMinimumWidth(108)
         self.setWordWrap(True)
         self.value, self.sub = "", ""
 
@@ -259,17 +259,16 @@ class Dashboard(FollowsStore, QWidget):
         self.title = QLabel()  # on the page, so a copied or saved picture says what it shows
         self.title.setTextFormat(Qt.TextFormat.RichText)
         page_lay.addWidget(self.title)
-        kf_row = QHBoxLayout()
-        grid = QGridLayout()
-        page_lay.addLayout(kf_row)
+        self.kf_grid = QGridLayout()
+        self.chart_grid = grid = QGridLayout()
+        page_lay.addLayout(self.kf_grid)
         page_lay.addLayout(grid, 1)
         self.kf = {k: KeyFigure(t) for k, t in (
             ("leasable", tr("可租售面积", "Leasable area")), ("vacancy", tr("空置率", "Vacancy rate")),
             ("available", tr("一年内可招商", "Available within 12 months")),
             ("idle", tr("闲置土地", "Idle land")), ("campaign", tr("年度盘活", "Revitalised this year")),
             ("low", tr("低效企业", "Low-efficiency firms")))}
-        for w in self.kf.values():
-            kf_row.addWidget(w, 1)
+
         self.charts = {
             "zone": Chart(tr("各片区空置率", "Vacancy by zone"), "hbar"),
             "type": Chart(tr("标准厂房与楼宇空置率", "Vacancy by building type"), "hbar"),
@@ -278,9 +277,9 @@ class Dashboard(FollowsStore, QWidget):
             "campaign": Chart(tr("盘活目标完成度", "Revitalised against target"), "progress"),
             "mu": Chart(tr("亩均评价分类(家)", "Per-mu classes (enterprises)"), "vbar"),
         }
-        for i, c in enumerate(self.charts.values()):
-            grid.addWidget(c, i // 3, i % 3)
-        scroll = QScrollArea()
+        self._columns = (0, 0)
+        self._reflow(1200)
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.page)
         outer.addWidget(scroll, 1)
@@ -290,6 +289,45 @@ class Dashboard(FollowsStore, QWidget):
         self.save_btn.clicked.connect(lambda: self.save_png())
         store.signals.changed.connect(self._on_store_changed)
         self.refresh()
+
+    def _reflow(self, width: int) -> None:
+        """Key figures and charts in as many columns as the width allows (six figures in a
+        row and three charts on a wide screen; 3 × 2 figures and one or two charts across in
+        a tab beside the map on a laptop), so nothing is cut off at the right."""
+        kf_cols = 6 if width >= 740 else 3 if width >= 3 * 125 else 2
+        chart_cols = max(1, min(3, width // 380))
+        if (kf_cols, chart_cols) == self._columns:
+            return
+        self._columns = (kf_cols, chart_cols)
+        for w in self.kf.values():
+            self.kf_grid.removeWidget(w)
+        for c in self.charts.values():
+            self.chart_grid.removeWidget(c)
+        for i, w in enumerate(self.kf.values()):
+            self.kf_grid.addWidget(w, i // kf_cols, i % kf_cols)
+        for c in range(6):
+            self.kf_grid.setColumnStretch(c, 1 if c < kf_cols else 0)
+        for i, c in enumerate(self.charts.values()):
+            self.chart_grid.addWidget(c, i // chart_cols, i % chart_cols)
+        for c in range(3):
+            self.chart_grid.setColumnStretch(c, 1 if c < chart_cols else 0)
+        scroll = getattr(self, "scroll", None)
+        if scroll is not None:  # the page's width follows its new minimum now, not at the next resize
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(0, self._fit_page)
+
+    def _fit_page(self) -> None:
+        vp = self.scroll.viewport()
+        self.page.resize(max(self.page.minimumSizeHint().width(), vp.width()),
+                         max(self.page.minimumSizeHint().height(), self.page.height()))
+        # the grid changed inside a resize: Qt does not lay the page out again by itself
+        self.page.layout().activate()
+        self.page.layout().setGeometry(self.page.rect())
+
+    def resizeEvent(self, event) -> None:
+        self._reflow(event.size().width())
+        super().resizeEvent(event)
 
     def as_of(self) -> dt.date:
         q = self.date.date()

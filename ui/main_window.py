@@ -211,7 +211,7 @@ class MainWindow(EditCommands, QMainWindow):
         for tb in self.workspace.toolbars.values():
             tb.setVisible(True)
         self.workspace.tabify_start_groups()
-        self.fit_to_screen()
+        self.fit_to_screen(keep_size=True)
         self.apply_default_sizes()
         self.workspace.update_enabled()
 

@@ -42,6 +42,36 @@ def release(widget) -> None:
                     pass
 
 
+def make_host(spec, widget: QWidget) -> QWidget:
+    """The widget itself, or a scroll area around it (spec.scroll): a panel's minimum size
+    then never widens the window past the screen; it scrolls instead."""
+    if not spec.scroll:
+        return widget
+    from PySide6.QtWidgets import QFrame, QScrollArea
+
+    host = QScrollArea()
+    host.setWidgetResizable(True)
+    host.setFrameShape(QFrame.Shape.NoFrame)
+    host.setWidget(widget)
+    host.setProperty("panel_id", spec.id)
+    return host
+
+
+class PanelDock(QDockWidget):
+    """A panel's dock; closing it (its × button) gives the side area's width back too."""
+
+    def __init__(self, title: str, parent, on_close):
+        super().__init__(title, parent)
+        self._on_close = on_close
+
+    def closeEvent(self, event) -> None:
+        super().closeEvent(event)
+        if event.isAccepted():
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(0, self._on_close)
+
+
 class DocumentArea(QTabWidget):
     """The central area: the map is the first tab (never closed); big views open as tabs
     beside it. A tab's right-click menu floats it or moves it to the side area."""
@@ -130,9 +160,11 @@ class Workspace:
         self.toolbars: dict[str, QToolBar] = {}
         self.widgets: dict[str, QWidget] = {}
         self.panels: dict[str, QWidget] = {}      # panel id -> its widget (made)
+        self.hosts: dict[str, QWidget] = {}       # panel id -> the widget or its scroll area
         self.docks: dict[str, QDockWidget] = {}   # panel id -> its dock (docked or floating panels)
         self.where: dict[str, str] = {}           # panel id -> "document" or a dock area / "float"
         self._groups: dict[str, QActionGroup] = {}
+        self._side_before: int | None = None  # the side area's width before a list widened it
 
     # ---- menus, toolbars, actions
     def build(self) -> None:
@@ -330,12 +362,16 @@ class Workspace:
         if widget is None:
             return False
         if self.where.get(pid) == "document":
-            return self.documents.indexOf(widget) >= 0
+            return self.documents.indexOf(self.hosts[pid]) >= 0
         dock = self.docks.get(pid)
         return dock is not None and not dock.isHidden()
 
     def panel(self, pid: str):
         return self.panels.get(pid)
+
+    def host(self, pid: str):
+        """What sits in the tab or dock: the panel, or the scroll area around it."""
+        return self.hosts.get(pid)
 
     def make_at_start(self, tabify: tuple[str, ...] = reg.AREAS) -> None:
         """The panels that open with the window (layers, info, table …), each in its area,
@@ -368,14 +404,15 @@ class Workspace:
             widget = spec.factory(self.window)
             widget.setProperty("panel_id", pid)
             self.panels[pid] = widget
+            self.hosts[pid] = make_host(spec, widget)
             self._place(pid, area or self._saved_area(pid) or spec.area)
         elif self.where.get(pid) == "document":
-            self.documents.add_panel(pid, widget, _t(spec.title))
+            self.documents.add_panel(pid, self.hosts[pid], _t(spec.title))
         else:
             self.docks[pid].show()
         if raise_:
             if self.where.get(pid) == "document":
-                self.documents.setCurrentWidget(widget)
+                self.documents.setCurrentWidget(self.hosts[pid])
             else:
                 self.docks[pid].raise_()
         self.update_enabled()
@@ -388,7 +425,7 @@ class Workspace:
 
     def _place(self, pid: str, area: str) -> None:
         spec = reg.PANELS[pid]
-        widget = self.panels[pid]
+        widget = self.hosts[pid]
         w = self.window
         if area == "document":
             dock = self.docks.pop(pid, None)
@@ -404,7 +441,7 @@ class Workspace:
             self.documents.take_panel(widget)
         dock = self.docks.get(pid)
         if dock is None:
-            dock = QDockWidget(_t(spec.title), w)
+            dock = PanelDock(_t(spec.title), w, lambda: (self._give_side_back(), self.update_enabled()))
             dock.setObjectName(pid)
             dock.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             dock.customContextMenuRequested.connect(lambda pos, p=pid, d=dock: self._dock_menu(p, d, pos))
@@ -436,6 +473,8 @@ class Workspace:
         mate = self.docks.get(spec.tab_with) if spec.tab_with else None
         if mate is None and others:
             mate = others[0]
+        if dock_area == DOCK_AREAS["right"] and not spec.at_start and others and self._side_before is None:
+            self._side_before = others[0].width()  # given back when the last list closes
         if mate is not None and mate is not self.docks[pid]:
             w.tabifyDockWidget(mate, self.docks[pid])
         if dock_area == DOCK_AREAS["right"] and getattr(w, "isVisible", lambda: False)():
@@ -450,10 +489,20 @@ class Workspace:
         if widget is None:
             return
         if self.where.get(pid) == "document":
-            self.documents.take_panel(widget)
+            self.documents.take_panel(self.hosts[pid])
         elif pid in self.docks:
             self.docks[pid].hide()
+            self._give_side_back()
         self.update_enabled()
+
+    def _give_side_back(self) -> None:
+        """The last list closed in the side area: it goes back to the width it had."""
+        w = self.window
+        right = [(p, d) for p, d in self.docks.items() if not d.isHidden() and not d.isFloating()
+                 and w.dockWidgetArea(d) == DOCK_AREAS["right"]]
+        if self._side_before is not None and right and all(reg.PANELS[p].at_start for p, _ in right):
+            w.resizeDocks([right[0][1]], [self._side_before], Qt.Orientation.Horizontal)
+            self._side_before = None
 
     def move_panel(self, pid: str, area: str) -> None:
         """Move an open panel to another area ('document', 'right', 'left', 'bottom') or
@@ -514,24 +563,27 @@ class Workspace:
             if old is None:
                 continue
             title = _t(spec.title)
-            was_current = self.documents.currentWidget() is old
+            old_host = self.hosts[pid]
+            was_current = self.documents.currentWidget() is old_host
             new = spec.factory(self.window)
             new.setProperty("panel_id", pid)
             self.panels[pid] = new
+            new_host = self.hosts[pid] = make_host(spec, new)
             if self.where.get(pid) == "document":
-                i = self.documents.indexOf(old)
+                i = self.documents.indexOf(old_host)
+                new_host.setProperty("panel_id", pid)
                 if i >= 0:
                     self.documents.removeTab(i)
-                    self.documents.insertTab(i, new, title)
+                    self.documents.insertTab(i, new_host, title)
                     if was_current:
                         self.documents.setCurrentIndex(i)
             else:
                 dock = self.docks[pid]
                 dock.setWindowTitle(title)
-                dock.setWidget(new)
+                dock.setWidget(new_host)
             release(old)
-            old.setParent(None)
-            old.deleteLater()
+            old_host.setParent(None)
+            old_host.deleteLater()
         self.documents.setTabText(0, tr("地图", "Map"))
         self.update_enabled()
 

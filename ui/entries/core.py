@@ -55,13 +55,17 @@ def _short_on_toolbar(w, act, changed, current, which):
 
     base = tr("撤销", "Undo") if which == "undo" else tr("重做", "Redo")
 
+    import shiboken6
+
     def update(t: str) -> None:
+        if not shiboken6.isValid(act):  # rebuilt after a language switch
+            _disconnect(changed, update)
+            return
         act.setText(f"{base} {t}".strip())
         act.setIconText(base)
         act.setToolTip(f"{base} {t}".strip())
 
     changed.connect(update)
-    act.destroyed.connect(lambda *_: _disconnect(changed, update))
     update(current())
     return act
 
@@ -225,14 +229,14 @@ def _topology(w):
     return w.topology
 
 
-P(PanelSpec("layers", ("图层", "Layers"), _layers, area="left", at_start=True, order=0, closable=True))
-P(PanelSpec("info", ("属性信息", "Feature info"), _info, area="right", at_start=True, order=1))
+P(PanelSpec("layers", ("图层", "Layers"), _layers, area="left", at_start=True, order=0, scroll=False))
+P(PanelSpec("info", ("属性信息", "Feature info"), _info, area="right", at_start=True, order=1, scroll=False))
 P(PanelSpec("summary", ("工程概况", "Project summary"), _summary, area="right", at_start=True, order=2,
-            tab_with="info"))
+            tab_with="info", scroll=False))
 # beside the attribute table: under the layer panel it squeezed the layer list and legend
-P(PanelSpec("table", ("属性表", "Attribute table"), _table, area="bottom", at_start=True, order=3))
+P(PanelSpec("table", ("属性表", "Attribute table"), _table, area="bottom", at_start=True, order=3, scroll=False))
 P(PanelSpec("history", ("编辑历史", "Edit history"), _history, area="bottom", at_start=True, order=4,
-            tab_with="table"))
-P(PanelSpec("topology", ("拓扑检查", "Topology check"), _topology, area="right", order=5, tab_with="info"))
+            tab_with="table", scroll=False))
+P(PanelSpec("topology", ("拓扑检查", "Topology check"), _topology, area="right", order=5, tab_with="info", scroll=False))
 
 _ = Qt  # the module is imported for its registrations
