@@ -331,10 +331,12 @@ class JobIndicator(QWidget):
         self.label = QLabel(self)
         self.bar = QProgressBar(self)
         self.bar.setFixedWidth(140)
-        self.bar.setMaximumHeight(16)
+        self.bar.setMaximumHeight(14)
         self.cancel_button = QToolButton(self)
         self.cancel_button.setText(tr("取消", "Cancel"))
         self.cancel_button.setToolTip(tr("取消正在进行的计算", "Cancel the running work"))
+        self.cancel_button.setMaximumHeight(18)  # the status bar keeps its height while a job runs
+        self.cancel_button.setAutoRaise(True)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 6, 0)
         lay.addWidget(self.label)

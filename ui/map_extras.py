@@ -13,6 +13,7 @@ from ui.i18n import tr
 
 PRESET_SCALES = (500, 1000, 2000, 5000, 10000, 25000, 50000)
 MIN_SCALE, MAX_SCALE = 50, 5_000_000
+STATUS_WIDGET_HEIGHT = 18  # as tall as the status bar's text: the bar stays 23 px
 
 
 def parse_scale(text: str) -> int:
@@ -42,6 +43,7 @@ class ScaleBox(QComboBox):
         for n in PRESET_SCALES:
             self.addItem(f"1:{n:,}", n)
         self.setMinimumContentsLength(9)
+        self.setMaximumHeight(STATUS_WIDGET_HEIGHT)  # the status bar keeps its height (the map its room)
         self.lineEdit().returnPressed.connect(self.apply_text)
         self.activated.connect(lambda i: self.set_scale(self.itemData(i)))
         canvas.view_changed.connect(self.show_scale)

@@ -116,7 +116,7 @@ class SelectByAttributeDialog(QDialog):
         self.select_button.setDefault(True)
         close = QPushButton(tr("关闭", "Close"))
         top = QHBoxLayout()
-        top.addWidget(QLabel(tr("图层", "Layer")))
+        top.addWidget(QLabel(tr("图层:", "Layer:")))
         top.addWidget(self.layer_box, 1)
         modes = QHBoxLayout()
         for w in (self.mode_new, self.mode_add, self.mode_within):

@@ -645,12 +645,11 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     </message>
     <message>
         <source>图层</source>
-        <translation>Layer</translation>
+        <translation>Layers</translation>
     </message>
     <message>
-        <source>图层</source>
-        <comment>Layers</comment>
-        <translation>Layers</translation>
+        <source>图层:</source>
+        <translation>Layer:</translation>
     </message>
     <message>
         <source>土地使用权人</source>
