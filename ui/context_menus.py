@@ -127,6 +127,30 @@ def _target(w, context: str | None = None) -> ContextTarget | None:
     return t if t is not None and (context is None or t.context == context) else None
 
 
+def describe_target(w) -> bool:
+    """The map menu's first, greyed line names what was clicked ("地块 002-00003 汽车城…"). The
+    registry asks this when the menu opens: it sets the text and keeps the line disabled."""
+    from landapp.schema import spec
+    from layers.vector import short_code
+
+    act = getattr(getattr(w, "workspace", None), "actions", {}).get("ctx:what")
+    t = _target(w, "map")
+    if act is None or t is None:
+        return False
+    if not (t.fids and t.layer):
+        act.setText(tr("(此处没有要素)", "(no feature here)"))
+        return False
+    layer = getattr(w.map.layer(t.layer), "layer", t.layer)
+    try:
+        rec = w.store.get(layer, t.fids[0])
+    except Exception:
+        rec = {}
+    code = rec.get("code")
+    bits = [short_code(code) if layer == "parcels" and code else code, rec.get("name")]
+    act.setText("  ".join([spec(layer).title] + [str(b) for b in bits if b]))
+    return False
+
+
 def has_feature(w) -> bool:
     t = _target(w)
     return bool(t is not None and t.fids and t.layer)

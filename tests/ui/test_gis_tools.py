@@ -313,6 +313,7 @@ def test_right_click_menus(window, qtbot, demo_project):
     menu = map_menu(window, pt.x, pt.y)
     texts = _texts(menu)
     assert {"识别", "缩放至要素", "编辑此要素属性…", "打开楼宇分层图", "测量距离", "复制坐标"} <= set(texts)
+    assert texts[0] == f"建筑  {b['code']}  {b['name']}".replace("  None", "") and not menu.actions()[0].isEnabled()
     act = next(a for a in menu.actions() if a.text() == "打开楼宇分层图")
     assert act.isEnabled()
     act.trigger()

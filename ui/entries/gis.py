@@ -71,6 +71,7 @@ register_panel(PanelSpec("statistics", ("选择统计", "Selection statistics"),
 
 
 # ---- the map's right-click menu: the feature clicked first
+A(ActionSpec("ctx:what", ("要素", "Feature"), None, context=("map",), section=-2, enabled_when=cm.describe_target))
 A(ActionSpec("ctx:identify", ("识别", "Identify"), cm.identify_target, context=("map",), section=-1, order=0,
              enabled_when=cm.has_feature))
 A(ActionSpec("ctx:zoom_feature", ("缩放至要素", "Zoom to feature"), cm.zoom_target, context=("map", "table"),

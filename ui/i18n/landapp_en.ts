@@ -76,6 +76,10 @@
         <translation>(none for this layer)</translation>
     </message>
     <message>
+        <source>(此处没有要素)</source>
+        <translation>(no feature here)</translation>
+    </message>
+    <message>
         <source>(示例园区副本)</source>
         <translation> (demo park copy)</translation>
     </message>
@@ -2126,6 +2130,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>要导出的图层</source>
         <translation>Layer to export</translation>
+    </message>
+    <message>
+        <source>要素</source>
+        <translation>Feature</translation>
     </message>
     <message>
         <source>规划指标与供地信息</source>
