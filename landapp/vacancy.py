@@ -23,6 +23,14 @@ How a unit's state on a date `d` is decided (one rule used by every figure):
 A lease without a unit (a whole factory let by one contract) occupies its area in its
 building, taken from the building's vacant area.
 
+**Fit-out under a lease (装修中 with a lease) is 已租 everywhere.** A unit whose recorded
+status is 装修中 but that a current lease covers is counted as leased by every figure
+(`landapp vacancy`, the dashboard, the carrier list, the stacking plan's legend and colours);
+the fit-out is only a note (`UnitState.fitting_out`, shown on the stacking plan as
+"已租(装修中)"). 装修中 without a lease is withheld (rule 4). `unit_class` is the one
+function that names the class a unit is shown in, and `class_areas` the one that splits its
+area over the classes, so the plan's legend adds up to the same figures as `vacancy`.
+
 Leasable area is the area of all units (sold ones included, as in `landapp info`). Physical
 vacancy rate = vacant / leasable. Occupied = leased + sold. Availability (on the market) =
 vacant + area under leases ending within the horizon that no later lease of the same unit
@@ -132,6 +140,15 @@ class UnitState:
     vacant: float = 0.0
     tenants: tuple[str, ...] = ()
     lease_end: dt.date | None = None  # latest end of the leases covering the date
+    recorded: str = ""  # the unit record's status
+    fitting_out: bool = False  # 装修中 under a current lease: leased, with a note
+
+    def class_areas(self) -> dict[str, float]:
+        """The unit's area per display class (已租, 已售, 预留, 装修中, 空置): the split every
+        figure uses, withheld area under the recorded 预留/装修中."""
+        withheld = self.recorded if self.recorded in WITHHELD_STATUSES else "预留"
+        out = {"已租": self.leased, "已售": self.sold, withheld: self.withheld, "空置": self.vacant}
+        return {k: v for k, v in out.items() if v > 0}
 
 
 def _covers(lease: dict, d: dt.date) -> bool:
@@ -150,6 +167,8 @@ def unit_state(unit: dict, leases: list[dict], d: dt.date, *, building_leased: b
         st.tenants = tuple(dict.fromkeys(str(x.get("tenant") or "") for x in covering))
         st.lease_end = max(x["_end"] for x in covering)
     status = unit.get("status")
+    st.recorded = status or ""
+    st.fitting_out = status == "装修中" and leased > 0
     if rest <= 0:
         return st
     if status == "已售":
@@ -161,6 +180,19 @@ def unit_state(unit: dict, leases: list[dict], d: dt.date, *, building_leased: b
     else:
         st.vacant = rest
     return st
+
+
+def unit_class(st: UnitState | None, recorded: str = "") -> str:
+    """The one class a unit is shown in on a date (the stacking plan's colour, the tooltips):
+    the class holding the largest share of its area, a tie going to 已租. A unit under a
+    current lease is 已租 even when recorded 装修中 (the fit-out is `st.fitting_out`, a note);
+    withheld area keeps its recorded 预留/装修中. With no state, the recorded status."""
+    if st is None:
+        return recorded or "空置"
+    parts = st.class_areas()
+    if not parts:
+        return recorded or "空置"
+    return max(parts, key=lambda k: (parts[k], k == "已租"))
 
 
 @dataclass

@@ -73,10 +73,13 @@ class MapLayer(abc.ABC):
 class LabelGrid:
     """Placed label rectangles in a coarse grid, for collision tests in O(1) per label."""
 
-    def __init__(self, cell: float = 64.0):
+    def __init__(self, cell: float = 64.0, bounds=None):
         self.cell = cell
         self.cells: dict[tuple[int, int], list] = {}
         self.count = 0
+        # labels only wholly inside this rectangle (the visible frame): a label cut by the
+        # frame would stay in a PDF as hidden, copyable text
+        self.bounds = bounds
 
     def _keys(self, r):
         c = self.cell
@@ -85,6 +88,8 @@ class LabelGrid:
                 yield i, j
 
     def free(self, r) -> bool:
+        if self.bounds is not None and not self.bounds.contains(r):
+            return False
         return not any(o.intersects(r) for k in self._keys(r) for o in self.cells.get(k, ()))
 
     def add(self, r) -> None:

@@ -11,10 +11,8 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 from landapp.i18n import tr
 from landapp.opportunities import KINDS, headers, title
 from landapp.publish import format_cell
-from layers.map import ParkMap
-from layers.render import ensure_gui_app, pdf_document, render
+from layers.render import ensure_gui_app, pdf_document
 from layers.vector import label_font
-from layers.view import MapView
 
 MM = 96 / 25.4
 PAGE_W, PAGE_H = 297 * MM, 210 * MM
@@ -87,35 +85,11 @@ def _head_text(h: str, w: float, fm: QFontMetricsF) -> str:
     return h
 
 
-def _markers(p: QPainter, view: MapView, store, df: pd.DataFrame, kind: str) -> None:
-    """The list's 序号 on the overview map, at each listed parcel or carrier, so a reader can
-    find row 12 on the map."""
-    layer = "parcels" if kind == "land" else "buildings"
-    p.setFont(label_font(6.5, True))
-    fm = QFontMetricsF(p.font())
-    placed: list[QRectF] = []
-    for fid, no in zip(df.index, df["no"]):
-        rec = store.get(layer, int(fid))
-        if rec is None or rec.get("geometry") is None:
-            continue
-        pt = rec["geometry"].representative_point()
-        c = view.point_to_screen(pt.x, pt.y)
-        text = str(int(no))
-        r = max(fm.horizontalAdvance(text) / 2 + 2.5, fm.height() / 2 + 0.5)
-        box = QRectF(c.x() - r, c.y() - r, 2 * r, 2 * r)
-        while any(box.intersects(o) for o in placed) and box.top() > 0:  # neighbours' numbers stack upwards
-            box.translate(0, -r)
-        placed.append(box)
-        p.setPen(QPen(QColor("white"), 0.8))
-        p.setBrush(QColor(198, 40, 40))
-        p.drawEllipse(box)
-        p.setPen(QColor("white"))
-        p.drawText(box, int(Qt.AlignmentFlag.AlignCenter), text)
-
-
-def write_list_pdf(store, df: pd.DataFrame, kind: str, path: str) -> int:
-    """The overview map with the listed items numbered, then the table; every page carries
-    the list's title, the date and "page n of N". Returns the number of pages."""
+def write_list_pdf(store, df: pd.DataFrame, kind: str, path: str, layout: dict | None = None) -> int:
+    """The overview map with the listed items numbered (layers.overview), then the table;
+    every page carries the list's title, the date and "page n of N". Returns the number of
+    pages; `layout` (a dict) receives the first page's layout: title, frame, panel, listed
+    features' and markers' boxes (page coordinates)."""
     import datetime as dt
 
     ensure_gui_app()
@@ -165,33 +139,26 @@ def write_list_pdf(store, df: pd.DataFrame, kind: str, path: str) -> int:
         # page 1: title and overview map with the listed features highlighted and numbered
         p.setFont(label_font(16, True))
         p.setPen(QColor(20, 20, 20))
-        p.drawText(QRectF(0, MARGIN, PAGE_W, 10 * MM), int(Qt.AlignmentFlag.AlignHCenter), name)
+        title_rect = QRectF(0, MARGIN, PAGE_W, 10 * MM)
+        p.drawText(title_rect, int(Qt.AlignmentFlag.AlignHCenter), name)
         p.setFont(label_font(9))
         contact = f"{store.get_setting('contact') or ''} {store.get_setting('phone') or ''}".strip()
-        p.drawText(QRectF(0, MARGIN + 10 * MM, PAGE_W, 6 * MM), int(Qt.AlignmentFlag.AlignHCenter),
+        sub_rect = QRectF(0, MARGIN + 10 * MM, PAGE_W, 6 * MM)
+        p.drawText(sub_rect, int(Qt.AlignmentFlag.AlignHCenter),
                    tr(f"共 {len(df)} 项" + (f";联系人:{contact}" if contact else "") + ";图中编号即表中序号",
                       f"{len(df)} items" + (f"; contact: {contact}" if contact else "")
                       + "; the numbers on the map are the list's No."))
-        m = ParkMap(store, with_raster=False, with_tiles=False)
-        layer = m.layer("parcels" if kind == "land" else "buildings")
-        layer.selection = {int(f) for f in df.index}
-        layer.selection_alpha = 230  # the listed items stand out over a faded park
-        for other in m.vector_layers():
-            if other.id in ("parcels", "buildings"):
-                other.opacity = 0.3  # the selection is drawn at full strength on top
-        frame = QRectF(MARGIN, MARGIN + 18 * MM, PAGE_W - 2 * MARGIN, PAGE_H - 2 * MARGIN - 24 * MM)
-        ext = m.extent()
-        if ext:
-            view = MapView.fit(ext, int(frame.width()), int(frame.height()))
-            p.save()
-            p.translate(frame.topLeft())
-            p.setClipRect(QRectF(0, 0, frame.width(), frame.height()))
-            render(p, view, m.layers, legend=True, background=QColor("white"))
-            _markers(p, view, store, df, kind)
-            p.restore()
-            p.setPen(QPen(QColor(60, 60, 60), 0.8))
-            p.setBrush(Qt.BrushStyle.NoBrush)
-            p.drawRect(frame)
+        # the map frame, and beside it the panel for legend, north arrow and scale bar: nothing
+        # of the page's furniture lies over the park
+        panel_w = 52 * MM
+        frame = QRectF(MARGIN, MARGIN + 18 * MM, PAGE_W - 2 * MARGIN - panel_w - 4 * MM, PAGE_H - 2 * MARGIN - 24 * MM)
+        panel = QRectF(frame.right() + 4 * MM, frame.top(), panel_w, frame.height())
+        from layers.overview import paint_overview
+
+        info = paint_overview(p, store, df, kind, frame, panel)
+        if layout is not None:
+            layout.update(info)
+            layout["title"] = [title_rect, sub_rect]
         furniture(1)
 
         def header(y):

@@ -48,7 +48,7 @@ def render(painter: QPainter, view: MapView, layers: Sequence[MapLayer], *, canc
             return False
         layer.draw(painter, view, cancel)
     if labels:
-        grid = LabelGrid()
+        grid = LabelGrid(bounds=QRectF(0, 0, view.width, view.height))  # no label cut by the frame
         for r in [*keep_clear, *(decoration_rects(view) if decorations else [])]:
             grid.add(r)
         for layer in reversed(visible):

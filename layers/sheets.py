@@ -14,13 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
 import shapely.ops
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QPolygonF
 from shapely.geometry.polygon import orient
 
 from landapp import landuse
@@ -30,6 +30,18 @@ from landapp.schema import value_label
 from landapp.sizhi import DIRECTIONS, SizhiFinder
 from landapp.units import to_mu
 from layers.decorations import draw_north_arrow
+from layers.sheet_points import (
+    _halo_text,  # noqa: F401  (kept importable from here)
+    _outward,
+    dense_note,
+    dense_points,
+    draw_detail_outlines,
+    draw_point_labels,
+    draw_point_marks,
+    paint_detail_page,
+    place_point_labels,
+    plan_details,
+)
 from layers.map import ParkMap
 from layers.render import ensure_gui_app, pdf_document, render
 from layers.vector import label_font
@@ -110,15 +122,25 @@ class SheetPlan:
     first: int  # rows on the first page
     per_page: int  # rows on a continuation page
     first_line: float = 0.0  # row height on the first page (compact when that saves a page)
+    details: list = field(default_factory=list)  # enlarged details (sheet_points.Detail), two a page
+    dense: np.ndarray | None = None  # per boundary point: numbered in a detail, not on the sheet's map
+
+    @property
+    def detail_pages(self) -> int:
+        return math.ceil(len(self.details) / 2)
 
     @property
     def pages(self) -> int:
         rest = len(self.rows) - self.first
-        return 1 + (math.ceil(rest / self.per_page) if rest > 0 else 0)
+        return 1 + self.detail_pages + (math.ceil(rest / self.per_page) if rest > 0 else 0)
 
     def chunk(self, k: int) -> list:
+        """The table rows on page k (0: the first page; the detail pages have none)."""
         if k == 0:
             return self.rows[: self.first]
+        if k <= self.detail_pages:
+            return []
+        k -= self.detail_pages
         a = self.first + (k - 1) * self.per_page
         return self.rows[a: a + self.per_page]
 
@@ -140,15 +162,6 @@ def _measure(text: str, size: float, bold: bool = False, width: float | None = N
     if width is None:
         return fm.height()
     return fm.boundingRect(QRectF(0, 0, width, 10000), int(Qt.TextFlag.TextWordWrap), text).height()
-
-
-def _halo_text(p: QPainter, pos: QPointF, text: str, colour: QColor) -> None:
-    """Text with a thin white halo, so point numbers read over coloured neighbours."""
-    path = QPainterPath()
-    path.addText(pos, p.font(), text)
-    p.strokePath(path, QPen(QColor(255, 255, 255, 230), 2.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-                            Qt.PenJoinStyle.RoundJoin))
-    p.fillPath(path, colour)
 
 
 class SheetPainter:
@@ -203,7 +216,10 @@ class SheetPainter:
         else:  # the heading and at least a few rows on the first page, or all of it on the next
             first = fit if fit >= 8 else 0
         per_page = 2 * _rows_per_column(CONT_TOP + head_h)
-        return SheetPlan(fid, rec, blocks, rows, y, first, per_page, line)
+        # points too dense to number at the sheet's scale go into enlarged details
+        dense = dense_points(rings, sheet_scale(geom))
+        details = plan_details(rings, dense, sheet_scale(geom))
+        return SheetPlan(fid, rec, blocks, rows, y, first, per_page, line, details, dense)
 
     def _sizhi_block(self, geom, fid):
         sz = self.sizhi.sizhi(geom, fid)
@@ -262,9 +278,14 @@ class SheetPainter:
         rec = plan.rec
         p.save()
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        if 0 < k <= plan.detail_pages:  # a page of enlarged details
+            self._detail_page(p, plan, k)
+            self._footer(p, page, pages)
+            p.restore()
+            return
         if k == 0:
             self._header(p, rec)
-            self._map(p, rec, rec["geometry"])
+            self._map(p, rec, rec["geometry"], plan)
             y = FRAME.bottom() + 4 * MM
             for head, lines in plan.blocks:
                 y = self._text(p, 15 * MM, y, head, 9.5, True)
@@ -283,10 +304,10 @@ class SheetPainter:
             y = CONT_TOP
         chunk = plan.chunk(k)
         if chunk:
-            done = plan.first + max(k - 1, 0) * plan.per_page + len(chunk) if k else len(chunk)
+            done = (plan.first + max(k - plan.detail_pages - 1, 0) * plan.per_page + len(chunk)) if k else len(chunk)
             note = None
             if done < len(plan.rows):
-                note = tr(f"(共 {len(plan.rows)} 个界址点,此页列至 {chunk[-1][0]},续表见下页)",
+                note = tr(f"(共 {len(plan.rows)} 个界址点,此页列至 {chunk[-1][0]},续表见后页)",
                           f"({len(plan.rows)} points; listed to {chunk[-1][0]}, continued overleaf)")
             self._coordinates(p, y, title, chunk, note, plan.first_line if k == 0 else LINE)
         elif len(plan.rows):
@@ -378,7 +399,7 @@ class SheetPainter:
         spot = shapely.ops.polylabel(max(shapely.get_parts(free), key=lambda g: g.area), tolerance=1.0)
         return spot.x, spot.y
 
-    def _map(self, p, rec, geom) -> None:
+    def _map(self, p, rec, geom, plan: SheetPlan | None = None) -> None:
         denom = sheet_scale(geom)
         scale = denom * INCH_M / 96
         x0, y0, x1, y1 = geom.bounds
@@ -457,29 +478,47 @@ class SheetPainter:
         placed: list[QRectF] = [box]  # text drawn so far: a label that would overlap one is left out
         p.setFont(label_font(7.5))
         fm7 = QFontMetricsF(p.font())
-        k = 0
-        for r, ring in enumerate(rings):
-            n = len(ring)
-            sign = 1.0 if r < n_outer else -1.0  # a hole's numbers go into the hole
-            scr = [view.point_to_screen(x, y) for x, y in ring]
-            for i, q in enumerate(scr):
-                k += 1
-                p.setPen(QPen(RED, 0.8))
-                p.setBrush(QColor("white"))
-                p.drawEllipse(q, 0.4 * MM, 0.4 * MM)
-                # the label goes outward along the bisector of the two sides meeting here
-                a, b = scr[i - 1], scr[(i + 1) % n]
-                ox, oy = self._outward(a, q, b)
-                ox, oy = ox * sign, oy * sign
-                lab = f"J{k}"
-                tw, th = fm7.horizontalAdvance(lab), fm7.height()
-                off = 3 + abs(ox) * tw / 2 + abs(oy) * th / 2
-                centre = QPointF(q.x() + ox * off, q.y() + oy * off)
-                lbox = QRectF(centre.x() - tw / 2 - 1, centre.y() - th / 2 - 1, tw + 2, th + 2)
-                if any(lbox.intersects(o) for o in placed):
-                    continue
-                placed.append(lbox)
-                _halo_text(p, QPointF(centre.x() - tw / 2, centre.y() - th / 2 + fm7.ascent()), lab, QColor(150, 0, 0))
+        frame_rect = QRectF(0, 0, FRAME.width(), FRAME.height())
+        furniture = [QRectF(FRAME.width() - 16 * MM, 2 * MM, 12 * MM, 17 * MM),  # north arrow
+                     QRectF(2 * MM, FRAME.height() - 13 * MM, 66 * MM, 13 * MM)]  # scale bar
+        screen_rings = [[view.point_to_screen(x, y) for x, y in ring] for ring in rings]
+        signs = [1.0 if r < n_outer else -1.0 for r in range(len(rings))]  # a hole's numbers go into it
+        parcel_px = shapely.transform(geom, lambda xy: np.column_stack(view.to_screen(xy[:, 0], xy[:, 1])))
+        details = plan.details if plan is not None else []
+        only = None
+        if details:  # the dense points are numbered in the enlarged details instead
+            only = {i for i in range(total) if not plan.dense[i]}
+            self._detail_outlines(p, view, details, frame_rect)
+        labels, dense = place_point_labels(screen_rings, signs, fm7, frame_rect, [box, *furniture], parcel_px, only)
+        note = None
+        if details:
+            n_dense = int(plan.dense.sum())
+            names = "、".join(str(d.no) for d in details)
+            note = tr(f"界址点较密:{n_dense} 个点的点号见局部放大图(详图 {names},后页)",
+                      f"Dense boundary points: {n_dense} numbered in enlarged details ({names}, overleaf)")
+        elif dense:  # numbers had to move out along the boundary
+            note = dense_note(total)
+        if note:  # say so, and keep the note's corner free of point numbers
+            p.setFont(label_font(7))
+            fmn = QFontMetricsF(p.font())
+            note_box = QRectF(2 * MM, 2 * MM, fmn.horizontalAdvance(note) + 3 * MM, fmn.height() + 1.5 * MM)
+            labels, _dense = place_point_labels(screen_rings, signs, fm7, frame_rect, [box, *furniture, note_box],
+                                                parcel_px, only)
+        self.last_point_labels = labels
+        draw_point_marks(p, screen_rings)
+        p.setFont(label_font(7.5))
+        draw_point_labels(p, labels)
+        placed += [lab.box for lab in labels]
+        if note:
+            p.setFont(label_font(7))
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor(255, 255, 255, 230))
+            p.drawRect(note_box)
+            p.setPen(QColor(150, 0, 0))
+            p.drawText(note_box, int(Qt.AlignmentFlag.AlignCenter), note)
+            placed.append(note_box)
+        # side lengths only where they fit whole inside the frame
+        sides = [(([b for b in spots if frame_rect.contains(b)]), text) for spots, text in sides]
         p.setFont(label_font(6.5))
         p.setPen(QColor(40, 40, 40))
         for spots, text in sides:  # the point numbers and the fraction label come first
@@ -506,28 +545,24 @@ class SheetPainter:
         p.restore()
         self.last_scale = denom
 
+    def _detail_outlines(self, p, view: MapView, details, frame_rect: QRectF) -> None:
+        draw_detail_outlines(p, view, details, frame_rect)
+
+    def _detail_page(self, p, plan: SheetPlan, k: int) -> None:
+        paint_detail_page(self, p, plan, k)
+
     @staticmethod
     def _outward(a: QPointF, q: QPointF, b: QPointF) -> tuple[float, float]:
-        """Unit vector pointing out of a clockwise (on the map) ring at vertex q, between a and b."""
-        def normal(u: QPointF, v: QPointF):
-            ex, ey = v.x() - u.x(), v.y() - u.y()
-            d = math.hypot(ex, ey) or 1.0
-            return ey / d, -ex / d  # on screen (y down) the inside of a clockwise map ring is to the left
-        n1, n2 = normal(a, q), normal(q, b)
-        ox, oy = n1[0] + n2[0], n1[1] + n2[1]
-        d = math.hypot(ox, oy)
-        if d < 1e-6:
-            return n1
-        return ox / d, oy / d
+        return _outward(a, q, b)
 
-    def _scale_bar(self, p, scale: float, denom: int) -> None:
+    def _scale_bar(self, p, scale: float, denom: int, frame_h: float | None = None) -> None:
         length = nice_length(40 * MM * scale)
         px = length / scale
         p.setFont(label_font(7))
         fm = QFontMetricsF(p.font())
         end = f"{length:g} m"
         ratio = f"1:{denom:,}"
-        x, y = 6 * MM, FRAME.height() - 6 * MM
+        x, y = 6 * MM, (FRAME.height() if frame_h is None else frame_h) - 6 * MM
         width = px + fm.horizontalAdvance(end) / 2 + 3 * MM + fm.horizontalAdvance(ratio) + 2 * MM
         p.fillRect(QRectF(x - 2 * MM, y - 6 * MM, width + 2 * MM, 8 * MM), QColor(255, 255, 255, 230))
         p.setPen(QPen(QColor(20, 20, 20), 0.8))
@@ -583,7 +618,8 @@ class SheetPainter:
 
 
 def select_parcels(store, codes: Sequence[str] = (), zone: str | None = None, fids: Sequence[int] = ()) -> list[int]:
-    """Parcels for an atlas: by fid, by code, by zone, or all active ones (in code order)."""
+    """Parcels for an atlas: by fid, by code, by zone, or all active ones (in code order);
+    parcels asked for by code come in the order asked (each once)."""
     df = store.read_layer("parcels", columns=["code", "zone"])
     if fids:
         df = df[df.index.isin(list(fids))]
@@ -596,6 +632,10 @@ def select_parcels(store, codes: Sequence[str] = (), zone: str | None = None, fi
         if zone not in set(df["zone"]):
             raise LandappError(tr(f"没有片区“{zone}”的地块。", f"There are no parcels in zone '{zone}'."))
         df = df[df["zone"] == zone]
+    if codes:
+        where = {c: i for i, c in reversed(list(enumerate(codes)))}  # the first time a code is asked
+        df = df.assign(_asked=df["code"].map(where)).sort_values(["_asked", "code"], kind="stable")
+        return [int(f) for f in df.index]
     return [int(f) for f in df.sort_values("code").index]
 
 

@@ -9,15 +9,17 @@ width its area per floor. Drawn with QPainter onto any paint device: the widget 
 ui/stacking_view.py, a PNG (QImage) or a PDF (QPdfWriter). QtGui only.
 
 The state a unit is coloured by comes from landapp.vacancy (leases in force on the date,
-then the unit's recorded status), so the plan, the vacancy figures and the dashboard agree
-on any date, not only today."""
+then the unit's recorded status; `unit_class`), and the legend's areas are the units' split
+over the classes (`UnitState.class_areas`), so the plan, `landapp vacancy`, the dashboard and
+the carrier list agree on any date: a unit fitting out under a current lease is 已租, with
+"装修中" as a note on its block."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -38,6 +40,7 @@ from landapp.vacancy import (
     building_states,
     default_as_of,
     load_space,
+    unit_class,
     years_to_expiry,
 )
 
@@ -52,6 +55,7 @@ EXPIRY_CLASSES = [  # (upper bound in years, colour, zh, en)
 VACANT_EXPIRY = "#FFFFFF"
 NOT_LEASED = "#BDBDBD"
 BAND_MIN_H, BAND_MAX_H = 10.0, 48.0
+TENANT_ROW_H = 17.0
 FLOOR_LABEL_W = 56.0
 SUMMARY_W = 150.0
 GAP = 1.5  # white gap between blocks
@@ -80,13 +84,15 @@ class StackUnit:
     fid: int
     code: str
     area: float
-    status: str                      # the state on the plan's date (see effective_status)
+    status: str                      # the class on the plan's date (landapp.vacancy.unit_class)
     tenants: tuple[str, ...] = ()
     lease_end: dt.date | None = None
     years_left: float | None = None
     recorded_status: str = ""        # the unit record's status
     vacant: float = 0.0              # m² vacant on the date (a unit may be partly let)
     whole: bool = False              # spans every floor (the building let as a whole)
+    areas: dict[str, float] = field(default_factory=dict)  # m² per class (UnitState.class_areas)
+    fitting_out: bool = False        # leased and fitting out: a note, not a class
 
 
 @dataclass
@@ -129,26 +135,18 @@ class StackData:
         """m² per legend class (status, or expiry class label)."""
         out: dict[str, float] = {}
         for u in self.units():
-            key = u.status if colour_by == "status" else expiry_class(u)
+            if colour_by == "status":  # the split landapp.vacancy counts, so the totals agree
+                for key, a in (u.areas or {u.status: u.area}).items():
+                    out[key] = out.get(key, 0.0) + a
+                continue
+            key = expiry_class(u)
             out[key] = out.get(key, 0.0) + u.area
         return out
 
 
 def effective_status(recorded: str, st: UnitState | None) -> str:
-    """The unit's state on the date from its UnitState: let (装修中 kept when the tenant is
-    fitting out), sold, withheld (its recorded 预留/装修中) or vacant; the largest share of
-    the unit decides when it is partly let."""
-    if st is None:
-        return recorded or "空置"
-    parts = {"已租": st.leased, "已售": st.sold, "withheld": st.withheld, "空置": st.vacant}
-    best = max(parts, key=lambda k: (parts[k], k == "已租"))
-    if parts[best] <= 0:
-        return recorded or "空置"
-    if best == "已租" and recorded == "装修中":
-        return "装修中"
-    if best == "withheld":
-        return recorded if recorded in ("预留", "装修中") else "预留"
-    return best
+    """The unit's class on the date: landapp.vacancy.unit_class (one rule for the app)."""
+    return unit_class(st, recorded)
 
 
 def stacking_data(store, building_id: int, as_of: dt.date | None = None,
@@ -169,7 +167,8 @@ def stacking_data(store, building_id: int, as_of: dt.date | None = None,
             u["fid"], u.get("code") or "", float(u.get("area") or 0.0), effective_status(recorded, st),
             st.tenants if st else (), st.lease_end if st else None,
             years_to_expiry(st, as_of) if st else None, recorded,
-            st.vacant if st else (float(u.get("area") or 0.0) if recorded == "空置" else 0.0))
+            st.vacant if st else (float(u.get("area") or 0.0) if recorded == "空置" else 0.0),
+            areas=st.class_areas() if st else {}, fitting_out=bool(st and st.fitting_out))
         f = floors.get(u.get("floor_id"))
         if f is None and floors:
             unit.whole = True
@@ -432,6 +431,8 @@ class StackingPlan:
         p.setFont(font(size))
         fm = QFontMetricsF(p.font())
         tenant = "、".join(t for t in u.tenants if t) or (value_label(u.status) if u.status != "已租" else "")
+        if u.fitting_out and u.status == "已租":  # the fit-out is a note on a leased unit
+            tenant = tr(f"(装修中){tenant}", f"(fitting out) {tenant}").strip()  # first: long names are elided
         area = f"{u.code} {u.area:,.0f}㎡".strip()
         if self.colour_by == "expiry" and u.lease_end is not None:
             area += tr(f" · 至 {u.lease_end:%Y-%m}", f" · to {u.lease_end:%Y-%m}")
@@ -493,18 +494,23 @@ class StackingPlan:
         rows.sort(key=lambda r: (r[3] or dt.date.max, r[0]))
         return rows
 
-    def paint_tenant_table(self, p: QPainter, rect: QRectF) -> float:
-        """The tenant roll (租户清单) in `rect`, as many rows as fit; returns the height used."""
+    def paint_tenant_table(self, p: QPainter, rect: QRectF, start: int = 0, *, more_follow: bool = False) -> float:
+        """The tenant roll (租户清单) in `rect` from row `start`, as many rows as fit; returns
+        the height used (see tenant_rows_fitting for how many rows that is)."""
         rows = self.tenant_rows()
-        if not rows or rect.height() < 60:
+        n = self.tenant_rows_fitting(rect, start, more_follow=more_follow)
+        if not n:
             return 0.0
-        row_h = 17.0
+        row_h = TENANT_ROW_H
         p.save()
         p.setFont(font(13, bold=True))
         p.setPen(TEXT)
+        head = tr(f"租户清单({len(rows)} 家,按到期先后)", f"Tenants ({len(rows)}, by lease expiry)")
+        if start:
+            head = tr(f"租户清单(续,第 {start + 1}–{start + n} 家,共 {len(rows)} 家)",
+                      f"Tenants (continued, {start + 1}–{start + n} of {len(rows)})")
         p.drawText(QRectF(rect.left() + 8, rect.top(), rect.width(), 20),
-                   int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                   tr(f"租户清单({len(rows)} 家,按到期先后)", f"Tenants ({len(rows)}, by lease expiry)"))
+                   int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), head)
         cols = [(tr("承租企业", "Tenant"), 0.36, Qt.AlignmentFlag.AlignLeft),
                 (tr("单元", "Units"), 0.28, Qt.AlignmentFlag.AlignLeft),
                 (tr("面积(㎡)", "Area (m²)"), 0.12, Qt.AlignmentFlag.AlignRight),
@@ -512,8 +518,7 @@ class StackingPlan:
                 (tr("剩余(年)", "Years left"), 0.12, Qt.AlignmentFlag.AlignRight)]
         x0, w = rect.left() + 8, rect.width() - 16
         y = rect.top() + 24
-        fit = int((rect.bottom() - y) // row_h) - 1
-        shown = rows if len(rows) <= fit else rows[:max(0, fit - 1)]
+        shown = rows[start:start + n]
         p.fillRect(QRectF(x0, y, w, row_h), QColor("#ECEFF1"))
         p.setFont(font(11, bold=True))
         x = x0
@@ -536,15 +541,28 @@ class StackingPlan:
                 p.drawText(QRectF(x + 4, y, cw, row_h), int(align | Qt.AlignmentFlag.AlignVCenter),
                            fm.elidedText(v, Qt.TextElideMode.ElideRight, cw))
                 x += w * share
-        if len(shown) < len(rows):
+        if start + n < len(rows):
             y += row_h
             p.setPen(MUTED)
-            p.drawText(QRectF(x0 + 4, y, w, row_h), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                       tr(f"…另有 {len(rows) - len(shown)} 家租户未列出", f"… {len(rows) - len(shown)} more tenants"))
+            note = (tr(f"…另有 {len(rows) - start - n} 家租户,续见下页", f"… {len(rows) - start - n} more tenants overleaf")
+                    if more_follow else tr(f"…另有 {len(rows) - start - n} 家租户未列出",
+                                           f"… {len(rows) - start - n} more tenants"))
+            p.drawText(QRectF(x0 + 4, y, w, row_h), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), note)
         p.setPen(QPen(RULE, 0.8))
         p.drawLine(QPointF(x0, y + row_h), QPointF(x0 + w, y + row_h))
         p.restore()
         return y + row_h - rect.top()
+
+    def tenant_rows_fitting(self, rect: QRectF, start: int = 0, *, more_follow: bool = False) -> int:
+        """How many tenant rows from `start` fit in `rect` (heading, column heads and, when
+        some are left over, the "… more" line included)."""
+        left = len(self.tenant_rows()) - start
+        if left <= 0 or rect.height() < 60:
+            return 0
+        fit = int((rect.bottom() - rect.top() - 24) // TENANT_ROW_H) - 1
+        if left <= fit:
+            return left
+        return max(0, fit - 1)
 
     def _footer(self, p: QPainter, rect: QRectF) -> None:
         y = rect.bottom() - self.footer_h(True)
@@ -584,11 +602,17 @@ def _page_layout(plan: StackingPlan) -> QPageLayout:
                        QPageLayout.Unit.Millimeter)
 
 
-def _paint_page(p: QPainter, w: QPdfWriter, plan: StackingPlan) -> None:
-    page = QSizeF(w.width(), w.height())
+def _logical_page(w: QPdfWriter) -> tuple[float, float, float]:
+    """(scale, width, height) of the page in the plan's logical units (1400 wide)."""
     logical_w = 1400.0
-    s = page.width() / logical_w
-    logical_h = page.height() / s
+    s = w.width() / logical_w
+    return s, logical_w, w.height() / s
+
+
+def _paint_page(p: QPainter, w: QPdfWriter, plan: StackingPlan) -> int:
+    """The plan, and under it as much of the tenant roll as the page has room for; returns
+    the number of tenant rows painted (the rest go on roll pages, _paint_roll_page)."""
+    s, logical_w, logical_h = _logical_page(w)
     p.save()
     p.scale(s, s)
     # a building of a few floors keeps bands of a readable height instead of filling the
@@ -597,9 +621,35 @@ def _paint_page(p: QPainter, w: QPdfWriter, plan: StackingPlan) -> None:
     plan_h = min(logical_h - footer_h, plan.preferred_height(BAND_MAX_H))
     plan.paint(p, QRectF(0, 0, logical_w, plan_h))
     # the tenant roll under the plan where the page has room (a factory, a low-rise block)
-    plan.paint_tenant_table(p, QRectF(0, plan_h + 8, logical_w, logical_h - footer_h - plan_h - 16))
+    room = QRectF(0, plan_h + 8, logical_w, logical_h - footer_h - plan_h - 16)
+    n = plan.tenant_rows_fitting(room, more_follow=True)
+    if n and n < len(plan.tenant_rows()) and n < 5:
+        n = 0  # a stub of a roll under a tall tower: it all goes on the next page instead
+    if n:
+        plan.paint_tenant_table(p, room, more_follow=True)
     plan._footer(p, QRectF(0, 0, logical_w, logical_h))
     p.restore()
+    return n
+
+
+def _paint_roll_page(p: QPainter, w: QPdfWriter, plan: StackingPlan, start: int) -> int:
+    """A page of the building's tenant roll (a tower with more tenants than fit under its
+    plan); returns the rows painted."""
+    s, logical_w, logical_h = _logical_page(w)
+    p.save()
+    p.scale(s, s)
+    p.setFont(font(18, bold=True))
+    p.setPen(TEXT)
+    name = plan.data.building.get("name") or ""
+    p.drawText(QRectF(8, 4, logical_w - 16, 26), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+               tr(f"{name} 租户清单 · 统计日 {plan.data.as_of}", f"{name} tenant roll · as of {plan.data.as_of}"))
+    footer_h = plan.footer_h(True)
+    room = QRectF(0, 40, logical_w, logical_h - footer_h - 48)
+    n = plan.tenant_rows_fitting(room, start, more_follow=True)
+    plan.paint_tenant_table(p, room, start, more_follow=True)
+    plan._footer(p, QRectF(0, 0, logical_w, logical_h))
+    p.restore()
+    return n
 
 
 def export_pdf(plan: StackingPlan, path: str) -> None:
@@ -610,7 +660,8 @@ def export_pdf(plan: StackingPlan, path: str) -> None:
 
 def export_pdf_pages(plans: list[StackingPlan], path: str) -> None:
     """Several buildings' stacking plans in one PDF, one page each (A3 for towers of more
-    than 30 floors, A4 otherwise)."""
+    than 30 floors, A4 otherwise), each followed by tenant-roll pages when its tenants do not
+    all fit under the plan (a tower's roll is long)."""
     from landapp.errors import LandappError
 
     if not plans:
@@ -629,5 +680,12 @@ def export_pdf_pages(plans: list[StackingPlan], path: str) -> None:
         if i:
             w.setPageLayout(_page_layout(plan))
             w.newPage()
-        _paint_page(p, w, plan)
+        done = _paint_page(p, w, plan)
+        total = len(plan.tenant_rows())
+        while done < total:  # every tower gets its whole tenant roll, on further pages
+            w.newPage()
+            n = _paint_roll_page(p, w, plan, done)
+            if n <= 0:
+                break
+            done += n
     p.end()

@@ -84,6 +84,7 @@ class MapCanvas(QWidget):
         self._pool.setMaxThreadCount(1)
         self._jobs = itertools.count(1)
         self._latest = 0
+        self._shown = 0  # the job whose frame is on screen
         self._cancel = threading.Event()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -116,6 +117,7 @@ class MapCanvas(QWidget):
         if job_id != self._latest:
             return
         self.frame, self.frame_view = image, view
+        self._shown = job_id
         self.update()
         self.frame_ready.emit()
 
@@ -127,7 +129,10 @@ class MapCanvas(QWidget):
         t.start()
         while t.elapsed() < timeout_ms:
             QCoreApplication.processEvents()
-            if self.frame_view == self.view and not self._timer.isActive() and self._pool.activeThreadCount() == 0:
+            # a job can have finished with its frame still queued for delivery: wait for the
+            # latest job's frame to be on screen, not merely for the pool to be idle
+            if (self.frame_view == self.view and not self._timer.isActive() and self._shown == self._latest
+                    and self._pool.activeThreadCount() == 0):
                 return True
             self._pool.waitForDone(20)
         return False

@@ -115,6 +115,11 @@ class OpportunityDialog(QDialog):
             b.clicked.connect(lambda _c=False, e=ext: self.export(e))
             buttons.addWidget(b)
             self.export_buttons.append(b)
+        b = QPushButton(tr("导出招商地图(HTML)…", "Export investor map (HTML)…"))
+        b.setToolTip(tr("只发布本清单筛选出的地块或载体", "publishes only what this list's filters choose"))
+        b.clicked.connect(lambda _c=False: self.export_map())
+        buttons.addWidget(b)
+        self.export_buttons.append(b)
         buttons.addStretch(1)
         close = QPushButton(tr("关闭", "Close"))
         close.clicked.connect(self.accept)
@@ -253,14 +258,56 @@ class OpportunityDialog(QDialog):
             return None
         return path
 
+    def export_map(self, path: str | None = None) -> str | None:
+        """The public investor map of exactly what the list dialog's filters choose."""
+        from layers.htmlmap import write_map
+
+        kind = self.kind.currentData()
+        if self.df is None:
+            return None
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, tr("导出招商地图", "Export investor map"), "map.html", "HTML (*.html)")
+            if not path:
+                return None
+        f = self.filters()
+        try:
+            write_map(self.store, path, kinds=(kind,), land_filters=f if kind == "land" else None,
+                      carrier_filters=f if kind == "carriers" else None)
+        except LandappError as e:
+            QMessageBox.warning(self, tr("导出失败", "Export failed"), str(e))
+            return None
+        return path
+
 
 class HtmlMapDialog(QDialog):
-    """What the HTML map carries: the parcel style, an online basemap (Amap puts the data in
-    GCJ-02), and whether Leaflet is inlined (works offline, the default) or linked."""
+    """What the HTML map carries: the public investor map (the default: the opportunity lists'
+    parcels and carriers, chosen by zone, carrier type and the land's status, and nothing
+    internal) or the full internal map (marked 内部资料, with the parcel style); an online
+    basemap (Amap puts the data in GCJ-02), and whether Leaflet is inlined (works offline,
+    the default) or linked."""
 
     def __init__(self, store, parent=None):
         super().__init__(parent)
         self.setWindowTitle(tr("导出 HTML 地图", "Export HTML map"))
+        self.audience = QComboBox()
+        self.audience.addItem(tr("对外招商版(只含机会清单,默认)", "Public investor map (the lists only, default)"), False)
+        self.audience.addItem(tr("内部完整版(含状态、使用权人、空置率,标注“内部资料”)",
+                                 "Internal map (statuses, land users, vacancy; marked 内部资料)"), True)
+        self.kinds = QComboBox()
+        for key, zh, en in [("both", "供地地块和招商载体", "Land on offer and carriers"),
+                            ("land", "仅供地地块", "Land on offer only"), ("carriers", "仅招商载体", "Carriers only")]:
+            self.kinds.addItem(tr(zh, en), key)
+        self.zone = QComboBox()
+        self.zone.addItem(tr("全部片区", "All zones"), None)
+        for z in sorted(store.read_layer("zones", columns=["name"])["name"].dropna()):
+            self.zone.addItem(z, z)
+        self.btype = QComboBox()
+        self.btype.addItem(tr("标准厂房和楼宇", "Factories and office towers"), None)
+        for bt in ("标准厂房", "楼宇"):
+            self.btype.addItem(value_label(bt), bt)
+        self.status = QComboBox()  # the land list's statuses: on offer, or the reserve too
+        self.status.addItem(value_label("待供"), ["待供"])
+        self.status.addItem(tr("待供和储备", "On offer and reserve"), ["待供", "储备"])
         self.style = QComboBox()
         self.style.addItem(tr("按地块状态着色", "Parcels by status"), "status")
         self.style.addItem(tr("按用地性质着色", "Parcels by land use"), "landuse")
@@ -277,6 +324,12 @@ class HtmlMapDialog(QDialog):
         self.cdn = QCheckBox(tr("从 CDN 加载 Leaflet(文件更小,但需要联网)",
                                 "Link Leaflet from a CDN (smaller file, needs the internet)"))
         form = QFormLayout(self)
+        self.form = form
+        form.addRow(tr("版本", "Audience"), self.audience)
+        form.addRow(tr("发布内容", "Publish"), self.kinds)
+        form.addRow(tr("片区", "Zone"), self.zone)
+        form.addRow(tr("地块状态", "Parcel status"), self.status)
+        form.addRow(tr("载体类型", "Carrier type"), self.btype)
         form.addRow(tr("样式", "Style"), self.style)
         form.addRow(tr("底图", "Basemap"), self.basemap)
         form.addRow("", self.cdn)
@@ -284,9 +337,28 @@ class HtmlMapDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.audience.currentIndexChanged.connect(lambda _i: self._audience_changed())
+        self._audience_changed()
+
+    def _audience_changed(self) -> None:
+        internal = bool(self.audience.currentData())
+        for w in (self.kinds, self.zone, self.status, self.btype):
+            w.setEnabled(not internal)
+            self.form.labelForField(w).setEnabled(not internal)
+        self.style.setEnabled(internal)  # the public map draws the other parcels plainly
+        self.form.labelForField(self.style).setEnabled(internal)
 
     def options(self) -> dict:
-        return {"theme": self.style.currentData(), "basemap": self.basemap.currentData(), "cdn": self.cdn.isChecked()}
+        common = {"basemap": self.basemap.currentData(), "cdn": self.cdn.isChecked()}
+        if self.audience.currentData():
+            return {**common, "internal": True, "theme": self.style.currentData()}
+        zones = [self.zone.currentData()] if self.zone.currentData() else []
+        kind = self.kinds.currentData()
+        return {**common, "internal": False, "theme": self.style.currentData(),
+                "kinds": ("land", "carriers") if kind == "both" else (kind,),
+                "land_filters": Filters(zones=zones, statuses=list(self.status.currentData())),
+                "carrier_filters": Filters(zones=zones, building_types=[self.btype.currentData()]
+                                           if self.btype.currentData() else [])}
 
 
 def export_html_map(window, path: str | None = None, options: dict | None = None) -> str | None:
@@ -307,9 +379,10 @@ def export_html_map(window, path: str | None = None, options: dict | None = None
         QMessageBox.warning(window, tr("导出失败", "Export failed"), str(e))
         return None
     offline = not options.get("cdn") and options.get("basemap", "none") == "none"
+    what = tr("内部完整版", "internal map") if options.get("internal") else tr("对外招商版", "public investor map")
     window.statusBar().showMessage(
-        tr(f"已导出 {path}({size / 1e6:.1f} MB)" + (",可离线打开" if offline else ""),
-           f"Exported {path} ({size / 1e6:.1f} MB)" + ("; it opens offline" if offline else "")), 8000)
+        tr(f"已导出 {path}({what},{size / 1e6:.1f} MB)" + (",可离线打开" if offline else ""),
+           f"Exported {path} ({what}, {size / 1e6:.1f} MB)" + ("; it opens offline" if offline else "")), 8000)
     return path
 
 

@@ -96,8 +96,9 @@ class StackingCanvas(QWidget):
         tenant = "、".join(u.tenants) or "-"
         end = f"{u.lease_end}" if u.lease_end else "-"
         whole = tr("(整栋,跨全部楼层)", " (whole building)") if u.whole else ""
-        self.setToolTip(tr(f"单元 {u.code}{whole}\n面积 {u.area:,.1f} ㎡\n状态 {u.status}\n租户 {tenant}\n到期 {end}",
-                           f"Unit {u.code}{whole}\nArea {u.area:,.1f} m²\nStatus {value_label(u.status)}\n"
+        note = tr("(装修中)", " (fitting out)") if u.fitting_out and u.status == "已租" else ""
+        self.setToolTip(tr(f"单元 {u.code}{whole}\n面积 {u.area:,.1f} ㎡\n状态 {u.status}{note}\n租户 {tenant}\n到期 {end}",
+                           f"Unit {u.code}{whole}\nArea {u.area:,.1f} m²\nStatus {value_label(u.status)}{note}\n"
                            f"Tenant {tenant}\nEnds {end}"))
 
     def mousePressEvent(self, event) -> None:

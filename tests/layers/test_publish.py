@@ -39,7 +39,7 @@ def test_html_map_is_self_contained_and_escapes_project_values(demo_project, tmp
                                                "contact": EVIL})
     demo_project.set_setting("name", "成都经开区</title><script>document.body.setAttribute('data-pwned','4')</script>")
     out = tmp_path / "map.html"
-    size = write_map(demo_project, str(out))
+    size = write_map(demo_project, str(out), internal=True)  # the full map: every parcel's name goes out
     text = out.read_text(encoding="utf-8")
     # nothing is loaded from the network
     assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', text)
@@ -260,13 +260,13 @@ def test_popup_tooltip_and_search_show_injected_markup_as_text(demo_project, tmp
     carrier = int(opportunity_list(demo_project, "carriers").index[0])
     demo_project.update("buildings", carrier, {"contact": EVIL, "industry": EVIL})
     out = tmp_path / "map.html"
-    write_map(demo_project, str(out))
+    write_map(demo_project, str(out), internal=True)
     # test harness only: a script appended after the map opens what a user would click on
     harness = """<script>
     setTimeout(function () {
       var m = window.landappMap, opened = 'missing';
       m.parcels.eachLayer(function (l) {
-        if ((l.feature.properties.n || '').indexOf('onerror') >= 0) {
+        if ((l.feature.properties.t || '').indexOf('onerror') >= 0) {
           l.openPopup(); l.openTooltip();
           var pop = l.getPopup().getElement(), tip = l.getTooltip().getElement();
           opened = (pop.textContent.indexOf('onerror') >= 0 && tip.textContent.indexOf('onerror') >= 0
@@ -275,7 +275,7 @@ def test_popup_tooltip_and_search_show_injected_markup_as_text(demo_project, tmp
       });
       var carrier = 'missing';
       m.buildings.eachLayer(function (l) {
-        if ((l.feature.properties.ct || '').indexOf('onerror') >= 0) {
+        if (JSON.stringify(l.feature.properties.r || []).indexOf('onerror') >= 0) {
           l.openPopup();
           var pop = l.getPopup().getElement();
           carrier = (pop.textContent.split('onerror').length === 3 && !pop.querySelector('img')) ? 'text' : 'markup';
@@ -405,3 +405,327 @@ def test_cells_follow_the_spreadsheet_number_formats():
     assert format_cell(40.0, "0.#") == "40" and format_cell(0.5, "0.0#") == "0.5"
     assert format_cell(dt.date(2027, 1, 2), "yyyy-mm-dd") == "2027-01-02"
     assert format_cell(float("nan"), "0") == "" and format_cell(None, "@") == ""
+
+
+def _payload(path) -> dict:
+    import json
+
+    text = path.read_text(encoding="utf-8")
+    return json.loads(text.split('id="landapp-data">')[1].split("</script>")[0].replace("<\\/", "</"))
+
+
+def _internal_strings(store) -> set[str]:
+    """Texts that must never reach an investor: land users, enterprises, tenants, parcel
+    statuses an investor should not see, metric and vacancy labels."""
+    out = set(store.read_layer("parcels", columns=["land_user"])["land_user"].dropna())
+    out |= {r["name"] for r in store.rows("enterprises") if r.get("name")}
+    out |= {r["tenant"] for r in store.rows("leases") if r.get("tenant")}
+    return {s for s in out if isinstance(s, str) and len(s) >= 3}
+
+
+def test_public_map_publishes_only_the_lists(demo_project, tmp_path):
+    """The default map (for investors) holds the land-supply parcels and carriers of the
+    opportunity lists with the lists' columns; every other parcel and building is a bare
+    shape: no land user, enterprise, tenant, status (闲置/低效), vacancy or metric anywhere
+    in the file, not even in the data block."""
+    from landapp.opportunities import CARRIER_COLUMNS, LAND_COLUMNS, Filters, opportunity_list
+    from layers.htmlmap import PLAIN_BUILDING, PLAIN_FILL
+
+    metrics = demo_project.rows("enterprise_metrics")
+    assert metrics and _internal_strings(demo_project)
+    out = tmp_path / "public.html"
+    write_map(demo_project, str(out))
+    text = out.read_text(encoding="utf-8")
+    leaked = [s for s in _internal_strings(demo_project) if s in text]
+    assert not leaked, leaked[:5]
+    for word in ("闲置", "低效", "已建成投产", "在建", "盘活", "使用权人", "空置率", "实缴税收", "营业收入", "内部资料"):
+        assert word not in text, word
+    data = _payload(out)
+    land = opportunity_list(demo_project, "land")
+    carriers = opportunity_list(demo_project, "carriers")
+    heads_land = {zh for key, zh, _en, _f in LAND_COLUMNS if key != "no"}
+    heads_carrier = {zh for key, zh, _en, _f in CARRIER_COLUMNS if key not in ("no", "name")}
+    listed = [f["properties"] for f in data["parcels"] if "t" in f["properties"]]
+    bare = [f["properties"] for f in data["parcels"] if "t" not in f["properties"]]
+    assert len(listed) == len(land) and len(bare) == len(data["parcels"]) - len(land) > 0
+    assert all(p == {"f": PLAIN_FILL} for p in bare)  # nothing of theirs but the shape
+    assert all({r[0] for r in p["r"]} <= heads_land for p in listed)
+    assert any(r[0] == "面积(亩)" for r in listed[0]["r"]) and any(r[0] == "位置/四至" for r in listed[0]["r"])
+    b_listed = [f["properties"] for f in data["buildings"] if "t" in f["properties"]]
+    assert len(b_listed) == len(carriers)
+    assert all({r[0] for r in p["r"]} <= heads_carrier for p in b_listed)
+    assert all(f["properties"] == {"f": PLAIN_BUILDING, "o": "#90A4AE", "w": 0.5}
+               for f in data["buildings"] if "t" not in f["properties"])
+    assert data["mark"] is None and data["contact"] and "招商地图" in data["title"]
+    # the same filters as the lists choose what is published
+    zone = land.iloc[0]["zone"]
+    one = tmp_path / "zone.html"
+    write_map(demo_project, str(one), land_filters=Filters(zones=[zone]), carrier_filters=Filters(zones=[zone]))
+    d1 = _payload(one)
+    zones = [dict(f["properties"]["r"])["所在片区"] for f in d1["parcels"] + d1["buildings"] if "t" in f["properties"]]
+    assert zones and set(zones) == {zone}
+    assert len([z for z in zones]) == len(opportunity_list(demo_project, "land", Filters(zones=[zone]))) + len(
+        opportunity_list(demo_project, "carriers", Filters(zones=[zone])))
+
+
+def test_public_map_in_chromium_searches_carriers_and_internal_map_is_marked(demo_project, tmp_path):
+    if CHROMIUM is None:
+        pytest.skip("Chromium not installed (scripts/install-system-deps.sh --test installs it)")
+    from landapp.opportunities import opportunity_list
+
+    carrier = opportunity_list(demo_project, "carriers").iloc[0]
+    parcel = opportunity_list(demo_project, "land").iloc[0]
+    out = tmp_path / "public.html"
+    write_map(demo_project, str(out))
+    harness = """<script>
+    setTimeout(function () {
+      function search(q) {
+        var input = document.querySelector('.la-search input');
+        input.value = q; input.dispatchEvent(new Event('input'));
+        return document.querySelectorAll('.la-hit');
+      }
+      var hits = search(%s);
+      document.body.setAttribute('data-carrier-hits', String(hits.length));
+      if (hits.length) { hits[0].click(); var pop = document.querySelector('.leaflet-popup-content');
+        document.body.setAttribute('data-popup', pop ? pop.textContent : 'none'); }
+      document.body.setAttribute('data-parcel-hits', String(search(%s).length));
+    }, 300);
+    </script></body>""" % (repr(carrier["name"]), repr(parcel["code"]))
+    text = out.read_text(encoding="utf-8")
+    out.write_text(text[: text.rindex("</body>")] + harness + text[text.rindex("</body>") + 7:], encoding="utf-8")
+    dom = dump_dom(out, tmp_path)
+    body = re.search(r"<body[^>]*>", dom).group(0)
+    assert 'data-carrier-hits="1"' in body and 'data-parcel-hits="1"' in body
+    popup = re.search(r'data-popup="([^"]*)"', body).group(1)
+    assert carrier["name"] in popup and "可租售面积" in popup and "层高" in popup and "租金" in popup
+    leaked = [s for s in _internal_strings(demo_project) if s in dom]
+    assert not leaked and "闲置" not in dom and "低效" not in dom and "内部资料" not in dom
+    assert "招商地图" in dom and (demo_project.get_setting("phone") or "") in dom
+    inner = tmp_path / "internal.html"
+    write_map(demo_project, str(inner), internal=True)
+    dom = dump_dom(inner, tmp_path)
+    assert re.search(r'class="la-mark">内部资料<', dom) and "<title>内部资料" in dom
+
+
+def test_overview_map_highlights_only_the_listed_towers_and_keeps_furniture_off_the_park(demo_project, tmp_path):
+    """The carrier list filtered to 大面东洪's towers: the overview shows those towers
+    highlighted (nothing in the selection's cyan), each number on or beside its tower (with a
+    leader when moved), no two numbers overlapping, and the legend, north arrow, scale bar and
+    title outside the map frame, so no number or listed feature lies under them; no parcel
+    status or vacancy word on the page."""
+    from PySide6.QtGui import QImage
+
+    from landapp.opportunities import Filters, opportunity_list
+    from layers.listpdf import write_list_pdf
+
+    df = opportunity_list(demo_project, "carriers", Filters(zones=["大面东洪"], building_types=["楼宇"]))
+    assert len(df) >= 3
+    layout: dict = {}
+    out = tmp_path / "towers.pdf"
+    write_list_pdf(demo_project, df, "carriers", str(out), layout=layout)
+    frame, markers, features = layout["frame"], layout["markers"], layout["features"]
+    furniture = layout["panel"] + layout["title"]
+    assert len(markers) == len(features) == len(df)
+    assert sorted(m.no for m in markers) == sorted(df["no"])
+    for m in markers:
+        assert frame.contains(m.box)
+        assert not any(m.box.intersects(r) for r in furniture)
+        if m.leader:  # moved: beside its feature, a short leader back to it
+            assert math_dist(m.centre, m.anchor) < 60
+        else:
+            assert m.centre == m.anchor
+    for f in features:
+        assert frame.intersects(f) and not any(f.intersects(r) for r in furniture)
+    for i, a in enumerate(markers):
+        assert not any(a.box.intersects(b.box) for b in markers[i + 1:])
+    if not shutil.which("pdftoppm"):
+        pytest.skip("poppler-utils not installed")
+    subprocess.run(["pdftoppm", "-r", "96", "-f", "1", "-l", "1", "-png", str(out), str(tmp_path / "o")], check=True)
+    img = QImage(str(next(tmp_path.glob("o*.png"))))
+
+    def blue_near(rect) -> bool:
+        c = rect.center()
+        for dx in range(-3, 4):
+            for dy in range(-3, 4):
+                px = img.pixelColor(int(c.x()) + dx, int(c.y()) + dy)
+                if px.blue() > 150 and px.red() < 120 and px.blue() - px.red() > 80:
+                    return True
+        return False
+
+    assert all(blue_near(f) for f in features)  # every listed tower is highlighted
+    cyan = sum(1 for x in range(0, img.width(), 2) for y in range(0, img.height(), 2)
+               if img.pixelColor(x, y).red() < 90 and img.pixelColor(x, y).green() > 170
+               and img.pixelColor(x, y).blue() > 200)
+    assert cyan == 0
+    text = subprocess.run(["pdftotext", "-l", "1", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    for word in ("闲置", "低效", "在建", "已建成", "空置率", "储备"):
+        assert word not in text, word
+
+
+def test_land_overview_is_plain_and_numbers_stay_on_their_parcels(demo_project, tmp_path):
+    from landapp.opportunities import opportunity_list
+    from layers.listpdf import write_list_pdf
+
+    df = opportunity_list(demo_project, "land")
+    layout: dict = {}
+    write_list_pdf(demo_project, df, "land", str(tmp_path / "l.pdf"), layout=layout)
+    markers, furniture = layout["markers"], layout["panel"] + layout["title"]
+    assert len(markers) == len(df)
+    for i, a in enumerate(markers):
+        assert layout["frame"].contains(a.box) and not any(a.box.intersects(r) for r in furniture)
+        assert not any(a.box.intersects(b.box) for b in markers[i + 1:])
+        assert not a.leader or math_dist(a.centre, a.anchor) < 60
+    assert any(not m.leader for m in markers)  # big parcels keep their number on them
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-l", "1", str(tmp_path / "l.pdf"), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        assert "闲置" not in text and "低效" not in text and "已建成" not in text
+
+
+def math_dist(a, b) -> float:
+    import math
+
+    return math.hypot(a.x() - b.x(), a.y() - b.y())
+
+
+def _arc_parcel(store):
+    """A parcel whose north-west side is a quarter circle of 100 points 2.4 m apart (103
+    boundary points), with a neighbour."""
+    import math
+
+    from shapely.geometry import Polygon, box
+
+    x, y, r = 430000.0, 3384000.0, 150.0
+    arc = [(x + r - r * math.cos(t), y + r * math.sin(t)) for t in [i * math.pi / 2 / 99 for i in range(100)]]
+    poly = Polygon(arc + [(x + r, y), (x + r + 40, y - 30), (x - 10, y - 30)])
+    assert len(poly.exterior.coords) - 1 == 103
+    fid = store.insert("parcels", {"code": "510112001001GB00103", "land_use": "100101", "status": "待供",
+                                   "geometry": poly})
+    store.insert("parcels", {"code": "510112001001GB00104", "land_use": "0901", "status": "储备",
+                             "geometry": box(x + r + 45, y - 30, x + r + 200, y + 150)})
+    return fid
+
+
+def test_dense_boundary_points_are_all_numbered_without_overlaps(empty_project, tmp_path):
+    """103 points, 100 of them 2.4 m apart on an arc: at the sheet's 1:2,500 they are too
+    dense to number side by side, so the sheet says so and numbers them in enlarged details;
+    every point J1…J103 is numbered on the sheet or in a detail, and no two numbers overlap
+    in any frame, each wholly inside it."""
+    from PySide6.QtCore import QRectF
+
+    from layers.render import pdf_document
+    from layers.sheet_points import DETAIL_H, DETAIL_W
+    from layers.sheets import FRAME, SheetPainter, paint_atlas
+
+    fid = _arc_parcel(empty_project)
+    sp = SheetPainter(empty_project)
+    plan = sp.plan(fid)
+    assert plan.details and plan.dense.sum() >= 90
+    out = tmp_path / "arc.pdf"
+    with pdf_document(str(out), title="t") as doc:
+        pages = paint_atlas(sp, doc.painter, [fid], doc.new_page)
+    assert pages == plan.pages >= 2
+    frames = [(QRectF(0, 0, FRAME.width(), FRAME.height()), sp.last_point_labels)]
+    frames += [(QRectF(0, 0, DETAIL_W, DETAIL_H), labels) for labels in sp.last_detail_labels.values()]
+    assert len(frames) == 1 + len(plan.details)
+    numbered = set()
+    for frame, labels in frames:
+        for i, a in enumerate(labels):
+            assert frame.contains(a.box), a.text
+            clash = [b.text for b in labels[i + 1:] if a.box.intersects(b.box)]
+            assert not clash, (a.text, clash)
+        numbered |= {lab.text for lab in labels}
+    assert numbered == {f"J{i}" for i in range(1, 104)}
+    if shutil.which("pdftotext"):
+        import unicodedata  # until the PDF text layer maps 大 right (helper pdfs)
+
+        first = re.sub(r"\s", "", subprocess.run(["pdftotext", "-l", "1", str(out), "-"], capture_output=True,
+                                                text=True, check=True).stdout)
+        first = unicodedata.normalize("NFKC", first)
+        assert "界址点较密" in first and "局部放大图" in first
+        second = re.sub(r"\s", "", subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(out), "-"],
+                                                 capture_output=True, text=True, check=True).stdout)
+        assert "详图1" in second
+
+
+def test_sheet_point_numbers_beside_a_few_close_points_do_not_overlap(empty_project):
+    """A plain parcel with two points close together at one corner: numbered on the sheet's
+    own map (no detail), the close pair's numbers moved apart with a leader."""
+    from PySide6.QtCore import QRectF
+    from shapely.geometry import Polygon
+
+    from layers.render import pdf_document
+    from layers.sheets import FRAME, SheetPainter, paint_atlas
+
+    x, y = 430000.0, 3384000.0
+    poly = Polygon([(x, y + 100), (x + 100, y + 100), (x + 100, y + 0.8), (x + 99.2, y), (x, y)])
+    fid = empty_project.insert("parcels", {"code": "P1", "land_use": "100101", "status": "待供", "geometry": poly})
+    sp = SheetPainter(empty_project)
+    assert not sp.plan(fid).details
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d, pdf_document(f"{d}/a.pdf", title="t") as doc:
+        paint_atlas(sp, doc.painter, [fid], doc.new_page)
+    labels = sp.last_point_labels
+    assert [lab.text for lab in labels] == ["J1", "J2", "J3", "J4", "J5"]
+    frame = QRectF(0, 0, FRAME.width(), FRAME.height())
+    for i, a in enumerate(labels):
+        assert frame.contains(a.box) and not any(a.box.intersects(b.box) for b in labels[i + 1:])
+
+
+def test_sheets_cli_takes_several_codes_and_keeps_their_order(demo_project, tmp_path):
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = {**os.environ, "PYTHONPATH": root, "QT_QPA_PLATFORM": "offscreen"}
+    codes = sorted(demo_project.read_layer("parcels", columns=["code"])["code"])[:3]
+    asked = [codes[2], codes[0], codes[1]]  # not in code order
+    path = demo_project.path
+
+    def first_codes(pdf) -> list[str]:
+        out = []
+        n = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
+                                                              check=True).stdout).group(1))
+        for page in range(1, n + 1):
+            text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                                  capture_output=True, text=True, check=True).stdout
+            out += [c for c in codes if c in text.split() and c not in out]
+        return out
+
+    for argv in (["--parcel", *asked], ["--parcel", asked[0], "--parcel", asked[1], asked[2]]):
+        out = tmp_path / "s.pdf"
+        r = subprocess.run([sys.executable, "-m", "landapp", "export", "sheets", path, "-o", str(out), *argv],
+                           capture_output=True, text=True, env=env, timeout=120, check=False)
+        assert r.returncode == 0, r.stderr
+        assert "3 宗" in r.stdout
+        if shutil.which("pdftotext"):
+            assert first_codes(out) == asked
+
+
+def test_no_text_of_a_label_cut_by_the_sheet_frame(demo_project, tmp_path):
+    """Neighbours' codes and road names cut by the map frame used to stay in the PDF as
+    hidden text (copying the coordinate table gave "J1009-00024"): every word inside the
+    frame's area now lies wholly inside it."""
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils not installed")
+    from layers.sheets import FRAME
+
+    fids = select_parcels(demo_project)[:6]
+    out = tmp_path / "s.pdf"
+    stats: dict = {}
+    write_sheets(demo_project, str(out), fids, stats=stats)
+    pt = 72 / 96  # page px -> PDF points
+    fx0, fy0, fx1, fy1 = FRAME.left() * pt, FRAME.top() * pt, FRAME.right() * pt, FRAME.bottom() * pt
+    bbox = subprocess.run(["pdftotext", "-bbox", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    checked = 0
+    for page in bbox.split("<page ")[1:]:
+        if "界址点坐标表(续)" in page or "局部放大" in page:
+            continue
+        for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', page):
+            x0, y0, x1, y1 = map(float, m.groups()[:4])
+            if x1 < fx0 or x0 > fx1 or y1 < fy0 or y0 > fy1:
+                continue  # outside the map frame: the sheet's own text
+            checked += 1
+            tol = 1.5
+            assert fx0 - tol <= x0 and x1 <= fx1 + tol and fy0 - tol <= y0 and y1 <= fy1 + tol, m.group(5)
+    assert checked > 20

@@ -55,6 +55,14 @@ def test_opportunity_dialog_filters_previews_and_exports(qtbot, demo_project, tm
     dlg.use_dates.setChecked(True)
     assert dlg.model.rowCount() >= n_carriers
     assert dlg.export("pdf", str(tmp_path / "c.pdf")) and (tmp_path / "c.pdf").read_bytes()[:4] == b"%PDF"
+    # the investor map of exactly these carriers
+    import json
+
+    assert dlg.export_map(str(tmp_path / "m.html"))
+    text = (tmp_path / "m.html").read_text(encoding="utf-8")
+    data = json.loads(text.split('id="landapp-data">')[1].split("</script>")[0].replace("<\\/", "</"))
+    names = {f["properties"]["t"] for f in data["buildings"] if "t" in f["properties"]}
+    assert names == set(dlg.df["name"]) and not any("t" in f["properties"] for f in data["parcels"])
     dlg.use_dates.setChecked(False)
     dlg.land_use.setText("Z9")
     dlg.kind.setCurrentIndex(0)
@@ -117,6 +125,7 @@ def test_html_map_dialog_choices_reach_the_file(qtbot, demo_project, tmp_path):
     dlg = HtmlMapDialog(demo_project, win)
     qtbot.addWidget(dlg)
     assert dlg.options()["theme"] == "status" and dlg.options()["cdn"] is False  # offline by default
+    assert dlg.options()["internal"] is False and not dlg.style.isEnabled()  # the investor map by default
 
     def first_lon(path):
         text = path.read_text(encoding="utf-8")
@@ -131,4 +140,19 @@ def test_html_map_dialog_choices_reach_the_file(qtbot, demo_project, tmp_path):
     assert export_html_map(win, str(tmp_path / "g.html"), dlg.options())
     assert first_lon(tmp_path / "g.html") - first_lon(tmp_path / "w.html") > 0.001  # GCJ-02 for Amap
     assert "autonavi" in (tmp_path / "g.html").read_text(encoding="utf-8")
+    assert "内部资料" not in (tmp_path / "g.html").read_text(encoding="utf-8")
+    # a zone chosen: only its listed parcels and carriers are published
+    zone = dlg.zone.itemData(1)
+    dlg.zone.setCurrentIndex(1)
+    assert export_html_map(win, str(tmp_path / "z.html"), dlg.options())
+    text = (tmp_path / "z.html").read_text(encoding="utf-8")
+    data = json.loads(text.split('id="landapp-data">')[1].split("</script>")[0].replace("<\\/", "</"))
+    listed = [f["properties"] for f in data["parcels"] + data["buildings"] if "t" in f["properties"]]
+    assert listed and {dict(p["r"])["所在片区"] for p in listed} == {zone}
+    # the internal map on request, marked
+    dlg.audience.setCurrentIndex(1)
+    assert dlg.style.isEnabled() and not dlg.zone.isEnabled()
+    assert export_html_map(win, str(tmp_path / "i.html"), dlg.options())
+    assert "内部资料" in (tmp_path / "i.html").read_text(encoding="utf-8")
+    assert "内部完整版" in win.statusBar().currentMessage()
     win.detach()

@@ -28,6 +28,14 @@
         <translation> CNY/m²·month</translation>
     </message>
     <message>
+        <source> 园区地图</source>
+        <translation> park map</translation>
+    </message>
+    <message>
+        <source> 招商地图</source>
+        <translation> investment map</translation>
+    </message>
+    <message>
         <source>(不分组)</source>
         <translation>(none)</translation>
     </message>
@@ -86,6 +94,10 @@
     <message>
         <source>(空)</source>
         <translation>(empty)</translation>
+    </message>
+    <message>
+        <source>(装修中)</source>
+        <translation> (fitting out)</translation>
     </message>
     <message>
         <source>(还没有书签)</source>
@@ -421,8 +433,36 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Other / empty</translation>
     </message>
     <message>
+        <source>其他地块</source>
+        <translation>Other parcels</translation>
+    </message>
+    <message>
+        <source>其他建筑</source>
+        <translation>Other buildings</translation>
+    </message>
+    <message>
         <source>内存不足,无法完成。</source>
         <translation>Not enough memory to finish.</translation>
+    </message>
+    <message>
+        <source>内部地图的地块着色</source>
+        <translation>parcel colours of the internal map</translation>
+    </message>
+    <message>
+        <source>内部完整版</source>
+        <translation>internal map</translation>
+    </message>
+    <message>
+        <source>内部完整版(含状态、使用权人、空置率,标注“内部资料”)</source>
+        <translation>Internal map (statuses, land users, vacancy; marked 内部资料)</translation>
+    </message>
+    <message>
+        <source>内部完整版(地块状态、使用权人、空置率;标注“内部资料”);默认为对外招商版</source>
+        <translation>the full internal map (statuses, land users, vacancy; marked 内部资料); the default is the public investor map</translation>
+    </message>
+    <message>
+        <source>内部资料</source>
+        <translation>INTERNAL</translation>
     </message>
     <message>
         <source>几何</source>
@@ -554,6 +594,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>&amp;Publish</translation>
     </message>
     <message>
+        <source>发布内容</source>
+        <translation>Publish</translation>
+    </message>
+    <message>
         <source>取地块/建筑面积</source>
         <translation>parcel/building area</translation>
     </message>
@@ -568,6 +612,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>叠加园区底图</source>
         <translation>show the park map raster</translation>
+    </message>
+    <message>
+        <source>只发布本清单筛选出的地块或载体</source>
+        <translation>publishes only what this list's filters choose</translation>
     </message>
     <message>
         <source>只看低效</source>
@@ -753,8 +801,8 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Parcel code</translation>
     </message>
     <message>
-        <source>地块编号(可重复);不指定则输出全部地块</source>
-        <translation>parcel code (repeatable); all parcels when absent</translation>
+        <source>地块编号(可列多个,或重复本选项);按给出的顺序出图;不指定则输出全部地块</source>
+        <translation>parcel codes (several, or repeat the option), in the order given; all parcels when absent</translation>
     </message>
     <message>
         <source>地块编号或建筑编号/名称</source>
@@ -837,6 +885,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>PARCEL SHEET</translation>
     </message>
     <message>
+        <source>宗 地 图(局部放大)</source>
+        <translation>PARCEL SHEET (enlarged details)</translation>
+    </message>
+    <message>
         <source>宗 地 图(续)</source>
         <translation>PARCEL SHEET (continued)</translation>
     </message>
@@ -875,6 +927,18 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>容积率</source>
         <translation>FAR</translation>
+    </message>
+    <message>
+        <source>对外招商版</source>
+        <translation>public investor map</translation>
+    </message>
+    <message>
+        <source>对外招商版(只含机会清单,默认)</source>
+        <translation>Public investor map (the lists only, default)</translation>
+    </message>
+    <message>
+        <source>对外版发布的清单:土地、载体或两者</source>
+        <translation>public map: publish the land list, the carriers or both</translation>
     </message>
     <message>
         <source>对象</source>
@@ -997,6 +1061,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>导出宗地图</source>
         <translation>Export parcel sheets</translation>
+    </message>
+    <message>
+        <source>导出招商地图</source>
+        <translation>Export investor map</translation>
+    </message>
+    <message>
+        <source>导出招商地图(HTML)…</source>
+        <translation>Export investor map (HTML)…</translation>
     </message>
     <message>
         <source>导出机会清单</source>
@@ -1169,6 +1241,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Current lease</translation>
     </message>
     <message>
+        <source>待供和储备</source>
+        <translation>On offer and reserve</translation>
+    </message>
+    <message>
         <source>得分</source>
         <translation>Score</translation>
     </message>
@@ -1270,8 +1346,12 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Check topology</translation>
     </message>
     <message>
-        <source>指定地块编号(可重复)</source>
-        <translation>chosen parcel code (repeatable)</translation>
+        <source>招商信息</source>
+        <translation>On offer</translation>
+    </message>
+    <message>
+        <source>指定地块编号(可列多个或重复)</source>
+        <translation>chosen parcel codes (several, or repeat the option)</translation>
     </message>
     <message>
         <source>指标</source>
@@ -1350,12 +1430,16 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Move on…</translation>
     </message>
     <message>
+        <source>搜索供地地块或招商载体…</source>
+        <translation>Search land on offer or carriers…</translation>
+    </message>
+    <message>
         <source>搜索地块编号(含图上短号)、名称、企业、楼宇…</source>
         <translation>Search parcel code (or label code), name, enterprise, building…</translation>
     </message>
     <message>
-        <source>搜索地块编号或名称…</source>
-        <translation>Search parcel code or name…</translation>
+        <source>搜索地块编号、名称、使用权人或建筑…</source>
+        <translation>Search parcel code, name, land user or building…</translation>
     </message>
     <message>
         <source>撤销</source>
@@ -1798,6 +1882,14 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>zone (repeatable)</translation>
     </message>
     <message>
+        <source>片区界线</source>
+        <translation>Zone boundary</translation>
+    </message>
+    <message>
+        <source>版本</source>
+        <translation>Audience</translation>
+    </message>
+    <message>
         <source>状态</source>
         <translation>State</translation>
     </message>
@@ -2050,6 +2142,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>编号</source>
         <translation>Code</translation>
+    </message>
+    <message>
+        <source>编号即表中序号;引线指向编号所属的位置</source>
+        <translation>Numbers are the list's No.; a line leads to the place</translation>
     </message>
     <message>
         <source>编辑(&amp;E)</source>
