@@ -6,7 +6,8 @@ import sys
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(prog="main.py", description="landapp 园区土地与载体管理")
     ap.add_argument("project", nargs="?", help="工程文件 .gpkg(缺省打开示例园区) / project file")
-    ap.add_argument("--lang", choices=["zh", "en"], default="zh", help="界面语言 / language")
+    ap.add_argument("--lang", choices=["zh", "en"], default=None,
+                    help="界面语言(缺省沿用上次的选择)/ language (default: the last one chosen)")
     args = ap.parse_args()
     from ui.app import run
 

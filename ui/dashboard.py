@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -427,11 +426,15 @@ class Dashboard(FollowsStore, QWidget):
 
     def save_png(self, path: str | None = None) -> str | None:
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, tr("保存看板", "Save dashboard"),
-                                                  f"dashboard_{self.as_of()}.png", "PNG (*.png)")
+            from ui.exported import ask_save_path
+
+            path = ask_save_path(self, tr("保存看板", "Save dashboard"), f"dashboard_{self.as_of()}.png", "PNG (*.png)")
             if not path:
                 return None
         if not self.image().save(path, "PNG"):
             QMessageBox.warning(self, tr("保存失败", "Save failed"), tr(f"无法写入 {path}。", f"Cannot write {path}."))
             return None
+        from ui.exported import confirm_written
+
+        confirm_written(self, [path], tr("运营看板图片", "the dashboard picture"))
         return path

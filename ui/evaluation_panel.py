@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -383,8 +382,9 @@ class EvaluationPanel(FollowsStore, QWidget):
 
     def import_figures(self, path: str | None = None) -> int | None:
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, tr("导入企业年度数据", "Import yearly figures"), "",
-                                                  "CSV (*.csv)")
+            from ui.exported import ask_open_path
+
+            path = ask_open_path(self, tr("导入企业年度数据", "Import yearly figures"), "CSV (*.csv)")
             if not path:
                 return None
         try:

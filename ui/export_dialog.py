@@ -146,6 +146,9 @@ class ExportLayerDialog(QDialog):
         msg = tr(f"已导出 {self.exported} 个要素到 {os.path.basename(path)}",
                  f"Exported {self.exported} features to {os.path.basename(path)}")
         self.window.statusBar().showMessage(msg, 8000)
-        if self.notes:
-            QMessageBox.information(self, tr("导出完成", "Exported"), "\n".join([msg, *self.notes]))
+        from ui.exported import confirm_written
+
+        written = [path] if os.path.exists(path) else []
+        confirm_written(self.window, written, "\n".join([tr(f" {self.exported} 个要素", f" {self.exported} features"),
+                                                         *self.notes]))
         self.accept()

@@ -27,9 +27,6 @@ def confirm_written(parent, paths: list[str], what: str = "") -> None:
     names = "\n".join(os.path.basename(p) for p in paths[:8]) + ("\n…" if len(paths) > 8 else "")
     title = tr("导出完成", "Export finished")
     text = tr(f"已导出{what}:\n{names}\n\n位置:{folder}", f"Exported {what}:\n{names}\n\nFolder: {folder}")
-    bar = getattr(parent, "statusBar", None)
-    if callable(bar):
-        bar().showMessage(tr(f"已导出 {paths[0]}", f"Exported {paths[0]}"), 8000)
     if show_hook is not None:
         show_hook(parent, title, text, folder)
         return
@@ -38,3 +35,39 @@ def confirm_written(parent, paths: list[str], what: str = "") -> None:
     box.exec()
     if box.clickedButton() is opener:
         open_folder(folder)
+
+
+def project_path_of(widget) -> str | None:
+    """The project file behind a widget (its own store, or its window's)."""
+    for obj in (widget, widget.window() if widget is not None and hasattr(widget, "window") else None):
+        path = getattr(getattr(obj, "store", None), "path", None)
+        if isinstance(path, str) and path:
+            return path
+    return None
+
+
+def ask_save_path(parent, title: str, name: str, filters: str, kind: str = "export") -> str:
+    """A save dialog that starts in the folder last used for `kind`, else the project's folder
+    (never the process's working folder); remembers the folder chosen."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from ui import settings
+
+    folder = settings.last_folder(kind, project_path_of(parent))
+    path, _ = QFileDialog.getSaveFileName(parent, title, os.path.join(folder, os.path.basename(name)), filters)
+    if path:
+        settings.remember_folder(kind, path)
+    return path
+
+
+def ask_open_path(parent, title: str, filters: str, kind: str = "import") -> str:
+    """An open dialog that starts in the folder last used for `kind`, else the project's."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from ui import settings
+
+    folder = settings.last_folder(kind, project_path_of(parent))
+    path, _ = QFileDialog.getOpenFileName(parent, title, folder, filters)
+    if path:
+        settings.remember_folder(kind, path)
+    return path

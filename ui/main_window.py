@@ -13,7 +13,7 @@ import os
 
 from PySide6.QtCore import QTimer, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox
 
 from landapp.check import summary
 from landapp.coords import to_lonlat
@@ -39,13 +39,15 @@ DEFAULT_SIZE = (1440, 900)
 def project_read_only(store) -> bool:
     """A project the user cannot save to: the store says so, or the file (or its folder,
     where SQLite writes its journal) is not writable."""
-    flag = getattr(store, "read_only", None)
-    if flag is not None:
-        return bool(flag)
+    if getattr(store, "read_only", False):  # a store that says so (a viewer of a shared park)
+        return True
     path = getattr(store, "path", None)
     if not path or not os.path.exists(path):
         return False
-    return not (os.access(path, os.W_OK) and os.access(os.path.dirname(os.path.abspath(path)) or ".", os.W_OK))
+    folder = os.path.dirname(os.path.abspath(path)) or "."
+    # the mode bits too: root may write anything, but a file marked read-only is meant to stay so
+    marked = not (os.stat(path).st_mode & 0o222)
+    return marked or not (os.access(path, os.W_OK) and os.access(folder, os.W_OK))
 
 
 class MainWindow(EditCommands, QMainWindow):
@@ -165,11 +167,13 @@ class MainWindow(EditCommands, QMainWindow):
                                                  0.0 if extent is getattr(self, "_saved_extent", None) else 0.04))
 
     def apply_default_sizes(self) -> None:
-        """The map gets the room: the table a quarter of the height (six rows at 900 px),
-        the layer list and the side area each a sixth of the width."""
+        """The map gets the room: the table a quarter of the height (six rows at 900 px, a
+        fifth on a laptop), the layer list a seventh of the width."""
         docks = self.docks
         if "table" in docks:
-            self.resizeDocks([docks["table"]], [max(160, self.height() * 6 // 25)], Qt.Orientation.Vertical)
+            h = self.height()
+            table_h = h * 6 // 25 if h >= 900 else max(150, h // 5)  # a laptop keeps ~4 rows
+            self.resizeDocks([docks["table"]], [table_h], Qt.Orientation.Vertical)
         side = [docks[k] for k in ("layers",) if k in docks]
         if side:
             self.resizeDocks(side, [max(190, self.width() // 7)], Qt.Orientation.Horizontal)
@@ -310,6 +314,7 @@ class MainWindow(EditCommands, QMainWindow):
         except LandappError:
             return
         self.workspace.documents.setCurrentIndex(0)
+        self.layout().activate()  # the map at its final size before it is fitted to the parcel
         self.canvas.set_selection("parcels", [int(fid)])
         x0, y0, x1, y1 = geom.bounds
         pad = max(x1 - x0, y1 - y0) * 1.5
@@ -459,10 +464,12 @@ class MainWindow(EditCommands, QMainWindow):
         the undo history, the selection, the themes and the map extent stay as they are."""
         set_ui_language(lang)
         saved.set_language(lang)
+        shown = getattr(self.info, "current", None)
         self.workspace.retranslate()
+        if shown:
+            self.info.show_feature(*shown)
         self.workspace.documents.setTabText(0, tr("地图", "Map"))
         self.workspace.menus["file.recent"].aboutToShow.connect(self.fill_recent_menu)
-        self.docks["summary"].visibilityChanged.connect(lambda vis: vis and self._refresh_summary_if_visible())
         self.history.setEmptyLabel(tr("<打开工程>", "<project opened>"))
         self._show_title()
         self.show_scale()
@@ -502,6 +509,7 @@ class MainWindow(EditCommands, QMainWindow):
         except LandappError as e:
             QMessageBox.warning(self, tr("导出失败", "Export failed"), str(e))
             return None
+        self.statusBar().showMessage(tr(f"已导出 {path}", f"Exported {path}"), 8000)
         confirm_written(self, [path], tr("地图图片", "map image"))
         return path
 
@@ -516,6 +524,7 @@ class MainWindow(EditCommands, QMainWindow):
         except LandappError as e:
             QMessageBox.warning(self, tr("导出失败", "Export failed"), str(e))
             return None
+        self.statusBar().showMessage(tr(f"已导出 {path}", f"Exported {path}"), 8000)
         confirm_written(self, [path], tr("地图 PDF", "map PDF"))
         return path
 
@@ -529,7 +538,7 @@ class MainWindow(EditCommands, QMainWindow):
 
     def open_project(self, path: str):
         """Open another project in a new window (this one stays); None when it cannot."""
-        from ui.app import open_or_explain
+        from ui.opening import open_or_explain
 
         if not os.path.isfile(path):
             saved.remove_recent(path)

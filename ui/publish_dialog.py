@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -37,6 +36,7 @@ from landapp.opportunities import KINDS, Filters, headers, opportunity_list
 from landapp.publish import format_cell
 from landapp.schema import PARCEL_STATUSES, value_label
 from ui.i18n import tr
+from ui.exported import ask_save_path, confirm_written
 
 
 class OpportunityDialog(QDialog):
@@ -240,8 +240,7 @@ class OpportunityDialog(QDialog):
         if self.df is None:
             return None
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, tr("导出机会清单", "Export the list"),
-                                                  f"{KINDS[kind][0]}.{ext}", f"*.{ext}")
+            path = ask_save_path(self, tr("导出机会清单", "Export the list"), f"{KINDS[kind][0]}.{ext}", f"*.{ext}")
             if not path:
                 return None
         try:
@@ -256,6 +255,7 @@ class OpportunityDialog(QDialog):
         except LandappError as e:
             QMessageBox.warning(self, tr("导出失败", "Export failed"), str(e))
             return None
+        confirm_written(self, [path], tr("机会清单", "the list"))
         return path
 
     def export_map(self, path: str | None = None) -> str | None:
@@ -266,7 +266,7 @@ class OpportunityDialog(QDialog):
         if self.df is None:
             return None
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, tr("导出招商地图", "Export investor map"), "map.html", "HTML (*.html)")
+            path = ask_save_path(self, tr("导出招商地图", "Export investor map"), "map.html", "HTML (*.html)")
             if not path:
                 return None
         f = self.filters()
@@ -276,6 +276,7 @@ class OpportunityDialog(QDialog):
         except LandappError as e:
             QMessageBox.warning(self, tr("导出失败", "Export failed"), str(e))
             return None
+        confirm_written(self, [path], tr("招商地图", "the investor map"))
         return path
 
 
@@ -370,7 +371,7 @@ def export_html_map(window, path: str | None = None, options: dict | None = None
             return None
         options = dlg.options()
     if path is None:
-        path, _ = QFileDialog.getSaveFileName(window, tr("导出 HTML 地图", "Export HTML map"), "map.html", "HTML (*.html)")
+        path = ask_save_path(window, tr("导出 HTML 地图", "Export HTML map"), "map.html", "HTML (*.html)")
         if not path:
             return None
     try:
@@ -383,6 +384,7 @@ def export_html_map(window, path: str | None = None, options: dict | None = None
     window.statusBar().showMessage(
         tr(f"已导出 {path}({what},{size / 1e6:.1f} MB)" + (",可离线打开" if offline else ""),
            f"Exported {path} ({what}, {size / 1e6:.1f} MB)" + ("; it opens offline" if offline else "")), 8000)
+    confirm_written(window, [path], tr("HTML 地图", "the HTML map"))
     return path
 
 
@@ -454,7 +456,7 @@ def export_sheets(window, path: str | None = None, options: dict | None = None) 
         if options is None:
             return 0
     if path is None:
-        path, _ = QFileDialog.getSaveFileName(window, tr("导出宗地图", "Export parcel sheets"), "宗地图.pdf", "PDF (*.pdf)")
+        path = ask_save_path(window, tr("导出宗地图", "Export parcel sheets"), "宗地图.pdf", "PDF (*.pdf)")
         if not path:
             return 0
     progress = QProgressDialog(tr("正在生成宗地图…", "Making parcel sheets…"), tr("取消", "Cancel"), 0, len(fids), window)
@@ -481,6 +483,8 @@ def export_sheets(window, path: str | None = None, options: dict | None = None) 
         tr(f"已导出 {n} 宗地块的宗地图({pages} 页)到 {path},{rate:.0f} 张/秒",
            f"Wrote {n} parcel sheets ({pages} pages) to {path}, {rate:.0f} sheets/s")
         if n else tr("已取消,未写文件。", "Cancelled; no file written."), 10000)
+    if n:
+        confirm_written(window, [path], tr(f" {n} 宗地块的宗地图", f" {n} parcel sheets"))
     return n
 
 
@@ -547,17 +551,4 @@ def print_sheets(window) -> None:
         window.statusBar().showMessage(tr(f"已发送 {pages} 页到打印机", f"Sent {pages} pages to the printer"), 8000)
 
 
-def install_publish_menu(window) -> None:
-    from PySide6.QtGui import QAction
-
-    menu = window.menuBar().addMenu(tr("发布(&P)", "&Publish"))
-    for text, slot in [
-        (tr("机会清单…", "Opportunity lists…"), lambda: OpportunityDialog(window.store, window.canvas, window).exec()),
-        (tr("导出 HTML 地图…", "Export HTML map…"), lambda: export_html_map(window)),
-        (tr("宗地图 PDF(所选或全部)…", "Parcel sheets PDF (selection or all)…"), lambda: export_sheets(window)),
-        (tr("宗地图打印预览…", "Parcel sheets print preview…"), lambda: preview_sheets(window)),
-        (tr("打印宗地图…", "Print parcel sheets…"), lambda: print_sheets(window)),
-    ]:
-        act = QAction(text, window)
-        act.triggered.connect(slot)
-        menu.addAction(act)
+# The 发布 menu's entries are registered in ui/entries/publish.py (ui/actions.py).

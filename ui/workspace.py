@@ -475,7 +475,9 @@ class Workspace:
             mate = others[0]
         if dock_area == DOCK_AREAS["right"] and not spec.at_start and others and self._side_before is None:
             self._side_before = others[0].width()  # given back when the last list closes
-        if mate is not None and mate is not self.docks[pid]:
+        # the start panels are tabbed by tabify_start_groups (the bottom group only once the
+        # window is shown: Qt 6.11 leaves a stray tab bar when two groups form before that)
+        if mate is not None and mate is not self.docks[pid] and not (spec.at_start and not w.isVisible()):
             w.tabifyDockWidget(mate, self.docks[pid])
         if dock_area == DOCK_AREAS["right"] and getattr(w, "isVisible", lambda: False)():
             w.fit_side_area()

@@ -1,4 +1,10 @@
+import os
+import tempfile
+
 import pytest
+
+# child processes the tests start (main.py, the crash test) keep their settings here too
+os.environ.setdefault("LANDAPP_SETTINGS_DIR", tempfile.mkdtemp(prefix="landapp-settings-"))
 
 
 @pytest.fixture(scope="session", autouse=True)

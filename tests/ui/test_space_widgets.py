@@ -434,7 +434,7 @@ def test_main_window_idle_list_shows_parcel_and_stacking_follows_identify(qtbot,
     assert win.canvas.map.layer("parcels").selection == {row["fid"]}
     x0, y0, x1, y1 = store.get("parcels", row["fid"])["geometry"].bounds
     vx0, vy0, vx1, vy1 = win.canvas.view.extent
-    assert vx0 <= x0 and vy0 <= y0 and vx1 >= x1 and vy1 >= y1 and (vx1 - vx0) < 10 * (x1 - x0)
+    assert vx0 <= x0 and vy0 <= y0 and vx1 >= x1 and vy1 >= y1 and (vx1 - vx0) < 10 * max(x1 - x0, y1 - y0)
     b = store.rows("buildings", "btype = '楼宇'", limit=3)[2]["fid"]
     win.info.show_feature("buildings", b)  # what the Identify tool does
     act = next(a for m in win.menuBar().actions() if "盘活" in m.text() for a in m.menu().actions()

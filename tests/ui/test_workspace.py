@@ -307,10 +307,12 @@ def test_export_says_where_it_wrote(laptop, tmp_path, monkeypatch):
     assert folder == str(tmp_path) and "m.png" in text
 
 
-def test_read_only_project_says_so_and_disables_editing(qtbot, demo_project, monkeypatch):
+def test_read_only_project_says_so_and_disables_editing(qtbot, demo_project):
     import ui.main_window as mw
 
-    monkeypatch.setattr(mw, "project_read_only", lambda store: True)
+    assert not mw.project_read_only(demo_project)
+    os.chmod(demo_project.path, 0o444)  # as a planner gets a project to look at
+    assert mw.project_read_only(demo_project)
     win = mw.MainWindow(demo_project)
     qtbot.addWidget(win)
     assert "只读" in win.windowTitle()
@@ -319,3 +321,42 @@ def test_read_only_project_says_so_and_disables_editing(qtbot, demo_project, mon
     assert win.action("tool:pan").isEnabled() and win.action("export_png").isEnabled()
     win.detach()
 
+
+
+def test_qt_own_dialogs_speak_chinese(qtbot):
+    from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
+
+    from ui.i18n import set_ui_language
+
+    set_ui_language("zh")
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    qtbot.addWidget(box)
+    texts = {b.text().replace("&", "") for b in box.buttons()}
+    assert any("取消" in t for t in texts), texts
+    dlg = QFileDialog(None, "x")
+    dlg.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    qtbot.addWidget(dlg)
+    from PySide6.QtWidgets import QLabel
+
+    labels = {w.text() for w in dlg.findChildren(QLabel)}
+    assert any("查找范围" in t for t in labels) and not any("Look in" in t for t in labels), labels
+
+
+def test_save_dialogs_start_in_the_project_folder_then_the_last_one(qtbot, laptop, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    asked = []
+
+    def fake(parent, title, start, filters):
+        asked.append(start)
+        return (str(tmp_path / "elsewhere" / "list.xlsx"), "")
+
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake))
+    from ui.exported import ask_save_path
+
+    project_folder = os.path.dirname(laptop.store.path)
+    ask_save_path(laptop, "x", "机会清单.xlsx", "*.xlsx")
+    assert os.path.dirname(asked[0]) == project_folder  # not the process's folder
+    ask_save_path(laptop, "x", "map.png", "*.png")
+    assert os.path.dirname(asked[1]) == str(tmp_path / "elsewhere")  # the folder used last

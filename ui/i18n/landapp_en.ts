@@ -140,6 +140,10 @@
         <translation>GeoPackage project (*.gpkg)</translation>
     </message>
     <message>
+        <source>HTML 地图</source>
+        <translation>the HTML map</translation>
+    </message>
+    <message>
         <source>JSON 有误:</source>
         <translation>Bad JSON: </translation>
     </message>
@@ -491,6 +495,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>分割线没有完整穿过任何建筑。</source>
         <translation>The line does not cross any building completely.</translation>
+    </message>
+    <message>
+        <source>分层图</source>
+        <translation>the stacking plan</translation>
     </message>
     <message>
         <source>分类方法</source>
@@ -1051,11 +1059,6 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     </message>
     <message>
         <source>导出完成</source>
-        <translation>Exported</translation>
-    </message>
-    <message>
-        <source>导出完成</source>
-        <comment>Export finished</comment>
         <translation>Export finished</translation>
     </message>
     <message>
@@ -1348,6 +1351,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>招商信息</source>
         <translation>On offer</translation>
+    </message>
+    <message>
+        <source>招商地图</source>
+        <translation>the investor map</translation>
     </message>
     <message>
         <source>指定地块编号(可列多个或重复)</source>
@@ -1644,6 +1651,11 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>机会清单</source>
         <translation>Opportunity lists</translation>
+    </message>
+    <message>
+        <source>机会清单</source>
+        <comment>the list</comment>
+        <translation>the list</translation>
     </message>
     <message>
         <source>机会清单(XLSX、CSV 或 PDF)</source>
@@ -2224,6 +2236,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>extent minx,miny,maxx,maxy in the project CRS (x = easting)</translation>
     </message>
     <message>
+        <source>表格</source>
+        <translation>the table</translation>
+    </message>
+    <message>
         <source>要导出的图层</source>
         <translation>Layer to export</translation>
     </message>
@@ -2381,6 +2397,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <source>运营看板</source>
         <comment>dashboard</comment>
         <translation>dashboard</translation>
+    </message>
+    <message>
+        <source>运营看板图片</source>
+        <translation>the dashboard picture</translation>
     </message>
     <message>
         <source>退出</source>
