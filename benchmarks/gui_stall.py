@@ -2,6 +2,7 @@
 the dashboard and the topology check compute, before (called on the GUI thread, as the
 panels used to) and after (ui.jobs in the background), with the map panned meanwhile.
 
+    python -m landapp demo /tmp/p100k.gpkg --parcels 100000   # once
     python benchmarks/gui_stall.py /tmp/p100k.gpkg
 """
 
@@ -80,6 +81,15 @@ def main(path: str) -> None:
             job.wait(120000)
         return run
 
+    def idle(seconds: float):
+        def run():
+            t = time.perf_counter()
+            while time.perf_counter() - t < seconds:
+                app.processEvents()
+                time.sleep(0.002)
+        return run
+
+    measure("map panning only, no job (baseline)", idle(5.0))
     measure("dashboard, before (GUI thread)", on_gui(lambda: collect_figures(store)))
     measure("dashboard, after (ui.jobs)", in_job(collect_figures, "dashboard"))
     measure("topology check, before (GUI thread)", on_gui(lambda: check_topology(store)))
