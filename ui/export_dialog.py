@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 )
 
 from landapp.dataio.exporter import export_layer
-from landapp.errors import LandappError
 from landapp.schema import spec
 from ui.i18n import tr
 

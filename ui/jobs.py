@@ -309,8 +309,12 @@ def runner() -> JobRunner:
     """The application's job runner."""
     global _runner
     if _runner is None:
-        _runner = JobRunner(QCoreApplication.instance())
+        app = QCoreApplication.instance()
+        _runner = JobRunner(app)
         _runner.destroyed.connect(lambda *_: _forget())
+        # quitting cancels what runs: the workers stop at their next check instead of
+        # holding the process open until they finish
+        app.aboutToQuit.connect(_runner.cancel_all)
     return _runner
 
 
