@@ -353,3 +353,24 @@ def test_right_click_menus(window, qtbot, demo_project):
     pos = lst.visualItemRect(item).center()
     assert window.context_router.open_at(lst.viewport().mapToGlobal(pos))
     assert window.context_target.context == "layers" and window.context_target.layer == "buildings"
+
+
+def test_sheets_written_in_the_background(window, qtbot, demo_project, tmp_path):
+    """An atlas of more than a few sheets is written by a job; the file is whole when it
+    says so, and the map panned meanwhile."""
+    import subprocess
+
+    from ui.publish_dialog import export_sheets
+
+    fids = [r["fid"] for r in demo_project.rows("parcels", limit=12, geometry=False)]
+    window.canvas.set_selection("parcels", fids)
+    window.canvas.active_layer = "parcels"
+    path = tmp_path / "atlas.pdf"
+    assert export_sheets(window, str(path), {"drafter": "张三", "checker": "李四"}) == 0  # not yet: a job
+    job = window.sheets_job
+    window.canvas.pan_pixels(50, 0)  # the window answers meanwhile
+    assert job.wait(120000) and job.result == 12
+    assert "12 宗地块的宗地图" in window.statusBar().currentMessage()
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    code = demo_project.get("parcels", fids[-1])["code"]
+    assert code in text

@@ -1762,10 +1762,6 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Building…</translation>
     </message>
     <message>
-        <source>正在生成宗地图…</source>
-        <translation>Making parcel sheets…</translation>
-    </message>
-    <message>
         <source>正在计算…</source>
         <translation>Computing…</translation>
     </message>
@@ -1913,6 +1909,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>状态为已租时请填写承租企业。</source>
         <translation>Enter the tenant of a leased unit.</translation>
+    </message>
+    <message>
+        <source>生成宗地图</source>
+        <translation>Making parcel sheets</translation>
     </message>
     <message>
         <source>生成机会清单</source>
@@ -2121,6 +2121,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>经纬度;奥维/高德底图请勾选 GCJ-02</source>
         <translation>degrees; tick GCJ-02 for 奥维 / Amap basemaps</translation>
+    </message>
+    <message>
+        <source>统计工程概况</source>
+        <translation>Summarising the project</translation>
     </message>
     <message>
         <source>统计所选</source>
