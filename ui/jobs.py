@@ -51,27 +51,30 @@ def open_reader(store):
     return open_project(store.path)
 
 
-_park_sizes: "weakref.WeakKeyDictionary[Any, int]" = weakref.WeakKeyDictionary()
+_park_sizes: "weakref.WeakKeyDictionary[Any, tuple[float, int]]" = weakref.WeakKeyDictionary()
+SIZE_MAX_AGE_S = 10.0  # counted again after this (an import can make a small park big)
 
 
 def is_small(store) -> bool:
-    """Whether the project is small enough that its long work is short (computed inline)."""
+    """Whether the project is small enough that its long work is short (computed inline).
+    count(*) of 100k parcels takes ~2 ms; it is kept for a few seconds."""
     if store is None:
         return False
+    now = time.monotonic()
     try:
-        n = _park_sizes.get(store)
+        hit = _park_sizes.get(store)
     except TypeError:
-        n = None
-    if n is None:
+        hit = None
+    if hit is None or now - hit[0] > SIZE_MAX_AGE_S:
         try:
-            n = store.count("parcels")
+            hit = (now, store.count("parcels"))
         except Exception:
             return False
         try:
-            _park_sizes[store] = n
+            _park_sizes[store] = hit
         except TypeError:
             pass
-    return n < INLINE_PARCELS
+    return hit[1] < INLINE_PARCELS
 
 
 class _Bridge(QObject):
