@@ -48,6 +48,10 @@ def register(sub) -> None:
     p.add_argument("--as-of", metavar="DATE", help=tr("统计日(默认工程参考日期或今天)", "date (default: project reference date or today)"))
     p.set_defaults(func=cmd_export_stacking)
 
+    from layers.cli_interop import register as register_interop
+
+    register_interop(sub)
+
 
 def _parse_bbox(text: str):
     try:

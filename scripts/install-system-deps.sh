@@ -14,9 +14,11 @@ APP=(
 )
 # The tests check outputs with the tools users use: GDAL (ogrinfo), poppler (pdftoppm,
 # pdffonts), headless Chromium, LibreOffice Calc (opens the exported spreadsheets as a
-# planner's office suite would); Xvfb for screenshots of real windows.
+# planner's office suite would), LibreOffice Writer (the Word report to PDF), QGIS (opens
+# the park with the styles and project landapp writes into it); Xvfb for screenshots.
 TEST=(
   gdal-bin poppler-utils sqlite3 xvfb xauth chromium libreoffice-calc-nogui
+  libreoffice-writer-nogui python3-qgis qgis-providers
 )
 
 want=("${APP[@]}")

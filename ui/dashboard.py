@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from PySide6.QtCore import QDate, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
+from PySide6.QtCore import QDate, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -46,6 +46,7 @@ from landapp.vacancy import (
     net_absorption,
     vacancy_figures,
 )
+from layers.charts import paint_chart
 from ui.following import FollowsStore
 
 CJK_FAMILIES = ["Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei"]
@@ -141,70 +142,7 @@ class Chart(QWidget):
         p.end()
 
     def paint(self, p: QPainter, r: QRectF) -> None:
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        p.fillRect(r, QColor("white"))
-        p.setPen(QPen(QColor("#E0E0E0"), 1))
-        p.drawRect(r.adjusted(0.5, 0.5, -0.5, -0.5))
-        p.setPen(QColor("#212121"))
-        p.setFont(_font(14, True))
-        p.drawText(QRectF(r.left() + 10, r.top() + 6, r.width() - 20, 22), int(Qt.AlignmentFlag.AlignLeft), self.title)
-        body = QRectF(r.left() + 10, r.top() + 34, r.width() - 20, r.height() - 44)
-        p.setFont(_font(12))
-        if not self.items:
-            p.setPen(QColor("#9E9E9E"))
-            p.drawText(body, int(Qt.AlignmentFlag.AlignCenter), self.note or tr("无数据", "No data"))
-            return
-        getattr(self, f"_{self.kind}")(p, body)
-
-    def _colour(self, i: int) -> QColor:
-        return QColor(self.colours[i % len(self.colours)] if self.colours else "#3F7FBF")
-
-    def _hbar(self, p: QPainter, r: QRectF) -> None:
-        fm = QFontMetricsF(p.font())
-        label_w = min(r.width() * 0.4, max(fm.horizontalAdvance(lab) for lab, _, _ in self.items) + 8)
-        text_w = max(fm.horizontalAdvance(t) for _, _, t in self.items) + 8
-        n = len(self.items)
-        h = min(36.0, r.height() / n)
-        top = max(v for _, v, _ in self.items) or 1.0
-        for i, (lab, v, text) in enumerate(self.items):
-            y = r.top() + i * h
-            p.setPen(QColor("#424242"))
-            p.drawText(QRectF(r.left(), y, label_w - 6, h), int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                       fm.elidedText(lab, Qt.TextElideMode.ElideRight, label_w - 6))
-            w = (r.width() - label_w - text_w) * (v / top)
-            p.fillRect(QRectF(r.left() + label_w, y + h * 0.18, max(1.0, w), h * 0.64), self._colour(i))
-            p.drawText(QRectF(r.left() + label_w + w + 4, y, text_w, h),
-                       int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
-
-    def _vbar(self, p: QPainter, r: QRectF) -> None:
-        n = len(self.items)
-        top = max(v for _, v, _ in self.items) or 1.0
-        bw = r.width() / n
-        chart_h = r.height() - 36
-        for i, (lab, v, text) in enumerate(self.items):
-            x = r.left() + i * bw
-            h = chart_h * (v / top)
-            p.fillRect(QRectF(x + bw * 0.15, r.top() + 16 + chart_h - h, bw * 0.7, h), self._colour(i))
-            p.setPen(QColor("#424242"))
-            p.drawText(QRectF(x, r.top() + chart_h - h, bw, 16), int(Qt.AlignmentFlag.AlignCenter), text)
-            p.drawText(QRectF(x, r.bottom() - 18, bw, 18), int(Qt.AlignmentFlag.AlignCenter), lab)
-        p.setPen(QColor("#9E9E9E"))
-        p.drawLine(QPointF(r.left(), r.top() + 16 + chart_h), QPointF(r.right(), r.top() + 16 + chart_h))
-
-    def _progress(self, p: QPainter, r: QRectF) -> None:
-        (lab, frac, text), = self.items[:1]
-        bar = QRectF(r.left(), r.top() + r.height() * 0.3, r.width(), 30)
-        p.fillRect(bar, QColor("#EEEEEE"))
-        p.fillRect(QRectF(bar.left(), bar.top(), bar.width() * min(1.0, frac), bar.height()),
-                   QColor("#1A9850" if frac >= 1 else "#3F7FBF"))
-        p.setPen(QColor("#212121"))
-        p.setFont(_font(16, True))
-        p.drawText(bar, int(Qt.AlignmentFlag.AlignCenter), f"{frac:.0%}")
-        p.setFont(_font(12))
-        p.drawText(QRectF(r.left(), bar.bottom() + 8, r.width(), 40),
-                   int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap), text)
-        p.drawText(QRectF(r.left(), r.top(), r.width(), bar.top() - r.top()),
-                   int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), lab)
+        paint_chart(p, r, self.title, self.kind, self.items, self.colours, self.note)
 
 
 class KeyFigure(QLabel):

@@ -46,6 +46,10 @@ def cmd_demo(args) -> int:
     elapsed = time.perf_counter() - t
     with open_project(args.project) as store:
         n = {k: store.count(k) for k in ("zones", "parcels", "buildings", "units", "leases")}
+        if args.parcels is None:  # styles for QGIS again, now that the park is filled
+            from landapp import project_hooks
+
+            project_hooks.run(store, "refresh")
     print(tr(f"已生成 {args.project}:片区 {n['zones']},地块 {n['parcels']},建筑 {n['buildings']},"
              f"单元 {n['units']},租约 {n['leases']};用时 {elapsed:.1f} 秒。",
              f"Built {args.project}: {n['zones']} zones, {n['parcels']} parcels, {n['buildings']} buildings, "

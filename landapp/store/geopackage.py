@@ -147,6 +147,7 @@ class GeoPackageStore(ProjectStore):
         self._depth = 0
         self._pending: list[ChangeEvent] = []
         self._dirty_extent: set[str] = set()
+        self._upgraded = False
         self._conn = _conn if _conn is not None else self._connect()
         try:
             self._check_and_upgrade()
@@ -158,6 +159,10 @@ class GeoPackageStore(ProjectStore):
         self._data_version = self._scalar("PRAGMA data_version")
         self._last_log_id = self._scalar("SELECT max(fid) FROM edit_log") or 0
         self._bounds = _crs_bounds(self.srs_id)
+        if self._upgraded:  # e.g. QGIS styles written by layers (landapp.project_hooks)
+            from landapp import project_hooks
+
+            project_hooks.run(self, "upgraded")
 
     # ---- opening -----------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -201,6 +206,7 @@ class GeoPackageStore(ProjectStore):
             with self.transaction():
                 from landapp.migrations import migrate
                 migrate(self._conn, version, int(srs or DEFAULT_EPSG))
+            self._upgraded = True
 
     # ---- low-level helpers -------------------------------------------------------------
     def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
@@ -770,4 +776,8 @@ def create_project(path: str | os.PathLike, name: str = "", *, epsg: int = DEFAU
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-    return GeoPackageStore(path)
+    store = GeoPackageStore(path)
+    from landapp import project_hooks
+
+    project_hooks.run(store, "created")
+    return store

@@ -44,6 +44,10 @@
         <translation>(skip)</translation>
     </message>
     <message>
+        <source>(不更新)</source>
+        <translation>(ignore)</translation>
+    </message>
+    <message>
         <source>(不用)</source>
         <translation>(unused)</translation>
     </message>
@@ -164,6 +168,10 @@
         <translation>PNG size WxH in pixels (default 1920x1080)</translation>
     </message>
     <message>
+        <source>QGIS 样式</source>
+        <translation>QGIS styles</translation>
+    </message>
+    <message>
         <source>QGIS、GDAL 直接打开</source>
         <translation>opens in QGIS and GDAL</translation>
     </message>
@@ -188,6 +196,10 @@
         <translation>land: land supply; carriers: investment carriers</translation>
     </message>
     <message>
+        <source>landapp 未分类(新要素)</source>
+        <translation>not classified by landapp (new feature)</translation>
+    </message>
+    <message>
         <source>landapp:园区土地与载体管理。
 一个园区一个 GeoPackage 文件,QGIS 与 GDAL 也能打开。</source>
         <translation>landapp: land and carrier inventory for industrial parks.
@@ -198,12 +210,20 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation> · whole</translation>
     </message>
     <message>
+        <source>一、主要指标</source>
+        <translation>1. Key figures</translation>
+    </message>
+    <message>
         <source>一年内可招商</source>
         <translation>Available within 12 months</translation>
     </message>
     <message>
         <source>万元/亩</source>
         <translation> 10k CNY/mu</translation>
+    </message>
+    <message>
+        <source>三、闲置土地处置</source>
+        <translation>3. Idle land</translation>
     </message>
     <message>
         <source>上移图层</source>
@@ -248,6 +268,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>书签名称(保存在工程中):</source>
         <translation>Bookmark name (kept in the project):</translation>
+    </message>
+    <message>
+        <source>二、载体空置情况</source>
+        <translation>2. Vacancy</translation>
+    </message>
+    <message>
+        <source>五、土地供给机会清单</source>
+        <translation>5. Land-supply list</translation>
     </message>
     <message>
         <source>产业方向</source>
@@ -300,6 +328,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>从到期次日起登记一份新租约(原租约保留)</source>
         <translation>A new lease from the day after this one ends</translation>
+    </message>
+    <message>
+        <source>从表格更新属性</source>
+        <translation>Update attributes from a spreadsheet</translation>
+    </message>
+    <message>
+        <source>从表格更新属性…</source>
+        <translation>Update attributes from a spreadsheet…</translation>
     </message>
     <message>
         <source>代码</source>
@@ -380,6 +416,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Save failed</translation>
     </message>
     <message>
+        <source>保存工作月报</source>
+        <translation>Save the monthly report</translation>
+    </message>
+    <message>
         <source>保存看板</source>
         <translation>Save dashboard</translation>
     </message>
@@ -398,6 +438,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>元/㎡·月</source>
         <translation>CNY/m²·month</translation>
+    </message>
+    <message>
+        <source>全园区</source>
+        <translation>Whole park</translation>
     </message>
     <message>
         <source>全图</source>
@@ -423,6 +467,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>全部状态</source>
         <translation>All states</translation>
+    </message>
+    <message>
+        <source>六、图表</source>
+        <translation>6. Charts</translation>
     </message>
     <message>
         <source>关于 landapp</source>
@@ -469,6 +517,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>INTERNAL</translation>
     </message>
     <message>
+        <source>写入 QGIS 样式和工程</source>
+        <translation>Write QGIS styles and project</translation>
+    </message>
+    <message>
         <source>几何</source>
         <translation>Geometry</translation>
     </message>
@@ -507,6 +559,15 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>分组</source>
         <translation>Group by</translation>
+    </message>
+    <message>
+        <source>分组</source>
+        <comment>Group</comment>
+        <translation>Group</translation>
+    </message>
+    <message>
+        <source>列与字段对应</source>
+        <translation>Columns and fields</translation>
     </message>
     <message>
         <source>删除</source>
@@ -594,6 +655,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Footprint</translation>
     </message>
     <message>
+        <source>历史地块(已注销)</source>
+        <translation>Retired parcels (history)</translation>
+    </message>
+    <message>
+        <source>原值</source>
+        <translation>Old</translation>
+    </message>
+    <message>
         <source>双击一行在地图上定位该地块</source>
         <translation>Double-click a row to show the parcel on the map</translation>
     </message>
@@ -626,12 +695,20 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>publishes only what this list's filters choose</translation>
     </message>
     <message>
+        <source>只报告一个片区</source>
+        <translation>report one zone only</translation>
+    </message>
+    <message>
         <source>只看低效</source>
         <translation>Low efficiency only</translation>
     </message>
     <message>
         <source>只选择此要素</source>
         <translation>Select only this feature</translation>
+    </message>
+    <message>
+        <source>可收回日期</source>
+        <translation>Reclaimable</translation>
     </message>
     <message>
         <source>可直接输入,如 EPSG:4545</source>
@@ -643,6 +720,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     </message>
     <message>
         <source>可租(㎡)</source>
+        <translation>Leasable (m²)</translation>
+    </message>
+    <message>
+        <source>可租售(㎡)</source>
         <translation>Leasable (m²)</translation>
     </message>
     <message>
@@ -696,8 +777,20 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>no</translation>
     </message>
     <message>
+        <source>四、本月盘活案件进展</source>
+        <translation>4. Cases advanced this month</translation>
+    </message>
+    <message>
         <source>四至</source>
         <translation>Boundaries</translation>
+    </message>
+    <message>
+        <source>园区</source>
+        <translation>Park</translation>
+    </message>
+    <message>
+        <source>园区底图</source>
+        <translation>Park map</translation>
     </message>
     <message>
         <source>图例</source>
@@ -714,6 +807,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>土地使用权人</source>
         <translation>Land user</translation>
+    </message>
+    <message>
+        <source>土地供应与闲置(宗)</source>
+        <translation>Land supply and idle land (parcels)</translation>
     </message>
     <message>
         <source>土地利用状况(宗)</source>
@@ -773,6 +870,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Parcels</translation>
     </message>
     <message>
+        <source>地块/建筑</source>
+        <translation>Target</translation>
+    </message>
+    <message>
         <source>地块上没有登记建筑。</source>
         <translation>No buildings on this parcel.</translation>
     </message>
@@ -807,6 +908,11 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>地块编号</source>
         <translation>Parcel code</translation>
+    </message>
+    <message>
+        <source>地块编号</source>
+        <comment>Parcel</comment>
+        <translation>Parcel</translation>
     </message>
     <message>
         <source>地块编号(可列多个,或重复本选项);按给出的顺序出图;不指定则输出全部地块</source>
@@ -885,6 +991,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>e.g. C or C,D</translation>
     </message>
     <message>
+        <source>字段</source>
+        <translation>Field</translation>
+    </message>
+    <message>
         <source>字段对应(记住同类文件的设置)</source>
         <translation>Field mapping (remembered for this kind of file)</translation>
     </message>
@@ -925,6 +1035,11 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Count</translation>
     </message>
     <message>
+        <source>宗数</source>
+        <comment>Parcels</comment>
+        <translation>Parcels</translation>
+    </message>
+    <message>
         <source>审核</source>
         <translation>Checker</translation>
     </message>
@@ -937,6 +1052,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>FAR</translation>
     </message>
     <message>
+        <source>容积率 下限–上限</source>
+        <translation>FAR min–max</translation>
+    </message>
+    <message>
         <source>对外招商版</source>
         <translation>public investor map</translation>
     </message>
@@ -947,6 +1066,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>对外版发布的清单:土地、载体或两者</source>
         <translation>public map: publish the land list, the carriers or both</translation>
+    </message>
+    <message>
+        <source>对应字段</source>
+        <translation>Field</translation>
     </message>
     <message>
         <source>对象</source>
@@ -1114,6 +1237,18 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Attribute table</translation>
     </message>
     <message>
+        <source>工作月报</source>
+        <translation>Monthly report</translation>
+    </message>
+    <message>
+        <source>工作月报(Word .docx)</source>
+        <translation>monthly work report (Word .docx)</translation>
+    </message>
+    <message>
+        <source>工作月报(Word)…</source>
+        <translation>Monthly report (Word)…</translation>
+    </message>
+    <message>
         <source>工具(&amp;T)</source>
         <translation>&amp;Tools</translation>
     </message>
@@ -1174,6 +1309,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>leased</translation>
     </message>
     <message>
+        <source>已租(㎡)</source>
+        <translation>Leased (m²)</translation>
+    </message>
+    <message>
         <source>已超过目标日期</source>
         <translation>Past its target date</translation>
     </message>
@@ -1196,6 +1335,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>年度盘活目标</source>
         <translation>Campaign target</translation>
+    </message>
+    <message>
+        <source>年度载体盘活目标完成情况</source>
+        <translation>Revitalisation against the year's target</translation>
     </message>
     <message>
         <source>并且</source>
@@ -1221,6 +1364,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>建筑密度</source>
         <translation>Coverage</translation>
+    </message>
+    <message>
+        <source>建筑数</source>
+        <translation>Buildings</translation>
     </message>
     <message>
         <source>建筑编号或名称(可重复;缺省为全部楼宇和标准厂房,仅限 PDF)</source>
@@ -1316,16 +1463,32 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Approved, not supplied</translation>
     </message>
     <message>
+        <source>找不到、重复、错误与换算</source>
+        <translation>Unmatched, duplicates, errors and conversions</translation>
+    </message>
+    <message>
         <source>承租企业</source>
         <translation>Tenant</translation>
+    </message>
+    <message>
+        <source>把 QGIS 样式(layer_styles)和 QGIS 工程写入工程文件</source>
+        <translation>write QGIS styles (layer_styles) and a QGIS project into the project file</translation>
     </message>
     <message>
         <source>把园区地图渲染为 PNG 或 PDF(无需界面)</source>
         <translation>render the park map to PNG or PDF (headless)</translation>
     </message>
     <message>
+        <source>把地图专题、标注和中文字段名写入工程文件,QGIS 打开时与 landapp 一致</source>
+        <translation>Put the map themes, labels and Chinese field names into the project file for QGIS</translation>
+    </message>
+    <message>
         <source>投资强度</source>
         <translation>Investment</translation>
+    </message>
+    <message>
+        <source>报告月份(默认工程参考日期所在月)</source>
+        <translation>month reported (default: the month of the project's reference date)</translation>
     </message>
     <message>
         <source>拆分地块</source>
@@ -1379,6 +1542,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>按地块状态着色</source>
         <translation>Parcels by status</translation>
+    </message>
+    <message>
+        <source>按字段匹配</source>
+        <translation>Match by</translation>
     </message>
     <message>
         <source>按属性选择</source>
@@ -1457,6 +1624,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Move to</translation>
     </message>
     <message>
+        <source>改动(原值 → 新值)</source>
+        <translation>Changes (old → new)</translation>
+    </message>
+    <message>
         <source>放大</source>
         <translation>Zoom in</translation>
     </message>
@@ -1503,6 +1674,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>文字编码</source>
         <translation>Text encoding</translation>
+    </message>
+    <message>
+        <source>新值</source>
+        <translation>New</translation>
     </message>
     <message>
         <source>新增</source>
@@ -1581,6 +1756,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Cannot open the project</translation>
     </message>
     <message>
+        <source>无法生成报告中的图片。</source>
+        <translation>Cannot make the report's pictures.</translation>
+    </message>
+    <message>
         <source>无登记建筑。</source>
         <translation>No buildings recorded.</translation>
     </message>
@@ -1595,6 +1774,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>是</source>
         <translation>yes</translation>
+    </message>
+    <message>
+        <source>更新</source>
+        <translation>Update</translation>
+    </message>
+    <message>
+        <source>更新图层</source>
+        <translation>Layer</translation>
     </message>
     <message>
         <source>最低得分</source>
@@ -1621,6 +1808,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Recent projects</translation>
     </message>
     <message>
+        <source>月份</source>
+        <translation>Month</translation>
+    </message>
+    <message>
         <source>有目标日期</source>
         <translation>Has a target date</translation>
     </message>
@@ -1637,6 +1828,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>No problems found.</translation>
     </message>
     <message>
+        <source>未更新的列:</source>
+        <translation>Columns not updated: </translation>
+    </message>
+    <message>
         <source>未设</source>
         <translation>not set</translation>
     </message>
@@ -1647,6 +1842,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>未评价</source>
         <translation>Not evaluated</translation>
+    </message>
+    <message>
+        <source>本月无案件推进记录。</source>
+        <translation>No case advanced this month.</translation>
+    </message>
+    <message>
+        <source>本期无认定闲置的土地。</source>
+        <translation>No idle land.</translation>
     </message>
     <message>
         <source>机会清单</source>
@@ -1682,6 +1885,11 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Vacancy by building type</translation>
     </message>
     <message>
+        <source>标准厂房与楼宇空置率</source>
+        <comment>Vacancy of factories and towers</comment>
+        <translation>Vacancy of factories and towers</translation>
+    </message>
+    <message>
         <source>标准厂房和楼宇</source>
         <translation>Factories and office towers</translation>
     </message>
@@ -1696,6 +1904,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>格式</source>
         <translation>Format</translation>
+    </message>
+    <message>
+        <source>案件</source>
+        <translation>Case</translation>
     </message>
     <message>
         <source>检查</source>
@@ -2007,6 +2219,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Leases</translation>
     </message>
     <message>
+        <source>租约到期分布(㎡)</source>
+        <translation>Lease expiry (m²)</translation>
+    </message>
+    <message>
         <source>租约到期面积(㎡,自统计日起)</source>
         <translation>Lease expiry from the date (m²)</translation>
     </message>
@@ -2160,6 +2376,11 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Code</translation>
     </message>
     <message>
+        <source>编号</source>
+        <comment>Key</comment>
+        <translation>Key</translation>
+    </message>
+    <message>
         <source>编号即表中序号;引线指向编号所属的位置</source>
         <translation>Numbers are the list's No.; a line leads to the place</translation>
     </message>
@@ -2236,12 +2457,32 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>English headers</translation>
     </message>
     <message>
+        <source>范围</source>
+        <translation>Scope</translation>
+    </message>
+    <message>
         <source>范围 minx,miny,maxx,maxy(工程坐标系,x 为东坐标)</source>
         <translation>extent minx,miny,maxx,maxy in the project CRS (x = easting)</translation>
     </message>
     <message>
+        <source>行</source>
+        <translation>Row</translation>
+    </message>
+    <message>
         <source>表格</source>
         <translation>the table</translation>
+    </message>
+    <message>
+        <source>表格 (*.xlsx *.csv)</source>
+        <translation>Spreadsheets (*.xlsx *.csv)</translation>
+    </message>
+    <message>
+        <source>表格列</source>
+        <translation>Column</translation>
+    </message>
+    <message>
+        <source>表格文件</source>
+        <translation>Spreadsheet</translation>
     </message>
     <message>
         <source>要导出的图层</source>
@@ -2272,6 +2513,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Computing idle land</translation>
     </message>
     <message>
+        <source>认定阶段</source>
+        <translation>Stage</translation>
+    </message>
+    <message>
         <source>记录人</source>
         <translation>Recorded by</translation>
     </message>
@@ -2297,12 +2542,20 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Details</translation>
     </message>
     <message>
+        <source>说明:</source>
+        <translation>Note: </translation>
+    </message>
+    <message>
         <source>请先在分层图上点选要删除的单元。</source>
         <translation>Click the unit to delete on the plan first.</translation>
     </message>
     <message>
         <source>请先在地块或建筑图层选择两个以上相邻的要素。</source>
         <translation>Select two or more adjacent parcels or buildings first.</translation>
+    </message>
+    <message>
+        <source>请先改正表格中的错误值</source>
+        <translation>Correct the invalid values first</translation>
     </message>
     <message>
         <source>请先选中一个要重塑的要素。</source>
@@ -2315,6 +2568,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>请输入在天地图网站申请的密钥(tk):</source>
         <translation>Your Tianditu key (tk):</translation>
+    </message>
+    <message>
+        <source>豁免</source>
+        <translation>Exempt</translation>
     </message>
     <message>
         <source>豁免(政府原因等)</source>
@@ -2382,6 +2639,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>output file; a PDF of several buildings has one page each</translation>
     </message>
     <message>
+        <source>输出文件应以 .docx 结尾。</source>
+        <translation>The output must end in .docx.</translation>
+    </message>
+    <message>
         <source>输出文件应以 .png 或 .pdf 结尾。</source>
         <translation>The output must end in .png or .pdf.</translation>
     </message>
@@ -2435,6 +2696,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Selection statistics</translation>
     </message>
     <message>
+        <source>选择表格</source>
+        <translation>Choose a spreadsheet</translation>
+    </message>
+    <message>
         <source>选择要导入的文件</source>
         <translation>Choose a file to import</translation>
     </message>
@@ -2480,8 +2745,20 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Idle land</translation>
     </message>
     <message>
+        <source>闲置费(万元)</source>
+        <translation>Fee</translation>
+    </message>
+    <message>
+        <source>闲置起算</source>
+        <translation>Idle since</translation>
+    </message>
+    <message>
         <source>阶段</source>
         <translation>Phase</translation>
+    </message>
+    <message>
+        <source>附图:园区现状总览</source>
+        <translation>Map: overview</translation>
     </message>
     <message>
         <source>限高</source>
