@@ -473,7 +473,10 @@ class MainWindow(EditCommands, QMainWindow):
         self.history.setEmptyLabel(tr("<打开工程>", "<project opened>"))
         self._show_title()
         self.show_scale()
-        self.canvas.refresh()  # labels with value titles
+        for layer in self.map.vector_layers():  # legend classes carry translated value titles
+            if getattr(layer, "theme_key", None) and hasattr(layer, "reload"):
+                layer.reload()
+        self.canvas.refresh()
         return self
 
     # ---- files
