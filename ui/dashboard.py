@@ -279,8 +279,22 @@ class Dashboard(FollowsStore, QWidget):
                            "enterprise_metrics", "project_settings"):
             self.refresh()
 
-    def refresh(self) -> None:
-        f = self.figures = collect_figures(self.store, self.as_of(), self.zone.currentData())
+    def refresh(self):
+        """Gather the figures in the background (7 s on a 100k park) and show them when
+        ready; a newer refresh (another zone or date, an edit) replaces a running one."""
+        from ui import jobs
+
+        as_of, zone = self.as_of(), self.zone.currentData()
+        self.job = jobs.start(lambda job: collect_figures(job.store, as_of, zone),
+                              title=tr("计算运营看板", "Computing the dashboard"), store=self.store,
+                              key=("dashboard", id(self)), busy=self.page, on_done=self.show_figures,
+                              on_error=lambda m: self.title.setText(html.escape(m)))
+        if self.job.running:
+            self.title.setText(f"<span style='color:#616161'>{tr('正在计算…', 'Computing…')}</span>")
+        return self.job
+
+    def show_figures(self, f: dict) -> None:
+        self.figures = f
         where = f["zone"] or tr("全部片区", "all zones")
         self.title.setText(
             f"<span style='font-size:18px; font-weight:bold; color:#212121'>"

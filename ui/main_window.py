@@ -25,6 +25,7 @@ from ui.canvas import MapCanvas
 from ui.edit_commands import EditCommands
 from ui.exported import confirm_written
 from ui.i18n import set_ui_language, tr
+from ui.gis_tools import install_gis_tools
 from ui.search import SearchBox, SearchIndex
 from ui.tools.edit_tools import AddFeatureTool, MoveTool, ReshapeTool, Snapping, SplitTool, VertexTool
 from ui.tools.navigation import IdentifyTool, PanTool, SelectTool, ZoomBoxTool
@@ -91,6 +92,7 @@ class MainWindow(EditCommands, QMainWindow):
         self.workspace.make_at_start(tabify=("right", "left"))
         self.workspace.documents.setTabText(0, tr("地图", "Map"))
         self.workspace.menus["file.recent"].aboutToShow.connect(self.fill_recent_menu)
+        install_gis_tools(self)  # status-bar scale box and jobs, right-click menus, bookmarks
         self._default_state = self.saveState(saved.LAYOUT_VERSION)
         self.canvas.cursor_moved.connect(self.show_position)
         self.canvas.view_changed.connect(self.show_scale)
@@ -617,9 +619,16 @@ class MainWindow(EditCommands, QMainWindow):
             self.statusBar().showMessage(f"{os.path.basename(self.store.path)}  ·  EPSG:{self.store.srs_id}")
 
     def refresh_summary(self) -> None:
-        from ui.summary_page import summary_html
+        """工程概况 reads whole tables (~0.8 s at 100k parcels): in the background (ui.jobs)."""
+        from ui import jobs
 
         self._summary_dirty = False
-        s = summary(self.store)
+        jobs.start(lambda job: summary(job.store), title=tr("统计工程概况", "Summarising the project"),
+                   store=self.store, key=("summary", id(self)), busy=self.summary_view,
+                   on_done=self._show_summary, on_error=self.summary_view.setPlainText)
+
+    def _show_summary(self, s: dict) -> None:
+        from ui.summary_page import summary_html
+
         self._show_title(status=False)  # the project's name may have changed
         self.summary_view.setHtml(summary_html(s))

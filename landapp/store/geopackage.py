@@ -913,6 +913,7 @@ def _loggable(values: dict[str, Any]) -> dict[str, Any]:
             for k, v in values.items() if v is not None}
 
 
+@functools.lru_cache(maxsize=None)  # a second connection (a worker's reader) needs no PROJ lookup
 def _crs_bounds(epsg: int) -> BBox | None:
     """Generous valid box of a projected CRS (its area of use, widened by half its size), in
     CRS units, used to catch data in the wrong coordinate system."""

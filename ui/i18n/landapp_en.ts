@@ -36,12 +36,20 @@
         <translation> investment map</translation>
     </message>
     <message>
+        <source>(不分组)</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
         <source>(不导入)</source>
         <translation>(skip)</translation>
     </message>
     <message>
         <source>(不更新)</source>
         <translation>(ignore)</translation>
+    </message>
+    <message>
+        <source>(不用)</source>
+        <translation>(unused)</translation>
     </message>
     <message>
         <source>(全园区目标,本片区完成)</source>
@@ -76,12 +84,28 @@
         <translation>(none chosen)</translation>
     </message>
     <message>
+        <source>(此图层没有)</source>
+        <translation>(none for this layer)</translation>
+    </message>
+    <message>
+        <source>(此处没有要素)</source>
+        <translation>(no feature here)</translation>
+    </message>
+    <message>
         <source>(示例园区副本)</source>
         <translation> (demo park copy)</translation>
     </message>
     <message>
+        <source>(空)</source>
+        <translation>(empty)</translation>
+    </message>
+    <message>
         <source>(装修中)</source>
         <translation> (fitting out)</translation>
+    </message>
+    <message>
+        <source>(还没有书签)</source>
+        <translation>(no bookmarks yet)</translation>
     </message>
     <message>
         <source>--size 应为 宽x高,如 1920x1080(16–20000 像素)。</source>
@@ -236,6 +260,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>个数</source>
         <translation>Count</translation>
+    </message>
+    <message>
+        <source>书签名称(保存在工程中):</source>
+        <translation>Bookmark name (kept in the project):</translation>
     </message>
     <message>
         <source>二、载体空置情况</source>
@@ -473,6 +501,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Other buildings</translation>
     </message>
     <message>
+        <source>内存不足,无法完成。</source>
+        <translation>Not enough memory to finish.</translation>
+    </message>
+    <message>
         <source>内部地图的地块着色</source>
         <translation>parcel colours of the internal map</translation>
     </message>
@@ -534,6 +566,11 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     </message>
     <message>
         <source>分组</source>
+        <translation>Group by</translation>
+    </message>
+    <message>
+        <source>分组</source>
+        <comment>Group</comment>
         <translation>Group</translation>
     </message>
     <message>
@@ -552,6 +589,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <source>删除</source>
         <comment>deleted</comment>
         <translation>deleted</translation>
+    </message>
+    <message>
+        <source>删除书签</source>
+        <translation>Delete bookmark</translation>
     </message>
     <message>
         <source>删除单元</source>
@@ -598,6 +639,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Years left</translation>
     </message>
     <message>
+        <source>加入当前选择</source>
+        <translation>Add to selection</translation>
+    </message>
+    <message>
         <source>单位</source>
         <translation>Unit</translation>
     </message>
@@ -608,6 +653,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>单元编号</source>
         <translation>Unit code</translation>
+    </message>
+    <message>
+        <source>单击逐点围成多边形,显示 ㎡ 与 亩</source>
+        <translation>Click points round an area, shown in m² and mu</translation>
+    </message>
+    <message>
+        <source>单击逐点测量距离,双击或右键结束(捕捉节点与边)</source>
+        <translation>Click points to measure a distance; a double or right click ends it (snaps to vertices and edges)</translation>
     </message>
     <message>
         <source>占地面积</source>
@@ -651,6 +704,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Cancel</translation>
     </message>
     <message>
+        <source>取消正在进行的计算</source>
+        <translation>Cancel the running work</translation>
+    </message>
+    <message>
         <source>叠加园区底图</source>
         <translation>show the park map raster</translation>
     </message>
@@ -669,6 +726,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>只评价规上企业</source>
         <translation>Above-scale enterprises only</translation>
+    </message>
+    <message>
+        <source>只选择此要素</source>
+        <translation>Select only this feature</translation>
     </message>
     <message>
         <source>可收回日期</source>
@@ -765,6 +826,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Layers</translation>
     </message>
     <message>
+        <source>图层:</source>
+        <translation>Layer:</translation>
+    </message>
+    <message>
         <source>图形</source>
         <translation>Shape</translation>
     </message>
@@ -783,6 +848,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>在办</source>
         <translation>Open</translation>
+    </message>
+    <message>
+        <source>在地图或属性表中选择要素,这里显示其数量与面积。</source>
+        <translation>Select features on the map or in the table to see their count and area here.</translation>
+    </message>
+    <message>
+        <source>在当前选择中筛选</source>
+        <translation>Within the selection</translation>
     </message>
     <message>
         <source>在线底图;amap 时坐标转为 GCJ-02</source>
@@ -913,6 +986,18 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>复制到剪贴板</source>
         <translation>Copy</translation>
+    </message>
+    <message>
+        <source>复制单元格</source>
+        <translation>Copy cell</translation>
+    </message>
+    <message>
+        <source>复制坐标</source>
+        <translation>Copy coordinates</translation>
+    </message>
+    <message>
+        <source>复制所选行(含表头)</source>
+        <translation>Copy the selected rows (with header)</translation>
     </message>
     <message>
         <source>天地图密钥</source>
@@ -1100,6 +1185,11 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Export layer</translation>
     </message>
     <message>
+        <source>导出图层</source>
+        <comment>Exporting a layer</comment>
+        <translation>Exporting a layer</translation>
+    </message>
+    <message>
         <source>导出图层…</source>
         <translation>Export layer…</translation>
     </message>
@@ -1228,6 +1318,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Cancelled; no file written.</translation>
     </message>
     <message>
+        <source>已取消。</source>
+        <translation>Cancelled.</translation>
+    </message>
+    <message>
         <source>已售</source>
         <translation>sold</translation>
     </message>
@@ -1278,6 +1372,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>年度载体盘活目标完成情况</source>
         <translation>Revitalisation against the year's target</translation>
+    </message>
+    <message>
+        <source>并且</source>
+        <translation>AND</translation>
     </message>
     <message>
         <source>底图</source>
@@ -1350,6 +1448,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>or tax per mu below</translation>
     </message>
     <message>
+        <source>或者</source>
+        <translation>OR</translation>
+    </message>
+    <message>
         <source>截至该日可租售(含到期租约)</source>
         <translation>Available by (incl. leases ending)</translation>
     </message>
@@ -1360,6 +1462,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>所画多边形自相交,请重画。</source>
         <translation>The polygon crosses itself; draw it again.</translation>
+    </message>
+    <message>
+        <source>所选</source>
+        <translation>selected</translation>
+    </message>
+    <message>
+        <source>所选要素统计</source>
+        <translation>Statistics of the selection</translation>
     </message>
     <message>
         <source>打印宗地图…</source>
@@ -1431,12 +1541,12 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     </message>
     <message>
         <source>拓扑检查</source>
-        <translation>Check topology</translation>
+        <translation>Topology check</translation>
     </message>
     <message>
         <source>拓扑检查</source>
-        <comment>Topology check</comment>
-        <translation>Topology check</translation>
+        <comment>Check topology</comment>
+        <translation>Check topology</translation>
     </message>
     <message>
         <source>招商信息</source>
@@ -1477,6 +1587,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>按字段匹配</source>
         <translation>Match by</translation>
+    </message>
+    <message>
+        <source>按属性选择</source>
+        <translation>Select by attribute</translation>
+    </message>
+    <message>
+        <source>按属性选择…</source>
+        <translation>Select by attribute…</translation>
     </message>
     <message>
         <source>按得分分档(各类最低分)</source>
@@ -1571,6 +1689,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Database (URI or service=NAME; the password comes from .pgpass or is asked for):</translation>
     </message>
     <message>
+        <source>数量</source>
+        <translation>Count</translation>
+    </message>
+    <message>
         <source>整栋(跨全部楼层)</source>
         <translation>Whole building (every floor)</translation>
     </message>
@@ -1649,6 +1771,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>新租约(填写承租企业即登记)</source>
         <translation>New lease (enter a tenant to sign one)</translation>
+    </message>
+    <message>
+        <source>新选择</source>
+        <translation>New selection</translation>
     </message>
     <message>
         <source>方案</source>
@@ -1808,6 +1934,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Weight</translation>
     </message>
     <message>
+        <source>条件</source>
+        <translation>Where</translation>
+    </message>
+    <message>
         <source>标准厂房(棕色边框)</source>
         <translation>Standard factory (brown outline)</translation>
     </message>
@@ -1823,6 +1953,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>标准厂房和楼宇</source>
         <translation>Factories and office towers</translation>
+    </message>
+    <message>
+        <source>标注</source>
+        <translation>Labels</translation>
     </message>
     <message>
         <source>样式</source>
@@ -1847,6 +1981,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>检查全部要素,不写入工程</source>
         <translation>Check every feature; write nothing</translation>
+    </message>
+    <message>
+        <source>检查已取消。</source>
+        <translation>Check cancelled.</translation>
     </message>
     <message>
         <source>楼宇(深蓝粗边框)</source>
@@ -1893,8 +2031,12 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Checking…</translation>
     </message>
     <message>
-        <source>正在生成宗地图…</source>
-        <translation>Making parcel sheets…</translation>
+        <source>正在生成…</source>
+        <translation>Building…</translation>
+    </message>
+    <message>
+        <source>正在计算…</source>
+        <translation>Computing…</translation>
     </message>
     <message>
         <source>每行一个点:X(北坐标), Y(东坐标),如 3384637.61, 429977.28;
@@ -1905,6 +2047,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>比例尺</source>
         <translation>Scale</translation>
+    </message>
+    <message>
+        <source>比例尺:输入如 1:2000 后按回车,或选择常用比例尺</source>
+        <translation>Scale: type e.g. 1:2000 and press Enter, or pick a preset</translation>
     </message>
     <message>
         <source>没有单元数据。</source>
@@ -1931,12 +2077,36 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Nothing is selected.</translation>
     </message>
     <message>
+        <source>测量</source>
+        <translation>Measure</translation>
+    </message>
+    <message>
+        <source>测量距离</source>
+        <translation>Measure distance</translation>
+    </message>
+    <message>
+        <source>测量面积</source>
+        <translation>Measure area</translation>
+    </message>
+    <message>
         <source>浏览…</source>
         <translation>Browse…</translation>
     </message>
     <message>
         <source>浮动窗口</source>
         <translation>Float in its own window</translation>
+    </message>
+    <message>
+        <source>添加书签…</source>
+        <translation>Add bookmark…</translation>
+    </message>
+    <message>
+        <source>添加空间书签</source>
+        <translation>Add spatial bookmark</translation>
+    </message>
+    <message>
+        <source>添加空间书签…</source>
+        <translation>Add spatial bookmark…</translation>
     </message>
     <message>
         <source>清单</source>
@@ -2012,6 +2182,14 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>状态为已租时请填写承租企业。</source>
         <translation>Enter the tenant of a leased unit.</translation>
+    </message>
+    <message>
+        <source>生成宗地图</source>
+        <translation>Making parcel sheets</translation>
+    </message>
+    <message>
+        <source>生成机会清单</source>
+        <translation>Building the opportunity list</translation>
     </message>
     <message>
         <source>用“识别”工具点击地图上的地块或建筑,在此查看其属性。</source>
@@ -2186,6 +2364,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>vacancy</translation>
     </message>
     <message>
+        <source>空间书签</source>
+        <translation>Spatial bookmarks</translation>
+    </message>
+    <message>
         <source>立案日期</source>
         <translation>Opened</translation>
     </message>
@@ -2224,6 +2406,14 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>经纬度;奥维/高德底图请勾选 GCJ-02</source>
         <translation>degrees; tick GCJ-02 for 奥维 / Amap basemaps</translation>
+    </message>
+    <message>
+        <source>统计工程概况</source>
+        <translation>Summarising the project</translation>
+    </message>
+    <message>
+        <source>统计所选</source>
+        <translation>Selection statistics</translation>
     </message>
     <message>
         <source>统计日</source>
@@ -2288,8 +2478,16 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Edit attributes of the selection…</translation>
     </message>
     <message>
+        <source>编辑此要素属性…</source>
+        <translation>Edit this feature's attributes…</translation>
+    </message>
+    <message>
         <source>缩小</source>
         <translation>Zoom out</translation>
+    </message>
+    <message>
+        <source>缩放至图层</source>
+        <translation>Zoom to layer</translation>
     </message>
     <message>
         <source>缩放至当前图层</source>
@@ -2298,6 +2496,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>缩放至所选</source>
         <translation>Zoom to selection</translation>
+    </message>
+    <message>
+        <source>缩放至要素</source>
+        <translation>Zoom to feature</translation>
     </message>
     <message>
         <source>缺省为 1F、B1 …</source>
@@ -2360,6 +2562,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Layer to export</translation>
     </message>
     <message>
+        <source>要素</source>
+        <translation>Feature</translation>
+    </message>
+    <message>
         <source>规下企业最少评价用地</source>
         <translation>Minimum evaluated land below scale</translation>
     </message>
@@ -2370,6 +2576,18 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
+    </message>
+    <message>
+        <source>计数</source>
+        <translation>Count</translation>
+    </message>
+    <message>
+        <source>计算运营看板</source>
+        <translation>Computing the dashboard</translation>
+    </message>
+    <message>
+        <source>计算闲置土地</source>
+        <translation>Computing idle land</translation>
     </message>
     <message>
         <source>认定阶段</source>
@@ -2569,6 +2787,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>选择文件…</source>
         <translation>Choose file…</translation>
+    </message>
+    <message>
+        <source>选择统计</source>
+        <translation>Selection statistics</translation>
     </message>
     <message>
         <source>选择表格</source>
