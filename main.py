@@ -8,7 +8,8 @@ if __name__ == "__main__":
     ap.add_argument("project", nargs="?",
                     help="工程文件 .gpkg 或数据库 postgresql://user@host/db?schema=园区 / service=名称"
                          "(缺省打开示例园区) / project file or database")
-    ap.add_argument("--lang", choices=["zh", "en"], default="zh", help="界面语言 / language")
+    ap.add_argument("--lang", choices=["zh", "en"], default=None,
+                    help="界面语言(缺省沿用上次的选择)/ language (default: the last one chosen)")
     args = ap.parse_args()
     from ui.app import run
 

@@ -342,7 +342,7 @@ class AddVertex(MultiEdit):
         ring = target.boundary
         on = ring.interpolate(ring.project(Point(xy)))  # the point on the clicked feature's edge
         at = (on.x, on.y)
-        changes = {fid: {"geometry": with_vertex_added(target, at)}}
+        changes = {fid: {"geometry": with_vertex_added(target, at, exact=True)}}  # at is on its edge already
         for rec in _shared(store, layer, at, tolerance, None):
             g = rec["geometry"]
             if rec["fid"] == fid or g.boundary.distance(on) > tolerance:

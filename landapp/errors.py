@@ -56,3 +56,7 @@ class FeatureNotFoundError(LandappError, KeyError):
 
 class ConflictError(LandappError):
     """A feature was changed by someone else since it was read (optimistic check)."""
+
+
+class Cancelled(LandappError):
+    """The user cancelled long work (a background job checks its flag between steps)."""

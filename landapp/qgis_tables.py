@@ -3,7 +3,9 @@ per layer, the others in QGIS's style manager) and `qgis_projects` (projects QGI
 offers under the GeoPackage). Same columns and encodings as QGIS 3.22 writes them (checked
 by letting QGIS read what we write, tests/layers/test_qgis.py): layer_styles as GDAL
 creates it for QGIS, qgis_projects(name, metadata JSON, content = the zipped .qgz as hex
-text). The QML itself is made in layers.qgis_styles (it needs the map themes)."""
+text). On PostGIS: QGIS's public.layer_styles, and qgis_projects in the park's schema as
+QGIS 3.22's PostgreSQL project storage keeps it (name, metadata jsonb, content bytea = the
+.qgz). The QML itself is made in layers.qgis_styles (it needs the map themes)."""
 
 from __future__ import annotations
 
@@ -67,15 +69,21 @@ _PG_STYLES_SQL = """CREATE TABLE IF NOT EXISTS public.layer_styles (
   update_time timestamp DEFAULT CURRENT_TIMESTAMP, type varchar)"""
 
 
-def write_styles_postgres(conn, schema: str, styles: list[LayerStyle], transaction=None) -> int:
+def write_styles_postgres(conn, schema: str, styles: list[LayerStyle], transaction=None,
+                          only: list[str] | None = None) -> int:
     """The same styles in QGIS's public.layer_styles for the park's schema. Ours are told
-    apart by their description ('landapp:…'); a QGIS user's own styles stay."""
+    apart by their description ('landapp:…'); a QGIS user's own styles stay. `only`: the
+    tables whose styles are replaced (all of ours when None)."""
     from contextlib import nullcontext
 
     with (transaction() if transaction else nullcontext()):
         conn.execute(_PG_STYLES_SQL)
-        conn.execute("DELETE FROM public.layer_styles WHERE f_table_schema = %s AND description LIKE 'landapp:%%'",
-                     (schema,))
+        if only is None:
+            conn.execute("DELETE FROM public.layer_styles WHERE f_table_schema = %s "
+                         "AND description LIKE 'landapp:%%'", (schema,))
+        else:
+            conn.execute("DELETE FROM public.layer_styles WHERE f_table_schema = %s "
+                         "AND description LIKE 'landapp:%%' AND f_table_name = ANY(%s)", (schema, list(only)))
         tables = sorted({s.table for s in styles if s.default})
         if tables:
             conn.execute("UPDATE public.layer_styles SET useasdefault = false WHERE f_table_schema = %s "
@@ -90,13 +98,14 @@ def write_styles_postgres(conn, schema: str, styles: list[LayerStyle], transacti
     return len(styles)
 
 
-def write_styles(store, styles: list[LayerStyle]) -> int:
-    """Replace landapp's styles (owner 'landapp') by `styles`, in one transaction. Styles a
-    QGIS user saved under another owner are kept, but ours become the default. On PostGIS
-    they go to QGIS's public.layer_styles."""
-    pg = _postgres(store)
-    if pg is not None:
-        return write_styles_postgres(*pg, styles, transaction=store.transaction)
+def write_styles(store, styles: list[LayerStyle], only: list[str] | None = None) -> int:
+    """Replace landapp's styles (owner 'landapp') by `styles`, in one transaction (of the
+    tables `only`, or all). Styles a QGIS user saved under another owner are kept, but ours
+    become the default. On PostGIS they go to QGIS's public.layer_styles."""
+    if _postgres(store) is not None:
+        with store.transaction():
+            conn, schema = _postgres(store)
+            return write_styles_postgres(conn, schema, styles, only=only)
     conn = _connection(store)
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     with store.transaction():
@@ -104,7 +113,11 @@ def write_styles(store, styles: list[LayerStyle]) -> int:
         conn.execute("INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, "
                      "description, last_change) VALUES ('layer_styles', 'attributes', "
                      "'layer_styles', 'QGIS layer styles (QML)', ?)", (now,))
-        conn.execute("DELETE FROM layer_styles WHERE owner = ?", (STYLE_OWNER,))
+        if only is None:
+            conn.execute("DELETE FROM layer_styles WHERE owner = ?", (STYLE_OWNER,))
+        else:
+            conn.execute(f"DELETE FROM layer_styles WHERE owner = ? AND f_table_name IN "
+                         f"({','.join('?' * len(only))})", (STYLE_OWNER, *only))
         tables = {s.table for s in styles if s.default}
         if tables:
             conn.execute(f"UPDATE layer_styles SET useAsDefault = 0 WHERE f_table_name IN "
@@ -119,6 +132,16 @@ def write_styles(store, styles: list[LayerStyle]) -> int:
 
 
 def read_styles(store) -> list[dict]:
+    pg = _postgres(store)
+    if pg is not None:
+        conn, schema = pg
+        if not conn.execute("SELECT to_regclass('public.layer_styles') IS NOT NULL").fetchone()[0]:
+            return []
+        cur = conn.execute(
+            "SELECT f_table_name, stylename, useasdefault, owner, description, styleqml::text "
+            "FROM public.layer_styles WHERE f_table_schema = %s ORDER BY id", (schema,))
+        cols = ["f_table_name", "styleName", "useAsDefault", "owner", "description", "styleQML"]
+        return [dict(zip(cols, row)) for row in cur.fetchall()]
     conn = _connection(store)
     if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'layer_styles'").fetchone():
         return []
@@ -136,14 +159,33 @@ def qgz_bytes(qgs_xml: str, name: str) -> bytes:
     return buf.getvalue()
 
 
+def _pg_projects_table(schema: str):
+    from psycopg import sql
+
+    return sql.SQL("{}.qgis_projects").format(sql.Identifier(schema))
+
+
 def write_project(store, name: str, qgs_xml: str) -> None:
-    conn = _connection(store)
     try:
         user = getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name in some containers
         user = "landapp"
     meta = json.dumps({"last_modified_time": dt.datetime.now().strftime("%Y-%m-%dT%H:%M:%S"),
                        "last_modified_user": user}, ensure_ascii=False)
+    if _postgres(store) is not None:  # QgsPostgresProjectStorage's table in the park's schema
+        from psycopg import sql
+
+        with store.transaction():
+            conn, schema = _postgres(store)
+            table = _pg_projects_table(schema)
+            conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} (name TEXT PRIMARY KEY, metadata JSONB, "
+                                 "content BYTEA)").format(table))
+            conn.execute(sql.SQL("INSERT INTO {} (name, metadata, content) VALUES (%s, %s::jsonb, %s) "
+                                 "ON CONFLICT (name) DO UPDATE SET metadata = EXCLUDED.metadata, "
+                                 "content = EXCLUDED.content").format(table),
+                         (name, meta, qgz_bytes(qgs_xml, "project")))
+        return
+    conn = _connection(store)
     with store.transaction():
         conn.execute(_PROJECTS_SQL)
         conn.execute("INSERT OR REPLACE INTO qgis_projects (name, metadata, content) VALUES (?,?,?)",
@@ -151,10 +193,20 @@ def write_project(store, name: str, qgs_xml: str) -> None:
 
 
 def read_project(store, name: str) -> str | None:
-    conn = _connection(store)
-    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'qgis_projects'").fetchone():
-        return None
-    row = conn.execute("SELECT content FROM qgis_projects WHERE name = ?", (name,)).fetchone()
+    pg = _postgres(store)
+    if pg is not None:
+        from psycopg import sql
+
+        conn, schema = pg
+        if not conn.execute("SELECT to_regclass(%s) IS NOT NULL", (f'"{schema}".qgis_projects',)).fetchone()[0]:
+            return None
+        row = conn.execute(sql.SQL("SELECT content FROM {} WHERE name = %s").format(_pg_projects_table(schema)),
+                           (name,)).fetchone()
+    else:
+        conn = _connection(store)
+        if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'qgis_projects'").fetchone():
+            return None
+        row = conn.execute("SELECT content FROM qgis_projects WHERE name = ?", (name,)).fetchone()
     if row is None:
         return None
     data = bytes.fromhex(row[0]) if isinstance(row[0], str) else bytes(row[0])

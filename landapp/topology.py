@@ -11,7 +11,7 @@ import shapely
 from shapely.ops import unary_union
 
 from landapp.editing import DeleteFeature, Edit, ReplaceGeometry, _polygonal
-from landapp.errors import LandappError
+from landapp.errors import Cancelled, LandappError
 from landapp.i18n import tr
 from landapp.store.base import ProjectStore
 
@@ -36,11 +36,26 @@ def _active(store: ProjectStore):
     return store.read_layer("parcels", columns=["code", "zone"])
 
 
-def check_topology(store: ProjectStore) -> list[Issue]:
+def _stage(progress, cancel, done: int, text: str) -> None:
+    """Report a stage of the check (of TOPOLOGY_STAGES) and stop if cancelled."""
+    if cancel is not None and cancel():
+        raise Cancelled(tr("拓扑检查已取消。", "Topology check cancelled."))
+    if progress is not None:
+        progress(done, TOPOLOGY_STAGES, text)
+
+
+TOPOLOGY_STAGES = 5
+
+
+def check_topology(store: ProjectStore, progress=None, cancel=None) -> list[Issue]:
+    """Every issue found. progress(done, total, text) is told each stage; cancel() is asked
+    between stages (raising Cancelled)."""
+    _stage(progress, cancel, 0, tr("读取地块", "reading parcels"))
     gdf = _active(store)
     issues: list[Issue] = []
     if len(gdf) == 0:
         return issues
+    _stage(progress, cancel, 1, tr("检查图形", "checking shapes"))
     geoms = np.asarray(gdf.geometry.values, dtype=object)
     fids = gdf.index.to_numpy()
     codes = gdf["code"].to_numpy()
@@ -50,6 +65,7 @@ def check_topology(store: ProjectStore) -> list[Issue]:
         issues.append(Issue("invalid", (int(fids[i]),), (c.x, c.y), float(shapely.area(geoms[i])), tr(
             f"地块 {codes[i]} 的多边形无效:{shapely.is_valid_reason(geoms[i])}。",
             f"Parcel {codes[i]} has an invalid polygon: {shapely.is_valid_reason(geoms[i])}."), True))
+    _stage(progress, cancel, 2, tr("查找重叠", "finding overlaps"))
     tree = shapely.STRtree(geoms)
     left, right = tree.query(geoms)  # boxes meet
     keep = (left < right) & valid[left] & valid[right]
@@ -70,6 +86,7 @@ def check_topology(store: ProjectStore) -> list[Issue]:
             issues.append(Issue("overlap", (int(fids[i]), int(fids[j])), (c.x, c.y), inter.area, tr(
                 f"地块 {codes[i]} 与 {codes[j]} 重叠 {inter.area:.1f} ㎡。",
                 f"Parcels {codes[i]} and {codes[j]} overlap by {inter.area:.1f} m²."), True))
+    _stage(progress, cancel, 3, tr("查找碎片与重复编号", "finding slivers and duplicate codes"))
     area = shapely.area(geoms)
     perim = shapely.length(geoms)
     thin = 4 * np.pi * area / np.maximum(perim, 1e-9) ** 2
@@ -87,7 +104,9 @@ def check_topology(store: ProjectStore) -> list[Issue]:
             c = shapely.point_on_surface(geoms[np.flatnonzero(fids == fl[0])[0]])
             issues.append(Issue("duplicate_code", tuple(fl), (c.x, c.y), 0.0, tr(
                 f"地块编号 {code} 重复({len(fl)} 宗)。", f"Parcel code {code} is used {len(fl)} times.")))
+    _stage(progress, cancel, 4, tr("查找空隙", "finding gaps"))
     issues += _gaps(store, geoms, valid)
+    _stage(progress, cancel, 5, "")
     return issues
 
 

@@ -27,17 +27,14 @@ def register(sub) -> None:
 
 
 def cmd_qgis(args) -> int:
-    from landapp.store import open_project
+    from landapp.store import open_project, scrub
     from layers.qgis_styles import write_qgis
 
     with open_project(args.project) as store:
         res = write_qgis(store)
-    if res["project"] is None:
-        print(tr(f"已写入 {res['styles']} 个 QGIS 样式到数据库的 public.layer_styles(QGIS 工程未写入)",
-                 f"Wrote {res['styles']} QGIS styles into the database's public.layer_styles (no QGIS project)"))
-        return 0
-    print(tr(f"已写入 {res['styles']} 个 QGIS 样式和 QGIS 工程“{res['project']}”到 {args.project}",
-             f"Wrote {res['styles']} QGIS styles and the QGIS project '{res['project']}' into {args.project}"))
+        where = store.path if getattr(store, "schema", None) else args.project  # a database: no password
+    print(tr(f"已写入 {res['styles']} 个 QGIS 样式和 QGIS 工程“{res['project']}”到 {scrub(where)}",
+             f"Wrote {res['styles']} QGIS styles and the QGIS project '{res['project']}' into {scrub(where)}"))
     return 0
 
 

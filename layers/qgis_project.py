@@ -44,10 +44,51 @@ def _raster_path(store) -> str | None:
     return "./" + rel.replace(os.sep, "/") if not rel.startswith("..") else full
 
 
+def _absolute_raster(store) -> str | None:
+    """A PostGIS park's map raster: only a file named by its full path (no folder to be relative to)."""
+    name = store.get_setting("basemap_raster")
+    return name if name and os.path.isabs(name) and os.path.exists(name) else None
+
+
+def _pg_quote(v: str) -> str:
+    """A value in a QgsDataSourceUri: single-quoted, \\ and ' escaped."""
+    return "'" + str(v).replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def postgres_connection(store) -> str:
+    """The connection part of a QGIS postgres datasource for a PostGIS park: service or
+    host/port/dbname/user (and sslmode), never a password (QGIS asks, or reads ~/.pgpass
+    or the service file)."""
+    params = store.target.params
+    return " ".join(f"{k}={_pg_quote(params[k])}" for k in ("service", "dbname", "host", "port", "user", "sslmode")
+                    if params.get(k))
+
+
+def _sources(store):
+    """A function (layer, subset) -> (datasource, provider) for the park's backend."""
+    if getattr(store, "target", None) is not None and getattr(store, "schema", None):  # PostGIS
+        from landapp.gpkg import FID_COLUMN, GEOM_COLUMN
+
+        conn, epsg = postgres_connection(store), int(store.srs_id)
+
+        def pg(layer: str, subset: str | None = None):
+            geo = (f" srid={epsg} type=MultiPolygon" if layer in SPATIAL_LAYERS else "")
+            src = (f"{conn} key='{FID_COLUMN}' checkPrimaryKeyUnicity='0'{geo} "
+                   f'table="{store.schema}"."{layer}"' + (f" ({GEOM_COLUMN})" if layer in SPATIAL_LAYERS else ""))
+            return src + f" sql={subset or ''}", "postgres"
+        return pg
+    gpkg_name = "./" + os.path.basename(store.path)
+
+    def ogr(layer: str, subset: str | None = None):
+        return f"{gpkg_name}|layername={layer}" + (f"|subset={subset}" if subset else ""), "ogr"
+    return ogr
+
+
 def project_xml(store, styles: StyleSet) -> str:
     epsg = int(store.srs_id)
-    gpkg_name = "./" + os.path.basename(store.path)
-    title = store.name or os.path.splitext(os.path.basename(store.path))[0]
+    source = _sources(store)
+    pg = getattr(store, "schema", None) if getattr(store, "target", None) is not None else None
+    title = store.name or pg or os.path.splitext(os.path.basename(store.path))[0]
     root = ET.Element("qgis", version=QGIS_VERSION, projectname=title)
     ET.SubElement(root, "homePath", path="")
     ET.SubElement(root, "title").text = title
@@ -56,19 +97,17 @@ def project_xml(store, styles: StyleSet) -> str:
     defaults = {layer: (renderer, label) for layer, _, _, default, renderer, label in styles.items if default}
     entries = []  # (id, name, source, provider, kind, visible)
     for layer in DRAW_ORDER:
-        source = f"{gpkg_name}|layername={layer}"
-        if spec(layer).has("retired"):  # as landapp: retired features only in the history layer
-            source += f"|subset={CURRENT}"
-        entries.append((f"{layer}_landapp", spec(layer).title_zh, source, "ogr", "vector", True))
+        # as landapp: retired features only in the history layer
+        entries.append((f"{layer}_landapp", spec(layer).title_zh,
+                        *source(layer, CURRENT if spec(layer).has("retired") else None), "vector", True))
     entries.insert(3, ("retired_parcels_landapp", tr("历史地块(已注销)", "Retired parcels (history)"),
-                    f"{gpkg_name}|layername=parcels|subset=\"retired\" = 1", "ogr", "retired", False))
-    raster = _raster_path(store)
+                       *source("parcels", '"retired" = 1'), "retired", False))
+    raster = _raster_path(store) if not pg else _absolute_raster(store)
     if raster:
         entries.append(("park_map_landapp", tr("园区底图", "Park map"), raster, "gdal", "raster", False))
     tables = [n for n in LAYERS if n not in SPATIAL_LAYERS and n not in ("edit_log", "project_settings")]
     for layer in tables:
-        entries.append((f"{layer}_landapp", spec(layer).title_zh, f"{gpkg_name}|layername={layer}",
-                        "ogr", "table", True))
+        entries.append((f"{layer}_landapp", spec(layer).title_zh, *source(layer), "table", True))
 
     tree = ET.SubElement(root, "layer-tree-group")
     for lid, name, source, provider, kind, visible in entries:
@@ -107,9 +146,10 @@ def project_xml(store, styles: StyleSet) -> str:
         layer = lid[: -len("_landapp")]
         renderer, label = defaults.get(layer, (None, None))
         if kind == "retired":  # layers.vector.RetiredParcelLayer: dashed brown outlines
-            from layers.qgis_styles import Symbol, categorized, labeling
+            from layers.qgis_styles import Symbol, categorized, labeling, layer_mode_expression
 
-            layer, label = "parcels", labeling('"code"', 9)
+            expr = layer_mode_expression(store, "retired_parcels", '"code"')  # its saved label field
+            layer, label = "parcels", (labeling(expr, 9) if expr else None)
             renderer = categorized("code", [(None, name, Symbol("#3C5D4037", "#5D4037", 1.6, "dash dot"))])
         for el in style_elements(renderer, label, layer):
             ml.append(el)

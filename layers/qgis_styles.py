@@ -250,10 +250,57 @@ def theme_renderer(store, theme) -> tuple[ET.Element | None, bool]:
     return rule_based(rules), True
 
 
-def layer_labeling(layer: str) -> ET.Element | None:
+LABEL_SETTING = "label_fields"  # per-layer label choice (layers.labels saves it; JSON {layer: mode})
+_NO_LABEL = object()
+
+
+def saved_label_modes(store) -> dict[str, str]:
+    import json
+
+    try:
+        d = json.loads(store.get_setting(LABEL_SETTING) or "{}")
+    except (TypeError, ValueError):
+        return {}
+    return {k: v for k, v in d.items() if isinstance(v, str)} if isinstance(d, dict) else {}
+
+
+def _mode_expression(mode: str):
+    """The QGIS expression of a label mode of layers.labels (None: the layer's usual label;
+    _NO_LABEL: no labels)."""
+    exprs = {
+        "short_code": SHORT_CODE, "code": '"code"', "name": '"name"', "land_use": '"land_use"',
+        "btype": '"btype"',
+        "area_mu": "if(\"area_mu\" IS NULL, NULL, format_number(\"area_mu\", 2) || '亩')",
+        "storeys": "if(\"storeys\" IS NULL, NULL, to_string(to_int(\"storeys\")) || '层')",
+    }
+    if mode == "none":
+        return _NO_LABEL
+    return exprs.get(mode)
+
+
+def layer_mode_expression(store, layer: str, default: str) -> str | None:
+    """The label expression for the mode saved for `layer` (default when none; None: no labels)."""
+    mode = saved_label_modes(store).get(layer)
+    expr = _mode_expression(mode) if mode else None
+    return None if expr is _NO_LABEL else (expr or default)
+
+
+def layer_labeling(layer: str, mode: str | None = None) -> ET.Element | None:
     """As layers.vector paints them: parcels 'short code' over land-use code (9 pt), buildings
     and roads their name (8 / 8.5 pt; road names only nearer than 4 m per pixel), zone names
-    14 pt bold dark red."""
+    14 pt bold dark red. `mode`: the field chosen for the layer's labels (layers.labels:
+    code, short_code, name, area_mu, land_use, btype, storeys, none; 'fraction' or None the
+    usual label)."""
+    expr = _mode_expression(mode) if mode and mode != "fraction" else None
+    if expr is _NO_LABEL:
+        return None
+    if expr is not None:
+        size = {"parcels": 9, "buildings": 8, "roads": 8.5, "zones": 14}.get(layer, 9)
+        if layer == "zones":
+            return labeling(expr, size, colour="#8E1B1B", bold=True, fit_inside=False)
+        if layer == "roads":
+            return labeling(expr, size, max_scale=4.0 / (0.0254 / 96), fit_inside=False)
+        return labeling(expr, size)
     if layer == "parcels":
         # the fraction: code underlined over land use (HTML labels; the data escaped, so a
         # parcel code is never markup)
@@ -290,14 +337,18 @@ class StyleSet:
 DEFAULT_THEMES = {"parcels": "status", "buildings": "vacancy"}  # as layers.map.ParkMap
 
 
-def build_styles(store) -> StyleSet:
+def build_styles(store, only: list[str] | None = None) -> StyleSet:
+    """Every style of the project (of the layers `only`, when given)."""
     import layers.themes_rules  # noqa: F401  (registers idle-land, per-mu and availability)
     from landapp.vacancy import default_as_of
     from layers.themes import THEMES
 
     as_of = default_as_of(store)
+    modes = saved_label_modes(store)
     items = []
     for layer in LAYERS:
+        if only is not None and layer not in only:
+            continue
         s = spec(layer)
         if layer in THEMES:
             for key, theme in THEMES[layer].items():
@@ -309,10 +360,10 @@ def build_styles(store) -> StyleSet:
                     desc += (f"(按 {as_of.isoformat()} 的数据计算的快照,landapp 写入样式时更新;"
                              f"snapshot as of {as_of.isoformat()})")
                 items.append((layer, theme.title_zh, desc, key == DEFAULT_THEMES.get(layer),
-                              renderer, layer_labeling(layer)))
+                              renderer, layer_labeling(layer, modes.get(layer))))
         else:
             items.append((layer, s.title_zh, f"landapp:{s.title_zh} / {s.title_en}", True,
-                          fixed_renderer(layer), layer_labeling(layer)))
+                          fixed_renderer(layer), layer_labeling(layer, modes.get(layer))))
     return StyleSet(items)
 
 
@@ -326,21 +377,47 @@ def layer_styles(store, styles: StyleSet | None = None):
             for layer, name, desc, default, renderer, label in styles.items]
 
 
-def write_qgis(store, reason: str = "refresh") -> dict:
-    """Write the styles and the QGIS project into the project file. Returns counts."""
-    from landapp.qgis_tables import _postgres, write_project, write_styles
+def write_qgis(store, reason: str = "refresh", only: list[str] | None = None) -> dict:
+    """Write the styles (of the layers `only`, or all) and the QGIS project into the park
+    (a GeoPackage, or a PostGIS schema: public.layer_styles and the schema's qgis_projects).
+    Returns counts."""
+    from landapp.qgis_tables import write_project, write_styles
     from layers.qgis_project import PROJECT_NAME, project_xml
 
-    styles = build_styles(store)
-    n = write_styles(store, layer_styles(store, styles))
-    if _postgres(store) is not None:  # QGIS finds the styles; a project needs the connection's URI
-        return {"styles": n, "project": None}
-    write_project(store, PROJECT_NAME, project_xml(store, styles))
+    with store.transaction():  # styles and project together
+        styles = build_styles(store, only)
+        n = write_styles(store, layer_styles(store, styles), only=only) if only != [] else 0
+        if only is not None:  # the project holds every layer's default style
+            rest = [la for la in LAYERS if la not in only]
+            defaults = [it for it in build_styles(store, rest).items if it[3]]
+            styles = StyleSet(styles.items + defaults)
+        write_project(store, PROJECT_NAME, project_xml(store, styles))
     return {"styles": n, "project": PROJECT_NAME}
 
 
-def _hook(store, reason: str) -> None:
-    write_qgis(store, reason)
+def refresh_scope(setting: str, old: str | None, new: str | None) -> list[str] | None:
+    """Which layers' styles a changed setting touches (None: all; []: only the project)."""
+    import json
+
+    if setting == LABEL_SETTING:
+        def modes(v):
+            try:
+                d = json.loads(v or "{}")
+            except (TypeError, ValueError):
+                return {}
+            return d if isinstance(d, dict) else {}
+        a, b = modes(old), modes(new)
+        return sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k) and k in LAYERS)
+    if setting == "mu_evaluation":
+        return ["parcels"]  # the per-mu theme
+    if setting == "basemap_raster":
+        return []
+    return None
+
+
+def _hook(store, reason: str, **details) -> None:
+    only = refresh_scope(details["setting"], details.get("old"), details.get("new")) if "setting" in details else None
+    write_qgis(store, reason, sorted(set(only)) if only is not None else None)
 
 
 def register_hook() -> None:

@@ -136,6 +136,7 @@ class VectorLayer(MapLayer):
     label_opacity: float | None = None  # None: labels fade with the layer
     label_exclude: frozenset = frozenset()  # fids labelled elsewhere (the parcel of a sheet)
     label_column: str | None = None
+    label_mode: str | None = None  # a layers.labels mode chosen by the user; None: the layer's own
 
     def __init__(self, store, layer: str, *, theme: str | None = None, title_zh: str | None = None,
                  title_en: str | None = None, auto_reload: bool = True):
@@ -157,6 +158,10 @@ class VectorLayer(MapLayer):
 
     def columns(self) -> list[str]:
         cols = set(self.extra_columns())
+        if self.label_mode:
+            from layers.labels import columns as label_columns
+
+            cols |= set(label_columns(self.label_mode))
         if self.theme:
             cols |= set(self.theme.columns)
         return sorted(cols)
@@ -440,7 +445,12 @@ class VectorLayer(MapLayer):
         painter.setFont(self.font())
         fm = QFontMetricsF(painter.font())
         if d.labels is None:
-            d.labels = self.label_texts(d.attrs)
+            if self.label_mode:
+                from layers.labels import texts
+
+                d.labels = texts(self.label_mode, d.attrs)
+            else:
+                d.labels = self.label_texts(d.attrs)
         for k, i in enumerate(idx.tolist()):
             if cancel is not None and k % 512 == 0 and cancel():
                 break

@@ -27,8 +27,17 @@ def pairs(folders=("ui", "layers")) -> dict[tuple[str, str], str]:
             for name in sorted(files):
                 if not name.endswith(".py"):
                     continue
-                tree = ast.parse(open(os.path.join(dirpath, name), encoding="utf-8").read())
+                source = open(os.path.join(dirpath, name), encoding="utf-8").read()
+                tree = ast.parse(source)
+                registry = "ui.actions" in source or name == "actions.py"
                 for node in ast.walk(tree):
+                    # registry specs (ui/actions.py) carry texts as ("中文", "English") pairs
+                    if (registry and isinstance(node, ast.Tuple) and len(node.elts) == 2
+                            and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.elts)
+                            and any("\u3400" <= ch <= "\u9fff" for ch in node.elts[0].value) and node.elts[1].value):
+                        ens = seen.setdefault(node.elts[0].value, [])
+                        if node.elts[1].value not in ens:
+                            ens.append(node.elts[1].value)
                     if (isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "tr"
                             and len(node.args) == 2
                             and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args)):

@@ -1,5 +1,6 @@
-"""Starting the desktop app: the QApplication with CJK fonts, the demo park's per-user copy,
-and opening a project with a clear message when it cannot be opened."""
+"""Starting the desktop app: the QApplication (organisation and application names for
+QSettings, CJK fonts, the language remembered from the last run), the demo park's per-user
+copy, and the first window. Imports the main window; the main window never imports this."""
 
 from __future__ import annotations
 
@@ -9,12 +10,10 @@ import sys
 
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
-from landapp.errors import LandappError
-from landapp.i18n import tr
-from landapp.store import is_database_target, open_project
 from layers import fonts
+from ui.opening import open_or_explain  # noqa: F401  (older callers import it from here)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEMO = os.path.join(ROOT, "data", "demo_park.gpkg")
@@ -23,13 +22,18 @@ DEMO = os.path.join(ROOT, "data", "demo_park.gpkg")
 CJK_FAMILIES = fonts.CJK_FAMILIES
 
 
-def make_app(argv: list[str], lang: str = "zh") -> QApplication:
+def make_app(argv: list[str], lang: str | None = "zh") -> QApplication:
+    """The application; `lang` None takes the language chosen in the last run."""
+    from ui import settings
     from ui.i18n import set_ui_language
 
     app = QApplication.instance() or QApplication(argv)
-    set_ui_language(lang)
-    app.setApplicationName("landapp")
-    app.setOrganizationName("landapp")
+    if os.environ.get("LANDAPP_SETTINGS_DIR"):  # a portable install; tests' child processes
+        settings.use_folder(os.environ["LANDAPP_SETTINGS_DIR"])
+    # set once, before any QSettings is made: every QSettings() of the app then shares them
+    app.setOrganizationName(settings.ORGANISATION)
+    app.setApplicationName(settings.APPLICATION)
+    set_ui_language(lang or settings.language())
     fonts.register_fonts()
     font = QFont(app.font())
     font.setFamilies([*CJK_FAMILIES, *QFont(app.font()).families()])
@@ -55,20 +59,8 @@ def demo_copy() -> str:
     return dst
 
 
-def open_or_explain(path: str, parent=None):
-    """Open a project; on failure show one clear sentence and return None."""
-    try:
-        if is_database_target(path):  # a shared park: the password from .pgpass or a prompt
-            from ui.connect_dialog import ask_password
-
-            return open_project(path, password_prompt=lambda t: ask_password(t, parent))
-        return open_project(path)
-    except LandappError as e:
-        QMessageBox.critical(parent, tr("无法打开工程", "Cannot open the project"), str(e))
-        return None
-
-
-def run(project: str | None, lang: str = "zh") -> int:
+def run(project: str | None, lang: str | None = None) -> int:
+    from ui import settings
     from ui.main_window import MainWindow
 
     app = make_app(sys.argv[:1], lang)
@@ -76,6 +68,8 @@ def run(project: str | None, lang: str = "zh") -> int:
     store = open_or_explain(path)
     if store is None:
         return 2
+    if project is not None:
+        settings.add_recent(path)
     win = MainWindow(store, is_demo=project is None)
     win.show()
     rc = app.exec()

@@ -4,8 +4,8 @@ year's target, per-mu classes — filtered by zone and date; copy to the clipboa
 PNG. Charts are painted with QPainter (QtCharts is not in PySide6-Essentials).
 
 `collect_figures(store, as_of, zone)` gathers the numbers (no Qt), so the same figures are
-reachable from Python and tests. `install_space_menu(window)` adds the menu that opens the
-dashboard, stacking plan and cases panel as docks of the main window."""
+reachable from Python and tests. The main window opens it from the registry
+(ui/entries/space.py), as a tab beside the map."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -133,7 +132,7 @@ class Chart(QWidget):
         self.items: list[tuple[str, float, str]] = []  # (label, value, value text)
         self.colours: list[str] = []
         self.note = ""
-        self.setMinimumSize(360, 220)
+        self.setMinimumSize(320, 180)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_items(self, items, colours=None, note: str = "") -> None:
@@ -141,7 +140,7 @@ class Chart(QWidget):
         self.update()
 
     def sizeHint(self) -> QSize:
-        return QSize(420, 240)
+        return QSize(420, 200)
 
     def paintEvent(self, _e) -> None:
         p = QPainter(self)
@@ -158,7 +157,7 @@ class KeyFigure(QLabel):
         self.title = title
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setStyleSheet("QLabel { background: white; border: 1px solid #E0E0E0; padding: 8px; }")
-        self.setMinimumWidth(120)
+        self.setMinimumWidth(108)
         self.setWordWrap(True)
         self.value, self.sub = "", ""
 
@@ -203,17 +202,16 @@ class Dashboard(FollowsStore, QWidget):
         self.title = QLabel()  # on the page, so a copied or saved picture says what it shows
         self.title.setTextFormat(Qt.TextFormat.RichText)
         page_lay.addWidget(self.title)
-        kf_row = QHBoxLayout()
-        grid = QGridLayout()
-        page_lay.addLayout(kf_row)
+        self.kf_grid = QGridLayout()
+        self.chart_grid = grid = QGridLayout()
+        page_lay.addLayout(self.kf_grid)
         page_lay.addLayout(grid, 1)
         self.kf = {k: KeyFigure(t) for k, t in (
             ("leasable", tr("可租售面积", "Leasable area")), ("vacancy", tr("空置率", "Vacancy rate")),
             ("available", tr("一年内可招商", "Available within 12 months")),
             ("idle", tr("闲置土地", "Idle land")), ("campaign", tr("年度盘活", "Revitalised this year")),
             ("low", tr("低效企业", "Low-efficiency firms")))}
-        for w in self.kf.values():
-            kf_row.addWidget(w, 1)
+
         self.charts = {
             "zone": Chart(tr("各片区空置率", "Vacancy by zone"), "hbar"),
             "type": Chart(tr("标准厂房与楼宇空置率", "Vacancy by building type"), "hbar"),
@@ -222,9 +220,9 @@ class Dashboard(FollowsStore, QWidget):
             "campaign": Chart(tr("盘活目标完成度", "Revitalised against target"), "progress"),
             "mu": Chart(tr("亩均评价分类(家)", "Per-mu classes (enterprises)"), "vbar"),
         }
-        for i, c in enumerate(self.charts.values()):
-            grid.addWidget(c, i // 3, i % 3)
-        scroll = QScrollArea()
+        self._columns = (0, 0)
+        self._reflow(1200)
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.page)
         outer.addWidget(scroll, 1)
@@ -235,6 +233,45 @@ class Dashboard(FollowsStore, QWidget):
         store.signals.changed.connect(self._on_store_changed)
         self.refresh()
 
+    def _reflow(self, width: int) -> None:
+        """Key figures and charts in as many columns as the width allows (six figures in a
+        row and three charts on a wide screen; 3 × 2 figures and one or two charts across in
+        a tab beside the map on a laptop), so nothing is cut off at the right."""
+        kf_cols = 6 if width >= 740 else 3 if width >= 3 * 125 else 2
+        chart_cols = max(1, min(3, width // 380))
+        if (kf_cols, chart_cols) == self._columns:
+            return
+        self._columns = (kf_cols, chart_cols)
+        for w in self.kf.values():
+            self.kf_grid.removeWidget(w)
+        for c in self.charts.values():
+            self.chart_grid.removeWidget(c)
+        for i, w in enumerate(self.kf.values()):
+            self.kf_grid.addWidget(w, i // kf_cols, i % kf_cols)
+        for c in range(6):
+            self.kf_grid.setColumnStretch(c, 1 if c < kf_cols else 0)
+        for i, c in enumerate(self.charts.values()):
+            self.chart_grid.addWidget(c, i // chart_cols, i % chart_cols)
+        for c in range(3):
+            self.chart_grid.setColumnStretch(c, 1 if c < chart_cols else 0)
+        scroll = getattr(self, "scroll", None)
+        if scroll is not None:  # the page's width follows its new minimum now, not at the next resize
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(0, self._fit_page)
+
+    def _fit_page(self) -> None:
+        vp = self.scroll.viewport()
+        self.page.resize(max(self.page.minimumSizeHint().width(), vp.width()),
+                         max(self.page.minimumSizeHint().height(), self.page.height()))
+        # the grid changed inside a resize: Qt does not lay the page out again by itself
+        self.page.layout().activate()
+        self.page.layout().setGeometry(self.page.rect())
+
+    def resizeEvent(self, event) -> None:
+        self._reflow(event.size().width())
+        super().resizeEvent(event)
+
     def as_of(self) -> dt.date:
         q = self.date.date()
         return dt.date(q.year(), q.month(), q.day())
@@ -244,8 +281,22 @@ class Dashboard(FollowsStore, QWidget):
                            "enterprise_metrics", "project_settings"):
             self.refresh()
 
-    def refresh(self) -> None:
-        f = self.figures = collect_figures(self.store, self.as_of(), self.zone.currentData())
+    def refresh(self):
+        """Gather the figures in the background (7 s on a 100k park) and show them when
+        ready; a newer refresh (another zone or date, an edit) replaces a running one."""
+        from ui import jobs
+
+        as_of, zone = self.as_of(), self.zone.currentData()
+        self.job = jobs.start(lambda job: collect_figures(job.store, as_of, zone),
+                              title=tr("计算运营看板", "Computing the dashboard"), store=self.store,
+                              key=("dashboard", id(self)), busy=self.page, on_done=self.show_figures,
+                              on_error=lambda m: self.title.setText(html.escape(m)))
+        if self.job.running:
+            self.title.setText(f"<span style='color:#616161'>{tr('正在计算…', 'Computing…')}</span>")
+        return self.job
+
+    def show_figures(self, f: dict) -> None:
+        self.figures = f
         where = f["zone"] or tr("全部片区", "all zones")
         self.title.setText(
             f"<span style='font-size:18px; font-weight:bold; color:#212121'>"
@@ -319,8 +370,9 @@ class Dashboard(FollowsStore, QWidget):
 
     def save_png(self, path: str | None = None) -> str | None:
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, tr("保存看板", "Save dashboard"),
-                                                  f"dashboard_{self.as_of()}.png", "PNG (*.png)")
+            from ui.exported import ask_save_path
+
+            path = ask_save_path(self, tr("保存看板", "Save dashboard"), f"dashboard_{self.as_of()}.png", "PNG (*.png)")
             if not path:
                 return None
         from layers.render import save_image
@@ -330,99 +382,7 @@ class Dashboard(FollowsStore, QWidget):
         except LandappError as e:
             QMessageBox.warning(self, tr("保存失败", "Save failed"), str(e))
             return None
+        from ui.exported import confirm_written
+
+        confirm_written(self, [path], tr("运营看板图片", "the dashboard picture"))
         return path
-
-
-
-# ---- hook for the main window ----------------------------------------------------------------
-
-def undo_pusher(window):
-    """A callable that puts an applied edit on the window's undo stack (`window.session`, an
-    ui.undo.EditSession), or None when the window has none (edits then simply apply)."""
-    session = getattr(window, "session", None)
-    if session is None or not hasattr(session, "stack"):
-        return None
-    from ui.undo import EditCommand
-
-    return lambda edit: session.stack.push(EditCommand(session, edit))
-
-
-def install_space_menu(window) -> None:
-    """Add the menu 载体与盘活 to a QMainWindow that has `.store`: 运营看板, 楼宇分层图,
-    盘活案件, 闲置土地 and 亩均评价, each opened as a dock (created on first use, then shown again). Also makes the
-    idle-land / per-mu / availability map themes available."""
-    from PySide6.QtWidgets import QDockWidget
-
-    from ui.cases_panel import CasesPanel
-    from ui.evaluation_panel import EvaluationPanel
-    from ui.idle_panel import IdleLandPanel
-    from ui.stacking_view import StackingView
-
-    menu = window.menuBar().addMenu(tr("载体与盘活(&R)", "&Space && revitalisation"))
-    docks: dict[str, QDockWidget] = {}
-
-    def open_dock(key: str, title: str, make) -> QDockWidget:
-        if key not in docks or docks[key].widget() is None:
-            dock = QDockWidget(title, window)
-            dock.setObjectName(f"space_{key}")
-            dock.setWidget(make())
-            window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-            docks[key] = dock
-        docks[key].show()
-        docks[key].raise_()
-        return docks[key]
-
-    window.space_docks = docks
-    push = undo_pusher(window)
-    window.open_dashboard = lambda: open_dock("dashboard", tr("运营看板", "Dashboard"), lambda: Dashboard(window.store))
-    def open_stacking(building_id: int | None = None) -> QDockWidget:
-        """Show the stacking plan dock, on `building_id` if given (e.g. a building identified
-        on the map)."""
-        dock = open_dock("stacking", tr("楼宇分层图", "Stacking plan"), lambda: StackingView(window.store, push=push))
-        if building_id is not None:
-            dock.widget().show_building(int(building_id))
-        return dock
-
-    window.open_stacking = open_stacking
-
-    def identified_building() -> int | None:
-        """The building identified (info panel) or alone selected on the map, if any."""
-        cur = getattr(getattr(window, "info", None), "current", None)
-        if cur and cur[0] == "buildings":
-            return int(cur[1])
-        canvas = getattr(window, "canvas", None)
-        layer = canvas.map.layer("buildings") if canvas is not None and hasattr(canvas, "map") else None
-        sel = list(getattr(layer, "selection", []) or [])
-        return int(sel[0]) if len(sel) == 1 else None
-
-    def show_parcel(fid: int) -> None:
-        """Zoom the map to a parcel picked in a list and select it."""
-        canvas = getattr(window, "canvas", None)
-        if canvas is None:
-            return
-        try:
-            geom = window.store.get("parcels", int(fid))["geometry"]
-        except LandappError:
-            return
-        canvas.set_selection("parcels", [int(fid)])
-        x0, y0, x1, y1 = geom.bounds
-        pad = max(x1 - x0, y1 - y0) * 1.5
-        canvas.zoom_to((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
-
-    def make_idle():
-        panel = IdleLandPanel(window.store, push=push)
-        panel.parcel_activated.connect(show_parcel)
-        return panel
-
-    window.show_parcel = show_parcel
-    window.open_cases = lambda: open_dock("cases", tr("盘活案件", "Revitalisation cases"),
-                                          lambda: CasesPanel(window.store, push=push))
-    window.open_evaluation = lambda: open_dock("evaluation", tr("亩均评价", "Per-mu evaluation"),
-                                               lambda: EvaluationPanel(window.store, push=push))
-    window.open_idle = lambda: open_dock("idle", tr("闲置土地", "Idle land"), make_idle)
-    menu.addAction(tr("运营看板", "Dashboard"), window.open_dashboard)
-    act = menu.addAction(tr("楼宇分层图", "Stacking plan"), lambda: window.open_stacking(identified_building()))
-    act.setToolTip(tr("打开地图上识别或选中的建筑的分层图", "Opens the building identified or selected on the map"))
-    menu.addAction(tr("盘活案件", "Revitalisation cases"), window.open_cases)
-    menu.addAction(tr("闲置土地与批而未供", "Idle and unsupplied land"), window.open_idle)
-    menu.addAction(tr("亩均论英雄评价", "Per-mu evaluation"), window.open_evaluation)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -331,18 +330,33 @@ class EvaluationPanel(FollowsStore, QWidget):
         if event.layer in ("enterprise_metrics", "project_settings", "leases", "parcels"):
             self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self):
+        """Evaluate in the background (the map keeps answering), then show the results."""
+        from ui import jobs
+
+        year_wanted, level = self.year.currentData(), self.level.currentData()
+
+        def work(job):
+            cfg = ev.load_config(job.store)
+            excluded: list = []
+            return cfg, excluded, ev.evaluate(job.store, year_wanted, level=level, cfg=cfg, excluded=excluded)
+
+        self.job = jobs.start(work, title=tr("亩均评价", "Per-mu evaluation"), store=self.store,
+                              key=("evaluation", id(self)), busy=self.table, on_done=self._show,
+                              on_error=self._failed)
+        if self.job.running:
+            self.summary.setText(tr("正在计算…", "Computing…"))
+        return self.job
+
+    def _failed(self, message: str) -> None:
+        self.results = []
+        self.excluded = []
+        self.summary.setText(message)
+        self.table.setRowCount(0)
+
+    def _show(self, out) -> None:
+        cfg, self.excluded, (year, results) = out
         self.table.setSortingEnabled(False)
-        try:
-            cfg = ev.load_config(self.store)
-            self.excluded = []
-            year, results = ev.evaluate(self.store, self.year.currentData(), level=self.level.currentData(), cfg=cfg,
-                                        excluded=self.excluded)
-        except LandappError as e:
-            self.results = []
-            self.summary.setText(str(e))
-            self.table.setRowCount(0)
-            return
         self.results = results
         counts = ev.class_counts(results)
         low = sum(r.low_efficiency for r in results)
@@ -406,8 +420,9 @@ class EvaluationPanel(FollowsStore, QWidget):
 
     def import_figures(self, path: str | None = None) -> int | None:
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, tr("导入企业年度数据", "Import yearly figures"), "",
-                                                  "CSV (*.csv)")
+            from ui.exported import ask_open_path
+
+            path = ask_open_path(self, tr("导入企业年度数据", "Import yearly figures"), "CSV (*.csv)")
             if not path:
                 return None
         try:

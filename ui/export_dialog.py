@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 )
 
 from landapp.dataio.exporter import export_layer
-from landapp.errors import LandappError
 from landapp.schema import spec
 from ui.i18n import tr
 
@@ -127,15 +126,28 @@ class ExportLayerDialog(QDialog):
         layer = self.layer.currentData()
         fids = self.selection() if self.selected_only.isChecked() else None
         self.notes = []
-        try:
-            self.exported = export_layer(self.window.store, layer, path, fids=fids, encoding=self.encoding.currentData(),
-                                         gcj02=self.gcj02.isChecked(), notes=self.notes)
-        except LandappError as e:
-            QMessageBox.warning(self, tr("导出失败", "Export failed"), str(e))
-            return
+        notes, encoding, gcj02 = self.notes, self.encoding.currentData(), self.gcj02.isChecked()
+        from ui import jobs  # written in the background: a 100k-parcel layer takes seconds
+
+        self.setEnabled(False)
+        self.job = jobs.start(
+            lambda job: export_layer(job.store, layer, path, fids=fids, encoding=encoding, gcj02=gcj02, notes=notes),
+            title=tr("导出图层", "Exporting a layer"), store=self.window.store, busy=self,
+            cancellable=False, on_done=lambda n: self._exported(n, path), on_error=self._failed)
+
+    def _failed(self, message: str) -> None:
+        self.setEnabled(True)
+        QMessageBox.warning(self, tr("导出失败", "Export failed"), message)
+
+    def _exported(self, n: int, path: str) -> None:
+        self.setEnabled(True)
+        self.exported = n
         msg = tr(f"已导出 {self.exported} 个要素到 {os.path.basename(path)}",
                  f"Exported {self.exported} features to {os.path.basename(path)}")
         self.window.statusBar().showMessage(msg, 8000)
-        if self.notes:
-            QMessageBox.information(self, tr("导出完成", "Exported"), "\n".join([msg, *self.notes]))
+        from ui.exported import confirm_written
+
+        written = [path] if os.path.exists(path) else []
+        confirm_written(self.window, written, "\n".join([tr(f" {self.exported} 个要素", f" {self.exported} features"),
+                                                         *self.notes]))
         self.accept()

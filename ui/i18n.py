@@ -28,6 +28,21 @@ def tr(zh: str, en: str = "") -> str:
     return t if t != zh else (en or zh)
 
 
+def qt_translations_folder() -> str:
+    """Where Qt's own translations (qtbase_zh_CN.qm) are: Qt's configured folder, else the one
+    shipped inside the PySide6 wheel (QLibraryInfo points elsewhere in some installs)."""
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if os.path.exists(os.path.join(qt_dir, "qtbase_zh_CN.qm")):
+        return qt_dir
+    import PySide6
+
+    for sub in (("Qt", "translations"), ("translations",)):
+        folder = os.path.join(os.path.dirname(PySide6.__file__), *sub)
+        if os.path.exists(os.path.join(folder, "qtbase_zh_CN.qm")):
+            return folder
+    return qt_dir
+
+
 def set_ui_language(lang: str) -> bool:
     """Install the translators for `lang` ('zh' or 'en'). Returns True when the app's own
     translation file was loaded (English) or is not needed (Chinese)."""
@@ -36,7 +51,7 @@ def set_ui_language(lang: str) -> bool:
         app.removeTranslator(t)
     _installed.clear()
     core_i18n.set_language(lang)
-    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    qt_dir = qt_translations_folder()
     ok = True
     if lang == "en":
         own = QTranslator(app)
@@ -50,5 +65,9 @@ def set_ui_language(lang: str) -> bool:
         if qt.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", qt_dir):
             app.installTranslator(qt)  # Qt's standard dialogs (OK/Cancel, file dialogs) in Chinese
             _installed.append(qt)
+        gaps = QTranslator(app)  # what qtbase_zh_CN leaves in English (file dialog labels)
+        if gaps.load(os.path.join(HERE, "qt_gaps_zh_CN.qm")):
+            app.installTranslator(gaps)
+            _installed.append(gaps)
         QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     return ok

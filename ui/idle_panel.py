@@ -99,15 +99,28 @@ class IdleLandPanel(FollowsStore, QWidget):
         if event.layer in ("parcels", "project_settings"):
             self.refresh()
 
-    def refresh(self) -> None:
-        parcels = idle.load_parcels(self.store)
+    def refresh(self):
+        """The list is computed in the background (3 s on a 100k park), then shown."""
+        from ui import jobs
+
         kind, as_of = self.kind.currentData(), self.as_of()
+        self.job = jobs.start(lambda job: self._compute(idle.load_parcels(job.store), kind, as_of),
+                              title=tr("计算闲置土地", "Computing idle land"), store=self.store,
+                              key=("idle", id(self)), busy=self.table, on_done=self._show,
+                              on_error=self.summary.setText)
+        if self.job.running:
+            self.summary.setText(tr("正在计算…", "Computing…"))
+        return self.job
+
+    @staticmethod
+    def _compute(parcels, kind, as_of):
+        """(rows, columns, summary) of one list; no Qt (runs in a worker thread)."""
         if kind == "unsupplied":
             rows = idle.approved_not_supplied(parcels)
             cols = [("code", "地块编号", "Parcel"), ("name", "名称", "Name"), ("zone", "片区", "Zone"),
                     ("area_mu", "面积(亩)", "Area (mu)"), ("kind", "类别", "Kind"),
                     ("expected_supply_date", "预计供地", "Expected supply")]
-            self.summary.setText(tr(f"批而未供 {len(rows)} 宗,{sum(r['area_m2'] or 0 for r in rows) / MU_M2:,.1f} 亩",
+            summary = (tr(f"批而未供 {len(rows)} 宗,{sum(r['area_m2'] or 0 for r in rows) / MU_M2:,.1f} 亩",
                                     f"{len(rows)} parcels approved, not supplied"))
         elif kind == "unused":
             rows = idle.supplied_not_used(parcels, as_of)
@@ -116,7 +129,7 @@ class IdleLandPanel(FollowsStore, QWidget):
             cols = [("code", "地块编号", "Parcel"), ("land_user", "使用权人", "Land user"), ("zone", "片区", "Zone"),
                     ("area_mu", "面积(亩)", "Area (mu)"), ("agreed_start", "约定开工", "Agreed start"),
                     ("kind", "情形", "Situation"), ("status_label", "闲置认定", "Idle status")]
-            self.summary.setText(tr(f"供而未用 {len(rows)} 宗", f"{len(rows)} parcels supplied, not used"))
+            summary = (tr(f"供而未用 {len(rows)} 宗", f"{len(rows)} parcels supplied, not used"))
         else:
             rows = idle.idle_report(parcels, as_of)
             s = idle.idle_summary(rows)
@@ -128,7 +141,7 @@ class IdleLandPanel(FollowsStore, QWidget):
                     ("decision_date", "决定书日期", "Decision date"),
                     ("fee_due", "应缴闲置费(万元)", "Fee due (10k CNY)"), ("fee_paid", "已缴(万元)", "Paid (10k CNY)"),
                     ("exemption", "豁免原因", "Exemption"), ("reason", "依据", "Grounds")]
-            self.summary.setText(tr(
+            summary = (tr(
                 f"闲置 {s['idle_count']} 宗,{s['idle_area_m2'] / MU_M2:,.1f} 亩;征缴闲置费 {s['fee_count']} 宗,"
                 f"应缴 {s['fee_wan']:,.1f} 万元,已缴 {s['fee_paid_wan']:,.1f} 万元;资料不全 {s['incomplete_count']} 宗"
                 f"(统计日 {as_of})",
@@ -138,6 +151,11 @@ class IdleLandPanel(FollowsStore, QWidget):
         for r in rows:
             if "status" in r:
                 r["status_label"] = idle.status_label(r["status"])
+        return rows, cols, summary
+
+    def _show(self, out) -> None:
+        rows, cols, summary = out
+        self.summary.setText(summary)
         self.rows = rows
         self.table.clear()
         self.table.setColumnCount(len(cols))

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -176,7 +175,9 @@ class ImportDialog(QDialog):
 
     # ---- reading -----------------------------------------------------------------------
     def choose(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, tr("选择要导入的文件", "Choose a file to import"), "", FILTER)
+        from ui.exported import ask_open_path
+
+        path = ask_open_path(self, tr("选择要导入的文件", "Choose a file to import"), FILTER)
         if path:
             self.path.setText(path)
             self.load()
@@ -410,18 +411,4 @@ class ImportDialog(QDialog):
             canvas.zoom_to(rep.extent, margin=0.1)
 
 
-def install_import_menu(window) -> None:
-    """文件 → 导入数据… and 导出图层…"""
-    from PySide6.QtGui import QAction
-
-    from ui.export_dialog import ExportLayerDialog
-
-    file_menu = window.menuBar().actions()[0].menu()
-    act = QAction(tr("导入数据…", "Import data…"), window)
-    act.setShortcut("Ctrl+I")
-    act.triggered.connect(lambda: ImportDialog(window.store, window).exec())
-    file_menu.insertAction(file_menu.actions()[1], act)
-    exp = QAction(tr("导出图层…", "Export layer…"), window)
-    exp.setShortcut("Ctrl+Shift+E")
-    exp.triggered.connect(lambda: ExportLayerDialog(window).exec())
-    file_menu.insertAction(file_menu.actions()[2], exp)
+# 文件 → 导入数据… and 导出图层… are registered in ui/entries/core.py (ui/actions.py).

@@ -1,521 +1,356 @@
-"""The main window: the park map canvas, the layer panel, the attribute table, the info
-panel, a search box, tools, and the cursor position and scale in the status bar."""
+"""The main window: the park map in the central document area (big views open as tabs
+beside it), the layer list, feature info, attribute table and the other panels around it,
+tools, a search box, and the cursor position and scale in the status bar.
+
+What the window offers (menus, toolbars, right-click menus, panels) comes from the registry
+in ui/actions.py (entries in ui/entries/), built by ui/workspace.py. What it remembers
+between runs is in ui/settings.py."""
 
 from __future__ import annotations
 
+import json
 import os
 
-from PySide6.QtCore import QStringListModel, Qt
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import (QCompleter, QDockWidget, QFileDialog, QLabel, QLineEdit, QMainWindow,
-                               QMessageBox, QTextBrowser, QToolBar)
+from PySide6.QtCore import QTimer, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox
 
 from landapp.check import summary
 from landapp.coords import to_lonlat
 from landapp.errors import LandappError
-from landapp.schema import value_label
 from landapp.store.base import ProjectStore
 from layers.map import ParkMap
-from ui.attribute_table import AttributeTable
+from ui import settings as saved
 from ui.canvas import MapCanvas
+from ui.edit_commands import EditCommands
+from ui.exported import confirm_written
 from ui.i18n import set_ui_language, tr
-from ui.panels import InfoPanel, LayerPanel
-from ui.dashboard import install_space_menu
-from ui.import_dialog import install_import_menu
-from ui.publish_dialog import install_publish_menu
+from ui.gis_tools import install_gis_tools
+from ui.search import SearchBox, SearchIndex
 from ui.tools.edit_tools import AddFeatureTool, MoveTool, ReshapeTool, Snapping, SplitTool, VertexTool
 from ui.tools.navigation import IdentifyTool, PanTool, SelectTool, ZoomBoxTool
 from ui.undo import EditSession
+from ui.workspace import Workspace
+
+DEFAULT_SIZE = (1440, 900)
 
 
-class MainWindow(QMainWindow):
+def project_read_only(store) -> bool:
+    """A project the user cannot save to: the store says so, or the file (or its folder,
+    where SQLite writes its journal) is not writable."""
+    if getattr(store, "read_only", False):  # a store that says so (a viewer of a shared park)
+        return True
+    path = getattr(store, "path", None)
+    if not path or not os.path.exists(path):
+        return False
+    folder = os.path.dirname(os.path.abspath(path)) or "."
+    # the mode bits too: root may write anything, but a file marked read-only is meant to stay so
+    marked = not (os.stat(path).st_mode & 0o222)
+    return marked or not (os.access(path, os.W_OK) and os.access(folder, os.W_OK))
+
+
+class MainWindow(EditCommands, QMainWindow):
     def __init__(self, store: ProjectStore, *, is_demo: bool = False):
         super().__init__()
         self.store = store
         self.is_demo = is_demo
+        self.read_only = project_read_only(store)
+        self._detached = False
         self.map = ParkMap(store)
+        self._apply_saved_themes()
         self.canvas = MapCanvas(self.map, self)
-        self.setCentralWidget(self.canvas)
-        self.layer_panel = LayerPanel(self.map, self)
-        self.info = InfoPanel(store, self)
-        self.summary_view = QTextBrowser(self)
-        self.table = AttributeTable(store, self.canvas, self, defer=True)  # rows read after the first frame
-        self.docks = {}
-        self._dock("layers", tr("图层", "Layers"), self.layer_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self._dock("info", tr("属性信息", "Feature info"), self.info, Qt.DockWidgetArea.RightDockWidgetArea)
-        self._dock("summary", tr("工程概况", "Project summary"), self.summary_view,
-                   Qt.DockWidgetArea.RightDockWidgetArea)
-        self.tabifyDockWidget(self.docks["info"], self.docks["summary"])
-        self.docks["info"].raise_()
-        self._dock("table", tr("属性表", "Attribute table"), self.table, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.coords_label = QLabel(self)
-        self.scale_label = QLabel(self)
-        self.statusBar().addPermanentWidget(self.coords_label)
-        self.statusBar().addPermanentWidget(self.scale_label)
         self.session = EditSession(store, self, on_error=self.show_error, on_notice=self.show_notice)
         from ui.live import LiveChanges  # others' committed edits appear here (issue 16)
 
         self.live = LiveChanges(store, self, on_error=lambda m: self.statusBar().showMessage(m, 30000))
         self.ask_merge_source = True  # tests switch the question off
         self.snapping = Snapping(self.map)
-        self._actions()
-        self._edit_actions()
-        self._search()
-        install_space_menu(self)
-        install_publish_menu(self)
-        install_import_menu(self)
-        from ui.report_dialog import install_interop_menus
-
-        install_interop_menus(self)  # 从表格更新属性, 工作月报
+        self.snapping.enabled = saved.get("snapping/enabled", True, bool)
+        self.snapping.tolerance_px = saved.get("snapping/tolerance_px", self.snapping.tolerance_px, float)
+        self.session.avoid_overlaps = saved.get("snapping/avoid_overlaps", self.session.avoid_overlaps, bool)
+        self.tools = {"pan": PanTool(), "zoom_box": ZoomBoxTool(), "identify": IdentifyTool(), "select": SelectTool(),
+                      "add_parcel": AddFeatureTool(self.session, self.snapping, "parcels", self.ask_attributes),
+                      "add_building": AddFeatureTool(self.session, self.snapping, "buildings", self.ask_attributes),
+                      "vertex": VertexTool(self.session, self.snapping),
+                      "reshape": ReshapeTool(self.session, self.snapping),
+                      "split": SplitTool(self.session, self.snapping),
+                      "move": MoveTool(self.session)}
+        self.canvas.set_tool(self.tools["pan"])
+        self.search_index = SearchIndex(store, self)
+        self.context_target = None
+        self.docks = {}  # panel id -> QDockWidget, for the docked panels
+        geometry, state, areas = saved.window_layout()
+        self.saved_panel_areas = dict(areas)
+        self.coords_label = QLabel(self)
+        self.scale_label = QLabel(self)
+        self.statusBar().addPermanentWidget(self.coords_label)
+        self.statusBar().addPermanentWidget(self.scale_label)
+        self.workspace = Workspace(self, self.canvas)
+        self.workspace.build()
+        # Qt 6.11 leaves a stray copy of the first tab bar over the docks when two tab groups
+        # are made before the window is first shown: the side area's now, the bottom's later
+        self.workspace.make_at_start(tabify=("right", "left"))
+        self.workspace.documents.setTabText(0, tr("地图", "Map"))
+        self.workspace.menus["file.recent"].aboutToShow.connect(self.fill_recent_menu)
+        install_gis_tools(self)  # status-bar scale box and jobs, right-click menus, bookmarks
+        self._default_state = self.saveState(saved.LAYOUT_VERSION)
         self.canvas.cursor_moved.connect(self.show_position)
         self.canvas.view_changed.connect(self.show_scale)
         self.canvas.identified.connect(self._on_identified)
         self.canvas.frame_ready.connect(self._check_basemap)
+        self.canvas.selection_changed.connect(lambda _l: self.workspace.update_enabled())
         self._basemap_note: str | None = None
-        self.info.feature_link.connect(self._show_linked)
-        self.layer_panel.active_layer_changed.connect(self._on_active_layer)
-        self.table.layer_changed.connect(self.layer_panel.show_layer)
         store.signals.changed.connect(self._on_store_changed)
-        # the summary reads whole tables: refresh it once per burst of edits, and only when seen
-        from PySide6.QtCore import QTimer
-
-        self._summary_dirty = False
+        # the summary reads whole tables (~0.8 s at 100k parcels): once per burst of edits,
+        # and only when its tab is seen
+        self._summary_dirty = True
         self._summary_timer = QTimer(self)
         self._summary_timer.setSingleShot(True)
         self._summary_timer.setInterval(400)
         self._summary_timer.timeout.connect(self._refresh_summary_if_visible)
         self.docks["summary"].visibilityChanged.connect(lambda vis: vis and self._refresh_summary_if_visible())
-        # the summary reads whole tables (~0.8 s at 100k parcels): it waits until its tab is seen
-        self._summary_dirty = True
         self._show_title()
         if self.map.raster_error:
             self.statusBar().showMessage(self.map.raster_error, 8000)
-        self.resize(1440, 900)
+        self._first_show = True
+        self.fit_to_screen()
+        self._restored = False
+        if state is not None:
+            self._restored = self.restoreState(state, saved.LAYOUT_VERSION)
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+            self.fit_to_screen(keep_size=True)
+        extent = saved.project_extent(store.path) if getattr(store, "path", None) else None
+        if extent is not None:
+            self._saved_extent = extent
 
-    # ---- building the window
-    def _dock(self, name: str, title: str, widget, area) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)
-        dock.setWidget(widget)
-        self.addDockWidget(area, dock)
-        self.docks[name] = dock
-        return dock
+    # ---- the window's shape
+    def available_geometry(self):
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return screen.availableGeometry() if screen is not None else None
 
-    def _action(self, text: str, slot, shortcut=None, checkable=False, tip: str | None = None) -> QAction:
-        act = QAction(text, self)
-        if shortcut is not None:
-            act.setShortcut(shortcut)
-        act.setCheckable(checkable)
-        if tip:
-            act.setToolTip(tip)
-        act.triggered.connect(slot)
-        return act
-
-    def _actions(self) -> None:
-        mb = self.menuBar()
-        file_menu = mb.addMenu(tr("文件(&F)", "&File"))
-        file_menu.addAction(self._action(tr("打开工程…", "Open project…"), self.open_project_dialog,
-                                         QKeySequence.StandardKey.Open))
-        file_menu.addAction(self._action(tr("连接数据库…", "Connect to a database…"), self.connect_database_dialog))
-        file_menu.addAction(self._action(tr("导出地图图片(PNG)…", "Export map as PNG…"), self.export_png))
-        file_menu.addAction(self._action(tr("导出地图(PDF)…", "Export map as PDF…"), self.export_pdf))
-        file_menu.addSeparator()
-        file_menu.addAction(self._action(tr("退出", "Quit"), self.close, QKeySequence.StandardKey.Quit))
-
-        self.tools = {"pan": PanTool(), "zoom_box": ZoomBoxTool(), "identify": IdentifyTool(),
-                      "select": SelectTool()}
-        tb = QToolBar(tr("地图工具", "Map tools"), self)
-        tb.setObjectName("map_tools")
-        self.addToolBar(tb)
-        group = QActionGroup(self)
-        self.tool_actions = {}
-        labels = {"pan": (tr("漫游", "Pan"), "P"), "zoom_box": (tr("拉框放大", "Zoom box"), "Z"),
-                  "identify": (tr("识别", "Identify"), "I"), "select": (tr("选择", "Select"), "S")}
-        for key, (text, sc) in labels.items():
-            act = self._action(text, lambda _c=False, k=key: self.set_tool(k), sc, checkable=True)
-            if key == "split":  # on the active layer, as the other tools
-                act.setToolTip(tr("分割:画一条线穿过所选(或线穿过的)地块或建筑,随当前图层",
-                                  "Split: draw a line across the selected (or crossed) parcels or "
-                                  "buildings, on the active layer"))
-            group.addAction(act)
-            tb.addAction(act)
-            self.tool_actions[key] = act
-        self.tool_actions["pan"].setChecked(True)
-        tb.addSeparator()
-        view_menu = mb.addMenu(tr("视图(&V)", "&View"))
-        for text, slot, sc in [
-            (tr("全图", "Full extent"), self.canvas.zoom_full, "Home"),
-            (tr("缩放至当前图层", "Zoom to layer"), self.zoom_to_current_layer, None),
-            (tr("缩放至所选", "Zoom to selection"), self.zoom_to_selection, "Ctrl+J"),
-            (tr("放大", "Zoom in"), lambda: self.canvas.zoom_by(1.5), QKeySequence.StandardKey.ZoomIn),
-            (tr("缩小", "Zoom out"), lambda: self.canvas.zoom_by(1 / 1.5), QKeySequence.StandardKey.ZoomOut),
-            (tr("清除选择", "Clear selection"), self.clear_selection, "Ctrl+Shift+A"),
-        ]:
-            act = self._action(text, slot, sc)
-            view_menu.addAction(act)
-            tb.addAction(act)
-        view_menu.addAction(self._action(tr("天地图密钥…", "Tianditu key…"), self.ask_tianditu_key))
-        view_menu.addSeparator()
-        for name, dock in self.docks.items():
-            view_menu.addAction(dock.toggleViewAction())
-        lang_menu = mb.addMenu(tr("语言(&L)", "&Language"))
-        lang_group = QActionGroup(self)
-        for code, text in (("zh", "简体中文"), ("en", "English")):
-            act = self._action(text, lambda _c=False, c=code: self.switch_language(c), checkable=True)
-            from landapp.i18n import language
-
-            act.setChecked(language() == code)
-            lang_group.addAction(act)
-            lang_menu.addAction(act)
-        help_menu = mb.addMenu(tr("帮助(&H)", "&Help"))
-        help_menu.addAction(self._action(tr("关于 landapp", "About landapp"), self.about))
-        self.toolbar = tb
-
-    def _search(self) -> None:
-        self.search = QLineEdit(self)
-        self.search.setPlaceholderText(tr("搜索地块编号、名称、企业…", "Search parcel code, name, enterprise…"))
-        self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(280)
-        self.search.setMaximumWidth(420)
-        self._search_model = QStringListModel(self)
-        completer = QCompleter(self._search_model, self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setMaxVisibleItems(15)
-        completer.activated.connect(self.search_for)
-        self.search.setCompleter(completer)
-        self.search.returnPressed.connect(lambda: self.search_for(self.search.text()))
-        self.search.installEventFilter(self)
-        self.toolbar.addSeparator()
-        self.toolbar.addWidget(self.search)
-        # built when the search box is first used and again after edits (a renamed parcel
-        # is found by its new name), not while the project opens
-        self._search_dirty = True
-        self._search_items: list[tuple[str, str, int]] = []
-        self._search_lookup: dict[str, tuple[str, int]] = {}
-
-    def eventFilter(self, obj, event) -> bool:
-        from PySide6.QtCore import QEvent
-
-        if obj is getattr(self, "search", None) and event.type() == QEvent.Type.FocusIn:
-            self._index_search()
-        return super().eventFilter(obj, event)
-
-    def _index_search(self, force: bool = False) -> None:
-        """Parcel code, name and land user; building name and operator; and the tenants
-        (承租企业) of each building, so an enterprise renting space finds its building."""
-        if not (self._search_dirty or force):
+    def fit_to_screen(self, keep_size: bool = False) -> None:
+        """The first window fits the screen it opens on: 1440×900 where there is room,
+        else the available geometry (a 1366×768 laptop's, less its task bar)."""
+        avail = self.available_geometry()
+        w, h = (self.width(), self.height()) if keep_size else DEFAULT_SIZE
+        if avail is None:
+            self.resize(w, h)
             return
-        self._search_dirty = False
-        p = self.store.read_layer("parcels", columns=["code", "name", "land_user"], geometry=False)
-        b = self.store.read_layer("buildings", columns=["name", "operator"], geometry=False)
-        items: list[tuple[str, str, int]] = []
-        for fid, code, name, user in zip(p.index.tolist(), p["code"].tolist(), p["name"].tolist(),
-                                         p["land_user"].tolist()):
-            text = "  ".join(v for v in (code, name, user) if isinstance(v, str) and v)
-            items.append((text, "parcels", fid))
-        names = {}
-        for fid, name, op in zip(b.index.tolist(), b["name"].tolist(), b["operator"].tolist()):
-            text = "  ".join(v for v in (name, op) if isinstance(v, str) and v)
-            names[fid] = name if isinstance(name, str) else f"#{fid}"
-            items.append((text, "buildings", fid))
-        seen = set()
-        for r in self.store.rows("leases", order_by="end_date DESC"):  # latest lease first
-            key = (r["tenant"], r["building_id"])
-            if r["tenant"] and r["building_id"] in names and key not in seen:
-                seen.add(key)
-                items.append((f"{r['tenant']}  → {names[r['building_id']]}", "buildings", r["building_id"]))
-        self._search_items = items
-        self._search_lookup = {t: (lid, fid) for t, lid, fid in items}
-        self._search_model.setStringList([t for t, _, _ in items])
-
-    def _on_store_changed(self, event) -> None:
-        self._summary_dirty = True
-        self._summary_timer.start()
-        if event.layer in ("parcels", "buildings", "leases"):
-            self._search_dirty = True
-            if self.search.hasFocus():
-                self._index_search()
-
-    def detach(self) -> None:
-        """Stop listening to the store (the window is being replaced or closed)."""
-        self.live.stop()
-        for dock in getattr(self, "space_docks", {}).values():
-            w = dock.widget()
-            if w is not None and hasattr(w, "detach"):
-                w.detach()
-        self.store.signals.changed.disconnect(self._on_store_changed)
-        self.store.signals.changed.disconnect(self.info._on_change)
-        self.store.signals.changed.disconnect(self.table.model._on_store_changed)
-        for layer in self.map.vector_layers():
-            self.store.signals.changed.disconnect(layer._on_store_changed)
-
-    def _edit_actions(self) -> None:
-        """编辑: drawing tools, undo/redo with a history panel, merge/delete/attributes of
-        the selection, snapping and avoid-overlaps options, the topology checker."""
-        from PySide6.QtWidgets import QDoubleSpinBox
-        from PySide6.QtWidgets import QUndoView
-
-        from landapp import editing as ed
-        from ui.topology_panel import TopologyPanel
-
-        menu = self.menuBar().addMenu(tr("编辑(&E)", "&Edit"))
-        undo = self.session.stack.createUndoAction(self, tr("撤销", "Undo"))
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.session.stack.createRedoAction(self, tr("重做", "Redo"))
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
-        menu.addAction(undo)
-        menu.addAction(redo)
-        menu.addSeparator()
-        tb = QToolBar(tr("编辑工具", "Editing tools"), self)
-        tb.setObjectName("edit_tools")
-        # a row of its own: beside the map tools it runs off a 1440-px window (in English even
-        # at 1920) and Qt hides the rest behind a » button
-        self.addToolBarBreak()
-        self.addToolBar(tb)
-        # on the toolbar the buttons keep their short text (the menu's "撤销 新增地块 X" would
-        # make every button after them jump); what they undo is in the tooltip
-        stack = self.session.stack
-        for text, slot, can, changed, enabled, current in [
-                (tr("撤销", "Undo"), stack.undo, stack.canUndoChanged, stack.undoTextChanged,
-                 stack.canUndo, stack.undoText),
-                (tr("重做", "Redo"), stack.redo, stack.canRedoChanged, stack.redoTextChanged,
-                 stack.canRedo, stack.redoText)]:
-            act = self._action(text, slot)
-            act.setEnabled(enabled())
-            act.setToolTip(f"{text} {current()}".strip())
-            can.connect(act.setEnabled)
-            changed.connect(lambda t, a=act, base=text: a.setToolTip(f"{base} {t}".strip()))
-            tb.addAction(act)
-        group = self.tool_actions["pan"].actionGroup()
-        self.tools.update({
-            "add_parcel": AddFeatureTool(self.session, self.snapping, "parcels", self.ask_attributes),
-            "add_building": AddFeatureTool(self.session, self.snapping, "buildings", self.ask_attributes),
-            "vertex": VertexTool(self.session, self.snapping),
-            "reshape": ReshapeTool(self.session, self.snapping),
-            "split": SplitTool(self.session, self.snapping),
-            "move": MoveTool(self.session),
-        })
-        for key, text, sc in [("add_parcel", tr("新增地块", "Add parcel"), "Ctrl+N"),
-                              ("add_building", tr("新增建筑", "Add building"), None),
-                              ("vertex", tr("节点工具", "Vertex tool"), "V"),
-                              ("reshape", tr("重塑", "Reshape"), None),
-                              ("split", tr("分割", "Split"), None),
-                              ("move", tr("移动所选", "Move selection"), "M")]:
-            act = self._action(text, lambda _c=False, k=key: self.set_tool(k), sc, checkable=True)
-            if key == "split":  # on the active layer, as the other tools
-                act.setToolTip(tr("分割:画一条线穿过所选(或线穿过的)地块或建筑,随当前图层",
-                                  "Split: draw a line across the selected (or crossed) parcels or "
-                                  "buildings, on the active layer"))
-            group.addAction(act)
-            menu.addAction(act)
-            tb.addAction(act)
-            self.tool_actions[key] = act
-        menu.addSeparator()
-        # the toolbar shows a short text (iconText), the menu and the tooltip the whole one
-        for text, short, slot in [
-                (tr("合并所选地块或建筑", "Merge the selected parcels or buildings"), tr("合并", "Merge"),
-                 self.merge_selected),
-                (tr("删除所选要素", "Delete selected features"), tr("删除", "Delete"), self.delete_selected),
-                (tr("编辑所选要素属性…", "Edit attributes of the selection…"), tr("属性", "Attributes"),
-                 self.edit_selected),
-                (tr("输入坐标点…", "Enter a point by coordinates…"), tr("输入坐标", "Coordinates"),
-                 self.enter_coordinates)]:
-            act = self._action(text, slot, tip=text.rstrip("…"))
-            act.setIconText(short)
-            menu.addAction(act)
-            tb.addAction(act)
-        menu.addSeparator()
-        self.snap_action = self._action(tr("捕捉", "Snapping"), lambda on: setattr(self.snapping, "enabled", on),
-                                        checkable=True)
-        self.snap_action.setChecked(True)
-        self.avoid_action = self._action(tr("避免重叠", "Avoid overlaps"),
-                                         lambda on: setattr(self.session, "avoid_overlaps", on), checkable=True)
-        menu.addAction(self.snap_action)
-        menu.addAction(self.avoid_action)
-        tb.addAction(self.snap_action)
-        self.snap_tolerance = QDoubleSpinBox(self)
-        self.snap_tolerance.setRange(1, 50)
-        self.snap_tolerance.setDecimals(0)  # whole pixels: "10 像素", not "10.00 像素"
-        self.snap_tolerance.setValue(self.snapping.tolerance_px)
-        self.snap_tolerance.setSuffix(tr(" 像素", " px"))
-        self.snap_tolerance.setToolTip(tr("捕捉容差", "Snapping tolerance"))
-        self.snap_tolerance.valueChanged.connect(lambda v: setattr(self.snapping, "tolerance_px", v))
-        tb.addWidget(self.snap_tolerance)
-        tb.addAction(self.avoid_action)
-        self.history = QUndoView(self.session.stack)
-        self.history.setEmptyLabel(tr("<打开工程>", "<project opened>"))
-        # a tab beside the attribute table: under the layer panel it squeezed the layer list
-        # and legend, and a fourth tab on the right widened that dock at the map's expense
-        self._dock("history", tr("编辑历史", "Edit history"), self.history, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self._history_tabbed = False  # tabified with the table in showEvent
-        if self.store.read_only:  # a viewer of a shared park: the database refuses writes anyway
-            menu.setEnabled(False)
-            tb.setEnabled(False)
-            for key in ("add_parcel", "add_building", "vertex", "reshape", "split", "move"):
-                self.tool_actions[key].setEnabled(False)
-        self.topology = TopologyPanel(self.session, self.canvas, self)
-        self._dock("topology", tr("拓扑检查", "Topology check"), self.topology, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.tabifyDockWidget(self.docks["info"], self.docks["topology"])
-        self.docks["info"].raise_()
-        menu.addAction(self._action(tr("拓扑检查", "Check topology"),
-                                    lambda: (self.docks["topology"].show(), self.docks["topology"].raise_(),
-                                             self.topology.run())))
-        self._ed = ed
+        # the frame (title bar, borders) comes on top of the size we set
+        frame_w = max(0, self.frameGeometry().width() - self.geometry().width()) if self.isVisible() else 0
+        frame_h = max(0, self.frameGeometry().height() - self.geometry().height()) if self.isVisible() else 0
+        w = min(w, avail.width() - frame_w)
+        h = min(h, avail.height() - frame_h)
+        self.resize(w, h)
+        x = min(max(self.x(), avail.left()), avail.right() - w - frame_w + 1)
+        y = min(max(self.y(), avail.top()), avail.bottom() - h - frame_h + 1)
+        if not keep_size:
+            x = avail.left() + (avail.width() - w - frame_w) // 2
+            y = avail.top() + (avail.height() - h - frame_h) // 2
+        self.move(x, y)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if not self._history_tabbed:
-            # Qt 6.11 leaves a stray copy of the first tab bar over the docks when two tab
-            # groups are made before the window is first shown: make the second one now
-            self._history_tabbed = True
-            self.tabifyDockWidget(self.docks["table"], self.docks["history"])
-            self.docks["table"].raise_()
-            # the map gets the room: the table starts at about a quarter of the window's
-            # height (six rows at 900 px)
-            self.resizeDocks([self.docks["table"]], [max(190, self.height() * 6 // 25)], Qt.Orientation.Vertical)
+        if self._first_show:
+            self._first_show = False
+            if not self._restored:
+                self.workspace.tabify_start_groups(("bottom",))
+                self.apply_default_sizes()
+            # the docks settled, the map fills its final size: the whole park, or where the
+            # planner left this project last time
+            self.layout().activate()
+            extent = getattr(self, "_saved_extent", None) or self.map.extent()
+            if extent is not None:
+                from layers.view import MapView
 
-    def show_error(self, message: str) -> None:
-        QMessageBox.warning(self, tr("无法完成", "Cannot do that"), message)
+                self.canvas._fitted = True
+                self.canvas.set_view(MapView.fit(extent, max(1, self.canvas.width()), max(1, self.canvas.height()),
+                                                 0.0 if extent is getattr(self, "_saved_extent", None) else 0.04))
 
-    def show_notice(self, message: str) -> None:
-        """Something the planner should know after an edit that did go through (an overlap
-        with a neighbour): in the status bar, long enough to read, no dialog to click away."""
-        self.statusBar().showMessage(message, 20000)
+    def apply_default_sizes(self) -> None:
+        """The map gets the room: the table a quarter of the height (six rows at 900 px, a
+        fifth on a laptop), the layer list a seventh of the width."""
+        docks = self.docks
+        if "table" in docks:
+            h = self.height()
+            table_h = h * 6 // 25 if h >= 900 else max(150, h // 5)  # a laptop keeps ~4 rows
+            self.resizeDocks([docks["table"]], [table_h], Qt.Orientation.Vertical)
+        side = [docks[k] for k in ("layers",) if k in docks]
+        if side:
+            self.resizeDocks(side, [max(190, self.width() // 7)], Qt.Orientation.Horizontal)
+        self.fit_side_area()
 
-    def ask_attributes(self, layer: str, geometry) -> dict | None:
-        """The attribute form for a new feature, pre-filled with sensible defaults."""
-        from ui.forms import FeatureForm, form_options
-
-        defaults = {"parcels": {"status": "储备"}, "buildings": {"btype": "标准厂房"}}.get(layer, {})
-        zones = self.store.read_layer("zones", columns=["name"])
-        inside = zones[zones.geometry.contains(geometry.representative_point())] if len(zones) else zones
-        if len(inside):
-            defaults["zone"] = inside["name"].iloc[0]
-        options = form_options(self.store, layer, geometry)
-        if options.get("parcel_code"):  # a new building stands on the parcel it overlaps most
-            defaults["parcel_code"] = options["parcel_code"][0]
-        form = FeatureForm(layer, defaults, self, geometry=geometry, options=options)
-        if form.exec() != form.DialogCode.Accepted:
-            return None
-        return form.values()
-
-    def _selected(self) -> tuple[str, list[int]]:
-        layer = self.canvas.active_layer
-        return layer, sorted(self.map.layer(layer).selection)
-
-    def merge_selected(self) -> None:
-        """合并所选: the selected parcels, or buildings when that is the active layer."""
-        layer, fids = self._selected()
-        if layer not in self._ed.SPLITTABLE or len(fids) < 2:
-            self.show_error(tr("请先在地块或建筑图层选择两个以上相邻的要素。",
-                               "Select two or more adjacent parcels or buildings first."))
+    def fit_side_area(self) -> None:
+        """The right side area takes what the map can spare: at most ~40 % of the width,
+        keeping the map at least 57 % of the window (the side lists scroll)."""
+        right = [d for d in self.docks.values() if not d.isHidden() and not d.isFloating()
+                 and self.dockWidgetArea(d) == Qt.DockWidgetArea.RightDockWidgetArea]
+        if not right:
             return
-        # whose attributes the merged feature keeps: the largest by default, or the one chosen
-        recs = sorted((self.store.get(layer, f) for f in fids), key=lambda r: -r["geometry"].area)
-        keep = recs[0]["fid"]
-        if self.ask_merge_source:
-            from PySide6.QtWidgets import QInputDialog
+        left = sum(d.width() for d in self.docks.values() if not d.isHidden() and not d.isFloating()
+                   and self.dockWidgetArea(d) == Qt.DockWidgetArea.LeftDockWidgetArea)
+        room = int(self.width() * 0.42) - left // 3
+        want = max(260, min(room, self.width() - left - int(self.width() * 0.57) - 16))
+        self.resizeDocks([right[0]], [want], Qt.Orientation.Horizontal)
 
-            items = [f"{r.get('code') or ''}  {r.get('name') or ''}  ({r['geometry'].area:,.0f} ㎡)".strip()
-                     for r in recs]
-            if layer == "parcels":
-                title = tr("合并地块", "Merge parcels")
-                question = tr("合并后的地块沿用哪宗地块的属性?", "Keep the attributes of which parcel?")
-            else:
-                title = tr("合并建筑", "Merge buildings")
-                question = tr("合并后的建筑沿用哪栋建筑的属性?", "Keep the attributes of which building?")
-            choice, ok = QInputDialog.getItem(self, title, question, items, 0, False)
-            if not ok:
-                return
-            keep = recs[items.index(choice)]["fid"]
-        self.session.run(self._ed.MergeFeatures(layer, fids, keep=keep))
+    def restore_default_layout(self) -> None:
+        """恢复默认布局: every panel back in its own area, the default sizes, nothing floating;
+        the remembered layout is forgotten."""
+        from ui import actions as reg
 
-    def delete_selected(self) -> None:
-        layer, fids = self._selected()
-        if not fids:
-            self.show_error(tr("没有选中的要素。", "Nothing is selected."))
+        self.saved_panel_areas.clear()
+        saved.forget_window_layout()
+        for pid in list(self.workspace.panels):
+            spec = reg.PANELS[pid]
+            if self.workspace.area_of(pid) != spec.area:
+                self.workspace.move_panel(pid, spec.area)
+            if not spec.at_start:
+                self.workspace.close_panel(pid)
+        self.saved_panel_areas.clear()
+        self.restoreState(self._default_state, saved.LAYOUT_VERSION)
+        for pid, spec in reg.PANELS.items():
+            dock = self.docks.get(pid)
+            if dock is not None:
+                dock.setFloating(False)
+                dock.setVisible(spec.at_start)
+        for tb in self.workspace.toolbars.values():
+            tb.setVisible(True)
+        self.workspace.tabify_start_groups()
+        self.fit_to_screen(keep_size=True)
+        self.apply_default_sizes()
+        self.workspace.update_enabled()
+
+    def closeEvent(self, event) -> None:
+        self.remember()
+        super().closeEvent(event)
+
+    def remember(self) -> None:
+        """Save the layout, and this project's extent and themes."""
+        areas = dict(self.saved_panel_areas)
+        for pid in self.workspace.panels:
+            a = self.workspace.area_of(pid)
+            if a is not None:
+                areas[pid] = a
+        saved.save_window_layout(self.saveGeometry().data(), self.saveState(saved.LAYOUT_VERSION).data(), areas)
+        path = getattr(self.store, "path", None)
+        if path:
+            saved.project_put(path, "extent", json.dumps(list(self.canvas.view.extent)))
+            themes = {layer.id: layer.theme_key for layer in self.map.vector_layers()
+                      if isinstance(getattr(layer, "theme_key", None), str)}
+            saved.project_put(path, "themes", json.dumps(themes))
+
+    def _apply_saved_themes(self) -> None:
+        path = getattr(self.store, "path", None)
+        if not path:
             return
-        question = tr(f"删除所选 {len(fids)} 个要素?(可撤销)", f"Delete the {len(fids)} selected features? (undoable)")
-        if layer == "buildings":
-            marks = ", ".join("?" for _ in fids)
-            n_units = self.store.count("units", f"building_id IN ({marks})", tuple(fids))
-            if n_units:
-                question = tr(f"删除所选 {len(fids)} 栋建筑及其楼层、{n_units} 个单元和租约?(可撤销)",
-                              f"Delete the {len(fids)} selected buildings with their floors, {n_units} units "
-                              "and leases? (undoable)")
-        if QMessageBox.question(self, tr("删除", "Delete"), question) != QMessageBox.StandardButton.Yes:
-            return
-        self.session.run(self._ed.DeleteFeatures(layer, fids))
+        from layers.themes import THEMES
 
-    def edit_selected(self) -> None:
-        from ui.forms import FeatureForm, form_options
+        for layer_id, theme in saved.project_themes(path).items():
+            try:
+                layer = self.map.layer(layer_id)
+            except (KeyError, LandappError):
+                continue
+            if theme in THEMES.get(getattr(layer, "layer", layer_id), {}) and hasattr(layer, "set_theme"):
+                layer.set_theme(theme)
 
-        layer, fids = self._selected()
-        if not fids:
-            self.show_error(tr("没有选中的要素。", "Nothing is selected."))
-            return
-        rec = self.store.get(layer, fids[0])
-        form = FeatureForm(layer, rec, self, options=form_options(self.store, layer, rec.get("geometry")))
-        if form.exec() == form.DialogCode.Accepted and form.changes():
-            from ui.conflict_dialog import apply_checked  # no lost update (issue 16)
+    def set_snapping(self, enabled: bool | None = None, tolerance: float | None = None,
+                     avoid: bool | None = None) -> None:
+        if enabled is not None:
+            self.snapping.enabled = bool(enabled)
+            saved.put("snapping/enabled", bool(enabled))
+        if tolerance is not None:
+            self.snapping.tolerance_px = float(tolerance)
+            saved.put("snapping/tolerance_px", float(tolerance))
+        if avoid is not None:
+            self.session.avoid_overlaps = bool(avoid)
+            saved.put("snapping/avoid_overlaps", bool(avoid))
 
-            apply_checked(self.session, layer, fids[0], rec, form.changes(), self)
+    # ---- registry shortcuts (tests and older callers)
+    @property
+    def tool_actions(self) -> dict:
+        return {k.split(":", 1)[1]: a for k, a in self.workspace.actions.items() if k.startswith("tool:")}
 
-    def enter_coordinates(self, text: str | None = None) -> None:
-        """Add vertices to the sketch of the active drawing tool from typed or pasted
-        coordinates, one point a line: X (northing), Y (easting), or a boundary-point table
-        row "J1, X, Y". Enter (or a double click) then finishes the sketch as usual."""
-        from PySide6.QtWidgets import QInputDialog
+    @property
+    def snap_action(self):
+        return self.workspace.actions["snapping"]
 
-        tool = self.canvas.tool
-        if not hasattr(tool, "add_point"):
-            self.set_tool("add_parcel")
-            tool = self.canvas.tool
-        if text is None:
-            text, ok = QInputDialog.getMultiLineText(
-                self, tr("输入坐标", "Enter coordinates"),
-                tr("每行一个点:X(北坐标), Y(东坐标),如 3384637.61, 429977.28;\n"
-                   "可从界址点坐标表粘贴(J1, X, Y)。按回车键完成图形。",
-                   "One point a line: X (northing), Y (easting), e.g. 3384637.61, 429977.28;\n"
-                   "rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish the shape."))
-            if not ok:
-                return
+    @property
+    def avoid_action(self):
+        return self.workspace.actions["avoid_overlaps"]
+
+    @property
+    def toolbar(self):
+        return self.workspace.toolbars["map"]
+
+    def action(self, action_id: str):
+        return self.workspace.actions[action_id]
+
+    def open_panel(self, pid: str):
+        return self.workspace.open_panel(pid)
+
+    def panel(self, pid: str):
+        return self.workspace.panel(pid)
+
+    def open_stacking(self, building_id: int | None = None):
+        """The stacking plan on `building_id`, else on the building identified or alone
+        selected on the map."""
+        if building_id is None:
+            building_id = self.identified_building()
+        view = self.open_panel("stacking")
+        if building_id is not None:
+            view.show_building(int(building_id))
+        return view
+
+    def identified_building(self) -> int | None:
+        cur = getattr(getattr(self, "info", None), "current", None)
+        if cur and cur[0] == "buildings":
+            return int(cur[1])
+        sel = list(self.map.layer("buildings").selection or [])
+        return int(sel[0]) if len(sel) == 1 else None
+
+    def show_parcel(self, fid: int) -> None:
+        """Zoom the map to a parcel picked in a list, select it and bring the map forward."""
         try:
-            from landapp.coords import parse_typed_points
-
-            pts = parse_typed_points(text, self.store.srs_id)
-        except LandappError as e:
-            self.session.on_error(str(e))
+            geom = self.store.get("parcels", int(fid))["geometry"]
+        except LandappError:
             return
-        for x, y in pts:
-            tool.add_point(x, y)
-        if pts:
-            x0, y0 = min(p[0] for p in pts), min(p[1] for p in pts)
-            x1, y1 = max(p[0] for p in pts), max(p[1] for p in pts)
-            vx0, vy0, vx1, vy1 = self.canvas.view.extent
-            if not (vx0 <= x0 and vy0 <= y0 and x1 <= vx1 and y1 <= vy1):  # show where they went
-                self.canvas.zoom_to((x0, y0, x1, y1), margin=0.3)
+        self.workspace.documents.setCurrentIndex(0)
+        self.layout().activate()  # the map at its final size before it is fitted to the parcel
+        self.canvas.set_selection("parcels", [int(fid)])
+        x0, y0, x1, y1 = geom.bounds
+        pad = max(x1 - x0, y1 - y0) * 1.5
+        self.canvas.zoom_to((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
 
-    # ---- actions
-    def set_tool(self, key: str) -> None:
-        self.canvas.set_tool(self.tools[key])
-        self.tool_actions[key].setChecked(True)
+    def check_topology(self) -> None:
+        panel = self.open_panel("topology")
+        panel.run()
+
+    def language(self) -> str:
+        from landapp.i18n import language
+
+        return language()
+
+    # ---- search
+    def make_search_box(self) -> SearchBox:
+        self.search = SearchBox(self.search_index, self.search_for, self)
+        return self.search
+
+    def _index_search(self, force: bool = False) -> None:
+        self.search_index.build(force)
 
     def search_for(self, text: str) -> bool:
-        """Select and zoom to the first feature whose code, name or enterprise contains text."""
+        """Select and zoom to the first feature whose code (or label code), name or
+        enterprise matches text."""
         text = text.strip()
         if not text:
             return False
-        self._index_search()
-        hit = self._search_lookup.get(text)
-        if hit is None:
-            needle = text.lower()
-            hit = next(((lid, fid) for t, lid, fid in self._search_items if needle in t.lower()), None)
+        hit = self.search_index.find(text)
         if hit is None:
             self.statusBar().showMessage(tr(f"没有找到“{text}”。", f"Nothing matches '{text}'."), 5000)
             return False
         lid, fid = hit
+        self.workspace.documents.setCurrentIndex(0)
         self.canvas.active_layer = lid
         self.table.set_layer(lid)
         self.canvas.set_selection(lid, [fid])
@@ -523,6 +358,40 @@ class MainWindow(QMainWindow):
         self.info.show_feature(lid, fid)
         self.docks["info"].raise_()
         return True
+
+    def _on_store_changed(self, event) -> None:
+        self._summary_dirty = True
+        self._summary_timer.start()
+        if event.layer in ("parcels", "buildings", "leases"):
+            self.search_index.dirty = True
+            search = getattr(self, "search", None)
+            if search is not None and search.hasFocus():
+                self.search_index.build()
+
+    def detach(self) -> None:
+        """Stop listening to the store (the window is being replaced or closed)."""
+        if self._detached:
+            return
+        self._detached = True
+        self.live.stop()
+        self.workspace.detach()
+        for signal_slot in [(self.store.signals.changed, self._on_store_changed)]:
+            try:
+                signal_slot[0].disconnect(signal_slot[1])
+            except (RuntimeError, TypeError, ValueError):
+                pass
+        for layer in self.map.vector_layers():
+            try:
+                self.store.signals.changed.disconnect(layer._on_store_changed)
+            except (RuntimeError, TypeError, ValueError):
+                pass
+
+    # ---- navigation and panels
+    def set_tool(self, key: str) -> None:
+        self.canvas.set_tool(self.tools[key])
+        act = self.workspace.actions.get(f"tool:{key}")
+        if act is not None:
+            act.setChecked(True)
 
     def ask_tianditu_key(self) -> None:
         """天地图 tiles need the user's own key (tk); it is kept in the project settings."""
@@ -594,59 +463,108 @@ class MainWindow(QMainWindow):
             self.table.set_layer(layer_id)
 
     def switch_language(self, lang: str) -> "MainWindow":
-        """Rebuild the window in the other language, keeping the project and the view."""
+        """Retranslate this window in place: menus, toolbars and panels in the other language;
+        the undo history, the selection, the themes and the map extent stay as they are."""
         set_ui_language(lang)
-        win = MainWindow(self.store, is_demo=self.is_demo)
-        win.resize(self.size())
-        win.canvas.view = self.canvas.view
-        win.canvas._fitted = True
-        win.show()
-        self._replacement = win
-        self.detach()
-        self.hide()
-        self.deleteLater()
-        return win
+        saved.set_language(lang)
+        shown = getattr(self.info, "current", None)
+        self.workspace.retranslate()
+        if shown:
+            self.info.show_feature(*shown)
+        self.workspace.documents.setTabText(0, tr("地图", "Map"))
+        self.workspace.menus["file.recent"].aboutToShow.connect(self.fill_recent_menu)
+        self.history.setEmptyLabel(tr("<打开工程>", "<project opened>"))
+        self._show_title()
+        self.show_scale()
+        for layer in self.map.vector_layers():  # legend classes carry translated value titles
+            if getattr(layer, "theme_key", None) and hasattr(layer, "reload"):
+                layer.reload()
+        self.canvas.refresh()
+        return self
 
-    def export_png(self) -> None:
+    # ---- files
+    def ask_save_path(self, title: str, name: str, filters: str, kind: str = "export") -> str:
+        """A save dialog that starts in the folder last used for `kind`, else the project's."""
+        folder = saved.last_folder(kind, getattr(self.store, "path", None))
+        path, _ = QFileDialog.getSaveFileName(self, title, os.path.join(folder, name), filters)
+        if path:
+            saved.remember_folder(kind, path)
+        return path
+
+    def import_data(self) -> None:
+        from ui.import_dialog import ImportDialog
+
+        ImportDialog(self.store, self).exec()
+
+    def export_layer(self) -> None:
+        from ui.export_dialog import ExportLayerDialog
+
+        ExportLayerDialog(self).exec()
+
+    def export_png(self, path: str | None = None) -> str | None:
+        """The map as it is on screen (the map tab's size, never the panels'), twice the
+        pixels, with a legend."""
         from layers.render import render_png
 
-        path, _ = QFileDialog.getSaveFileName(self, tr("导出地图图片", "Export map image"), "map.png", "PNG (*.png)")
-        if path:
-            try:
-                view = self.canvas.view.resized(self.canvas.width() * 2, self.canvas.height() * 2).zoomed(2)
-                render_png(path, self.map.layers, view, legend=True)
-                self.statusBar().showMessage(tr(f"已导出 {path}", f"Exported {path}"), 5000)
-            except LandappError as e:
-                QMessageBox.warning(self, tr("导出失败", "Export failed"), str(e))
+        path = path or self.ask_save_path(tr("导出地图图片", "Export map image"), "map.png", "PNG (*.png)")
+        if not path:
+            return None
+        try:
+            view = self.canvas.view.resized(self.canvas.width() * 2, self.canvas.height() * 2).zoomed(2)
+            render_png(path, self.map.layers, view, legend=True)
+        except LandappError as e:
+            QMessageBox.warning(self, tr("导出失败", "Export failed"), str(e))
+            return None
+        self.statusBar().showMessage(tr(f"已导出 {path}", f"Exported {path}"), 8000)
+        confirm_written(self, [path], tr("地图图片", "map image"))
+        return path
 
-    def export_pdf(self) -> None:
+    def export_pdf(self, path: str | None = None) -> str | None:
         from layers.render import render_pdf
 
-        path, _ = QFileDialog.getSaveFileName(self, tr("导出地图 PDF", "Export map PDF"), "map.pdf", "PDF (*.pdf)")
-        if path:
-            try:
-                render_pdf(path, self.map.layers, self.canvas.view.extent, title=self.store.name)
-                self.statusBar().showMessage(tr(f"已导出 {path}", f"Exported {path}"), 5000)
-            except LandappError as e:
-                QMessageBox.warning(self, tr("导出失败", "Export failed"), str(e))
+        path = path or self.ask_save_path(tr("导出地图 PDF", "Export map PDF"), "map.pdf", "PDF (*.pdf)")
+        if not path:
+            return None
+        try:
+            render_pdf(path, self.map.layers, self.canvas.view.extent, title=self.store.name)
+        except LandappError as e:
+            QMessageBox.warning(self, tr("导出失败", "Export failed"), str(e))
+            return None
+        self.statusBar().showMessage(tr(f"已导出 {path}", f"Exported {path}"), 8000)
+        confirm_written(self, [path], tr("地图 PDF", "map PDF"))
+        return path
 
     def open_project_dialog(self) -> None:
-        from ui.app import open_or_explain
-
-        path, _ = QFileDialog.getOpenFileName(self, tr("打开工程", "Open project"), "",
+        folder = saved.last_folder("project", getattr(self.store, "path", None))
+        path, _ = QFileDialog.getOpenFileName(self, tr("打开工程", "Open project"), folder,
                                               tr("GeoPackage 工程 (*.gpkg)", "GeoPackage project (*.gpkg)"))
-        if not path:
-            return
+        if path:
+            saved.remember_folder("project", path)
+            self.open_project(path)
+
+    def open_project(self, path: str):
+        """Open another project in a new window (this one stays); None when it cannot."""
+        from ui.opening import open_or_explain
+
+        if not os.path.isfile(path):
+            saved.remove_recent(path)
+            QMessageBox.information(self, tr("工程不存在", "Project not found"),
+                                    tr(f"找不到工程文件 {path},已从最近打开列表中移除。",
+                                       f"The project file {path} no longer exists; it was removed from the recent list."))
+            return None
         store = open_or_explain(path, self)
-        if store is not None:
-            win = MainWindow(store)
-            win.show()
-            self._other = win
+        if store is None:
+            return None
+        saved.add_recent(path)
+        win = MainWindow(store)
+        win.show()
+        self._other = win
+        return win
 
     def connect_database_dialog(self) -> None:
         """文件 → 连接数据库: pick a park in a PostgreSQL/PostGIS database (issue 16)."""
-        from ui.app import open_or_explain
         from ui.connect_dialog import ConnectDialog
+        from ui.opening import open_or_explain
 
         dlg = ConnectDialog(self)
         if dlg.exec() and dlg.target:
@@ -656,6 +574,24 @@ class MainWindow(QMainWindow):
                 win.show()
                 self._other = win
 
+    def fill_recent_menu(self) -> list[str]:
+        """文件 → 最近打开: the last projects, those whose file is gone dropped with a note."""
+        menu = self.workspace.menus["file.recent"]
+        menu.clear()
+        kept, dropped = saved.prune_recent()
+        for path in kept:
+            act = menu.addAction(os.path.basename(path), lambda p=path: self.open_project(p))
+            act.setToolTip(path)
+            act.setStatusTip(path)
+        if not kept:
+            menu.addAction(tr("(无)", "(none)")).setEnabled(False)
+        if dropped:
+            names = "、".join(os.path.basename(p) for p in dropped)
+            self.statusBar().showMessage(tr(f"已从最近打开列表中移除不存在的工程:{names}",
+                                            f"Removed missing projects from the recent list: {names}"), 10000)
+        return kept
+
+    # ---- status
     def about(self) -> None:
         QMessageBox.about(self, tr("关于 landapp", "About landapp"),
                           tr("landapp:园区土地与载体管理。\n一个园区一个 GeoPackage 文件,QGIS 与 GDAL 也能打开。",
@@ -677,45 +613,22 @@ class MainWindow(QMainWindow):
 
     def _show_title(self, status: bool = True) -> None:
         demo = tr("(示例园区副本)", " (demo park copy)") if self.is_demo else ""
-        if self.store.read_only:
-            demo += tr("(只读)", " (read-only)")
-        self.setWindowTitle(f"{self.store.name}{demo} — landapp")
+        ro = tr(" [只读]", " [read-only]") if self.read_only else ""
+        self.setWindowTitle(f"{self.store.name}{demo}{ro} — landapp")
         if status:
             self.statusBar().showMessage(f"{os.path.basename(self.store.path)}  ·  EPSG:{self.store.srs_id}")
 
     def refresh_summary(self) -> None:
+        """工程概况 reads whole tables (~0.8 s at 100k parcels): in the background (ui.jobs)."""
+        from ui import jobs
+
         self._summary_dirty = False
-        s = summary(self.store)
+        jobs.start(lambda job: summary(job.store), title=tr("统计工程概况", "Summarising the project"),
+                   store=self.store, key=("summary", id(self)), busy=self.summary_view,
+                   on_done=self._show_summary, on_error=self.summary_view.setPlainText)
+
+    def _show_summary(self, s: dict) -> None:
+        from ui.summary_page import summary_html
+
         self._show_title(status=False)  # the project's name may have changed
-        c = s["counts"]
-        rows = [(tr("片区", "Zones"), c["zones"]), (tr("地块", "Parcels"), c["parcels"]),
-                (tr("建筑", "Buildings"), c["buildings"]), (tr("单元", "Units"), c["units"]),
-                (tr("企业", "Enterprises"), c["enterprises"]), (tr("租约", "Leases"), c["leases"])]
-        import html
-
-        from landapp.schema import BUILDING_TYPES
-
-        table = "<table cellspacing='0' cellpadding='3'>"
-        out = [f"<h3>{html.escape(str(s['name']))}</h3>{table}"]
-        out += [f"<tr><td>{k}</td><td align='right'>{v:,}</td></tr>" for k, v in rows]
-        out.append("</table>")
-        out.append(f"<p>{tr('地块总面积', 'Parcel area')}<br><b>{s['parcel_area_m2']:,.1f} ㎡</b>"
-                   f" = <b>{s['parcel_area_mu']:,.2f} {tr('亩', 'mu')}</b></p>")
-        out.append(f"{table}<tr><th align='left'>{tr('状态', 'Status')}</th><th align='right'>{tr('宗数', 'Count')}</th>"
-                   f"<th align='right'>{tr('面积(亩)', 'Area (mu)')}</th></tr>")
-        for r in s["parcels_by_status"]:
-            out.append(f"<tr><td>{value_label(r['status'])}</td><td align='right'>{r['count']:,}</td>"
-                       f"<td align='right'>{r['area_mu']:,.1f}</td></tr>")
-        out.append("</table>")
-        v = s["vacancy"]
-        if v["unit_area_m2"]:
-            out.append(f"<p>{tr('载体空置率', 'Vacancy')}: <b>{v['vacancy_rate']:.1%}</b></p>{table}"
-                       f"<tr><th align='left'>{tr('类型', 'Type')}</th><th align='right'>{tr('空置(㎡)', 'Vacant (m²)')}</th>"
-                       f"<th align='right'>{tr('可租(㎡)', 'Leasable (m²)')}</th><th align='right'>{tr('空置率', 'Rate')}</th></tr>")
-            order = {t: i for i, t in enumerate(BUILDING_TYPES)}  # factories, towers, then others
-            for r in sorted(v["by_type"], key=lambda r: order.get(r["type"], len(order))):
-                rate = f"{r['vacancy_rate']:.1%}" if r["vacancy_rate"] is not None else "-"
-                out.append(f"<tr><td>{value_label(r['type'])}</td><td align='right'>{r['vacant_m2']:,.0f}</td>"
-                           f"<td align='right'>{r['unit_area_m2']:,.0f}</td><td align='right'>{rate}</td></tr>")
-            out.append("</table>")
-        self.summary_view.setHtml("".join(out))
+        self.summary_view.setHtml(summary_html(s))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numbers
 
-from PySide6.QtCore import QCoreApplication, QDate, Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QPainter, QStandardItem, QStandardItemModel
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
@@ -17,14 +17,12 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMenu,
     QMessageBox,
-    QProgressDialog,
     QPushButton,
     QSizePolicy,
     QTableView,
@@ -37,6 +35,7 @@ from landapp.opportunities import KINDS, Filters, headers, opportunity_list
 from landapp.publish import format_cell
 from landapp.schema import PARCEL_STATUSES, value_label
 from ui.i18n import tr
+from ui.exported import ask_save_path, confirm_written
 
 
 class OpportunityDialog(QDialog):
@@ -189,17 +188,30 @@ class OpportunityDialog(QDialog):
         kind = self.kind.currentData()
         statuses = self.statuses()
         self.status.setText("、".join(value_label(st) for st in statuses) or tr("(未选择)", "(none chosen)"))
-        try:
-            if kind == "land" and not statuses and not self.selected_only.isChecked():
-                raise LandappError(tr("请至少选择一种地块状态。", "Choose at least one parcel status."))
-            self.df = opportunity_list(self.store, kind, self.filters())
-        except LandappError as e:
-            self.df = None  # nothing stale to export
-            self.model.clear()
-            self.count.setText(str(e))
-            for b in self.export_buttons:
-                b.setEnabled(False)
+        if kind == "land" and not statuses and not self.selected_only.isChecked():
+            self._failed(tr("请至少选择一种地块状态。", "Choose at least one parcel status."))
             return
+        from ui import jobs  # the list is built in the background on a large park
+
+        filters = self.filters()
+        for b in self.export_buttons:
+            b.setEnabled(False)  # nothing stale to export while the new list is built
+        self.job = jobs.start(lambda job: opportunity_list(job.store, kind, filters),
+                              title=tr("生成机会清单", "Building the opportunity list"), store=self.store,
+                              key=("opportunities", id(self)), busy=self.table,
+                              on_done=lambda df: self._show(kind, df), on_error=self._failed)
+        if self.job.running:
+            self.count.setText(tr("正在生成…", "Building…"))
+
+    def _failed(self, message: str) -> None:
+        self.df = None  # nothing stale to export
+        self.model.clear()
+        self.count.setText(message)
+        for b in self.export_buttons:
+            b.setEnabled(False)
+
+    def _show(self, kind: str, df) -> None:
+        self.df = df
         for b in self.export_buttons:
             b.setEnabled(True)
         cols = KINDS[kind][2]
@@ -227,8 +239,7 @@ class OpportunityDialog(QDialog):
         if self.df is None:
             return None
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, tr("导出机会清单", "Export the list"),
-                                                  f"{KINDS[kind][0]}.{ext}", f"*.{ext}")
+            path = ask_save_path(self, tr("导出机会清单", "Export the list"), f"{KINDS[kind][0]}.{ext}", f"*.{ext}")
             if not path:
                 return None
         try:
@@ -243,6 +254,7 @@ class OpportunityDialog(QDialog):
         except LandappError as e:
             QMessageBox.warning(self, tr("导出失败", "Export failed"), str(e))
             return None
+        confirm_written(self, [path], tr("机会清单", "the list"))
         return path
 
     def export_map(self, path: str | None = None) -> str | None:
@@ -253,7 +265,7 @@ class OpportunityDialog(QDialog):
         if self.df is None:
             return None
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, tr("导出招商地图", "Export investor map"), "map.html", "HTML (*.html)")
+            path = ask_save_path(self, tr("导出招商地图", "Export investor map"), "map.html", "HTML (*.html)")
             if not path:
                 return None
         f = self.filters()
@@ -263,6 +275,7 @@ class OpportunityDialog(QDialog):
         except LandappError as e:
             QMessageBox.warning(self, tr("导出失败", "Export failed"), str(e))
             return None
+        confirm_written(self, [path], tr("招商地图", "the investor map"))
         return path
 
 
@@ -357,7 +370,7 @@ def export_html_map(window, path: str | None = None, options: dict | None = None
             return None
         options = dlg.options()
     if path is None:
-        path, _ = QFileDialog.getSaveFileName(window, tr("导出 HTML 地图", "Export HTML map"), "map.html", "HTML (*.html)")
+        path = ask_save_path(window, tr("导出 HTML 地图", "Export HTML map"), "map.html", "HTML (*.html)")
         if not path:
             return None
     try:
@@ -370,6 +383,7 @@ def export_html_map(window, path: str | None = None, options: dict | None = None
     window.statusBar().showMessage(
         tr(f"已导出 {path}({what},{size / 1e6:.1f} MB)" + (",可离线打开" if offline else ""),
            f"Exported {path} ({what}, {size / 1e6:.1f} MB)" + ("; it opens offline" if offline else "")), 8000)
+    confirm_written(window, [path], tr("HTML 地图", "the HTML map"))
     return path
 
 
@@ -429,8 +443,9 @@ def _sheet_options(window, fids) -> dict | None:
 
 
 def export_sheets(window, path: str | None = None, options: dict | None = None) -> int:
-    """The selection's (or all) parcel sheets as one PDF, with a progress bar and cancel.
-    Returns the number of sheets written (0 if cancelled)."""
+    """The selection's (or all) parcel sheets as one PDF, with progress and cancel in the
+    status bar. Returns the number of sheets written (0 if cancelled, or if they are still
+    being written in the background: the status bar says when they are done)."""
     import time
 
     from layers.sheets import write_sheets
@@ -441,34 +456,38 @@ def export_sheets(window, path: str | None = None, options: dict | None = None) 
         if options is None:
             return 0
     if path is None:
-        path, _ = QFileDialog.getSaveFileName(window, tr("导出宗地图", "Export parcel sheets"), "宗地图.pdf", "PDF (*.pdf)")
+        path = ask_save_path(window, tr("导出宗地图", "Export parcel sheets"), "宗地图.pdf", "PDF (*.pdf)")
         if not path:
             return 0
-    progress = QProgressDialog(tr("正在生成宗地图…", "Making parcel sheets…"), tr("取消", "Cancel"), 0, len(fids), window)
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setMinimumDuration(300)
-
-    def step(done, total):
-        progress.setValue(done)
-        progress.setLabelText(tr(f"正在生成宗地图 {done} / {total}…", f"Making parcel sheets {done} / {total}…"))
-        QCoreApplication.processEvents()
+    from ui import jobs  # a park's atlas takes minutes: written in the background, the map stays usable
 
     stats: dict = {}
     t = time.perf_counter()
-    try:
-        n = write_sheets(window.store, path, fids, progress=step, cancel=progress.wasCanceled, stats=stats, **options)
-    except LandappError as e:
-        QMessageBox.warning(window, tr("导出失败", "Export failed"), str(e))
-        return 0
-    finally:
-        progress.close()
-    rate = n / max(time.perf_counter() - t, 1e-9)
-    pages = stats.get("pages", n)
-    window.statusBar().showMessage(
-        tr(f"已导出 {n} 宗地块的宗地图({pages} 页)到 {path},{rate:.0f} 张/秒",
-           f"Wrote {n} parcel sheets ({pages} pages) to {path}, {rate:.0f} sheets/s")
-        if n else tr("已取消,未写文件。", "Cancelled; no file written."), 10000)
-    return n
+
+    def work(job):
+        def step(done, total):
+            job.progress(done, total, tr(f"生成宗地图 {done} / {total}", f"Making parcel sheets {done} / {total}"))
+
+        return write_sheets(job.store, path, fids, progress=step, cancel=job.cancelled, stats=stats, **options)
+
+    def done(n: int) -> None:
+        rate = n / max(time.perf_counter() - t, 1e-9)
+        pages = stats.get("pages", n)
+        window.statusBar().showMessage(
+            tr(f"已导出 {n} 宗地块的宗地图({pages} 页)到 {path},{rate:.0f} 张/秒",
+               f"Wrote {n} parcel sheets ({pages} pages) to {path}, {rate:.0f} sheets/s")
+            if n else tr("已取消,未写文件。", "Cancelled; no file written."), 10000)
+        if n:
+            confirm_written(window, [path], tr(f" {n} 宗地块的宗地图", f" {n} parcel sheets"))
+
+    job = jobs.start(work, title=tr("生成宗地图", "Making parcel sheets"), store=window.store, on_done=done,
+                     on_error=lambda m: QMessageBox.warning(window, tr("导出失败", "Export failed"), m),
+                     inline=len(fids) <= SHEETS_INLINE)
+    window.sheets_job = job
+    return job.result or 0 if not job.running else 0
+
+
+SHEETS_INLINE = 10  # a few sheets are written at once; more in the background (0 returned at once)
 
 
 def paint_sheets_on(printer: QPrinter, store, fids, options: dict | None = None) -> int:
@@ -538,17 +557,4 @@ def print_sheets(window) -> None:
         window.statusBar().showMessage(tr(f"已发送 {pages} 页到打印机", f"Sent {pages} pages to the printer"), 8000)
 
 
-def install_publish_menu(window) -> None:
-    from PySide6.QtGui import QAction
-
-    menu = window.menuBar().addMenu(tr("发布(&P)", "&Publish"))
-    for text, slot in [
-        (tr("机会清单…", "Opportunity lists…"), lambda: OpportunityDialog(window.store, window.canvas, window).exec()),
-        (tr("导出 HTML 地图…", "Export HTML map…"), lambda: export_html_map(window)),
-        (tr("宗地图 PDF(所选或全部)…", "Parcel sheets PDF (selection or all)…"), lambda: export_sheets(window)),
-        (tr("宗地图打印预览…", "Parcel sheets print preview…"), lambda: preview_sheets(window)),
-        (tr("打印宗地图…", "Print parcel sheets…"), lambda: print_sheets(window)),
-    ]:
-        act = QAction(text, window)
-        act.triggered.connect(slot)
-        menu.addAction(act)
+# The 发布 menu's entries are registered in ui/entries/publish.py (ui/actions.py).

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -147,13 +146,21 @@ class StackingView(FollowsStore, QWidget):
                   QLabel(tr("统计日", "As of")), self.date):
             bar.addWidget(w)
         bar.addStretch(1)
-        for w in (self.add_btn, self.floor_btn, self.whole_btn, self.del_btn, self.png, self.pdf):
-            bar.addWidget(w)
         lay.addLayout(bar)
+        # the buttons on a row of their own, beside the hint (which wraps): the view fits a tab
+        # beside the map on a 1366-px laptop without scrolling sideways
+        buttons = QHBoxLayout()
         hint = QLabel(tr("点击单元编辑单元与租约,点击左侧楼层号编辑楼层。",
                          "Click a unit to edit it and its lease; click a floor's name to edit the floor."))
         hint.setStyleSheet("color: #757575")
-        lay.addWidget(hint)
+        # shrinks (clipped) rather than wraps: a wrapping label makes a scroll area around the
+        # view lay it out at its preferred height
+        hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        hint.setToolTip(hint.text())
+        buttons.addWidget(hint, 1)
+        for w in (self.add_btn, self.floor_btn, self.whole_btn, self.del_btn, self.png, self.pdf):
+            buttons.addWidget(w)
+        lay.addLayout(buttons)
         self.canvas = StackingCanvas()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -294,8 +301,10 @@ class StackingView(FollowsStore, QWidget):
             return None
         if path is None:
             name = f"{plan.data.building.get('name') or 'stacking'}_{self.as_of}.{kind}"
-            path, _ = QFileDialog.getSaveFileName(self, tr("导出分层图", "Export stacking plan"), name,
-                                                  "PNG (*.png)" if kind == "png" else "PDF (*.pdf)")
+            from ui.exported import ask_save_path
+
+            path = ask_save_path(self, tr("导出分层图", "Export stacking plan"), name,
+                                 "PNG (*.png)" if kind == "png" else "PDF (*.pdf)")
             if not path:
                 return None
         try:
@@ -303,4 +312,7 @@ class StackingView(FollowsStore, QWidget):
         except (LandappError, OSError) as e:
             QMessageBox.warning(self, tr("导出失败", "Export failed"), str(e))
             return None
+        from ui.exported import confirm_written
+
+        confirm_written(self, [path], tr("分层图", "the stacking plan"))
         return path

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QTableWidget, QWidget
+from PySide6.QtWidgets import QMessageBox, QTableWidget, QWidget
 
 from landapp.errors import LandappError
 from landapp.files import atomic_output
@@ -38,7 +38,9 @@ def save_table_csv(table: QTableWidget, path: str) -> int:
 def export_table(parent: QWidget, table: QTableWidget, name: str, path: str | None = None) -> str | None:
     """Ask for a file name (unless given) and save the table; a failure is one sentence."""
     if path is None:
-        path, _ = QFileDialog.getSaveFileName(parent, tr("导出表格", "Export table"), f"{name}.csv", "CSV (*.csv)")
+        from ui.exported import ask_save_path
+
+        path = ask_save_path(parent, tr("导出表格", "Export table"), f"{name}.csv", "CSV (*.csv)")
         if not path:
             return None
     try:
@@ -46,4 +48,7 @@ def export_table(parent: QWidget, table: QTableWidget, name: str, path: str | No
     except LandappError as e:
         QMessageBox.warning(parent, tr("导出失败", "Export failed"), str(e))
         return None
+    from ui.exported import confirm_written
+
+    confirm_written(parent, [path], tr("表格", "the table"))
     return path

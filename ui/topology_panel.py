@@ -47,8 +47,35 @@ class TopologyPanel(QWidget):
         self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
         self._update_buttons()
 
-    def run(self) -> None:
-        self.issues = check_topology(self.session.store)
+    def run(self):
+        """Check in the background (the map keeps panning); the list fills when done."""
+        from ui import jobs
+
+        self.summary.setText(tr("正在检查…", "Checking…"))
+        self.run_button.setEnabled(False)
+        self.job = jobs.start(
+            lambda job: check_topology(job.store, progress=job.progress, cancel=job.cancelled),
+            title=tr("拓扑检查", "Topology check"), store=self.session.store, key=("topology", id(self)),
+            busy=[self.tree, self.summary], on_done=self.show_issues, on_error=self._failed)
+        self.job.changed.connect(self._job_changed)
+        self._job_changed()
+        return self.job
+
+    def _job_changed(self) -> None:
+        job = self.job
+        self.run_button.setEnabled(not job.running)
+        if job.running and job.text:
+            self.summary.setText(tr(f"正在检查:{job.text}…", f"Checking: {job.text}…"))
+        elif not job.running and job.result is None and job.error is None:
+            self.summary.setText(tr("检查已取消。", "Check cancelled."))
+
+    def _failed(self, message: str) -> None:
+        self.run_button.setEnabled(True)
+        self.summary.setText(message)
+
+    def show_issues(self, issues) -> None:
+        self.run_button.setEnabled(True)
+        self.issues = issues
         self.tree.clear()
         for issue in self.issues:
             zh, en = KIND_TITLES[issue.kind]

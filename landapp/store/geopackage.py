@@ -867,6 +867,9 @@ class GeoPackageStore(ProjectStore):
             self._execute("INSERT INTO project_settings (key, value) VALUES (?, ?)", (key, value))
             self._log("project_settings", None, "update", {key: [old, value]})
             self._pending.append(ChangeEvent("project_settings", "update", (), (key,)))
+            from landapp import project_hooks  # QGIS styles made from this setting
+
+            project_hooks.run(self, "refresh", setting=key, old=old, new=value)
 
     def settings(self) -> dict[str, str]:
         return dict(self._execute("SELECT key, value FROM project_settings").fetchall())
@@ -910,6 +913,7 @@ def _loggable(values: dict[str, Any]) -> dict[str, Any]:
             for k, v in values.items() if v is not None}
 
 
+@functools.lru_cache(maxsize=None)  # a second connection (a worker's reader) needs no PROJ lookup
 def _crs_bounds(epsg: int) -> BBox | None:
     """Generous valid box of a projected CRS (its area of use, widened by half its size), in
     CRS units, used to catch data in the wrong coordinate system."""

@@ -85,6 +85,10 @@ class PostGISStore(PGTableAccess, ProjectStore):
             self._conn.close()
             raise
         self._bounds_known = False  # the CRS area (pyproj), found on the first write as in the GeoPackage store
+        if getattr(self, "_upgraded", False):  # QGIS styles and project (landapp.project_hooks)
+            from landapp import project_hooks
+
+            project_hooks.run(self, "upgraded")
 
     # ---- opening -----------------------------------------------------------------------
     def _only_park(self) -> str:
@@ -113,6 +117,7 @@ class PostGISStore(PGTableAccess, ProjectStore):
             srid = self._scalar(sql.SQL("SELECT value FROM {} WHERE key = 'srid'").format(q(self.schema, META)))
             with self.transaction():
                 pg_schema.ensure_schema(self._conn.cursor(), self.schema, int(srid or DEFAULT_EPSG))
+            self._upgraded = True
 
     # ---- low-level helpers -------------------------------------------------------------
     def _live(self) -> psycopg.Connection:
@@ -620,6 +625,9 @@ class PostGISStore(PGTableAccess, ProjectStore):
             self._execute(sql.SQL("INSERT INTO {} (key, value) VALUES (%s, %s)").format(t), (key, value))
             self._log("project_settings", None, "update", {key: [old, value]})
             self._pending.append(ChangeEvent("project_settings", "update", (), (key,)))
+            from landapp import project_hooks  # QGIS styles made from this setting
+
+            project_hooks.run(self, "refresh", setting=key, old=old, new=value)
 
     def settings(self) -> dict[str, str]:
         return dict(self._execute(sql.SQL("SELECT key, value FROM {}").format(self._t("project_settings"))).fetchall())
@@ -685,5 +693,9 @@ def create_postgis_project(target: str | DatabaseTarget, name: str = "", *, epsg
     except BaseException:
         conn.close()
         raise
-    return PostGISStore(t, _conn=conn)
+    store = PostGISStore(t, _conn=conn)
+    from landapp import project_hooks  # QGIS styles (public.layer_styles) and project
+
+    project_hooks.run(store, "created")
+    return store
 

@@ -84,7 +84,22 @@ def push(source: str, target: str, *, schema: str | None = None,
             raise translate_error(e, t.display) from None
         finally:
             conn.close()
+    _after_push(t, name, password_prompt)
     return name
+
+
+def _after_push(t, name: str, password_prompt) -> None:
+    """The pushed park's QGIS styles and project (landapp.project_hooks), as for a park
+    created in the database; a failure there is logged, the push stands."""
+    import logging
+
+    from landapp import project_hooks
+
+    try:
+        with PostGISStore(t.with_schema(name), password_prompt=password_prompt) as store:
+            project_hooks.run(store, "created")
+    except LandappError as e:
+        logging.getLogger(__name__).warning("QGIS styles of the pushed park not written: %s", e)
 
 
 def _copy_rows(conn, schema: str, layer: str, cols: list[str], rows: list[tuple], srid: int,
@@ -156,6 +171,10 @@ def pull(target: str, out: str, *, force: bool = False,
                 if os.path.exists(p):
                     os.unlink(p)
             raise
+    with GeoPackageStore(out) as pulled:  # QGIS styles and project of the data, naming the file itself
+        from landapp import project_hooks
+
+        project_hooks.run(pulled, "created")
     return out
 
 

@@ -212,7 +212,7 @@ def test_topology_panel_finds_and_fixes_an_overlap(win, qtbot, demo_project):
     a, b, _ = adjacent_pair(demo_project)
     ga = demo_project.get("parcels", a)["geometry"]
     demo_project.update("parcels", a, {"geometry": ga.buffer(5, join_style="mitre")})
-    panel = win.topology
+    panel = win.open_panel("topology")
     panel.run()
     kinds = [i.kind for i in panel.issues]
     assert "overlap" in kinds
@@ -802,7 +802,7 @@ def test_buildings_are_split_and_merged_through_the_canvas(win, qtbot, demo_proj
     assert gdal_state(path) == after
 
     # 3. the tower and the annex's two parts merge; the tower's space moves with it
-    view = win.open_stacking(tfid).widget()  # the planner looks at the tower's stacking plan
+    view = win.open_stacking(tfid)  # the planner looks at the tower's stacking plan
     n_units = sum(len(f.units) for f in view.canvas.plan.data.floors) + len(view.canvas.plan.data.whole)
     assert n_units == len(own["units"])
     c.zoom_to(tower["geometry"].buffer(40).bounds)

@@ -156,29 +156,24 @@ def test_cases_panel_open_and_advance(qtbot, store):
     assert panel.history.rowCount() == 2
 
 
-def test_install_space_menu(qtbot, store):
-    from PySide6.QtWidgets import QMainWindow
-
+def test_space_menu_opens_every_panel_once(qtbot, store):
     from layers.themes import THEMES
-    from ui.dashboard import install_space_menu
+    from ui.main_window import MainWindow
 
-    win = QMainWindow()
-    win.store = store
+    win = MainWindow(store)
     qtbot.addWidget(win)
-    install_space_menu(win)
     titles = [a.text() for a in win.menuBar().actions()]
     assert any("盘活" in t for t in titles)
-    dock = win.open_dashboard()
-    assert dock.widget().figures["leasable_m2"] > 0
-    assert win.open_dashboard() is dock  # shown again, not duplicated
-    win.open_stacking()
-    win.open_cases()
-    win.open_idle()
-    win.open_evaluation()
-    assert len(win.space_docks) == 5
+    dash = win.open_panel("dashboard")
+    assert dash.figures["leasable_m2"] > 0
+    assert win.open_panel("dashboard") is dash  # shown again, not duplicated
+    for pid in ("stacking", "cases", "idle", "evaluation"):
+        win.open_panel(pid)
+    assert {"dashboard", "stacking", "cases", "idle", "evaluation"} <= set(win.workspace.panels)
     b = store.rows("buildings", "fid IN (SELECT building_id FROM units)", limit=2)[1]["fid"]
-    assert win.open_stacking(b).widget().canvas.plan.data.building["fid"] == b
+    assert win.open_stacking(b).canvas.plan.data.building["fid"] == b
     assert "idle" in THEMES["parcels"]
+    win.detach()
 
 
 def test_idle_panel_records_exemption(qtbot, store):
@@ -202,18 +197,12 @@ def test_idle_panel_records_exemption(qtbot, store):
 
 
 def test_panel_edits_go_on_the_window_undo_stack(qtbot, store):
-    from PySide6.QtWidgets import QMainWindow
-
     from landapp import idle
-    from ui.dashboard import install_space_menu
-    from ui.undo import EditSession
+    from ui.main_window import MainWindow
 
-    win = QMainWindow()
-    win.store = store
-    win.session = EditSession(store, win)
+    win = MainWindow(store)
     qtbot.addWidget(win)
-    install_space_menu(win)
-    panel = win.open_idle().widget()
+    panel = win.open_panel("idle")
     code = panel.rows[0]["code"]
     panel.select_code(code)
     panel.reason.setCurrentText(idle.EXEMPTION_REASONS[0])
@@ -307,21 +296,15 @@ def test_stacking_view_whole_factory_floors_and_renewal(qtbot, store, monkeypatc
     """A factory let whole: its floor-less unit is one block over every floor; clicking a
     floor label edits the floor; 整栋出租 signs one lease the plan shows on the block; a
     unit's dialog lists its lease history and renews; each step is undoable."""
-    from PySide6.QtWidgets import QMainWindow
-
     from landapp import leasing
     from ui import space_dialogs
-    from ui.dashboard import install_space_menu
-    from ui.undo import EditSession
+    from ui.main_window import MainWindow
 
     fac = store.rows("buildings", "fid IN (SELECT building_id FROM units WHERE floor_id IS NULL AND status = '空置') "
                      "AND storeys >= 2", limit=1)[0]["fid"]
-    win = QMainWindow()
-    win.store = store
-    win.session = EditSession(store, win)
+    win = MainWindow(store)
     qtbot.addWidget(win)
-    install_space_menu(win)
-    view = win.open_stacking(fac).widget()
+    view = win.open_stacking(fac)
     view.resize(1200, 600)
     view.show()
     qtbot.waitExposed(view)
@@ -445,19 +428,19 @@ def test_main_window_idle_list_shows_parcel_and_stacking_follows_identify(qtbot,
     win.resize(1400, 900)
     win.show()
     qtbot.waitExposed(win)
-    panel = win.open_idle().widget()
+    panel = win.open_panel("idle")
     row = panel.rows[0]
     panel.table.cellDoubleClicked.emit(0, 1)  # double-click a listed parcel
     assert win.canvas.map.layer("parcels").selection == {row["fid"]}
     x0, y0, x1, y1 = store.get("parcels", row["fid"])["geometry"].bounds
     vx0, vy0, vx1, vy1 = win.canvas.view.extent
-    assert vx0 <= x0 and vy0 <= y0 and vx1 >= x1 and vy1 >= y1 and (vx1 - vx0) < 10 * (x1 - x0)
+    assert vx0 <= x0 and vy0 <= y0 and vx1 >= x1 and vy1 >= y1 and (vx1 - vx0) < 10 * max(x1 - x0, y1 - y0)
     b = store.rows("buildings", "btype = '楼宇'", limit=3)[2]["fid"]
     win.info.show_feature("buildings", b)  # what the Identify tool does
     act = next(a for m in win.menuBar().actions() if "盘活" in m.text() for a in m.menu().actions()
                if a.text() == "楼宇分层图")
     act.trigger()
-    assert win.space_docks["stacking"].widget().canvas.plan.data.building["fid"] == b
+    assert win.panel("stacking").canvas.plan.data.building["fid"] == b
     win.detach()
 
 

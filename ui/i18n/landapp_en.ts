@@ -4,6 +4,10 @@
 <context>
     <name>landapp</name>
     <message>
+        <source> [只读]</source>
+        <translation> [read-only]</translation>
+    </message>
+    <message>
         <source> · 整栋一个单元</source>
         <translation> · one whole-building unit</translation>
     </message>
@@ -32,6 +36,10 @@
         <translation> investment map</translation>
     </message>
     <message>
+        <source>(不分组)</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
         <source>(不导入)</source>
         <translation>(skip)</translation>
     </message>
@@ -40,12 +48,12 @@
         <translation>(ignore)</translation>
     </message>
     <message>
-        <source>(全园区目标,本片区完成)</source>
-        <translation> (park target, this zone's part)</translation>
+        <source>(不用)</source>
+        <translation>(unused)</translation>
     </message>
     <message>
-        <source>(只读)</source>
-        <translation> (read-only)</translation>
+        <source>(全园区目标,本片区完成)</source>
+        <translation> (park target, this zone's part)</translation>
     </message>
     <message>
         <source>(图形)</source>
@@ -54,6 +62,10 @@
     <message>
         <source>(整栋,跨全部楼层)</source>
         <translation> (whole building)</translation>
+    </message>
+    <message>
+        <source>(无)</source>
+        <translation>(none)</translation>
     </message>
     <message>
         <source>(无法识别,留空)</source>
@@ -72,12 +84,28 @@
         <translation>(none chosen)</translation>
     </message>
     <message>
+        <source>(此图层没有)</source>
+        <translation>(none for this layer)</translation>
+    </message>
+    <message>
+        <source>(此处没有要素)</source>
+        <translation>(no feature here)</translation>
+    </message>
+    <message>
         <source>(示例园区副本)</source>
         <translation> (demo park copy)</translation>
     </message>
     <message>
+        <source>(空)</source>
+        <translation>(empty)</translation>
+    </message>
+    <message>
         <source>(装修中)</source>
         <translation> (fitting out)</translation>
+    </message>
+    <message>
+        <source>(还没有书签)</source>
+        <translation>(no bookmarks yet)</translation>
     </message>
     <message>
         <source>--size 应为 宽x高,如 1920x1080(16–20000 像素)。</source>
@@ -110,6 +138,10 @@
     <message>
         <source>GeoPackage 工程 (*.gpkg)</source>
         <translation>GeoPackage project (*.gpkg)</translation>
+    </message>
+    <message>
+        <source>HTML 地图</source>
+        <translation>the HTML map</translation>
     </message>
     <message>
         <source>JSON 有误:</source>
@@ -230,6 +262,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Count</translation>
     </message>
     <message>
+        <source>书签名称(保存在工程中):</source>
+        <translation>Bookmark name (kept in the project):</translation>
+    </message>
+    <message>
         <source>二、载体空置情况</source>
         <translation>2. Vacancy</translation>
     </message>
@@ -337,6 +373,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>低效标记</source>
         <translation>Flags</translation>
+    </message>
+    <message>
+        <source>作为标签页显示在地图旁</source>
+        <translation>As a tab beside the map</translation>
     </message>
     <message>
         <source>使用权人</source>
@@ -461,6 +501,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Other buildings</translation>
     </message>
     <message>
+        <source>内存不足,无法完成。</source>
+        <translation>Not enough memory to finish.</translation>
+    </message>
+    <message>
         <source>内部地图的地块着色</source>
         <translation>parcel colours of the internal map</translation>
     </message>
@@ -513,11 +557,20 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>The line does not cross any building completely.</translation>
     </message>
     <message>
+        <source>分层图</source>
+        <translation>the stacking plan</translation>
+    </message>
+    <message>
         <source>分类方法</source>
         <translation>Classes by</translation>
     </message>
     <message>
         <source>分组</source>
+        <translation>Group by</translation>
+    </message>
+    <message>
+        <source>分组</source>
+        <comment>Group</comment>
         <translation>Group</translation>
     </message>
     <message>
@@ -536,6 +589,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <source>删除</source>
         <comment>deleted</comment>
         <translation>deleted</translation>
+    </message>
+    <message>
+        <source>删除书签</source>
+        <translation>Delete bookmark</translation>
     </message>
     <message>
         <source>删除单元</source>
@@ -582,6 +639,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Years left</translation>
     </message>
     <message>
+        <source>加入当前选择</source>
+        <translation>Add to selection</translation>
+    </message>
+    <message>
         <source>单位</source>
         <translation>Unit</translation>
     </message>
@@ -592,6 +653,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>单元编号</source>
         <translation>Unit code</translation>
+    </message>
+    <message>
+        <source>单击逐点围成多边形,显示 ㎡ 与 亩</source>
+        <translation>Click points round an area, shown in m² and mu</translation>
+    </message>
+    <message>
+        <source>单击逐点测量距离,双击或右键结束(捕捉节点与边)</source>
+        <translation>Click points to measure a distance; a double or right click ends it (snaps to vertices and edges)</translation>
     </message>
     <message>
         <source>占地面积</source>
@@ -635,6 +704,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Cancel</translation>
     </message>
     <message>
+        <source>取消正在进行的计算</source>
+        <translation>Cancel the running work</translation>
+    </message>
+    <message>
         <source>叠加园区底图</source>
         <translation>show the park map raster</translation>
     </message>
@@ -653,6 +726,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>只评价规上企业</source>
         <translation>Above-scale enterprises only</translation>
+    </message>
+    <message>
+        <source>只选择此要素</source>
+        <translation>Select only this feature</translation>
     </message>
     <message>
         <source>可收回日期</source>
@@ -749,6 +826,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Layers</translation>
     </message>
     <message>
+        <source>图层:</source>
+        <translation>Layer:</translation>
+    </message>
+    <message>
         <source>图形</source>
         <translation>Shape</translation>
     </message>
@@ -769,6 +850,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Open</translation>
     </message>
     <message>
+        <source>在地图或属性表中选择要素,这里显示其数量与面积。</source>
+        <translation>Select features on the map or in the table to see their count and area here.</translation>
+    </message>
+    <message>
+        <source>在当前选择中筛选</source>
+        <translation>Within the selection</translation>
+    </message>
+    <message>
         <source>在线底图;amap 时坐标转为 GCJ-02</source>
         <translation>online basemap; amap puts the data in GCJ-02</translation>
     </message>
@@ -783,6 +872,18 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>地下层用负数:-1 即 B1</source>
         <translation>Basements are negative: -1 is B1</translation>
+    </message>
+    <message>
+        <source>地图</source>
+        <translation>Map</translation>
+    </message>
+    <message>
+        <source>地图 PDF</source>
+        <translation>map PDF</translation>
+    </message>
+    <message>
+        <source>地图图片</source>
+        <translation>map image</translation>
     </message>
     <message>
         <source>地图工具</source>
@@ -885,6 +986,18 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>复制到剪贴板</source>
         <translation>Copy</translation>
+    </message>
+    <message>
+        <source>复制单元格</source>
+        <translation>Copy cell</translation>
+    </message>
+    <message>
+        <source>复制坐标</source>
+        <translation>Copy coordinates</translation>
+    </message>
+    <message>
+        <source>复制所选行(含表头)</source>
+        <translation>Copy the selected rows (with header)</translation>
     </message>
     <message>
         <source>天地图密钥</source>
@@ -1072,6 +1185,11 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Export layer</translation>
     </message>
     <message>
+        <source>导出图层</source>
+        <comment>Exporting a layer</comment>
+        <translation>Exporting a layer</translation>
+    </message>
+    <message>
         <source>导出图层…</source>
         <translation>Export layer…</translation>
     </message>
@@ -1097,7 +1215,7 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     </message>
     <message>
         <source>导出完成</source>
-        <translation>Exported</translation>
+        <translation>Export finished</translation>
     </message>
     <message>
         <source>导出宗地图</source>
@@ -1164,6 +1282,18 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Monthly report (Word)…</translation>
     </message>
     <message>
+        <source>工具(&amp;T)</source>
+        <translation>&amp;Tools</translation>
+    </message>
+    <message>
+        <source>工具栏</source>
+        <translation>Toolbars</translation>
+    </message>
+    <message>
+        <source>工程不存在</source>
+        <translation>Project not found</translation>
+    </message>
+    <message>
         <source>工程中没有可导出的地块。</source>
         <translation>The project has no parcels to export.</translation>
     </message>
@@ -1186,6 +1316,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>已取消,未写文件。</source>
         <translation>Cancelled; no file written.</translation>
+    </message>
+    <message>
+        <source>已取消。</source>
+        <translation>Cancelled.</translation>
     </message>
     <message>
         <source>已售</source>
@@ -1238,6 +1372,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>年度载体盘活目标完成情况</source>
         <translation>Revitalisation against the year's target</translation>
+    </message>
+    <message>
+        <source>并且</source>
+        <translation>AND</translation>
     </message>
     <message>
         <source>底图</source>
@@ -1298,12 +1436,20 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>is required</translation>
     </message>
     <message>
+        <source>恢复默认布局</source>
+        <translation>Restore default layout</translation>
+    </message>
+    <message>
         <source>我的值</source>
         <translation>Mine</translation>
     </message>
     <message>
         <source>或亩均税收低于</source>
         <translation>or tax per mu below</translation>
+    </message>
+    <message>
+        <source>或者</source>
+        <translation>OR</translation>
     </message>
     <message>
         <source>截至该日可租售(含到期租约)</source>
@@ -1316,6 +1462,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>所画多边形自相交,请重画。</source>
         <translation>The polygon crosses itself; draw it again.</translation>
+    </message>
+    <message>
+        <source>所选</source>
+        <translation>selected</translation>
+    </message>
+    <message>
+        <source>所选要素统计</source>
+        <translation>Statistics of the selection</translation>
     </message>
     <message>
         <source>打印宗地图…</source>
@@ -1332,6 +1486,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>打开工程…</source>
         <translation>Open project…</translation>
+    </message>
+    <message>
+        <source>打开文件夹</source>
+        <translation>Open folder</translation>
+    </message>
+    <message>
+        <source>打开楼宇分层图</source>
+        <translation>Open the stacking plan</translation>
     </message>
     <message>
         <source>批而未供</source>
@@ -1391,6 +1553,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>On offer</translation>
     </message>
     <message>
+        <source>招商地图</source>
+        <translation>the investor map</translation>
+    </message>
+    <message>
         <source>指定地块编号(可列多个或重复)</source>
         <translation>chosen parcel codes (several, or repeat the option)</translation>
     </message>
@@ -1421,6 +1587,14 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>按字段匹配</source>
         <translation>Match by</translation>
+    </message>
+    <message>
+        <source>按属性选择</source>
+        <translation>Select by attribute</translation>
+    </message>
+    <message>
+        <source>按属性选择…</source>
+        <translation>Select by attribute…</translation>
     </message>
     <message>
         <source>按得分分档(各类最低分)</source>
@@ -1475,8 +1649,8 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Search land on offer or carriers…</translation>
     </message>
     <message>
-        <source>搜索地块编号、名称、企业…</source>
-        <translation>Search parcel code, name, enterprise…</translation>
+        <source>搜索地块编号(含图上短号)、名称、企业、楼宇…</source>
+        <translation>Search parcel code (or label code), name, enterprise, building…</translation>
     </message>
     <message>
         <source>搜索地块编号、名称、使用权人或建筑…</source>
@@ -1513,6 +1687,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>数据库连接(URI 或 service=名称;密码取自 .pgpass 或在此询问):</source>
         <translation>Database (URI or service=NAME; the password comes from .pgpass or is asked for):</translation>
+    </message>
+    <message>
+        <source>数量</source>
+        <translation>Count</translation>
     </message>
     <message>
         <source>整栋(跨全部楼层)</source>
@@ -1595,6 +1773,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>New lease (enter a tenant to sign one)</translation>
     </message>
     <message>
+        <source>新选择</source>
+        <translation>New selection</translation>
+    </message>
+    <message>
         <source>方案</source>
         <translation>Scheme</translation>
     </message>
@@ -1675,6 +1857,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>minimum area (mu; carriers: available)</translation>
     </message>
     <message>
+        <source>最近打开</source>
+        <translation>Recent projects</translation>
+    </message>
+    <message>
         <source>月份</source>
         <translation>Month</translation>
     </message>
@@ -1731,6 +1917,11 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Opportunity lists</translation>
     </message>
     <message>
+        <source>机会清单</source>
+        <comment>the list</comment>
+        <translation>the list</translation>
+    </message>
+    <message>
         <source>机会清单(XLSX、CSV 或 PDF)</source>
         <translation>opportunity list (XLSX, CSV or PDF)</translation>
     </message>
@@ -1741,6 +1932,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>权重</source>
         <translation>Weight</translation>
+    </message>
+    <message>
+        <source>条件</source>
+        <translation>Where</translation>
     </message>
     <message>
         <source>标准厂房(棕色边框)</source>
@@ -1758,6 +1953,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>标准厂房和楼宇</source>
         <translation>Factories and office towers</translation>
+    </message>
+    <message>
+        <source>标注</source>
+        <translation>Labels</translation>
     </message>
     <message>
         <source>样式</source>
@@ -1782,6 +1981,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>检查全部要素,不写入工程</source>
         <translation>Check every feature; write nothing</translation>
+    </message>
+    <message>
+        <source>检查已取消。</source>
+        <translation>Check cancelled.</translation>
     </message>
     <message>
         <source>楼宇(深蓝粗边框)</source>
@@ -1828,8 +2031,12 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Checking…</translation>
     </message>
     <message>
-        <source>正在生成宗地图…</source>
-        <translation>Making parcel sheets…</translation>
+        <source>正在生成…</source>
+        <translation>Building…</translation>
+    </message>
+    <message>
+        <source>正在计算…</source>
+        <translation>Computing…</translation>
     </message>
     <message>
         <source>每行一个点:X(北坐标), Y(东坐标),如 3384637.61, 429977.28;
@@ -1840,6 +2047,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>比例尺</source>
         <translation>Scale</translation>
+    </message>
+    <message>
+        <source>比例尺:输入如 1:2000 后按回车,或选择常用比例尺</source>
+        <translation>Scale: type e.g. 1:2000 and press Enter, or pick a preset</translation>
     </message>
     <message>
         <source>没有单元数据。</source>
@@ -1866,8 +2077,36 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Nothing is selected.</translation>
     </message>
     <message>
+        <source>测量</source>
+        <translation>Measure</translation>
+    </message>
+    <message>
+        <source>测量距离</source>
+        <translation>Measure distance</translation>
+    </message>
+    <message>
+        <source>测量面积</source>
+        <translation>Measure area</translation>
+    </message>
+    <message>
         <source>浏览…</source>
         <translation>Browse…</translation>
+    </message>
+    <message>
+        <source>浮动窗口</source>
+        <translation>Float in its own window</translation>
+    </message>
+    <message>
+        <source>添加书签…</source>
+        <translation>Add bookmark…</translation>
+    </message>
+    <message>
+        <source>添加空间书签</source>
+        <translation>Add spatial bookmark</translation>
+    </message>
+    <message>
+        <source>添加空间书签…</source>
+        <translation>Add spatial bookmark…</translation>
     </message>
     <message>
         <source>清单</source>
@@ -1945,6 +2184,14 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Enter the tenant of a leased unit.</translation>
     </message>
     <message>
+        <source>生成宗地图</source>
+        <translation>Making parcel sheets</translation>
+    </message>
+    <message>
+        <source>生成机会清单</source>
+        <translation>Building the opportunity list</translation>
+    </message>
+    <message>
         <source>用“识别”工具点击地图上的地块或建筑,在此查看其属性。</source>
         <translation>Click a parcel or building with the Identify tool to see its attributes here.</translation>
     </message>
@@ -1991,6 +2238,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>界址点坐标表(续)</source>
         <translation>Boundary points (continued)</translation>
+    </message>
+    <message>
+        <source>界面语言</source>
+        <translation>Language</translation>
     </message>
     <message>
         <source>留空则打印签名横线</source>
@@ -2065,6 +2316,18 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Rent (CNY/m²·month)</translation>
     </message>
     <message>
+        <source>移到右侧栏</source>
+        <translation>Move to the right side area</translation>
+    </message>
+    <message>
+        <source>移到左侧栏</source>
+        <translation>Move to the left side area</translation>
+    </message>
+    <message>
+        <source>移到底部</source>
+        <translation>Move to the bottom</translation>
+    </message>
+    <message>
         <source>移动所选</source>
         <translation>Move selection</translation>
     </message>
@@ -2099,6 +2362,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <source>空置率</source>
         <comment>vacancy</comment>
         <translation>vacancy</translation>
+    </message>
+    <message>
+        <source>空间书签</source>
+        <translation>Spatial bookmarks</translation>
     </message>
     <message>
         <source>立案日期</source>
@@ -2139,6 +2406,14 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>经纬度;奥维/高德底图请勾选 GCJ-02</source>
         <translation>degrees; tick GCJ-02 for 奥维 / Amap basemaps</translation>
+    </message>
+    <message>
+        <source>统计工程概况</source>
+        <translation>Summarising the project</translation>
+    </message>
+    <message>
+        <source>统计所选</source>
+        <translation>Selection statistics</translation>
     </message>
     <message>
         <source>统计日</source>
@@ -2203,8 +2478,16 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Edit attributes of the selection…</translation>
     </message>
     <message>
+        <source>编辑此要素属性…</source>
+        <translation>Edit this feature's attributes…</translation>
+    </message>
+    <message>
         <source>缩小</source>
         <translation>Zoom out</translation>
+    </message>
+    <message>
+        <source>缩放至图层</source>
+        <translation>Zoom to layer</translation>
     </message>
     <message>
         <source>缩放至当前图层</source>
@@ -2213,6 +2496,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>缩放至所选</source>
         <translation>Zoom to selection</translation>
+    </message>
+    <message>
+        <source>缩放至要素</source>
+        <translation>Zoom to feature</translation>
     </message>
     <message>
         <source>缺省为 1F、B1 …</source>
@@ -2255,6 +2542,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Row</translation>
     </message>
     <message>
+        <source>表格</source>
+        <translation>the table</translation>
+    </message>
+    <message>
         <source>表格 (*.xlsx *.csv)</source>
         <translation>Spreadsheets (*.xlsx *.csv)</translation>
     </message>
@@ -2271,6 +2562,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Layer to export</translation>
     </message>
     <message>
+        <source>要素</source>
+        <translation>Feature</translation>
+    </message>
+    <message>
         <source>规下企业最少评价用地</source>
         <translation>Minimum evaluated land below scale</translation>
     </message>
@@ -2281,6 +2576,18 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
+    </message>
+    <message>
+        <source>计数</source>
+        <translation>Count</translation>
+    </message>
+    <message>
+        <source>计算运营看板</source>
+        <translation>Computing the dashboard</translation>
+    </message>
+    <message>
+        <source>计算闲置土地</source>
+        <translation>Computing idle land</translation>
     </message>
     <message>
         <source>认定阶段</source>
@@ -2309,10 +2616,6 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>该数据库中还没有园区;可用 landapp db push 上传。</source>
         <translation>This database has no park yet; upload one with landapp db push.</translation>
-    </message>
-    <message>
-        <source>语言(&amp;L)</source>
-        <translation>&amp;Language</translation>
     </message>
     <message>
         <source>说明</source>
@@ -2405,12 +2708,12 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     </message>
     <message>
         <source>输入坐标</source>
-        <translation>Coordinates</translation>
+        <translation>Enter coordinates</translation>
     </message>
     <message>
         <source>输入坐标</source>
-        <comment>Enter coordinates</comment>
-        <translation>Enter coordinates</translation>
+        <comment>Coordinates</comment>
+        <translation>Coordinates</translation>
     </message>
     <message>
         <source>输入坐标点…</source>
@@ -2450,6 +2753,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>dashboard</translation>
     </message>
     <message>
+        <source>运营看板图片</source>
+        <translation>the dashboard picture</translation>
+    </message>
+    <message>
         <source>连接数据库</source>
         <translation>Connect to a database</translation>
     </message>
@@ -2474,8 +2781,16 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Select</translation>
     </message>
     <message>
+        <source>选择(&amp;S)</source>
+        <translation>&amp;Selection</translation>
+    </message>
+    <message>
         <source>选择文件…</source>
         <translation>Choose file…</translation>
+    </message>
+    <message>
+        <source>选择统计</source>
+        <translation>Selection statistics</translation>
     </message>
     <message>
         <source>选择表格</source>
@@ -2553,6 +2868,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>隐藏图层(zones roads parcels buildings)</source>
         <translation>layers to hide</translation>
+    </message>
+    <message>
+        <source>面板</source>
+        <translation>Panels</translation>
     </message>
     <message>
         <source>面积</source>

@@ -1,0 +1,1 @@
+"""Registry entries: every module here registers actions and panels (ui/actions.py)."""
