@@ -348,8 +348,9 @@ class ImportDialog(QDialog):
         """Check or import. A big file (or a big park) is read, checked and written in a
         worker (ui/jobs.py) with its own connection, while the window keeps answering; a
         small one inline, as before. True when it was done (or started in the background)."""
-        if self.source is None:
-            return False
+        running = getattr(self, "job", None)
+        if self.source is None or (running is not None and running.running):
+            return False  # one import at a time from this dialog
         src_crs, swap = self._chosen_crs()
         layer = self.target.currentData()
         mapping = self.current_mapping()
@@ -358,10 +359,11 @@ class ImportDialog(QDialog):
         from ui import jobs
 
         if n >= jobs.INLINE_PARCELS or not jobs.is_small(self.store):
-            self.job = self._run_in_background(dry_run, dict(
-                mapping=mapping, src_crs=src_crs, swap_xy=swap, gcj02=self.gcj02.isChecked(),
-                land_use_map=land_use_map, repair=self.repair.isChecked(), skip_invalid=self.skip.isChecked(),
-                skip_duplicates=self.skip_duplicates.isChecked(), dry_run=dry_run))
+            self.job = self._run_in_background(dry_run, {
+                "mapping": mapping, "src_crs": src_crs, "swap_xy": swap, "gcj02": self.gcj02.isChecked(),
+                "land_use_map": land_use_map, "repair": self.repair.isChecked(),
+                "skip_invalid": self.skip.isChecked(), "skip_duplicates": self.skip_duplicates.isChecked(),
+                "dry_run": dry_run})
             return True
         progress = QProgressDialog(tr("正在检查…", "Checking…") if dry_run else tr("正在导入…", "Importing…"),
                                    tr("取消", "Cancel"), 0, n + 1, self)

@@ -195,7 +195,7 @@ def test_a_big_import_runs_in_the_background_and_is_one_undo_step(qtbot, empty_p
     undo removes them in one step, and a cancelled import leaves the project as it was."""
     import threading
 
-    import ui.import_dialog as import_dialog
+    from ui import import_dialog
     from ui import jobs
     from ui.import_dialog import ImportDialog
     from ui.main_window import MainWindow
@@ -241,18 +241,44 @@ def test_a_big_import_runs_in_the_background_and_is_one_undo_step(qtbot, empty_p
             return real(*a, **kw)
 
         monkeypatch.setattr(import_dialog, "import_source", held)
-        stack_before = win.session.stack.count()
+        stack_before = win.session.stack.index()  # 0: the import above was undone
         assert dlg.run(dry_run=False)
         job = dlg.job
         job.cancel()
         gate.set()
         assert jobs.runner().wait_all(60000)
         assert not job.running and job.result is None
-        assert store.count("parcels") == 0 and win.session.stack.count() == stack_before
+        assert store.count("parcels") == 0 and win.session.stack.index() == stack_before
         assert "取消" in dlg.notes.toPlainText() and dlg.import_button.isEnabled()
+
+        # once the one transaction starts, a cancel is refused: the import completes and is
+        # delivered (never written but forgotten)
+        writing, go = threading.Event(), threading.Event()
+
+        def at_write(*a, **kw):
+            step = kw["progress"]
+
+            def held_step(done, total):
+                step(done, total)
+                if done == 6 and total == 7:
+                    writing.set()
+                    go.wait(30)
+
+            kw["progress"] = held_step
+            return real(*a, **kw)
+
+        monkeypatch.setattr(import_dialog, "import_source", at_write)
+        assert dlg.run(dry_run=False)
+        job = dlg.job
+        qtbot.waitUntil(writing.is_set, timeout=60000)
+        job.cancel()
+        assert job.running and not job.cancelled()
+        go.set()
+        assert job.wait(60000) and store.count("parcels") == 6
+        assert win.session.stack.index() == stack_before + 1 and "导入 6 个要素" in win.session.stack.undoText()
     finally:
-        gate_ = locals().get("gate")
-        if gate_ is not None:
-            gate_.set()
+        for ev in ("go", "gate"):
+            if locals().get(ev) is not None:
+                locals()[ev].set()
         jobs.runner().cancel_all()
         assert jobs.runner().wait_all(60000)
