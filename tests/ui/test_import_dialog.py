@@ -195,8 +195,7 @@ def test_a_big_import_runs_in_the_background_and_is_one_undo_step(qtbot, empty_p
     undo removes them in one step, and a cancelled import leaves the project as it was."""
     import threading
 
-    from ui import import_dialog
-    from ui import jobs
+    from ui import import_dialog, jobs
     from ui.import_dialog import ImportDialog
     from ui.main_window import MainWindow
 
