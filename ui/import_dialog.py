@@ -345,13 +345,26 @@ class ImportDialog(QDialog):
         return None, None
 
     def run(self, dry_run: bool) -> bool:
-        if self.source is None:
-            return False
+        """Check or import. A big file (or a big park) is read, checked and written in a
+        worker (ui/jobs.py) with its own connection, while the window keeps answering; a
+        small one inline, as before. True when it was done (or started in the background)."""
+        running = getattr(self, "job", None)
+        if self.source is None or (running is not None and running.running):
+            return False  # one import at a time from this dialog
         src_crs, swap = self._chosen_crs()
         layer = self.target.currentData()
         mapping = self.current_mapping()
         land_use_map = self.current_land_use_map()
         n = len(self.source.gdf)
+        from ui import jobs
+
+        if n >= jobs.INLINE_PARCELS or not jobs.is_small(self.store):
+            self.job = self._run_in_background(dry_run, {
+                "mapping": mapping, "src_crs": src_crs, "swap_xy": swap, "gcj02": self.gcj02.isChecked(),
+                "land_use_map": land_use_map, "repair": self.repair.isChecked(),
+                "skip_invalid": self.skip.isChecked(), "skip_duplicates": self.skip_duplicates.isChecked(),
+                "dry_run": dry_run})
+            return True
         progress = QProgressDialog(tr("正在检查…", "Checking…") if dry_run else tr("正在导入…", "Importing…"),
                                    tr("取消", "Cancel"), 0, n + 1, self)
         progress.setWindowTitle(self.windowTitle())
@@ -390,25 +403,125 @@ class ImportDialog(QDialog):
         rep = self.report
         if not dry_run:
             remember_mapping(self.store, self.source, layer, mapping, land_use_map)
-            self._after_import(layer, rep)
+            _after_import(self.session, self.parent(), layer, rep, self.source.path)
+        self._show_report(rep, dry_run)
+        return True
+
+    def _show_report(self, rep, dry_run: bool) -> None:
         lines = [(tr("预检(未写入):", "Check (nothing written): ") if dry_run else "") + rep.summary()]
         lines += rep.warnings + [p.message for p in rep.problems]
         self.notes.setPlainText("\n".join(lines))
-        return True
 
-    def _after_import(self, layer: str, rep) -> None:
-        """One undo step for the whole import; the map shows and selects what came in."""
-        if self.session is not None and rep.fids:
-            from ui.undo import EditCommand
+    def _run_in_background(self, dry_run: bool, options: dict):
+        """The worker checks with the job's reader and writes through a connection of its
+        own (never the window's store from another thread), in one transaction as inline.
+        Cancel works until the write starts; from then on it is refused (the transaction
+        cannot stop midway), so a cancelled import leaves the file as it was. After the
+        commit, the window's store learns of the new features on the GUI thread: its
+        markers move past the worker's edit-log rows and it emits the insert event the
+        edit would have emitted, and the import becomes one step on the undo stack."""
+        from ui import jobs
 
-            self.session.stack.push(EditCommand(self.session, ImportedFeatures(
-                layer, rep.fids, os.path.basename(self.source.path))))
-        window = self.parent()
-        canvas = getattr(window, "canvas", None)
-        if canvas is not None and rep.extent is not None:
-            if len(rep.fids) <= 10000:
-                canvas.set_selection(layer, rep.fids)
-            canvas.zoom_to(rep.extent, margin=0.1)
+        store, source, session, window = self.store, self.source, self.session, self.parent()
+        layer = self.target.currentData()
+        n = len(source.gdf)
+        mapping, land_use_map = options["mapping"], options["land_use_map"]
+        checking = tr("检查导入数据", "Checking the import") if dry_run else tr("导入数据", "Importing data")
+
+        def work(job):
+            writer = None
+            target = job.store
+            if not dry_run and not job.inline:
+                writer = _open_writer(store)
+                target = writer
+
+            def step(done, total):
+                if not dry_run and n <= done < total:  # checked; now the one transaction
+                    job.point_of_no_return()
+                    job.progress(done, total, tr("写入工程", "Writing to the project"))
+                else:
+                    job.progress(done, total, checking)
+
+            try:
+                return import_source(target, source, layer, progress=step, cancel=job.cancelled, **options)
+            finally:
+                if writer is not None:
+                    writer.close()
+
+        def done(rep):
+            if not dry_run:
+                _learn_import(store, layer, rep)
+                _after_import(session, window, layer, rep, source.path)
+                try:
+                    remember_mapping(store, source, layer, mapping, land_use_map)
+                except LandappError:
+                    pass
+            self.report = rep
+            self._set_ready(True)
+            self._show_report(rep, dry_run)
+
+        def failed(message: str):
+            self._set_ready(True)
+            self.notes.setPlainText(message)
+            if not dry_run:
+                QMessageBox.warning(self, tr("无法导入", "Cannot import"), message)
+
+        self._set_ready(False)
+        self.notes.setPlainText(tr("正在检查…", "Checking…") if dry_run else tr("正在导入…", "Importing…"))
+        job = jobs.start(work, title=checking, store=store, on_done=done, on_error=failed,
+                         busy=self, inline=False)
+
+        def ended():
+            if not job.running and job.result is None and job.error is None and job._cancel.is_set():
+                try:
+                    self._set_ready(True)
+                    self.notes.setPlainText(tr("已取消,工程未作任何修改。", "Cancelled; the project is unchanged."))
+                except RuntimeError:
+                    pass
+
+        job.changed.connect(ended)
+        return job
+
+
+def _open_writer(store):
+    """A connection of the worker's own that writes as the window's session and user, so
+    the window's store reads the rows it logs as its own edits, not someone else's."""
+    from landapp.store import open_project
+
+    writer = open_project(store.path)
+    for attr in ("session", "user"):
+        if hasattr(store, attr):
+            setattr(writer, attr, getattr(store, attr))
+    return writer
+
+
+def _learn_import(store, layer: str, rep) -> None:
+    """On the GUI thread after the worker committed: the window's store moves past what the
+    worker logged (and reports what other programs changed meanwhile), then emits the same
+    insert event an import in this store emits, so the map, the table and the panels update."""
+    from landapp.store.base import ChangeEvent
+    from ui import jobs
+
+    try:
+        store.poll_external_changes()
+    except LandappError:
+        pass
+    jobs._park_sizes.pop(store, None)  # the park may be big now
+    if rep.fids:
+        store.signals.changed.emit(ChangeEvent(layer, "insert", tuple(rep.fids)))
+
+
+def _after_import(session, window, layer: str, rep, source_path: str) -> None:
+    """One undo step for the whole import; the map shows and selects what came in."""
+    if session is not None and rep.fids:
+        from ui.undo import EditCommand
+
+        session.stack.push(EditCommand(session, ImportedFeatures(layer, rep.fids, os.path.basename(source_path))))
+    canvas = getattr(window, "canvas", None)
+    if canvas is not None and rep.extent is not None:
+        if len(rep.fids) <= 10000:
+            canvas.set_selection(layer, rep.fids)
+        canvas.zoom_to(rep.extent, margin=0.1)
 
 
 # 文件 → 导入数据… and 导出图层… are registered in ui/entries/core.py (ui/actions.py).

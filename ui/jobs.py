@@ -101,6 +101,8 @@ class Job(QObject):
         self._main_store = store
         self._reader = None
         self._cancel = threading.Event()
+        self._cancel_lock = threading.Lock()
+        self._committing = False  # past its point of no return: a cancel is refused
         self._last_emit = 0.0
         self.done_count = 0
         self.total = 0
@@ -140,6 +142,16 @@ class Job(QObject):
         if self._cancel.is_set():
             raise Cancelled(tr("已取消。", "Cancelled."))
 
+    def point_of_no_return(self) -> None:
+        """The work is about to commit what cannot be stopped midway (one transaction):
+        raise Cancelled if the user cancelled before, and refuse any later cancel, so a
+        cancelled job never leaves its write behind undelivered."""
+        with self._cancel_lock:
+            if self._cancel.is_set():
+                raise Cancelled(tr("已取消。", "Cancelled."))
+            self._committing = True
+            self.cancellable = False
+
     def _run(self) -> None:
         try:
             self.check()
@@ -175,10 +187,12 @@ class Job(QObject):
     # ---- the GUI's side
     def cancel(self) -> None:
         """Stop as soon as the work looks at its flag; nothing is delivered."""
-        if self.running:
+        with self._cancel_lock:
+            if not self.running or self._committing:
+                return
             self._cancel.set()
             self.running = False
-            self.changed.emit()
+        self.changed.emit()
 
     def fraction(self) -> float | None:
         return self.done_count / self.total if self.total else None

@@ -494,7 +494,11 @@ class MainWindow(EditCommands, QMainWindow):
     def import_data(self) -> None:
         from ui.import_dialog import ImportDialog
 
-        ImportDialog(self.store, self).exec()
+        # not modal: a big import runs in the background and the map keeps answering
+        dlg = ImportDialog(self.store, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._import_dialog = dlg
+        dlg.show()
 
     def export_layer(self) -> None:
         from ui.export_dialog import ExportLayerDialog

@@ -187,3 +187,97 @@ def test_export_dialog_writes_the_selection_with_the_chosen_options(qtbot, demo_
     kml.export()
     assert kml.exported == demo_project.count("parcels", "retired = 0")
     win.detach()
+
+
+def test_a_big_import_runs_in_the_background_and_is_one_undo_step(qtbot, empty_project, tmp_path, monkeypatch):
+    """With every import counted as big, checking and writing run in a worker with its own
+    connection; the window's store, map table and undo stack learn of the new features,
+    undo removes them in one step, and a cancelled import leaves the project as it was."""
+    import threading
+
+    from ui import import_dialog, jobs
+    from ui.import_dialog import ImportDialog
+    from ui.main_window import MainWindow
+
+    monkeypatch.setattr(jobs, "INLINE_PARCELS", 0)
+    jobs._park_sizes.clear()
+    win = MainWindow(empty_project)
+    qtbot.addWidget(win)
+    win.show()
+    store = win.store
+    events = []
+    store.signals.changed.connect(events.append)
+    dlg = ImportDialog(store, win, path=gbk_shapefile(str(tmp_path), n=6))
+    qtbot.addWidget(dlg)
+    try:
+        assert dlg.run(dry_run=True)
+        job = dlg.job
+        assert not job.inline and not dlg.import_button.isEnabled()
+        assert job.wait(60000) and "预检" in dlg.notes.toPlainText() and store.count("parcels") == 0
+
+        assert dlg.run(dry_run=False)
+        job = dlg.job
+        assert not job.inline and job.running
+        assert job.wait(60000) and job.error is None
+        assert store.count("parcels") == 6 and dlg.import_button.isEnabled()
+        assert "导入 6 个" in dlg.notes.toPlainText()
+        inserted = [e for e in events if e.layer == "parcels" and e.op == "insert"]
+        assert len(inserted) == 1 and sorted(inserted[0].fids) == sorted(dlg.report.fids) and not inserted[0].external
+        win.table.set_layer("parcels")
+        qtbot.waitUntil(lambda: win.table.model.rowCount() == 6, timeout=10000)
+        assert win.session.stack.count() == 1 and "导入 6 个要素" in win.session.stack.undoText()
+        assert store.poll_external_changes() == []  # the window took the worker's rows as its own
+        win.session.undo()
+        assert store.count("parcels") == 0
+        qtbot.waitUntil(lambda: win.table.model.rowCount() == 0, timeout=10000)
+
+        # cancelled while the worker is still checking: nothing is written, nothing delivered
+        gate = threading.Event()
+        real = import_dialog.import_source
+
+        def held(*a, **kw):
+            gate.wait(30)
+            return real(*a, **kw)
+
+        monkeypatch.setattr(import_dialog, "import_source", held)
+        stack_before = win.session.stack.index()  # 0: the import above was undone
+        assert dlg.run(dry_run=False)
+        job = dlg.job
+        job.cancel()
+        gate.set()
+        assert jobs.runner().wait_all(60000)
+        assert not job.running and job.result is None
+        assert store.count("parcels") == 0 and win.session.stack.index() == stack_before
+        assert "取消" in dlg.notes.toPlainText() and dlg.import_button.isEnabled()
+
+        # once the one transaction starts, a cancel is refused: the import completes and is
+        # delivered (never written but forgotten)
+        writing, go = threading.Event(), threading.Event()
+
+        def at_write(*a, **kw):
+            step = kw["progress"]
+
+            def held_step(done, total):
+                step(done, total)
+                if done == 6 and total == 7:
+                    writing.set()
+                    go.wait(30)
+
+            kw["progress"] = held_step
+            return real(*a, **kw)
+
+        monkeypatch.setattr(import_dialog, "import_source", at_write)
+        assert dlg.run(dry_run=False)
+        job = dlg.job
+        qtbot.waitUntil(writing.is_set, timeout=60000)
+        job.cancel()
+        assert job.running and not job.cancelled()
+        go.set()
+        assert job.wait(60000) and store.count("parcels") == 6
+        assert win.session.stack.index() == stack_before + 1 and "导入 6 个要素" in win.session.stack.undoText()
+    finally:
+        for ev in ("go", "gate"):
+            if locals().get(ev) is not None:
+                locals()[ev].set()
+        jobs.runner().cancel_all()
+        assert jobs.runner().wait_all(60000)

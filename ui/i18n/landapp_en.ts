@@ -529,6 +529,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Write QGIS styles and project</translation>
     </message>
     <message>
+        <source>写入工程</source>
+        <translation>Writing to the project</translation>
+    </message>
+    <message>
         <source>几何</source>
         <translation>Geometry</translation>
     </message>
@@ -1141,6 +1145,11 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Import data</translation>
     </message>
     <message>
+        <source>导入数据</source>
+        <comment>Importing data</comment>
+        <translation>Importing data</translation>
+    </message>
+    <message>
         <source>导入数据…</source>
         <translation>Import data…</translation>
     </message>
@@ -1312,6 +1321,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>工程概况</source>
         <translation>Project summary</translation>
+    </message>
+    <message>
+        <source>已取消,工程未作任何修改。</source>
+        <translation>Cancelled; the project is unchanged.</translation>
     </message>
     <message>
         <source>已取消,未写文件。</source>
@@ -1981,6 +1994,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>检查全部要素,不写入工程</source>
         <translation>Check every feature; write nothing</translation>
+    </message>
+    <message>
+        <source>检查导入数据</source>
+        <translation>Checking the import</translation>
     </message>
     <message>
         <source>检查已取消。</source>
