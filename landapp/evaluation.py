@@ -24,6 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from landapp.errors import LandappError
+from landapp.files import read_csv_text
 from landapp.i18n import tr
 from landapp.units import MU_M2
 from landapp.vacancy import _opt_date
@@ -490,16 +491,7 @@ def import_metrics(store, path: str, *, year: int | None = None) -> int:
     or a bad value stops the import with one sentence naming the line."""
     import csv
 
-    with open(path, "rb") as fh:
-        raw = fh.read()
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise LandappError(tr(f"{path} 既不是 UTF-8 也不是 GBK 编码。", f"{path} is neither UTF-8 nor GBK."))
+    text = read_csv_text(path)
     reader = csv.reader(text.splitlines())
     try:
         header = next(reader)

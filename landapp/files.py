@@ -147,3 +147,18 @@ def write_bytes(path: str, data: bytes) -> None:
         with open(tmp, "wb") as fh:
             fh.write(data)
             fh.flush()
+
+
+def read_csv_text(path: str) -> str:
+    """The text of a CSV file an office sends: UTF-8 (with or without BOM) or GBK/GB18030,
+    as Excel saves it on a Chinese Windows."""
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    name = os.path.basename(path)
+    raise LandappError(tr(f"无法识别 {name} 的文字编码(应为 UTF-8 或 GBK)。",
+                          f"Cannot tell the text encoding of {name} (UTF-8 or GBK expected)."))

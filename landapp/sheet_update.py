@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from landapp import landuse
 from landapp.editing import MultiEdit
 from landapp.errors import LandappError, ValidationError
+from landapp.files import read_csv_text
 from landapp.i18n import tr
 from landapp.schema import VALUE_EN, spec, validate_record
 from landapp.units import MU_M2
@@ -126,17 +127,7 @@ def _grid_xlsx(path: str, sheet: str | None) -> list[list]:
 
 
 def _grid_csv(path: str) -> list[list]:
-    with open(path, "rb") as fh:
-        raw = fh.read()
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise LandappError(tr(f"无法识别 {os.path.basename(path)} 的文字编码(应为 UTF-8 或 GBK)。",
-                              f"Cannot tell the text encoding of {os.path.basename(path)} (UTF-8 or GBK expected)."))
+    text = read_csv_text(path)
     return [list(r) for r in csv.reader(text.splitlines())]
 
 
