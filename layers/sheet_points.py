@@ -346,13 +346,7 @@ def paint_detail(sp, p: QPainter, geom, d: Detail, frame: QRectF) -> list:
     local = QRectF(0, 0, frame.width(), frame.height())
     p.setClipRect(local)
     render(p, view, sp.map.layers, decorations=False, background=QColor("white"))
-    pen = QPen(RED, 0.3 * MM)
-    pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
-    p.setPen(pen)
-    p.setBrush(Qt.BrushStyle.NoBrush)
-    for part in shapely.get_parts(geom):
-        for ring in [part.exterior, *part.interiors]:
-            p.drawPolygon(QPolygonF([view.point_to_screen(x, y) for x, y in ring.coords]))
+    draw_boundary(p, view, geom)
     rings = boundary_rings(geom)
     n_outer = shapely.get_num_geometries(geom)
     screen_rings = [[view.point_to_screen(x, y) for x, y in ring] for ring in rings]
@@ -371,3 +365,14 @@ def paint_detail(sp, p: QPainter, geom, d: Detail, frame: QRectF) -> list:
     p.drawRect(local)
     p.restore()
     return labels
+
+
+def draw_boundary(p, view, geom) -> None:
+    """The parcel's red 0.3 mm boundary (outer rings and holes), on the sheet and in details."""
+    pen = QPen(RED, 0.3 * MM)
+    pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+    p.setPen(pen)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    for part in shapely.get_parts(geom):
+        for ring in [part.exterior, *part.interiors]:
+            p.drawPolygon(QPolygonF([view.point_to_screen(x, y) for x, y in ring.coords]))

@@ -20,7 +20,7 @@ import numpy as np
 import shapely
 import shapely.ops
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QPolygonF
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 from shapely.geometry.polygon import orient
 
 from landapp import landuse
@@ -30,11 +30,14 @@ from landapp.schema import value_label
 from landapp.sizhi import DIRECTIONS, SizhiFinder
 from landapp.units import to_mu
 from layers.decorations import draw_north_arrow
+from layers.map import ParkMap
+from layers.render import ensure_gui_app, pdf_document, render
 from layers.sheet_points import (
     _halo_text,  # noqa: F401  (kept importable from here)
     _outward,
     dense_note,
     dense_points,
+    draw_boundary,
     draw_detail_outlines,
     draw_point_labels,
     draw_point_marks,
@@ -42,8 +45,6 @@ from layers.sheet_points import (
     place_point_labels,
     plan_details,
 )
-from layers.map import ParkMap
-from layers.render import ensure_gui_app, pdf_document, render
 from layers.vector import label_font
 from layers.view import INCH_M, MapView, nice_length
 
@@ -410,13 +411,7 @@ class SheetPainter:
         self.map.layer("parcels").label_exclude = frozenset([rec["fid"]])  # it gets the fraction label
         render(p, view, self.map.layers, decorations=False, background=QColor("white"))
         # the parcel: red 0.3 mm boundary, J points as 0.8 mm circles, side lengths
-        pen = QPen(RED, 0.3 * MM)
-        pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
-        p.setPen(pen)
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        for part in shapely.get_parts(geom):
-            for ring in [part.exterior, *part.interiors]:
-                p.drawPolygon(QPolygonF([view.point_to_screen(x, y) for x, y in ring.coords]))
+        draw_boundary(p, view, geom)
         rings = boundary_rings(geom)
         n_outer = shapely.get_num_geometries(geom)  # the rings after these are holes
         total = sum(len(r) for r in rings)

@@ -46,20 +46,8 @@ from landapp.vacancy import (
     net_absorption,
 )
 from layers import fonts
-from layers.charts import paint_chart
+from layers.charts import CLASS_COLOURS, paint_chart
 from ui.following import FollowsStore
-
-CJK_FAMILIES = fonts.CJK_FAMILIES  # layers/fonts.py
-CLASS_COLOURS = ["#1A9850", "#91CF60", "#FC8D59", "#D73027", "#7B3294"]
-
-
-def _font(px: float, bold: bool = False) -> QFont:
-    f = QFont()
-    f.setFamilies(CJK_FAMILIES)
-    f.setPixelSize(int(px))
-    f.setBold(bold)
-    return f
-
 
 # ---- figures (no Qt) -------------------------------------------------------------------------
 
@@ -177,7 +165,7 @@ class Dashboard(FollowsStore, QWidget):
         self.setWindowTitle(tr("运营看板", "Dashboard"))
         self.figures: dict = {}
         f = QFont()
-        f.setFamilies(CJK_FAMILIES)
+        f.setFamilies(fonts.CJK_FAMILIES)
         self.setFont(f)
         outer = QVBoxLayout(self)
         bar = QHBoxLayout()

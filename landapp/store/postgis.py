@@ -43,7 +43,8 @@ from landapp.store.target import DatabaseTarget, parse_target
 def _where(where: "str | Filter | None", layer: str = "", params: Sequence[Any] = ()
            ) -> tuple[sql.Composable | None, list[Any]]:
     """A caller's filter in psycopg's style: a typed Filter translated (checked field names,
-    values as parameters), or the old text (code literal with ? placeholders)."""
+    values as parameters), or a condition written in landapp's own code with ? placeholders
+    (the form the GeoPackage store takes too; never text from a user or a file)."""
     if isinstance(where, Filter):
         text, ps = translate(where, layer, mark="%s", postgres=True)
         return sql.SQL(text), ps
