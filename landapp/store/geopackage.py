@@ -765,26 +765,7 @@ class GeoPackageStore(ProjectStore):
         s = spec(layer)
         with self.transaction():
             current = self.get(layer, fid)
-            if expected:
-                for k, v in expected.items():
-                    if not _same(current.get(k), v):
-                        raise ConflictError(tr(
-                            f"{s.title_zh} {current.get('code') or fid} 的“{k}”已被他人修改,请刷新后再改。",
-                            f"{s.title_en} {current.get('code') or fid}: '{k}' was changed by "
-                            "someone else; reload and try again."))
-            geom_given = "geometry" in changes or "geom" in changes
-            refuse_computed(layer, changes, current,  # areas follow a geometry given with them
-                            allow=("area_m2", "area_mu", "footprint_m2") if geom_given else ())
-            attrs = {k: current[k] for k in s.field_names if not s.field(k).computed}
-            new_attrs = {k: v for k, v in changes.items() if k not in ("geometry", "geom", "fid")
-                         and not (s.has(k) and s.field(k).computed)}
-            for k in new_attrs:
-                if not s.has(k):
-                    validate_record(layer, {k: new_attrs[k]}, partial=True)  # raises, names it
-            merged = validate_record(layer, {**attrs, **new_attrs})
-            diff = {k: merged.get(k) for k in merged if k in new_attrs or k == "land_use_source"}
-            diff = {k: v for k, v in diff.items() if not _same(current.get(k), v)}
-            old = {k: current.get(k) for k in diff}
+            diff, old = plan_update(layer, fid, current, changes, expected)
             if s.spatial and ("geometry" in changes or "geom" in changes):
                 geom = _as_multipolygon(layer, changes.get("geometry", changes.get("geom")))
                 if force_computed or not geom.equals_exact(current["geometry"], 0.0):
@@ -899,6 +880,36 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, BaseGeometry) and isinstance(b, BaseGeometry):
         return a.equals_exact(b, 0.0)
     return a == b
+
+
+def plan_update(layer: str, fid: int, current: dict[str, Any], changes: dict[str, Any],
+                expected: dict[str, Any] | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What an update changes, checked the same way on every backend: the fields the edit was
+    made from must still hold `expected` (else ConflictError), computed fields are refused
+    unless a geometry comes with them, the merged record is validated. Returns (new values
+    that differ, their old values)."""
+    s = spec(layer)
+    if expected:
+        for k, v in expected.items():
+            if not _same(current.get(k), v):
+                raise ConflictError(tr(
+                    f"{s.title_zh} {current.get('code') or fid} 的“{k}”已被他人修改,请刷新后再改。",
+                    f"{s.title_en} {current.get('code') or fid}: '{k}' was changed by "
+                    "someone else; reload and try again."))
+    geom_given = "geometry" in changes or "geom" in changes
+    refuse_computed(layer, changes, current,  # areas follow a geometry given with them
+                    allow=("area_m2", "area_mu", "footprint_m2") if geom_given else ())
+    attrs = {k: current[k] for k in s.field_names if not s.field(k).computed}
+    new_attrs = {k: v for k, v in changes.items() if k not in ("geometry", "geom", "fid")
+                 and not (s.has(k) and s.field(k).computed)}
+    for k in new_attrs:
+        if not s.has(k):
+            validate_record(layer, {k: new_attrs[k]}, partial=True)  # raises, names it
+    merged = validate_record(layer, {**attrs, **new_attrs})
+    diff = {k: merged.get(k) for k in merged if k in new_attrs or k == "land_use_source"}
+    diff = {k: v for k, v in diff.items() if not _same(current.get(k), v)}
+    return diff, {k: current.get(k) for k in diff}
+
 
 
 def _loggable_value(v: Any) -> Any:

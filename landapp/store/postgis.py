@@ -23,7 +23,7 @@ import shapely
 from psycopg import errors as pgerr, sql
 from shapely.geometry import MultiPolygon, Polygon
 
-from landapp.errors import (ConflictError, FeatureNotFoundError, LandappError, ProjectError,
+from landapp.errors import (FeatureNotFoundError, LandappError, ProjectError,
                             ProjectNotFoundError)
 from landapp.i18n import tr
 from landapp import relations
@@ -33,7 +33,7 @@ from landapp.store.pg_columns import PGTableAccess
 from landapp.store.base import BBox, ChangeEvent, ProjectStore, StoreSignals
 from landapp.store.filters import Filter, translate
 from landapp.store.geopackage import (DEFAULT_EPSG, GeoPackageStore, _area_fields, _as_multipolygon, _coalesce,
-                                      _loggable_value, _now, _same)
+                                      _loggable_value, _now, plan_update)
 from landapp.store.pg_schema import FID, GEOM, META, q
 from landapp.store.pg_connect import (PasswordPrompt, _configure, _database_user, connect,  # noqa: F401
                                       translate_error)
@@ -536,26 +536,7 @@ class PostGISStore(PGTableAccess, ProjectStore):
         s = spec(layer)
         with self.transaction():
             current = self.get(layer, fid, for_update=True)
-            if expected:
-                for k, v in expected.items():
-                    if not _same(current.get(k), v):
-                        raise ConflictError(tr(
-                            f"{s.title_zh} {current.get('code') or fid} 的“{k}”已被他人修改,请刷新后再改。",
-                            f"{s.title_en} {current.get('code') or fid}: '{k}' was changed by "
-                            "someone else; reload and try again."))
-            geom_given = "geometry" in changes or "geom" in changes
-            refuse_computed(layer, changes, current,  # areas follow a geometry given with them
-                            allow=("area_m2", "area_mu", "footprint_m2") if geom_given else ())
-            attrs = {k: current[k] for k in s.field_names if not s.field(k).computed}
-            new_attrs = {k: v for k, v in changes.items() if k not in ("geometry", "geom", "fid")
-                         and not (s.has(k) and s.field(k).computed)}
-            for k in new_attrs:
-                if not s.has(k):
-                    validate_record(layer, {k: new_attrs[k]}, partial=True)
-            merged = validate_record(layer, {**attrs, **new_attrs})
-            diff = {k: merged.get(k) for k in merged if k in new_attrs or k == "land_use_source"}
-            diff = {k: v for k, v in diff.items() if not _same(current.get(k), v)}
-            old = {k: current.get(k) for k in diff}
+            diff, old = plan_update(layer, fid, current, changes, expected)
             if s.spatial and ("geometry" in changes or "geom" in changes):
                 geom = _as_multipolygon(layer, changes.get("geometry", changes.get("geom")))
                 if force_computed or not geom.equals_exact(current["geometry"], 0.0):
