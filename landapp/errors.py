@@ -55,7 +55,20 @@ class FeatureNotFoundError(LandappError, KeyError):
 
 
 class ConflictError(LandappError):
-    """A feature was changed by someone else since it was read (optimistic check)."""
+    """A feature was changed by someone else since it was read (optimistic check).
+    `conflicts`: the fields both sides changed to different values, each a dict
+    {field, seen, theirs, mine} ("geometry" for the shape; seen None when the edit did not
+    say what it was made from); `version`: the row's current version (an edit resolved
+    from this view is made from it); `deleted`: the feature is gone."""
+
+    def __init__(self, message: str, *, conflicts: list[dict] | None = None, version: int | None = None,
+                 deleted: bool = False, layer: str | None = None, fid: int | None = None):
+        super().__init__(message)
+        self.conflicts = list(conflicts or [])
+        self.version = version
+        self.deleted = deleted
+        self.layer = layer
+        self.fid = fid
 
 
 class Cancelled(LandappError):

@@ -18,7 +18,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from landapp.schema import LAYERS, SCHEMA_VERSION, LayerSpec
+from landapp.schema import LAYERS, ROW_VERSION, SCHEMA_VERSION, VERSIONED, LayerSpec
 
 APPLICATION_ID = 0x47504B47  # 'GPKG'
 USER_VERSION = 10300  # GeoPackage 1.3: read without warnings by GDAL 3.6 (Debian 12) too
@@ -275,6 +275,8 @@ def create_table(conn: sqlite3.Connection, s: LayerSpec, srs_id: int) -> None:
     if s.spatial:
         cols.append(f'"{GEOM_COLUMN}" {s.geometry_type}')
     cols += [_column_sql(f) for f in s.fields]
+    if s.name in VERSIONED:
+        cols.append(ROW_VERSION_SQL)
     conn.execute(f'CREATE TABLE "{s.name}" ({", ".join(cols)})')
     conn.execute(
         "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
@@ -299,6 +301,35 @@ def _create_indexes(conn: sqlite3.Connection, s: LayerSpec) -> None:
             conn.execute(f'CREATE INDEX IF NOT EXISTS "idx_{s.name}_{col}" ON "{s.name}"("{col}")')
     if s.name == "edit_log":  # the history of one feature (info panel)
         conn.execute('CREATE INDEX IF NOT EXISTS "idx_edit_log_feature" ON edit_log(feature_id, layer)')
+    if s.name == "parcels":  # totals by status of the active parcels (info, dashboard) from the index alone
+        conn.execute('CREATE INDEX IF NOT EXISTS "idx_parcels_retired_status_area" '
+                     'ON parcels(retired, status, area_m2)')
+
+
+ROW_VERSION_SQL = f'"{ROW_VERSION}" INTEGER NOT NULL DEFAULT 1'
+
+
+def ensure_row_versions(conn: sqlite3.Connection) -> list[str]:
+    """The row_version column (schema 5) on every table users edit, and a trigger that bumps
+    it for writes that do not: landapp's store sets it to the old version + 1 in its UPDATE;
+    QGIS, GDAL or any SQLite tool leave it as it was (or write back a stale one), and the
+    trigger then sets old + 1. Plain SQL, no custom functions, so other programs' writes keep
+    working. (With SQLite's recursive triggers off, as by default, the trigger's own UPDATE
+    does not fire it again; with them on, its WHEN clause is false for that UPDATE.)"""
+    changed = []
+    for name in VERSIONED:
+        cols = {r[1] for r in conn.execute(f'PRAGMA table_info("{name}")')}
+        if not cols:
+            continue
+        if ROW_VERSION not in cols:
+            conn.execute(f'ALTER TABLE "{name}" ADD COLUMN {ROW_VERSION_SQL}')
+            changed.append(f"+column {name}.{ROW_VERSION}")
+        conn.execute(
+            f'CREATE TRIGGER IF NOT EXISTS "landapp_{name}_row_version" AFTER UPDATE ON "{name}" '
+            f"WHEN NEW.{ROW_VERSION} IS NOT OLD.{ROW_VERSION} + 1 "
+            f'BEGIN UPDATE "{name}" SET {ROW_VERSION} = OLD.{ROW_VERSION} + 1 '
+            f"WHERE {FID_COLUMN} = NEW.{FID_COLUMN}; END")
+    return changed
 
 
 CHANGES_TABLE = "landapp_changes"
@@ -318,9 +349,21 @@ def ensure_change_tracking(conn: sqlite3.Connection) -> None:
     for s in LAYERS.values():
         if s.name in UNTRACKED:
             continue
+        cols = {r[1] for r in conn.execute(f'PRAGMA table_info("{s.name}")')}
         for op, row in (("insert", "NEW"), ("update", "NEW"), ("delete", "OLD")):
+            name = f"{CHANGES_TABLE}_{s.name}_{op}"
+            when = ""
+            if op == "update" and ROW_VERSION in cols:
+                # one row per update: an update that bumps the version (landapp's, or the
+                # row-version trigger's own UPDATE after another program's write), not also
+                # the other program's UPDATE that left the version as it was
+                when = f"WHEN NEW.{ROW_VERSION} IS OLD.{ROW_VERSION} + 1 "
+                ddl = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                                   (name,)).fetchone()
+                if ddl and "WHEN" not in ddl[0]:  # made by schema 4
+                    conn.execute(f'DROP TRIGGER "{name}"')
             conn.execute(
-                f'CREATE TRIGGER IF NOT EXISTS "{CHANGES_TABLE}_{s.name}_{op}" AFTER {op.upper()} ON "{s.name}" '
+                f'CREATE TRIGGER IF NOT EXISTS "{name}" AFTER {op.upper()} ON "{s.name}" {when}'
                 f"BEGIN INSERT INTO {CHANGES_TABLE} (layer, feature_id, operation) "
                 f"VALUES ('{s.name}', {row}.{FID_COLUMN}, '{op}'); END")
 
@@ -345,6 +388,7 @@ def ensure_schema(conn: sqlite3.Connection, srs_id: int) -> list[str]:
             changed.append(f"+column {s.name}.{f.name}")
         _register_columns(conn, s, missing)
         _create_indexes(conn, s)
+    changed += ensure_row_versions(conn)
     ensure_change_tracking(conn)
     conn.execute("INSERT OR REPLACE INTO landapp_meta VALUES ('schema_version', ?)",
                  (str(SCHEMA_VERSION),))

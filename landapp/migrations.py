@@ -8,7 +8,7 @@ import sqlite3
 from typing import Callable
 
 from landapp import gpkg
-from landapp.schema import SCHEMA_VERSION
+from landapp.schema import LAYERS, SCHEMA_VERSION
 
 # version -> step(conn). Step N runs when a file older than N is opened.
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {}
@@ -21,6 +21,16 @@ def _v4_change_tracking(conn: sqlite3.Connection) -> None:
 
 
 STEPS[4] = _v4_change_tracking
+
+
+def _v5_row_versions(conn: sqlite3.Connection) -> None:
+    """Version 5: row_version on every edited table with its trigger, and the parcels'
+    (retired, status, area_m2) index (ensure_schema makes them; existing rows start at 1)."""
+    gpkg.ensure_row_versions(conn)
+    gpkg._create_indexes(conn, LAYERS["parcels"])
+
+
+STEPS[5] = _v5_row_versions
 
 
 def migrate(conn: sqlite3.Connection, from_version: int, srs_id: int) -> list[str]:

@@ -16,7 +16,15 @@ from landapp import landuse
 from landapp.errors import ValidationError
 from landapp.i18n import language, tr
 
-SCHEMA_VERSION = 4  # 3: idle-land disposal record; 4: landapp_changes + triggers (edits by any program)
+SCHEMA_VERSION = 5  # 3: idle-land disposal record; 4: landapp_changes + triggers (edits by any program);
+# 5: row_version on every edited table (no lost update, issue 16) and an index on parcels
+# (retired, status, area_m2)
+
+# Every row of a table users edit carries a version, bumped by each update (by the store, and
+# by a trigger for other programs' writes): an edit applies only if the version it was read
+# at is still current, else its fields are compared (landapp.store.geopackage.plan_update).
+# Not a field of the layer: forms, tables, lists and exports never show it.
+ROW_VERSION = "row_version"
 
 PARCEL_STATUSES = ["储备", "待供", "已供未开工", "在建", "已建成投产", "闲置", "低效", "盘活中", "已盘活"]
 SUPPLY_METHODS = ["招标", "拍卖", "挂牌", "协议", "划拨", "弹性年期出让", "先租后让"]
@@ -440,6 +448,8 @@ LAYERS: dict[str, LayerSpec] = {
                         CASES, CASE_HISTORY, LINEAGE, EDIT_LOG, SETTINGS, ENTERPRISE_METRICS)
 }
 SPATIAL_LAYERS = [n for n, s in LAYERS.items() if s.spatial]
+# the tables whose rows carry ROW_VERSION (all but landapp's own log and the settings)
+VERSIONED = tuple(n for n in LAYERS if n not in ("edit_log", "project_settings"))
 
 
 def spec(layer: str) -> LayerSpec:
@@ -554,7 +564,7 @@ def validate_record(layer: str, record: dict, *, partial: bool = False, cache: d
     out: dict = {}
     names = s._by_name
     for key, value in record.items():
-        if key in ("fid", "geometry", "geom"):
+        if key in ("fid", "geometry", "geom", ROW_VERSION):  # the store's own columns
             continue
         f = names.get(key)
         if f is None:

@@ -216,13 +216,18 @@ class ProjectStore(abc.ABC):
 
     @abc.abstractmethod
     def update(self, layer: str, fid: int, changes: dict[str, Any], *,
-               expected: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Write only the given fields; return their previous values (for undo). With
-        `expected`, raise ConflictError if someone changed those fields meanwhile."""
+               expected: dict[str, Any] | None = None, expected_version: int | None = None) -> dict[str, Any]:
+        """Write only the given fields; return their previous values (for undo). Every
+        update bumps the row's `row_version`. No lost update: `expected_version` is the
+        version the edit was read at (a record's "row_version"), `expected` the values of the
+        fields it was made from; in one transaction with the row locked, a current version
+        applies, else the fields are compared and ConflictError (with its `conflicts`) is
+        raised only where both sides changed a field differently (plan_update)."""
 
     @abc.abstractmethod
-    def delete(self, layer: str, fid: int) -> dict[str, Any]:
-        """Delete and return the full record (with 'fid'), so it can be re-inserted."""
+    def delete(self, layer: str, fid: int, *, expected_version: int | None = None) -> dict[str, Any]:
+        """Delete and return the full record (with 'fid'), so it can be re-inserted. With
+        `expected_version`, a row changed since is not deleted (ConflictError)."""
 
     def delete_many(self, layer: str, fids: Sequence[int]) -> list[dict[str, Any]]:
         """Delete several features in one transaction; return their records."""

@@ -31,7 +31,7 @@ from landapp.errors import (
 )
 from landapp.i18n import tr
 from landapp import relations
-from landapp.schema import SCHEMA_VERSION, LayerSpec, refuse_computed, spec, validate_record
+from landapp.schema import ROW_VERSION, SCHEMA_VERSION, VERSIONED, LayerSpec, refuse_computed, spec, validate_record
 from landapp.store.base import BBox, ChangeEvent, ProjectStore, StoreSignals, TableQuery
 from landapp.store.filters import Filter, sqlite_literal, translate
 from landapp.units import to_mu
@@ -43,6 +43,11 @@ if TYPE_CHECKING:  # imported where a frame is read: commands that read none sta
 DEFAULT_EPSG = 4544
 BULK_INDEX_ROWS = 5000  # bulk inserts of this many rows fill the spatial index in one go  # CGCS2000 / 3-degree Gauss-Kruger CM 105E (Chengdu, Longquanyi)
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# Active features for a whole-layer read through GDAL (which adds no ORDER BY): an expression
+# no index serves, so SQLite scans the table in fid order. "retired = 0 OR retired IS NULL"
+# is answered from the (retired, status, area_m2) index in its order, and the map then drew
+# overlapping parcels in another order (and read each geometry by a look-up).
+_ACTIVE_SCAN = "(coalesce(retired, 0) = 0)"
 
 
 def _now() -> str:
@@ -413,11 +418,11 @@ class GeoPackageStore(ProjectStore):
             where = translate(where, s.name, literal=sqlite_literal)[0]
         clauses = [f"({where})"] if where else []
         if s.has("retired") and not include_retired:
-            clauses.append("(retired = 0 OR retired IS NULL)")
+            clauses.append(_ACTIVE_SCAN)
         try:
             df = pyogrio.read_dataframe(
                 self.path, layer=layer, bbox=bbox if s.spatial else None,
-                columns=list(columns) if columns is not None else None,
+                columns=list(columns) if columns is not None else s.field_names,  # not row_version
                 where=" AND ".join(clauses) or None, use_arrow=True, fid_as_index=True,
                 read_geometry=s.spatial and geometry)
         except Exception as e:  # GDAL errors come in many types
@@ -436,7 +441,7 @@ class GeoPackageStore(ProjectStore):
         s = spec(layer)
         clauses = [f"({where})"] if where else []
         if s.has("retired") and not include_retired:
-            clauses.append("(retired = 0 OR retired IS NULL)")
+            clauses.append(_ACTIVE_SCAN)
         try:
             meta, table = pyogrio.read_arrow(self.path, layer=layer, columns=list(columns),
                                              where=" AND ".join(clauses) or None, return_fids=True)
@@ -653,6 +658,10 @@ class GeoPackageStore(ProjectStore):
             values["modified"] = stamp
         if fid is not None:
             values["fid"] = int(fid)
+            if s.name in VERSIONED and isinstance(record.get(ROW_VERSION), int):
+                # put back (undo of a delete): a new version, so an edit read before the
+                # delete is checked against it instead of passing as current
+                values[ROW_VERSION] = record[ROW_VERSION] + 1
         cols = ", ".join(f'"{c}"' for c in values)
         marks = ", ".join("?" for _ in values)
         with self.transaction():
@@ -758,14 +767,15 @@ class GeoPackageStore(ProjectStore):
         return fids
 
     def update(self, layer: str, fid: int, changes: dict[str, Any], *,
-               expected: dict[str, Any] | None = None,
+               expected: dict[str, Any] | None = None, expected_version: int | None = None,
                force_computed: bool = False) -> dict[str, Any]:
         """See ProjectStore.update. force_computed recomputes derived fields (areas) even
-        when the geometry is unchanged (it was edited by another program)."""
+        when the geometry is unchanged (it was edited by another program). The transaction
+        holds SQLite's write lock (BEGIN IMMEDIATE) from the read to the write."""
         s = spec(layer)
         with self.transaction():
-            current = self.get(layer, fid)
-            diff, old = plan_update(layer, fid, current, changes, expected)
+            current = current_for_edit(self, layer, fid, expected, expected_version)
+            diff, old = plan_update(layer, fid, current, changes, expected, expected_version)
             if s.spatial and ("geometry" in changes or "geom" in changes):
                 geom = _as_multipolygon(layer, changes.get("geometry", changes.get("geom")))
                 if force_computed or not geom.equals_exact(current["geometry"], 0.0):
@@ -780,6 +790,8 @@ class GeoPackageStore(ProjectStore):
             if s.has("modified"):
                 diff["modified"] = _now()
             sets = ", ".join(f'"{k}" = ?' for k in diff)
+            if s.name in VERSIONED:
+                sets += f', "{ROW_VERSION}" = "{ROW_VERSION}" + 1'
             try:
                 self._conn.execute(f'UPDATE "{s.name}" SET {sets} WHERE fid = ?',
                                    [*diff.values(), int(fid)])
@@ -796,10 +808,11 @@ class GeoPackageStore(ProjectStore):
                 self._dirty_extent.add(s.name)
         return old
 
-    def delete(self, layer: str, fid: int) -> dict[str, Any]:
+    def delete(self, layer: str, fid: int, *, expected_version: int | None = None) -> dict[str, Any]:
         s = spec(layer)
         with self.transaction():
-            record = self.get(layer, fid)
+            record = current_for_edit(self, layer, fid, None, expected_version)
+            check_delete(layer, fid, record, expected_version)
             self._execute(f'DELETE FROM "{s.name}" WHERE fid = ?', (int(fid),))
             self._log(s.name, int(fid), "delete", _loggable(record))
             self._pending.append(ChangeEvent(s.name, "delete", (int(fid),)))
@@ -882,25 +895,71 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
-def plan_update(layer: str, fid: int, current: dict[str, Any], changes: dict[str, Any],
-                expected: dict[str, Any] | None) -> tuple[dict[str, Any], dict[str, Any]]:
-    """What an update changes, checked the same way on every backend: the fields the edit was
-    made from must still hold `expected` (else ConflictError), computed fields are refused
-    unless a geometry comes with them, the merged record is validated. Returns (new values
-    that differ, their old values)."""
+def current_for_edit(store: ProjectStore, layer: str, fid: int, expected: dict[str, Any] | None,
+                     expected_version: int | None, **get_kw: Any) -> dict[str, Any]:
+    """The row an edit is checked against (read inside the caller's locked transaction). A
+    checked edit of a feature someone deleted is a conflict, said plainly."""
+    try:
+        return store.get(layer, fid, **get_kw)
+    except FeatureNotFoundError:
+        if not expected and expected_version is None:
+            raise
+        s = spec(layer)
+        raise ConflictError(tr(
+            f"{s.title_zh}(编号 {fid})已被他人删除,您的修改未保存。",
+            f"{s.title_en} (id {fid}) was deleted by someone else; your edit was not saved."),
+            deleted=True, layer=s.name, fid=int(fid)) from None
+
+
+def check_delete(layer: str, fid: int, current: dict[str, Any], expected_version: int | None) -> None:
+    """A delete made from an older version of the row would throw away what someone wrote
+    since: a conflict (the planner looks again and decides)."""
+    version = current.get(ROW_VERSION)
+    if expected_version is None or version is None or int(version) == int(expected_version):
+        return
     s = spec(layer)
-    if expected:
-        for k, v in expected.items():
-            if not _same(current.get(k), v):
-                raise ConflictError(tr(
-                    f"{s.title_zh} {current.get('code') or fid} 的“{k}”已被他人修改,请刷新后再改。",
-                    f"{s.title_en} {current.get('code') or fid}: '{k}' was changed by "
-                    "someone else; reload and try again."))
+    label = current.get("code") or current.get("name") or fid
+    raise ConflictError(tr(
+        f"{s.title_zh} {label} 在您读取后已被他人修改,未删除;请查看后再决定。",
+        f"{s.title_en} {label} was changed by someone else after you read it and was not deleted; "
+        "look at it and decide again."), version=version, layer=s.name, fid=int(fid))
+
+
+def plan_update(layer: str, fid: int, current: dict[str, Any], changes: dict[str, Any],
+                expected: dict[str, Any] | None,
+                expected_version: int | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What an update changes, checked the same way on every backend (the caller holds the
+    row locked): computed fields are refused unless a geometry comes with them, the merged
+    record is validated. Returns (new values that differ, their old values).
+
+    No lost update (issue 16): `expected_version` is the row_version the edit was read at,
+    `expected` the values it was made from. Version still current: nobody wrote the row since,
+    the edit applies. Otherwise (or with values and no version) each field the edit changes
+    is compared three ways: a field only the other side changed, or both to the same value,
+    is no conflict (mine goes on top; edits to different fields both land); a field both
+    changed to different values is, and ConflictError carries them all (seen, theirs, mine),
+    the shape included. A field changed with a version but without its seen value cannot be
+    told apart, so it conflicts unless it already holds mine."""
+    s = spec(layer)
+    version = current.get(ROW_VERSION)
+    unchanged = expected_version is not None and version is not None and int(expected_version) == int(version)
+    if not unchanged and (expected or expected_version is not None):
+        conflicts = _conflicts(s, current, changes, expected or {}, expected_version is not None)
+        if conflicts:
+            label = current.get("code") or current.get("name") or fid
+            names_zh = "、".join("图形" if c["field"] == "geometry" else s.field(c["field"]).title_zh
+                                for c in conflicts)
+            names_en = ", ".join("shape" if c["field"] == "geometry" else s.field(c["field"]).title_en
+                                 for c in conflicts)
+            raise ConflictError(tr(
+                f"{s.title_zh} {label} 的{names_zh}已被他人修改,与您的修改不同。",
+                f"{s.title_en} {label}: {names_en} was changed by someone else, differently from "
+                "your edit."), conflicts=conflicts, version=version, layer=s.name, fid=int(fid))
     geom_given = "geometry" in changes or "geom" in changes
     refuse_computed(layer, changes, current,  # areas follow a geometry given with them
                     allow=("area_m2", "area_mu", "footprint_m2") if geom_given else ())
     attrs = {k: current[k] for k in s.field_names if not s.field(k).computed}
-    new_attrs = {k: v for k, v in changes.items() if k not in ("geometry", "geom", "fid")
+    new_attrs = {k: v for k, v in changes.items() if k not in ("geometry", "geom", "fid", ROW_VERSION)
                  and not (s.has(k) and s.field(k).computed)}
     for k in new_attrs:
         if not s.has(k):
@@ -910,6 +969,49 @@ def plan_update(layer: str, fid: int, current: dict[str, Any], changes: dict[str
     diff = {k: v for k, v in diff.items() if not _same(current.get(k), v)}
     return diff, {k: current.get(k) for k in diff}
 
+
+def _comparable(s: LayerSpec, key: str, value: Any) -> Any:
+    """A value as the store would hold it, for comparing with a stored one: a shape as a
+    MultiPolygon, a typed value normalised as validation stores it."""
+    if key == "geometry":
+        try:
+            return _as_multipolygon(s.name, value) if value is not None else None
+        except LandappError:
+            return value
+    try:
+        return validate_record(s.name, {key: value}, partial=True).get(key)
+    except LandappError:
+        return value
+
+
+def _conflicts(s: LayerSpec, current: dict[str, Any], changes: dict[str, Any], seen: dict[str, Any],
+               versioned: bool) -> list[dict[str, Any]]:
+    """The fields of `changes` that someone else changed too (three-way against `seen`), to
+    a value other than mine. Computed fields (areas) follow the shape and are not asked
+    about; a `seen` field the edit does not change must still hold (it is what the edit
+    relies on)."""
+    out = []
+    keys = list(dict.fromkeys([*changes, *seen]))
+    for k in keys:
+        if k in ("fid", ROW_VERSION):
+            continue
+        key = "geometry" if k == "geom" else k
+        if key != "geometry" and (not s.has(key) or s.field(key).computed):
+            continue
+        theirs = current.get(key)
+        if k in changes:
+            mine = _comparable(s, key, changes[k])
+            if _same(theirs, mine):
+                continue  # holds mine already (both made the same change)
+            if k in seen:
+                if _same(theirs, _comparable(s, key, seen[k])):
+                    continue  # only I change it
+            elif not versioned:
+                continue  # nothing to check it against (an unchecked field)
+            out.append({"field": key, "seen": seen.get(k), "theirs": theirs, "mine": changes[k]})
+        elif not _same(theirs, _comparable(s, key, seen[k])):
+            out.append({"field": key, "seen": seen[k], "theirs": theirs, "mine": seen[k]})
+    return out
 
 
 def _loggable_value(v: Any) -> Any:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from psycopg import sql
 
 from landapp import gpkg
-from landapp.schema import LAYERS, SCHEMA_VERSION, Field, LayerSpec
+from landapp.schema import LAYERS, ROW_VERSION, SCHEMA_VERSION, VERSIONED, Field, LayerSpec
 
 META = "landapp_meta"
 GEOM = gpkg.GEOM_COLUMN  # "geom", as in the GeoPackage (callers' filters name it)
@@ -61,6 +61,8 @@ def create_table(cur, schema: str, s: LayerSpec, srid: int) -> None:
     if s.spatial:
         cols.append(sql.SQL("{} geometry(MultiPolygon, {})").format(sql.Identifier(GEOM), sql.Literal(int(srid))))
     cols += [column_sql(s, f) for f in s.fields]
+    if s.name in VERSIONED:
+        cols.append(ROW_VERSION_SQL)
     cur.execute(sql.SQL("CREATE TABLE {} ({})").format(q(schema, s.name), sql.SQL(", ").join(cols)))
     title = f"{s.title_zh} / {s.title_en}" + (f": {s.description}" if s.description else "")
     cur.execute(sql.SQL("COMMENT ON TABLE {} IS {}").format(q(schema, s.name), sql.Literal(title)))
@@ -80,6 +82,42 @@ def create_indexes(cur, schema: str, s: LayerSpec) -> None:
     if s.name == "edit_log":
         cur.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (feature_id, layer)").format(
             sql.Identifier("idx_edit_log_feature"), q(schema, s.name)))
+    if s.name == "parcels":  # as the GeoPackage (landapp.gpkg._create_indexes)
+        cur.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (retired, status, area_m2)").format(
+            sql.Identifier("idx_parcels_retired_status_area"), q(schema, s.name)))
+
+
+ROW_VERSION_SQL = sql.SQL("{} bigint NOT NULL DEFAULT 1").format(sql.Identifier(ROW_VERSION))
+
+
+def ensure_row_versions(cur, schema: str) -> list[str]:
+    """row_version (schema 5) on every table users edit, and a BEFORE UPDATE trigger that
+    makes every update bump it by one: landapp's store writes old + 1 itself, and a QGIS or
+    psql UPDATE that leaves it (or writes back a stale one) gets old + 1 all the same."""
+    changed = []
+    fn = q(schema, "landapp_row_version")
+    cur.execute(sql.SQL(
+        "CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "NEW.{} := OLD.{} + 1; RETURN NEW; END $$").format(
+            fn, sql.Identifier(ROW_VERSION), sql.Identifier(ROW_VERSION)))
+    cur.execute("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = %s "
+                "AND column_name = %s", (schema, ROW_VERSION))
+    have = {t for t, _ in cur.fetchall()}
+    cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (schema,))
+    tables = {r[0] for r in cur.fetchall()}
+    for name in VERSIONED:
+        if name not in tables:
+            continue
+        if name not in have:
+            cur.execute(sql.SQL("ALTER TABLE {} ADD COLUMN {}").format(q(schema, name), ROW_VERSION_SQL))
+            changed.append(f"+column {name}.{ROW_VERSION}")
+        cur.execute(sql.SQL("COMMENT ON COLUMN {}.{} IS {}").format(
+            q(schema, name), sql.Identifier(ROW_VERSION),
+            sql.Literal("行版本(系统维护) / Row version, kept by landapp: each update adds one")))
+        cur.execute(sql.SQL("CREATE OR REPLACE TRIGGER {} BEFORE UPDATE ON {} FOR EACH ROW "
+                            "EXECUTE FUNCTION {}()").format(
+            sql.Identifier(f"landapp_{name}_row_version"), q(schema, name), fn))
+    return changed
 
 
 def create_park(cur, schema: str, srid: int) -> None:
@@ -92,6 +130,7 @@ def create_park(cur, schema: str, srid: int) -> None:
                 (str(SCHEMA_VERSION), str(int(srid))))
     for s in LAYERS.values():
         create_table(cur, schema, s, srid)
+    ensure_row_versions(cur, schema)
     create_notify_trigger(cur, schema)
 
 
@@ -132,6 +171,7 @@ def ensure_schema(cur, schema: str, srid: int) -> list[str]:
                 _comment_column(cur, schema, s, f)
                 changed.append(f"+column {s.name}.{f.name}")
         create_indexes(cur, schema, s)
+    changed += ensure_row_versions(cur, schema)
     cur.execute(sql.SQL("INSERT INTO {} VALUES ('schema_version', %s) ON CONFLICT (key) DO UPDATE "
                         "SET value = EXCLUDED.value").format(q(schema, META)), (str(SCHEMA_VERSION),))
     return changed

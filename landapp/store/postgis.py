@@ -27,12 +27,13 @@ from landapp.errors import (FeatureNotFoundError, LandappError, ProjectError,
                             ProjectNotFoundError)
 from landapp.i18n import tr
 from landapp import relations
-from landapp.schema import SCHEMA_VERSION, LayerSpec, refuse_computed, spec, validate_record
+from landapp.schema import ROW_VERSION, SCHEMA_VERSION, VERSIONED, LayerSpec, refuse_computed, spec, validate_record
 from landapp.store import pg_columns, pg_schema
 from landapp.store.pg_columns import PGTableAccess
 from landapp.store.base import BBox, ChangeEvent, ProjectStore, StoreSignals
 from landapp.store.filters import Filter, translate
 from landapp.store.geopackage import (DEFAULT_EPSG, GeoPackageStore, _area_fields, _as_multipolygon, _coalesce,
+                                      check_delete, current_for_edit,
                                       _loggable_value, _now, plan_update)
 from landapp.store.pg_schema import FID, GEOM, META, q
 from landapp.store.pg_connect import (PasswordPrompt, _configure, _database_user, connect,  # noqa: F401
@@ -345,8 +346,11 @@ class PostGISStore(PGTableAccess, ProjectStore):
         return recs
 
     def _select_all(self, s: LayerSpec, geometry: bool = True) -> sql.Composed:
-        return sql.SQL("SELECT {} FROM {}").format(
-            sql.SQL(", ").join(self._select_list(s, None, geometry)), self._t(s.name))
+        """Whole records, with the row's version as the GeoPackage's SELECT * gives it."""
+        cols = self._select_list(s, None, geometry)
+        if s.name in VERSIONED:
+            cols.append(sql.Identifier(ROW_VERSION))
+        return sql.SQL("SELECT {} FROM {}").format(sql.SQL(", ").join(cols), self._t(s.name))
 
     def get(self, layer: str, fid: int, *, for_update: bool = False) -> dict[str, Any]:
         s = spec(layer)
@@ -443,6 +447,8 @@ class PostGISStore(PGTableAccess, ProjectStore):
             values["modified"] = stamp
         if fid is not None:
             values["fid"] = int(fid)
+            if s.name in VERSIONED and isinstance(record.get(ROW_VERSION), int):
+                values[ROW_VERSION] = record[ROW_VERSION] + 1  # put back: a new version (as the GeoPackage)
         cols = [sql.Identifier(c) for c in values]
         marks = [sql.SQL("%s::geometry") if c == GEOM else sql.Placeholder() for c in values]
         query = sql.SQL("INSERT INTO {} ({}) VALUES ({}) RETURNING fid").format(
@@ -530,13 +536,15 @@ class PostGISStore(PGTableAccess, ProjectStore):
         return fids
 
     def update(self, layer: str, fid: int, changes: dict[str, Any], *,
-               expected: dict[str, Any] | None = None, force_computed: bool = False) -> dict[str, Any]:
+               expected: dict[str, Any] | None = None, expected_version: int | None = None,
+               force_computed: bool = False) -> dict[str, Any]:
         """See ProjectStore.update. The row is locked (SELECT … FOR UPDATE) while the change
-        is checked against `expected` and written, so no other session's edit slips between."""
+        is checked against `expected_version`/`expected` and written, so no other session's
+        edit slips between."""
         s = spec(layer)
         with self.transaction():
-            current = self.get(layer, fid, for_update=True)
-            diff, old = plan_update(layer, fid, current, changes, expected)
+            current = current_for_edit(self, layer, fid, expected, expected_version, for_update=True)
+            diff, old = plan_update(layer, fid, current, changes, expected, expected_version)
             if s.spatial and ("geometry" in changes or "geom" in changes):
                 geom = _as_multipolygon(layer, changes.get("geometry", changes.get("geom")))
                 if force_computed or not geom.equals_exact(current["geometry"], 0.0):
@@ -552,6 +560,8 @@ class PostGISStore(PGTableAccess, ProjectStore):
                 diff["modified"] = _now()
             sets = sql.SQL(", ").join(
                 sql.SQL("{} = %s::geometry" if k == GEOM else "{} = %s").format(sql.Identifier(k)) for k in diff)
+            if s.name in VERSIONED:
+                sets += sql.SQL(", {0} = {0} + 1").format(sql.Identifier(ROW_VERSION))
             self._execute(sql.SQL("UPDATE {} SET {} WHERE fid = %s").format(self._t(s.name), sets),
                           [*(self._param(s, k, v) for k, v in diff.items()), int(fid)])
             log = {("geometry" if k == GEOM else k): [_loggable_value(old.get("geometry" if k == GEOM else k)),
@@ -563,10 +573,11 @@ class PostGISStore(PGTableAccess, ProjectStore):
             self._pending.append(ChangeEvent(s.name, "update", (int(fid),), fields))
         return old
 
-    def delete(self, layer: str, fid: int) -> dict[str, Any]:
+    def delete(self, layer: str, fid: int, *, expected_version: int | None = None) -> dict[str, Any]:
         s = spec(layer)
         with self.transaction():
-            record = self.get(layer, fid, for_update=True)
+            record = current_for_edit(self, layer, fid, None, expected_version, for_update=True)
+            check_delete(layer, fid, record, expected_version)
             self._execute(sql.SQL("DELETE FROM {} WHERE fid = %s").format(self._t(s.name)), (int(fid),))
             self._log(s.name, int(fid), "delete", _loggable(record))
             self._pending.append(ChangeEvent(s.name, "delete", (int(fid),)))
