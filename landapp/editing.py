@@ -19,7 +19,7 @@ from shapely.ops import polygonize, split, unary_union
 
 from landapp.errors import LandappError
 from landapp.i18n import tr
-from landapp.schema import spec
+from landapp.schema import ROW_VERSION, spec
 from landapp.store.base import ProjectStore
 
 VERTEX_TOLERANCE = 0.01  # m: vertices closer than this are the same shared vertex
@@ -139,6 +139,7 @@ class AddFeature(Edit):
     record: dict
     avoid_overlaps: bool = False
     fid: int | None = None
+    version: int | None = None  # the row's version after apply: undo deletes only that
 
     @property
     def text(self) -> str:
@@ -150,11 +151,15 @@ class AddFeature(Edit):
         if self.avoid_overlaps and rec.get("geometry") is not None:
             rec["geometry"] = clip_to_neighbours(store, self.layer, rec["geometry"])
             self.record = rec
-        self.fid = store.insert(self.layer, rec, fid=self.fid)
+        with store.transaction():
+            if self.version is not None:  # redo: put back as a newer version than the one undone
+                rec[ROW_VERSION] = self.version
+            self.fid = store.insert(self.layer, rec, fid=self.fid)
+            self.version = row_version(store, self.layer, self.fid)
         self.detail = _label(rec)
 
     def revert(self, store):
-        store.delete(self.layer, self.fid)
+        store.delete(self.layer, self.fid, expected_version=self.version)
 
     def geometry_targets(self):
         return [(self.layer, self.fid)] if self.fid is not None else []
@@ -169,6 +174,7 @@ class DeleteFeature(Edit):
     fid: int
     record: dict | None = None
     space: dict[str, list[dict]] = field(default_factory=dict)  # table -> deleted rows
+    version: int | None = None  # after an undo: a redo deletes only that version
     text_zh = "删除要素"
     text_en = "Delete feature"
 
@@ -180,12 +186,13 @@ class DeleteFeature(Edit):
                 for t in reversed(SPACE_TABLES):  # leases, units, floors
                     if space.get(t):
                         self.space[t] = store.delete_many(t, space[t])
-            self.record = store.delete(self.layer, self.fid)
+            self.record = store.delete(self.layer, self.fid, expected_version=self.version)
         self.detail = _label(self.record, self.fid)
 
     def revert(self, store):
         with store.transaction():
             store.insert(self.layer, self.record, fid=self.fid)
+            self.version = row_version(store, self.layer, self.fid)
             for t in SPACE_TABLES:  # floors, units, leases: each after what it hangs on
                 for rec in self.space.get(t, []):
                     rec = dict(rec)
@@ -202,6 +209,9 @@ class UpdateAttributes(Edit):
     avoid_overlaps: bool = False
     old: dict = field(default_factory=dict)
     new: dict = field(default_factory=dict)
+    # the row's version the edit was made from (given by the caller: the record it read),
+    # then the version after each apply and revert: the next undo or redo is checked against it
+    version: int | None = None
     text_zh = "修改属性"
     text_en = "Edit attributes"
 
@@ -210,28 +220,39 @@ class UpdateAttributes(Edit):
         if self.avoid_overlaps and changes.get("geometry") is not None:
             changes["geometry"] = clip_to_neighbours(store, self.layer, changes["geometry"], [self.fid])
             self.changes = changes
-        self.old, self.new = _checked_update(store, self.layer, self.fid, changes, self.old)
+        with store.transaction():
+            self.old, self.new, self.version = _checked_update(store, self.layer, self.fid, changes, self.old,
+                                                               self.version)
         self.detail = _label(store.get(self.layer, self.fid), self.fid)
 
     def revert(self, store):
         if self.old:
-            store.update(self.layer, self.fid, self.old, expected=self.new)
+            with store.transaction():
+                store.update(self.layer, self.fid, self.old, expected=self.new, expected_version=self.version)
+                self.version = row_version(store, self.layer, self.fid)
 
     def geometry_targets(self):
         return [(self.layer, self.fid)] if self.changes.get("geometry") is not None else []
 
 
+def row_version(store: ProjectStore, layer: str, fid: int) -> int | None:
+    """The row's current version (None for tables without one)."""
+    return store.get(layer, fid).get(ROW_VERSION)
+
+
 def _checked_update(store: ProjectStore, layer: str, fid: int, changes: dict,
-                    before: dict | None) -> tuple[dict, dict]:
-    """Update and return (previous values, values written) of the fields that changed. A
-    redo passes `before` (what the undo put back): if someone (another program, another
-    planner on the shared file) changed those fields since, ConflictError says so instead
+                    before: dict | None, version: int | None = None) -> tuple[dict, dict, int | None]:
+    """Update and return (previous values, values written, the row's version after) of the
+    fields that changed. The first apply passes the version (and values) the edit was made
+    from; a redo passes `before` (what the undo put back) and the version after the undo:
+    if someone (another program, another planner) wrote the row since, the fields are
+    compared (plan_update) and ConflictError says where both changed the same field instead
     of overwriting their work. Undo checks the written values the same way."""
-    old = store.update(layer, fid, changes, expected=before or None)
-    if not old:
-        return {}, {}
+    old = store.update(layer, fid, changes, expected=before or None, expected_version=version)
     cur = store.get(layer, fid)
-    return old, {k: cur.get(k) for k in old}
+    if not old:
+        return {}, {}, cur.get(ROW_VERSION)
+    return old, {k: cur.get(k) for k in old}, cur.get(ROW_VERSION)
 
 
 class ReplaceGeometry(UpdateAttributes):
@@ -251,6 +272,7 @@ class MultiEdit(Edit):
     old: dict[int, dict] = field(default_factory=dict)
     avoid_overlaps: bool = False
     new: dict[int, dict] = field(default_factory=dict)
+    versions: dict[int, int | None] = field(default_factory=dict)  # fid -> version (see UpdateAttributes)
     text_zh = "批量修改"
     text_en = "Edit features"
 
@@ -263,10 +285,11 @@ class MultiEdit(Edit):
                        for fid, ch in self.changes.items()}
             self.changes = changes
         with store.transaction():
-            done = {fid: _checked_update(store, self.layer, fid, ch, self.old.get(fid))
+            done = {fid: _checked_update(store, self.layer, fid, ch, self.old.get(fid), self.versions.get(fid))
                     for fid, ch in changes.items()}
         self.old = {f: d[0] for f, d in done.items()}
         self.new = {f: d[1] for f, d in done.items()}
+        self.versions = {f: d[2] for f, d in done.items()}
         labels = [_label(store.get(self.layer, f), f) for f in list(changes)[:3]]
         self.detail = "、".join(labels) + (tr(f" 等 {len(changes)} 个", f" and {len(changes) - 3} more")
                                            if len(changes) > 3 else "")
@@ -275,7 +298,9 @@ class MultiEdit(Edit):
         with store.transaction():
             for fid, old in self.old.items():
                 if old:
-                    store.update(self.layer, fid, old, expected=self.new.get(fid))
+                    store.update(self.layer, fid, old, expected=self.new.get(fid),
+                                 expected_version=self.versions.get(fid))
+                    self.versions[fid] = row_version(store, self.layer, fid)
 
     def geometry_targets(self):
         return [(self.layer, f) for f, ch in self.changes.items() if ch.get("geometry") is not None]

@@ -1,8 +1,10 @@
-"""No lost update from the attribute form: an edit is written only if the fields it changes
-still hold what the form showed. When a colleague (or another program) changed one of them
-meanwhile, the conflict view shows, field by field, the value the form started from, theirs
-and mine; the planner keeps theirs, takes mine, or combines (ticks the fields where mine
-wins). Fields only one side changed need no question: edits to different fields both land."""
+"""No lost update: an edit is written only if the row is still the version the planner read
+(row_version), or, when someone wrote it since, if they changed other fields than mine
+(the store compares, landapp.store.geopackage.plan_update). Where both changed a field
+differently, the conflict view shows, field by field, the value the edit started from,
+theirs and mine, and both shapes on a small map when the shape is one of them; the planner
+keeps theirs, takes mine, or combines (ticks the fields where mine wins). Nothing is
+overwritten without asking; edits to different fields both land."""
 
 from __future__ import annotations
 
@@ -10,19 +12,14 @@ from typing import Any, Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, QPushButton, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout)
+                               QTableWidgetItem, QVBoxLayout, QWidget)
 
-from landapp.i18n import tr
+from landapp.errors import LandappError
 from landapp.schema import spec, value_label
+from ui.i18n import tr
 
 # ask(conflicts) -> the fields where mine wins ({} = keep theirs, None = cancel)
 Ask = Callable[[list[dict]], "set[str] | None"]
-
-
-def _same(a: Any, b: Any) -> bool:
-    from landapp.store.geopackage import _same as same
-
-    return same(a, b)
 
 
 def _shown(v: Any) -> str:
@@ -35,16 +32,48 @@ def _shown(v: Any) -> str:
     return value_label(v) if isinstance(v, str) else f"{v:g}" if isinstance(v, float) else str(v)
 
 
+class ShapePreview(QWidget):
+    """Their shape and mine over the neighbouring features (layers.shape_compare)."""
+
+    def __init__(self, theirs, mine, seen=None, neighbours=(), parent=None):
+        super().__init__(parent)
+        self.theirs, self.mine, self.seen, self.neighbours = theirs, mine, seen, list(neighbours)
+        self.setMinimumSize(360, 240)
+        self.setToolTip(tr("蓝色:他人的图形;橙色:我的图形;虚线:修改前;灰色:相邻要素",
+                           "Blue: theirs; orange: mine; dashed: before; grey: neighbours"))
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt)
+        from PySide6.QtCore import QRectF
+        from PySide6.QtGui import QPainter
+
+        from layers.shape_compare import paint_shape_conflict
+
+        p = QPainter(self)
+        try:
+            paint_shape_conflict(p, QRectF(self.rect()), self.theirs, self.mine, seen=self.seen,
+                                 neighbours=self.neighbours)
+        finally:
+            p.end()
+
+
 class ConflictDialog(QDialog):
-    def __init__(self, layer: str, label: str, conflicts: list[dict], parent=None):
+    def __init__(self, layer: str, label: str, conflicts: list[dict], parent=None, neighbours=()):
         super().__init__(parent)
         self.setWindowTitle(tr("编辑冲突", "Edit conflict"))
         s = spec(layer)
         lay = QVBoxLayout(self)
-        lay.addWidget(QLabel(tr(
+        intro = QLabel(tr(
             f"{s.title_zh} {label} 在您编辑期间已被他人修改。请逐项选择保留他人的值还是用您的值:",
             f"{s.title_en} {label} was changed by someone else while you edited it. Choose, field by "
-            "field, their value or yours:")))
+            "field, their value or yours:"))
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+        self.preview: ShapePreview | None = None
+        shape = next((c for c in conflicts if c["field"] == "geometry"), None)
+        if shape is not None:  # the shape conflicts: both drawn, over the neighbours
+            self.preview = ShapePreview(shape["theirs"], _as_shape(shape["mine"]), _as_shape(shape["seen"]),
+                                        neighbours, self)
+            lay.addWidget(self.preview, 1)
         self.table = QTableWidget(len(conflicts), 5)
         self.table.setHorizontalHeaderLabels([tr("字段", "Field"), tr("原值", "Was"), tr("他人的值", "Theirs"),
                                               tr("我的值", "Mine"), tr("用我的", "Use mine")])
@@ -61,6 +90,7 @@ class ConflictDialog(QDialog):
             check.setCheckState(Qt.CheckState.Unchecked)
             self.table.setItem(r, 4, check)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setMaximumHeight(60 + 32 * len(conflicts))
         lay.addWidget(self.table)
         buttons = QDialogButtonBox()
         self.keep_theirs = QPushButton(tr("保留他人的", "Keep theirs"))
@@ -75,7 +105,7 @@ class ConflictDialog(QDialog):
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
         self.mine_wins: set[str] | None = None
-        self.resize(640, 120 + 32 * len(conflicts))
+        self.resize(640, 140 + 32 * len(conflicts) + (360 if self.preview is not None else 0))
 
     def ticked(self) -> set[str]:
         return {f for r, f in enumerate(self.fields)
@@ -86,39 +116,64 @@ class ConflictDialog(QDialog):
         self.accept()
 
 
-def find_conflicts(current: dict, seen: dict, changes: dict) -> list[dict]:
-    """The fields I changed that someone else changed too, since `seen` was read."""
-    out = []
-    for k, mine in changes.items():
-        if k in seen and not _same(current.get(k), seen.get(k)) and not _same(current.get(k), mine):
-            out.append({"field": k, "seen": seen.get(k), "theirs": current.get(k), "mine": mine})
-    return out
+def _as_shape(v: Any) -> Any:
+    return v if v is None or hasattr(v, "geom_type") else None
+
+
+def _neighbours(store, layer: str, fid: int, conflicts: list[dict]) -> list:
+    shape = next((c for c in conflicts if c["field"] == "geometry"), None)
+    if shape is None or not spec(layer).spatial:
+        return []
+    from layers.shape_compare import compare_extent, neighbour_shapes
+
+    box = compare_extent(*(_as_shape(shape[k]) for k in ("theirs", "mine", "seen")))
+    return neighbour_shapes(store, layer, fid, box) if box is not None else []
 
 
 def apply_checked(session, layer: str, fid: int, seen: dict, changes: dict, parent=None,
                   ask: Ask | None = None) -> bool:
-    """Run an UpdateAttributes of `changes` made from the record `seen`, checked against
-    what the store holds now (see the module text). True when something was written."""
+    """Run an UpdateAttributes of `changes` made from the record `seen` (its row_version and
+    the values of the fields changed); the store checks it (see the module text) and a
+    conflict brings up the view. True when something was written."""
     from landapp.editing import UpdateAttributes
+    from landapp.errors import ConflictError
+    from landapp.schema import ROW_VERSION
 
     store = session.store
-    current = store.get(layer, fid)
-    conflicts = find_conflicts(current, seen, changes)
-    changes = dict(changes)
-    if conflicts:
+
+    def edit(ch: dict, base: dict, version) -> UpdateAttributes:
+        e = UpdateAttributes(layer, fid, dict(ch), session.avoid_overlaps,
+                             old={k: base[k] for k in ch if k in base}, version=version)
+        if set(ch) == {"geometry"}:
+            e.text_zh, e.text_en = "修改图形", "Edit shape"
+        return e
+
+    first = edit(changes, seen, seen.get(ROW_VERSION))
+
+    def resolve(err: ConflictError) -> UpdateAttributes | None:
+        nonlocal ask
+        current = err.conflicts
         if ask is None:
             def ask(cs):
-                dlg = ConflictDialog(layer, str(current.get("code") or current.get("name") or fid), cs, parent)
+                try:
+                    rec = store.get(layer, fid)
+                    label = str(rec.get("code") or rec.get("name") or fid)
+                except LandappError:
+                    label = str(fid)
+                dlg = ConflictDialog(layer, label, cs, parent, neighbours=_neighbours(store, layer, fid, cs))
                 return dlg.mine_wins if dlg.exec() else None
-        mine_wins = ask(conflicts)
+        mine_wins = ask(current)
         if mine_wins is None:
-            return False
-        for c in conflicts:
-            if c["field"] not in mine_wins:
-                changes.pop(c["field"])
-    # fields only I changed: the store checks they still hold what I saw; conflicting fields
-    # resolved for mine: what I have just been shown (theirs)
-    expected = {k: current.get(k) for k in changes}
-    if not changes:
-        return False
-    return session.run(UpdateAttributes(layer, fid, changes, session.avoid_overlaps, old=expected))
+            return None
+        theirs = {c["field"]: c["theirs"] for c in current}
+        last = pending[-1]
+        ch = {k: v for k, v in last.changes.items() if k not in theirs or k in mine_wins}
+        if not ch:
+            return None  # theirs kept everywhere: nothing of mine left to write
+        # made from what the planner has just been shown: theirs where they conflicted
+        base = {**last.old, **theirs}
+        pending.append(edit(ch, base, err.version))
+        return pending[-1]
+
+    pending = [first]
+    return session.run(first, on_conflict=resolve)

@@ -9,7 +9,7 @@ from typing import Callable
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from landapp.editing import Edit, overlap_report
-from landapp.errors import LandappError
+from landapp.errors import ConflictError, LandappError
 from ui.i18n import tr
 
 
@@ -47,12 +47,21 @@ class EditSession:
         self.avoid_overlaps = False
         self.last_overlaps: list[dict] = []
 
-    def run(self, edit: Edit) -> bool:
+    def run(self, edit: Edit, on_conflict: Callable[[ConflictError], Edit | None] | None = None) -> bool:
         """Apply an edit now and make it undoable. A LandappError (bad value, overlap, lock)
-        leaves the store unchanged and is reported through on_error. With 'avoid overlaps'
-        off, overlaps the edit made with neighbours are reported through on_notice."""
+        leaves the store unchanged and is reported through on_error. A ConflictError with
+        fields both sides changed goes to `on_conflict` when given (the conflict view), which
+        returns the edit to run instead (theirs kept where the planner chose) or None. With
+        'avoid overlaps' off, overlaps the edit made with neighbours are reported through
+        on_notice."""
         try:
             edit.apply(self.store)
+        except ConflictError as e:
+            if on_conflict is None or not e.conflicts:
+                self.on_error(str(e))
+                return False
+            instead = on_conflict(e)
+            return False if instead is None else self.run(instead, on_conflict)
         except LandappError as e:
             self.on_error(str(e))
             return False

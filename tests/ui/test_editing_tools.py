@@ -314,11 +314,11 @@ def double_click(qtbot, canvas, x, y):
 
 def gdal_state(path):
     """Every parcel and building as GDAL reads them from the file: fid -> every field but
-    the timestamps (NaN as None) and the normalised geometry."""
+    the timestamps and row versions (which count writes) (NaN as None) and the normalised geometry."""
     out = {}
     for layer in ("parcels", "buildings"):
         df = pyogrio.read_dataframe(path, layer=layer, fid_as_index=True)
-        cols = [k for k in df.columns if k not in ("geometry", "created", "modified")]
+        cols = [k for k in df.columns if k not in ("geometry", "created", "modified", "row_version")]
         vals = df[cols].astype(object).where(df[cols].notna(), None).to_numpy().tolist()
         wkb = shapely.to_wkb(shapely.normalize(df.geometry.values))
         out[layer] = {int(f): (tuple(v), w) for f, v, w in zip(df.index, vals, wkb)}

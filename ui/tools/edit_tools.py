@@ -259,12 +259,18 @@ class ReshapeTool(_ActiveLayerSketchTool):
         if len(fids) != 1:
             self.session.on_error(tr("请先选中一个要重塑的要素。", "Select the one feature to reshape first."))
             return
+        seen = layer.geometry(fids[0])
         try:
-            geom = ed.reshape(layer.geometry(fids[0]), line)
+            geom = ed.reshape(seen, line)
         except LandappError as e:
             self.session.on_error(str(e))
             return
-        self.session.run(ed.ReplaceGeometry(self.layer, fids[0], geom, self.session.avoid_overlaps))
+        # made from the shape the map shows: if someone reshaped it meanwhile, the conflict
+        # view shows both shapes (no lost update, issue 16)
+        from ui.conflict_dialog import apply_checked
+
+        apply_checked(self.session, self.layer, fids[0], {"geometry": seen}, {"geometry": geom},
+                      self.canvas.window())
 
 
 class VertexTool(MapTool):
