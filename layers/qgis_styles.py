@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from landapp import landuse
-from landapp.schema import LAYERS, SPATIAL_LAYERS, spec
+from landapp.schema import LAYERS, ROW_VERSION, SPATIAL_LAYERS, VERSIONED, spec
 
 MM_PER_PX = 25.4 / 96  # landapp's widths and fonts are 96-dpi pixels
 SNAPSHOT_GREY = "#E0E0E0"
@@ -157,10 +157,15 @@ def fields_config(layer: str) -> list[ET.Element]:
     fc = ET.Element("fieldConfiguration")
     aliases = ET.Element("aliases")
     names = ["fid", *s.field_names]  # QGIS shows the GeoPackage fid as the first field
+    if s.name in VERSIONED:
+        names.append(ROW_VERSION)
     for i, name in enumerate(names):
         f = s.field(name) if s.has(name) else None
         ET.SubElement(aliases, "alias", field=name, index=str(i), name=f.title_zh if f else "")
         field_el = ET.SubElement(fc, "field", name=name, configurationFlags="None")
+        if name == ROW_VERSION:  # kept by the store and a trigger, not typed: off QGIS's forms
+            ET.SubElement(field_el, "editWidget", type="Hidden")
+            continue
         widget = ET.SubElement(field_el, "editWidget", type="ValueMap" if f is not None and f.choices else "")
         if f is not None and f.choices:
             config = ET.SubElement(widget, "config")
