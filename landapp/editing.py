@@ -140,6 +140,7 @@ class AddFeature(Edit):
     avoid_overlaps: bool = False
     fid: int | None = None
     version: int | None = None  # the row's version after apply: undo deletes only that
+    state: dict | None = None  # ... or a row that still holds these values
 
     @property
     def text(self) -> str:
@@ -155,11 +156,11 @@ class AddFeature(Edit):
             if self.version is not None:  # redo: put back as a newer version than the one undone
                 rec[ROW_VERSION] = self.version
             self.fid = store.insert(self.layer, rec, fid=self.fid)
-            self.version = row_version(store, self.layer, self.fid)
+            self.version, self.state = written(store, self.layer, self.fid)
         self.detail = _label(rec)
 
     def revert(self, store):
-        store.delete(self.layer, self.fid, expected_version=self.version)
+        store.delete(self.layer, self.fid, expected_version=self.version, expected=self.state)
 
     def geometry_targets(self):
         return [(self.layer, self.fid)] if self.fid is not None else []
@@ -175,6 +176,7 @@ class DeleteFeature(Edit):
     record: dict | None = None
     space: dict[str, list[dict]] = field(default_factory=dict)  # table -> deleted rows
     version: int | None = None  # after an undo: a redo deletes only that version
+    state: dict | None = None  # ... or a row that still holds these values
     text_zh = "删除要素"
     text_en = "Delete feature"
 
@@ -186,13 +188,13 @@ class DeleteFeature(Edit):
                 for t in reversed(SPACE_TABLES):  # leases, units, floors
                     if space.get(t):
                         self.space[t] = store.delete_many(t, space[t])
-            self.record = store.delete(self.layer, self.fid, expected_version=self.version)
+            self.record = store.delete(self.layer, self.fid, expected_version=self.version, expected=self.state)
         self.detail = _label(self.record, self.fid)
 
     def revert(self, store):
         with store.transaction():
             store.insert(self.layer, self.record, fid=self.fid)
-            self.version = row_version(store, self.layer, self.fid)
+            self.version, self.state = written(store, self.layer, self.fid)
             for t in SPACE_TABLES:  # floors, units, leases: each after what it hangs on
                 for rec in self.space.get(t, []):
                     rec = dict(rec)
@@ -238,6 +240,14 @@ class UpdateAttributes(Edit):
 def row_version(store: ProjectStore, layer: str, fid: int) -> int | None:
     """The row's current version (None for tables without one)."""
     return store.get(layer, fid).get(ROW_VERSION)
+
+
+def written(store: ProjectStore, layer: str, fid: int) -> tuple[int | None, dict]:
+    """(version, values) of a row as an edit left it: what an undo that deletes it checks,
+    so a row someone changed since is kept, and one whose later edits were undone is not."""
+    rec = dict(store.get(layer, fid))
+    rec.pop("fid", None)
+    return rec.pop(ROW_VERSION, None), rec
 
 
 def _checked_update(store: ProjectStore, layer: str, fid: int, changes: dict,
@@ -571,6 +581,8 @@ class SplitFeature(Edit):
     lineage_fids: list[int] = field(default_factory=list)
     parent_old: dict = field(default_factory=dict)
     buildings_old: dict = field(default_factory=dict)
+    child_versions: dict[int, int | None] = field(default_factory=dict)  # undo deletes only these
+    child_states: dict[int, dict] = field(default_factory=dict)  # ... or parts that still hold these
 
     @property
     def text(self) -> str:
@@ -617,11 +629,18 @@ class SplitFeature(Edit):
         self._refuse_space(store, parent)
         records = self._child_records(parent, self.parts(store))
         reuse = len(self.child_fids) == len(records)  # a redo brings back the same fids
+        if reuse:  # put back as newer versions than the ones undone
+            for c, rec in zip(self.child_fids, records):
+                if self.child_versions.get(c) is not None:
+                    rec[ROW_VERSION] = self.child_versions[c]
         with store.transaction():
             children = [store.insert(self.layer, rec, fid=self.child_fids[i] if reuse else None)
                         for i, rec in enumerate(records)]
             self.parent_old = store.update(self.layer, self.fid, {"retired": True, "retired_date": self.date})
             self.child_fids = children
+            done = {c: written(store, self.layer, c) for c in children}
+            self.child_versions = {c: v for c, (v, _) in done.items()}
+            self.child_states = {c: st for c, (_, st) in done.items()}
             if self.layer == "parcels":  # the lineage table is for parcels
                 codes = [r["code"] for r in records]
                 self.lineage_fids = [store.insert("parcel_lineage", {
@@ -636,9 +655,11 @@ class SplitFeature(Edit):
             _restore(store, "buildings", self.buildings_old)
             for lf in self.lineage_fids:
                 store.delete("parcel_lineage", lf)
-            for c in self.child_fids:
-                store.delete(self.layer, c)
-            store.update(self.layer, self.fid, self.parent_old)
+            for c in self.child_fids:  # a part someone edited since is not thrown away
+                store.delete(self.layer, c, expected_version=self.child_versions.get(c),
+                             expected=self.child_states.get(c))
+            store.update(self.layer, self.fid, self.parent_old,
+                         expected={"retired": True, "retired_date": self.date} if self.parent_old else None)
 
 
 MERGE_GRID = 1e-6  # m: the grid a merge falls back to when exact shapes miss by rounding
@@ -673,6 +694,8 @@ class MergeFeatures(Edit):
     parents_old: dict[int, dict] = field(default_factory=dict)
     buildings_old: dict = field(default_factory=dict)
     space_old: dict[str, dict[int, dict]] = field(default_factory=dict)  # table -> fid -> old values
+    child_version: int | None = None  # the merged feature's version: undo deletes only that
+    child_state: dict | None = None  # ... or the feature still holding these values
 
     @property
     def text(self) -> str:
@@ -718,8 +741,11 @@ class MergeFeatures(Edit):
             gfa = [r["floor_area"] for r in recs if r.get("floor_area") is not None]
             rec["floor_area"] = round(sum(gfa), 2) if gfa else None
         rec["geometry"] = merged
+        if self.child_fid is not None and self.child_version is not None:
+            rec[ROW_VERSION] = self.child_version  # redo: a newer version than the one undone
         with store.transaction():
             self.child_fid = store.insert(self.layer, rec, fid=self.child_fid)
+            self.child_version, self.child_state = written(store, self.layer, self.child_fid)
             self.parents_old = {f: store.update(self.layer, f, {"retired": True, "retired_date": self.date})
                                 for f in self.fids}
             if self.layer == "parcels":  # the lineage table is for parcels
@@ -740,9 +766,9 @@ class MergeFeatures(Edit):
             _restore(store, "buildings", self.buildings_old)
             for lf in self.lineage_fids:
                 store.delete("parcel_lineage", lf)
-            store.delete(self.layer, self.child_fid)
+            store.delete(self.layer, self.child_fid, expected_version=self.child_version, expected=self.child_state)
             for f, old in self.parents_old.items():
-                store.update(self.layer, f, old)
+                store.update(self.layer, f, old, expected={"retired": True, "retired_date": self.date} if old else None)
 
 
 class MoveFeatures(MultiEdit):

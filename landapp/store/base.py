@@ -225,9 +225,11 @@ class ProjectStore(abc.ABC):
         raised only where both sides changed a field differently (plan_update)."""
 
     @abc.abstractmethod
-    def delete(self, layer: str, fid: int, *, expected_version: int | None = None) -> dict[str, Any]:
+    def delete(self, layer: str, fid: int, *, expected_version: int | None = None,
+               expected: dict[str, Any] | None = None) -> dict[str, Any]:
         """Delete and return the full record (with 'fid'), so it can be re-inserted. With
-        `expected_version`, a row changed since is not deleted (ConflictError)."""
+        `expected_version`, a row written since is not deleted (ConflictError) unless it
+        still holds the values `expected` (the record the delete was made from)."""
 
     def delete_many(self, layer: str, fids: Sequence[int]) -> list[dict[str, Any]]:
         """Delete several features in one transaction; return their records."""

@@ -808,11 +808,12 @@ class GeoPackageStore(ProjectStore):
                 self._dirty_extent.add(s.name)
         return old
 
-    def delete(self, layer: str, fid: int, *, expected_version: int | None = None) -> dict[str, Any]:
+    def delete(self, layer: str, fid: int, *, expected_version: int | None = None,
+               expected: dict[str, Any] | None = None) -> dict[str, Any]:
         s = spec(layer)
         with self.transaction():
-            record = current_for_edit(self, layer, fid, None, expected_version)
-            check_delete(layer, fid, record, expected_version)
+            record = current_for_edit(self, layer, fid, expected, expected_version)
+            check_delete(layer, fid, record, expected_version, expected)
             self._execute(f'DELETE FROM "{s.name}" WHERE fid = ?', (int(fid),))
             self._log(s.name, int(fid), "delete", _loggable(record))
             self._pending.append(ChangeEvent(s.name, "delete", (int(fid),)))
@@ -911,18 +912,24 @@ def current_for_edit(store: ProjectStore, layer: str, fid: int, expected: dict[s
             deleted=True, layer=s.name, fid=int(fid)) from None
 
 
-def check_delete(layer: str, fid: int, current: dict[str, Any], expected_version: int | None) -> None:
+def check_delete(layer: str, fid: int, current: dict[str, Any], expected_version: int | None,
+                 expected: dict[str, Any] | None = None) -> None:
     """A delete made from an older version of the row would throw away what someone wrote
-    since: a conflict (the planner looks again and decides)."""
+    since: a conflict (the planner looks again and decides), unless the row still holds the
+    values the delete was made from (`expected`: the version moved, the values did not, e.g.
+    an edit that was undone)."""
     version = current.get(ROW_VERSION)
     if expected_version is None or version is None or int(version) == int(expected_version):
         return
     s = spec(layer)
+    conflicts = _conflicts(s, current, {}, expected, True) if expected is not None else []
+    if expected is not None and not conflicts:
+        return
     label = current.get("code") or current.get("name") or fid
     raise ConflictError(tr(
         f"{s.title_zh} {label} 在您读取后已被他人修改,未删除;请查看后再决定。",
         f"{s.title_en} {label} was changed by someone else after you read it and was not deleted; "
-        "look at it and decide again."), version=version, layer=s.name, fid=int(fid))
+        "look at it and decide again."), conflicts=conflicts, version=version, layer=s.name, fid=int(fid))
 
 
 def plan_update(layer: str, fid: int, current: dict[str, Any], changes: dict[str, Any],

@@ -573,11 +573,12 @@ class PostGISStore(PGTableAccess, ProjectStore):
             self._pending.append(ChangeEvent(s.name, "update", (int(fid),), fields))
         return old
 
-    def delete(self, layer: str, fid: int, *, expected_version: int | None = None) -> dict[str, Any]:
+    def delete(self, layer: str, fid: int, *, expected_version: int | None = None,
+               expected: dict[str, Any] | None = None) -> dict[str, Any]:
         s = spec(layer)
         with self.transaction():
-            record = current_for_edit(self, layer, fid, None, expected_version, for_update=True)
-            check_delete(layer, fid, record, expected_version)
+            record = current_for_edit(self, layer, fid, expected, expected_version, for_update=True)
+            check_delete(layer, fid, record, expected_version, expected)
             self._execute(sql.SQL("DELETE FROM {} WHERE fid = %s").format(self._t(s.name)), (int(fid),))
             self._log(s.name, int(fid), "delete", _loggable(record))
             self._pending.append(ChangeEvent(s.name, "delete", (int(fid),)))

@@ -272,3 +272,23 @@ def test_a_schema_4_park_on_postgis_is_upgraded_keeping_its_data(pg_target):
         assert s.get("parcels", fid)[ROW_VERSION] == 2
     finally:
         s.close()
+
+
+def test_undoing_a_split_keeps_a_part_someone_edited_but_not_my_own_undone_edits(two):
+    from shapely.geometry import LineString
+
+    me, other = two
+    fid = me.insert("parcels", parcel(w=200))
+    sp = ed.SplitFeature("parcels", fid, LineString([(X0 + 100, Y0 - 10), (X0 + 100, Y0 + 90)]))
+    sp.apply(me)
+    # my own later edit of a part, undone: the part's version moved, its values did not
+    upd = ed.UpdateAttributes("parcels", sp.child_fids[0], {"name": "我的"})
+    upd.apply(me)
+    upd.revert(me)
+    sp.revert(me)
+    assert me.count("parcels") == 1 and not me.get("parcels", fid)["retired"]
+    sp.apply(me)  # redo
+    other.update("parcels", sp.child_fids[0], {"name": "同事命名"})
+    with pytest.raises(ConflictError):
+        sp.revert(me)
+    assert me.get("parcels", sp.child_fids[0])["name"] == "同事命名" and me.get("parcels", fid)["retired"]
