@@ -338,6 +338,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Theirs</translation>
     </message>
     <message>
+        <source>他人的图形</source>
+        <translation>Theirs</translation>
+    </message>
+    <message>
         <source>代码</source>
         <translation>Code</translation>
     </message>
@@ -434,6 +438,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
     <message>
         <source>修改</source>
         <translation>changed</translation>
+    </message>
+    <message>
+        <source>修改前</source>
+        <translation>Before</translation>
     </message>
     <message>
         <source>修改记录</source>
@@ -1457,6 +1465,10 @@ One park is one GeoPackage file that QGIS and GDAL open too.</translation>
         <translation>Mine</translation>
     </message>
     <message>
+        <source>我的图形</source>
+        <translation>Mine</translation>
+    </message>
+    <message>
         <source>或亩均税收低于</source>
         <translation>or tax per mu below</translation>
     </message>
@@ -2293,6 +2305,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Target date</translation>
     </message>
     <message>
+        <source>相邻要素</source>
+        <translation>Neighbours</translation>
+    </message>
+    <message>
         <source>着色</source>
         <translation>Colour</translation>
     </message>
@@ -2553,6 +2569,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>范围 minx,miny,maxx,maxy(工程坐标系,x 为东坐标)</source>
         <translation>extent minx,miny,maxx,maxy in the project CRS (x = easting)</translation>
+    </message>
+    <message>
+        <source>蓝色:他人的图形;橙色:我的图形;虚线:修改前;灰色:相邻要素</source>
+        <translation>Blue: theirs; orange: mine; dashed: before; grey: neighbours</translation>
     </message>
     <message>
         <source>行</source>
