@@ -96,12 +96,17 @@ def _client(target: str, seconds: float, seed: int, parcels: list[int], out_path
         while time.monotonic() < end:
             fid = rnd.choice(parcels)
             field = rnd.choice(FIELDS)
-            seen = store.get("parcels", fid)[field]
+            rec = store.get("parcels", fid)
+            seen = rec[field]
             n += 1
             value = f"c{seed}-{n}"
             t0 = time.perf_counter()
-            try:
-                store.update("parcels", fid, {field: value}, expected={field: seen} if checked else None)
+            try:  # made from the version read (no lost update: issue 16, deliverable 4)
+                if checked:
+                    store.update("parcels", fid, {field: value}, expected={field: seen},
+                                 expected_version=rec.get("row_version"))
+                else:
+                    store.update("parcels", fid, {field: value})
                 latencies.append(time.perf_counter() - t0)
                 done.append([fid, field, seen, value])
             except ConflictError:
