@@ -10,6 +10,7 @@ import shapely
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 
+from landapp.errors import FeatureNotFoundError
 from landapp.i18n import tr
 from layers.base import LegendEntry
 from layers.decorations import draw_legend
@@ -30,7 +31,7 @@ def neighbour_shapes(store, layer: str, fid: int, bbox) -> list:
             continue
         try:
             rec = store.get(layer, f)
-        except Exception:  # gone meanwhile
+        except FeatureNotFoundError:  # deleted since the index was read
             continue
         if not rec.get("retired") and rec.get("geometry") is not None:
             out.append(rec["geometry"])

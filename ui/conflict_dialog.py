@@ -8,11 +8,21 @@ overwritten without asking; edits to different fields both land."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, QPushButton, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from landapp.errors import LandappError
 from landapp.schema import spec, value_label
@@ -42,7 +52,7 @@ class ShapePreview(QWidget):
         self.setToolTip(tr("蓝色:他人的图形;橙色:我的图形;虚线:修改前;灰色:相邻要素",
                            "Blue: theirs; orange: mine; dashed: before; grey: neighbours"))
 
-    def paintEvent(self, event) -> None:  # noqa: N802 (Qt)
+    def paintEvent(self, event) -> None:
         from PySide6.QtCore import QRectF
         from PySide6.QtGui import QPainter
 

@@ -9,7 +9,8 @@ import sqlite3
 import pytest
 from shapely.geometry import box
 
-from landapp import editing as ed, gpkg
+from landapp import editing as ed
+from landapp import gpkg
 from landapp.errors import ConflictError
 from landapp.schema import ROW_VERSION, SCHEMA_VERSION, VERSIONED
 from landapp.store import open_project
@@ -169,7 +170,7 @@ def test_a_write_by_another_program_bumps_the_version(two):
     fid = me.insert("parcels", parcel(name="甲"))
     seen = me.get("parcels", fid)
     _raw_update(me, "UPDATE parcels SET name = %s WHERE fid = %s", ("QGIS改的", fid))
-    assert me.get("parcels", fid)[ROW_VERSION] == 2
+    assert me.get("parcels", fid)[ROW_VERSION] == 2 and other.get("parcels", fid)["name"] == "QGIS改的"
     # and a stale version written back (a tool saving a whole old row) still moves it on
     _raw_update(me, "UPDATE parcels SET name = %s, row_version = 1 WHERE fid = %s", ("又改", fid))
     assert me.get("parcels", fid)[ROW_VERSION] == 3
