@@ -12,6 +12,7 @@ from psycopg import sql
 
 from landapp import gpkg
 from landapp.schema import LAYERS, SCHEMA_VERSION, Field, LayerSpec
+from landapp.store.base import OTHER_PROGRAM
 
 META = "landapp_meta"
 GEOM = gpkg.GEOM_COLUMN  # "geom", as in the GeoPackage (callers' filters name it)
@@ -82,8 +83,9 @@ def create_indexes(cur, schema: str, s: LayerSpec) -> None:
             sql.Identifier("idx_edit_log_feature"), q(schema, s.name)))
 
 
-def create_park(cur, schema: str, srid: int) -> None:
-    """The schema with every table, empty. Runs inside the caller's transaction."""
+def create_park(cur, schema: str, srid: int, *, tracking: bool = True) -> None:
+    """The schema with every table, empty. Runs inside the caller's transaction. `tracking`
+    False leaves the other-programs triggers out (db push adds them after copying the rows)."""
     cur.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
     cur.execute(sql.SQL("CREATE TABLE {} (key text PRIMARY KEY, value text)").format(q(schema, META)))
     cur.execute(sql.SQL("COMMENT ON SCHEMA {} IS {}").format(
@@ -93,6 +95,8 @@ def create_park(cur, schema: str, srid: int) -> None:
     for s in LAYERS.values():
         create_table(cur, schema, s, srid)
     create_notify_trigger(cur, schema)
+    if tracking:
+        install_tracking(cur, schema)
 
 
 def channel(schema: str) -> str:
@@ -110,6 +114,94 @@ def create_notify_trigger(cur, schema: str) -> None:
     cur.execute(sql.SQL("DROP TRIGGER IF EXISTS landapp_notify ON {}").format(q(schema, "edit_log")))
     cur.execute(sql.SQL("CREATE TRIGGER landapp_notify AFTER INSERT ON {} FOR EACH STATEMENT "
                         "EXECUTE FUNCTION {}()").format(q(schema, "edit_log"), fn))
+
+
+# ---- edits by other programs (QGIS, psql, ogr2ogr) --------------------------------------
+WRITER_SETTING = "landapp.writer"  # landapp sets it (SET LOCAL) in each of its write transactions
+TRACKING_VERSION = "1"  # bump when the trigger function changes: parks get it again on open
+UNTRACKED = ("edit_log",)
+
+
+def tracked_layers() -> list[str]:
+    return [name for name in LAYERS if name not in UNTRACKED]
+
+
+def install_tracking(cur, schema: str) -> None:
+    """Triggers that write every change another program makes to a park's layers and tables
+    (QGIS through its PostGIS provider, psql, GDAL) into the park's edit log: the database
+    user (session_user), the operation, layer, fid, time and the changed fields (old and new;
+    a shape as '<MultiPolygon 123.4 m²>' as landapp logs it). The edit log's own trigger then
+    notifies the park's channel, so open windows update within a second. landapp's own
+    writes carry the transaction-local setting landapp.writer, which the triggers' WHEN
+    skips (they log themselves, with more context). Idempotent: run on create, on upgrade and
+    after db push; the function is SECURITY DEFINER (owned by the park's owner) so a role
+    allowed to edit parcels need not be allowed to write the log directly."""
+    cur.execute("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+                "WHERE e.extname = 'postgis'")
+    row = cur.fetchone()
+    postgis = row[0] if row else "public"
+    fn = q(schema, "landapp_track")
+    log = q(schema, "edit_log")
+    body = sql.SQL("""
+DECLARE
+  o jsonb := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END;
+  n jsonb := CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END;
+  ch jsonb := '{{}}'::jsonb;
+  k text;
+  app text := left(coalesce(nullif(current_setting('application_name', true), ''), '?'), 40);
+BEGIN
+  IF TG_OP = 'UPDATE' THEN
+    FOR k IN SELECT jsonb_object_keys(n) LOOP
+      CONTINUE WHEN k IN ('fid', 'modified', 'row_version');
+      IF k = {geom} THEN
+        IF OLD.{geom_id} IS DISTINCT FROM NEW.{geom_id} THEN
+          ch := ch || jsonb_build_object('geometry', jsonb_build_array({shape_old}, {shape_new}));
+        END IF;
+      ELSIF (o -> k) IS DISTINCT FROM (n -> k) THEN
+        ch := ch || jsonb_build_object(k, jsonb_build_array(o -> k, n -> k));
+      END IF;
+    END LOOP;
+    IF ch = '{{}}'::jsonb THEN
+      RETURN NULL;
+    END IF;
+  ELSE
+    FOR k IN SELECT jsonb_object_keys(coalesce(n, o)) LOOP
+      CONTINUE WHEN k IN ('fid', 'row_version') OR jsonb_typeof(coalesce(n, o) -> k) = 'null';
+      IF k = {geom} AND TG_OP = 'INSERT' THEN
+        ch := ch || jsonb_build_object('geometry', {shape_new});
+      ELSIF k = {geom} THEN
+        ch := ch || jsonb_build_object('geometry', {shape_old});
+      ELSE
+        ch := ch || jsonb_build_object(k, coalesce(n, o) -> k);
+      END IF;
+    END LOOP;
+  END IF;
+  INSERT INTO {log} (ts, "user", session, layer, feature_id, operation, changes)
+  VALUES (to_char(localtimestamp, 'YYYY-MM-DD"T"HH24:MI:SS'), session_user::text, {prefix} || app,
+          TG_TABLE_NAME, (coalesce(n, o) ->> 'fid')::bigint, lower(TG_OP), ch::text);
+  RETURN NULL;
+END""").format(geom=sql.Literal(GEOM), geom_id=sql.Identifier(GEOM), log=log,
+               prefix=sql.Literal(OTHER_PROGRAM),
+               shape_old=_shape_sql("OLD"), shape_new=_shape_sql("NEW"))
+    cur.execute(sql.SQL(
+        "CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
+        "SET search_path = pg_catalog, {}, pg_temp AS {}").format(
+        fn, sql.Identifier(postgis), sql.Literal(body.as_string(cur))))
+    cur.execute(sql.SQL("REVOKE ALL ON FUNCTION {}() FROM PUBLIC").format(fn))
+    for name in tracked_layers():
+        cur.execute(sql.SQL(
+            "CREATE OR REPLACE TRIGGER landapp_track AFTER INSERT OR UPDATE OR DELETE ON {} FOR EACH ROW "
+            "WHEN (coalesce(current_setting({}, true), '') = '') EXECUTE FUNCTION {}()").format(
+            q(schema, name), sql.Literal(WRITER_SETTING), fn))
+    cur.execute(sql.SQL("INSERT INTO {} VALUES ('tracking_version', %s) ON CONFLICT (key) DO UPDATE "
+                        "SET value = EXCLUDED.value").format(q(schema, META)), (TRACKING_VERSION,))
+
+
+def _shape_sql(row: str) -> sql.Composed:
+    """A shape in the edit log as landapp writes it: '<MultiPolygon 123.4 m²>' (or null)."""
+    g = sql.SQL("{}.{}").format(sql.SQL(row), sql.Identifier(GEOM))
+    return sql.SQL("CASE WHEN {g} IS NULL THEN 'null'::jsonb ELSE to_jsonb('<' || substr(ST_GeometryType({g}), 4) "
+                   "|| ' ' || round(ST_Area({g})::numeric, 1)::text || ' m²>') END").format(g=g)
 
 
 def ensure_schema(cur, schema: str, srid: int) -> list[str]:
@@ -132,6 +224,7 @@ def ensure_schema(cur, schema: str, srid: int) -> list[str]:
                 _comment_column(cur, schema, s, f)
                 changed.append(f"+column {s.name}.{f.name}")
         create_indexes(cur, schema, s)
+    install_tracking(cur, schema)
     cur.execute(sql.SQL("INSERT INTO {} VALUES ('schema_version', %s) ON CONFLICT (key) DO UPDATE "
                         "SET value = EXCLUDED.value").format(q(schema, META)), (str(SCHEMA_VERSION),))
     return changed

@@ -66,7 +66,7 @@ def push(source: str, target: str, *, schema: str | None = None,
                         f"数据库 {t.display} 中已有模式 {name};请用 --schema 另选名称。",
                         f"The database {t.display} already has a schema {name}; choose another with --schema."))
                 cur = conn.cursor()
-                pg_schema.create_park(cur, name, srid)
+                pg_schema.create_park(cur, name, srid, tracking=False)  # triggers after the copy
                 for layer, s in LAYERS.items():
                     cols, rows = _gpkg_rows(src, layer)
                     if progress:
@@ -78,6 +78,7 @@ def push(source: str, target: str, *, schema: str | None = None,
                         "FROM {}), 1), %s)").format(q(name, layer)),
                         (f'"{name}"."{layer}"', int(seqs.get(layer) or 0),
                          bool(seqs.get(layer) or rows)))
+                pg_schema.install_tracking(cur, name)
         except LandappError:
             raise
         except Exception as e:
