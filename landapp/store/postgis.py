@@ -679,6 +679,7 @@ def create_postgis_project(target: str | DatabaseTarget, name: str = "", *, epsg
     conn = connect(t, password_prompt=password_prompt)
     try:
         with conn.transaction():
+            conn.execute("SELECT set_config(%s, 'create', true)", (pg_schema.WRITER_SETTING,))  # not another program's
             if conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (t.schema,)).fetchone():
                 raise ProjectError(tr(f"数据库中已有模式 {t.schema}。", f"The database already has a schema {t.schema}."))
             pg_schema.create_park(conn.cursor(), t.schema, int(epsg))
