@@ -182,3 +182,47 @@ def test_push_and_pull_carry_other_programs_log_rows(park, pg_cluster, pg_target
     finally:
         with psycopg.connect(pg_cluster.conninfo(), autocommit=True) as admin:
             admin.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(park.schema + "_2")))
+
+
+@pytest.mark.slow
+def test_qgis_edits_through_its_postgis_provider_reach_the_edit_log(park, pg_cluster, tmp_path):
+    """QGIS 3.22 itself (Debian's python3-qgis, a subprocess) opens the parcels layer from
+    PostGIS as another role and changes a parcel's name and status in an edit session: the
+    open landapp store hears of it and the parcel's history names the role and QGIS."""
+    import os
+    import subprocess
+
+    if subprocess.run(["/usr/bin/python3", "-c", "import qgis.core"], capture_output=True, check=False).returncode:
+        pytest.skip("/usr/bin/python3 cannot import qgis.core (Debian: python3-qgis)")
+    fid = park.insert("parcels", {"code": "QG1", "name": "原名", "status": "待供",
+                                  "geometry": box(X0, Y0, X0 + 10, Y0 + 10)})
+    uri = (f"host='{pg_cluster.dir}' port={pg_cluster.port} dbname='{pg_cluster.database}' user='{ROLE}' "
+           f"key='fid' srid={park.srs_id} type=MultiPolygon table=\"{park.schema}\".\"parcels\" (geom)")
+    script = f"""
+import json, os
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from qgis.core import QgsApplication, QgsVectorLayer
+app = QgsApplication([], False); app.initQgis()
+lyr = QgsVectorLayer({uri!r}, "parcels", "postgres")
+ok = lyr.isValid() and lyr.startEditing()
+f = next(lyr.getFeatures("fid = {fid}"))
+ok = ok and lyr.changeAttributeValue(f.id(), lyr.fields().indexOf("name"), "QGIS 里改的")
+ok = ok and lyr.changeAttributeValue(f.id(), lyr.fields().indexOf("status"), "在建")
+committed = lyr.commitChanges()
+print(json.dumps({{"valid": lyr.isValid(), "ok": bool(ok), "committed": committed,
+                  "errors": lyr.commitErrors()}}, ensure_ascii=False), flush=True)
+os._exit(0)
+"""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    out = subprocess.run(["/usr/bin/python3", "-c", script], capture_output=True, check=False, text=True,
+                         env=env, timeout=600, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr[-2000:]
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["valid"] and got["ok"] and got["committed"], got
+    events = _wait_events(park)
+    assert [(e.layer, e.op, e.fids, e.external) for e in events] == [("parcels", "update", (fid,), True)]
+    hist = feature_history(park, "parcels", fid)
+    assert ROLE in hist[0]["user"] and "其他程序" in hist[0]["user"], hist[0]
+    assert "QGIS" in hist[0]["user"]  # QGIS names itself (application_name)
+    assert set(hist[0]["changes"]) == {("地块名称", "原名", "QGIS 里改的"), ("状态", "待供", "在建")}
+    assert park.get("parcels", fid)["name"] == "QGIS 里改的"
