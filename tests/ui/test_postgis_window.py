@@ -277,3 +277,22 @@ def test_a_database_park_in_the_recent_list_keeps_no_password_and_reopens(window
     finally:
         other.detach()
         other.store.close()
+
+
+def test_edits_qgis_makes_in_the_database_appear_with_their_author(window, db_store, pg_cluster, qtbot):
+    """A plain connection as QGIS makes one (its own application_name, no landapp code)
+    renames a parcel in the park's schema: the window's table shows the new name after its
+    next check, and the info panel's edit history names the database user and QGIS."""
+    from psycopg import sql
+
+    fid = _a_parcel(db_store)
+    model = window.table.model
+    col = [f.name for f in model.columns].index("name")
+    with psycopg.connect(pg_cluster.conninfo(), autocommit=True, application_name="QGIS") as qgis:
+        qgis.execute(sql.SQL("UPDATE {}.parcels SET name = 'QGIS 改的名' WHERE fid = %s").format(
+            sql.Identifier(db_store.schema)), (fid,))
+    qtbot.waitUntil(lambda: window.live.check() is not None and
+                    model.data(model.index(model.row_of(fid), col)) == "QGIS 改的名", timeout=10000)
+    window.info.show_feature("parcels", fid)
+    text = window.info.toPlainText()
+    assert "postgres(通过其他程序 QGIS)" in text and "→ QGIS 改的名" in text
