@@ -298,11 +298,16 @@ def source_mapper(src, dst):
     src_pg = _postgres(src) is not None
     src_name = None if src_pg else os.path.basename(src.path)
 
+    folder = None if src_pg else os.path.dirname(os.path.abspath(src.path))
+
     def mapped(provider: str, source: str) -> tuple[str, str]:
         if provider == "ogr" and not src_pg:
             path, opts = _ogr_parts(source)
             if os.path.basename(path.replace("\\", "/")) == src_name and opts.get("layername") in LAYERS:
                 return dst_source(opts["layername"], opts.get("subset") or None)
+        if folder and source.startswith(("./", "../")):  # relative to the GeoPackage: kept reachable
+            path, bar, rest = source.partition("|")
+            return provider, os.path.normpath(os.path.join(folder, path)) + bar + rest
         if provider == "postgres" and src_pg:
             schema, table, subset = _pg_parts(source)
             if schema == src.schema and table in LAYERS:

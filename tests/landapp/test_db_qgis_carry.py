@@ -25,11 +25,15 @@ def _qgs(parcels_source: str, provider: str) -> str:
             "<qgis version=\"3.22.0\" projectname=\"我的工程\"><layer-tree-group>"
             f"<layer-tree-layer id=\"p1\" name=\"地块\" source=\"{_attr(parcels_source)}\" providerKey=\"{provider}\"/>"
             f"<layer-tree-layer id=\"o1\" name=\"别处\" source=\"{_attr(other)}\" providerKey=\"postgres\"/>"
+            "<layer-tree-layer id=\"m1\" name=\"我的点\" source=\"./demo_park.gpkg|layername=my_points\" "
+            "providerKey=\"ogr\"/>"
             "</layer-tree-group><projectlayers>"
             f"<maplayer type=\"vector\"><id>p1</id><datasource>{_text(parcels_source)}</datasource>"
             f"<provider encoding=\"UTF-8\">{provider}</provider></maplayer>"
             f"<maplayer type=\"vector\"><id>o1</id><datasource>{_text(other)}</datasource>"
             "<provider encoding=\"UTF-8\">postgres</provider></maplayer>"
+            "<maplayer type=\"vector\"><id>m1</id><datasource>./demo_park.gpkg|layername=my_points</datasource>"
+            "<provider encoding=\"UTF-8\">ogr</provider></maplayer>"
             "</projectlayers></qgis>")
 
 
@@ -99,6 +103,8 @@ def test_users_styles_and_projects_survive_push_and_pull(demo_project, pg_cluste
     assert source.endswith(f"sql={SUBSET}") and f"port='{pg_cluster.port}'" in source
     assert layers["o1"][0] == "postgres" and "table=\"x\".\"roads\"" in layers["o1"][1]
     assert SECRET not in qgs and "password" not in qgs
+    # a layer of the user's own in the file (not pushed) stays reachable: the file by its full path
+    assert layers["m1"] == ("ogr", f"{tmp_path / 'demo_park.gpkg'}|layername=my_points")
 
     out = pull(pg_target, tmp_path / "snap.gpkg")
     con = sqlite3.connect(out)
