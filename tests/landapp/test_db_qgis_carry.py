@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 
 import psycopg
+import pytest
 from psycopg import sql
 
 from landapp import qgis_tables
@@ -28,7 +29,7 @@ def _qgs(parcels_source: str, provider: str) -> str:
             "<layer-tree-layer id=\"m1\" name=\"我的点\" source=\"./demo_park.gpkg|layername=my_points\" "
             "providerKey=\"ogr\"/>"
             "</layer-tree-group><projectlayers>"
-            f"<maplayer type=\"vector\"><id>p1</id><datasource>{_text(parcels_source)}</datasource>"
+            f"<maplayer type=\"vector\"><id>p1</id><layername>地块</layername><datasource>{_text(parcels_source)}</datasource>"
             f"<provider encoding=\"UTF-8\">{provider}</provider></maplayer>"
             f"<maplayer type=\"vector\"><id>o1</id><datasource>{_text(other)}</datasource>"
             "<provider encoding=\"UTF-8\">postgres</provider></maplayer>"
@@ -130,3 +131,56 @@ def test_without_password():
     assert qgis_tables.without_password("dbname='x' password='a b\\'c' user=u") == "dbname='x' user=u"
     assert qgis_tables.without_password("host=h password=abc") == "host=h"
     assert qgis_tables.without_password("postgresql://u:pw@h/db") == "postgresql://u@h/db"
+
+
+@pytest.mark.slow
+def test_qgis_opens_a_users_pushed_project_from_the_database(demo_project, pg_cluster, pg_schema_name, tmp_path,
+                                                             monkeypatch):
+    """A project a QGIS user saved in the GeoPackage (its parcels layer from the file, with a
+    filter) is pushed; QGIS 3.22 (Debian's python3-qgis, a subprocess) reads it from the
+    schema and its parcels layer loads from PostGIS with the filter kept."""
+    import json
+    import os
+    import subprocess
+
+    if subprocess.run(["/usr/bin/python3", "-c", "import qgis.core"], capture_output=True, check=False).returncode:
+        pytest.skip("/usr/bin/python3 cannot import qgis.core (Debian: python3-qgis)")
+    service = tmp_path / "pg_service.conf"
+    service.write_text(f"[landapp_carry]\nhost={pg_cluster.dir}\nport={pg_cluster.port}\n"
+                       f"dbname={pg_cluster.database}\nuser=postgres\n")
+    monkeypatch.setenv("PGSERVICEFILE", str(service))
+    path = demo_project.path
+    waiting = demo_project.count("parcels", "status = '待供'")
+    with demo_project.transaction():
+        demo_project._conn.execute(
+            "INSERT INTO qgis_projects (name, metadata, content) VALUES ('规划科', '{}', ?)",
+            (qgis_tables.qgz_bytes(_qgs(f"./demo_park.gpkg|layername=parcels|subset={SUBSET}", "ogr"),
+                                   "规划科").hex(),))
+    demo_project.close()
+    target = f"service=landapp_carry schema={pg_schema_name}"
+    push(path, target)
+    try:
+        script = f"""
+import json, os
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from qgis.core import QgsApplication, QgsProject
+app = QgsApplication([], False); app.initQgis()
+p = QgsProject.instance()
+ok = p.read("postgresql:?service=landapp_carry&schema={pg_schema_name}&project=规划科")
+lyr = (p.mapLayersByName("地块") or [None])[0]
+print(json.dumps({{"read": ok, "valid": bool(lyr and lyr.isValid()),
+                  "provider": lyr.providerType() if lyr else None,
+                  "count": lyr.featureCount() if lyr else None, "layers": [(l.name(), l.providerType(), l.source()) for l in p.mapLayers().values()]}}), flush=True)
+os._exit(0)
+"""
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+        out = subprocess.run(["/usr/bin/python3", "-c", script], capture_output=True, check=False, text=True,
+                             env=env, timeout=600, cwd=tmp_path)
+        assert out.returncode == 0, out.stderr[-2000:]
+        got = json.loads(out.stdout.strip().splitlines()[-1])
+        assert {k: got[k] for k in ("read", "valid", "provider", "count")} == {
+            "read": True, "valid": True, "provider": "postgres", "count": waiting}, got
+        assert not any("password" in src for _, _, src in got["layers"]), got
+    finally:
+        with psycopg.connect(pg_cluster.conninfo(), autocommit=True) as pg:
+            pg.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(pg_schema_name)))
