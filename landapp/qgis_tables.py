@@ -13,6 +13,7 @@ import datetime as dt
 import getpass
 import io
 import json
+import logging
 import re
 import zipfile
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from landapp.errors import LandappError
 from landapp.i18n import tr
 
+log = logging.getLogger(__name__)
 STYLE_OWNER = "landapp"  # rows we own: rewritten each time; a QGIS user's own styles stay
 STYLE_MARK = "landapp:"  # the description of our styles starts with it (on PostGIS the owner is the role)
 PROJECT_NAME = "landapp"  # our project (made from the park); a QGIS user's other projects stay
@@ -447,20 +449,30 @@ def carry_qgis(src, dst) -> dict:
 
 
 def _carry_to_postgres(conn, schema, changed, added, defaults, projects) -> None:
+    import psycopg
+
+    def each(statement: str, params: tuple, name: str) -> None:
+        """One style in a savepoint: PostgreSQL's xml type refuses a QML that is not well-formed
+        XML (a GeoPackage keeps any text); that style stays behind, with a word in the log."""
+        try:
+            with conn.transaction():
+                conn.execute(statement, params)
+        except psycopg.DataError as e:
+            log.warning("QGIS style %s not carried: %s", name, str(e).splitlines()[0])
+
     conn.execute(_PG_STYLES_SQL)
     for r in changed:
-        conn.execute("UPDATE public.layer_styles SET styleqml = XMLPARSE(DOCUMENT %s) WHERE f_table_schema = %s "
-                     "AND f_table_name = %s AND stylename = %s AND description LIKE 'landapp:%%'",
-                     (_xml_document(r["qml"]), schema, r["table"], r["name"]))
-    with conn.cursor() as cur:
-        cur.executemany(
-            "INSERT INTO public.layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
-            "stylename, styleqml, stylesld, useasdefault, description, owner, ui, type) VALUES (current_database(), "
-            "%s, %s, %s, %s, XMLPARSE(DOCUMENT %s), XMLPARSE(DOCUMENT %s), false, %s, coalesce(%s, CURRENT_USER), "
-            "XMLPARSE(CONTENT %s), %s)",
-            [(schema, r["table"], r["geometry_column"] or None, r["name"], _xml_document(r["qml"]),
+        each("UPDATE public.layer_styles SET styleqml = XMLPARSE(DOCUMENT %s) WHERE f_table_schema = %s "
+             "AND f_table_name = %s AND stylename = %s AND description LIKE 'landapp:%%'",
+             (_xml_document(r["qml"]), schema, r["table"], r["name"]), r["name"])
+    for r in added:
+        each("INSERT INTO public.layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
+             "stylename, styleqml, stylesld, useasdefault, description, owner, ui, type) VALUES (current_database(), "
+             "%s, %s, %s, %s, XMLPARSE(DOCUMENT %s), XMLPARSE(DOCUMENT %s), false, %s, coalesce(%s, CURRENT_USER), "
+             "XMLPARSE(CONTENT %s), %s)",
+             (schema, r["table"], r["geometry_column"] or None, r["name"], _xml_document(r["qml"]),
               _xml_document(r["sld"]), r["description"], r["owner"] or None, r["ui"] or None,
-              "Polygon" if r["geometry_column"] else None) for r in added])
+              "Polygon" if r["geometry_column"] else None), r["name"])
     for table, (name, ours) in defaults.items():
         conn.execute("UPDATE public.layer_styles SET useasdefault = (stylename = %s AND "
                      "coalesce(description LIKE 'landapp:%%', false) = %s) WHERE f_table_schema = %s AND f_table_name = %s",

@@ -75,6 +75,9 @@ def test_users_styles_and_projects_survive_push_and_pull(demo_project, pg_cluste
         conn.execute("INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
                      "styleName, styleQML, styleSLD, useAsDefault, description, owner) "
                      "VALUES ('', '', 'parcels', 'geom', '我的样式', ?, '', 1, '规划科用', '')", (mine,))
+        conn.execute("INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
+                     "styleName, styleQML, styleSLD, useAsDefault, description, owner) "
+                     "VALUES ('', '', 'buildings', 'geom', '坏样式', '<qgis><unclosed></qgis>', '', 0, '', '')")
         conn.execute("UPDATE layer_styles SET styleQML = ? WHERE f_table_name = 'parcels' AND styleName = '按用地性质'",
                      (modified,))
         conn.execute("INSERT INTO qgis_projects (name, metadata, content) VALUES ('规划科', '{}', ?)",
@@ -92,6 +95,9 @@ def test_users_styles_and_projects_survive_push_and_pull(demo_project, pg_cluste
         assert [r[0] for r in rows if r[2]] == ["我的样式"]  # still the layer's default
         assert _body(by_name["按用地性质"][1]) == _body(modified)
         assert "按状态" in by_name  # landapp's own stay
+        # a style PostgreSQL's xml type refuses (not well-formed) stays behind alone
+        assert not pg.execute("SELECT 1 FROM public.layer_styles WHERE f_table_schema = %s AND stylename = '坏样式'",
+                              (schema,)).fetchone()
         projects = dict(pg.execute(sql.SQL("SELECT name, content FROM {}.qgis_projects").format(
             sql.Identifier(schema))).fetchall())
     assert set(projects) == {"landapp", "规划科"}
