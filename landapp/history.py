@@ -8,7 +8,25 @@ import json
 
 from landapp.i18n import tr
 from landapp.schema import spec
-from landapp.store.base import ProjectStore
+from landapp.store.base import OTHER_PROGRAM, ProjectStore
+
+
+def _flag(v):
+    return bool(v) if isinstance(v, int) and not isinstance(v, bool) and v in (0, 1) else v
+
+
+def _who(row: dict) -> str:
+    """The edit's author; for a change the database's triggers recorded (QGIS, psql, GDAL on
+    a PostGIS park) the database user and that it came through another program."""
+    user = row.get("user") or ""
+    session = str(row.get("session") or "")
+    if not session.startswith(OTHER_PROGRAM):
+        return user
+    app = session[len(OTHER_PROGRAM):]
+    app = "" if app in ("", "?") else app
+    if app:
+        return tr(f"{user}(通过其他程序 {app})", f"{user} (through another program, {app})")
+    return tr(f"{user}(通过其他程序)", f"{user} (through another program)")
 
 
 def lineage(store: ProjectStore, fid: int) -> dict[str, list[dict]]:
@@ -35,6 +53,8 @@ def feature_history(store: ProjectStore, layer: str, fid: int, limit: int = 20) 
             if k in ("created", "modified", "area_mu"):
                 continue  # area in mu follows area_m2; stamps are the row's own time
             name = "geometry" if k in ("geom", "geometry") else k
+            if s.has(name) and s.field(name).kind == "bool":  # 0/1 as PostgreSQL's triggers log them
+                v = [_flag(x) for x in v] if isinstance(v, list) else _flag(v)
             title = tr("图形", "Shape") if name == "geometry" else (s.field(name).title if s.has(name) else name)
             if r["operation"] == "update" and isinstance(v, list) and len(v) == 2:
                 changes.append((title, v[0], v[1]))
@@ -42,7 +62,7 @@ def feature_history(store: ProjectStore, layer: str, fid: int, limit: int = 20) 
                 changes.append((title, None, v))
             else:
                 changes.append((title, v, None))
-        out.append({"ts": r["ts"], "user": r["user"], "operation": r["operation"], "changes": changes})
+        out.append({"ts": r["ts"], "user": _who(r), "operation": r["operation"], "changes": changes})
     other = store.other_programs_changes(layer, int(fid))  # QGIS, GDAL …: what, not who or which fields
     if other:
         who = tr("其他程序(如 QGIS)", "another program (e.g. QGIS)")

@@ -11,10 +11,10 @@ import os
 import xml.etree.ElementTree as ET
 
 from landapp.i18n import tr
+from landapp.qgis_tables import PROJECT_NAME  # noqa: F401 (the name QGIS lists; layers.qgis_styles uses it)
 from landapp.schema import LAYERS, SPATIAL_LAYERS, spec
 from layers.qgis_styles import DOCTYPE, QGIS_VERSION, StyleSet, style_elements
 
-PROJECT_NAME = "landapp"
 DRAW_ORDER = ["zones", "buildings", "parcels", "roads"]  # top first, as layers.map.ParkMap
 CURRENT = '"retired" = 0 OR "retired" IS NULL'
 
@@ -50,38 +50,22 @@ def _absolute_raster(store) -> str | None:
     return name if name and os.path.isabs(name) and os.path.exists(name) else None
 
 
-def _pg_quote(v: str) -> str:
-    """A value in a QgsDataSourceUri: single-quoted, \\ and ' escaped."""
-    return "'" + str(v).replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
 def postgres_connection(store) -> str:
-    """The connection part of a QGIS postgres datasource for a PostGIS park: service or
-    host/port/dbname/user (and sslmode), never a password (QGIS asks, or reads ~/.pgpass
-    or the service file)."""
-    params = store.target.params
-    return " ".join(f"{k}={_pg_quote(params[k])}" for k in ("service", "dbname", "host", "port", "user", "sslmode")
-                    if params.get(k))
+    """The connection part of a QGIS postgres datasource for a PostGIS park (never a password)."""
+    from landapp.qgis_tables import postgres_connection as conn
+
+    return conn(store.target.params)
 
 
 def _sources(store):
     """A function (layer, subset) -> (datasource, provider) for the park's backend."""
+    from landapp.qgis_tables import gpkg_source, postgres_source
+
     if getattr(store, "target", None) is not None and getattr(store, "schema", None):  # PostGIS
-        from landapp.gpkg import FID_COLUMN, GEOM_COLUMN
-
-        conn, epsg = postgres_connection(store), int(store.srs_id)
-
-        def pg(layer: str, subset: str | None = None):
-            geo = (f" srid={epsg} type=MultiPolygon" if layer in SPATIAL_LAYERS else "")
-            src = (f"{conn} key='{FID_COLUMN}' checkPrimaryKeyUnicity='0'{geo} "
-                   f'table="{store.schema}"."{layer}"' + (f" ({GEOM_COLUMN})" if layer in SPATIAL_LAYERS else ""))
-            return src + f" sql={subset or ''}", "postgres"
-        return pg
+        params, schema, epsg = store.target.params, store.schema, int(store.srs_id)
+        return lambda layer, subset=None: (postgres_source(params, schema, epsg, layer, subset), "postgres")
     gpkg_name = "./" + os.path.basename(store.path)
-
-    def ogr(layer: str, subset: str | None = None):
-        return f"{gpkg_name}|layername={layer}" + (f"|subset={subset}" if subset else ""), "ogr"
-    return ogr
+    return lambda layer, subset=None: (gpkg_source(gpkg_name, layer, subset), "ogr")
 
 
 def project_xml(store, styles: StyleSet) -> str:

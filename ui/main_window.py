@@ -550,7 +550,7 @@ class MainWindow(EditCommands, QMainWindow):
         """Open another project in a new window (this one stays); None when it cannot."""
         from ui.opening import open_or_explain
 
-        if not os.path.isfile(path):
+        if not saved.is_database(path) and not os.path.isfile(path):
             saved.remove_recent(path)
             QMessageBox.information(self, tr("工程不存在", "Project not found"),
                                     tr(f"找不到工程文件 {path},已从最近打开列表中移除。",
@@ -574,6 +574,7 @@ class MainWindow(EditCommands, QMainWindow):
         if dlg.exec() and dlg.target:
             store = open_or_explain(dlg.target, self)
             if store is not None:
+                saved.add_recent(dlg.target)
                 win = MainWindow(store)
                 win.show()
                 self._other = win
@@ -584,7 +585,8 @@ class MainWindow(EditCommands, QMainWindow):
         menu.clear()
         kept, dropped = saved.prune_recent()
         for path in kept:
-            act = menu.addAction(os.path.basename(path), lambda p=path: self.open_project(p))
+            label = saved.recent_label(path)
+            act = menu.addAction(label, lambda p=path: self.open_project(p))
             act.setToolTip(path)
             act.setStatusTip(path)
         if not kept:

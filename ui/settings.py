@@ -74,8 +74,33 @@ def recent_projects() -> list[str]:
     return [p for p in items if isinstance(p, str)]
 
 
+def _recent_key(path: str) -> str:
+    """How a project is kept in the recent list: a file by its absolute path; a database park
+    by its target without any password (passwords never go into settings)."""
+    from landapp.store.target import is_database_target, parse_target
+
+    return parse_target(path).display if is_database_target(path) else os.path.abspath(path)
+
+
+def is_database(path: str) -> bool:
+    from landapp.store.target import is_database_target
+
+    return is_database_target(path)
+
+
+def recent_label(path: str) -> str:
+    """A recent project's menu entry: the file's name, or a database park's schema and database."""
+    if is_database(path):
+        from landapp.store.target import parse_target
+
+        t = parse_target(path)
+        where = t.params.get("service") or t.params.get("dbname") or ""
+        return f"{t.schema or ''} @ {where}".strip(" @") or t.display
+    return os.path.basename(path)
+
+
 def add_recent(path: str) -> list[str]:
-    path = os.path.abspath(path)
+    path = _recent_key(path)
     items = [path] + [p for p in recent_projects() if os.path.normcase(p) != os.path.normcase(path)]
     items = items[:RECENT_MAX]
     put("recent/projects", json.dumps(items, ensure_ascii=False))
@@ -83,9 +108,10 @@ def add_recent(path: str) -> list[str]:
 
 
 def prune_recent() -> tuple[list[str], list[str]]:
-    """Drop the projects whose files are gone. Returns (kept, dropped)."""
+    """Drop the projects whose files are gone (database parks stay: whether one is still
+    there is asked when it is opened). Returns (kept, dropped)."""
     items = recent_projects()
-    kept = [p for p in items if os.path.isfile(p)]
+    kept = [p for p in items if is_database(p) or os.path.isfile(p)]
     dropped = [p for p in items if p not in kept]
     if dropped:
         put("recent/projects", json.dumps(kept, ensure_ascii=False))

@@ -136,7 +136,7 @@ def register(sub) -> None:
     p.add_argument("--decision-no", help=tr("决定书文号", "decision (决定书) number"))
     p.add_argument("--decision-date", metavar="DATE", help=tr("决定书日期 YYYY-MM-DD", "decision date"))
     p.add_argument("--fee-due", type=argtypes.non_negative, metavar="WAN",
-                   help=tr("应缴闲置费(万元,默认出让价款的 20%)", "fee due, 10k CNY (default 20% of the price)"))
+                   help=tr("应缴闲置费(万元,默认出让价款的 20%%)", "fee due, 10k CNY (default 20%% of the price)"))
     p.add_argument("--fee-paid", type=argtypes.non_negative, metavar="WAN", help=tr("已缴闲置费(万元)", "fee paid, 10k CNY"))
     _date_arg(p)
     _fmt_arg(p)

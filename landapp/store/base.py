@@ -36,6 +36,10 @@ class StoreSignals:
     changed = Signal(object)  # ChangeEvent
 
 
+# The edit-log session of a change another program made (QGIS, psql, GDAL on a PostGIS park:
+# the database's triggers write it, after this prefix the program's application_name).
+OTHER_PROGRAM = "other:"
+
 BBox = tuple[float, float, float, float]  # minx, miny, maxx, maxy in the project CRS
 
 

@@ -12,6 +12,7 @@ from psycopg import sql
 
 from landapp import gpkg
 from landapp.schema import LAYERS, ROW_VERSION, SCHEMA_VERSION, VERSIONED, Field, LayerSpec
+from landapp.store.base import OTHER_PROGRAM
 
 META = "landapp_meta"
 GEOM = gpkg.GEOM_COLUMN  # "geom", as in the GeoPackage (callers' filters name it)
@@ -120,8 +121,9 @@ def ensure_row_versions(cur, schema: str) -> list[str]:
     return changed
 
 
-def create_park(cur, schema: str, srid: int) -> None:
-    """The schema with every table, empty. Runs inside the caller's transaction."""
+def create_park(cur, schema: str, srid: int, *, tracking: bool = True) -> None:
+    """The schema with every table, empty. Runs inside the caller's transaction. `tracking`
+    False leaves the other-programs triggers out (db push adds them after copying the rows)."""
     cur.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
     cur.execute(sql.SQL("CREATE TABLE {} (key text PRIMARY KEY, value text)").format(q(schema, META)))
     cur.execute(sql.SQL("COMMENT ON SCHEMA {} IS {}").format(
@@ -132,6 +134,8 @@ def create_park(cur, schema: str, srid: int) -> None:
         create_table(cur, schema, s, srid)
     ensure_row_versions(cur, schema)
     create_notify_trigger(cur, schema)
+    if tracking:
+        install_tracking(cur, schema)
 
 
 def channel(schema: str) -> str:
@@ -149,6 +153,115 @@ def create_notify_trigger(cur, schema: str) -> None:
     cur.execute(sql.SQL("DROP TRIGGER IF EXISTS landapp_notify ON {}").format(q(schema, "edit_log")))
     cur.execute(sql.SQL("CREATE TRIGGER landapp_notify AFTER INSERT ON {} FOR EACH STATEMENT "
                         "EXECUTE FUNCTION {}()").format(q(schema, "edit_log"), fn))
+
+
+# ---- edits by other programs (QGIS, psql, ogr2ogr) --------------------------------------
+WRITER_SETTING = "landapp.writer"  # landapp sets it (SET LOCAL) in each of its write transactions
+TRACKING_VERSION = "1"  # bump when the trigger function changes: parks get it again on open
+UNTRACKED = ("edit_log",)
+
+
+def tracked_layers() -> list[str]:
+    return [name for name in LAYERS if name not in UNTRACKED]
+
+
+def install_tracking(cur, schema: str) -> None:
+    """Triggers that write every change another program makes to a park's layers and tables
+    (QGIS through its PostGIS provider, psql, GDAL) into the park's edit log: the database
+    user (session_user), the operation, layer, fid, time and the changed fields (old and new;
+    a shape as '<MultiPolygon 123.4 m²>' as landapp logs it). The edit log's own trigger then
+    notifies the park's channel, so open windows update within a second. landapp's own
+    writes carry the transaction-local setting landapp.writer, which the triggers' WHEN
+    skips (they log themselves, with more context). Idempotent: run on create, on upgrade and
+    after db push; the function is SECURITY DEFINER (owned by the park's owner) so a role
+    allowed to edit parcels need not be allowed to write the log directly."""
+    cur.execute("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+                "WHERE e.extname = 'postgis'")
+    row = cur.fetchone()
+    postgis = row[0] if row else "public"
+    cur.execute("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = %s "
+                "ORDER BY table_name, ordinal_position", (schema,))
+    columns: dict[str, list[str]] = {}
+    for t, c in cur.fetchall():
+        columns.setdefault(t, []).append(c)
+    for name in tracked_layers():
+        if name not in columns:
+            continue
+        fn = q(schema, f"landapp_track_{name}")
+        body = _tracking_body(schema, name, columns[name])
+        cur.execute(sql.SQL(
+            "CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
+            "SET search_path = pg_catalog, {}, pg_temp AS {}").format(
+            fn, sql.Identifier(postgis), sql.Literal(body.as_string(cur))))
+        cur.execute(sql.SQL("REVOKE ALL ON FUNCTION {}() FROM PUBLIC").format(fn))
+        cur.execute(sql.SQL(
+            "CREATE OR REPLACE TRIGGER landapp_track AFTER INSERT OR UPDATE OR DELETE ON {} FOR EACH ROW "
+            "WHEN (coalesce(current_setting({}, true), '') = '') EXECUTE FUNCTION {}()").format(
+            q(schema, name), sql.Literal(WRITER_SETTING), fn))
+    cur.execute(sql.SQL("INSERT INTO {} VALUES ('tracking_version', %s) ON CONFLICT (key) DO UPDATE "
+                        "SET value = EXCLUDED.value").format(q(schema, META)), (TRACKING_VERSION,))
+
+
+def _tracking_body(schema: str, layer: str, cols: list[str]) -> sql.Composed:
+    """The trigger function of one table, its columns named one by one (a whole-row
+    to_jsonb costs ~60 µs a row; this keeps a 10k-row UPDATE from psql near a second). An
+    update logs {field: [old, new]} of the fields that changed and nothing if none did; an
+    insert or delete logs the record's non-empty fields."""
+    attrs = [c for c in cols if c not in (FID, GEOM, "row_version")]
+    spatial = GEOM in cols
+
+    def record(row: str) -> sql.Composable:
+        if not attrs:
+            return sql.SQL("'{}'::jsonb")
+        chunks = [attrs[i:i + 40] for i in range(0, len(attrs), 40)]  # jsonb_build_object takes ≤ 100 arguments
+        return sql.SQL(" || ").join(
+            sql.SQL("jsonb_build_object({})").format(sql.SQL(", ").join(
+                sql.SQL("{}, {}.{}").format(sql.Literal(c), sql.SQL(row), sql.Identifier(c)) for c in chunk))
+            for chunk in chunks)
+
+    diffs = [sql.SQL("  IF OLD.{c} IS DISTINCT FROM NEW.{c} THEN ch := ch || jsonb_build_object({k}, "
+                     "jsonb_build_array(to_jsonb(OLD.{c}), to_jsonb(NEW.{c}))); END IF;").format(
+                         c=sql.Identifier(c), k=sql.Literal(c)) for c in attrs if c != "modified"]
+    if spatial:
+        diffs.append(sql.SQL("  IF OLD.{g} IS DISTINCT FROM NEW.{g} THEN ch := ch || jsonb_build_object('geometry', "
+                             "jsonb_build_array({old}, {new})); END IF;").format(
+                                 g=sql.Identifier(GEOM), old=_shape_sql("OLD"), new=_shape_sql("NEW")))
+    shape = {row: (sql.SQL(" || jsonb_build_object('geometry', {})").format(_shape_sql(row)) if spatial
+                   else sql.SQL("")) for row in ("OLD", "NEW")}
+    return sql.SQL("""
+DECLARE
+  ch jsonb := '{{}}'::jsonb;
+  id bigint;
+  app text := left(coalesce(nullif(current_setting('application_name', true), ''), '?'), 40);
+BEGIN
+  IF TG_OP = 'UPDATE' THEN
+{diffs}
+    IF ch = '{{}}'::jsonb THEN
+      RETURN NULL;
+    END IF;
+    id := NEW.{fid};
+  ELSIF TG_OP = 'INSERT' THEN
+    ch := jsonb_strip_nulls({new}{new_shape});
+    id := NEW.{fid};
+  ELSE
+    ch := jsonb_strip_nulls({old}{old_shape});
+    id := OLD.{fid};
+  END IF;
+  INSERT INTO {log} (ts, "user", session, layer, feature_id, operation, changes)
+  VALUES (to_char(localtimestamp, 'YYYY-MM-DD"T"HH24:MI:SS'), session_user::text, {prefix} || app,
+          {layer}, id, lower(TG_OP), ch::text);
+  RETURN NULL;
+END""").format(diffs=sql.SQL("\n").join(diffs) if diffs else sql.SQL("  NULL;"),
+               new=record("NEW"), old=record("OLD"), new_shape=shape["NEW"], old_shape=shape["OLD"],
+               fid=sql.Identifier(FID), log=q(schema, "edit_log"), prefix=sql.Literal(OTHER_PROGRAM),
+               layer=sql.Literal(layer))
+
+
+def _shape_sql(row: str) -> sql.Composed:
+    """A shape in the edit log as landapp writes it: '<MultiPolygon 123.4 m²>' (or null)."""
+    g = sql.SQL("{}.{}").format(sql.SQL(row), sql.Identifier(GEOM))
+    return sql.SQL("CASE WHEN {g} IS NULL THEN 'null'::jsonb ELSE to_jsonb('<' || substr(ST_GeometryType({g}), 4) "
+                   "|| ' ' || round(ST_Area({g})::numeric, 1)::text || ' m²>') END").format(g=g)
 
 
 def ensure_schema(cur, schema: str, srid: int) -> list[str]:
@@ -172,6 +285,7 @@ def ensure_schema(cur, schema: str, srid: int) -> list[str]:
                 changed.append(f"+column {s.name}.{f.name}")
         create_indexes(cur, schema, s)
     changed += ensure_row_versions(cur, schema)
+    install_tracking(cur, schema)
     cur.execute(sql.SQL("INSERT INTO {} VALUES ('schema_version', %s) ON CONFLICT (key) DO UPDATE "
                         "SET value = EXCLUDED.value").format(q(schema, META)), (str(SCHEMA_VERSION),))
     return changed

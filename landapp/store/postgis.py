@@ -109,17 +109,33 @@ class PostGISStore(PGTableAccess, ProjectStore):
                 f"数据库 {self.target.display} 中没有园区(模式){self.schema};可用 landapp db push 上传。",
                 f"There is no park (schema) {self.schema} in {self.target.display}; "
                 "upload one with landapp db push."))
-        version = int(self._scalar(sql.SQL("SELECT value FROM {} WHERE key = 'schema_version'").format(
-            q(self.schema, META))) or 0)
+        meta = dict(self._execute(sql.SQL("SELECT key, value FROM {}").format(q(self.schema, META))).fetchall())
+        version = int(meta.get("schema_version") or 0)
         if version > SCHEMA_VERSION:
             raise ProjectError(tr(
                 f"园区由更新版本的 landapp 创建(数据结构版本 {version}),请升级 landapp。",
                 f"The park was made by a newer landapp (schema {version}); upgrade landapp."))
         if version < SCHEMA_VERSION:
-            srid = self._scalar(sql.SQL("SELECT value FROM {} WHERE key = 'srid'").format(q(self.schema, META)))
+            srid = meta.get("srid")
             with self.transaction():
                 pg_schema.ensure_schema(self._conn.cursor(), self.schema, int(srid or DEFAULT_EPSG))
             self._upgraded = True
+        elif meta.get("tracking_version") != pg_schema.TRACKING_VERSION:
+            self._install_tracking()
+
+    def _install_tracking(self) -> None:
+        """A park made before the other-programs triggers (or with older ones) gets them when
+        someone allowed to change its tables (its owner, an admin) opens it; for anyone else
+        it stays as it is, without a word (the next admin to open it installs them)."""
+        import logging
+
+        if not self._scalar("SELECT has_table_privilege(%s, 'TRIGGER')", (f'"{self.schema}"."parcels"',)):
+            return
+        try:
+            with self.transaction():
+                pg_schema.install_tracking(self._conn.cursor(), self.schema)
+        except LandappError as e:
+            logging.getLogger(__name__).info("edit tracking triggers not installed in %s: %s", self.schema, e)
 
     # ---- low-level helpers -------------------------------------------------------------
     def _live(self) -> psycopg.Connection:
@@ -180,6 +196,8 @@ class PostGISStore(PGTableAccess, ProjectStore):
             try:
                 tx = self._live().transaction()
                 tx.__enter__()
+                if depth == 0:  # our writes log themselves: the other-programs triggers skip them
+                    self._conn.execute("SELECT set_config(%s, %s, true)", (pg_schema.WRITER_SETTING, self.session))
             except psycopg.Error as e:
                 raise translate_error(e, self.path) from None
             self._depth += 1
@@ -673,6 +691,7 @@ def create_postgis_project(target: str | DatabaseTarget, name: str = "", *, epsg
     conn = connect(t, password_prompt=password_prompt)
     try:
         with conn.transaction():
+            conn.execute("SELECT set_config(%s, 'create', true)", (pg_schema.WRITER_SETTING,))  # not another program's
             if conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (t.schema,)).fetchone():
                 raise ProjectError(tr(f"数据库中已有模式 {t.schema}。", f"The database already has a schema {t.schema}."))
             pg_schema.create_park(conn.cursor(), t.schema, int(epsg))

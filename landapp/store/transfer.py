@@ -7,6 +7,7 @@ GeoPackage beside its target and renames it into place (a failure leaves no file
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import tempfile
@@ -16,9 +17,10 @@ import numpy as np
 import shapely
 from psycopg import sql
 
-from landapp import gpkg
+from landapp import gpkg, project_hooks
 from landapp.errors import LandappError, ProjectError
 from landapp.i18n import tr
+from landapp.qgis_tables import carry_qgis
 from landapp.schema import LAYERS
 from landapp.store import pg_schema
 from landapp.store.geopackage import GeoPackageStore, _translate_sqlite_error
@@ -66,7 +68,7 @@ def push(source: str, target: str, *, schema: str | None = None,
                         f"数据库 {t.display} 中已有模式 {name};请用 --schema 另选名称。",
                         f"The database {t.display} already has a schema {name}; choose another with --schema."))
                 cur = conn.cursor()
-                pg_schema.create_park(cur, name, srid)
+                pg_schema.create_park(cur, name, srid, tracking=False)  # triggers after the copy
                 for layer, s in LAYERS.items():
                     cols, rows = _gpkg_rows(src, layer)
                     if progress:
@@ -78,26 +80,26 @@ def push(source: str, target: str, *, schema: str | None = None,
                         "FROM {}), 1), %s)").format(q(name, layer)),
                         (f'"{name}"."{layer}"', int(seqs.get(layer) or 0),
                          bool(seqs.get(layer) or rows)))
+                pg_schema.install_tracking(cur, name)
         except LandappError:
             raise
         except Exception as e:
             raise translate_error(e, t.display) from None
         finally:
             conn.close()
-    _after_push(t, name, password_prompt)
+    _after_push(source, t, name, password_prompt)
     return name
 
 
-def _after_push(t, name: str, password_prompt) -> None:
+def _after_push(source: str, t, name: str, password_prompt) -> None:
     """The pushed park's QGIS styles and project (landapp.project_hooks), as for a park
-    created in the database; a failure there is logged, the push stands."""
-    import logging
-
-    from landapp import project_hooks
-
+    created in the database, then what QGIS users saved in the file (their styles and
+    projects, pointed at the database); a failure there is logged, the push stands."""
     try:
         with PostGISStore(t.with_schema(name), password_prompt=password_prompt) as store:
             project_hooks.run(store, "created")
+            with GeoPackageStore(source) as src:
+                carry_qgis(src, store)
     except LandappError as e:
         logging.getLogger(__name__).warning("QGIS styles of the pushed park not written: %s", e)
 
@@ -171,10 +173,12 @@ def pull(target: str, out: str, *, force: bool = False,
                 if os.path.exists(p):
                     os.unlink(p)
             raise
-    with GeoPackageStore(out) as pulled:  # QGIS styles and project of the data, naming the file itself
-        from landapp import project_hooks
-
-        project_hooks.run(pulled, "created")
+        with GeoPackageStore(out) as pulled:  # QGIS styles and project of the data, naming the file itself
+            project_hooks.run(pulled, "created")
+            try:  # and what QGIS users saved in the database, pointed at the file
+                carry_qgis(src, pulled)
+            except LandappError as e:
+                logging.getLogger(__name__).warning("QGIS styles of the database not carried: %s", e)
     return out
 
 

@@ -148,3 +148,28 @@ def test_parser_can_be_built_again_and_again(monkeypatch):
     for _ in range(2):
         args = cli.build_parser().parse_args(["export", "layer", "p.gpkg", "parcels", "-o", "x.geojson"])
         assert args.export_command == "layer"
+
+
+def test_every_command_has_a_help_page():
+    """`landapp COMMAND --help` for every command and subcommand (a bare % in a help text
+    once made `landapp idle --help` a traceback)."""
+    import argparse
+    import contextlib
+    import io
+
+    import landapp.cli as cli
+
+    def commands(parser, path=()):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    yield (*path, name)
+                    yield from commands(sub, (*path, name))
+
+    found = list(commands(cli.build_parser()))
+    assert ("idle",) in found and ("export", "sheets") in found
+    for path in found:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), pytest.raises(SystemExit) as e:
+            cli.build_parser().parse_args([*path, "--help"])
+        assert e.value.code == 0 and "usage:" in out.getvalue(), path

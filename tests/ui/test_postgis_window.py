@@ -251,3 +251,48 @@ def test_geopackage_window_sees_edits_made_by_another_program(qtbot, demo_projec
         assert feature_history(demo_project, "parcels", fid)[0]["user"] == "其他程序(如 QGIS)"
     finally:
         win.detach()
+
+
+def test_a_database_park_in_the_recent_list_keeps_no_password_and_reopens(window, db_store, pg_target, qtbot):
+    """Opening a park by a URI that carries a password (python main.py postgresql://u:pw@…)
+    puts it in 文件 → 最近打开 without the password; the entry stays (no file to look for)
+    and opens the park in a new window."""
+    from ui import settings
+
+    with_pw = pg_target.replace("postgresql://postgres@", "postgresql://postgres:geheim-pw@")
+    assert "geheim-pw" in with_pw
+    settings.add_recent(with_pw)
+    stored = settings.recent_projects()[0]
+    assert "geheim-pw" not in stored and "geheim-pw" not in str(settings.settings().value("recent/projects"))
+    assert parse_target(stored).schema == db_store.schema
+    assert window.fill_recent_menu()[0] == stored
+    entry = window.workspace.menus["file.recent"].actions()[0]
+    assert entry.text().startswith(db_store.schema)
+    other = window.open_project(stored)
+    assert other is not None
+    qtbot.addWidget(other)
+    try:
+        assert other.store.schema == db_store.schema and other.canvas.wait_for_frame()
+        qtbot.waitUntil(lambda: other.table.model.rowCount() == window.table.model.rowCount() > 0, timeout=10000)
+    finally:
+        other.detach()
+        other.store.close()
+
+
+def test_edits_qgis_makes_in_the_database_appear_with_their_author(window, db_store, pg_cluster, qtbot):
+    """A plain connection as QGIS makes one (its own application_name, no landapp code)
+    renames a parcel in the park's schema: the window's table shows the new name after its
+    next check, and the info panel's edit history names the database user and QGIS."""
+    from psycopg import sql
+
+    fid = _a_parcel(db_store)
+    model = window.table.model
+    col = [f.name for f in model.columns].index("name")
+    with psycopg.connect(pg_cluster.conninfo(), autocommit=True, application_name="QGIS") as qgis:
+        qgis.execute(sql.SQL("UPDATE {}.parcels SET name = 'QGIS 改的名' WHERE fid = %s").format(
+            sql.Identifier(db_store.schema)), (fid,))
+    qtbot.waitUntil(lambda: window.live.check() is not None and
+                    model.data(model.index(model.row_of(fid), col)) == "QGIS 改的名", timeout=10000)
+    window.info.show_feature("parcels", fid)
+    text = window.info.toPlainText()
+    assert "postgres(通过其他程序 QGIS)" in text and "→ QGIS 改的名" in text
