@@ -28,7 +28,7 @@ from landapp.schema import spec
 OPS = ("=", "!=", "<", "<=", ">", ">=", "in", "not in", "is null", "is not null", "contains", "starts")
 GEOMETRY = "geometry"  # the pseudo-field of a spatial layer's shape: is_null()/is_not_null() only
 GEOM_COLUMN = "geom"  # its column in both backends (landapp.gpkg.GEOM_COLUMN)
-INLINE_IN = 200  # an IN over more values goes as one parameter (SQLite: a JSON array, PostgreSQL: an array)
+INLINE_IN = 200  # SQLite: an IN over more values is one parameter, a JSON array (PostgreSQL: always an array)
 
 
 class Filter:
@@ -184,21 +184,24 @@ def _field_kind(layer: str, name: str) -> str:
 
 
 def translate(f: Filter, layer: str, dialect: str = "sqlite", *,
-              array_type: Callable[[str], str] | None = None) -> tuple[str, list[Any]]:
+              pg_type: Callable[[str], str] | None = None) -> tuple[str, list[Any]]:
     """SQL text and parameters for a filter. dialect: "sqlite" (? parameters), "gdal"
     (SQLite with values inlined as escaped literals: GDAL's attribute filter takes no
-    parameters) or "postgres" (%s parameters; `array_type` names a field kind's column type
-    for the array of a long IN)."""
+    parameters) or "postgres" (%s parameters cast to the column's type, which `pg_type`
+    names for a field kind, so dates compare as dates in binary transfers too; an IN is one
+    array parameter)."""
     params: list[Any] = []
     postgres = dialect == "postgres"
-    mark = "%s" if postgres else "?"
+    pg_type = pg_type or (lambda kind: "text")
 
-    def val(v: Any) -> str:
+    def val(v: Any, kind: str | None = None) -> str:
         v = _value(v)
         if dialect == "gdal":
             return sqlite_literal(v)
         params.append(v)
-        return mark
+        if not postgres:
+            return "?"
+        return f"CAST(%s AS {pg_type(kind)})" if kind else "%s"
 
     def go(node: Filter) -> str:
         if isinstance(node, (All, AnyOf)):
@@ -226,19 +229,18 @@ def translate(f: Filter, layer: str, dialect: str = "sqlite", *,
             return f"{fn}(lower(CAST({col} AS TEXT)), {val(str(node.value).lower())}) {test}"
         if node.value is None:
             raise _bad(layer, tr("与空值比较请用 is_null()", "compare with None through is_null()"))
-        return f"{col} {'<>' if node.op == '!=' else node.op} {val(node.value)}"
+        return f"{col} {'<>' if node.op == '!=' else node.op} {val(node.value, kind)}"
 
     def in_sql(col: str, kind: str, negate: bool, values: list[Any]) -> str:
         if not values:
             return "1=1" if negate else "1=0"
+        if postgres:  # one array parameter, cast to the column's type
+            params.append([_value(v) for v in values])
+            return f"{'NOT ' if negate else ''}({col} = ANY(CAST(%s AS {pg_type(kind)}[])))"
         if dialect == "gdal" or len(values) <= INLINE_IN:
             inner = ", ".join(val(v) for v in values)
             return f"{col} {'NOT IN' if negate else 'IN'} ({inner})"
         values = [_value(v) for v in values]
-        if postgres:  # one array parameter, cast to the column's type
-            params.append(values)
-            cast = (array_type or (lambda k: "text"))(kind)
-            return f"{'NOT ' if negate else ''}({col} = ANY(CAST(%s AS {cast}[])))"
         params.append(json.dumps(values, ensure_ascii=False))  # one parameter: no variable limit
         return f"{col} {'NOT IN' if negate else 'IN'} (SELECT value FROM json_each(?))"
 

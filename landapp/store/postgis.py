@@ -42,10 +42,10 @@ from landapp.store.target import DatabaseTarget, parse_target
 
 def _where(where: Filter | None, layer: str) -> tuple[sql.Composable | None, list[Any]]:
     """A caller's typed filter in psycopg's style: checked field names, values as parameters
-    (a long IN as one array)."""
+    cast to their column's type (an IN as one array)."""
     if where is None:
         return None, []
-    text, ps = translate(where, layer, "postgres", array_type=lambda kind: PG_TYPES.get(kind, "bigint"))
+    text, ps = translate(where, layer, "postgres", pg_type=lambda kind: PG_TYPES.get(kind, "bigint"))
     return sql.SQL(text), ps
 
 

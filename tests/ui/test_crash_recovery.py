@@ -12,6 +12,8 @@ import textwrap
 import pyogrio
 import pytest
 
+from landapp.store.filters import F
+
 pytestmark = pytest.mark.gui
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -80,11 +82,10 @@ def test_killing_the_app_mid_edit_loses_only_that_edit(qtbot, demo_project):
         win = MainWindow(store)
         qtbot.addWidget(win)
         assert store.integrity_check() == []
-        kept = store.rows("parcels", "code LIKE 'KILL-A%'")
+        kept = store.rows("parcels", F("code").startswith("KILL-A"))
         assert [(r["code"], r["name"], bool(r["retired"])) for r in kept] == [("KILL-A", "杀进程前的修改", False)]
         assert kept[0]["area_m2"] == pytest.approx(10000 + 30 * 100 / 2)  # the vertex move is there
-        assert store.count("parcels") == n_before + 1 and store.count("parcel_lineage", "parent_id = ?",
-                                                                       (kept[0]["fid"],)) == 0
+        assert store.count("parcels") == n_before + 1 and store.count("parcel_lineage", F("parent_id") == kept[0]["fid"]) == 0
         assert kept[0]["fid"] in win.map.layer("parcels").data.fid_index  # drawn on the map
         gdal = pyogrio.read_dataframe(path, layer="parcels", where="code LIKE 'KILL-A%'")
         assert gdal["code"].tolist() == ["KILL-A"]
