@@ -38,6 +38,9 @@ class Filter:
     def __or__(self, other: "Filter") -> "Filter":
         return AnyOf((self, _need(other)))
 
+    def __bool__(self) -> bool:  # `a and b` would silently keep only b
+        raise TypeError("a filter has no truth value: combine filters with & and |, not and/or")
+
 
 def _need(f: Any) -> "Filter":
     if not isinstance(f, Filter):

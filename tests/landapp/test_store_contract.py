@@ -490,3 +490,7 @@ def test_sql_text_is_refused(any_project):
         s.count("parcels", F("code") == "?", params=("R1",))
     with pytest.raises(TypeError):
         s.rows("parcels", F("code"))  # a field is not a condition
+    with pytest.raises(TypeError, match="&"):
+        s.rows("parcels", (F("code") == "R1") and (F("code") == "x"))  # `and` would drop the first
+    with pytest.raises(TypeError):
+        s.rows("parcels", F("code") == "R1" & current())  # unparenthesised: "R1" & filter
