@@ -25,6 +25,7 @@ APP = textwrap.dedent("""
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
     from landapp.store import open_project
+    from landapp.store.filters import F
     from landapp import editing as ed
     from ui.app import make_app
     from ui.main_window import MainWindow
@@ -40,7 +41,7 @@ APP = textwrap.dedent("""
     win.set_tool("add_parcel")
     win.enter_coordinates("3380100, 420100\\n3380100, 420200\\n3380000, 420200\\n3380000, 420100")
     QTest.keyClick(win.canvas, Qt.Key.Key_Return)
-    fid = store.rows("parcels", "code = 'KILL-A'")[0]["fid"]
+    fid = store.rows("parcels", F("code") == "KILL-A")[0]["fid"]
     win.session.run(ed.UpdateAttributes("parcels", fid, {"name": "杀进程前的修改"}))
     win.session.run(ed.MoveVertex(store, "parcels", (420200, 3380100), (420230, 3380100)))
     app.processEvents()
