@@ -29,6 +29,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
 from landapp.store import open_project  # noqa: E402
+from landapp.store.filters import F  # noqa: E402
 from landapp.store.pgcluster import ThrowawayCluster  # noqa: E402
 
 MAP_COLUMNS = ["code", "land_use", "name", "status"]  # labels + the status/land-use themes
@@ -152,7 +153,7 @@ def bench_load(args) -> dict:
         logs = [json.load(open(p)) for p in paths]
         with open_project(target) as s:
             final = {r["fid"]: r for r in s.rows("parcels", geometry=False)}
-            server_log = s.rows("edit_log", "fid > ? AND operation = 'update'", (start_log,), order_by="fid")
+            server_log = s.rows("edit_log", (F("fid") > start_log) & (F("operation") == "update"), order_by="fid")
     committed = sum(len(lg["done"]) for lg in logs)
     lat = sorted(x for lg in logs for x in lg["latencies"])
     # replay: per (fid, field) the server's update log must chain old -> new from the initial

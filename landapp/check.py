@@ -11,6 +11,7 @@ import shapely
 from landapp.i18n import tr
 from landapp.schema import SPATIAL_LAYERS, spec
 from landapp.store.base import ProjectStore
+from landapp.store.filters import F, current
 from landapp.units import to_mu
 
 # Overlaps thinner than this (m²) are digitising noise, not a planning problem.
@@ -42,8 +43,7 @@ def summary(store: ProjectStore) -> dict:
     counts = {}
     for layer in ("zones", "roads", "buildings", "floors", "units", "enterprises", "leases",
                   "revitalisation_cases"):
-        where = "retired = 0 OR retired IS NULL" if layer == "buildings" else None
-        counts[layer] = store.count(layer, where)
+        counts[layer] = store.count(layer, current() if layer == "buildings" else None)
     # parcels in one pass, in the store: active ones per status with their area, and the
     # retired ones (a million parcels: one aggregate query instead of a frame and three scans)
     groups = store.group_totals("parcels", ("retired", "status"), ("area_m2",), include_retired=True)
@@ -97,7 +97,7 @@ def check_project(store: ProjectStore, *, overlaps: bool = True,
         say(layer, share)
         n = store.count(layer)
         n_index = store.index_count(layer)
-        n_geom = store.count(layer, "geom IS NOT NULL")
+        n_geom = store.count(layer, F("geometry").is_not_null())
         rep.checked[layer] = n
         if n_index != n_geom:
             rep.problems.append(Problem("index", layer, (), tr(

@@ -28,6 +28,7 @@ from shapely.ops import unary_union
 
 from landapp.coords import from_lonlat
 from landapp.store import create_project
+from landapp.store.filters import F
 from landapp.store.geopackage import GeoPackageStore
 
 REFERENCE_DATE = dt.date(2026, 11, 1)  # "today" of the demo data, so the file is deterministic
@@ -580,7 +581,7 @@ def _fill_demo(store, rng, ctx, place, zones, road_polys, parcels_local, enterpr
     from landapp.vacancy import building_vacancy_rates, load_space
 
     rates = building_vacancy_rates(load_space(store), REFERENCE_DATE)
-    towers = [b for b in store.rows("buildings", "btype = '楼宇'", geometry=False) if rates.get(b["fid"]) is not None]
+    towers = [b for b in store.rows("buildings", F("btype") == "楼宇", geometry=False) if rates.get(b["fid"]) is not None]
     if towers:
         tower = max(towers, key=lambda b: (rates[b["fid"]], -b["fid"]))
         opened = _add_days(REFERENCE_DATE, -240)

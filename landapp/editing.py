@@ -21,6 +21,7 @@ from landapp.errors import LandappError
 from landapp.i18n import tr
 from landapp.schema import ROW_VERSION, spec
 from landapp.store.base import ProjectStore
+from landapp.store.filters import F, current
 
 VERTEX_TOLERANCE = 0.01  # m: vertices closer than this are the same shared vertex
 MIN_PART_M2 = 0.01
@@ -36,10 +37,6 @@ def _polygonal(geom: BaseGeometry) -> BaseGeometry:
     if not parts:
         return Polygon()
     return parts[0] if len(parts) == 1 else MultiPolygon(parts)
-
-
-def active_where(layer: str) -> str | None:
-    return "retired = 0 OR retired IS NULL" if spec(layer).has("retired") else None
 
 
 def neighbours(store: ProjectStore, layer: str, geom: BaseGeometry, exclude: Sequence[int] = ()) -> list[dict]:
@@ -506,9 +503,7 @@ def _rehome_buildings(store: ProjectStore, codes: Sequence[str], children: dict[
     the buildings' previous values for undo."""
     if not codes or not children:
         return {}
-    marks = ", ".join("?" for _ in codes)
-    blds = store.rows("buildings", f"parcel_code IN ({marks}) AND (retired = 0 OR retired IS NULL)",
-                      tuple(codes))
+    blds = store.rows("buildings", F("parcel_code").in_(codes) & current())
     kids = {f: store.get("parcels", f)["geometry"] for f in children}
     old = {}
     for b in blds:
@@ -541,7 +536,7 @@ def _space_of(store: ProjectStore, bfid: int) -> dict[str, list[int]]:
     """The floors, units and leases of a building (fids per table; empty tables left out)."""
     out = {}
     for t in SPACE_TABLES:
-        fids = [r["fid"] for r in store.rows(t, "building_id = ?", (int(bfid),), geometry=False)]
+        fids = [r["fid"] for r in store.rows(t, F("building_id") == int(bfid), geometry=False)]
         if fids:
             out[t] = fids
     return out

@@ -28,6 +28,7 @@ from landapp.files import read_csv_text
 from landapp.i18n import tr
 from landapp.units import MU_M2
 from landapp.vacancy import _opt_date
+from landapp.store.filters import F, current
 
 SETTING_KEY = "mu_evaluation"
 
@@ -214,8 +215,8 @@ def land_shares(parcels: list[dict], buildings: list[dict], units: list[dict], l
 
 
 def _read(store):
-    parcels = store.rows("parcels", "retired = 0 OR retired IS NULL", geometry=False)
-    buildings = store.rows("buildings", "retired = 0 OR retired IS NULL", geometry=False)
+    parcels = store.rows("parcels", current(), geometry=False)
+    buildings = store.rows("buildings", current(), geometry=False)
     return parcels, buildings, store.rows("units"), store.rows("leases")
 
 
@@ -334,7 +335,7 @@ def _metrics_for(store, year: int | None) -> tuple[int, dict[int, dict]]:
     elif year not in years:
         raise LandappError(tr(f"没有 {year} 年的企业数据,已有年度:{'、'.join(map(str, years))}。",
                               f"There are no figures for {year}; years present: {', '.join(map(str, years))}."))
-    return year, {int(r["enterprise_id"]): r for r in store.rows("enterprise_metrics", "year = ?", (year,))}
+    return year, {int(r["enterprise_id"]): r for r in store.rows("enterprise_metrics", F("year") == year)}
 
 
 def evaluate(store, year: int | None = None, *, level: str = "enterprise",
@@ -353,7 +354,7 @@ def evaluate(store, year: int | None = None, *, level: str = "enterprise",
     shares = enterprise_land(store, dt.date(year, 12, 31))
     ents_by_id = {r["fid"]: r for r in store.rows("enterprises")}
     names = {k: r["name"] for k, r in ents_by_id.items()}
-    parcels = {p["fid"]: p for p in store.rows("parcels", "retired = 0 OR retired IS NULL", geometry=False)}
+    parcels = {p["fid"]: p for p in store.rows("parcels", current(), geometry=False)}
     inside, outside = split_shares(shares, parcels, scope)
     taking: dict[int, float] = {}
     for eid, m in metrics.items():
@@ -530,8 +531,8 @@ def import_metrics(store, path: str, *, year: int | None = None) -> int:
             raise LandappError(tr(f"{path} 第 {lineno} 行:{e}", f"{path} line {lineno}: {e}")) from None
     with store.transaction():
         for rec in records:
-            for old in store.rows("enterprise_metrics", "enterprise_id = ? AND year = ?",
-                                  (rec["enterprise_id"], rec["year"])):
+            for old in store.rows("enterprise_metrics",
+                                  (F("enterprise_id") == rec["enterprise_id"]) & (F("year") == rec["year"])):
                 store.delete("enterprise_metrics", old["fid"])
         store.insert_many("enterprise_metrics", records)
     return len(records)

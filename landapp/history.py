@@ -9,6 +9,7 @@ import json
 from landapp.i18n import tr
 from landapp.schema import spec
 from landapp.store.base import OTHER_PROGRAM, ProjectStore
+from landapp.store.filters import F
 
 
 def _flag(v):
@@ -31,8 +32,8 @@ def _who(row: dict) -> str:
 
 def lineage(store: ProjectStore, fid: int) -> dict[str, list[dict]]:
     """Parents and children of a parcel from the lineage table."""
-    return {"parents": store.rows("parcel_lineage", "child_id = ?", (fid,)),
-            "children": store.rows("parcel_lineage", "parent_id = ?", (fid,))}
+    return {"parents": store.rows("parcel_lineage", F("child_id") == fid),
+            "children": store.rows("parcel_lineage", F("parent_id") == fid)}
 
 
 def feature_history(store: ProjectStore, layer: str, fid: int, limit: int = 20) -> list[dict]:
@@ -40,8 +41,8 @@ def feature_history(store: ProjectStore, layer: str, fid: int, limit: int = 20) 
     list of (field title, old, new) for updates (old is None for an insert, new for a
     delete). Timestamps, areas and the geometry blob name are folded into readable rows."""
     s = spec(layer)
-    rows = store.rows("edit_log", "layer = ? AND feature_id = ?", (layer, int(fid)),
-                      order_by="fid DESC", limit=limit)
+    rows = store.rows("edit_log", (F("layer") == layer) & (F("feature_id") == int(fid)),
+                      order_by=F("fid").desc(), limit=limit)
     out = []
     for r in rows:
         try:

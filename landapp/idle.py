@@ -29,6 +29,7 @@ import datetime as dt
 from dataclasses import dataclass, fields
 
 from landapp.i18n import tr
+from landapp.store.filters import current
 from landapp.vacancy import _opt_date
 
 # Art. 8 of 《闲置土地处置办法》 (government causes) and force majeure.
@@ -210,7 +211,7 @@ def _status(parcel: dict, as_of: dt.date) -> IdleStatus:
 
 def _parcels(store) -> list[dict]:
     # geometry=False: decoding 100k shapes only to drop them was a third of the read
-    return store.rows("parcels", "retired = 0 OR retired IS NULL", geometry=False)
+    return store.rows("parcels", current(), geometry=False)
 
 
 def idle_report(parcels: list[dict], as_of: dt.date) -> list[dict]:
@@ -340,7 +341,7 @@ def load_parcels(store, columns: tuple[str, ...] | None = None) -> list[dict]:
     if columns is None:
         return _parcels(store)
     names = ["fid", *columns]
-    return [dict(zip(names, r)) for r in store.values("parcels", names, "retired = 0 OR retired IS NULL")]
+    return [dict(zip(names, r)) for r in store.values("parcels", names, current())]
 
 
 def set_stage(store, parcel_fid: int, stage: str | None, *, decision_no: str | None = None,

@@ -18,6 +18,7 @@ import datetime as dt
 
 from landapp.errors import LandappError
 from landapp.i18n import tr
+from landapp.store.filters import F
 from landapp.vacancy import _opt_date, parse_date
 
 EPS = 0.05  # m²: rounding of areas typed with one decimal
@@ -57,11 +58,11 @@ def check_lease(store, *, unit_id: int | None, building_id: int, start, end, are
         raise LandappError(tr("到期日期不能早于起租日期。", "The end cannot precede the start."))
     if not area or area <= 0:
         raise LandappError(tr("租赁面积应大于 0。", "The leased area must be more than 0."))
-    whole = store.rows("leases", "building_id = ? AND unit_id IS NULL", (int(building_id),))
+    whole = store.rows("leases", (F("building_id") == int(building_id)) & F("unit_id").is_null())
     whole = [w for w in whole if w["fid"] != exclude and _overlap(s, e, parse_date(w["start_date"]),
                                                                   parse_date(w["end_date"]))]
     if unit_id is None:
-        units = [u for u in store.rows("units", "building_id = ?", (int(building_id),)) if u.get("status") != "已售"]
+        units = [u for u in store.rows("units", F("building_id") == int(building_id)) if u.get("status") != "已售"]
         total = sum(float(u.get("area") or 0.0) for u in units)
         if area > total + EPS:
             raise LandappError(tr(f"租赁面积 {area:,.1f} ㎡ 大于建筑可出租单元面积 {total:,.1f} ㎡(已售单元除外)。",
@@ -71,7 +72,7 @@ def check_lease(store, *, unit_id: int | None, building_id: int, start, end, are
             raise LandappError(tr(f"该建筑已整栋出租({_who(whole[0])}),租期重叠。",
                                   f"The building is already let whole ({_who(whole[0])}) for part of that time."))
         for u in units:
-            for le in store.rows("leases", "unit_id = ?", (u["fid"],)):
+            for le in store.rows("leases", F("unit_id") == u["fid"]):
                 if le["fid"] != exclude and _overlap(s, e, parse_date(le["start_date"]), parse_date(le["end_date"])):
                     raise LandappError(tr(f"单元 {u.get('code') or u['fid']} 在该租期内已有租约({_who(le)}),不能整栋出租。",
                                           f"Unit {u.get('code') or u['fid']} has a lease then ({_who(le)}); "
@@ -85,7 +86,7 @@ def check_lease(store, *, unit_id: int | None, building_id: int, start, end, are
     if whole:
         raise LandappError(tr(f"该建筑在此期间整栋出租({_who(whole[0])}),不能再单独出租单元。",
                               f"The building is let whole then ({_who(whole[0])}); its units cannot be let apart."))
-    others = [le for le in store.rows("leases", "unit_id = ?", (int(unit_id),))
+    others = [le for le in store.rows("leases", F("unit_id") == int(unit_id))
               if le["fid"] != exclude and _overlap(s, e, parse_date(le["start_date"]), parse_date(le["end_date"]))]
     # the most let on any day: check at each start inside the period
     days = {s} | {max(s, parse_date(le["start_date"])) for le in others}
@@ -100,7 +101,7 @@ def check_lease(store, *, unit_id: int | None, building_id: int, start, end, are
 
 
 def _enterprise_id(store, tenant: str) -> int | None:
-    rows = store.rows("enterprises", "name = ?", (tenant,))
+    rows = store.rows("enterprises", F("name") == tenant)
     return rows[0]["fid"] if rows else None
 
 
@@ -153,7 +154,7 @@ def end_lease(store, lease_fid: int, vacant_from) -> None:
                               f"{d} is after the lease's end {le['end_date']}; it expires by itself."))
     store.update("leases", int(lease_fid), {"end_date": last.isoformat(), "status": "已终止"})
     units = [le["unit_id"]] if le.get("unit_id") is not None else [
-        u["fid"] for u in store.rows("units", "building_id = ?", (le["building_id"],))]
+        u["fid"] for u in store.rows("units", F("building_id") == le["building_id"])]
     for uid in units:
         if store.get("units", uid).get("status") in ("已租", "装修中"):
             store.update("units", uid, {"status": "空置"})
@@ -175,7 +176,7 @@ def let_whole(store, building_id: int, tenant: str, start, end, rent: float | No
     if not tenant:
         raise LandappError(tr("请填写承租企业。", "Enter the tenant."))
     b = store.get("buildings", int(building_id))
-    units = store.rows("units", "building_id = ?", (int(building_id),))
+    units = store.rows("units", F("building_id") == int(building_id))
     if not units:
         area = float(b.get("floor_area") or 0.0)
         if area <= 0:
@@ -183,7 +184,7 @@ def let_whole(store, building_id: int, tenant: str, start, end, rent: float | No
                                   "The building has no units and no floor area; it cannot be let whole."))
         store.insert("units", {"building_id": int(building_id), "floor_id": None, "code": "整栋",
                                "area": area, "status": "空置"})
-        units = store.rows("units", "building_id = ?", (int(building_id),))
+        units = store.rows("units", F("building_id") == int(building_id))
     # sold units are their owners': the contract lets the rest of the building
     area = round(sum(float(u.get("area") or 0.0) for u in units if u.get("status") != "已售"), 1)
     if area <= 0:
@@ -206,9 +207,9 @@ def lease_history(store, unit_id: int, as_of: dt.date) -> list[dict]:
     """Every lease of a unit and every whole-building lease of its building, newest first,
     with `phase` 当前 / 未来 / 历史 relative to `as_of` and `whole` for building leases."""
     unit = store.get("units", int(unit_id))
-    rows = store.rows("leases", "unit_id = ?", (int(unit_id),)) + [
-        {**w, "whole": True} for w in store.rows("leases", "building_id = ? AND unit_id IS NULL",
-                                                 (unit["building_id"],))]
+    rows = store.rows("leases", F("unit_id") == int(unit_id)) + [
+        {**w, "whole": True} for w in store.rows("leases", (F("building_id") == unit["building_id"])
+                                                 & F("unit_id").is_null())]
     out = []
     for le in rows:
         s, e = _opt_date(le.get("start_date")), _opt_date(le.get("end_date"))
@@ -233,7 +234,7 @@ def save_floor(store, building_id: int, values: dict, floor_fid: int | None = No
     level = values.get("level")
     if level is None:
         raise LandappError(tr("请填写楼层号。", "Enter the floor level."))
-    clash = [f for f in store.rows("floors", "building_id = ? AND level = ?", (int(building_id), int(level)))
+    clash = [f for f in store.rows("floors", (F("building_id") == int(building_id)) & (F("level") == int(level)))
              if f["fid"] != floor_fid]
     if clash:
         raise LandappError(tr(f"该建筑已有第 {level} 层({clash[0].get('name') or ''})。",
@@ -249,7 +250,7 @@ def save_floor(store, building_id: int, values: dict, floor_fid: int | None = No
 
 def delete_floor(store, floor_fid: int) -> dict:
     """Delete a floor that has no units (move or delete its units first)."""
-    n = store.count("units", "floor_id = ?", (int(floor_fid),))
+    n = store.count("units", F("floor_id") == int(floor_fid))
     if n:
         raise LandappError(tr(f"该楼层还有 {n} 个单元,不能删除;请先删除或移走这些单元。",
                               f"The floor still has {n} units; delete or move them first."))

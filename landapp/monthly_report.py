@@ -91,7 +91,7 @@ def report_figures(store, year: int, month: int, zone: str | None = None) -> dic
         mu["note"] = tr(f"没有 {year} 年及以前的企业亩均数据。", f"No per-mu figures for {year} or earlier.")
     cases = {c["fid"]: c for c in store.rows("revitalisation_cases")}
     advanced = []
-    for h in store.rows("case_history", order_by="date, fid"):
+    for h in store.rows("case_history", order_by=("date", "fid")):
         d = _date(h.get("date"))
         c = cases.get(h.get("case_id"))
         if d and c and first <= d <= as_of:

@@ -1,6 +1,7 @@
 """Select by attribute: conditions (field, operator, value) joined by AND/OR, turned into a
-WHERE clause whose field names come from the schema and whose values are parameters, never
-text from the user; and statistics of a set of features (count, ㎡, 亩, by a field)."""
+typed store filter (landapp.store.filters) whose field names come from the schema and whose
+values the store binds as parameters, never text from the user; and statistics of a set of
+features (count, ㎡, 亩, by a field)."""
 
 from __future__ import annotations
 
@@ -10,20 +11,21 @@ from typing import Any, Sequence
 from landapp.errors import LandappError
 from landapp.i18n import tr
 from landapp.schema import spec
+from landapp.store.filters import F, Filter, all_of, any_of, current
 from landapp.units import to_mu
 
-# operator -> (SQL with ? for the value, needs a value, Chinese, English)
-OPERATORS: dict[str, tuple[str, bool, str, str]] = {
-    "=": ('"{f}" = ?', True, "等于", "equals"),
-    "!=": ('("{f}" <> ? OR "{f}" IS NULL)', True, "不等于", "is not"),
-    ">": ('"{f}" > ?', True, "大于", "greater than"),
-    ">=": ('"{f}" >= ?', True, "大于等于", "at least"),
-    "<": ('"{f}" < ?', True, "小于", "less than"),
-    "<=": ('"{f}" <= ?', True, "小于等于", "at most"),
-    "contains": ("\"{f}\" LIKE ? ESCAPE '\\'", True, "包含", "contains"),
-    "starts": ("\"{f}\" LIKE ? ESCAPE '\\'", True, "开头是", "starts with"),
-    "empty": ("(\"{f}\" IS NULL OR \"{f}\" = '')", False, "为空", "is empty"),
-    "not_empty": ("(\"{f}\" IS NOT NULL AND \"{f}\" <> '')", False, "不为空", "is not empty"),
+# operator -> (needs a value, Chinese, English)
+OPERATORS: dict[str, tuple[bool, str, str]] = {
+    "=": (True, "等于", "equals"),
+    "!=": (True, "不等于", "is not"),
+    ">": (True, "大于", "greater than"),
+    ">=": (True, "大于等于", "at least"),
+    "<": (True, "小于", "less than"),
+    "<=": (True, "小于等于", "at most"),
+    "contains": (True, "包含", "contains"),
+    "starts": (True, "开头是", "starts with"),
+    "empty": (False, "为空", "is empty"),
+    "not_empty": (False, "不为空", "is not empty"),
 }
 NUMERIC_OPS = ("=", "!=", ">", ">=", "<", "<=", "empty", "not_empty")
 
@@ -37,18 +39,13 @@ class Condition:
 
 
 def operator_title(op: str) -> str:
-    _, _, zh, en = OPERATORS[op]
+    _, zh, en = OPERATORS[op]
     return tr(zh, en)
-
-
-def _like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _value(layer: str, field, op: str, value: Any) -> Any:
     if op in ("contains", "starts"):
-        text = str(value if value is not None else "")
-        return ("%" if op == "contains" else "") + _like(text) + "%"
+        return str(value if value is not None else "")
     if field.kind in ("int", "real"):
         try:
             v = float(str(value).strip().replace(",", ""))
@@ -66,13 +63,30 @@ def _value(layer: str, field, op: str, value: Any) -> Any:
     return "" if value is None else str(value)
 
 
-def build_where(layer: str, conditions: Sequence[Condition]) -> tuple[str, list]:
-    """(clause, params). Fields must be the layer's; operators from OPERATORS; AND binds
-    tighter than OR, as in SQL and QGIS expressions."""
+def _condition(field, op: str, value: Any) -> Filter:
+    f = F(field.name)
+    if op == "=":
+        return f == value
+    if op == "!=":  # an empty cell is 'not' the value too
+        return (f != value) | f.is_null()
+    if op in (">", ">=", "<", "<="):
+        return {">": f > value, ">=": f >= value, "<": f < value, "<=": f <= value}[op]
+    if op == "contains":
+        return f.contains(value)
+    if op == "starts":
+        return f.startswith(value)
+    text = field.kind in ("text", "datetime")  # only text can be an empty string
+    if op == "empty":
+        return (f.is_null() | (f == "")) if text else f.is_null()
+    return (f.is_not_null() & (f != "")) if text else f.is_not_null()
+
+
+def build_filter(layer: str, conditions: Sequence[Condition]) -> Filter | None:
+    """The store filter of the conditions (None for none). Fields must be the layer's;
+    operators from OPERATORS; AND binds tighter than OR, as in SQL and QGIS expressions."""
     s = spec(layer)
     fields = {f.name: f for f in s.fields}
-    parts: list[str] = []
-    params: list = []
+    groups: list[list[Filter]] = []
     for k, c in enumerate(conditions):
         if c.field not in fields:
             raise LandappError(tr(f"图层 {layer} 没有字段 {c.field}。", f"Layer {layer} has no field {c.field}."))
@@ -80,39 +94,33 @@ def build_where(layer: str, conditions: Sequence[Condition]) -> tuple[str, list]
             raise LandappError(tr(f"不认识的条件“{c.op}”。", f"Unknown operator '{c.op}'."))
         if k and c.join.upper() not in ("AND", "OR"):
             raise LandappError(tr("条件之间只能用“并且”或“或者”。", "Conditions join with AND or OR."))
-        sql, needs_value, _, _ = OPERATORS[c.op]
+        needs_value, _, _ = OPERATORS[c.op]
         f = fields[c.field]
         if needs_value and (c.value is None or str(c.value).strip() == ""):
             raise LandappError(tr(f"请为“{f.title} {operator_title(c.op)}”填写值。",
                                   f"Give a value for '{f.title} {operator_title(c.op)}'."))
-        if k:
-            parts.append(c.join.upper())
-        parts.append("(" + sql.format(f=c.field) + ")")
-        if needs_value:
-            params.append(_value(layer, f, c.op, c.value))
-    return " ".join(parts), params
+        cond = _condition(f, c.op, _value(layer, f, c.op, c.value) if needs_value else None)
+        if not k or c.join.upper() == "OR":
+            groups.append([cond])
+        else:
+            groups[-1].append(cond)
+    if not groups:
+        return None
+    return any_of(*(all_of(*g) for g in groups)) if len(groups) > 1 else all_of(*groups[0])
 
 
-def _where(layer: str, conditions: Sequence[Condition]) -> tuple[str | None, list]:
-    if not conditions:
-        return None, []
-    clause, params = build_where(layer, conditions)
-    return f"({clause})", params
+def _where(layer: str, conditions: Sequence[Condition]) -> Filter | None:
+    """The conditions' filter, on active features only (retired ones are history)."""
+    return all_of(build_filter(layer, conditions), current() if spec(layer).has("retired") else None)
 
 
 def count(store, layer: str, conditions: Sequence[Condition]) -> int:
     """How many active features match (retired ones are history, never counted)."""
-    where, params = _where(layer, conditions)
-    if spec(layer).has("retired"):
-        where = " AND ".join(w for w in (where, "(retired = 0 OR retired IS NULL)") if w)
-    return store.count(layer, where, params)
+    return store.count(layer, _where(layer, conditions))
 
 
 def select_fids(store, layer: str, conditions: Sequence[Condition]) -> list[int]:
-    where, params = _where(layer, conditions)
-    if spec(layer).has("retired"):
-        where = " AND ".join(w for w in (where, "(retired = 0 OR retired IS NULL)") if w)
-    return [int(r["fid"]) for r in store.rows(layer, where, params, geometry=False)]
+    return [int(r["fid"]) for r in store.rows(layer, _where(layer, conditions), geometry=False)]
 
 
 AREA_FIELD = {"parcels": "area_m2", "zones": "area_m2", "buildings": "footprint_m2"}

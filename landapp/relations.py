@@ -14,6 +14,7 @@ from typing import Iterable
 from landapp.errors import ValidationError
 from landapp.i18n import tr
 from landapp.schema import spec
+from landapp.store.filters import F
 
 # layers whose records refer to others
 WATCHED = ("units", "floors", "leases", "enterprise_metrics", "parcels")
@@ -22,13 +23,9 @@ AREA_TOLERANCE = 0.05  # m²: rounding of areas typed to one decimal
 
 def _fetch(store, layer: str, fids: Iterable[int]) -> dict[int, dict]:
     ids = sorted({int(f) for f in fids if f is not None})
-    out: dict[int, dict] = {}
-    for k in range(0, len(ids), 500):
-        chunk = ids[k:k + 500]
-        marks = ",".join("?" for _ in chunk)
-        for r in store.rows(layer, f"fid IN ({marks})", chunk, geometry=False):
-            out[int(r["fid"])] = r
-    return out
+    if not ids:
+        return {}
+    return {int(r["fid"]): r for r in store.rows(layer, F("fid").in_(ids), geometry=False)}
 
 
 def _bad(layer: str, field: str, rule: str, value) -> ValidationError:

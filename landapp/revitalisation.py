@@ -17,6 +17,7 @@ import json
 from landapp.errors import LandappError
 from landapp.i18n import tr
 from landapp.schema import CASE_MEASURES, CASE_STATES, value_label
+from landapp.store.filters import F
 from landapp.vacancy import _opt_date, parse_date
 
 OPEN_STATES = ("识别", "方案", "实施中")
@@ -72,7 +73,7 @@ def open_case(store, target_layer: str, target_id: int, *, measure: str | None =
 
 
 def history(store, case_id: int) -> list[dict]:
-    return store.rows("case_history", "case_id = ?", (int(case_id),), order_by="date, fid")
+    return store.rows("case_history", F("case_id") == int(case_id), order_by=("date", "fid"))
 
 
 def allowed_transitions(state: str) -> tuple[str, ...]:
@@ -125,8 +126,8 @@ def advance_case(store, case_id: int, new_state: str, *, date=None, note: str | 
 
 def _status_before(store, parcel_fid: int, status: str) -> str | None:
     """The parcel's status before it last became `status`, from the edit log."""
-    rows = store.rows("edit_log", "layer = 'parcels' AND feature_id = ? AND operation = 'update'",
-                      (int(parcel_fid),), order_by="fid DESC")
+    rows = store.rows("edit_log", (F("layer") == "parcels") & (F("feature_id") == int(parcel_fid))
+                      & (F("operation") == "update"), order_by=F("fid").desc())
     for r in rows:
         try:
             change = json.loads(r.get("changes") or "{}").get("status")

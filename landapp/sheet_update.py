@@ -29,6 +29,7 @@ from landapp.errors import LandappError, ValidationError
 from landapp.files import read_csv_text
 from landapp.i18n import tr
 from landapp.schema import VALUE_EN, spec, validate_record
+from landapp.store.filters import current
 from landapp.units import MU_M2
 
 LAYERS = ("parcels", "buildings", "units", "enterprises")  # also in landapp/commands/update.py
@@ -394,8 +395,7 @@ def plan_update(store, path: str, layer: str, key: str, *, sheet: str | None = N
         if c.field:
             seen.add(c.field)
     key_col = next(i for i, c in enumerate(cols) if c.field == key_field)
-    where = "(retired = 0 OR retired IS NULL)" if s.has("retired") else None
-    records = store.rows(layer, where, geometry=False)
+    records = store.rows(layer, current() if s.has("retired") else None, geometry=False)
     index: dict[str, list[dict]] = {}
     for r in records:
         if not _blank(r.get(key_field)):

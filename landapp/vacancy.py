@@ -48,6 +48,7 @@ from typing import Any
 
 from landapp.errors import LandappError
 from landapp.i18n import tr
+from landapp.store.filters import current
 
 GROUPINGS = ("park", "zone", "building", "type")
 WITHHELD_STATUSES = ("预留", "装修中")
@@ -129,7 +130,7 @@ class Space:
 
 def load_space(store) -> Space:
     """Read buildings (not retired), units and leases from a project store."""
-    buildings = store.rows("buildings", "retired = 0 OR retired IS NULL", geometry=False)
+    buildings = store.rows("buildings", current(), geometry=False)
     return Space.from_records(buildings, store.rows("units"), store.rows("leases"))
 
 
@@ -324,7 +325,7 @@ def store_building_states(store, as_of: dt.date) -> tuple[dict[int, dict], dict[
     in about a second instead of ten). Also the buildings (fid, zone, btype, name, code)."""
     bcols = ["fid", "zone", "btype", "name", "code"]
     buildings = {int(r[0]): dict(zip(bcols, r))
-                 for r in store.values("buildings", bcols, "retired = 0 OR retired IS NULL")}
+                 for r in store.values("buildings", bcols, current())}
     units = [u for u in store.values("units", ["fid", "building_id", "area", "status"]) if u[1] in buildings]
     unit_ids = {u[0] for u in units}
     date = functools.lru_cache(maxsize=None)(_opt_date)  # a park's leases share few dates

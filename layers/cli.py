@@ -101,6 +101,7 @@ def cmd_render(args) -> int:
 
 def cmd_export_stacking(args) -> int:
     from landapp.store import open_project
+    from landapp.store.filters import F, current
     from landapp.vacancy import default_as_of, load_space, parse_date
     from layers.render import ensure_gui_app
     from layers.stacking import StackingPlan, export_pdf_pages, export_png, stacking_data
@@ -111,18 +112,18 @@ def cmd_export_stacking(args) -> int:
         raise LandappError(tr("输出文件应以 .png 或 .pdf 结尾。", "The output must end in .png or .pdf."))
     with open_project(args.project) as store:
         as_of = parse_date(args.as_of, "--as-of") if args.as_of else default_as_of(store)
-        current = "(retired = 0 OR retired IS NULL)"
         if args.building:
             fids = []
             for ref in args.building:
-                rows = store.rows("buildings", f"{current} AND (code = ? OR name = ?)", (ref, ref), geometry=False)
+                rows = store.rows("buildings", current() & ((F("code") == ref) | (F("name") == ref)), geometry=False)
                 if not rows:
                     raise LandappError(tr(f"找不到编号或名称为“{ref}”的建筑。", f"No building has the code or name '{ref}'."))
                 fids.append(rows[0]["fid"])
         else:
-            fids = [b["fid"] for b in store.rows("buildings", f"{current} AND btype IN ('楼宇', '标准厂房') AND fid IN "
-                                                 "(SELECT building_id FROM units)", order_by="zone, name",
-                                                 geometry=False)]
+            with_units = sorted({b for (b,) in store.values("units", ["building_id"]) if b is not None})
+            fids = [b["fid"] for b in store.rows(
+                "buildings", current() & F("btype").in_(("楼宇", "标准厂房")) & F("fid").in_(with_units),
+                order_by=("zone", "name"), geometry=False)]
         if not fids:
             raise LandappError(tr("没有可画分层图的建筑(需有单元)。", "No building with units to draw."))
         if out.lower().endswith(".png") and len(fids) > 1:

@@ -28,6 +28,7 @@ from landapp.errors import LandappError
 from landapp.i18n import tr
 from landapp.schema import value_label
 from landapp.sizhi import DIRECTIONS, SizhiFinder
+from landapp.store.filters import F, current
 from landapp.units import to_mu
 from layers.decorations import draw_north_arrow
 from layers.map import ParkMap
@@ -254,7 +255,7 @@ class SheetPainter:
     def _building_block(self, rec):
         from landapp.vacancy import building_figures
 
-        bs = self.store.rows("buildings", "parcel_code = ? AND (retired = 0 OR retired IS NULL)", (rec.get("code"),))
+        bs = self.store.rows("buildings", (F("parcel_code") == rec.get("code")) & current())
         head = tr("地上建筑", "Buildings")
         if not bs:
             return head, [(tr("无登记建筑。", "No buildings recorded."), 8.2)]

@@ -45,6 +45,7 @@ from landapp.vacancy import (
 )
 
 from layers import fonts
+from landapp.store.filters import F
 
 CJK_FAMILIES = fonts.CJK_FAMILIES  # layers/fonts.py: the PDF text layer
 STATUS_COLOURS = {"空置": "#E57373", "已租": "#81C784", "已售": "#64B5F6", "预留": "#FFD54F",
@@ -158,11 +159,11 @@ def stacking_data(store, building_id: int, as_of: dt.date | None = None,
     space = space or load_space(store)
     building = store.get("buildings", int(building_id))
     building.pop("geometry", None)
-    floors = {f["fid"]: f for f in store.rows("floors", "building_id = ?", (int(building_id),))}
+    floors = {f["fid"]: f for f in store.rows("floors", F("building_id") == int(building_id))}
     states = building_states(space, int(building_id), as_of) if int(building_id) in space.buildings else {}
     bands: dict[object, StackFloor] = {}
     whole: list[StackUnit] = []
-    for u in store.rows("units", "building_id = ?", (int(building_id),), order_by="code, fid"):
+    for u in store.rows("units", F("building_id") == int(building_id), order_by=("code", "fid")):
         st = states.get(u["fid"])
         recorded = u.get("status") or ""
         unit = StackUnit(

@@ -27,6 +27,7 @@ from layers.base import Cancel, LabelGrid, LegendEntry, MapLayer
 from layers.snapshot import Snapshot
 from layers.themes import THEMES, Theme
 from layers.view import MapView
+from landapp.store.filters import F
 
 POINT_PX = 1.5  # features smaller than this on screen are drawn as points
 # When more than RASTER_POINTS features are smaller than SPLAT_PX on screen, they are
@@ -711,7 +712,7 @@ class RetiredParcelLayer(VectorLayer):
         return ["code", "retired_date"]
 
     def read(self):
-        return self.store.read_wkb("parcels", columns=self.columns(), where="retired = 1", include_retired=True)
+        return self.store.read_wkb("parcels", columns=self.columns(), where=F("retired") == 1, include_retired=True)
 
     def includes(self, rec: dict) -> bool:
         return bool(rec.get("retired"))

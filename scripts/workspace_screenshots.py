@@ -23,6 +23,7 @@ def main(out: str) -> int:
     from PySide6.QtGui import QGuiApplication
 
     from landapp.store import open_project
+    from landapp.store.filters import F
     from ui.app import DEMO, make_app
     from ui.main_window import MainWindow
 
@@ -53,8 +54,11 @@ def main(out: str) -> int:
         pump(200)
         screen.grabWindow(0).save(os.path.join(out, f"{tag}_{name}.png"))
 
-    b = store.rows("buildings", "fid IN (SELECT building_id FROM floors GROUP BY building_id HAVING COUNT(*) >= 8)",
-                   limit=1)[0]["fid"]
+    floors_of: dict = {}
+    for (bid,) in store.values("floors", ["building_id"]):
+        floors_of[bid] = floors_of.get(bid, 0) + 1
+    tall = [bid for bid, n in floors_of.items() if n >= 8]  # the first building of 8 floors or more
+    b = store.rows("buildings", F("fid").in_(tall), limit=1)[0]["fid"]
     win.canvas.set_selection("buildings", [b])
     acts = {a.objectName(): a for a in win.workspace.menus["space"].actions()}
     acts["open:dashboard"].trigger()

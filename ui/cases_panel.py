@@ -34,6 +34,7 @@ from landapp.errors import LandappError
 from landapp.i18n import tr
 from landapp.schema import CASE_MEASURES, value_label
 from landapp.space_edits import run_recorded
+from landapp.store.filters import F, current
 from landapp.vacancy import default_as_of
 from ui.following import FollowsStore
 from ui.forms import error_and_buttons
@@ -90,9 +91,9 @@ class OpenCaseDialog(QDialog):
     def _target_fid(self) -> int:
         layer, ref = self.layer.currentData(), self.code.text().strip()
         if layer == "parcels":
-            rows = self.store.rows("parcels", "code = ? AND (retired = 0 OR retired IS NULL)", (ref,))
+            rows = self.store.rows("parcels", (F("code") == ref) & current())
         else:
-            rows = self.store.rows("buildings", "(code = ? OR name = ?) AND (retired = 0 OR retired IS NULL)", (ref, ref))
+            rows = self.store.rows("buildings", ((F("code") == ref) | (F("name") == ref)) & current())
         if not rows:
             raise LandappError(tr(f"找不到编号为“{ref}”的{'地块' if layer == 'parcels' else '建筑'}。",
                                   f"No {'parcel' if layer == 'parcels' else 'building'} has the code '{ref}'."))
@@ -289,7 +290,7 @@ class CasesPanel(FollowsStore, QWidget):
         targets = {layer: {t["fid"]: t for t in self.store.rows(layer, geometry=False)}
                    for layer in ("parcels", "buildings")}
         last = {}
-        for h in self.store.rows("case_history", order_by="date, fid"):
+        for h in self.store.rows("case_history", order_by=("date", "fid")):
             last[h["case_id"]] = h["date"]
         for i, r in enumerate(rows):
             t = targets.get(r["target_layer"], {}).get(r["target_id"], {})

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from landapp import editing as ed
 from landapp.errors import LandappError
+from landapp.store.filters import F
 from ui.i18n import tr
 
 
@@ -77,8 +78,7 @@ class EditCommands:
             return
         question = tr(f"删除所选 {len(fids)} 个要素?(可撤销)", f"Delete the {len(fids)} selected features? (undoable)")
         if layer == "buildings":
-            marks = ", ".join("?" for _ in fids)
-            n_units = self.store.count("units", f"building_id IN ({marks})", tuple(fids))
+            n_units = self.store.count("units", F("building_id").in_(fids))
             if n_units:
                 question = tr(f"删除所选 {len(fids)} 栋建筑及其楼层、{n_units} 个单元和租约?(可撤销)",
                               f"Delete the {len(fids)} selected buildings with their floors, {n_units} units "

@@ -16,6 +16,7 @@ from landapp.units import to_mu
 from layers.themes import themes_for
 from layers.vector import short_code
 from ui.i18n import tr
+from landapp.store.filters import F, current
 
 
 def _by_operation(rows: list[dict]) -> dict[str, list[dict]]:
@@ -387,7 +388,7 @@ class InfoPanel(QTextBrowser):
 
     def _buildings_on(self, parcel: dict) -> str:
         code = parcel.get("code")
-        b = self.store.rows("buildings", "parcel_code = ? AND (retired = 0 OR retired IS NULL)", (code,))
+        b = self.store.rows("buildings", (F("parcel_code") == code) & current())
         if not b:
             return f"<p>{tr('地块上没有登记建筑。', 'No buildings on this parcel.')}</p>"
         from landapp.vacancy import building_figures, default_as_of, load_space

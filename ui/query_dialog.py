@@ -77,7 +77,7 @@ class _ConditionRow:
         self._op_changed()
 
     def _op_changed(self) -> None:
-        _, needs, _, _ = q.OPERATORS.get(self.op.currentData() or "=", q.OPERATORS["="])
+        needs, _, _ = q.OPERATORS.get(self.op.currentData() or "=", q.OPERATORS["="])
         self.value.setEnabled(needs and self.field.currentData() is not None)
 
     def condition(self) -> q.Condition | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt
 from PySide6.QtWidgets import QCompleter, QLineEdit
 
+from landapp.store.filters import F
 from layers.vector import short_code
 from ui.i18n import tr
 
@@ -44,7 +45,7 @@ class SearchIndex(QObject):
             names[fid] = name if isinstance(name, str) else f"#{fid}"
             items.append((text or f"#{fid}", "buildings", fid))
         seen = set()
-        for r in self.store.rows("leases", order_by="end_date DESC"):  # latest lease first
+        for r in self.store.rows("leases", order_by=F("end_date").desc()):  # latest lease first
             key = (r["tenant"], r["building_id"])
             if r["tenant"] and r["building_id"] in names and key not in seen:
                 seen.add(key)

@@ -35,6 +35,7 @@ from landapp.errors import LandappError
 from landapp.i18n import tr
 from landapp.schema import UNIT_STATUSES, value_label
 from landapp.space_edits import run_recorded
+from landapp.store.filters import F
 
 PHASE_COLOURS = {"当前": "#E8F5E9", "未来": "#E3F2FD", "历史": "#F5F5F5"}
 PHASE_EN = {"当前": "current", "未来": "future", "历史": "past"}
@@ -92,7 +93,7 @@ class UnitDialog(QDialog):
         # floor picked from the building's floors, a broken rule shown beside its field
         from ui.forms import FieldEditor
 
-        floors = store.rows("floors", "building_id = ?", (self.unit["building_id"],), order_by="level DESC")
+        floors = store.rows("floors", F("building_id") == self.unit["building_id"], order_by=F("level").desc())
         self.unit_editor = FieldEditor("units", self.unit, UNIT_FIELDS, options={
             "floor_id": [(f.get("name") or f"{f['level']}F", f["fid"]) for f in floors]})
         w = self.unit_editor.widgets
@@ -242,7 +243,7 @@ class AddUnitDialog(QDialog):
         self.setWindowTitle(tr("新增单元", "Add unit"))
         form = QFormLayout(self)
         self.floor = QComboBox()
-        floors = store.rows("floors", "building_id = ?", (self.building_id,), order_by="level DESC")
+        floors = store.rows("floors", F("building_id") == self.building_id, order_by=F("level").desc())
         top = max((f["level"] for f in floors), default=0)
         self.floor.addItem(tr(f"新增 {top + 1}F", f"New floor {top + 1}F"), ("new", top + 1))
         for f in floors:
@@ -293,7 +294,7 @@ class FloorDialog(QDialog):
         self.deleted = False
         f = store.get("floors", int(floor_fid)) if floor_fid is not None else {}
         if floor_fid is None:
-            top = max((r["level"] for r in store.rows("floors", "building_id = ?", (self.building_id,))), default=0)
+            top = max((r["level"] for r in store.rows("floors", F("building_id") == self.building_id)), default=0)
             f = {"level": top + 1}
         self.setWindowTitle(tr(f"楼层 {f.get('name') or f.get('level')}", f"Floor {f.get('name') or f.get('level')}")
                             if floor_fid is not None else tr("新增楼层", "Add floor"))
@@ -353,7 +354,7 @@ class LetWholeDialog(QDialog):
         self.store, self.building_id, self.as_of, self.push = store, int(building_id), as_of, push
         self.lease_fid: int | None = None
         b = store.get("buildings", self.building_id)
-        units = [u for u in store.rows("units", "building_id = ?", (self.building_id,)) if u.get("status") != "已售"]
+        units = [u for u in store.rows("units", F("building_id") == self.building_id) if u.get("status") != "已售"]
         area = sum(float(u.get("area") or 0) for u in units) or float(b.get("floor_area") or 0)
         self.setWindowTitle(tr(f"整栋出租:{b.get('name') or ''}", f"Let whole: {b.get('name') or ''}"))
         form = QFormLayout(self)
@@ -387,7 +388,7 @@ class LetWholeDialog(QDialog):
 
 def delete_unit(store, unit_fid: int, push=None) -> None:
     """Delete a unit that has no lease (leases are history and must not be orphaned)."""
-    n = store.count("leases", "unit_id = ?", (int(unit_fid),))
+    n = store.count("leases", F("unit_id") == int(unit_fid))
     if n:
         raise LandappError(tr(f"该单元有 {n} 份租约(含历史租约),不能删除;可改为其他状态或调整面积。",
                               f"The unit has {n} leases (history included) and cannot be deleted."))

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from landapp.errors import LandappError
 from landapp.i18n import tr
 from landapp.schema import value_label
+from landapp.store.filters import F, current
 from landapp.vacancy import default_as_of, load_space
 from layers.stacking import (
     StackFloor,
@@ -191,7 +192,7 @@ class StackingView(FollowsStore, QWidget):
         self.building.blockSignals(True)
         self.building.clear()
         rank = {"楼宇": 0, "标准厂房": 1}
-        rows = self.store.rows("buildings", "retired = 0 OR retired IS NULL", geometry=False)
+        rows = self.store.rows("buildings", current(), geometry=False)
         for b in sorted(rows, key=lambda r: (rank.get(r.get("btype"), 2), r.get("name") or "")):
             self.building.addItem(f"{b['name']} · {value_label(b.get('btype'))}", b["fid"])
         i = self.building.findData(cur)
@@ -203,7 +204,7 @@ class StackingView(FollowsStore, QWidget):
         self.building.blockSignals(False)
 
     def _is_current(self, fid) -> bool:
-        return bool(self.store.count("buildings", "fid = ? AND (retired = 0 OR retired IS NULL)", (int(fid),)))
+        return bool(self.store.count("buildings", (F("fid") == int(fid)) & current()))
 
     def _successor(self) -> int | None:
         """The building the plan's units (or floors) now hang on, when the one shown has
@@ -215,7 +216,7 @@ class StackingView(FollowsStore, QWidget):
         for table, fids in (("units", [u.fid for f in data.floors for u in f.units] + [u.fid for u in data.whole]),
                             ("floors", [f.fid for f in data.floors if f.fid is not None])):
             for fid in fids[:1]:
-                rows = self.store.rows(table, "fid = ?", (int(fid),), geometry=False)
+                rows = self.store.rows(table, F("fid") == int(fid), geometry=False)
                 if rows and self._is_current(rows[0]["building_id"]):
                     return int(rows[0]["building_id"])
         return None

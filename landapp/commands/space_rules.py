@@ -17,6 +17,7 @@ from landapp.errors import LandappError
 from landapp.i18n import tr
 from landapp.schema import CASE_MEASURES, CASE_STATES, IDLE_STAGES, value_label
 from landapp.spreadsheet import csv_row
+from landapp.store.filters import F, current
 from landapp.units import MU_M2
 
 
@@ -284,7 +285,7 @@ def cmd_idle(args) -> int:
             if args.reason is None:
                 raise LandappError(tr("登记豁免需要 --reason(空字符串表示撤销)。",
                                       "--exempt needs --reason (an empty one clears it)."))
-            rows = store.rows("parcels", "code = ? AND (retired = 0 OR retired IS NULL)", (args.exempt,))
+            rows = store.rows("parcels", (F("code") == args.exempt) & current())
             if not rows:
                 raise LandappError(tr(f"找不到编号为“{args.exempt}”的地块。", f"No parcel has the code '{args.exempt}'."))
             idle.set_exemption(store, rows[0]["fid"], args.reason)
@@ -293,7 +294,7 @@ def cmd_idle(args) -> int:
                      f"Parcel {args.exempt}: {idle.status_label(st.status)}. {st.reason}"))
             return EXIT_OK
         if args.record:
-            rows = store.rows("parcels", "code = ? AND (retired = 0 OR retired IS NULL)", (args.record,))
+            rows = store.rows("parcels", (F("code") == args.record) & current())
             if not rows:
                 raise LandappError(tr(f"找不到编号为“{args.record}”的地块。", f"No parcel has the code '{args.record}'."))
             if args.stage is None:
@@ -417,8 +418,7 @@ def _case_rows(store, cases):
 
 def cmd_cases_list(args) -> int:
     with open_project(args.project) as store:
-        cases = store.rows("revitalisation_cases", "state = ?" if args.state else None,
-                           (args.state,) if args.state else ())
+        cases = store.rows("revitalisation_cases", (F("state") == args.state) if args.state else None)
         rows = _case_rows(store, cases)
     emit(rows, [("fid", "案件编号", "Case"), ("target_label", "对象", "Target"), ("target_code", "编号", "Code"),
                 ("measure", "盘活方式", "Measure"), ("responsible", "责任人", "Responsible"),
@@ -429,7 +429,7 @@ def cmd_cases_list(args) -> int:
 
 
 def _building_id(store, ref: str) -> int:
-    rows = store.rows("buildings", "code = ? OR name = ?", (ref, ref))
+    rows = store.rows("buildings", (F("code") == ref) | (F("name") == ref))
     if rows:
         return rows[0]["fid"]
     if ref.isdigit():
@@ -442,7 +442,7 @@ def cmd_cases_open(args) -> int:
 
     with open_project(args.project) as store:
         if args.parcel:
-            rows = store.rows("parcels", "code = ? AND (retired = 0 OR retired IS NULL)", (args.parcel,))
+            rows = store.rows("parcels", (F("code") == args.parcel) & current())
             if not rows:
                 raise LandappError(tr(f"找不到编号为“{args.parcel}”的地块。", f"No parcel has the code '{args.parcel}'."))
             layer, fid = "parcels", rows[0]["fid"]

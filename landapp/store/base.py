@@ -112,11 +112,14 @@ class ProjectStore(abc.ABC):
     # -- reading
     @abc.abstractmethod
     def read_layer(self, layer: str, *, bbox: BBox | None = None,
-                   columns: Sequence[str] | None = None, where: "str | Filter | None" = None,
+                   columns: Sequence[str] | None = None, where: "Filter | None" = None,
                    include_retired: bool = False, geometry: bool = True) -> gpd.GeoDataFrame | pd.DataFrame:
-        """Features indexed by fid; geometry=False gives only the attributes (faster)."""
+        """Features indexed by fid; geometry=False gives only the attributes (faster).
 
-    def read_wkb(self, layer: str, *, columns: Sequence[str] = (), where: str | None = None,
+        `where` here and in rows/count/values/read_wkb is a typed filter from
+        landapp.store.filters (F("status") == "闲置"); SQL text is refused (TypeError)."""
+
+    def read_wkb(self, layer: str, *, columns: Sequence[str] = (), where: "Filter | None" = None,
                  include_retired: bool = False) -> tuple["pd.DataFrame", np.ndarray, np.ndarray]:
         """A spatial layer as its attributes (indexed by fid) and its geometries as WKB in one
         byte buffer: feature i is data[offsets[i]:offsets[i + 1]] (empty: no geometry). The
@@ -135,13 +138,13 @@ class ProjectStore(abc.ABC):
     def get(self, layer: str, fid: int) -> dict[str, Any]: ...
 
     @abc.abstractmethod
-    def rows(self, layer: str, where: "str | Filter | None" = None, params: Sequence[Any] = (),
-             order_by: str | None = None, limit: int | None = None,
-             geometry: bool = True) -> list[dict[str, Any]]:
-        """Records as dicts; geometry=False leaves a spatial layer's geometry out (faster)."""
+    def rows(self, layer: str, where: "Filter | None" = None, *, order_by: Any = None,
+             limit: int | None = None, geometry: bool = True) -> list[dict[str, Any]]:
+        """Records as dicts, by fid unless `order_by` (a field name, F("x").desc(), or a list
+        of them); geometry=False leaves a spatial layer's geometry out (faster)."""
 
     @abc.abstractmethod
-    def count(self, layer: str, where: "str | Filter | None" = None, params: Sequence[Any] = ()) -> int: ...
+    def count(self, layer: str, where: "Filter | None" = None) -> int: ...
 
     def table_fids(self, layer: str, query: TableQuery = TableQuery()) -> np.ndarray:
         """The fids (int64 array) of the features a table shows, in its order: one number a
@@ -174,17 +177,17 @@ class ProjectStore(abc.ABC):
     def table_cells(self, layer: str, fids: Sequence[int], columns: Sequence[str]) -> dict[int, tuple]:
         """The values of `columns` for a page of features: fid -> tuple (as stored: dates as
         ISO text, booleans as 0/1). Fids no longer there are missing from the answer."""
+        from landapp.store.filters import F
+
         out: dict[int, tuple] = {}
-        for rec in self.rows(layer, f"fid IN ({','.join(str(int(f)) for f in fids)})" if len(fids) else "0",
-                             geometry=False):
+        for rec in self.rows(layer, F("fid").in_(int(f) for f in fids), geometry=False):
             out[int(rec["fid"])] = tuple(rec.get(c) for c in columns)
         return out
 
-    def values(self, layer: str, columns: Sequence[str], where: str | None = None,
-               params: Sequence[Any] = ()) -> list[tuple]:
+    def values(self, layer: str, columns: Sequence[str], where: "Filter | None" = None) -> list[tuple]:
         """Rows as plain tuples of `columns` (in fid order): bulk rules over hundreds of
         thousands of units and leases without a dict per row."""
-        return [tuple(r.get(c) for c in columns) for r in self.rows(layer, where, params, geometry=False)]
+        return [tuple(r.get(c) for c in columns) for r in self.rows(layer, where, geometry=False)]
 
     def group_totals(self, layer: str, by: Sequence[str] = (), sums: Sequence[str] = (), *,
                      include_retired: bool = False) -> list[tuple]:

@@ -33,7 +33,7 @@ from landapp.i18n import tr
 from landapp import relations
 from landapp.schema import ROW_VERSION, SCHEMA_VERSION, VERSIONED, LayerSpec, refuse_computed, spec, validate_record
 from landapp.store.base import BBox, ChangeEvent, ProjectStore, StoreSignals, TableQuery
-from landapp.store.filters import Filter, sqlite_literal, translate
+from landapp.store.filters import Filter, checked, order_sql, translate
 from landapp.units import to_mu
 
 if TYPE_CHECKING:  # imported where a frame is read: commands that read none start faster
@@ -404,7 +404,7 @@ class GeoPackageStore(ProjectStore):
 
     # ---- reading -----------------------------------------------------------------------
     def read_layer(self, layer: str, *, bbox: BBox | None = None,
-                   columns: Sequence[str] | None = None, where: str | None = None,
+                   columns: Sequence[str] | None = None, where: Filter | None = None,
                    include_retired: bool = False, geometry: bool = True) -> gpd.GeoDataFrame | pd.DataFrame:
         """The layer as a (Geo)DataFrame indexed by fid, read by GDAL through Arrow. A bbox
         read uses the spatial index. Retired (historic) features are left out unless asked.
@@ -414,11 +414,7 @@ class GeoPackageStore(ProjectStore):
         import pyogrio
 
         s = spec(layer)
-        if isinstance(where, Filter):  # typed filter: escaped literals (GDAL takes no parameters)
-            where = translate(where, s.name, literal=sqlite_literal)[0]
-        clauses = [f"({where})"] if where else []
-        if s.has("retired") and not include_retired:
-            clauses.append(_ACTIVE_SCAN)
+        clauses = self._gdal_where(s, checked(where, "read_layer"), include_retired)
         try:
             df = pyogrio.read_dataframe(
                 self.path, layer=layer, bbox=bbox if s.spatial else None,
@@ -432,16 +428,23 @@ class GeoPackageStore(ProjectStore):
             df = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries([], crs=f"EPSG:{self.srs_id}"))
         return df
 
-    def read_wkb(self, layer: str, *, columns: Sequence[str] = (), where: str | None = None,
+    @staticmethod
+    def _gdal_where(s: LayerSpec, where: Filter | None, include_retired: bool) -> list[str]:
+        """GDAL's attribute filter for a read: SQLite text with the values as escaped
+        literals (it takes no parameters), field names checked and quoted."""
+        clauses = [f"({translate(where, s.name, 'gdal')[0]})"] if where is not None else []
+        if s.has("retired") and not include_retired:
+            clauses.append(_ACTIVE_SCAN)  # not current(): see _ACTIVE_SCAN (fid order)
+        return clauses
+
+    def read_wkb(self, layer: str, *, columns: Sequence[str] = (), where: Filter | None = None,
                  include_retired: bool = False) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
         """GDAL's Arrow stream: the WKB column's own buffers, no geometry objects made."""
         import pyarrow as pa
         import pyogrio
 
         s = spec(layer)
-        clauses = [f"({where})"] if where else []
-        if s.has("retired") and not include_retired:
-            clauses.append(_ACTIVE_SCAN)
+        clauses = self._gdal_where(s, checked(where, "read_wkb"), include_retired)
         try:
             meta, table = pyogrio.read_arrow(self.path, layer=layer, columns=list(columns),
                                              where=" AND ".join(clauses) or None, return_fids=True)
@@ -491,28 +494,31 @@ class GeoPackageStore(ProjectStore):
             raise FeatureNotFoundError(layer, fid)
         return recs[0]
 
-    def rows(self, layer: str, where: str | None = None, params: Sequence[Any] = (),
-             order_by: str | None = None, limit: int | None = None,
-             geometry: bool = True) -> list[dict[str, Any]]:
+    def rows(self, layer: str, where: Filter | None = None, *, order_by: Any = None,
+             limit: int | None = None, geometry: bool = True) -> list[dict[str, Any]]:
         s = spec(layer)
-        if isinstance(where, Filter):
-            where, params = translate(where, s.name)
+        where = checked(where, "rows")
+        sql, params = self._where_sql(s, where)
         cols = "*" if geometry or not s.spatial else ", ".join(
             ["fid"] + [f'"{f.name}"' for f in s.fields])
-        sql = f'SELECT {cols} FROM "{s.name}"'
-        if where:
-            sql += f" WHERE {where}"
-        sql += f" ORDER BY {order_by}" if order_by else " ORDER BY fid"
+        sql = f'SELECT {cols} FROM "{s.name}"' + sql
+        sql += f" ORDER BY {order_sql(order_by, s.name) or 'fid'}"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return self._records(s, sql, params)
 
-    def count(self, layer: str, where: str | None = None, params: Sequence[Any] = ()) -> int:
+    @staticmethod
+    def _where_sql(s: LayerSpec, where: Filter | None) -> tuple[str, list[Any]]:
+        """' WHERE …' and its parameters for a (checked) filter; ('', []) for none."""
+        if where is None:
+            return "", []
+        text, params = translate(where, s.name)
+        return f" WHERE {text}", params
+
+    def count(self, layer: str, where: Filter | None = None) -> int:
         s = spec(layer)
-        if isinstance(where, Filter):
-            where, params = translate(where, s.name)
-        sql = f'SELECT count(*) FROM "{s.name}"' + (f" WHERE {where}" if where else "")
-        return int(self._scalar(sql, params))
+        sql, params = self._where_sql(s, checked(where, "count"))
+        return int(self._scalar(f'SELECT count(*) FROM "{s.name}"' + sql, params))
 
     def table_fids(self, layer: str, query: TableQuery = TableQuery()) -> np.ndarray:
         """Filter and sort in SQLite; the fids come back as one comma-joined text parsed by
@@ -565,16 +571,14 @@ class GeoPackageStore(ProjectStore):
                     out[row[0]] = row[1:]
         return out
 
-    def values(self, layer: str, columns: Sequence[str], where: str | None = None,
-               params: Sequence[Any] = ()) -> list[tuple]:
+    def values(self, layer: str, columns: Sequence[str], where: Filter | None = None) -> list[tuple]:
         s = spec(layer)
         names = {f.name for f in s.fields} | {"fid"}
         for c in columns:
             if c not in names:
                 raise LandappError(tr(f"图层 {layer} 没有字段 {c}。", f"Layer {layer} has no field {c}."))
-        sql = f'SELECT {", ".join(chr(34) + c + chr(34) for c in columns)} FROM "{s.name}"'
-        if where:
-            sql += f" WHERE {where}"
+        where_sql, params = self._where_sql(s, checked(where, "values"))
+        sql = f'SELECT {", ".join(chr(34) + c + chr(34) for c in columns)} FROM "{s.name}"' + where_sql
         with self._lock:
             return self._execute(sql + " ORDER BY fid", params).fetchall()
 

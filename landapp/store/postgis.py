@@ -4,8 +4,8 @@ moved as WKB (ST_AsBinary out, shapely.from_wkb on whole arrays; EWKB in).
 
 It keeps the GeoPackage store's contract: the same records, validation (landapp.schema and
 the shared geometry checks), edit log, change events after commit, nested transactions as
-savepoints. Every statement is parameterised and every identifier quoted (psycopg.sql); the
-`where`/`order_by` texts callers pass are the program's own literals, never user text."""
+savepoints. Every statement is parameterised and every identifier quoted (psycopg.sql);
+callers filter and order with landapp.store.filters, never with SQL text."""
 
 from __future__ import annotations
 
@@ -31,27 +31,23 @@ from landapp.schema import ROW_VERSION, SCHEMA_VERSION, VERSIONED, LayerSpec, re
 from landapp.store import pg_columns, pg_schema
 from landapp.store.pg_columns import PGTableAccess
 from landapp.store.base import BBox, ChangeEvent, ProjectStore, StoreSignals
-from landapp.store.filters import Filter, translate
+from landapp.store.filters import Filter, checked, order_sql, translate
 from landapp.store.geopackage import (DEFAULT_EPSG, GeoPackageStore, _area_fields, _as_multipolygon, _coalesce,
                                       check_delete, current_for_edit,
                                       _loggable_value, _now, plan_update)
-from landapp.store.pg_schema import FID, GEOM, META, q
+from landapp.store.pg_schema import FID, GEOM, META, PG_TYPES, q
 from landapp.store.pg_connect import (PasswordPrompt, _configure, _database_user, connect,  # noqa: F401
                                       translate_error)
 from landapp.store.target import DatabaseTarget, parse_target
 
 
-def _where(where: "str | Filter | None", layer: str = "", params: Sequence[Any] = ()
-           ) -> tuple[sql.Composable | None, list[Any]]:
-    """A caller's filter in psycopg's style: a typed Filter translated (checked field names,
-    values as parameters), or a condition written in landapp's own code with ? placeholders
-    (the form the GeoPackage store takes too; never text from a user or a file)."""
-    if isinstance(where, Filter):
-        text, ps = translate(where, layer, mark="%s", postgres=True)
-        return sql.SQL(text), ps
-    if not where:
-        return None, list(params)
-    return sql.SQL(where.replace("%", "%%").replace("?", "%s")), list(params)
+def _where(where: Filter | None, layer: str) -> tuple[sql.Composable | None, list[Any]]:
+    """A caller's typed filter in psycopg's style: checked field names, values as parameters
+    cast to their column's type (an IN as one array)."""
+    if where is None:
+        return None, []
+    text, ps = translate(where, layer, "postgres", pg_type=lambda kind: PG_TYPES.get(kind, "bigint"))
+    return sql.SQL(text), ps
 
 
 class PostGISStore(PGTableAccess, ProjectStore):
@@ -295,7 +291,7 @@ class PostGISStore(PGTableAccess, ProjectStore):
         return cols
 
     def read_layer(self, layer: str, *, bbox: BBox | None = None,
-                   columns: Sequence[str] | None = None, where: str | None = None,
+                   columns: Sequence[str] | None = None, where: Filter | None = None,
                    include_retired: bool = False, geometry: bool = True) -> gpd.GeoDataFrame | pd.DataFrame:
         """The layer as a (Geo)DataFrame indexed by fid, typed as the GeoPackage store types
         it (text as str, dates as datetime.date, stamps as datetime64, flags as bool)."""
@@ -303,7 +299,7 @@ class PostGISStore(PGTableAccess, ProjectStore):
         names = s.field_names if columns is None else list(columns)
         self._select_list(s, names, geometry)  # checks the names
         clauses: list[sql.Composable] = []
-        w, params = _where(where, s.name)
+        w, params = _where(checked(where, "read_layer"), s.name)
         if w is not None:
             clauses.append(sql.SQL("({})").format(w))
         if s.has("retired") and not include_retired:
@@ -380,23 +376,23 @@ class PostGISStore(PGTableAccess, ProjectStore):
             raise FeatureNotFoundError(layer, fid)
         return recs[0]
 
-    def rows(self, layer: str, where: str | None = None, params: Sequence[Any] = (),
-             order_by: str | None = None, limit: int | None = None,
-             geometry: bool = True) -> list[dict[str, Any]]:
+    def rows(self, layer: str, where: Filter | None = None, *, order_by: Any = None,
+             limit: int | None = None, geometry: bool = True) -> list[dict[str, Any]]:
         s = spec(layer)
         query = self._select_all(s, geometry)
-        w, params = _where(where, s.name, params)
+        w, params = _where(checked(where, "rows"), s.name)
         if w is not None:
             query += sql.SQL(" WHERE ") + w
-        query += sql.SQL(" ORDER BY ") + (sql.SQL(order_by) if order_by else sql.Identifier(FID))
+        order = order_sql(order_by, s.name, postgres=True)
+        query += sql.SQL(" ORDER BY ") + (sql.SQL(order) if order else sql.Identifier(FID))
         if limit is not None:
             query += sql.SQL(" LIMIT {}").format(sql.Literal(int(limit)))
         return self._records(s, query, list(params))
 
-    def count(self, layer: str, where: str | None = None, params: Sequence[Any] = ()) -> int:
+    def count(self, layer: str, where: Filter | None = None) -> int:
         s = spec(layer)
         query = sql.SQL("SELECT count(*) FROM {}").format(self._t(s.name))
-        w, params = _where(where, s.name, params)
+        w, params = _where(checked(where, "count"), s.name)
         if w is not None:
             query += sql.SQL(" WHERE ") + w
         return int(self._scalar(query, list(params)))

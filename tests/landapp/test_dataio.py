@@ -24,6 +24,7 @@ from landapp.dataio.importer import (
 )
 from landapp.dataio.readers import read_source, safe_extract
 from landapp.errors import LandappError
+from landapp.store.filters import F
 
 X0, Y0 = 430000.0, 3384000.0
 
@@ -192,7 +193,7 @@ def test_baopan_file_with_and_without_zone_prefix(tmp_path, empty_project, prefi
     assert src.encoding == "gb18030" and list(src.gdf["code"]) == ["BP-001", "BP-002"]
     rep = import_source(empty_project, src, "parcels")
     assert rep.crs == ("EPSG:4523" if prefix else "EPSG:4544")
-    a = empty_project.rows("parcels", "code = 'BP-001'")[0]
+    a = empty_project.rows("parcels", F("code") == "BP-001")[0]
     assert a["area_m2"] == pytest.approx(12000) and a["land_use"] == "100101"
     assert abs(a["geometry"].bounds[0] - X0) < 0.01  # X is northing, Y easting: not swapped
 
@@ -300,7 +301,7 @@ def test_crs_candidates_from_digits():
 
 
 def test_exports_reopen(tmp_path, demo_project):
-    n = demo_project.count("parcels", "retired = 0")
+    n = demo_project.count("parcels", F("retired") == 0)
     assert export_layer(demo_project, "parcels", str(tmp_path / "p.shp"), encoding="gbk") == n
     assert (tmp_path / "p.cpg").read_text().strip().upper() in ("CP936", "936", "GBK")
     back = read_source(str(tmp_path / "p.shp"))
@@ -310,7 +311,7 @@ def test_exports_reopen(tmp_path, demo_project):
     assert gj.crs.to_epsg() == 4326 and 104 < gj.total_bounds[0] < 105
     export_layer(demo_project, "buildings", str(tmp_path / "b.kml"), gcj02=True)
     k = pyogrio.read_dataframe(tmp_path / "b.kml")
-    assert len(k) == demo_project.count("buildings", "retired = 0")
+    assert len(k) == demo_project.count("buildings", F("retired") == 0)
     export_layer(demo_project, "parcels", str(tmp_path / "p.dxf"), fids=[1, 2, 3])
     import ezdxf
     msp = ezdxf.readfile(tmp_path / "p.dxf").modelspace()

@@ -28,6 +28,7 @@ from landapp.dataio.importer import (
 from landapp.dataio.readers import read_source, source_layers
 from landapp.errors import LandappError
 from landapp.landuse import guess_code
+from landapp.store.filters import F
 
 X0, Y0 = 430000.0, 3384000.0
 
@@ -148,7 +149,7 @@ def test_kml_folders_are_all_read_and_closed_lines_become_parcels(tmp_path, empt
     rep = import_source(empty_project, src, "parcels", mapping={"name": "code", "description": "note"})
     assert rep.imported == 3 and rep.skipped == 1  # the open road line is no parcel
     assert any("折线已转为面" in w for w in rep.warnings)
-    k1 = empty_project.rows("parcels", "code = 'K-1'")[0]
+    k1 = empty_project.rows("parcels", F("code") == "K-1")[0]
     assert len(shapely.get_parts(k1["geometry"])) == 2 and k1["note"] == "工业用地"
 
 
@@ -397,7 +398,7 @@ def test_duplicates_in_the_file_and_overlaps_among_new_parcels(tmp_path, empty_p
 # ---- exports ----------------------------------------------------------------------------------
 
 def test_exports_for_google_earth_cad_and_gbk(tmp_path, demo_project):
-    rec = demo_project.rows("parcels", "retired = 0", order_by="fid")[0]
+    rec = demo_project.rows("parcels", F("retired") == 0, order_by="fid")[0]
     kml = tmp_path / "p.kml"
     export_layer(demo_project, "parcels", str(kml), fids=[rec["fid"]], gcj02=True)
     k = pyogrio.read_dataframe(kml)
@@ -441,7 +442,7 @@ def test_zone_filled_from_location_and_import_undone_and_redone(tmp_path, demo_p
     gdf.to_file(tmp_path / "z.geojson")
     before = demo_project.count("parcels")
     rep = import_source(demo_project, read_source(str(tmp_path / "z.geojson")), "parcels")
-    got = {r["code"]: r["zone"] for r in demo_project.rows("parcels", "code LIKE 'Z-%'")}
+    got = {r["code"]: r["zone"] for r in demo_project.rows("parcels", F("code").startswith("Z-"))}
     assert got == {"Z-1": zone["name"], "Z-2": None} and any("所在片区" in w for w in rep.warnings)
     assert rep.extent[0] < p.x < rep.extent[2]
     events = []
@@ -452,7 +453,7 @@ def test_zone_filled_from_location_and_import_undone_and_redone(tmp_path, demo_p
     assert demo_project.count("parcels") == before and [(e.op, len(e.fids)) for e in events] == [("delete", 2)]
     edit.apply(demo_project)  # redo
     assert demo_project.count("parcels") == before + 2
-    assert {r["code"]: r["zone"] for r in demo_project.rows("parcels", "code LIKE 'Z-%'")} == got
+    assert {r["code"]: r["zone"] for r in demo_project.rows("parcels", F("code").startswith("Z-"))} == got
     assert demo_project.integrity_check() == []
 
 
@@ -510,7 +511,7 @@ def test_geojson_without_crs_in_metres_is_not_taken_for_degrees(tmp_path, empty_
 
 
 def test_buildings_with_other_departments_words_land_on_their_parcel(tmp_path, demo_project):
-    parcel = demo_project.rows("parcels", "retired = 0", order_by="fid", limit=1)[0]
+    parcel = demo_project.rows("parcels", F("retired") == 0, order_by="fid", limit=1)[0]
     c = parcel["geometry"].representative_point()
     path = tmp_path / "b.csv"
     path.write_text("建筑名称,层数,类型,wkt\n"

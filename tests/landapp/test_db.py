@@ -15,6 +15,7 @@ from landapp.cli import main as cli
 from landapp.errors import ConflictError, LandappError, ProjectError, ProjectNotFoundError
 from landapp.schema import LAYERS
 from landapp.store import GeoPackageStore, open_project
+from landapp.store.filters import F
 from landapp.store.target import is_database_target, parse_target, scrub
 from landapp.store.transfer import pull, push
 
@@ -132,7 +133,7 @@ def test_roles_viewer_cannot_write_editor_can(demo_project, pg_cluster, pg_targe
             editor.update("parcels", fid, {"name": "可以改"})
             new = editor.insert("parcels", {"code": "E", "status": "待供", "geometry": box(X0, Y0, X0 + 5, Y0 + 5)})
             assert viewer.get("parcels", fid)["name"] == "可以改" and viewer.get("parcels", new)["code"] == "E"
-            assert editor.rows("edit_log", "feature_id = ? AND operation = 'update'", (fid,))[-1]["user"] == "t_editor"
+            assert editor.rows("edit_log", (F("feature_id") == fid) & (F("operation") == "update"))[-1]["user"] == "t_editor"
         finally:
             viewer.close()
             editor.close()

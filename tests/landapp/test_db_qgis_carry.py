@@ -13,6 +13,7 @@ from psycopg import sql
 
 from landapp import qgis_tables
 from landapp.store import open_project
+from landapp.store.filters import F
 from landapp.store.target import parse_target
 from landapp.store.transfer import pull, push
 
@@ -156,7 +157,7 @@ def test_qgis_opens_a_users_pushed_project_from_the_database(demo_project, pg_cl
                        f"dbname={pg_cluster.database}\nuser=postgres\n")
     monkeypatch.setenv("PGSERVICEFILE", str(service))
     path = demo_project.path
-    waiting = demo_project.count("parcels", "status = '待供'")
+    waiting = demo_project.count("parcels", F("status") == "待供")
     with demo_project.transaction():
         demo_project._conn.execute(
             "INSERT INTO qgis_projects (name, metadata, content) VALUES ('规划科', '{}', ?)",

@@ -12,6 +12,7 @@ import shapely
 from landapp.check import check_project
 from landapp.demo import REFERENCE_DATE, build_synthetic_park, map_raster_path
 from landapp.store import open_project
+from landapp.store.filters import F
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEMO = os.path.join(ROOT, "data", "demo_park.gpkg")
@@ -56,7 +57,7 @@ def test_demo_park_content(demo):
     assert (buildings["btype"] == "标准厂房").sum() >= 60
     assert (buildings["btype"] == "楼宇").sum() >= 20
     assert demo.count("floors") > 0 and demo.count("enterprises") >= 100
-    assert demo.count("leases", "status = '已到期'") > 0  # history kept
+    assert demo.count("leases", F("status") == "已到期") > 0  # history kept
     assert demo.count("revitalisation_cases") > 0 and demo.count("parcel_lineage") == 2
     assert demo.get_setting("contact") and demo.get_setting("crs") == "EPSG:4544"
     assert demo.count("enterprise_metrics") > 100  # figures for 亩均论英雄
@@ -83,7 +84,7 @@ def test_vacancy_is_realistic(demo):
     rate = units.loc[units["status"] == "空置", "area"].sum() / units["area"].sum()
     assert 0.15 <= rate <= 0.35
     # every leased unit has an active lease covering the reference date
-    leases = demo.read_layer("leases", where="status = '有效'")
+    leases = demo.read_layer("leases", where=F("status") == "有效")
     leased = set(units.index[units["status"] == "已租"])
     assert leased <= set(leases["unit_id"])
     assert (leases["end_date"].values.astype("datetime64[D]") >= np.datetime64(REFERENCE_DATE)).all()
@@ -92,7 +93,7 @@ def test_vacancy_is_realistic(demo):
 def test_some_parcels_are_idle_by_the_rules(demo):
     """闲置土地处置办法 Art. 2: unstarted a full year after the agreed start, or started with
     less than a third developed and stopped for a full year."""
-    p = demo.read_layer("parcels", where="status = '闲置'")
+    p = demo.read_layer("parcels", where=F("status") == "闲置")
     ref = np.datetime64(REFERENCE_DATE)
     year = np.timedelta64(365, "D")
     unstarted = p["actual_start"].isna() & (p["agreed_start"].values.astype("datetime64[D]") + year < ref)
@@ -104,7 +105,7 @@ def test_some_parcels_are_idle_by_the_rules(demo):
     assert two_years.sum() >= 1  # some may be reclaimed without compensation
     # and the ones supplied but not started are still inside their grace year, but for the
     # one whose delay the government caused: past it, and exempt (Art. 8)
-    q = demo.read_layer("parcels", where="status = '已供未开工'")
+    q = demo.read_layer("parcels", where=F("status") == "已供未开工")
     late = q["agreed_start"].values.astype("datetime64[D]") + year < ref
     assert late.sum() == 1 and q["idle_exemption"][late].notna().all()
     assert q["idle_exemption"][~late].isna().all()
@@ -201,7 +202,7 @@ def test_demo_figures_are_plausible_for_the_industry(demo):
 
     inds = {e["fid"]: e["industry"] for e in demo.rows("enterprises")}
     rev_mu: dict[str, list[float]] = {}
-    for m in demo.rows("enterprise_metrics", "year = 2025"):
+    for m in demo.rows("enterprise_metrics", F("year") == 2025):
         if m["land_area_m2"]:
             rev_mu.setdefault(inds[m["enterprise_id"]], []).append(m["revenue"] / (m["land_area_m2"] / MU_M2))
     med = {k: float(np.median(v)) for k, v in rev_mu.items() if len(v) >= 3}

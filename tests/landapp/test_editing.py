@@ -14,6 +14,7 @@ from landapp.errors import LandappError
 from landapp.history import feature_history, lineage
 from landapp.snapping import Snapper
 from landapp.topology import check_topology, fix
+from landapp.store.filters import F
 
 X0, Y0 = 430000.0, 3384000.0
 
@@ -587,7 +588,7 @@ def test_deleting_a_building_takes_its_floors_units_and_leases_and_undo_returns_
     def done():
         assert tower not in gdal(s, layer="buildings").index
         for t in ("floors", "units", "leases"):
-            assert s.count(t, "building_id = ?", (tower,)) == 0
+            assert s.count(t, F("building_id") == tower) == 0
             assert len(gdal_table(s, t)) == 0
 
     def undone():

@@ -7,6 +7,7 @@ import pytest
 
 from landapp import evaluation as ev
 from landapp.errors import LandappError
+from landapp.store.filters import F
 from landapp.units import MU_M2
 
 CFG = {
@@ -134,19 +135,19 @@ def test_import_metrics_csv(demo_project, tmp_path):
                  f"{ents[0]['name']},,2025,1000,50,20\n"
                  f",{ents[1]['credit_code']},2025,2000,80,40\n", encoding="utf-8-sig")
     assert ev.import_metrics(demo_project, str(p)) == 2
-    rows = demo_project.rows("enterprise_metrics", "year = 2025", order_by="enterprise_id")
+    rows = demo_project.rows("enterprise_metrics", F("year") == 2025, order_by="enterprise_id")
     assert {(r["enterprise_id"], r["revenue"], r["tax"], r["employees"]) for r in rows} == {
         (ents[0]["fid"], 1000.0, 50.0, 20), (ents[1]["fid"], 2000.0, 80.0, 40)}
     # re-import replaces, GBK works, the year can come from the caller
     g = tmp_path / "g.csv"
     g.write_bytes(f"企业名称,营业收入\n{ents[0]['name']},1500\n".encode("gbk"))
     assert ev.import_metrics(demo_project, str(g), year=2025) == 1
-    assert demo_project.count("enterprise_metrics", "year = 2025") == 2
+    assert demo_project.count("enterprise_metrics", F("year") == 2025) == 2
     bad = tmp_path / "bad.csv"
     bad.write_text(f"企业名称,年度,营业收入\n{ents[0]['name']},2024,1\n不存在的公司,2024,1\n", encoding="utf-8")
     with pytest.raises(LandappError, match="第 3 行"):
         ev.import_metrics(demo_project, str(bad))
-    assert demo_project.count("enterprise_metrics", "year = 2024") == 0  # nothing half-imported
+    assert demo_project.count("enterprise_metrics", F("year") == 2024) == 0  # nothing half-imported
     neg = tmp_path / "neg.csv"
     neg.write_text(f"企业名称,年度,实缴税收(万元)\n{ents[0]['name']},2024,-5\n", encoding="utf-8")
     with pytest.raises(LandappError, match="第 2 行.*实缴税收"):

@@ -9,6 +9,7 @@ from shapely.geometry import box as _box
 from landapp import leasing
 from landapp.errors import LandappError
 from landapp.space_edits import RecordedEdit
+from landapp.store.filters import F
 from landapp.vacancy import building_figures, load_space
 
 D = dt.date
@@ -117,7 +118,7 @@ def test_let_whole_gives_a_unitless_building_one_whole_unit(park):
     b = s.insert("buildings", {"name": "2号厂房", "btype": "标准厂房", "floor_area": 3000.0,
                                "geometry": box(100, 0, 140, 25)})
     leasing.let_whole(s, b, "甲", "2026-01-01", "2026-12-31", as_of=D(2026, 6, 1))
-    (u,) = s.rows("units", "building_id = ?", (b,))
+    (u,) = s.rows("units", F("building_id") == b)
     assert u["code"] == "整栋" and u["floor_id"] is None and u["area"] == 3000.0
 
 
@@ -132,7 +133,7 @@ def test_floors_unique_levels_and_only_empty_ones_deleted(park):
     with pytest.raises(LandappError, match="还有 1 个单元"):
         leasing.delete_floor(s, f1)
     leasing.delete_floor(s, b1)
-    assert s.count("floors", "building_id = ?", (fac,)) == 2
+    assert s.count("floors", F("building_id") == fac) == 2
 
 
 def test_let_whole_undo_redo(park):

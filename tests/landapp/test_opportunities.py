@@ -14,6 +14,7 @@ from landapp.errors import LandappError
 from landapp.opportunities import Filters, headers, opportunity_list
 from landapp.publish import write_csv, write_xlsx
 from landapp.sizhi import SizhiFinder, sizhi_text
+from landapp.store.filters import F
 
 X0, Y0 = 430000.0, 3384000.0
 
@@ -59,7 +60,7 @@ def test_sizhi_names_the_sides_an_elongated_rotated_parcel_faces(empty_project):
 
 def test_land_list_filters_and_columns(demo_project):
     df = opportunity_list(demo_project, "land")
-    assert len(df) == demo_project.count("parcels", "status = '待供' AND retired = 0")
+    assert len(df) == demo_project.count("parcels", (F("status") == "待供") & (F("retired") == 0))
     row = df.iloc[0]
     assert row["no"] == 1 and "东至" in row["location"] and "北至" in row["location"]
     assert row["area_mu"] == pytest.approx(row["area_m2"] / (10000 / 15), abs=0.01)
@@ -84,7 +85,7 @@ def test_land_list_filters_and_columns(demo_project):
     with pytest.raises(LandappError, match="楼宇"):
         opportunity_list(demo_project, "carriers", Filters(building_types=["仓库"]))
     both = opportunity_list(demo_project, "land", Filters(statuses=["待供", "储备"]))
-    assert len(both) == demo_project.count("parcels", "status IN ('待供', '储备') AND retired = 0") > len(df)
+    assert len(both) == demo_project.count("parcels", F("status").in_(("待供", "储备")) & (F("retired") == 0)) > len(df)
     assert headers("land")[:5] == ["序号", "地块编号", "地块名称", "所在片区", "位置/四至"]
 
 

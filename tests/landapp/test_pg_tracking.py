@@ -13,6 +13,7 @@ from shapely.geometry import box
 
 from landapp.history import feature_history
 from landapp.store import open_project
+from landapp.store.filters import F
 from landapp.store.pgcluster import wait_until
 from landapp.store.target import parse_target
 from landapp.store.transfer import grant, pull, push
@@ -79,7 +80,7 @@ def test_another_programs_edits_reach_the_log_and_open_windows(park, pg_cluster)
                              "WHERE fid = %s").format(sch), (X0, Y0, X0 + 20, Y0 + 10, park.srs_id, fid))
         events = _wait_events(park)
         assert {(e.op, e.fids) for e in events} == {("insert", (new,)), ("update", (fid,))}
-        row = park.rows("edit_log", "feature_id = ? AND layer = 'parcels'", (new,))[0]
+        row = park.rows("edit_log", (F("feature_id") == new) & (F("layer") == "parcels"))[0]
         assert row["user"] == ROLE and row["operation"] == "insert"
         assert json.loads(row["changes"]) == {"code": "Q2", "status": "待供", "retired": 0,
                                               "geometry": "<MultiPolygon 100.0 m²>"}
@@ -125,7 +126,7 @@ def test_a_role_that_may_only_edit_parcels_is_still_logged(park, pg_cluster):
     finally:
         conn.close()
     assert [e.op for e in _wait_events(park)] == ["update"]
-    assert park.rows("edit_log", "feature_id = ?", (fid,), order_by="fid DESC")[0]["user"] == ROLE
+    assert park.rows("edit_log", F("feature_id") == fid, order_by=F("fid").desc())[0]["user"] == ROLE
 
 
 def test_older_parks_get_the_triggers_when_their_owner_opens_them(park, pg_cluster, pg_target):

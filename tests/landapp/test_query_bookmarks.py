@@ -1,4 +1,4 @@
-"""Select by attribute (conditions -> parameterised WHERE), selection statistics, and
+"""Select by attribute (conditions -> a typed store filter), selection statistics, and
 spatial bookmarks kept in the project."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from landapp import bookmarks as bm
 from landapp import query as q
 from landapp.errors import LandappError
 from landapp.units import MU_M2
+from landapp.store.filters import F
 
 
 def _parcels(store):
@@ -36,16 +37,24 @@ def test_values_are_parameters_never_sql(demo_project):
     assert n > 0
     assert q.count(demo_project, "parcels", [q.Condition("name", "=", "x' OR '1'='1")]) == 0
     assert q.count(demo_project, "parcels", [q.Condition("name", "contains", "%")]) == 0  # a literal %
-    clause, params = q.build_where("parcels", [q.Condition("name", "contains", "50%_a")])
-    assert "50" not in clause and params == ["%50\\%\\_a%"]
+    assert q.build_filter("parcels", [q.Condition("name", "contains", "50%_a")]) == F("name").contains("50%_a")
+    assert q.build_filter("parcels", [q.Condition("area_m2", ">", "1,000")]) == (F("area_m2") > 1000)
+    assert q.build_filter("parcels", []) is None
     with pytest.raises(LandappError, match="没有字段"):
-        q.build_where("parcels", [q.Condition("name; DROP TABLE parcels", "=", "1")])
+        q.build_filter("parcels", [q.Condition("name; DROP TABLE parcels", "=", "1")])
     with pytest.raises(LandappError, match="不是数字"):
-        q.build_where("parcels", [q.Condition("area_m2", ">", "很大")])
+        q.build_filter("parcels", [q.Condition("area_m2", ">", "很大")])
     with pytest.raises(LandappError, match="填写值"):
-        q.build_where("parcels", [q.Condition("status", "=", "")])
+        q.build_filter("parcels", [q.Condition("status", "=", "")])
     with pytest.raises(LandappError):
-        q.build_where("parcels", [q.Condition("status", "LIKE", "x")])
+        q.build_filter("parcels", [q.Condition("status", "LIKE", "x")])
+    with pytest.raises(LandappError):
+        q.build_filter("parcels", [q.Condition("status", "=", "闲置"), q.Condition("status", "=", "x", "; DROP")])
+    names = _parcels(demo_project).name.dropna()
+    some = names.iloc[0]
+    assert q.count(demo_project, "parcels", [q.Condition("name", "=", some)]) == (names == some).sum()
+    assert q.count(demo_project, "parcels", [q.Condition("name", "!=", some)]) == \
+        len(_parcels(demo_project)) - (names == some).sum()  # empty names count as "not"
     assert q.count(demo_project, "parcels", [q.Condition("far_max", "empty")]) == \
         _parcels(demo_project).far_max.isna().sum()
 

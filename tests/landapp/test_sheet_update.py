@@ -10,6 +10,7 @@ import pytest
 
 from landapp.cli import main
 from landapp.sheet_update import apply_update, clean_value, plan_update
+from landapp.store.filters import F
 from landapp.units import MU_M2
 
 
@@ -85,7 +86,7 @@ def _awkward_sheet(path, codes):
 
 def test_awkward_office_sheet(demo_project, tmp_path):
     store = demo_project
-    rows = [r for r in store.rows("parcels", "retired = 0", geometry=False, order_by="fid")][:3]
+    rows = [r for r in store.rows("parcels", F("retired") == 0, geometry=False, order_by="fid")][:3]
     codes = [r["code"] for r in rows]
     path = str(tmp_path / "office.xlsx")
     _awkward_sheet(path, codes)
@@ -114,7 +115,7 @@ def test_awkward_office_sheet(demo_project, tmp_path):
 
 def test_invalid_value_writes_nothing(demo_project, tmp_path, capsys):
     store = demo_project
-    code = store.rows("parcels", "retired = 0", geometry=False, limit=1)[0]["code"]
+    code = store.rows("parcels", F("retired") == 0, geometry=False, limit=1)[0]["code"]
     path = tmp_path / "bad.csv"
     path.write_text(f"地块编号,状态,建筑密度(%)\n{code},在建,150\n", encoding="utf-8-sig")
     before = _snapshot(store, "parcels")

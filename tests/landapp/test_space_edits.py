@@ -6,11 +6,12 @@ from landapp import idle
 from landapp import revitalisation as rv
 from landapp.errors import LandappError
 from landapp.space_edits import RecordedEdit, run_recorded
+from landapp.store.filters import F
 
 
 def test_case_open_and_advance_undo_redo(demo_project):
     s = demo_project
-    parcel = s.rows("parcels", "status = '闲置'", limit=1)[0]
+    parcel = s.rows("parcels", F("status") == "闲置", limit=1)[0]
     n_cases, n_hist = s.count("revitalisation_cases"), s.count("case_history")
     pushed = []
     cid = run_recorded(s, pushed.append, "立案", "Open case",
@@ -36,7 +37,7 @@ def test_case_open_and_advance_undo_redo(demo_project):
 
 def test_failed_step_changes_nothing(demo_project):
     s = demo_project
-    parcel = s.rows("parcels", "status = '闲置'", limit=1)[0]
+    parcel = s.rows("parcels", F("status") == "闲置", limit=1)[0]
     n = s.count("case_history")
 
     def bad(st):
@@ -50,7 +51,7 @@ def test_failed_step_changes_nothing(demo_project):
 
 def test_exemption_and_target_undo(demo_project):
     s = demo_project
-    p = s.rows("parcels", "status = '闲置'", limit=1)[0]
+    p = s.rows("parcels", F("status") == "闲置", limit=1)[0]
     targets = rv.get_targets(s)  # the demo's own (2026: 40万㎡)
     e1 = RecordedEdit("豁免", "Exempt", lambda st: idle.set_exemption(st, p["fid"], "不可抗力"))
     e1.apply(s)

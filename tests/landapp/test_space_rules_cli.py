@@ -7,6 +7,7 @@ import json
 import pytest
 
 from landapp.cli import main
+from landapp.store.filters import F
 
 
 @pytest.fixture
@@ -81,7 +82,7 @@ def test_evaluate_needs_metrics_then_works(capsys, demo_path, tmp_path):
 def test_cases_cli(capsys, demo_path):
     from landapp.store import open_project
     with open_project(demo_path) as s:
-        code_ = s.rows("parcels", "status = '闲置'")[0]["code"]
+        code_ = s.rows("parcels", F("status") == "闲置")[0]["code"]
     code, out, _ = run(capsys, "cases", "open", demo_path, "--parcel", code_, "--measure", "收回/回购",
                        "--responsible", "王五", "--target-date", "2027-06-30")
     assert code == 0
@@ -113,7 +114,7 @@ def test_cases_cli(capsys, demo_path):
 def test_idle_exemption_from_the_command_line(capsys, demo_path):
     from landapp.store import open_project
     with open_project(demo_path) as s:
-        code_ = s.rows("parcels", "status = '闲置'")[0]["code"]
+        code_ = s.rows("parcels", F("status") == "闲置")[0]["code"]
     code, out, _ = run(capsys, "idle", demo_path, "--exempt", code_, "--reason", "土地利用总体规划、城乡规划依法修改")
     assert code == 0 and "豁免" in out
     code, out, _ = run(capsys, "idle", demo_path, "--format", "json")
@@ -128,7 +129,8 @@ def test_idle_exemption_from_the_command_line(capsys, demo_path):
 def test_evaluate_imports_metrics(capsys, demo_path, tmp_path):
     from landapp.store import open_project
     with open_project(demo_path) as s:
-        name = s.rows("enterprises", "fid IN (SELECT land_user_id FROM parcels)", limit=1)[0]["name"]
+        users = [u for (u,) in s.values("parcels", ["land_user_id"]) if u is not None]
+        name = s.rows("enterprises", F("fid").in_(users), limit=1)[0]["name"]
     p = tmp_path / "m.csv"
     p.write_text(f"企业名称,营业收入(万元),实缴税收(万元)\n{name},123456,7890\n", encoding="utf-8")
     code, out, err = run(capsys, "evaluate", demo_path, "--import-metrics", str(p), "--year", "2030",

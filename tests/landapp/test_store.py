@@ -16,6 +16,7 @@ from landapp.errors import (ConflictError, FeatureNotFoundError, LandappError, N
                             ProjectError, ProjectNotFoundError, ValidationError)
 from landapp.schema import PARCEL_STATUSES, SUPPLY_METHODS
 from landapp.store import create_project, open_project
+from landapp.store.filters import F
 
 X0, Y0 = 430000.0, 3384000.0
 
@@ -101,7 +102,7 @@ def test_edit_log_records_who_when_what(empty_project):
     s = empty_project
     fid = s.insert("parcels", parcel())
     s.update("parcels", fid, {"status": "在建"})
-    log = s.rows("edit_log", "layer = 'parcels'", order_by="fid")
+    log = s.rows("edit_log", F("layer") == "parcels", order_by="fid")
     assert [r["operation"] for r in log] == ["insert", "update"]
     assert log[1]["user"] == s.user and log[1]["feature_id"] == fid
     assert '"status": ["待供", "在建"]' in log[1]["changes"]

@@ -16,6 +16,7 @@ from shapely.geometry import MultiPolygon, Polygon, box
 from landapp.errors import ConflictError, FeatureNotFoundError, LandappError, ValidationError
 from landapp.schema import PARCEL_STATUSES, SUPPLY_METHODS
 from landapp.store import open_project
+from landapp.store.filters import F, all_of, any_of, current
 
 X0, Y0 = 430000.0, 3384000.0
 
@@ -66,11 +67,11 @@ def test_edit_log_records_who_when_what(any_project):
     s = any_project
     fid = s.insert("parcels", parcel())
     s.update("parcels", fid, {"status": "在建"})
-    log = s.rows("edit_log", "layer = 'parcels'", order_by="fid")
+    log = s.rows("edit_log", F("layer") == "parcels", order_by="fid")
     assert [r["operation"] for r in log] == ["insert", "update"]
     assert log[1]["user"] == s.user and log[1]["feature_id"] == fid
     assert '"status": ["待供", "在建"]' in log[1]["changes"]
-    assert s.rows("edit_log", "layer = ? AND feature_id = ?", ("parcels", fid), limit=1)[0]["operation"] == "insert"
+    assert s.rows("edit_log", (F("layer") == "parcels") & (F("feature_id") == fid), limit=1)[0]["operation"] == "insert"
 
 
 def test_bbox_read_and_filters(any_project):
@@ -79,10 +80,10 @@ def test_bbox_read_and_filters(any_project):
     near = s.read_layer("parcels", bbox=(X0 + 1000, Y0, X0 + 1300, Y0 + 10))
     assert sorted(near["code"]) == ["P0008", "P0009", "P0010"]
     assert len(s.fids_in_bbox("parcels", (X0 + 1000, Y0, X0 + 1300, Y0 + 10))) == 3
-    assert s.count("parcels", "code LIKE 'P004%'") == 10
-    assert [r["code"] for r in s.rows("parcels", "code IN (?, ?)", ("P0003", "P0001"), order_by="code DESC",
+    assert s.count("parcels", F("code").startswith("P004")) == 10
+    assert [r["code"] for r in s.rows("parcels", F("code").in_(("P0003", "P0001")), order_by=F("code").desc(),
                                       geometry=False)] == ["P0003", "P0001"]
-    assert len(s.read_layer("parcels", where="code = 'P0002'")) == 1
+    assert len(s.read_layer("parcels", where=F("code") == "P0002")) == 1
 
 
 def test_read_layer_types_match_across_backends(any_project):
@@ -116,7 +117,7 @@ def test_insert_many_is_all_or_nothing(any_project):
     assert s.count("parcels") == 0
     fids = s.insert_many("parcels", [parcel(f"P{i}", dx=i * 120.0) for i in range(10)])
     assert len(set(fids)) == 10 and [s.get("parcels", f)["code"] for f in fids] == [f"P{i}" for i in range(10)]
-    assert s.count("edit_log", "operation = 'insert'") == 10
+    assert s.count("edit_log", F("operation") == "insert") == 10
 
 
 def test_transaction_rolls_back_everything_and_emits_nothing(any_project):
@@ -230,7 +231,7 @@ def test_retired_parcels_are_history(any_project):
     s.update("parcels", a, {"retired": True, "retired_date": "2026-01-01"})
     assert list(s.read_layer("parcels")["code"]) == ["B"]
     assert sorted(s.read_layer("parcels", include_retired=True)["code"]) == ["A", "B"]
-    assert s.count("parcels", "retired = 0 OR retired IS NULL") == 1
+    assert s.count("parcels", (F("retired") == 0) | F("retired").is_null()) == 1
 
 
 def test_settings(any_project):
@@ -248,7 +249,7 @@ def test_tables_without_geometry(any_project):
     uid = s.insert("units", {"building_id": bid, "area": 500, "status": "空置"})
     eid = s.insert("enterprises", {"name": "甲公司", "above_scale": True})
     assert s.get("enterprises", eid)["above_scale"] is True
-    assert [u["fid"] for u in s.rows("units", "building_id = ?", (bid,))] == [uid]
+    assert [u["fid"] for u in s.rows("units", F("building_id") == bid)] == [uid]
     df = s.read_layer("enterprises")
     assert df["above_scale"].tolist() == [True] and not hasattr(df, "geometry")
 
@@ -358,8 +359,6 @@ def test_edits_by_other_programs_are_seen(tmp_path):
 def test_typed_filters(any_project):
     """Field, operator, value; & and |; checked names, values as parameters, so text that
     looks like SQL is only a value."""
-    from landapp.store.filters import F
-
     s = any_project
     fids = s.insert_many("parcels", [parcel(f"T{i}", dx=i * 120.0, name=n, far_max=far)
                                      for i, (n, far) in enumerate([("甲", 1.0), ("乙", 2.0), (None, 3.0),
@@ -381,3 +380,117 @@ def test_typed_filters(any_project):
         s.rows("parcels", F("name; DROP TABLE parcels") == 1)
     with pytest.raises(LandappError):
         s.count("parcels", F("far_max") == float("nan"))
+
+
+def _codes(s, where, **kw):
+    return sorted(r["code"] for r in s.rows("parcels", where, geometry=False, **kw))
+
+
+def test_filter_operators_nesting_and_nulls(any_project):
+    """Every operator, on text, numbers and dates, on both backends; empty cells match only
+    is_null (a comparison with an empty cell is never true, as in SQL)."""
+    s = any_project
+    rows = [("A1", "甲厂", 1.0, dt.date(2024, 1, 5)), ("A2", "乙厂", 2.0, None),
+            ("B1", None, None, dt.date(2025, 6, 1)), ("B2", "Acme 公司", 2.5, dt.date(2023, 3, 9))]
+    fids = s.insert_many("parcels", [parcel(c, dx=i * 120.0, name=n, far_max=far, agreed_start=d)
+                                     for i, (c, n, far, d) in enumerate(rows)])
+    assert _codes(s, F("far_max") == 2.0) == ["A2"]
+    assert _codes(s, F("far_max") != 2.0) == ["A1", "B2"]  # B1's empty far_max is not "not 2"
+    assert _codes(s, F("far_max") < 2.0) == ["A1"]
+    assert _codes(s, F("far_max") <= 2.0) == ["A1", "A2"]
+    assert _codes(s, F("far_max") > 2.0) == ["B2"]
+    assert _codes(s, F("far_max") >= 2.0) == ["A2", "B2"]
+    assert _codes(s, F("agreed_start") >= dt.date(2024, 1, 1)) == ["A1", "B1"]  # dates bound as ISO text
+    assert _codes(s, F("agreed_start") < "2024-01-05") == ["B2"]
+    assert sorted(s.read_layer("parcels", where=F("agreed_start") < dt.date(2024, 1, 5))["code"]) == ["B2"]
+    assert _codes(s, F("name").is_null()) == ["B1"] == _codes(s, F("name") == None)  # noqa: E711
+    assert _codes(s, F("name").is_not_null()) == ["A1", "A2", "B2"] == _codes(s, F("name") != None)  # noqa: E711
+    assert _codes(s, F("name").contains("acme")) == ["B2"]  # case-insensitive
+    assert _codes(s, F("name").contains("厂")) == ["A1", "A2"]
+    assert _codes(s, F("code").startswith("a")) == ["A1", "A2"]
+    assert _codes(s, F("code").startswith("1")) == []  # a prefix, not a substring
+    assert _codes(s, F("name").in_(["甲厂", "nope", None])) == ["A1"]
+    assert _codes(s, F("name").not_in(["甲厂"])) == ["A2", "B2"]
+    assert _codes(s, F("agreed_start").in_([dt.date(2023, 3, 9), dt.date(2025, 6, 1)])) == ["B1", "B2"]
+    assert _codes(s, F("fid").in_(fids[:2])) == ["A1", "A2"]
+    # AND binds what it is given: a | (b & c) differs from (a | b) & c
+    a, b, c = F("code") == "A1", F("code") == "A2", F("far_max") > 1.5
+    assert _codes(s, a | (b & c)) == ["A1", "A2"]
+    assert _codes(s, (a | b) & c) == ["A2"]
+    assert _codes(s, ((F("name") == "甲厂") | F("name").is_null()) & ((F("far_max") < 1.5) | F("far_max").is_null())) \
+        == ["A1", "B1"]
+    assert _codes(s, any_of()) == [] and all_of() is None and _codes(s, all_of(None, a)) == ["A1"]
+    s.update("parcels", fids[0], {"retired": True})
+    assert _codes(s, current()) == ["A2", "B1", "B2"] and s.count("parcels", F("retired") == 1) == 1
+    assert s.count("parcels", F("geometry").is_not_null()) == 4
+    with pytest.raises(LandappError, match="没有字段|no field"):
+        s.count("parcels", F("no_such_field") == 1)
+    with pytest.raises(LandappError):
+        s.count("parcels", F("geometry") == "x")
+
+
+def test_filter_values_are_never_sql(any_project):
+    s = any_project
+    evil = "x' OR 1=1 --"
+    s.insert_many("parcels", [parcel("E1", name=evil), parcel("E2", dx=120.0, name="plain"),
+                              parcel("E3", dx=240.0, name='a"; DROP TABLE parcels; --')])
+    for where in (F("name") == evil, F("name").in_([evil]), F("name").contains("' OR 1=1"),
+                  F("name").startswith("x' OR")):
+        assert _codes(s, where) == ["E1"]
+        assert sorted(s.read_layer("parcels", where=where)["code"]) == ["E1"]  # GDAL: escaped literals
+    assert _codes(s, F("name") == 'a"; DROP TABLE parcels; --') == ["E3"] and s.count("parcels") == 3
+    assert s.count("parcels", F("name").in_([evil] + [f"v{i}" for i in range(1500)])) == 1  # the long form too
+
+
+def test_filter_in_over_many_values(any_project):
+    """An IN over 100,000 fids is one parameter (SQLite allows 32,766 variables, PostgreSQL
+    65,535), in every read."""
+    s = any_project
+    fids = s.insert_many("parcels", [parcel(f"M{i:03d}", dx=(i % 20) * 120.0, dy=(i // 20) * 100.0)
+                                     for i in range(60)])
+    wanted = list(range(-100_000, 0)) + fids[::2]  # mostly fids that do not exist
+    assert s.count("parcels", F("fid").in_(wanted)) == 30
+    assert s.count("parcels", F("fid").not_in(wanted)) == 30
+    assert [r["fid"] for r in s.rows("parcels", F("fid").in_(wanted), geometry=False)] == sorted(fids[::2])
+    assert sorted(s.read_layer("parcels", where=F("fid").in_(wanted)).index) == sorted(fids[::2])
+    assert len(s.values("parcels", ["fid"], F("fid").in_(wanted))) == 30
+    attrs, data, offsets = s.read_wkb("parcels", columns=["code"], where=F("fid").in_(wanted))
+    assert len(attrs) == 30 and len(offsets) == 31
+    codes = [f"M{i:03d}" for i in range(0, 60, 3)]
+    assert s.count("parcels", F("code").in_(codes + [f"X{i}" for i in range(5000)])) == 20
+    assert s.count("parcels", (F("code").in_(codes * 100)) & (F("fid").in_(wanted))) == 10
+
+
+def test_order_by_is_typed(any_project):
+    s = any_project
+    s.insert_many("parcels", [parcel(c, dx=i * 120.0, far_max=f)
+                              for i, (c, f) in enumerate([("O1", 2.0), ("O2", None), ("O3", 1.0), ("O4", 2.0)])])
+    assert [r["code"] for r in s.rows("parcels", order_by="far_max")] == ["O2", "O3", "O1", "O4"]  # empty first
+    assert [r["code"] for r in s.rows("parcels", order_by=F("far_max").desc())][-1] == "O2"  # empty last
+    assert [r["code"] for r in s.rows("parcels", order_by=(F("far_max").desc(), F("code").desc()))] == \
+        ["O4", "O1", "O3", "O2"]
+    assert [r["code"] for r in s.rows("parcels", order_by=["far_max", "code"], limit=2)] == ["O2", "O3"]
+    for bad in ("fid DESC", "far_max; DROP TABLE parcels", "nope"):
+        with pytest.raises(LandappError):
+            s.rows("parcels", order_by=bad)
+
+
+def test_sql_text_is_refused(any_project):
+    s = any_project
+    s.insert("parcels", parcel("R1"))
+    for call in (lambda: s.rows("parcels", "code = 'R1'"), lambda: s.count("parcels", "1=1"),
+                 lambda: s.read_layer("parcels", where="retired = 0"),
+                 lambda: s.values("parcels", ["code"], "code = 'R1'"),
+                 lambda: s.read_wkb("parcels", columns=["code"], where="code = 'R1'")):
+        with pytest.raises(TypeError, match="typed filter"):
+            call()
+    with pytest.raises(TypeError):
+        s.rows("parcels", F("code") == "R1", ("R1",))  # no positional params any more
+    with pytest.raises(TypeError):
+        s.count("parcels", F("code") == "?", params=("R1",))
+    with pytest.raises(TypeError):
+        s.rows("parcels", F("code"))  # a field is not a condition
+    with pytest.raises(TypeError, match="&"):
+        s.rows("parcels", (F("code") == "R1") and (F("code") == "x"))  # `and` would drop the first
+    with pytest.raises(TypeError):
+        s.rows("parcels", F("code") == "R1" & current())  # unparenthesised: "R1" & filter

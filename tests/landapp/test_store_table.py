@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from landapp.store import ProjectStore, TableQuery
+from landapp.store.filters import F
 
 
 def fallback(store, layer, query=TableQuery()):
@@ -32,10 +33,10 @@ def test_sql_and_fallback_agree(demo_project, query):
 
 
 def test_order_filter_and_retired(demo_project):
-    n = demo_project.count("parcels", "retired = 0")
+    n = demo_project.count("parcels", F("retired") == 0)
     all_fids = demo_project.table_fids("parcels")
     assert len(all_fids) == n and list(all_fids) == sorted(all_fids)
-    retired = [r["fid"] for r in demo_project.rows("parcels", "retired = 1", geometry=False)]
+    retired = [r["fid"] for r in demo_project.rows("parcels", F("retired") == 1, geometry=False)]
     assert retired and not set(retired) & set(all_fids.tolist())
     by_area = demo_project.table_fids("parcels", TableQuery(order_by="area_m2", descending=True))
     cells = demo_project.table_cells("parcels", by_area[:50].tolist(), ["area_m2"])
@@ -43,7 +44,7 @@ def test_order_filter_and_retired(demo_project):
     assert areas == sorted(areas, reverse=True)
     idle = demo_project.table_fids("parcels", TableQuery(text="idle", search=("status",),
                                                          also=(("status", ("闲置",)),)))
-    assert len(idle) == demo_project.count("parcels", "status = '闲置' AND retired = 0") > 0
+    assert len(idle) == demo_project.count("parcels", (F("status") == "闲置") & (F("retired") == 0)) > 0
     some = all_fids[:3].tolist() + retired[:1]
     assert demo_project.table_fids("parcels", TableQuery(only=tuple(some))).tolist() == all_fids[:3].tolist()
 

@@ -8,6 +8,7 @@ import pytest
 
 from landapp.vacancy import (GROUPINGS, add_months, building_vacancy_rates, default_as_of, load_space,
                              store_building_vacancy_rates, store_vacancy_figures, vacancy_figures)
+from landapp.store.filters import F
 
 FIELDS = ("buildings", "units", "leasable", "leased", "sold", "withheld", "vacant")
 
@@ -30,7 +31,7 @@ def test_zones_filter_like_the_rule(demo_project):
     from landapp.vacancy import group_building_figures, store_building_figures
 
     d = default_as_of(demo_project)
-    zone = demo_project.rows("buildings", "zone IS NOT NULL", limit=1)[0]["zone"]
+    zone = demo_project.rows("buildings", F("zone").is_not_null(), limit=1)[0]["zone"]
     per = store_building_figures(demo_project, d)
     for by in GROUPINGS:
         ref = vacancy_figures(load_space(demo_project), d, by, zones=[zone])
@@ -50,7 +51,7 @@ def test_whole_building_leases_and_status_only_units(demo_project):
     """A factory let whole by a unit-less lease takes vacant area; 已租 units without lease
     records count as leased unless their building has such a lease."""
     d = default_as_of(demo_project)
-    units = demo_project.rows("units", "status = '空置'")
+    units = demo_project.rows("units", F("status") == "空置")
     b1, b2 = units[0]["building_id"], next(u["building_id"] for u in units if u["building_id"] != units[0]["building_id"])
     with demo_project.transaction():
         demo_project.insert("leases", {"building_id": b1, "tenant": "整栋租户", "area": 10_000.0,
@@ -59,8 +60,8 @@ def test_whole_building_leases_and_status_only_units(demo_project):
         demo_project.insert("leases", {"building_id": b2, "tenant": "已到期整栋", "area": 50.0,
                                        "start_date": add_months(d, -30).isoformat(),
                                        "end_date": add_months(d, -20).isoformat(), "status": "有效"})
-        for u in demo_project.rows("units", "building_id IN (?, ?)", (b1, b2))[:4]:
-            for lease in demo_project.rows("leases", "unit_id = ?", (u["fid"],)):
+        for u in demo_project.rows("units", F("building_id").in_((b1, b2)))[:4]:
+            for lease in demo_project.rows("leases", F("unit_id") == u["fid"]):
                 demo_project.delete("leases", lease["fid"])
             demo_project.update("units", u["fid"], {"status": "已租"})
     for by in ("building", "park"):

@@ -10,6 +10,7 @@ import subprocess
 
 import pytest
 
+from landapp.store.filters import F
 from layers.htmlmap import write_map
 from layers.sheets import boundary_points, select_parcels, sheet_scale, write_sheets
 
@@ -51,7 +52,7 @@ def test_html_map_is_self_contained_and_escapes_project_values(demo_project, tmp
     if CHROMIUM is None:
         pytest.skip("Chromium not installed (scripts/install-system-deps.sh --test installs it)")
     dom = dump_dom(out, tmp_path)
-    n_parcels = demo_project.count("parcels", "retired = 0")
+    n_parcels = demo_project.count("parcels", F("retired") == 0)
     assert f'data-landapp-parcels="{n_parcels}"' in dom  # the map drew every parcel
     body = re.search(r"<body[^>]*>", dom).group(0)
     assert "data-pwned" not in body  # the injected scripts never ran

@@ -17,6 +17,7 @@ import pytest
 from landapp.cli import main
 from landapp.qgis_tables import read_project, read_styles
 from landapp.store import open_project
+from landapp.store.filters import F
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PROBE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "qgis_probe.py")
@@ -41,7 +42,7 @@ def park(tmp_path_factory):
             shutil.copy(os.path.join(ROOT, "data", name), d / name)
     path = str(d / "demo_park.gpkg")
     with open_project(path) as store:  # a code that looks like markup stays text in QGIS's labels
-        rec = store.rows("parcels", "retired = 0", limit=1)[0]
+        rec = store.rows("parcels", F("retired") == 0, limit=1)[0]
         store.update("parcels", rec["fid"], {"code": "<i>X</i>&1"})
     assert main(["qgis", path]) == 0
     return path

@@ -14,6 +14,7 @@ import subprocess
 
 import pytest
 
+from landapp.store.filters import F
 from tests.conftest import DEMO
 
 SUPERUSER_PW = "landapp-test-superuser"  # landapp.store.pgcluster's initdb --pwfile
@@ -166,7 +167,7 @@ os._exit(0)
     from landapp.store import open_project
 
     with open_project(pg_target) as store:
-        current = store.count("parcels", "retired = 0 OR retired IS NULL")
+        current = store.count("parcels", (F("retired") == 0) | F("retired").is_null())
     assert got["listed"] == ["landapp"] and got["read"], got
     assert got["valid"] and got["provider"] == "postgres" and got["count"] == current, got
     assert got["renderer"] == "categorizedSymbol" and got["attr"] == "status" and got["categories"] >= 4, got

@@ -11,6 +11,7 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor
 
 from landapp import leasing
+from landapp.store.filters import F
 from layers.stacking import (
     FLOOR_LABEL_W,
     STATUS_COLOURS,
@@ -25,7 +26,7 @@ from layers.stacking import (
 
 @pytest.fixture
 def tower(demo_project):
-    fid = demo_project.rows("buildings", "btype = '楼宇'", limit=1)[0]["fid"]
+    fid = demo_project.rows("buildings", F("btype") == "楼宇", limit=1)[0]["fid"]
     return demo_project, fid
 
 
@@ -35,7 +36,7 @@ def test_data_has_floors_top_down_and_tenants(tower):
     levels = [f.level for f in d.floors]
     assert levels == sorted(levels, reverse=True)
     units = [u for f in d.floors for u in f.units]
-    assert len(units) == store.count("units", "building_id = ?", (fid,))
+    assert len(units) == store.count("units", F("building_id") == fid)
     leased = [u for u in units if u.status == "已租"]
     assert leased and all(u.tenants for u in leased)
     assert d.leasable == pytest.approx(sum(u.area for u in units))
@@ -112,7 +113,7 @@ def test_stacking_data_whole_unit_spans_floors_and_carries_the_whole_lease(qapp,
 def test_export_stacking_command(qapp, demo_project, tmp_path, capsys):
     from landapp.cli import main
 
-    names = [b["name"] for b in demo_project.rows("buildings", "btype = '楼宇'", limit=2)]
+    names = [b["name"] for b in demo_project.rows("buildings", F("btype") == "楼宇", limit=2)]
     path = demo_project.path
     demo_project.close()
     pdf = tmp_path / "plans.pdf"
@@ -185,7 +186,7 @@ def test_fit_out_under_a_lease_counts_as_leased_everywhere(qapp, tmp_path):
     # an unleased fit-out stays withheld
     with __import__("landapp.store", fromlist=["open_project"]).open_project(path) as s2:
         s2.update("units", fit, {"status": "装修中"})
-        for lease in s2.rows("leases", "unit_id = ?", (fit,)):
+        for lease in s2.rows("leases", F("unit_id") == fit):
             s2.delete("leases", lease["fid"])
         (park2,) = vacancy_figures(load_space(s2), as_of)
         d2 = stacking_data(s2, tower, as_of)

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from shapely.geometry import box
 
+from landapp.store.filters import F
 from ui.attribute_table import PAGE, PAGES_KEPT, FeatureTableModel
 
 pytestmark = pytest.mark.gui
@@ -34,7 +35,7 @@ def test_opening_reads_no_cells(demo_project, qtbot, monkeypatch):
                         lambda self, *a, **k: (calls.append(a[1]), real(self, *a, **k))[1])
     m = FeatureTableModel(demo_project, "parcels")
     try:
-        assert m.rowCount() == demo_project.count("parcels", "retired = 0") and calls == []
+        assert m.rowCount() == demo_project.count("parcels", F("retired") == 0) and calls == []
         shown(m, 3, "code")
         shown(m, 5, "status")
         assert len(calls) == 1 and len(calls[0]) == min(PAGE, m.rowCount())  # one page, read once
@@ -81,14 +82,14 @@ def test_sort_and_filter_survive_edits(model, demo_project):
     assert areas == sorted(areas)
     total = model.total
     model.set_filter("闲置", "status")
-    idle = demo_project.count("parcels", "status = '闲置' AND retired = 0")
+    idle = demo_project.count("parcels", (F("status") == "闲置") & (F("retired") == 0))
     assert model.rowCount() == idle and model.total == total
     fid = model.fid_at(0)
     demo_project.update("parcels", fid, {"status": "在建"})  # no longer passes the filter
     assert model.row_of(fid) is None and model.rowCount() == idle - 1 and model.total == total
     demo_project.update("parcels", fid, {"status": "闲置"})
     assert model.row_of(fid) == idle - 1
-    other = next(r["fid"] for r in demo_project.rows("parcels", "status = '在建' AND retired = 0", geometry=False))
+    other = next(r["fid"] for r in demo_project.rows("parcels", (F("status") == "在建") & (F("retired") == 0), geometry=False))
     demo_project.update("parcels", other, {"name": "别的"})  # edited but filtered out: stays out
     assert model.row_of(other) is None and model.rowCount() == idle
     model.set_filter("")

@@ -12,6 +12,8 @@ import textwrap
 import pyogrio
 import pytest
 
+from landapp.store.filters import F
+
 pytestmark = pytest.mark.gui
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -23,6 +25,7 @@ APP = textwrap.dedent("""
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
     from landapp.store import open_project
+    from landapp.store.filters import F
     from landapp import editing as ed
     from ui.app import make_app
     from ui.main_window import MainWindow
@@ -38,7 +41,7 @@ APP = textwrap.dedent("""
     win.set_tool("add_parcel")
     win.enter_coordinates("3380100, 420100\\n3380100, 420200\\n3380000, 420200\\n3380000, 420100")
     QTest.keyClick(win.canvas, Qt.Key.Key_Return)
-    fid = store.rows("parcels", "code = 'KILL-A'")[0]["fid"]
+    fid = store.rows("parcels", F("code") == "KILL-A")[0]["fid"]
     win.session.run(ed.UpdateAttributes("parcels", fid, {"name": "杀进程前的修改"}))
     win.session.run(ed.MoveVertex(store, "parcels", (420200, 3380100), (420230, 3380100)))
     app.processEvents()
@@ -80,11 +83,10 @@ def test_killing_the_app_mid_edit_loses_only_that_edit(qtbot, demo_project):
         win = MainWindow(store)
         qtbot.addWidget(win)
         assert store.integrity_check() == []
-        kept = store.rows("parcels", "code LIKE 'KILL-A%'")
+        kept = store.rows("parcels", F("code").startswith("KILL-A"))
         assert [(r["code"], r["name"], bool(r["retired"])) for r in kept] == [("KILL-A", "杀进程前的修改", False)]
         assert kept[0]["area_m2"] == pytest.approx(10000 + 30 * 100 / 2)  # the vertex move is there
-        assert store.count("parcels") == n_before + 1 and store.count("parcel_lineage", "parent_id = ?",
-                                                                       (kept[0]["fid"],)) == 0
+        assert store.count("parcels") == n_before + 1 and store.count("parcel_lineage", F("parent_id") == kept[0]["fid"]) == 0
         assert kept[0]["fid"] in win.map.layer("parcels").data.fid_index  # drawn on the map
         gdal = pyogrio.read_dataframe(path, layer="parcels", where="code LIKE 'KILL-A%'")
         assert gdal["code"].tolist() == ["KILL-A"]

@@ -10,6 +10,8 @@ import shapely
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from landapp.store.filters import F
+
 pytestmark = pytest.mark.gui
 
 
@@ -77,7 +79,7 @@ def test_add_parcel_by_clicking_with_snapping_undo_redo(win, qtbot, demo_project
         click(qtbot, c, x, y)
     qtbot.keyClick(c, Qt.Key.Key_Return)
     assert "NEW-001" in gdal_codes(demo_project)
-    rec = demo_project.rows("parcels", "code = 'NEW-001'")[0]
+    rec = demo_project.rows("parcels", F("code") == "NEW-001")[0]
     coords = [tuple(p) for p in shapely.get_coordinates(rec["geometry"])]
     assert corner in coords  # snapped exactly onto the existing vertex
     assert rec["area_m2"] > 0 and rec["zone"] is None or isinstance(rec["zone"], str)
@@ -156,15 +158,15 @@ def test_split_tool_and_merge_action(win, qtbot, demo_project):
     assert demo_project.get("parcels", a)["retired"]
     assert a in win.map.layer("retired_parcels").data.fid_index  # history can be shown on the map
     assert a not in win.map.layer("parcels").data.fid_index
-    kids = [r for r in demo_project.rows("parcels", "code LIKE ?", (code + "-%",))]
+    kids = [r for r in demo_project.rows("parcels", F("code").startswith(code + "-"))]
     assert sum(k["area_m2"] for k in kids) == pytest.approx(geom.area, rel=1e-6)
     # merge the two halves back through the menu action
     c.active_layer = "parcels"
     c.set_selection("parcels", [k["fid"] for k in kids])
     win.ask_merge_source = False  # keep the largest's attributes without asking
     win.merge_selected()
-    merged = demo_project.rows("parcels", "code = ?", (f"{code}-1-H",)) or demo_project.rows(
-        "parcels", "code = ?", (f"{code}-2-H",))
+    merged = demo_project.rows("parcels", F("code") == f"{code}-1-H") or demo_project.rows(
+        "parcels", F("code") == f"{code}-2-H")
     assert merged and merged[0]["area_m2"] == pytest.approx(geom.area, rel=1e-6)
     win.session.undo()
     win.session.undo()
@@ -264,7 +266,7 @@ def test_merge_keeps_the_chosen_parcels_attributes(win, demo_project, monkeypatc
     win.canvas.active_layer = "parcels"
     win.canvas.set_selection("parcels", [a, b])
     win.merge_selected()
-    merged = demo_project.rows("parcels", "code = ?", (f"{code}-H",))
+    merged = demo_project.rows("parcels", F("code") == f"{code}-H")
     assert merged and merged[0]["name"] == demo_project.get("parcels", small)["name"]
 
 
@@ -335,7 +337,7 @@ def test_double_click_finishes_a_parcel_without_starting_another(win, qtbot, dem
     for x, y in [(x0 - 800, y0 - 500), (x0 - 300, y0 - 500), (x0 - 300, y0)]:
         click(qtbot, c, x, y)
     double_click(qtbot, c, x0 - 800, y0)
-    rec = demo_project.rows("parcels", "code = 'DBL-1'")
+    rec = demo_project.rows("parcels", F("code") == "DBL-1")
     assert rec and len(shapely.get_coordinates(rec[0]["geometry"])) == 5  # 4 corners + closing
     assert c.tool.points == []  # the double click's last release did not begin a new sketch
     split = win.tools["split"]
@@ -549,7 +551,7 @@ def test_typed_coordinates_make_a_parcel(win, qtbot, demo_project):
     win.enter_coordinates("J1\t3380100.00\t420100.00\nJ2\t3380100.00\t420200.00\n"
                           "J3, 3380000.00, 420200.00\nJ4，3380000，35420100")
     qtbot.keyClick(win.canvas, Qt.Key.Key_Return)
-    rec = demo_project.rows("parcels", "code = 'TYPED-1'")[0]
+    rec = demo_project.rows("parcels", F("code") == "TYPED-1")[0]
     assert rec["geometry"].equals(shapely.box(420100, 3380000, 420200, 3380100))
     assert rec["area_m2"] == pytest.approx(10000) and rec["area_mu"] == pytest.approx(15.0)
     win.enter_coordinates("3380100")
@@ -612,8 +614,8 @@ def test_unit_form_has_a_widget_per_field_and_errors_beside_them(qtbot, demo_pro
     from ui.stacking_view import UnitDialog
 
     store = demo_project
-    unit = store.rows("units", "status = '空置' AND floor_id IS NOT NULL", limit=1)[0]
-    floors = store.rows("floors", "building_id = ?", (unit["building_id"],))
+    unit = store.rows("units", (F("status") == "空置") & F("floor_id").is_not_null(), limit=1)[0]
+    floors = store.rows("floors", F("building_id") == unit["building_id"])
     dlg = UnitDialog(store, unit["fid"], default_as_of(store))
     qtbot.addWidget(dlg)
     w = dlg.unit_editor.widgets
@@ -696,7 +698,7 @@ def test_a_parcel_drawn_over_others_is_selected_and_seen(win, qtbot, demo_projec
     for x, y in corners:
         click(qtbot, c, x, y)
     qtbot.keyClick(c, Qt.Key.Key_Return)
-    fid = demo_project.rows("parcels", "code = 'ON-TOP'")[0]["fid"]
+    fid = demo_project.rows("parcels", F("code") == "ON-TOP")[0]["fid"]
     assert c.map.layer("parcels").selection == {fid}
     assert c.wait_for_frame()
     from layers.vector import SELECTION_COLOUR
@@ -745,7 +747,7 @@ def test_buildings_are_split_and_merged_through_the_canvas(win, qtbot, demo_proj
     from landapp.vacancy import building_figures, load_space
 
     s, c, path = demo_project, win.canvas, demo_project.path
-    tower = s.rows("buildings", "btype = '楼宇'", limit=1)[0]
+    tower = s.rows("buildings", F("btype") == "楼宇", limit=1)[0]
     tfid, tcode = tower["fid"], tower["code"]
     space_before = space_homes(path)
     own = {t: {f for f, b in rows.items() if b == tfid} for t, rows in space_before.items()}
@@ -779,7 +781,7 @@ def test_buildings_are_split_and_merged_through_the_canvas(win, qtbot, demo_proj
     split(afid)
     assert not win.errors, win.errors
     after = gdal_state(path)
-    kids = s.rows("buildings", "code LIKE 'ANX-%' AND retired = 0")
+    kids = s.rows("buildings", F("code").startswith("ANX-") & (F("retired") == 0))
     assert sorted(k["code"] for k in kids) == ["ANX-1", "ANX-2"]
     for k in kids:
         assert k["floor_area"] == pytest.approx(1200.0 * k["footprint_m2"] / s.get("buildings", afid)["footprint_m2"],
@@ -810,7 +812,7 @@ def test_buildings_are_split_and_merged_through_the_canvas(win, qtbot, demo_proj
     win.ask_merge_source = False  # the largest (the tower) gives its attributes
     win.merge_selected()
     assert not win.errors, win.errors
-    merged = s.rows("buildings", "code = ? AND retired = 0", (f"{tcode}-H",))
+    merged = s.rows("buildings", (F("code") == f"{tcode}-H") & (F("retired") == 0))
     assert len(merged) == 1
     mfid = merged[0]["fid"]
     assert merged[0]["floor_area"] == pytest.approx(tower["floor_area"] + 1200.0)

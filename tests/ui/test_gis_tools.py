@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, QTimer
 
 
 from ui.tools.base import MapEvent
+from landapp.store.filters import F
 
 pytestmark = pytest.mark.gui
 
@@ -267,7 +268,7 @@ def test_label_field_changes_what_is_drawn(window, qtbot, demo_project):
     from layers.render import render
     from ui.context_menus import set_labels
 
-    rec = demo_project.rows("parcels", "status = ?", ("待供",), limit=1)[0]
+    rec = demo_project.rows("parcels", F("status") == "待供", limit=1)[0]
     c = window.canvas
     c.zoom_to(rec["geometry"].buffer(30).bounds)
     layer = window.map.layer("parcels")

@@ -12,6 +12,8 @@ import pyogrio
 import pytest
 from shapely.geometry import box
 
+from landapp.store.filters import F
+
 pytestmark = pytest.mark.gui
 
 X0, Y0 = 430000.0, 3384000.0
@@ -71,7 +73,7 @@ def test_mappings_are_remembered_for_the_next_file_of_the_kind(qtbot, empty_proj
     lu = dlg.land_use.cellWidget(b1, 2)
     lu.setCurrentIndex(lu.findData("0902"))  # locally B1 meant 商务金融
     assert dlg.run(dry_run=False)
-    assert empty_project.rows("parcels", "code = 'D3'")[0]["land_use"] == "0902"
+    assert empty_project.rows("parcels", F("code") == "D3")[0]["land_use"] == "0902"
     second = tmp_path / "second"
     second.mkdir()
     again = ImportDialog(empty_project, path=gbk_shapefile(str(second), "second"))
@@ -185,7 +187,7 @@ def test_export_dialog_writes_the_selection_with_the_chosen_options(qtbot, demo_
     kml.selected_only.setChecked(False)
     kml.gcj02.setChecked(True)
     kml.export()
-    assert kml.exported == demo_project.count("parcels", "retired = 0")
+    assert kml.exported == demo_project.count("parcels", F("retired") == 0)
     win.detach()
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
+from landapp.store.filters import F
+
 pytestmark = pytest.mark.gui
 
 
@@ -13,7 +15,7 @@ def test_sheet_update_dialog_shows_changes_and_is_one_undo_step(qtbot, demo_proj
     from ui.undo import EditSession
 
     store = demo_project
-    rows = store.rows("parcels", "retired = 0", geometry=False, limit=2, order_by="fid")
+    rows = store.rows("parcels", F("retired") == 0, geometry=False, limit=2, order_by="fid")
     path = str(tmp_path / "u.xlsx")
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -42,7 +44,7 @@ def test_sheet_update_dialog_shows_changes_and_is_one_undo_step(qtbot, demo_proj
 def test_invalid_values_keep_update_disabled(qtbot, demo_project, tmp_path):
     from ui.sheet_update_dialog import SheetUpdateDialog
 
-    code = demo_project.rows("parcels", "retired = 0", geometry=False, limit=1)[0]["code"]
+    code = demo_project.rows("parcels", F("retired") == 0, geometry=False, limit=1)[0]["code"]
     path = tmp_path / "bad.csv"
     path.write_text(f"地块编号,状态\n{code},不存在的状态\n", encoding="utf-8")
     dlg = SheetUpdateDialog(demo_project, path=str(path))

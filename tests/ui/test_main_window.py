@@ -13,6 +13,7 @@ import pytest
 import shapely
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
+from landapp.store.filters import F
 
 pytestmark = pytest.mark.gui
 
@@ -87,7 +88,7 @@ def test_table_rows_are_read_after_the_first_frame(qtbot, demo_project):
         assert not win.table.model.loaded and win.table.model.rowCount() == 0  # the map comes first
         win.show()
         assert win.canvas.wait_for_frame()
-        assert win.table.model.loaded and win.table.model.rowCount() == demo_project.count("parcels", "retired = 0")
+        assert win.table.model.loaded and win.table.model.rowCount() == demo_project.count("parcels", F("retired") == 0)
     finally:
         win.detach()
 
@@ -150,7 +151,7 @@ def test_identify_shows_parcel_and_building(window, qtbot, demo_project):
     c = window.canvas
     window.set_tool("identify")
     b = demo_project.read_layer("buildings", columns=["name", "parcel_code"]).iloc[0]
-    parcel = demo_project.read_layer("parcels", where=f"code = '{b['parcel_code']}'")
+    parcel = demo_project.read_layer("parcels", where=F("code") == b["parcel_code"])
     c.zoom_to(parcel.total_bounds)
     pt = inner_point(parcel.geometry.iloc[0], avoid=demo_project.read_layer("buildings").geometry.union_all())
     assert highlighted_pixels(c) == 0
@@ -229,7 +230,7 @@ def test_moving_buildings_under_the_parcels_hides_them(window, qtbot, demo_proje
     from layers.styles import status_colour
 
     b = demo_project.rows("buildings", limit=1)[0]
-    parcel = demo_project.rows("parcels", "code = ?", (b["parcel_code"],))[0]
+    parcel = demo_project.rows("parcels", F("code") == b["parcel_code"])[0]
     c = window.canvas
     c.zoom_to(b["geometry"].buffer(30).bounds)
     pt = inner_point(b["geometry"].buffer(12))
@@ -326,7 +327,7 @@ def test_basemap_says_why_it_is_empty(window, qtbot, monkeypatch):
 
 
 def test_search_zooms_to_the_hit(window, demo_project):
-    rec = demo_project.rows("parcels", "land_user IS NOT NULL", limit=1)[0]
+    rec = demo_project.rows("parcels", F("land_user").is_not_null(), limit=1)[0]
     assert window.search_for(rec["land_user"][:8]) or window.search_for(rec["code"])
     sel = window.map.layer("parcels").selection
     assert len(sel) == 1
@@ -343,7 +344,7 @@ def test_search_finds_tenants_and_renamed_parcels(window, demo_project):
     lease = next(r for r in demo_project.rows("leases") if r["tenant"] not in users)
     assert window.search_for(lease["tenant"])  # a tenant only: found through its lease
     assert window.canvas.active_layer == "buildings"
-    rented = {r["building_id"] for r in demo_project.rows("leases", "tenant = ?", (lease["tenant"],))}
+    rented = {r["building_id"] for r in demo_project.rows("leases", F("tenant") == lease["tenant"])}
     assert len(window.map.layer("buildings").selection & rented) == 1
     fid, _ = a_parcel(demo_project)
     demo_project.update("parcels", fid, {"name": "改名后的地块甲"})
@@ -367,7 +368,7 @@ def test_attribute_table_columns_show_whole_codes_and_titles(window, demo_projec
 def test_attribute_table_sort_and_filter(window, demo_project):
     model = window.table.model
     n = model.rowCount()
-    assert n == demo_project.count("parcels", "retired = 0")
+    assert n == demo_project.count("parcels", F("retired") == 0)
     col = [f.name for f in model.columns].index("area_m2")
     model.sort(col, Qt.SortOrder.DescendingOrder)
     areas = [float(model.data(model.index(r, col)).replace(",", "")) for r in range(5)]
@@ -420,7 +421,7 @@ def test_table_filter_matches_what_is_shown_in_english(qtbot, demo_project):
     set_ui_language("en")
     m = FeatureTableModel(demo_project, "parcels")
     try:
-        n_idle = demo_project.count("parcels", "status = '闲置' AND retired = 0")
+        n_idle = demo_project.count("parcels", (F("status") == "闲置") & (F("retired") == 0))
         m.set_filter("idle", "status")  # the label shown in English
         assert m.rowCount() == n_idle > 0
         m.set_filter("闲置", "status")  # the stored value still works
@@ -544,7 +545,7 @@ def test_summary_follows_edits_once_per_burst(window, qtbot, demo_project):
     from shapely.geometry import box
 
     x0, y0, _, _ = window.map.extent()
-    n = demo_project.count("parcels", "retired = 0")
+    n = demo_project.count("parcels", F("retired") == 0)
     calls = []
     orig = window.refresh_summary
     window.refresh_summary = lambda: (calls.append(1), orig())[1]

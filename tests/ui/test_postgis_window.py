@@ -14,6 +14,7 @@ from landapp.editing import SplitFeature, UpdateAttributes
 from landapp.store import open_project
 from landapp.store.target import parse_target
 from landapp.store.transfer import push
+from landapp.store.filters import F
 
 pytestmark = pytest.mark.gui
 
@@ -50,7 +51,7 @@ def test_window_shows_the_park_and_edits_undo(window, db_store):
     assert "成都经济技术开发区" in window.windowTitle()
     assert window.canvas.frame is not None
     model = window.table.model
-    assert model.rowCount() == db_store.count("parcels", "retired = 0 OR retired IS NULL")
+    assert model.rowCount() == db_store.count("parcels", (F("retired") == 0) | F("retired").is_null())
     fid = _a_parcel(db_store)
     old = db_store.get("parcels", fid)["name"]
     assert window.session.run(UpdateAttributes("parcels", fid, {"name": "库中改名"}))
@@ -70,7 +71,7 @@ def test_split_and_undo_on_postgis(window, db_store):
     fids = db_store.table_fids("parcels").tolist()
     for fid in fids:
         rec = db_store.get("parcels", fid)
-        if not db_store.count("buildings", "parcel_code = ?", (rec["code"],)):
+        if not db_store.count("buildings", F("parcel_code") == rec["code"]):
             break
     g = rec["geometry"]
     c = g.centroid
@@ -79,7 +80,7 @@ def test_split_and_undo_on_postgis(window, db_store):
     assert window.session.run(SplitFeature("parcels", fid, LineString([(c.x, y0 - 5), (c.x, y1 + 5)])))
     assert db_store.get("parcels", fid)["retired"] is True
     assert db_store.count("parcels") == before + 2
-    assert len(db_store.rows("parcel_lineage", "parent_id = ?", (fid,))) == 2
+    assert len(db_store.rows("parcel_lineage", F("parent_id") == fid)) == 2
     window.session.undo()
     assert db_store.count("parcels") == before and db_store.get("parcels", fid)["retired"] is False
     assert shapely.equals(db_store.get("parcels", fid)["geometry"], g)
@@ -94,7 +95,7 @@ def test_others_edits_appear(window, db_store, pg_target, qtbot):
         col = [f.name for f in model.columns].index("name")
         qtbot.waitUntil(lambda: window.live.check() is not None and
                         model.data(model.index(model.row_of(fid), col)) == "同事改的名", timeout=10000)
-        log = db_store.rows("edit_log", "feature_id = ? AND layer = 'parcels'", (fid,), order_by="fid DESC", limit=1)
+        log = db_store.rows("edit_log", (F("feature_id") == fid) & (F("layer") == "parcels"), order_by=F("fid").desc(), limit=1)
         assert log[0]["user"] == "postgres" and log[0]["session"] == other.session
         assert window.live.check() == []  # nothing new: no query, no event
     finally:

@@ -8,6 +8,8 @@ import re
 import openpyxl
 import pytest
 
+from landapp.store.filters import F
+
 pytestmark = pytest.mark.gui
 
 
@@ -17,7 +19,7 @@ def test_opportunity_dialog_filters_previews_and_exports(qtbot, demo_project, tm
     dlg = OpportunityDialog(demo_project)
     qtbot.addWidget(dlg)
     n_all = dlg.model.rowCount()
-    assert n_all == demo_project.count("parcels", "status = '待供' AND retired = 0")
+    assert n_all == demo_project.count("parcels", (F("status") == "待供") & (F("retired") == 0))
     assert dlg.model.horizontalHeaderItem(4).text() == "位置/四至"
     # the preview shows numbers as the spreadsheet does: m² with one decimal, 亩 with two
     assert all(re.fullmatch(r"[\d,]+\.\d", dlg.model.item(r, 5).text()) for r in range(n_all))
@@ -33,7 +35,7 @@ def test_opportunity_dialog_filters_previews_and_exports(qtbot, demo_project, tm
     dlg.zone.setCurrentIndex(0)
     # several statuses at once: land on offer and the reserve
     dlg.status_actions["储备"].setChecked(True)
-    want = demo_project.count("parcels", "status IN ('待供', '储备') AND retired = 0")
+    want = demo_project.count("parcels", F("status").in_(("待供", "储备")) & (F("retired") == 0))
     assert dlg.model.rowCount() == want > n_all and set(dlg.status.text().split("、")) == {"待供", "储备"}
     for act in dlg.status_actions.values():
         act.setChecked(False)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from landapp import revitalisation as rv
 from landapp.evaluation import fill_demo_metrics
+from landapp.store.filters import F
 
 pytestmark = pytest.mark.gui
 
@@ -63,7 +64,7 @@ def test_dashboard_follows_store_edits(qtbot, store):
     d = Dashboard(store)
     qtbot.addWidget(d)
     before = d.figures["vacant_m2"]
-    unit = store.rows("units", "status = '空置'", limit=1)[0]
+    unit = store.rows("units", F("status") == "空置", limit=1)[0]
     store.update("units", unit["fid"], {"status": "预留"})
     assert d.figures["vacant_m2"] == pytest.approx(before - unit["area"])
     d.close()
@@ -73,8 +74,8 @@ def test_stacking_view_click_edits_unit(qtbot, store, monkeypatch, tmp_path):
     from ui import stacking_view
     from ui.stacking_view import StackingView
 
-    b = store.rows("units", "status = '空置' AND building_id IN (SELECT fid FROM buildings WHERE btype = '楼宇')",
-                   limit=1)[0]["building_id"]
+    towers = [r["fid"] for r in store.rows("buildings", F("btype") == "楼宇", geometry=False)]
+    b = store.rows("units", (F("status") == "空置") & F("building_id").in_(towers), limit=1)[0]["building_id"]
     view = StackingView(store, b)
     qtbot.addWidget(view)
     view.resize(1300, 900)
@@ -95,7 +96,7 @@ def test_stacking_view_click_edits_unit(qtbot, store, monkeypatch, tmp_path):
         qtbot.mouseClick(view.canvas, Qt.MouseButton.LeftButton, pos=QPoint(int(rect.center().x()), int(rect.center().y())))
     assert sig.args[0].fid == unit.fid
     assert store.get("units", unit.fid)["status"] == "已租"
-    lease = store.rows("leases", "unit_id = ? AND tenant = ?", (unit.fid, "新入驻科技有限公司"))
+    lease = store.rows("leases", (F("unit_id") == unit.fid) & (F("tenant") == "新入驻科技有限公司"))
     assert len(lease) == 1 and lease[0]["status"] == "有效"
     # the plan redrew from the store: the unit now shows its tenant
     u2 = next(u for _, u in view.canvas.plan.blocks if u.fid == unit.fid)
@@ -110,7 +111,7 @@ def test_unit_dialog_rejects_bad_lease_and_keeps_data(qtbot, store):
     from landapp.vacancy import default_as_of
     from ui.stacking_view import UnitDialog
 
-    unit = store.rows("units", "status = '空置'", limit=1)[0]
+    unit = store.rows("units", F("status") == "空置", limit=1)[0]
     dlg = UnitDialog(store, unit["fid"], default_as_of(store))
     qtbot.addWidget(dlg)
     dlg.status.setCurrentIndex(dlg.status.findData("已租"))
@@ -135,7 +136,7 @@ def test_cases_panel_open_and_advance(qtbot, store):
     flagged = {panel.table.item(i, 0).data(Qt.ItemDataRole.UserRole) for i in range(n)
                if panel.table.item(i, col).background().color().name() == "#ffcdd2"}
     assert flagged == late and len(late) >= 1
-    code = store.rows("parcels", "status = '闲置'", limit=1)[0]["code"]
+    code = store.rows("parcels", F("status") == "闲置", limit=1)[0]["code"]
     dlg = OpenCaseDialog(store, panel, code="不存在")
     qtbot.addWidget(dlg)
     dlg.save()
@@ -170,7 +171,8 @@ def test_space_menu_opens_every_panel_once(qtbot, store):
     for pid in ("stacking", "cases", "idle", "evaluation"):
         win.open_panel(pid)
     assert {"dashboard", "stacking", "cases", "idle", "evaluation"} <= set(win.workspace.panels)
-    b = store.rows("buildings", "fid IN (SELECT building_id FROM units)", limit=2)[1]["fid"]
+    b = store.rows("buildings", F("fid").in_({u for (u,) in store.values("units", ["building_id"])}),
+                   limit=2)[1]["fid"]
     assert win.open_stacking(b).canvas.plan.data.building["fid"] == b
     assert "idle" in THEMES["parcels"]
     win.detach()
@@ -189,7 +191,7 @@ def test_idle_panel_records_exemption(qtbot, store):
     panel.record_exemption()
     row = next(r for r in panel.rows if r["code"] == code)
     assert row["status"] == idle.EXEMPT and row["exemption"] == idle.EXEMPTION_REASONS[1]
-    assert store.rows("parcels", "code = ?", (code,))[0]["idle_exemption"] == idle.EXEMPTION_REASONS[1]
+    assert store.rows("parcels", F("code") == code)[0]["idle_exemption"] == idle.EXEMPTION_REASONS[1]
     panel.kind.setCurrentIndex(1)
     assert "批而未供" in panel.summary.text() and panel.table.rowCount() > 10
     panel.kind.setCurrentIndex(2)
@@ -208,7 +210,7 @@ def test_panel_edits_go_on_the_window_undo_stack(qtbot, store):
     panel.reason.setCurrentText(idle.EXEMPTION_REASONS[0])
     panel.record_exemption()
     assert win.session.stack.count() == 1 and "闲置豁免" in win.session.stack.text(0)
-    get = lambda: store.rows("parcels", "code = ?", (code,))[0]["idle_exemption"]
+    get = lambda: store.rows("parcels", F("code") == code)[0]["idle_exemption"]
     assert get() == idle.EXEMPTION_REASONS[0]
     win.session.undo()
     assert get() is None
@@ -221,7 +223,7 @@ def test_add_and_delete_units(qtbot, store):
     from landapp.errors import LandappError
     from ui.stacking_view import AddUnitDialog, StackingView, delete_unit
 
-    b = store.rows("buildings", "btype = '楼宇'", limit=1)[0]["fid"]
+    b = store.rows("buildings", F("btype") == "楼宇", limit=1)[0]["fid"]
     view = StackingView(store, b)
     qtbot.addWidget(view)
     floors_before = len(view.canvas.plan.data.floors)
@@ -236,8 +238,8 @@ def test_add_and_delete_units(qtbot, store):
     top = view.canvas.plan.data.floors[0]
     assert [(u.code, u.area) for u in top.units] == [("R01", 321.0)]
     delete_unit(store, dlg.unit_fid)
-    assert store.count("units", "fid = ?", (dlg.unit_fid,)) == 0
-    leased = store.rows("leases", "building_id = ? AND unit_id IS NOT NULL", (b,), limit=1)[0]["unit_id"]
+    assert store.count("units", F("fid") == dlg.unit_fid) == 0
+    leased = store.rows("leases", (F("building_id") == b) & F("unit_id").is_not_null(), limit=1)[0]["unit_id"]
     with pytest.raises(LandappError, match="租约"):
         delete_unit(store, leased)
 
@@ -285,7 +287,8 @@ def test_evaluation_panel_scheme_and_filters(qtbot, store, tmp_path):
     assert dlg.method.currentData() == "percentile" and dlg.cls_table.rowCount() == 4
     dlg.save()
     assert "D 类" in panel.summary.text()  # the panel followed the stored scheme
-    ent = store.rows("enterprises", "fid IN (SELECT land_user_id FROM parcels)", limit=1)[0]["name"]
+    users = [u for (u,) in store.values("parcels", ["land_user_id"]) if u is not None]
+    ent = store.rows("enterprises", F("fid").in_(users), limit=1)[0]["name"]
     csv_path = tmp_path / "m.csv"
     csv_path.write_text(f"企业名称,年度,营业收入(万元),实缴税收(万元)\n{ent},2031,100,5\n", encoding="utf-8")
     assert panel.import_figures(str(csv_path)) == 1
@@ -300,8 +303,8 @@ def test_stacking_view_whole_factory_floors_and_renewal(qtbot, store, monkeypatc
     from ui import space_dialogs
     from ui.main_window import MainWindow
 
-    fac = store.rows("buildings", "fid IN (SELECT building_id FROM units WHERE floor_id IS NULL AND status = '空置') "
-                     "AND storeys >= 2", limit=1)[0]["fid"]
+    loose = {b for (b,) in store.values("units", ["building_id"], F("floor_id").is_null() & (F("status") == "空置"))}
+    fac = store.rows("buildings", F("fid").in_(loose) & (F("storeys") >= 2), limit=1)[0]["fid"]
     win = MainWindow(store)
     qtbot.addWidget(win)
     view = win.open_stacking(fac)
@@ -326,7 +329,7 @@ def test_stacking_view_whole_factory_floors_and_renewal(qtbot, store, monkeypatc
     assert w2.tenants == ("整租制造有限公司",) and w2.status == "已租"
     assert "整栋出租" in win.session.stack.text(win.session.stack.count() - 1)
     win.session.undo()
-    assert store.count("leases", "fid = ?", (lease_fid,)) == 0 and view.canvas.plan.data.whole[0].status == "空置"
+    assert store.count("leases", F("fid") == lease_fid) == 0 and view.canvas.plan.data.whole[0].status == "空置"
 
     floor = plan.data.floors[0]
     frect = next(r for r, f in view.canvas.plan.floor_rows if f.fid == floor.fid)
@@ -345,18 +348,18 @@ def test_stacking_view_whole_factory_floors_and_renewal(qtbot, store, monkeypatc
     # renewal of a leased unit in a tower: a new lease from the day after, history kept
     from landapp.vacancy import default_as_of
     as_of = default_as_of(store)
-    unit = store.rows("units", "status = '已租' AND fid IN (SELECT unit_id FROM leases WHERE end_date >= ?)",
-                      (as_of.isoformat(),), limit=1)[0]
+    running = {u for (u,) in store.values("leases", ["unit_id"], F("end_date") >= as_of.isoformat())}
+    unit = store.rows("units", (F("status") == "已租") & F("fid").in_(running), limit=1)[0]
     cur = leasing.current_lease(store, unit["fid"], as_of)
     dlg = space_dialogs.UnitDialog(store, unit["fid"], as_of)
     qtbot.addWidget(dlg)
     n_hist = dlg.history.rowCount()
-    assert n_hist == store.count("leases", "unit_id = ?", (unit["fid"],))
+    assert n_hist == store.count("leases", F("unit_id") == unit["fid"])
     dlg.start_renewal()
     dlg.rent.setValue(66.0)
     dlg.save()
     assert dlg.error.text() == ""
-    new = store.rows("leases", "unit_id = ? AND start_date > ?", (unit["fid"], cur["end_date"]))
+    new = store.rows("leases", (F("unit_id") == unit["fid"]) & (F("start_date") > cur["end_date"]))
     assert len(new) == 1 and new[0]["tenant"] == cur["tenant"] and new[0]["rent"] == 66.0
     assert store.get("leases", cur["fid"])["end_date"] == cur["end_date"]  # the old one untouched
     again = space_dialogs.UnitDialog(store, unit["fid"], as_of)
@@ -369,8 +372,8 @@ def test_unit_dialog_refuses_double_letting_and_ends_a_lease(qtbot, store):
     from ui.space_dialogs import UnitDialog
 
     as_of = default_as_of(store)
-    unit = store.rows("units", "status = '已租' AND fid IN (SELECT unit_id FROM leases WHERE end_date >= ?)",
-                      (as_of.isoformat(),), limit=1)[0]
+    running = {u for (u,) in store.values("leases", ["unit_id"], F("end_date") >= as_of.isoformat())}
+    unit = store.rows("units", (F("status") == "已租") & F("fid").in_(running), limit=1)[0]
     dlg = UnitDialog(store, unit["fid"], as_of)
     qtbot.addWidget(dlg)
     dlg.lease_area.setValue(unit["area"] * 2)
@@ -383,8 +386,8 @@ def test_unit_dialog_refuses_double_letting_and_ends_a_lease(qtbot, store):
     le = store.get("leases", lease_fid)
     assert le["status"] == "已终止" and le["end_date"] == (as_of + __import__("datetime").timedelta(days=9)).isoformat()
     assert store.get("units", unit["fid"])["status"] == "空置"
-    vacant = store.rows("units", "status = '空置' AND fid NOT IN (SELECT unit_id FROM leases WHERE unit_id IS NOT NULL)",
-                        limit=1)[0]
+    let = [u for (u,) in store.values("leases", ["unit_id"]) if u is not None]
+    vacant = store.rows("units", (F("status") == "空置") & F("fid").not_in(let), limit=1)[0]
     d2 = UnitDialog(store, vacant["fid"], as_of)
     qtbot.addWidget(d2)
     qtbot.keyClicks(d2.tenant, "Acme")  # (QTest types Latin keys only)
@@ -435,7 +438,7 @@ def test_main_window_idle_list_shows_parcel_and_stacking_follows_identify(qtbot,
     x0, y0, x1, y1 = store.get("parcels", row["fid"])["geometry"].bounds
     vx0, vy0, vx1, vy1 = win.canvas.view.extent
     assert vx0 <= x0 and vy0 <= y0 and vx1 >= x1 and vy1 >= y1 and (vx1 - vx0) < 10 * max(x1 - x0, y1 - y0)
-    b = store.rows("buildings", "btype = '楼宇'", limit=3)[2]["fid"]
+    b = store.rows("buildings", F("btype") == "楼宇", limit=3)[2]["fid"]
     win.info.show_feature("buildings", b)  # what the Identify tool does
     act = next(a for m in win.menuBar().actions() if "盘活" in m.text() for a in m.menu().actions()
                if a.text() == "楼宇分层图")

@@ -6,10 +6,13 @@ in a temporary folder by tests/ui/conftest.py)."""
 from __future__ import annotations
 
 import os
+from collections import Counter
 
 import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QImage
+
+from landapp.store.filters import F
 
 pytestmark = pytest.mark.gui
 
@@ -76,8 +79,8 @@ def test_panels_opened_from_the_menu_keep_the_map_at_1366x768(laptop, qtbot, dem
     before = (canvas.width(), canvas.height())
     assert before[0] >= 0.55 * 1366 and before[1] >= 0.5 * 768
     # a building with floors on the map, selected: 楼宇分层图 opens on it
-    b = demo_project.rows("buildings", "fid IN (SELECT building_id FROM floors GROUP BY building_id "
-                          "HAVING COUNT(*) >= 8)", limit=1)[0]["fid"]
+    floors = Counter(b for (b,) in demo_project.values("floors", ["building_id"]))
+    b = demo_project.rows("buildings", F("fid").in_([k for k, n in floors.items() if n >= 8]), limit=1)[0]["fid"]
     canvas.set_selection("buildings", [b])
     menu_action(win, "space", "open:dashboard").trigger()
     menu_action(win, "space", "open_stacking").trigger()
@@ -291,7 +294,7 @@ def test_search_finds_the_short_label_code_and_buildings(laptop, demo_project):
     win.search.completer().setCompletionPrefix(short)
     hits = [model.index(i, 0).data() for i in range(model.rowCount())]
     assert any(short in h and code in h for h in hits)
-    b = demo_project.rows("buildings", "name IS NOT NULL", limit=1)[0]
+    b = demo_project.rows("buildings", F("name").is_not_null(), limit=1)[0]
     assert win.search_for(b["name"])
     assert win.map.layer("buildings").selection == {b["fid"]}
 
