@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
-
-import numpy as np
-import shapely
+from typing import TYPE_CHECKING, Callable
 
 from landapp.i18n import tr
 from landapp.schema import SPATIAL_LAYERS, spec
 from landapp.store.base import ProjectStore
 from landapp.units import to_mu
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# numpy and shapely are imported by the checks that use them: `landapp info` needs neither
 
 # Overlaps thinner than this (m²) are digitising noise, not a planning problem.
 OVERLAP_TOLERANCE_M2 = 0.01
@@ -39,11 +41,8 @@ class CheckReport:
 def summary(store: ProjectStore) -> dict:
     """Counts, CRS, total areas (m² and 亩) and a vacancy summary by building type."""
     out: dict = {"name": store.name, "path": store.path, "crs": f"EPSG:{store.srs_id}"}
-    counts = {}
-    for layer in ("zones", "roads", "buildings", "floors", "units", "enterprises", "leases",
-                  "revitalisation_cases"):
-        where = "retired = 0 OR retired IS NULL" if layer == "buildings" else None
-        counts[layer] = store.count(layer, where)
+    counts = {layer: store.count(layer) for layer in ("zones", "roads", "floors", "units", "enterprises",
+                                                      "leases", "revitalisation_cases")}
     # parcels in one pass, in the store: active ones per status with their area, and the
     # retired ones (a million parcels: one aggregate query instead of a frame and three scans)
     groups = store.group_totals("parcels", ("retired", "status"), ("area_m2",), include_retired=True)
@@ -56,6 +55,13 @@ def summary(store: ProjectStore) -> dict:
         c, a = by_status.get(status or "-", (0, 0.0))
         by_status[status or "-"] = (c + n, a + area)
     counts["parcels"] = sum(c for c, _ in by_status.values())
+    # one definition of vacancy for the whole app: landapp.vacancy (leases and unit status),
+    # read as columns; its building counts per type are every active building
+    from landapp.vacancy import default_as_of, store_vacancy_figures
+
+    as_of = default_as_of(store)
+    by_type = store_vacancy_figures(store, as_of, by="type")
+    counts["buildings"] = sum(f.buildings for f in by_type)
     out["counts"] = {k: counts[k] for k in ("zones", "roads", "parcels", "buildings", "floors", "units",
                                             "enterprises", "leases", "revitalisation_cases", "retired_parcels")}
     area = float(sum(a for _, a in by_status.values()))
@@ -64,14 +70,9 @@ def summary(store: ProjectStore) -> dict:
     out["parcels_by_status"] = [
         {"status": st, "count": int(c), "area_m2": float(a), "area_mu": to_mu(float(a))}
         for st, (c, a) in sorted(by_status.items(), key=lambda kv: -kv[1][1])]
-    # one definition of vacancy for the whole app: landapp.vacancy (leases and unit status)
-    from landapp.vacancy import default_as_of, store_vacancy_figures
-
-    as_of = default_as_of(store)
     out["as_of"] = as_of.isoformat()
     rows = [{"type": f.key, "buildings": f.buildings, "unit_area_m2": f.leasable, "vacant_m2": f.vacant,
-             "vacancy_rate": f.vacancy_rate}
-            for f in store_vacancy_figures(store, as_of, by="type") if f.leasable > 0]
+             "vacancy_rate": f.vacancy_rate} for f in by_type if f.leasable > 0]
     total = sum(r["unit_area_m2"] for r in rows)
     vacant = sum(r["vacant_m2"] for r in rows)
     out["vacancy"] = {"by_type": rows, "unit_area_m2": total, "vacant_m2": vacant,
@@ -84,6 +85,8 @@ def check_project(store: ProjectStore, *, overlaps: bool = True,
     """SQLite integrity, spatial-index consistency, invalid geometries, overlapping parcels
     and duplicate parcel codes (active parcels only). progress(step, fraction) is told as
     the work goes (the CLI shows it on a terminal)."""
+    import shapely
+
     say = progress or (lambda _step, _f: None)
     rep = CheckReport()
     say(tr("完整性", "integrity"), 0.0)
@@ -145,6 +148,9 @@ def _stale_areas(layer: str, gdf, col: str | None, invalid) -> list[Problem]:
     ogr2ogr) has a missing or stale area until `landapp check --fix` recomputes it."""
     if col is None or len(gdf) == 0:
         return []
+    import numpy as np
+    import shapely
+
     stored = gdf[col]
     actual = shapely.area(gdf.geometry.values)
     stale = stored.isna().to_numpy() | (np.abs(stored.to_numpy(dtype=float, na_value=np.nan) - actual) > 0.01)
@@ -170,6 +176,9 @@ def _overlaps(gdf, invalid: np.ndarray) -> list[Problem]:
     neighbours sharing an edge; where their bounding boxes only touch (a grid of parcels
     along its axes) their interiors cannot meet, so only pairs whose boxes overlap with an
     area are intersected (intersecting every touching pair was 59% of `check`)."""
+    import numpy as np
+    import shapely
+
     geoms = np.asarray(gdf.geometry.values, dtype=object)
     tree = shapely.STRtree(geoms)
     left, right = tree.query(geoms)  # bounding boxes meet

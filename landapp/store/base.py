@@ -176,7 +176,7 @@ class ProjectStore(abc.ABC):
             out[int(rec["fid"])] = tuple(rec.get(c) for c in columns)
         return out
 
-    def values(self, layer: str, columns: Sequence[str], where: str | None = None,
+    def values(self, layer: str, columns: Sequence[str], where: "str | Filter | None" = None,
                params: Sequence[Any] = ()) -> list[tuple]:
         """Rows as plain tuples of `columns` (in fid order): bulk rules over hundreds of
         thousands of units and leases without a dict per row."""

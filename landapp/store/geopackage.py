@@ -560,9 +560,11 @@ class GeoPackageStore(ProjectStore):
                     out[row[0]] = row[1:]
         return out
 
-    def values(self, layer: str, columns: Sequence[str], where: str | None = None,
+    def values(self, layer: str, columns: Sequence[str], where: "str | Filter | None" = None,
                params: Sequence[Any] = ()) -> list[tuple]:
         s = spec(layer)
+        if isinstance(where, Filter):
+            where, params = translate(where, s.name)
         names = {f.name for f in s.fields} | {"fid"}
         for c in columns:
             if c not in names:
