@@ -379,6 +379,64 @@ def _spatial_index(q) -> list:
     return out
 
 
+# ---- PostGIS: a GiST index PostgreSQL can use -------------------------------------------------
+
+def _gist_rows(q, layer: str) -> list[tuple]:
+    """(index name, usable) of the layer's GiST indexes on its geometry column."""
+    from landapp.store.filters import quote_ident
+
+    return q("SELECT c.relname, i.indisvalid AND i.indisready FROM pg_index i "
+             "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam "
+             "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
+             "WHERE i.indrelid = to_regclass(?) AND am.amname = 'gist' AND a.attname = ? ORDER BY c.relname",
+             (f"{quote_ident(q.store.schema)}.{quote_ident(layer)}", gpkg.GEOM_COLUMN))
+
+
+def _gist_indexes(q) -> list:
+    """On PostGIS the spatial index is PostgreSQL's to keep consistent; what can be wrong is
+    that a layer has none (dropped, or a table loaded by another tool) or only one that is
+    not valid (a CREATE INDEX CONCURRENTLY that failed), which maps and bbox queries then
+    do without: a whole-table scan each time."""
+    out = []
+    for layer in SPATIAL_LAYERS:
+        rows = _gist_rows(q, layer)
+        if any(ok for _, ok in rows):
+            continue
+        if rows:
+            names = "、".join(r[0] for r in rows)
+            msg = tr(f"图层 {layer} 的空间索引(GiST){names} 无效,数据库不会使用它;可用 --fix 重建。",
+                     f"Layer {layer}: its spatial index (GiST) {names} is not valid, so the database does "
+                     "not use it; --fix rebuilds it.")
+        else:
+            msg = tr(f"图层 {layer} 没有空间索引(GiST),地图和范围查询要扫描整张表;可用 --fix 重建。",
+                     f"Layer {layer} has no spatial index (GiST), so maps and bbox queries scan the whole "
+                     "table; --fix rebuilds it.")
+        out.append(_problem("spatial_index", layer, (), msg, fixable=True))
+    return out
+
+
+def fix_gist_indexes(store, problems: list) -> int:
+    """Rebuild the layers' unusable GiST indexes and create missing ones. Returns how many
+    layers were repaired."""
+    from psycopg import sql
+
+    layers = sorted({p.layer for p in problems if p.kind == "spatial_index"})
+    q = _sql(store)
+    if q is None or not q.postgres:
+        return 0
+    with store.transaction():
+        for layer in layers:
+            for name, ok in _gist_rows(q, layer):
+                if not ok:
+                    store._execute(sql.SQL("REINDEX INDEX {}.{}").format(sql.Identifier(store.schema),
+                                                                      sql.Identifier(name)))
+            if not any(ok for _, ok in _gist_rows(q, layer)):
+                store._execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {}.{} USING GIST ({})").format(
+                    sql.Identifier(f"{layer}_{gpkg.GEOM_COLUMN}_gist"), sql.Identifier(store.schema),
+                    sql.Identifier(layer), sql.Identifier(gpkg.GEOM_COLUMN)))
+    return len(layers)
+
+
 def fix_spatial_index(store, problems: list) -> int:
     """Rewrite the R-tree entries the report found wrong (box from the geometry) and drop
     orphans, in one transaction. Returns how many entries changed."""
