@@ -42,7 +42,7 @@ from landapp.vacancy import (
     availability,
     default_as_of,
     expiry_schedule,
-    load_space,
+    load_space_fields,
     net_absorption,
 )
 from layers import fonts
@@ -55,17 +55,17 @@ def collect_figures(store, as_of: dt.date | None = None, zone: str | None = None
     """Every number the dashboard shows, for one date and optionally one zone."""
     as_of = as_of or default_as_of(store)
     zones = [zone] if zone else None
-    space = load_space(store)
-    # the vacancy figures of every grouping from one pass over units and leases
-    from landapp.vacancy import group_building_figures, store_building_figures
+    space = load_space_fields(store)  # availability and the expiry schedule read these fields only
+    # the vacancy figures of every grouping and both dates from one read of units and leases
+    from landapp.vacancy import UnitColumns
 
-    per_building = store_building_figures(store, as_of)
-    park_figures = group_building_figures(*per_building, "park", zones=zones)  # = vacancy_figures(space, ...)
+    columns = UnitColumns(store)
+    park_figures = columns.figures(as_of, "park", zones=zones)  # = vacancy_figures(space, ...)
     (park,) = park_figures or [None]
     (avail,) = availability(space, as_of, 12, "park", zones=zones, figures=park_figures) or [None]
     year_ago = add_months(as_of, -12)
-    then = group_building_figures(*store_building_figures(store, year_ago), "park", zones=zones)
-    parcels = idle.load_parcels(store, idle.IDLE_COLUMNS)
+    then = columns.figures(year_ago, "park", zones=zones)
+    parcels = idle.load_parcels(store, idle.OVERVIEW_COLUMNS)  # counted, not listed
     if zone:
         parcels = [p for p in parcels if p.get("zone") == zone]
     isum, idle_statuses = idle.idle_overview(parcels, as_of)  # = idle_summary(idle_report(...))
@@ -93,8 +93,8 @@ def collect_figures(store, as_of: dt.date | None = None, zone: str | None = None
         "leasable_m2": park.leasable if park else 0.0, "vacant_m2": park.vacant if park else 0.0,
         "vacancy_rate": park.vacancy_rate if park else None,
         "available_m2": avail["available_m2"] if avail else 0.0,
-        "by_zone": [(f.key, f.vacancy_rate, f.leasable) for f in group_building_figures(*per_building, "zone", zones=zones)],
-        "by_type": [(f.key, f.vacancy_rate, f.leasable) for f in group_building_figures(*per_building, "type", zones=zones)],
+        "by_zone": [(f.key, f.vacancy_rate, f.leasable) for f in columns.figures(as_of, "zone", zones=zones)],
+        "by_type": [(f.key, f.vacancy_rate, f.leasable) for f in columns.figures(as_of, "type", zones=zones)],
         "expiry": [(r["year"], r["area_m2"]) for r in expiry_schedule(space, as_of, years=6, zones=zones)],
         "absorption_12m_m2": sum(r["net_absorption_m2"] for r in net_absorption(
             space, year_ago, as_of, "park", zones=zones, figures=(then, park_figures))),
