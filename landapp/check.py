@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
+from landapp.errors import LandappError
 from landapp.i18n import tr
 from landapp.schema import SPATIAL_LAYERS, spec
 from landapp.store.base import ProjectStore
@@ -127,14 +128,14 @@ class _DatabaseChecks:
     def _run(self, store: ProjectStore) -> None:
         try:
             other = store.reopen()
-        except Exception:  # no second connection (a server's limit, a lock): one after the other
+        except (LandappError, OSError):  # no second connection (a server's limit, a lock): one after the other
             return
         if other is None:
             return
         try:
             with other:
                 self._out = _database_checks(other)
-        except BaseException as e:  # handed to the caller's thread
+        except BaseException as e:  # noqa: BLE001 - re-raised in the caller's thread by result()
             self._error = e
 
     def result(self, store: ProjectStore) -> tuple[list[Problem], list[Problem]]:

@@ -264,7 +264,7 @@ def idle_overview(parcels: list[dict], as_of: dt.date) -> tuple[dict, dict]:
         completion = _opt_date(p.get("actual_completion"))
         if completion is not None and completion <= as_of:
             continue
-        key = tuple(p.get(k) for k in _RULE_INPUTS)
+        key = tuple(map(p.get, _RULE_INPUTS))
         status = known.get(key)
         if status is None:
             status = known[key] = _status(p, as_of).status
@@ -273,8 +273,9 @@ def idle_overview(parcels: list[dict], as_of: dt.date) -> tuple[dict, dict]:
         if stage == FEE_STAGE:
             due = _pct(p.get("idle_fee_due"))
             fee_due = due if due is not None else _fee_wan(p, status)
+        paid = p.get("idle_fee_paid")
         rows.append({"fid": p.get("fid"), "code": p.get("code"), "status": status, "area_m2": p.get("area_m2"),
-                     "stage": stage, "fee_due": fee_due, "fee_paid": _pct(p.get("idle_fee_paid"))})
+                     "stage": stage, "fee_due": fee_due, "fee_paid": None if paid is None else _pct(paid)})
     rows.sort(key=lambda r: (_RANK.get(r["status"], 9), str(r["code"] or "")))
     return idle_summary(rows), idle_statuses(rows)
 

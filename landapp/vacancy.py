@@ -435,9 +435,9 @@ class UnitColumns:
     One read serves several dates (the dashboard's today and a year ago)."""
 
     def __init__(self, store) -> None:
-        from landapp.store.filters import F
-
         import numpy as np
+
+        from landapp.store.filters import F
 
         self._np = np
         self._store = store
