@@ -74,7 +74,9 @@ def _sql(store) -> _Db | None:
     return None
 
 
-def data_problems(store) -> list:
+def data_problems(store, *, index: bool = True) -> list:
+    """Every data check's findings, the spatial index's last (index=False: all but those,
+    see index_problems)."""
     db = _sql(store)
     if db is None:
         return []
@@ -85,8 +87,18 @@ def data_problems(store) -> list:
     out.extend(_built_without_buildings(db, built))
     out.extend(_supplied_without_dates(db, supplied))
     out.extend(_unknown_land_use(db, unknown))
-    out.extend(_gist_indexes(db) if db.postgres else _spatial_index(db))
+    if index:
+        out.extend(index_problems(store))
     return out
+
+
+def index_problems(store) -> list:
+    """The spatial-index check of data_problems: R-tree boxes against the geometries on a
+    GeoPackage, a usable GiST index on PostGIS."""
+    db = _sql(store)
+    if db is None:
+        return []
+    return _gist_indexes(db) if db.postgres else _spatial_index(db)
 
 
 def _limited(rows: list, make: Callable[[tuple], Any], kind: str, layer: str, zh: str, en: str,
