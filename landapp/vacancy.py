@@ -540,8 +540,9 @@ class UnitColumns:
     def figures(self, d: dt.date, by: str = "park", *, zones: Iterable[str] | None = None) -> list[Figures]:
         """vacancy_figures(load_space(store), d, by, zones=zones) for by park, zone or type."""
         np = self._np
-        if by not in ("park", "zone", "type"):
+        if by not in GROUPINGS:
             group_key({}, by)  # the error for an unknown grouping
+        if by == "building":
             raise LandappError(tr("按建筑分组请用 store_vacancy_figures。", "Group by building with store_vacancy_figures."))
         keep = set(zones) if zones is not None else None
 

@@ -107,3 +107,15 @@ def test_unit_columns_equal_the_rule_to_the_bit(demo_project):
                 got = cols.figures(when, by, zones=zones)
                 assert [(f.key, *(getattr(f, k) for k in FIELDS)) for f in got] == \
                     [(f.key, *(getattr(f, k) for k in FIELDS)) for f in ref], (when, by, zones)
+
+
+def test_unit_columns_refuse_a_grouping_they_do_not_make(demo_project):
+    from landapp.errors import LandappError
+    from landapp.vacancy import UnitColumns
+
+    cols = UnitColumns(demo_project)
+    for by in ("building", "floor"):
+        with pytest.raises(LandappError):
+            cols.figures(default_as_of(demo_project), by)
+    # by building goes through store_vacancy_figures (per building, names told apart)
+    assert store_vacancy_figures(demo_project, default_as_of(demo_project), "building")
