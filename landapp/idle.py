@@ -31,6 +31,7 @@ from dataclasses import dataclass, fields
 
 from landapp.i18n import tr
 from landapp.vacancy import _opt_date as _parse_opt_date
+from landapp.vacancy import bulk_rows
 
 # a park's parcels share few dates: parse each text once (immutable results)
 _opt_date = functools.lru_cache(maxsize=1 << 16)(_parse_opt_date)
@@ -375,7 +376,8 @@ def load_parcels(store, columns: tuple[str, ...] | None = None) -> list[dict]:
     if columns is None:
         return _parcels(store)
     names = ["fid", *columns]
-    return [dict(zip(names, r)) for r in store.values("parcels", names, "retired = 0 OR retired IS NULL")]
+    with bulk_rows():
+        return [dict(zip(names, r)) for r in store.values("parcels", names, "retired = 0 OR retired IS NULL")]
 
 
 def set_stage(store, parcel_fid: int, stage: str | None, *, decision_no: str | None = None,
