@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from landapp.errors import LandappError
 from landapp.i18n import tr
 from landapp.schema import SPATIAL_LAYERS, spec
 from landapp.store.base import ProjectStore
@@ -135,7 +134,7 @@ class _DatabaseChecks:
     def _run(self, store: ProjectStore) -> None:
         try:
             other = store.reopen()
-        except (LandappError, OSError):  # no second connection (a server's limit, a lock): one after the other
+        except Exception:  # noqa: BLE001 - no second connection (a server's limit, a lock): result() runs them here
             return
         if other is None:
             return
