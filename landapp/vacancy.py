@@ -287,6 +287,9 @@ def building_states(space: Space, bfid: int, d: dt.date) -> dict[int, UnitState]
 
 def _keys(space: Space, by: str) -> dict[int, str]:
     """Group key per building fid; buildings sharing a name are told apart by their fid."""
+    if by == "park":  # one key (a translated text) for every building
+        whole = group_key({}, by)
+        return dict.fromkeys(space.buildings, whole)
     out: dict[int, str] = {}
     used: set[str] = set()
     for bfid, b in space.buildings.items():
