@@ -31,6 +31,7 @@ from dataclasses import dataclass, fields
 
 from landapp.i18n import tr
 from landapp.vacancy import _opt_date as _parse_opt_date
+from landapp.store.filters import F
 from landapp.vacancy import bulk_rows
 
 # a park's parcels share few dates: parse each text once (immutable results)
@@ -377,7 +378,7 @@ def load_parcels(store, columns: tuple[str, ...] | None = None) -> list[dict]:
         return _parcels(store)
     names = ["fid", *columns]
     with bulk_rows():
-        return [dict(zip(names, r)) for r in store.values("parcels", names, "retired = 0 OR retired IS NULL")]
+        return [dict(zip(names, r)) for r in store.values("parcels", names, F("retired").is_not_true())]
 
 
 def set_stage(store, parcel_fid: int, stage: str | None, *, decision_no: str | None = None,
