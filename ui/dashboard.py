@@ -65,9 +65,16 @@ def collect_figures(store, as_of: dt.date | None = None, zone: str | None = None
     (avail,) = availability(space, as_of, 12, "park", zones=zones, figures=park_figures) or [None]
     year_ago = add_months(as_of, -12)
     then = columns.figures(year_ago, "park", zones=zones)
-    parcels = idle.load_parcels(store, idle.OVERVIEW_COLUMNS)  # counted, not listed
+    # counted, not listed: the land held in reserve is never supplied, so the idle rules
+    # read the others' fields only and 批而未供 the held parcels' few
+    from landapp.store.filters import F
+
+    parcels = idle.load_parcels(store, idle.OVERVIEW_COLUMNS,
+                                F("status").not_in(idle.HELD_STATUSES) | F("status").is_null())
+    held = idle.load_parcels(store, ("code", "zone", "status", "supply_date"), F("status").in_(idle.HELD_STATUSES))
     if zone:
         parcels = [p for p in parcels if p.get("zone") == zone]
+        held = [p for p in held if p.get("zone") == zone]
     isum, idle_statuses = idle.idle_overview(parcels, as_of)  # = idle_summary(idle_report(...))
     # the latest year with per-mu figures up to the dashboard's date (a report dated 2025
     # shows the 2025 evaluation, not a later one)
@@ -79,7 +86,7 @@ def collect_figures(store, as_of: dt.date | None = None, zone: str | None = None
                                   f"No per-mu figures for {as_of.year} or earlier."))
         if zone:
             year, results = ev.evaluate(store, mu_year, level="parcel")
-            zone_parcels = {p["fid"] for p in parcels}
+            zone_parcels = {p["fid"] for p in parcels} | {p["fid"] for p in held}
             results = [r for r in results if r.id in zone_parcels]
         else:
             year, results = ev.evaluate(store, mu_year)
@@ -101,7 +108,7 @@ def collect_figures(store, as_of: dt.date | None = None, zone: str | None = None
         "idle_count": isum["idle_count"], "idle_area_m2": isum["idle_area_m2"], "idle_fee_wan": isum["fee_wan"],
         "exempt_count": isum["by_status"].get(idle.EXEMPT, {}).get("count", 0),
         "project": store.get_setting("name") or "",
-        "unsupplied_count": len(idle.approved_not_supplied(parcels)),
+        "unsupplied_count": len(idle.approved_not_supplied(held)),
         "unused_count": len(idle.supplied_not_used(parcels, as_of, statuses=idle_statuses)),
         "campaign": rv.campaign_progress(store, as_of.year, zones=zones, as_of=as_of),
         "mu_year": year, "mu_level": "parcel" if zone else "enterprise", "mu_classes": classes, "mu_low": low, "mu_note": mu_note,
