@@ -30,8 +30,8 @@ import functools
 from dataclasses import dataclass, fields
 
 from landapp.i18n import tr
-from landapp.vacancy import _opt_date as _parse_opt_date
 from landapp.store.filters import F
+from landapp.vacancy import _opt_date as _parse_opt_date
 from landapp.vacancy import bulk_rows
 
 # a park's parcels share few dates: parse each text once (immutable results)
