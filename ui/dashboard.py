@@ -42,7 +42,7 @@ from landapp.vacancy import (
     availability,
     default_as_of,
     expiry_schedule,
-    load_space,
+    load_space_fields,
     net_absorption,
 )
 from layers import fonts
@@ -55,19 +55,26 @@ def collect_figures(store, as_of: dt.date | None = None, zone: str | None = None
     """Every number the dashboard shows, for one date and optionally one zone."""
     as_of = as_of or default_as_of(store)
     zones = [zone] if zone else None
-    space = load_space(store)
-    # the vacancy figures of every grouping from one pass over units and leases
-    from landapp.vacancy import group_building_figures, store_building_figures
+    space = load_space_fields(store)  # availability and the expiry schedule read these fields only
+    # the vacancy figures of every grouping and both dates from one read of units and leases
+    from landapp.vacancy import UnitColumns
 
-    per_building = store_building_figures(store, as_of)
-    park_figures = group_building_figures(*per_building, "park", zones=zones)  # = vacancy_figures(space, ...)
+    columns = UnitColumns(store)
+    park_figures = columns.figures(as_of, "park", zones=zones)  # = vacancy_figures(space, ...)
     (park,) = park_figures or [None]
     (avail,) = availability(space, as_of, 12, "park", zones=zones, figures=park_figures) or [None]
     year_ago = add_months(as_of, -12)
-    then = group_building_figures(*store_building_figures(store, year_ago), "park", zones=zones)
-    parcels = idle.load_parcels(store, idle.IDLE_COLUMNS)
+    then = columns.figures(year_ago, "park", zones=zones)
+    # counted, not listed: the land held in reserve is never supplied, so the idle rules
+    # read the others' fields only and 批而未供 the held parcels' few
+    from landapp.store.filters import F
+
+    parcels = idle.load_parcels(store, idle.OVERVIEW_COLUMNS,
+                                F("status").not_in(idle.HELD_STATUSES) | F("status").is_null())
+    held = idle.load_parcels(store, ("code", "zone", "status", "supply_date"), F("status").in_(idle.HELD_STATUSES))
     if zone:
         parcels = [p for p in parcels if p.get("zone") == zone]
+        held = [p for p in held if p.get("zone") == zone]
     isum, idle_statuses = idle.idle_overview(parcels, as_of)  # = idle_summary(idle_report(...))
     # the latest year with per-mu figures up to the dashboard's date (a report dated 2025
     # shows the 2025 evaluation, not a later one)
@@ -79,7 +86,7 @@ def collect_figures(store, as_of: dt.date | None = None, zone: str | None = None
                                   f"No per-mu figures for {as_of.year} or earlier."))
         if zone:
             year, results = ev.evaluate(store, mu_year, level="parcel")
-            zone_parcels = {p["fid"] for p in parcels}
+            zone_parcels = {p["fid"] for p in parcels} | {p["fid"] for p in held}
             results = [r for r in results if r.id in zone_parcels]
         else:
             year, results = ev.evaluate(store, mu_year)
@@ -93,15 +100,15 @@ def collect_figures(store, as_of: dt.date | None = None, zone: str | None = None
         "leasable_m2": park.leasable if park else 0.0, "vacant_m2": park.vacant if park else 0.0,
         "vacancy_rate": park.vacancy_rate if park else None,
         "available_m2": avail["available_m2"] if avail else 0.0,
-        "by_zone": [(f.key, f.vacancy_rate, f.leasable) for f in group_building_figures(*per_building, "zone", zones=zones)],
-        "by_type": [(f.key, f.vacancy_rate, f.leasable) for f in group_building_figures(*per_building, "type", zones=zones)],
+        "by_zone": [(f.key, f.vacancy_rate, f.leasable) for f in columns.figures(as_of, "zone", zones=zones)],
+        "by_type": [(f.key, f.vacancy_rate, f.leasable) for f in columns.figures(as_of, "type", zones=zones)],
         "expiry": [(r["year"], r["area_m2"]) for r in expiry_schedule(space, as_of, years=6, zones=zones)],
         "absorption_12m_m2": sum(r["net_absorption_m2"] for r in net_absorption(
             space, year_ago, as_of, "park", zones=zones, figures=(then, park_figures))),
         "idle_count": isum["idle_count"], "idle_area_m2": isum["idle_area_m2"], "idle_fee_wan": isum["fee_wan"],
         "exempt_count": isum["by_status"].get(idle.EXEMPT, {}).get("count", 0),
         "project": store.get_setting("name") or "",
-        "unsupplied_count": len(idle.approved_not_supplied(parcels)),
+        "unsupplied_count": len(idle.approved_not_supplied(held)),
         "unused_count": len(idle.supplied_not_used(parcels, as_of, statuses=idle_statuses)),
         "campaign": rv.campaign_progress(store, as_of.year, zones=zones, as_of=as_of),
         "mu_year": year, "mu_level": "parcel" if zone else "enterprise", "mu_classes": classes, "mu_low": low, "mu_note": mu_note,

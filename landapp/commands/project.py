@@ -123,6 +123,12 @@ def cmd_check(args) -> int:
             n = fix_spatial_index(store, rep.problems)
             print(tr(f"已重建 {n} 条空间索引。", f"Rebuilt {n} spatial-index entries."))
             rep = check_project(store)
+        if args.fix and any(p.kind == "spatial_index" for p in rep.problems):
+            from landapp.check_data import fix_gist_indexes
+
+            n = fix_gist_indexes(store, rep.problems)
+            print(tr(f"已重建 {n} 个图层的空间索引。", f"Rebuilt the spatial index of {n} layers."))
+            rep = check_project(store)
     if args.json:
         print(json.dumps({"ok": rep.ok, "checked": rep.checked,
                           "problems": [p.__dict__ for p in rep.problems]}, ensure_ascii=False, indent=2))

@@ -94,6 +94,12 @@ class ProjectStore(abc.ABC):
         """After close(): views over the store (the attribute table) show nothing then."""
         return False
 
+    def reopen(self) -> "ProjectStore | None":
+        """Another connection to the same park, for reading on another thread (`landapp
+        check` runs its SQL checks beside the geometry checks); None when the backend has
+        none. The caller closes it."""
+        return None
+
     def __enter__(self):
         return self
 

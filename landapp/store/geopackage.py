@@ -238,6 +238,9 @@ class GeoPackageStore(ProjectStore):
     def closed(self) -> bool:
         return self._conn is None
 
+    def reopen(self) -> GeoPackageStore:
+        return GeoPackageStore(self.path, lock_timeout=self.lock_timeout)
+
     def close(self) -> None:
         with self._lock:
             if self._conn is not None:

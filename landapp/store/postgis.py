@@ -175,6 +175,9 @@ class PostGISStore(PGTableAccess, ProjectStore):
     def closed(self) -> bool:
         return self._conn is None
 
+    def reopen(self) -> PostGISStore:
+        return PostGISStore(self.target, password_prompt=self._password_prompt)
+
     def close(self) -> None:
         with self._lock:
             if self._conn is not None:

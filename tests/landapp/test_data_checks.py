@@ -193,3 +193,19 @@ def test_rtree_entries_read_from_the_nodes_equal_the_virtual_table(tmp_path):
             ids, boxes = check_data._rtree_entries(q, rtree)
             rows = np.array(q(f'SELECT id, minx, maxx, miny, maxy FROM "{rtree}" ORDER BY id'), dtype=float).reshape(-1, 5)
             assert np.array_equal(ids, rows[:, 0].astype(np.int64)) and np.array_equal(boxes, rows[:, 1:])
+
+
+def test_check_without_a_second_connection_gives_the_same_report(park, monkeypatch):
+    """check_project runs the database checks on a second connection beside the geometry
+    checks; when none can be opened they run on the store's own, with the same findings."""
+    store, f = park
+    _sql(store, ("UPDATE units SET floor_id = ? WHERE fid = ?", (f["F2"], f["U2"])),
+         ("UPDATE rtree_parcels_geom SET minx = minx - 5 WHERE id = ?", (f["P1"],)))
+    both = [(p.kind, p.fids, p.message) for p in check_project(store).problems]
+    assert {"unit_floor_building", "index_box"} <= {k for k, _, _ in both}
+
+    def refuse(self):
+        raise OSError("no more connections")
+
+    monkeypatch.setattr(type(store), "reopen", refuse)
+    assert [(p.kind, p.fids, p.message) for p in check_project(store).problems] == both

@@ -84,3 +84,39 @@ def test_availability_and_absorption_from_given_figures(demo_project, zones):
     assert ref and availability(space, as_of, 12, "park", zones=zones, figures=now_f) == ref
     ref = net_absorption(space, then, as_of, "park", zones=zones)
     assert ref and net_absorption(space, then, as_of, "park", zones=zones, figures=(then_f, now_f)) == ref
+
+
+def test_unit_columns_equal_the_rule_to_the_bit(demo_project):
+    """UnitColumns (info and the dashboard) gives vacancy_figures' sums exactly, for every
+    grouping, zone filter and date, including unit-less leases and status-only units."""
+    from landapp.vacancy import UnitColumns
+
+    d = default_as_of(demo_project)
+    units = demo_project.rows("units", F("status") == "空置")
+    with demo_project.transaction():  # a whole-building lease and a status-only unit
+        demo_project.insert("leases", {"building_id": units[0]["building_id"], "tenant": "整栋", "area": 900.0,
+                                       "start_date": add_months(d, -2).isoformat(),
+                                       "end_date": add_months(d, 10).isoformat(), "status": "有效"})
+        demo_project.update("units", units[-1]["fid"], {"status": "已租"})
+    cols = UnitColumns(demo_project)
+    space = load_space(demo_project)
+    zone = demo_project.rows("buildings", F("zone").is_not_null(), limit=1)[0]["zone"]
+    for when in (d, add_months(d, -12), add_months(d, -30), add_months(d, 24)):
+        for by in ("park", "zone", "type"):
+            for zones in (None, [zone]):
+                ref = vacancy_figures(space, when, by, zones=zones)
+                got = cols.figures(when, by, zones=zones)
+                assert [(f.key, *(getattr(f, k) for k in FIELDS)) for f in got] == \
+                    [(f.key, *(getattr(f, k) for k in FIELDS)) for f in ref], (when, by, zones)
+
+
+def test_unit_columns_refuse_a_grouping_they_do_not_make(demo_project):
+    from landapp.errors import LandappError
+    from landapp.vacancy import UnitColumns
+
+    cols = UnitColumns(demo_project)
+    for by in ("building", "floor"):
+        with pytest.raises(LandappError):
+            cols.figures(default_as_of(demo_project), by)
+    # by building goes through store_vacancy_figures (per building, names told apart)
+    assert store_vacancy_figures(demo_project, default_as_of(demo_project), "building")
