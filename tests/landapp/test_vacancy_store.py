@@ -3,12 +3,19 @@ the one vacancy rule, vacancy_figures(load_space(...)), on every grouping and da
 
 from __future__ import annotations
 
-
 import pytest
 
-from landapp.vacancy import (GROUPINGS, add_months, building_vacancy_rates, default_as_of, load_space,
-                             store_building_vacancy_rates, store_vacancy_figures, vacancy_figures)
 from landapp.store.filters import F
+from landapp.vacancy import (
+    GROUPINGS,
+    add_months,
+    building_vacancy_rates,
+    default_as_of,
+    load_space,
+    store_building_vacancy_rates,
+    store_vacancy_figures,
+    vacancy_figures,
+)
 
 FIELDS = ("buildings", "units", "leasable", "leased", "sold", "withheld", "vacant")
 
@@ -73,7 +80,12 @@ def test_whole_building_leases_and_status_only_units(demo_project):
 def test_availability_and_absorption_from_given_figures(demo_project, zones):
     """The dashboard hands availability and net_absorption the figures it grouped from
     store_building_figures: the same rows as when they compute them from the space."""
-    from landapp.vacancy import availability, group_building_figures, net_absorption, store_building_figures
+    from landapp.vacancy import (
+        availability,
+        group_building_figures,
+        net_absorption,
+        store_building_figures,
+    )
 
     space = load_space(demo_project)
     as_of = default_as_of(demo_project)
