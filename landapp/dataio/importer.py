@@ -209,7 +209,7 @@ def resolve_crs(source: Source, project_epsg: int, src_crs: str | None = None,
     is the one given, else the file's, else the best candidate judged from the digits; the
     zone prefix and the axis order are checked against the coordinates either way."""
     notes: list[str] = []
-    bounds = tuple(shapely.total_bounds(source.geometries))
+    bounds = source.total_bounds()
     if src_crs:
         try:
             crs = CRS.from_user_input(src_crs)
@@ -380,7 +380,7 @@ class _Run:
         self.mapping, self.land_use_map, self.transformer = mapping, land_use_map, transformer
         self.swap, self.gcj02, self.repair = swap, gcj02, repair
         self.skip_invalid, self.skip_duplicates, self.strict, self.write = skip_invalid, skip_duplicates, strict, write
-        self.checked: dict = {}  # validate_record's per-field, per-value results over this import
+        self.checked: dict = {}  # validate_record's per-field, per-value results in a chunk
         self.code_src = next((src for src, ours in mapping.items() if ours == "code"), None)
         self.needs_code = s.has("code") and s.field("code").required
         self.needs_name = s.has("name") and s.field("name").required
@@ -404,7 +404,7 @@ class _Run:
         return (float(np.nanmin(b[:, 0])), float(np.nanmin(b[:, 1])), float(np.nanmax(b[:, 2])), float(np.nanmax(b[:, 3])))
 
     def _geometries(self, source, start: int, stop: int) -> np.ndarray:
-        geoms = source.geometries[start:stop]
+        geoms = source.geometry_slice(start, stop)
         if self.swap:
             geoms = shapely.transform(geoms, lambda xy: xy[:, ::-1])
         if self.gcj02:
@@ -420,6 +420,7 @@ class _Run:
 
     def chunk(self, source, start: int, stop: int, *, progress, cancel) -> None:
         s, rep, layer, mapping = self.s, self.rep, self.layer, self.mapping
+        self.checked.clear()  # the results of one chunk's values: names and codes rarely repeat
         geoms = self._geometries(source, start, stop)
         m = stop - start
         type_ids, has_z = shapely.get_type_id(geoms), shapely.has_z(geoms)

@@ -46,13 +46,13 @@ class Source:
 
     def __init__(self, path: str, gdf: gpd.GeoDataFrame | None, crs: object | None,
                  encoding: str | None = None, warnings: list[str] | None = None, layer: str | None = None,
-                 fmt: str = "", tmpdir: object | None = None, *, table=None, geometry: np.ndarray | None = None):
-        if gdf is None and (table is None or geometry is None):
-            raise ValueError("a Source needs a GeoDataFrame or an Arrow table with geometries")
+                 fmt: str = "", tmpdir: object | None = None, *, table=None, wkb: np.ndarray | None = None):
+        if gdf is None and (table is None or wkb is None):
+            raise ValueError("a Source needs a GeoDataFrame or an Arrow table with WKB geometries")
         self.path = path
         self._gdf = gdf
         self._table = None if gdf is not None else table
-        self._geometry = None if gdf is not None else geometry
+        self._wkb = None if gdf is not None else wkb  # 100k parcels: ~17 MB, as shapely objects ~40 MB
         self.crs = crs
         self.encoding = encoding
         self.warnings = list(warnings) if warnings is not None else []
@@ -67,13 +67,13 @@ class Source:
             for name, typ in zip(self._table.column_names, self._table.schema.types):
                 if pa_is_text(typ):
                     df[name] = df[name].astype(object)  # as the other readers give text
-            self._gdf = gpd.GeoDataFrame(df, geometry=self._geometry)
-            self._table = self._geometry = None
+            self._gdf = gpd.GeoDataFrame(df, geometry=shapely.from_wkb(self._wkb))
+            self._table = self._wkb = None
         return self._gdf
 
     @gdf.setter
     def gdf(self, value: gpd.GeoDataFrame) -> None:
-        self._gdf, self._table, self._geometry = value, None, None
+        self._gdf, self._table, self._wkb = value, None, None
 
     def __len__(self) -> int:
         return len(self._gdf) if self._gdf is not None else self._table.num_rows
@@ -85,10 +85,20 @@ class Source:
 
     @property
     def geometries(self) -> np.ndarray:
-        """The geometries as an array of shapely objects (no copy)."""
+        """All geometries as an array of shapely objects."""
+        return self.geometry_slice(0, len(self))
+
+    def geometry_slice(self, start: int, stop: int) -> np.ndarray:
+        """Rows start:stop of the geometries as a new array of shapely objects."""
         if self._gdf is not None:
-            return np.asarray(self._gdf.geometry.values, dtype=object)
-        return self._geometry
+            return np.array(self._gdf.geometry.values[start:stop], dtype=object)
+        return shapely.from_wkb(self._wkb[start:stop])
+
+    def total_bounds(self) -> tuple[float, float, float, float]:
+        """(minx, miny, maxx, maxy) of all geometries, a chunk at a time."""
+        if self._gdf is not None:
+            return tuple(shapely.total_bounds(self._gdf.geometry.values).tolist())
+        return _total_bounds(self._wkb)
 
     def values(self, columns: list[str], start: int, stop: int) -> dict[str, list]:
         """Rows start:stop of the columns as plain Python lists (one chunk of an import)."""
@@ -330,24 +340,29 @@ def _read_shapefile(path: str, encoding: str | None) -> tuple[object, np.ndarray
     import pyogrio
 
     warnings = []
-    # in batches: GDAL's buffers for a wide DBF stay small (100k rows: +60 MB, not +115 MB)
+    # in batches: GDAL's buffers for a wide DBF stay small (100k rows: +60 MB, not +115 MB).
+    # What is kept is copied out of the batches, so they are freed when this returns.
     with pyogrio.open_arrow(path, encoding="latin1", batch_size=10_000, use_pyarrow=True) as (meta, reader):
-        table = pa.Table.from_batches(list(reader), schema=reader.schema)
+        batches = list(reader)
+        schema = reader.schema
     geom_name = meta["geometry_name"] or "wkb_geometry"
-    geometry = shapely.from_wkb(table.column(geom_name).to_numpy(zero_copy_only=False)) \
-        if geom_name in table.column_names else np.full(table.num_rows, None, dtype=object)
-    table = table.drop_columns([geom_name]) if geom_name in table.column_names else table
-    names = list(table.column_names)
-    text_cols = [c for c, typ in zip(names, table.schema.types) if pa_is_text(typ)]
-    columns = {c: table.column(c).combine_chunks() for c in text_cols}
+    wkb = np.concatenate([b.column(geom_name).to_numpy(zero_copy_only=False) for b in batches]) \
+        if batches and geom_name in schema.names else np.full(sum(len(b) for b in batches), None, dtype=object)
+    names = [c for c in schema.names if c != geom_name]
+    n_rows = sum(len(b) for b in batches)
+    text_cols = [c for c in names if pa_is_text(schema.field(c).type)]
+    columns = {c: [b.column(c) for b in batches] for c in text_cols}
     decoded: dict[str, object] = {}
+
+    def decode(c: str, enc: str, strict: bool):
+        return pa.chunked_array([_text_array(part, enc, strict) for part in columns[c]], type=pa.large_string())
 
     def decodes(enc: str) -> bool:
         """Whether the names and every text value decode as enc (the columns kept)."""
         try:
             _decode_all(names, enc)
             for c in text_cols:
-                decoded[c] = _text_array(columns[c], enc, strict=True)
+                decoded[c] = decode(c, enc, strict=True)
         except (UnicodeDecodeError, LookupError):
             decoded.clear()
             return False
@@ -368,21 +383,24 @@ def _read_shapefile(path: str, encoding: str | None) -> tuple[object, np.ndarray
                                f"The file declares {where} but its text is not in it; read as {decided.upper()}, "
                                "check the Chinese text in the preview."))
         elif decided != "utf-8" or not all(c.isascii() for c in names) or not all(
-                _joined(columns[c]).isascii() for c in text_cols):
+                _joined(part).isascii() for c in text_cols for part in columns[c]):
             warnings.append(tr(f"文件未声明编码(缺少 .cpg),按 {decided.upper()} 读取;请在预览中核对中文是否正常。",
                                f"No .cpg: read as {decided.upper()}; check the Chinese text in the preview."))
     for c in text_cols:
         if c not in decoded:
-            decoded[c] = _text_array(columns[c], decided, strict=False)
-    arrays = [decoded[c] if c in decoded else table.column(c) for c in names]
+            decoded[c] = decode(c, decided, strict=False)
+    arrays = [decoded[c] if c in decoded else pa.concat_arrays([b.column(c) for b in batches]) if batches
+              else pa.array([], schema.field(c).type) for c in names]
+    columns.clear()
+    del batches
     renamed = [redecode([c], decided)[0][0].strip() or c for c in names]
-    out = pa.table(arrays, names=renamed) if names else pa.table({"_": pa.nulls(table.num_rows)}).drop_columns(["_"])
+    out = pa.table(arrays, names=renamed) if names else pa.table({"_": pa.nulls(n_rows)}).drop_columns(["_"])
     crs = None
     if meta.get("crs"):
         from pyproj import CRS
 
         crs = CRS.from_user_input(meta["crs"])
-    return out, geometry, crs, decided, warnings
+    return out, wkb, crs, decided, warnings
 
 
 def _read_text(path: str, encoding: str | None) -> tuple[str, str]:
@@ -539,10 +557,10 @@ def read_source(path: str, *, layer: str | None = None, encoding: str | None = N
         with _warnings.catch_warnings():  # GDAL's notes become our warnings or errors, not stderr noise
             _warnings.simplefilter("ignore")
             if ext == ".shp":
-                table, geometry, crs, enc, w = _read_shapefile(path, encoding)
+                table, wkb, crs, enc, w = _read_shapefile(path, encoding)
                 warnings += w
-                check_coordinates(geometry)
-                return Source(path, None, crs, enc, warnings, layer, "shp", tmp, table=table, geometry=geometry)
+                check_coordinates(wkb)
+                return Source(path, None, crs, enc, warnings, layer, "shp", tmp, table=table, wkb=wkb)
             elif ext in (".geojson", ".json", ".gpkg", ".kml"):
                 gdf = _read_ogr(path, ext, layer, warnings)
                 crs = gdf.crs
@@ -581,16 +599,38 @@ def read_source(path: str, *, layer: str | None = None, encoding: str | None = N
     return Source(path, gdf, crs, enc, warnings, layer, fmt, tmp)
 
 
+CHECK_ROWS = 20_000  # geometries decoded at a time when checking WKB
+
+
 def check_coordinates(gdf) -> None:
-    """Refuses files without geometry and NaN or absurd coordinates (a GeoDataFrame or an
-    array of geometries)."""
-    geoms = gdf.geometry.values if isinstance(gdf, gpd.GeoDataFrame) else gdf
-    coords = shapely.get_coordinates(geoms)
-    if len(coords) == 0:
+    """Refuses files without geometry and NaN or absurd coordinates. gdf: a GeoDataFrame,
+    or an array of WKB (looked at a chunk at a time)."""
+    if isinstance(gdf, gpd.GeoDataFrame):
+        parts = [gdf.geometry.values]
+    else:
+        parts = (shapely.from_wkb(gdf[k:k + CHECK_ROWS]) for k in range(0, len(gdf), CHECK_ROWS))
+    count, finite, largest = 0, True, 0.0
+    for geoms in parts:
+        coords = shapely.get_coordinates(geoms)
+        count += len(coords)
+        if len(coords):
+            finite = finite and bool(np.isfinite(coords).all())
+            largest = max(largest, float(np.nanmax(np.abs(coords))) if not np.isnan(coords).all() else 0.0)
+    if count == 0:
         raise _err("文件中没有任何几何图形(文件可能是空的、不完整或已损坏)。",
                    "The file contains no geometry (it may be empty, incomplete or damaged).")
-    if not np.isfinite(coords).all():
+    if not finite:
         raise _err("文件中有坐标是空值(NaN)或无穷大,已拒绝。", "The file has coordinates that are NaN or infinite; refused.")
-    if np.abs(coords).max() > ABSURD:
+    if largest > ABSURD:
         raise _err("文件中的坐标大得离谱(超过 1 亿),不是地图坐标,已拒绝。",
                    "The file has absurd coordinates (beyond 100 million); refused.")
+
+
+def _total_bounds(wkb: np.ndarray) -> tuple[float, float, float, float]:
+    boxes = [shapely.total_bounds(shapely.from_wkb(wkb[k:k + CHECK_ROWS])) for k in range(0, len(wkb), CHECK_ROWS)]
+    if not boxes:
+        return (np.nan,) * 4
+    b = np.vstack(boxes)
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("ignore")  # all-NaN chunks (empty geometries)
+        return (float(np.nanmin(b[:, 0])), float(np.nanmin(b[:, 1])), float(np.nanmax(b[:, 2])), float(np.nanmax(b[:, 3])))
