@@ -23,7 +23,7 @@ from landapp.dataio.readers import Source
 from landapp.editing import Edit
 from landapp.errors import LandappError, ValidationError
 from landapp.i18n import tr
-from landapp.schema import spec, validate_record
+from landapp.schema import _field_value, spec, validate_record
 from landapp.store.base import ProjectStore
 
 # Source field names (lower case) that mean one of our fields.
@@ -418,6 +418,200 @@ class _Run:
                                   f"{rep.crs}; the source CRS is probably wrong (give it with --src-crs)."))
         return geoms
 
+    def _slow_row(self, k: int, i: int, g, geoms_info, filled, code_col) -> dict | None:
+        """Row k of the chunk (feature i) checked one field at a time, as every row once was:
+        for the rows the column-wise path cannot vouch for (a geometry to convert or repair,
+        a value that fails, an unknown land use, a default to make). Reports its problems
+        and returns the clean record, or None when the row is not imported."""
+        s, rep, layer = self.s, self.rep, self.layer
+        land_use_map, strict, skip_invalid = self.land_use_map, self.strict, self.skip_invalid
+        needs_code, needs_name = self.needs_code, self.needs_name
+        type_ids, has_z, valid, empty = geoms_info
+        label = self._label(i, code_col[k] if code_col is not None else None)
+        if empty[k]:
+            rep.problems.append(FeatureProblem(i, tr(f"{label}:几何为空,已跳过。", f"{label}: empty geometry; skipped."), False))
+            rep.skipped += 1
+            return None
+        kind = g.geom_type
+        if type_ids[k] in (3, 6) and not has_z[k]:  # (Multi)Polygon already: the common case, no copy
+            from_lines = False
+        else:
+            g, from_lines = _polygonal(g)
+        if g is None:
+            rep.problems.append(FeatureProblem(i, tr(f"{label}:不是面(是 {kind}),已跳过。",
+                                                     f"{label}: not a polygon ({kind}); skipped."), False))
+            rep.skipped += 1
+            return None
+        self.lines_closed += from_lines
+        self.polygons += 1
+        if (from_lines or not valid[k]) and not g.is_valid:
+            reason = shapely.is_valid_reason(g)
+            if not self.repair:
+                rep.problems.append(FeatureProblem(i, tr(f"{label}:多边形无效({reason})。", f"{label}: invalid polygon ({reason})."), True))
+                return None
+            fixed = shapely.make_valid(g)
+            fixed = shapely.union_all([p for p in shapely.get_parts(fixed) if p.geom_type == "Polygon"])
+            if fixed.is_empty:
+                rep.problems.append(FeatureProblem(i, tr(f"{label}:多边形无效且无法修复,已跳过。", f"{label}: invalid and beyond repair; skipped."), False))
+                rep.skipped += 1
+                return None
+            rep.repaired += 1
+            rep.problems.append(FeatureProblem(i, tr(f"{label}:多边形无效({reason}),已自动修复。", f"{label}: invalid ({reason}); repaired."), False))
+            g = fixed
+        rec = dict(DEFAULTS.get(layer, {}))
+        for _, ours, col in filled:
+            v = _pre(col[k], ours)
+            if v is not _SKIP:
+                rec[ours] = v
+        if "land_use" in rec and s.has("land_use"):
+            raw = str(rec["land_use"])
+            if raw not in land_use_map:
+                land_use_map[raw] = landuse.guess_code(raw)  # once per distinct value
+            code = land_use_map[raw]
+            if code:
+                rec["land_use"] = code
+                if code != raw.strip().upper() and s.has("land_use_source"):
+                    rec.setdefault("land_use_source", raw)
+            else:
+                # never dropped: the value stays in 原用地代码 and `landapp check` lists the
+                # parcel as needing a code ('' in the map: left empty on purpose)
+                rec.pop("land_use")
+                if s.has("land_use_source"):
+                    rec.setdefault("land_use_source", raw[:64])
+                if code is None:
+                    rep.unknown_land_use += 1
+                    rep.problems.append(FeatureProblem(i, tr(
+                        f"{label}:用地性质“{raw}”无法识别(严格模式不导入;可用 --land-use {raw}=代码 对应)。",
+                        f"{label}: unknown land use '{raw}' (strict mode imports nothing; map it with "
+                        f"--land-use {raw}=CODE).") if strict else tr(
+                        f"{label}:用地性质“{raw}”无法识别,原值已保存在“原用地代码”,请补填用地性质(可用 --land-use {raw}=代码)。",
+                        f"{label}: unknown land use '{raw}', kept as the original land-use code; set its land use "
+                        f"(or map it with --land-use {raw}=CODE)."), strict))
+        for f, words in VALUE_SYNONYMS.items():
+            if isinstance(rec.get(f), str) and s.has(f) and rec[f] not in (s.field(f).choices or ()):
+                rec[f] = words.get(rec[f], rec[f])
+        if needs_code and not rec.get("code"):
+            rec["code"] = f"IMP-{i + 1:06d}"
+        if needs_name and not rec.get("name"):
+            rec["name"] = rec.get("code") or f"{s.title_zh}{i + 1}"
+        try:
+            clean = validate_record(layer, rec, cache=self.checked)
+        except ValidationError as e:
+            rep.problems.append(FeatureProblem(i, f"{label}:{e}", not skip_invalid))
+            if skip_invalid:
+                rep.skipped += 1
+            return None
+        clean["geometry"] = g
+        return clean
+
+    def _columns(self, filled, simple: np.ndarray, m: int) -> tuple[list[str], list[list]]:
+        """The chunk's stored values a column at a time, each distinct value through the
+        checks of validate_record once (trimmed, defaults, value synonyms, land-use codes
+        mapped, the field's rules). Rows where a value fails, a required value is missing or
+        a land use is not understood are taken out of `simple` (they go one by one)."""
+        s, layer = self.s, self.layer
+        defaults = dict(DEFAULTS.get(layer, {}))
+        names: list[str] = []
+        stored: list[list] = []
+        derived = None  # 原用地代码 made from the land-use value
+        for src, ours, col in filled:
+            types = set(map(type, col)) - {type(None)}
+            try:
+                distinct = dict.fromkeys(col) if len(types) <= 1 else None  # 1 == 1.0 == True as keys
+            except TypeError:
+                distinct = None
+            if distinct is None:
+                simple[:] = False
+                return [], []
+            f = s.field(ours)
+            default = defaults.pop(ours, None)
+            results = {}
+            if ours == "land_use":
+                for v in distinct:
+                    results[v] = self._land_use(_pre(v, ours))
+                vals = list(map(results.__getitem__, col))
+                if _FAIL in results.values():
+                    simple &= ~np.fromiter((x is _FAIL for x in vals), bool, m)
+                stored.append([None if x is _FAIL else x[0] for x in vals])
+                derived = [None if x is _FAIL else x[1] for x in vals]
+                names.append(ours)
+                continue
+            words = VALUE_SYNONYMS.get(ours)
+            choices = f.choices or ()
+            for v in distinct:
+                x = _pre(v, ours)
+                if x is _SKIP:
+                    if default is None:
+                        results[v] = None
+                        continue
+                    x = default
+                if words is not None and isinstance(x, str) and x not in choices:
+                    x = words.get(x, x)
+                try:
+                    results[v] = _field_value(f, x, layer)
+                except ValidationError:
+                    results[v] = _FAIL
+            vals = list(map(results.__getitem__, col))
+            if _FAIL in results.values():
+                simple &= ~np.fromiter((x is _FAIL for x in vals), bool, m)
+                vals = [None if x is _FAIL else x for x in vals]
+            names.append(ours)
+            stored.append(vals)
+        for ours, default in defaults.items():  # DEFAULTS of fields the file does not fill
+            if s.has(ours):
+                f = s.field(ours)
+                words = VALUE_SYNONYMS.get(ours, {})
+                x = words.get(default, default) if default not in (f.choices or ()) else default
+                try:
+                    value = _field_value(f, x, layer)
+                except ValidationError:
+                    simple[:] = False
+                    return [], []
+                names.append(ours)
+                stored.append([value] * m)
+        if derived is not None:  # the file's 原用地代码 first, else the one made from the land use
+            if "land_use_source" in names:
+                own = stored[names.index("land_use_source")]
+                stored[names.index("land_use_source")] = [a if a is not None else b for a, b in zip(own, derived)]
+            else:
+                names.append("land_use_source")
+                stored.append(derived)
+        for f in s.fields:  # required: a missing value (or a default to make) goes one by one
+            if f.required:
+                if f.name not in names:
+                    simple[:] = False
+                    return [], []
+                simple &= ~np.fromiter((x is None for x in stored[names.index(f.name)]), bool, m)
+        return names, stored
+
+    def _land_use(self, x):
+        """A land-use value -> (stored code, 原用地代码 it implies or None), or _FAIL when
+        the value is not understood or fails (that row goes one by one and reports it)."""
+        if x is _SKIP:
+            return None, None
+        s, layer = self.s, self.layer
+        raw = str(x)
+        if raw not in self.land_use_map:
+            self.land_use_map[raw] = landuse.guess_code(raw)  # once per distinct value
+        code = self.land_use_map[raw]
+        if not code:
+            return _FAIL
+        try:
+            v = _field_value(s.field("land_use"), code, layer)
+            source = None
+            if s.has("land_use_source"):
+                if code != raw.strip().upper():
+                    source = _field_value(s.field("land_use_source"), raw, layer)
+                elif landuse.normalize_code(v) != v.upper():
+                    source = v  # as validate_record keeps it
+        except ValidationError:
+            return _FAIL
+        return landuse.normalize_code(v), source
+
+    @staticmethod
+    def _label(i: int, code_value) -> str:
+        return f"#{i + 1}" + (f"({code_value})" if isinstance(code_value, (str, int)) and str(code_value).strip() else "")
+
     def chunk(self, source, start: int, stop: int, *, progress, cancel) -> None:
         s, rep, layer, mapping = self.s, self.rep, self.layer, self.mapping
         self.checked.clear()  # the results of one chunk's values: names and codes rarely repeat
@@ -432,13 +626,19 @@ class _Run:
             type_ids = np.where(plain, 6, type_ids)
         valid = shapely.is_valid(geoms)
         empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+        geoms_info = (type_ids, has_z, valid, empty)
         columns = source.values(list(mapping), start, stop)  # plain lists: no pandas per row
         # the mapped columns that have a value in this chunk (a 36-field table is often half
-        # empty): the row loop below only looks at these
+        # empty): the rows only look at these
         filled = [(src, ours, columns[src]) for src, ours in mapping.items() if _any_value(columns[src])]
         code_col = columns[self.code_src] if self.code_src else None
-        land_use_map, checked, seen_codes, existing_codes = self.land_use_map, self.checked, self.seen_codes, self.existing_codes
-        needs_code, needs_name, strict, skip_invalid = self.needs_code, self.needs_name, self.strict, self.skip_invalid
+        seen_codes, existing_codes = self.seen_codes, self.existing_codes
+        # the rows whose geometry is a valid 2D (multi)polygon and whose values all pass, checked
+        # a column at a time (each distinct value once); the others go through _slow_row
+        simple = ~empty & (type_ids == 6) & ~has_z & valid
+        names, stored = self._columns(filled, simple, m)
+        checks = s.checks
+        has_code = s.has("code")
         records, origin = [], []
         polygons_before = self.polygons
         for k in range(m):
@@ -447,107 +647,35 @@ class _Run:
                 raise ImportCancelled(tr("导入已取消,工程未作任何修改。", "Import cancelled; the project is unchanged."))
             if progress is not None and i % 500 == 0:
                 progress(i, len(source))
-            g = geoms[k]
-            code_value = code_col[k] if code_col is not None else None
-            label = f"#{i + 1}" + (f"({code_value})" if isinstance(code_value, (str, int)) and str(code_value).strip() else "")
-            if empty[k]:
-                rep.problems.append(FeatureProblem(i, tr(f"{label}:几何为空,已跳过。", f"{label}: empty geometry; skipped."), False))
-                rep.skipped += 1
-                continue
-            kind = g.geom_type
-            if type_ids[k] in (3, 6) and not has_z[k]:  # (Multi)Polygon already: the common case, no copy
-                from_lines = False
-            else:
-                g, from_lines = _polygonal(g)
-            if g is None:
-                rep.problems.append(FeatureProblem(i, tr(f"{label}:不是面(是 {kind}),已跳过。",
-                                                         f"{label}: not a polygon ({kind}); skipped."), False))
-                rep.skipped += 1
-                continue
-            self.lines_closed += from_lines
-            self.polygons += 1
-            if (from_lines or not valid[k]) and not g.is_valid:
-                reason = shapely.is_valid_reason(g)
-                if not self.repair:
-                    rep.problems.append(FeatureProblem(i, tr(f"{label}:多边形无效({reason})。", f"{label}: invalid polygon ({reason})."), True))
-                    continue
-                fixed = shapely.make_valid(g)
-                fixed = shapely.union_all([p for p in shapely.get_parts(fixed) if p.geom_type == "Polygon"])
-                if fixed.is_empty:
-                    rep.problems.append(FeatureProblem(i, tr(f"{label}:多边形无效且无法修复,已跳过。", f"{label}: invalid and beyond repair; skipped."), False))
-                    rep.skipped += 1
-                    continue
-                rep.repaired += 1
-                rep.problems.append(FeatureProblem(i, tr(f"{label}:多边形无效({reason}),已自动修复。", f"{label}: invalid ({reason}); repaired."), False))
-                g = fixed
-            rec = dict(DEFAULTS.get(layer, {}))
-            for src, ours, col in filled:
-                v = col[k]
-                if v is None:
-                    continue
-                if isinstance(v, str):
-                    v = v.strip()
-                    if not v:
-                        continue
-                elif isinstance(v, float) and v != v:  # NaN
-                    continue
-                elif ours == "code" and isinstance(v, (int, np.integer)):
-                    v = str(v)
-                rec[ours] = v
-            if "land_use" in rec and s.has("land_use"):
-                raw = str(rec["land_use"])
-                if raw not in land_use_map:
-                    land_use_map[raw] = landuse.guess_code(raw)  # once per distinct value
-                code = land_use_map[raw]
-                if code:
-                    rec["land_use"] = code
-                    if code != raw.strip().upper() and s.has("land_use_source"):
-                        rec.setdefault("land_use_source", raw)
+            clean = None
+            if simple[k]:
+                clean = {n: v for n, v in zip(names, [col[k] for col in stored]) if v is not None}
+                if any(check(clean) for check in checks):
+                    clean = None  # _slow_row reports it
                 else:
-                    # never dropped: the value stays in 原用地代码 and `landapp check` lists the
-                    # parcel as needing a code ('' in the map: left empty on purpose)
-                    rec.pop("land_use")
-                    if s.has("land_use_source"):
-                        rec.setdefault("land_use_source", raw[:64])
-                    if code is None:
-                        rep.unknown_land_use += 1
-                        rep.problems.append(FeatureProblem(i, tr(
-                            f"{label}:用地性质“{raw}”无法识别(严格模式不导入;可用 --land-use {raw}=代码 对应)。",
-                            f"{label}: unknown land use '{raw}' (strict mode imports nothing; map it with "
-                            f"--land-use {raw}=CODE).") if strict else tr(
-                            f"{label}:用地性质“{raw}”无法识别,原值已保存在“原用地代码”,请补填用地性质(可用 --land-use {raw}=代码)。",
-                            f"{label}: unknown land use '{raw}', kept as the original land-use code; set its land use "
-                            f"(or map it with --land-use {raw}=CODE)."), strict))
-            for f, words in VALUE_SYNONYMS.items():
-                if isinstance(rec.get(f), str) and s.has(f) and rec[f] not in (s.field(f).choices or ()):
-                    rec[f] = words.get(rec[f], rec[f])
-            if needs_code and not rec.get("code"):
-                rec["code"] = f"IMP-{i + 1:06d}"
-            if needs_name and not rec.get("name"):
-                rec["name"] = rec.get("code") or f"{s.title_zh}{i + 1}"
-            try:
-                clean = validate_record(layer, rec, cache=checked)
-            except ValidationError as e:
-                rep.problems.append(FeatureProblem(i, f"{label}:{e}", not skip_invalid))
-                if skip_invalid:
-                    rep.skipped += 1
-                continue
-            clean["geometry"] = g
-            if s.has("code") and clean.get("code"):
+                    self.polygons += 1
+                    clean["geometry"] = geoms[k]
+            if clean is None:
+                clean = self._slow_row(k, i, geoms[k], geoms_info, filled, code_col)
+                if clean is None:
+                    continue
+            if has_code and clean.get("code"):
                 c = clean["code"]
                 twice = c in seen_codes
-                if self.skip_duplicates and (c in existing_codes or twice):
-                    rep.problems.append(FeatureProblem(i, tr(f"{label}:编号 {c} 已存在,已跳过。",
-                                                             f"{label}: code {c} exists already; skipped."), False))
-                    rep.skipped += 1
-                    continue
-                if c in existing_codes:
-                    rep.warnings.append(tr(f"{label}:编号 {c} 与工程中已有要素重复。",
-                                           f"{label}: code {c} already exists in the project."))
-                if twice:
-                    rep.warnings.append(tr(f"{label}:编号 {c} 在文件中重复(与 #{seen_codes[c] + 1} 相同)。",
-                                           f"{label}: code {c} appears twice in the file (as #{seen_codes[c] + 1})."))
-                else:
+                if c in existing_codes or twice:
+                    label = self._label(i, code_col[k] if code_col is not None else None)
+                    if self.skip_duplicates:
+                        rep.problems.append(FeatureProblem(i, tr(f"{label}:编号 {c} 已存在,已跳过。",
+                                                                 f"{label}: code {c} exists already; skipped."), False))
+                        rep.skipped += 1
+                        continue
+                    if c in existing_codes:
+                        rep.warnings.append(tr(f"{label}:编号 {c} 与工程中已有要素重复。",
+                                               f"{label}: code {c} already exists in the project."))
+                    if twice:
+                        rep.warnings.append(tr(f"{label}:编号 {c} 在文件中重复(与 #{seen_codes[c] + 1} 相同)。",
+                                               f"{label}: code {c} appears twice in the file (as #{seen_codes[c] + 1})."))
+                if not twice:
                     seen_codes[c] = i
             records.append(clean)
             origin.append(i)
@@ -613,6 +741,25 @@ class _Run:
         if any(k > limit for k in found):
             out.append(tr(f"……共 {sum(found)} 处重叠,只列出了一部分。", f"… {sum(found)} overlaps in all; only some are listed."))
         return out
+
+
+_SKIP = object()  # no value: the field is left out of the record
+_FAIL = object()  # a value that fails its checks: the row is checked one by one
+
+
+def _pre(v, ours: str):
+    """A file's value as the importer puts it in a record: text trimmed, blanks and NaN
+    left out (_SKIP), numeric codes as text."""
+    if v is None:
+        return _SKIP
+    if isinstance(v, str):
+        v = v.strip()
+        return v if v else _SKIP
+    if isinstance(v, float) and v != v:  # noqa: PLR0124 - NaN
+        return _SKIP
+    if ours == "code" and isinstance(v, (int, np.integer)):
+        return str(v)
+    return v
 
 
 def _any_value(col: list) -> bool:

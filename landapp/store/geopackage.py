@@ -34,7 +34,7 @@ from landapp import relations
 from landapp.schema import SCHEMA_VERSION, LayerSpec, refuse_computed, spec, validate_record
 from landapp.store.base import BBox, ChangeEvent, ProjectStore, StoreSignals, TableQuery
 from landapp.store.filters import Filter, sqlite_literal, translate
-from landapp.units import to_mu
+from landapp.units import MU_M2, to_mu
 
 if TYPE_CHECKING:  # imported where a frame is read: commands that read none start faster
     import geopandas as gpd
@@ -672,38 +672,23 @@ class GeoPackageStore(ProjectStore):
                 self._dirty_extent.add(s.name)
         return new_fid
 
-    def insert_many(self, layer: str, records: Iterable[dict[str, Any]], *,
-                    validate: bool = True, log: bool = True) -> list[int]:
-        """Bulk insert in one transaction (imports, generated parks). All or nothing."""
-        s = spec(layer)
-        records = list(records)
-        if not records:
-            return []
-        stamp = _now()
+    def _checked_rows(self, s: LayerSpec, records: list[dict[str, Any]], skip: set[str],
+                      stamp: str) -> tuple[list[str], list[str], list[list], list]:
+        """insert_many's rows, each record validated (values, geometry, the CRS's area)."""
         prepared = []
         geoms = []
-        skip = {"geometry", "geom", "fid", *(f.name for f in s.fields if f.computed)}
         for rec in records:
             attrs = {k: v for k, v in rec.items() if k not in skip}
-            if validate:
-                refuse_computed(s.name, rec, allow=("created", "modified"))
-            values = validate_record(s.name, attrs) if validate else attrs
+            refuse_computed(s.name, rec, allow=("created", "modified"))
+            values = validate_record(s.name, attrs)
             if s.spatial:
-                geom = rec.get("geometry")
-                if validate:
-                    geom = _as_multipolygon(s.name, geom)
-                    self._check_bounds(s.name, geom)
+                geom = _as_multipolygon(s.name, rec.get("geometry"))
+                self._check_bounds(s.name, geom)
                 geoms.append(geom)
             if s.has("created"):
                 values["created"] = values["modified"] = stamp
             prepared.append(values)
         cols = sorted({k for v in prepared for k in v})
-        if s.spatial and not validate:  # plain polygons made multipolygons in one vectorised call
-            arr = np.asarray(geoms, dtype=object)
-            plain = shapely.get_type_id(arr) == 3
-            if plain.any():
-                arr[plain] = shapely.multipolygons(arr[plain], indices=np.arange(int(plain.sum())))
-            geoms = list(arr)
         if s.spatial:
             blobs = gpkg.encode_geometries(geoms, self.srs_id)
             areas = shapely.area(np.asarray(geoms, dtype=object))
@@ -717,6 +702,21 @@ class GeoPackageStore(ProjectStore):
         else:
             all_cols = cols
             data = [[v.get(c) for c in cols] for v in prepared]
+        return cols, all_cols, data, geoms
+
+    def insert_many(self, layer: str, records: Iterable[dict[str, Any]], *,
+                    validate: bool = True, log: bool = True) -> list[int]:
+        """Bulk insert in one transaction (imports, generated parks). All or nothing."""
+        s = spec(layer)
+        records = list(records)
+        if not records:
+            return []
+        stamp = _now()
+        skip = {"geometry", "geom", "fid", *(f.name for f in s.fields if f.computed)}
+        if not validate:  # checked by the caller (an import, an undo): a column at a time
+            cols, all_cols, data, geoms = _bulk_rows(s, records, skip, stamp, self.srs_id)
+        else:
+            cols, all_cols, data, geoms = self._checked_rows(s, records, skip, stamp)
         sql = (f'INSERT INTO "{s.name}" ({", ".join(chr(34) + c + chr(34) for c in all_cols)}) '
                f'VALUES ({", ".join("?" for _ in all_cols)})')
         with self.transaction():
@@ -865,6 +865,41 @@ class GeoPackageStore(ProjectStore):
 
 
 # ---- module functions -------------------------------------------------------------------
+
+
+def _bulk_rows(s: LayerSpec, records: list[dict[str, Any]], skip: set[str], stamp: str,
+               srs_id: int) -> tuple[list[str], list[str], list[tuple], list]:
+    """insert_many's rows for records checked already, built a column at a time (no
+    per-row dict or generator): the columns any record has, the geometries made
+    multipolygons and encoded in bulk, the area columns rounded as _area_fields does."""
+    from itertools import repeat
+
+    cols = sorted(set().union(*records) - skip)
+    values = [list(map(dict.get, records, repeat(c))) for c in cols]
+    if s.has("created"):
+        for c in ("created", "modified"):
+            if c in cols:
+                values[cols.index(c)] = [stamp] * len(records)
+            else:
+                cols.append(c)
+                values.append([stamp] * len(records))
+    if not s.spatial:
+        return cols, cols, list(zip(*values)), []
+    arr = np.asarray([r.get("geometry") for r in records], dtype=object)
+    plain = shapely.get_type_id(arr) == 3
+    if plain.any():
+        arr[plain] = shapely.multipolygons(arr[plain], indices=np.arange(int(plain.sum())))
+    blobs = gpkg.encode_geometries(arr, srs_id)
+    areas = shapely.area(arr)
+    area_cols = list(_area_fields(s, 1.0))
+    if area_cols == ["area_m2", "area_mu"]:
+        area_vals = [list(map(round, areas.tolist(), repeat(2))),
+                     list(map(round, (areas / MU_M2).tolist(), repeat(4)))]  # to_mu, element by element
+    elif area_cols:
+        area_vals = [list(map(round, areas.tolist(), repeat(2)))]
+    else:
+        area_vals = []
+    return cols, [gpkg.GEOM_COLUMN, *cols, *area_cols], list(zip(blobs, *values, *area_vals)), list(arr)
 
 def _area_fields(s: LayerSpec, area: float) -> dict[str, float]:
     if s.has("area_m2") and s.field("area_m2").computed:
