@@ -536,6 +536,15 @@ class _Run:
                 derived = [None if x is _FAIL else x[1] for x in vals]
                 names.append(ours)
                 continue
+            if default is None and f.choices is None and f.check is None:
+                vals = _plain_column(f, col, types, distinct)
+                if vals is not None:
+                    if _FAIL in vals:
+                        simple &= ~np.fromiter((x is _FAIL for x in vals), bool, m)
+                        vals = [None if x is _FAIL else x for x in vals]
+                    names.append(ours)
+                    stored.append(vals)
+                    continue
             words = VALUE_SYNONYMS.get(ours)
             choices = f.choices or ()
             for v in distinct:
@@ -733,7 +742,11 @@ class _Run:
                for a, b, x in self.old_pairs[:limit]]
         new = np.concatenate(self.new_geoms) if len(self.new_geoms) > 1 else self.new_geoms[0]
         codes = self.new_codes
-        i, j, area = _overlap_pairs(new, new, same=True)
+        if shapely.coverage_is_valid(new):  # GEOS: no two interiors intersect (a clean cadastre, fast)
+            i = j = np.empty(0, dtype=np.intp)
+            area = np.empty(0)
+        else:
+            i, j, area = _overlap_pairs(new, new, same=True)
         out += [tr(f"导入的地块 {codes[a]} 与 {codes[b]} 互相重叠 {x:.1f} ㎡。",
                    f"Imported parcels {codes[a]} and {codes[b]} overlap by {x:.1f} m².")
                 for a, b, x in list(zip(i, j, area))[:limit]]
@@ -760,6 +773,40 @@ def _pre(v, ours: str):
     if ours == "code" and isinstance(v, (int, np.integer)):
         return str(v)
     return v
+
+
+def _plain_column(f, col: list, types: set, distinct: dict) -> list | None:
+    """The stored values of a column of text or numbers for a field without a value list or
+    a rule of its own, as _field_value gives them, without calling it per value: text is
+    trimmed and held to the field's length; numbers (floats from a DBF) checked for being
+    finite, whole (int fields) and within the field's range with numpy. _FAIL for a value
+    that fails (its row goes one by one and reports it); None when the column is of another
+    kind (then each distinct value goes through _field_value)."""
+    if f.kind == "text" and types <= {str}:
+        limit = f.max_length
+        out = {}
+        for v in distinct:
+            x = _pre(v, f.name)
+            out[v] = None if x is _SKIP else x if limit is None or len(x) <= limit else _FAIL
+        return list(map(out.__getitem__, col))
+    if f.kind in ("real", "int") and types <= {float, int}:
+        x = np.array(col, dtype=float)  # None -> NaN: no value
+        missing = np.isnan(x)
+        with np.errstate(invalid="ignore"):
+            bad = np.isinf(x)
+            if f.kind == "int":
+                bad |= ~missing & ~bad & (x != np.trunc(x))
+            if f.min is not None:
+                bad |= x < f.min
+            if f.max is not None:
+                bad |= x > f.max
+        vals = x.tolist()
+        if f.kind == "int":
+            vals = [int(v) if not (n or b) else None for v, n, b in zip(vals, missing.tolist(), bad.tolist())]
+        if missing.any() or bad.any():
+            vals = [_FAIL if b else None if n else v for v, n, b in zip(vals, missing.tolist(), bad.tolist())]
+        return vals
+    return None
 
 
 def _any_value(col: list) -> bool:
