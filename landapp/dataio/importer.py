@@ -318,7 +318,8 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
         raise LandappError(tr("只有经纬度数据才能做 GCJ-02 纠偏。", "Only data in degrees can be converted from GCJ-02."))
     from pyproj import Transformer
 
-    t = Transformer.from_crs(crs, CRS.from_epsg(store.srs_id), always_xy=True)
+    target = CRS.from_epsg(store.srs_id)
+    t = None if crs == target else Transformer.from_crs(crs, target, always_xy=True)
     run = _Run(store, layer, s, rep, mapping, land_use_map, t, swap=swap, gcj02=gcj02, repair=repair,
                skip_invalid=skip_invalid, skip_duplicates=skip_duplicates, strict=strict, write=not dry_run)
     chunk = max(1, int(chunk_rows or CHUNK_ROWS))
@@ -410,7 +411,8 @@ class _Run:
         if self.gcj02:
             geoms = shapely.transform(geoms, lambda xy: np.column_stack(gcj02_to_wgs84(xy[:, 0], xy[:, 1])))
         t = self.transformer
-        geoms = shapely.transform(geoms, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
+        if t is not None:  # None: the file is in the project's CRS already
+            geoms = shapely.transform(geoms, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
         if not np.isfinite(shapely.get_coordinates(geoms)).all():
             rep = self.rep
             raise LandappError(tr(f"导入中止,工程未作任何修改:坐标无法从 {rep.crs} 转换到工程坐标系,源坐标系多半不对(可用 --src-crs 指定)。",
@@ -593,6 +595,24 @@ class _Run:
                 simple &= ~np.fromiter((x is None for x in stored[names.index(f.name)]), bool, m)
         return names, stored
 
+    def _column_checks(self, names: list[str], stored: list[list], simple: np.ndarray, m: int) -> list:
+        """The layer's record checks (FAR min ≤ max, start ≤ completion …) run on the two
+        columns each reads, rows that fail taken out of `simple`; returns the checks that
+        do not say which fields they read (run row by row)."""
+        rest = []
+        for check in self.s.checks:
+            fields = getattr(check, "fields", None)
+            if fields is None:
+                rest.append(check)
+                continue
+            if not all(f in names for f in fields):
+                continue  # a field no row has: the check has nothing to compare
+            cols = [stored[names.index(f)] for f in fields]
+            fails = [bool(check(dict(zip(fields, vals)))) for vals in zip(*cols)]
+            if any(fails):
+                simple &= ~np.asarray(fails, dtype=bool)
+        return rest
+
     def _land_use(self, x):
         """A land-use value -> (stored code, 原用地代码 it implies or None), or _FAIL when
         the value is not understood or fails (that row goes one by one and reports it)."""
@@ -626,13 +646,9 @@ class _Run:
         self.checked.clear()  # the results of one chunk's values: names and codes rarely repeat
         geoms = self._geometries(source, start, stop)
         m = stop - start
+        # (plain polygons are written as one-part multipolygons, the layers' type, by the
+        # store's bulk encoder: no MultiPolygon made per feature)
         type_ids, has_z = shapely.get_type_id(geoms), shapely.has_z(geoms)
-        # plain polygons become one-part multipolygons (the layers' type) in one vectorised call,
-        # not one MultiPolygon() per feature in the store (~2 s for 100k)
-        plain = (type_ids == 3) & ~has_z
-        if plain.any():
-            geoms[plain] = shapely.multipolygons(geoms[plain], indices=np.arange(int(plain.sum())))
-            type_ids = np.where(plain, 6, type_ids)
         valid = shapely.is_valid(geoms)
         empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
         geoms_info = (type_ids, has_z, valid, empty)
@@ -644,9 +660,10 @@ class _Run:
         seen_codes, existing_codes = self.seen_codes, self.existing_codes
         # the rows whose geometry is a valid 2D (multi)polygon and whose values all pass, checked
         # a column at a time (each distinct value once); the others go through _slow_row
-        simple = ~empty & (type_ids == 6) & ~has_z & valid
+        simple = ~empty & ((type_ids == 3) | (type_ids == 6)) & ~has_z & valid
         names, stored = self._columns(filled, simple, m)
-        checks = s.checks
+        checks = self._column_checks(names, stored, simple, m)
+        rows = list(zip(*stored)) if names else []
         has_code = s.has("code")
         records, origin = [], []
         polygons_before = self.polygons
@@ -658,8 +675,10 @@ class _Run:
                 progress(i, len(source))
             clean = None
             if simple[k]:
-                clean = {n: v for n, v in zip(names, [col[k] for col in stored]) if v is not None}
-                if any(check(clean) for check in checks):
+                # None for a value the row has not: stored as NULL, as when another row of the
+                # chunk has it (absent from every row of a chunk, the column keeps its default)
+                clean = dict(zip(names, rows[k]))
+                if checks and any(check(clean) for check in checks):
                     clean = None  # _slow_row reports it
                 else:
                     self.polygons += 1

@@ -886,10 +886,10 @@ def _bulk_rows(s: LayerSpec, records: list[dict[str, Any]], skip: set[str], stam
     if not s.spatial:
         return cols, cols, list(zip(*values)), []
     arr = np.asarray([r.get("geometry") for r in records], dtype=object)
-    plain = shapely.get_type_id(arr) == 3
+    plain = (shapely.get_type_id(arr) == 3) & shapely.has_z(arr)  # 2D ones: made multi in the WKB
     if plain.any():
         arr[plain] = shapely.multipolygons(arr[plain], indices=np.arange(int(plain.sum())))
-    blobs = gpkg.encode_geometries(arr, srs_id)
+    blobs = gpkg.encode_geometries(arr, srs_id, multi=True)
     areas = shapely.area(arr)
     area_cols = list(_area_fields(s, 1.0))
     if area_cols == ["area_m2", "area_mu"]:
