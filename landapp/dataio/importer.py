@@ -385,8 +385,11 @@ class _Run:
         self.code_src = next((src for src, ours in mapping.items() if ours == "code"), None)
         self.needs_code = s.has("code") and s.field("code").required
         self.needs_name = s.has("name") and s.field("name").required
-        self.existing_codes = set(store.read_layer(layer, columns=["code"], geometry=False)["code"]) if s.has("code") else set()
-        self.had_parcels = layer == "parcels" and store.count("parcels") > 0
+        had_rows = store.count(layer) > 0  # an empty layer is not read (nor pandas imported)
+        self.existing_codes = set(store.read_layer(layer, columns=["code"], geometry=False)["code"]) \
+            if s.has("code") and had_rows else set()
+        self.had_parcels = layer == "parcels" and had_rows
+        self.hosts = {name: store.count(name) > 0 for name in ("zones", "parcels")}  # for _fill_from_location
         self.seen_codes: dict[str, int] = {}
         self.lines_closed = self.polygons = self.kept = 0
         self.kinds: set[str] = set()
@@ -720,7 +723,8 @@ class _Run:
                 bad = np.flatnonzero((b[:, 0] < box[0]) | (b[:, 1] < box[1]) | (b[:, 2] > box[2]) | (b[:, 3] > box[3]))
                 if len(bad):
                     self.outside = origin[bad[0]]
-        for name, k in _fill_from_location(self.store, layer, records, new).items():
+        hosts = [name for name, has in self.hosts.items() if has]
+        for name, k in _fill_from_location(self.store, layer, records, new, hosts).items():
             self.filled[name] = self.filled.get(name, 0) + k
         self.kept += len(records)
         if layer == "parcels":
@@ -844,14 +848,15 @@ def _crs_box(store: ProjectStore):
     return _crs_bounds(store.srs_id)
 
 
-def _fill_from_location(store: ProjectStore, layer: str, records: list[dict], geoms: np.ndarray) -> dict[str, int]:
+def _fill_from_location(store: ProjectStore, layer: str, records: list[dict], geoms: np.ndarray,
+                        hosts: list[str]) -> dict[str, int]:
     """所在片区 (and a building's 所在地块) left empty by the file, taken from where the
     feature lies: the zone (parcel) that holds a point inside it. geoms: the records'
-    geometries. Returns how many records got each field."""
+    geometries; hosts: the layers that have features. Returns how many records got each field."""
     s = spec(layer)
     counts = {}
     for field_name, source_layer, key in (("zone", "zones", "name"), ("parcel_code", "parcels", "code")):
-        if not s.has(field_name) or source_layer == layer:
+        if not s.has(field_name) or source_layer == layer or source_layer not in hosts:
             continue
         todo = [k for k, r in enumerate(records) if not r.get(field_name)]
         if not todo:

@@ -16,20 +16,37 @@ import tempfile
 import warnings as _warnings
 import zipfile
 import zlib
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from shapely.geometry import Polygon
 
-from landapp.dataio.coordfiles import baopan_crs, read_baopan, read_cass_dat
-from landapp.dataio.dxf import dxf_layers, read_dxf
 from landapp.errors import LandappError
 from landapp.i18n import tr
 
 __all__ = ["Source", "baopan_crs", "check_coordinates", "dxf_layers", "read_baopan", "read_cass_dat",
            "read_csv", "read_dxf", "read_source", "redecode", "safe_extract", "source_layers"]
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from landapp.dataio.coordfiles import baopan_crs, read_baopan, read_cass_dat
+    from landapp.dataio.dxf import dxf_layers, read_dxf
+
+# geopandas, pandas and the DXF and coordinate-file readers are imported when a reader
+# needs them: a shapefile is read through Arrow alone, and `landapp import` starts faster
+_LAZY = {"baopan_crs": "landapp.dataio.coordfiles", "read_baopan": "landapp.dataio.coordfiles",
+         "read_cass_dat": "landapp.dataio.coordfiles", "dxf_layers": "landapp.dataio.dxf",
+         "read_dxf": "landapp.dataio.dxf"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(name)
 
 MAX_UNZIPPED = 2 * 2**30  # 2 GiB
 MAX_RATIO = 200  # uncompressed / compressed per entry
@@ -63,6 +80,8 @@ class Source:
     @property
     def gdf(self) -> gpd.GeoDataFrame:
         if self._gdf is None:
+            import geopandas as gpd
+
             df = self._table.to_pandas()
             for name, typ in zip(self._table.column_names, self._table.schema.types):
                 if pa_is_text(typ):
@@ -423,6 +442,9 @@ ID_NAMES = ("地块编号", "code", "id", "宗地号", "编号", "parcel")
 
 
 def read_csv(path: str, encoding: str | None) -> tuple[gpd.GeoDataFrame, str, list[str]]:
+    import geopandas as gpd
+    import pandas as pd
+
     text, enc = _read_text(path, encoding)
     first = text.lstrip("\ufeff").split("\n", 1)[0]
     sep = max(",\t;|", key=first.count) if first else ","  # Excel in some locales writes ; or tabs
@@ -477,6 +499,8 @@ def source_layers(path: str) -> list[str]:
 
     ext = os.path.splitext(path)[1].lower()
     if ext == ".dxf":
+        from landapp.dataio.dxf import dxf_layers
+
         return dxf_layers(path)
     if ext in (".gpkg", ".kml", ".geojson", ".json"):
         try:
@@ -487,6 +511,9 @@ def source_layers(path: str) -> list[str]:
 
 
 def _read_ogr(path: str, ext: str, layer: str | None, warnings: list[str]) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+    import pandas as pd
+
     """GeoPackage, GeoJSON and KML through GDAL. A KML's folders are GDAL layers: all of
     them are read (Google Earth and 奥维 put placemarks in folders), with the folder as a
     column. Of a GeoPackage with several layers the asked one, else the first polygon layer."""
@@ -566,6 +593,8 @@ def read_source(path: str, *, layer: str | None = None, encoding: str | None = N
                 crs = gdf.crs
                 fmt = ext[1:]
             elif ext == ".dxf":
+                from landapp.dataio.dxf import read_dxf
+
                 gdf, w = read_dxf(path, dxf_layers_filter)
                 warnings += w
                 fmt = "dxf"
@@ -575,11 +604,15 @@ def read_source(path: str, *, layer: str | None = None, encoding: str | None = N
                 fmt = "csv"
             elif ext == ".dat":
                 text, enc = _read_text(path, encoding)
+                from landapp.dataio.coordfiles import read_cass_dat
+
                 gdf, w = read_cass_dat(text)
                 warnings += w
                 fmt = "cass"
             elif ext == ".txt":
                 text, enc = _read_text(path, encoding)
+                from landapp.dataio.coordfiles import baopan_crs, read_baopan
+
                 gdf, meta, w = read_baopan(text)
                 warnings += w
                 fmt = "baopan"
@@ -605,7 +638,7 @@ CHECK_ROWS = 20_000  # geometries decoded at a time when checking WKB
 def check_coordinates(gdf) -> None:
     """Refuses files without geometry and NaN or absurd coordinates. gdf: a GeoDataFrame,
     or an array of WKB (looked at a chunk at a time)."""
-    if isinstance(gdf, gpd.GeoDataFrame):
+    if hasattr(gdf, "geometry"):  # a GeoDataFrame
         parts = [gdf.geometry.values]
     else:
         parts = (shapely.from_wkb(gdf[k:k + CHECK_ROWS]) for k in range(0, len(gdf), CHECK_ROWS))
