@@ -509,7 +509,7 @@ class _Run:
         clean["geometry"] = g
         return clean
 
-    def _columns(self, filled, simple: np.ndarray, m: int) -> tuple[list[str], list[list]]:
+    def _columns(self, filled, distinct_values: dict, simple: np.ndarray, m: int) -> tuple[list[str], list[list]]:
         """The chunk's stored values a column at a time, each distinct value through the
         checks of validate_record once (trimmed, defaults, value synonyms, land-use codes
         mapped, the field's rules). Rows where a value fails, a required value is missing or
@@ -521,10 +521,7 @@ class _Run:
         derived = None  # 原用地代码 made from the land-use value
         for src, ours, col in filled:
             types = set(map(type, col)) - {type(None)}
-            try:
-                distinct = dict.fromkeys(col) if len(types) <= 1 else None  # 1 == 1.0 == True as keys
-            except TypeError:
-                distinct = None
+            distinct = distinct_values[src] if len(types) <= 1 else None  # 1 == 1.0 == True as keys
             if distinct is None:
                 simple[:] = False
                 return [], []
@@ -658,13 +655,15 @@ class _Run:
         columns = source.values(list(mapping), start, stop)  # plain lists: no pandas per row
         # the mapped columns that have a value in this chunk (a 36-field table is often half
         # empty): the rows only look at these
-        filled = [(src, ours, columns[src]) for src, ours in mapping.items() if _any_value(columns[src])]
+        distinct = {src: _distinct(col) for src, col in columns.items()}  # each value once, in order
+        filled = [(src, ours, columns[src]) for src, ours in mapping.items()
+                  if any(not _blank(v) for v in (distinct[src] if distinct[src] is not None else columns[src]))]
         code_col = columns[self.code_src] if self.code_src else None
         seen_codes, existing_codes = self.seen_codes, self.existing_codes
         # the rows whose geometry is a valid 2D (multi)polygon and whose values all pass, checked
         # a column at a time (each distinct value once); the others go through _slow_row
         simple = ~empty & ((type_ids == 3) | (type_ids == 6)) & ~has_z & valid
-        names, stored = self._columns(filled, simple, m)
+        names, stored = self._columns(filled, distinct, simple, m)
         checks = self._column_checks(names, stored, simple, m)
         rows = list(zip(*stored)) if names else []
         has_code = s.has("code")
@@ -832,14 +831,12 @@ def _plain_column(f, col: list, types: set, distinct: dict) -> list | None:
     return None
 
 
-def _any_value(col: list) -> bool:
-    """Whether a column (a chunk of it) has any value: not None, NaN or white space; each
-    distinct value looked at once."""
+def _distinct(col: list) -> dict | None:
+    """The column's distinct values (a dict, in order), None when they are not hashable."""
     try:
-        values = dict.fromkeys(col)
-    except TypeError:  # unhashable values: one by one
-        values = col
-    return any(not _blank(v) for v in values)
+        return dict.fromkeys(col)
+    except TypeError:
+        return None
 
 
 def _crs_box(store: ProjectStore):
@@ -849,14 +846,15 @@ def _crs_box(store: ProjectStore):
 
 
 def _fill_from_location(store: ProjectStore, layer: str, records: list[dict], geoms: np.ndarray,
-                        hosts: list[str]) -> dict[str, int]:
+                        layers_with_features: list[str]) -> dict[str, int]:
     """所在片区 (and a building's 所在地块) left empty by the file, taken from where the
     feature lies: the zone (parcel) that holds a point inside it. geoms: the records'
-    geometries; hosts: the layers that have features. Returns how many records got each field."""
+    geometries; layers_with_features: the layers worth reading. Returns how many records got
+    each field."""
     s = spec(layer)
     counts = {}
     for field_name, source_layer, key in (("zone", "zones", "name"), ("parcel_code", "parcels", "code")):
-        if not s.has(field_name) or source_layer == layer or source_layer not in hosts:
+        if not s.has(field_name) or source_layer == layer or source_layer not in layers_with_features:
             continue
         todo = [k for k, r in enumerate(records) if not r.get(field_name)]
         if not todo:

@@ -89,7 +89,7 @@ def test_chunks_and_column_checks_give_the_one_by_one_result(tmp_path, ext):
             if not column_wise:  # every row through the row-by-row checks
                 original = importer._Run._columns
 
-                def none_simple(self, filled, simple, m):
+                def none_simple(self, filled, distinct, simple, m):
                     simple[:] = False
                     return [], []
 
