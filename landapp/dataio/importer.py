@@ -326,6 +326,10 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
     # One transaction around checking and writing, chunk by chunk: a fatal problem, an
     # error or a cancel anywhere rolls it all back (the project is unchanged); memory holds
     # one chunk's values, never the whole table as Python objects.
+    # what the checks look up in the project (zones and parcels a feature lies in, the
+    # parcels it may overlap) is read before the transaction: once rows are written, the
+    # file is locked for other readers (GDAL's among them)
+    run.read_lookups(source, max(1, int(chunk_rows or CHUNK_ROWS)))
     with (contextlib.nullcontext() if dry_run else store.transaction()):
         for start in range(0, n, chunk):
             stop = min(n, start + chunk)
@@ -389,7 +393,8 @@ class _Run:
         self.existing_codes = set(store.read_layer(layer, columns=["code"], geometry=False)["code"]) \
             if s.has("code") and had_rows else set()
         self.had_parcels = layer == "parcels" and had_rows
-        self.hosts = {name: store.count(name) > 0 for name in ("zones", "parcels")}  # for _fill_from_location
+        self.lookups: dict[str, tuple] = {}  # field -> (STRtree of the layer's features, their names)
+        self.old: tuple | None = None  # the project's parcels near the file: (geometries, codes)
         self.seen_codes: dict[str, int] = {}
         self.lines_closed = self.polygons = self.kept = 0
         self.kinds: set[str] = set()
@@ -722,8 +727,7 @@ class _Run:
                 bad = np.flatnonzero((b[:, 0] < box[0]) | (b[:, 1] < box[1]) | (b[:, 2] > box[2]) | (b[:, 3] > box[3]))
                 if len(bad):
                     self.outside = origin[bad[0]]
-        hosts = [name for name, has in self.hosts.items() if has]
-        for name, k in _fill_from_location(self.store, layer, records, new, hosts).items():
+        for name, k in _fill_from_location(records, new, self.lookups).items():
             self.filled[name] = self.filled.get(name, 0) + k
         self.kept += len(records)
         if layer == "parcels":
@@ -735,16 +739,35 @@ class _Run:
         if self.write and self.outside is None and not any(p.fatal for p in rep.problems):
             self.fids += self.store.insert_many(layer, records, validate=False)  # every record validated above
 
-    def _old_overlaps(self, new: np.ndarray, codes: list) -> None:
-        """Overlaps of this chunk's new parcels with the parcels the project had (the ones
-        this import wrote already are left out)."""
-        old = self.store.read_layer("parcels", bbox=tuple(shapely.total_bounds(new)), columns=["code"])
-        if self.fids:
-            old = old[~old.index.isin(self.fids)]
-        if not len(old):
+    def read_lookups(self, source, chunk: int) -> None:
+        """The zones (parcels) the features may lie in, for 所在片区 (所在地块), and the
+        project's parcels they may overlap: read once, within the file's extent in the
+        project CRS, when the project has any."""
+        s, layer, store = self.s, self.layer, self.store
+        wanted = [(name, host, key) for name, host, key in (("zone", "zones", "name"), ("parcel_code", "parcels", "code"))
+                  if s.has(name) and host != layer and store.count(host) > 0]
+        if not wanted and not self.had_parcels:
             return
-        old_geoms = np.asarray(old.geometry.values, dtype=object)
-        old_codes = old["code"].tolist()
+        boxes = [shapely.total_bounds(self._geometries(source, k, min(len(source), k + chunk)))
+                 for k in range(0, len(source), chunk)]
+        b = np.vstack(boxes) if boxes else np.full((1, 4), np.nan)
+        if np.isnan(b).all():
+            return
+        bbox = (float(np.nanmin(b[:, 0])), float(np.nanmin(b[:, 1])), float(np.nanmax(b[:, 2])), float(np.nanmax(b[:, 3])))
+        for name, host, key in wanted:
+            hosts = store.read_layer(host, bbox=bbox, columns=[key])
+            if len(hosts):
+                self.lookups[name] = (shapely.STRtree(np.asarray(hosts.geometry.values, dtype=object)), hosts[key].tolist())
+        if self.had_parcels:
+            old = store.read_layer("parcels", bbox=bbox, columns=["code"])
+            if len(old):
+                self.old = (np.asarray(old.geometry.values, dtype=object), old["code"].tolist())
+
+    def _old_overlaps(self, new: np.ndarray, codes: list) -> None:
+        """Overlaps of this chunk's new parcels with the parcels the project had."""
+        if self.old is None:
+            return
+        old_geoms, old_codes = self.old
         i, j, area = _overlap_pairs(new, old_geoms, same=False)
         self.old_found += len(i)
         self.old_pairs += [(codes[a], old_codes[b], x) for a, b, x in zip(i.tolist(), j.tolist(), area.tolist())][:20]
@@ -845,26 +868,18 @@ def _crs_box(store: ProjectStore):
     return _crs_bounds(store.srs_id)
 
 
-def _fill_from_location(store: ProjectStore, layer: str, records: list[dict], geoms: np.ndarray,
-                        layers_with_features: list[str]) -> dict[str, int]:
+def _fill_from_location(records: list[dict], geoms: np.ndarray, lookups: dict[str, tuple]) -> dict[str, int]:
     """所在片区 (and a building's 所在地块) left empty by the file, taken from where the
     feature lies: the zone (parcel) that holds a point inside it. geoms: the records'
-    geometries; layers_with_features: the layers worth reading. Returns how many records got
-    each field."""
-    s = spec(layer)
+    geometries; lookups: field -> (STRtree of the zones or parcels, their names). Returns
+    how many records got each field."""
     counts = {}
-    for field_name, source_layer, key in (("zone", "zones", "name"), ("parcel_code", "parcels", "code")):
-        if not s.has(field_name) or source_layer == layer or source_layer not in layers_with_features:
-            continue
+    for field_name, (tree, names) in lookups.items():
         todo = [k for k, r in enumerate(records) if not r.get(field_name)]
         if not todo:
             continue
         points = shapely.point_on_surface(geoms[todo])
-        hosts = store.read_layer(source_layer, bbox=tuple(shapely.total_bounds(points)), columns=[key])
-        if not len(hosts):
-            continue
-        names = hosts[key].tolist()
-        p_idx, h_idx = shapely.STRtree(np.asarray(hosts.geometry.values, dtype=object)).query(points, predicate="within")
+        p_idx, h_idx = tree.query(points, predicate="within")
         filled = 0
         for p, h in zip(p_idx.tolist(), h_idx.tolist()):
             rec = records[todo[p]]

@@ -155,3 +155,19 @@ def test_shapefile_columns_stay_arrow_until_asked(tmp_path):
     assert values["地块名称"] == ["网格地块27", "网格地块28"] and values["面积"][0] is None
     assert np.allclose(src.total_bounds(), gdf.total_bounds)
     assert list(src.gdf["地块名称"])[:2] == ["网格地块0", "网格地块1"] and src.gdf.geometry.iloc[0].equals(gdf.geometry.iloc[0])
+
+
+def test_zone_and_parcel_found_for_every_chunk(tmp_path, demo_project):
+    """所在地块 is filled from where each building lies in every chunk (the project's parcels
+    are read once, before the rows are written) and the note counts them all."""
+    parcel = demo_project.rows("parcels", "retired = 0", order_by="fid", limit=1)[0]
+    c = parcel["geometry"].representative_point()
+    gdf = gpd.GeoDataFrame({"建筑名称": [f"厂房{k}" for k in range(12)], "类型": ["厂房"] * 12},
+                           geometry=[box(c.x - 0.5 + k * 0.01, c.y - 0.5, c.x - 0.45 + k * 0.01, c.y - 0.45)
+                                     for k in range(12)], crs=demo_project.srs_id)
+    path = str(tmp_path / "b.gpkg")
+    pyogrio.write_dataframe(gdf, path)
+    rep = import_source(demo_project, read_source(path), "buildings", chunk_rows=5)
+    assert rep.imported == 12
+    assert {demo_project.get("buildings", f)["parcel_code"] for f in rep.fids} == {parcel["code"]}
+    assert any(w.startswith("12 个要素按所在位置填写了“所在地块”") for w in rep.warnings)
