@@ -674,6 +674,7 @@ class _Run:
         has_code = s.has("code")
         records, origin = [], []
         polygons_before = self.polygons
+        simple_rows, shapes = simple.tolist(), geoms.tolist()  # plain lists: no numpy scalar per row
         for k in range(m):
             i = start + k
             if cancel is not None and cancel():
@@ -681,7 +682,7 @@ class _Run:
             if progress is not None and i % 500 == 0:
                 progress(i, len(source))
             clean = None
-            if simple[k]:
+            if simple_rows[k]:
                 # None for a value the row has not: stored as NULL, as when another row of the
                 # chunk has it (absent from every row of a chunk, the column keeps its default)
                 clean = dict(zip(names, rows[k]))
@@ -689,7 +690,7 @@ class _Run:
                     clean = None  # _slow_row reports it
                 else:
                     self.polygons += 1
-                    clean["geometry"] = geoms[k]
+                    clean["geometry"] = shapes[k]
             if clean is None:
                 clean = self._slow_row(k, i, geoms[k], geoms_info, filled, code_col)
                 if clean is None:
