@@ -17,6 +17,7 @@ import tempfile
 import threading
 import uuid
 from contextlib import contextmanager
+from itertools import repeat
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 import numpy as np
@@ -735,10 +736,11 @@ class GeoPackageStore(ProjectStore):
                 after = self._conn.execute(f'SELECT max(fid) FROM "{s.name}"').fetchone()[0]
                 if bulk:
                     b = shapely.bounds(np.asarray(geoms, dtype=object))
-                    ids = range(after - len(data) + 1, after + 1)
+                    ids = np.arange(after - len(data) + 1, after + 1)
+                    keep = ~np.isnan(b[:, 0])  # empty geometries have no entry
                     self._conn.executemany(
                         f'INSERT OR REPLACE INTO "rtree_{s.name}_{gpkg.GEOM_COLUMN}" VALUES (?,?,?,?,?)',
-                        [(i, r[0], r[2], r[1], r[3]) for i, r in zip(ids, b.tolist()) if r[0] == r[0]])
+                        zip(ids[keep].tolist(), *(b[keep, k].tolist() for k in (0, 2, 1, 3))))
                     for _, ddl in triggers:
                         self._conn.execute(ddl)
             except sqlite3.Error as e:
@@ -751,7 +753,7 @@ class GeoPackageStore(ProjectStore):
                 self._conn.executemany(
                     "INSERT INTO edit_log (ts, user, session, layer, feature_id, operation, changes) "
                     "VALUES (?,?,?,?,?,'insert',NULL)",
-                    [(stamp, self.user, self.session, s.name, f) for f in fids])
+                    zip(repeat(stamp), repeat(self.user), repeat(self.session), repeat(s.name), fids))
             self._pending.append(ChangeEvent(s.name, "insert", tuple(fids)))
             if s.spatial:
                 self._dirty_extent.add(s.name)
@@ -872,8 +874,6 @@ def _bulk_rows(s: LayerSpec, records: list[dict[str, Any]], skip: set[str], stam
     """insert_many's rows for records checked already, built a column at a time (no
     per-row dict or generator): the columns any record has, the geometries made
     multipolygons and encoded in bulk, the area columns rounded as _area_fields does."""
-    from itertools import repeat
-
     cols = sorted(set().union(*records) - skip)
     values = [list(map(dict.get, records, repeat(c))) for c in cols]
     if s.has("created"):
