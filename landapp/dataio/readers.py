@@ -303,20 +303,22 @@ def _shapefile_declared(path: str) -> tuple[str | None, str]:
     return None, ""
 
 
-def _joined(col) -> str:
-    """A text column read as latin-1 (bytes preserved) as one string, values joined by NUL
-    (nulls as empty text): one Python object per column, not per cell."""
+def _joined(col) -> bytes:
+    """A text column's bytes, values joined by NUL (nulls as empty text): one Python object
+    per column, not per cell. col: the file's bytes (binary), or text read as latin-1."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if len(col) == 0:
-        return ""
-    lists = pa.ListArray.from_arrays(pa.array([0, len(col)], pa.int32()), pc.fill_null(col, ""))
-    return pc.binary_join(lists, "\x00")[0].as_py()
+        return b""
+    raw = pa.types.is_binary(col.type) or pa.types.is_large_binary(col.type)
+    lists = pa.ListArray.from_arrays(pa.array([0, len(col)], pa.int32()), pc.fill_null(col, b"" if raw else ""))
+    joined = pc.binary_join(lists, b"\x00" if raw else "\x00")[0].as_py()
+    return joined if raw else joined.encode("latin-1")
 
 
 def _text_array(col, enc: str, strict: bool):
-    """A text column read as latin-1 decoded as `enc`, as an Arrow array. The whole column
+    """A text column (its bytes, or read as latin-1) decoded as `enc`, as an Arrow array. The whole column
     in one decode (its NUL-joined bytes; NUL is no part of a UTF-8 or GB18030 character, so
     the split gives the values back exactly) and the result's offsets found with numpy;
     value by value only when the joined text does not decode (a character cut off at the
@@ -327,7 +329,7 @@ def _text_array(col, enc: str, strict: bool):
 
     n = len(col)
     try:
-        text = _joined(col).encode("latin-1").decode(enc)
+        text = _joined(col).decode(enc)
     except UnicodeDecodeError:
         text = None
     if text is not None:
@@ -341,7 +343,7 @@ def _text_array(col, enc: str, strict: bool):
             data = raw[raw != 0] if n > 1 else raw
             out = pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
             return out if col.null_count == 0 else pc.if_else(pc.is_valid(col), out, pa.scalar(None, pa.large_string()))
-    values = col.to_pylist()
+    values = [v.decode("latin-1") if isinstance(v, bytes) else v for v in col.to_pylist()]  # as read byte for byte
     if strict:
         decoded = _decode_all(values, enc)
     else:
@@ -349,28 +351,68 @@ def _text_array(col, enc: str, strict: bool):
     return pa.array(decoded, type=pa.large_string())
 
 
+def _shapefile_raw(path: str):
+    """A shapefile read through Arrow with GDAL recoding nothing (its ENCODING open option
+    set to ""): text columns as the file's bytes, decoded once by the caller (reading them
+    recoded from latin-1 costs GDAL twice the time). The field names come from GDAL read
+    as latin-1 (raw names are not always UTF-8, which Arrow needs), the columns by position.
+    None when GDAL does not give the columns expected."""
+    import pyarrow as pa
+    import pyogrio
+
+    names = [str(c) for c in pyogrio.read_info(path, encoding="latin1")["fields"]]
+    with pyogrio.open_arrow(path, batch_size=10_000, use_pyarrow=True, ENCODING="") as (meta, reader):
+        types = list(reader.schema.types)
+        parts = [b.to_struct_array() for b in reader]
+    if len(types) != len(names) + 1 or not pa.types.is_binary(types[-1]) or len(set(names)) != len(names):
+        return None
+    n_rows = sum(len(p) for p in parts)
+    wkb = np.concatenate([p.field(len(names)).to_numpy(zero_copy_only=False) for p in parts]) if parts \
+        else np.full(0, None, dtype=object)
+    columns, others = {}, {}
+    for k, (name, typ) in enumerate(zip(names, types)):
+        if pa_is_text(typ):
+            columns[name] = [p.field(k).cast(pa.binary()) for p in parts]
+        else:
+            others[name] = pa.concat_arrays([p.field(k) for p in parts]) if parts else pa.array([], typ)
+    return meta, names, wkb, n_rows, columns, others
+
+
+def _shapefile_latin1(path: str):
+    """A shapefile read through Arrow with its text recoded from latin-1 (bytes preserved)."""
+    import pyarrow as pa
+    import pyogrio
+
+    with pyogrio.open_arrow(path, encoding="latin1", batch_size=10_000, use_pyarrow=True) as (meta, reader):
+        batches = list(reader)
+        schema = reader.schema
+    geom_name = meta["geometry_name"] or "wkb_geometry"
+    n_rows = sum(len(b) for b in batches)
+    wkb = np.concatenate([b.column(geom_name).to_numpy(zero_copy_only=False) for b in batches]) \
+        if batches and geom_name in schema.names else np.full(n_rows, None, dtype=object)
+    names = [c for c in schema.names if c != geom_name]
+    columns = {c: [b.column(c) for b in batches] for c in names if pa_is_text(schema.field(c).type)}
+    others = {c: pa.concat_arrays([b.column(c) for b in batches]) if batches else pa.array([], schema.field(c).type)
+              for c in names if c not in columns}
+    return meta, names, wkb, n_rows, columns, others
+
+
 def _read_shapefile(path: str, encoding: str | None) -> tuple[object, np.ndarray, object, str, list[str]]:
-    """Text is read byte for byte (latin-1) and decoded here: with the encoding the user
+    """Text is read byte for byte and decoded here: with the encoding the user
     chose, else the one the file declares (.cpg or DBF header), else detected from the field
     names and values together (UTF-8 if all of it is valid UTF-8, else GB18030). Returns the
     attributes as an Arrow table (text decoded column by column, no Python object per cell),
     the geometries, the CRS, the encoding and warnings."""
     import pyarrow as pa
-    import pyogrio
 
     warnings = []
-    # in batches: GDAL's buffers for a wide DBF stay small (100k rows: +60 MB, not +115 MB).
+    # In batches: GDAL's buffers for a wide DBF stay small (100k rows: +60 MB, not +115 MB).
     # What is kept is copied out of the batches, so they are freed when this returns.
-    with pyogrio.open_arrow(path, encoding="latin1", batch_size=10_000, use_pyarrow=True) as (meta, reader):
-        batches = list(reader)
-        schema = reader.schema
-    geom_name = meta["geometry_name"] or "wkb_geometry"
-    wkb = np.concatenate([b.column(geom_name).to_numpy(zero_copy_only=False) for b in batches]) \
-        if batches and geom_name in schema.names else np.full(sum(len(b) for b in batches), None, dtype=object)
-    names = [c for c in schema.names if c != geom_name]
-    n_rows = sum(len(b) for b in batches)
-    text_cols = [c for c in names if pa_is_text(schema.field(c).type)]
-    columns = {c: [b.column(c) for b in batches] for c in text_cols}
+    read = _shapefile_raw(path)
+    if read is None:  # GDAL gave something else than expected: its text recoded from latin-1
+        read = _shapefile_latin1(path)
+    meta, names, wkb, n_rows, columns, others = read
+    text_cols = list(columns)
     decoded: dict[str, object] = {}
 
     def decode(c: str, enc: str, strict: bool):
@@ -408,10 +450,8 @@ def _read_shapefile(path: str, encoding: str | None) -> tuple[object, np.ndarray
     for c in text_cols:
         if c not in decoded:
             decoded[c] = decode(c, decided, strict=False)
-    arrays = [decoded[c] if c in decoded else pa.concat_arrays([b.column(c) for b in batches]) if batches
-              else pa.array([], schema.field(c).type) for c in names]
+    arrays = [decoded[c] if c in decoded else others[c] for c in names]
     columns.clear()
-    del batches
     renamed = [redecode([c], decided)[0][0].strip() or c for c in names]
     out = pa.table(arrays, names=renamed) if names else pa.table({"_": pa.nulls(n_rows)}).drop_columns(["_"])
     crs = None

@@ -171,3 +171,19 @@ def test_zone_and_parcel_found_for_every_chunk(tmp_path, demo_project):
     assert rep.imported == 12
     assert {demo_project.get("buildings", f)["parcel_code"] for f in rep.fids} == {parcel["code"]}
     assert any(w.startswith("12 个要素按所在位置填写了“所在地块”") for w in rep.warnings)
+
+
+def test_shapefile_read_raw_or_through_latin1_gives_the_same(tmp_path, monkeypatch):
+    """The file's bytes (GDAL recoding nothing) and the latin-1 route give the same Source."""
+    from landapp.dataio import readers
+
+    gdf = grid(25, 备注=[None if k % 4 == 0 else f"第{k}号" for k in range(25)], 面积=[k * 1.5 for k in range(25)])
+    path = str(tmp_path / "r.shp")
+    pyogrio.write_dataframe(gdf, path, encoding="CP936")
+    raw = read_source(path)
+    monkeypatch.setattr(readers, "_shapefile_raw", lambda p: None)
+    latin1 = read_source(path)
+    assert raw.fields == latin1.fields == ["DKBH", "地块名称", "备注", "面积"]
+    assert raw.encoding == latin1.encoding == "gb18030" and raw.warnings == latin1.warnings
+    assert raw.values(raw.fields, 0, 25) == latin1.values(latin1.fields, 0, 25)
+    assert raw.values(["备注"], 0, 2)["备注"] == [None, "第1号"]
