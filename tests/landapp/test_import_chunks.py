@@ -187,3 +187,19 @@ def test_shapefile_read_raw_or_through_latin1_gives_the_same(tmp_path, monkeypat
     assert raw.encoding == latin1.encoding == "gb18030" and raw.warnings == latin1.warnings
     assert raw.values(raw.fields, 0, 25) == latin1.values(latin1.fields, 0, 25)
     assert raw.values(["备注"], 0, 2)["备注"] == [None, "第1号"]
+
+
+def test_chunked_import_on_each_backend(tmp_path, any_project):
+    """Chunks in one transaction on GeoPackage and PostGIS alike: a bad row in the last chunk
+    leaves the project empty; without it every row arrives, in file order."""
+    n = 30
+    far = [1.5] * n
+    far[-1] = 99.0
+    path = str(tmp_path / "pg.gpkg")
+    pyogrio.write_dataframe(grid(n, 容积率=far), path)
+    with pytest.raises(LandappError):
+        import_source(any_project, read_source(path), "parcels", chunk_rows=8)
+    assert any_project.count("parcels") == 0
+    rep = import_source(any_project, read_source(path), "parcels", chunk_rows=8, skip_invalid=True)
+    assert rep.imported == n - 1 and len(set(rep.fids)) == n - 1
+    assert [r["code"] for r in any_project.rows("parcels", order_by="fid")] == [f"G{k:05d}" for k in range(n - 1)]
