@@ -2,7 +2,13 @@
 of file), reprojection into the project CRS (GCJ-02 converted on request), geometry repair
 or rejection with a per-feature report, old land-use codes mapped, duplicate codes and
 overlaps with existing parcels reported. The import is one transaction: on a fatal error
-nothing is written and the project file is unchanged."""
+nothing is written and the project file is unchanged.
+
+Rows are checked and written CHUNK_ROWS at a time inside that transaction (memory holds one
+chunk's values as Python objects), and a chunk's values a column at a time: each distinct
+value goes through the field's checks once; a row whose geometry needs converting or
+repair, or whose values fail or need a default, is checked on its own as before and
+reports its problems (tests/landapp/test_import_chunks.py holds the two paths equal)."""
 
 from __future__ import annotations
 
