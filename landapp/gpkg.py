@@ -45,10 +45,21 @@ def encode_geometry(geom: BaseGeometry | None, srs_id: int) -> bytes | None:
     return _header(srs_id, None if geom.is_empty else geom.bounds) + wkb
 
 
-def encode_geometries(geoms: Sequence[BaseGeometry], srs_id: int) -> list[bytes]:
-    """Vectorised encode_geometry for bulk writes."""
+# little-endian ISO WKB of a MultiPolygon with one part, before that part's own WKB
+_ONE_PART_MULTIPOLYGON = struct.pack("<BII", 1, 6, 1)
+
+
+def encode_geometries(geoms: Sequence[BaseGeometry], srs_id: int, *, multi: bool = False) -> list[bytes]:
+    """Vectorised encode_geometry for bulk writes. multi: 2D polygons written as one-part
+    multipolygons (the layers' type) by prefixing their WKB, the bytes shapely gives for
+    MultiPolygon([polygon]) without making one."""
     arr = np.asarray(geoms, dtype=object)
     wkbs = shapely.to_wkb(arr, byte_order=1, include_srid=False, flavor="iso")
+    if multi:
+        plain = np.flatnonzero((shapely.get_type_id(arr) == 3) & ~shapely.has_z(arr) & ~shapely.is_empty(arr))
+        if len(plain):
+            wkbs = wkbs.copy()
+            wkbs[plain] = [_ONE_PART_MULTIPOLYGON + w for w in wkbs[plain].tolist()]
     bounds = shapely.bounds(arr)
     empty = shapely.is_empty(arr)
     head = struct.Struct("<i4d")

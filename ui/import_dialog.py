@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import os
 
-import shapely
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
@@ -221,12 +220,12 @@ class ImportDialog(QDialog):
             self.notes.setPlainText(str(e))
             self._set_ready(False)
             return
-        gdf = self.source.gdf
         self.preview_model.clear()
         fields = self.source.fields
         self.preview_model.setHorizontalHeaderLabels([*fields, tr("几何", "Geometry")])
-        columns = {c: gdf[c].head(20).tolist() for c in fields}
-        for row, g in enumerate(gdf.geometry.head(20).tolist()):
+        # the first rows only: a shapefile's table stays Arrow (no GeoDataFrame of it all)
+        columns = self.source.values(fields, 0, min(20, len(self.source)))
+        for row, g in enumerate(self.source.geometry_slice(0, 20).tolist()):
             cells = [QStandardItem(_text(columns[c][row])) for c in fields]
             # type and size: data in the wrong CRS show absurd areas (degrees give none)
             size = f" {g.area:.1f}" if g is not None and not g.is_empty and abs(g.bounds[0]) > 360 else ""
@@ -234,7 +233,7 @@ class ImportDialog(QDialog):
             self.preview_model.appendRow(cells)
         self.preview.resizeColumnsToContents()
         self._fill_crs()
-        lines = [*self.source.warnings, tr(f"读取 {len(gdf)} 个要素。", f"Read {len(gdf)} features.")]
+        lines = [*self.source.warnings, tr(f"读取 {len(self.source)} 个要素。", f"Read {len(self.source)} features.")]
         if self.crs_note.property("refused"):
             lines.insert(0, self.crs_note.text())
         self.notes.setPlainText("\n".join(lines))
@@ -245,7 +244,7 @@ class ImportDialog(QDialog):
         self.crs.clear()
         self.crs_note.setProperty("refused", False)
         src = self.source
-        bounds = tuple(shapely.total_bounds(src.gdf.geometry.values))
+        bounds = src.total_bounds()
         declared = src.crs
         if declared is not None and declared.is_geographic and not in_degrees(bounds):
             declared = None  # a GeoJSON's implied WGS84 over metres: judge from the digits
@@ -355,7 +354,7 @@ class ImportDialog(QDialog):
         layer = self.target.currentData()
         mapping = self.current_mapping()
         land_use_map = self.current_land_use_map()
-        n = len(self.source.gdf)
+        n = len(self.source)
         from ui import jobs
 
         if n >= jobs.INLINE_PARCELS or not jobs.is_small(self.store):
@@ -424,7 +423,7 @@ class ImportDialog(QDialog):
 
         store, source, session, window = self.store, self.source, self.session, self.parent()
         layer = self.target.currentData()
-        n = len(source.gdf)
+        n = len(source)
         mapping, land_use_map = options["mapping"], options["land_use_map"]
         checking = tr("检查导入数据", "Checking the import") if dry_run else tr("导入数据", "Importing data")
 

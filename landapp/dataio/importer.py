@@ -2,10 +2,17 @@
 of file), reprojection into the project CRS (GCJ-02 converted on request), geometry repair
 or rejection with a per-feature report, old land-use codes mapped, duplicate codes and
 overlaps with existing parcels reported. The import is one transaction: on a fatal error
-nothing is written and the project file is unchanged."""
+nothing is written and the project file is unchanged.
+
+Rows are checked and written CHUNK_ROWS at a time inside that transaction (memory holds one
+chunk's values as Python objects), and a chunk's values a column at a time: each distinct
+value goes through the field's checks once; a row whose geometry needs converting or
+repair, or whose values fail or need a default, is checked on its own as before and
+reports its problems (tests/landapp/test_import_chunks.py holds the two paths equal)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +29,7 @@ from landapp.dataio.readers import Source
 from landapp.editing import Edit
 from landapp.errors import LandappError, ValidationError
 from landapp.i18n import tr
-from landapp.schema import spec, validate_record
+from landapp.schema import _field_value, spec, validate_record
 from landapp.store.base import ProjectStore
 
 # Source field names (lower case) that mean one of our fields.
@@ -166,9 +173,11 @@ def land_use_values(source: Source, mapping: dict[str, str], land_use_map: dict[
     be imported as (from land_use_map, else read as a code or a name): what the mapping
     dialog lists for the user to check and correct."""
     src = next((f for f, ours in mapping.items() if ours == "land_use"), None)
-    if src is None or src not in source.gdf.columns:
+    if src is None or src not in source.fields:
         return []
-    counts = source.gdf[src].dropna().astype(str).str.strip()
+    import pandas as pd
+
+    counts = pd.Series(source.values([src], 0, len(source))[src], dtype=object).dropna().astype(str).str.strip()
     counts = counts[counts != ""].value_counts()
     land_use_map = land_use_map or {}
     return [(v, int(k), land_use_map[v] if v in land_use_map else landuse.guess_code(v))
@@ -206,7 +215,7 @@ def resolve_crs(source: Source, project_epsg: int, src_crs: str | None = None,
     is the one given, else the file's, else the best candidate judged from the digits; the
     zone prefix and the axis order are checked against the coordinates either way."""
     notes: list[str] = []
-    bounds = tuple(shapely.total_bounds(source.gdf.geometry.values))
+    bounds = source.total_bounds()
     if src_crs:
         try:
             crs = CRS.from_user_input(src_crs)
@@ -279,7 +288,8 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
                   land_use_map: dict[str, str] | None = None, repair: bool = True,
                   skip_invalid: bool = False, skip_duplicates: bool = False, dry_run: bool = False,
                   progress: Callable[[int, int], None] | None = None,
-                  cancel: Callable[[], bool] | None = None, strict: bool = False) -> ImportReport:
+                  cancel: Callable[[], bool] | None = None, strict: bool = False,
+                  chunk_rows: int | None = None) -> ImportReport:
     """Import `source` into `layer` in one transaction and report feature by feature.
 
     mapping: source field -> our field (default: remembered for this kind of file, else by
@@ -288,13 +298,14 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
     None detects swapped axes from the coordinates. skip_duplicates leaves out features whose
     code the layer (or an earlier feature of the file) has already; otherwise duplicates are
     imported and reported. An unknown land-use value is kept in 原用地代码 and reported;
-    strict makes it fatal. Nothing is written when dry_run, on a fatal problem, when the file
+    strict makes it fatal. chunk_rows: rows checked and written at a time (CHUNK_ROWS); all
+    chunks are one transaction. Nothing is written when dry_run, on a fatal problem, when the file
     holds no polygon at all, or when cancelled."""
     if layer not in ("zones", "parcels", "buildings", "roads"):
         raise LandappError(tr("只能导入到 zones、parcels、buildings 或 roads。", "Import into zones, parcels, buildings or roads."))
     s = spec(layer)
-    gdf = source.gdf
-    rep = ImportReport(layer, read=len(gdf), warnings=list(source.warnings))
+    n = len(source)
+    rep = ImportReport(layer, read=n, warnings=list(source.warnings))
     crs, swap, notes = resolve_crs(source, store.srs_id, src_crs, swap_xy)
     rep.warnings += notes
     rep.crs = f"EPSG:{crs.to_epsg()}" if crs.to_epsg() else crs.name
@@ -303,66 +314,142 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
     if unknown:
         raise LandappError(tr(f"字段映射的目标 {'、'.join(unknown)} 不是 {layer} 可导入的字段。",
                               f"Mapping targets {', '.join(unknown)} are not fields of {layer} that can be imported."))
-    missing = [f for f in mapping if f not in gdf.columns]
+    fields = set(source.fields)
+    missing = [f for f in mapping if f not in fields]
     if missing:
         raise LandappError(tr(f"文件中没有字段 {'、'.join(missing)};有:{'、'.join(source.fields)}。",
                               f"The file has no field {', '.join(missing)}; it has: {', '.join(source.fields)}."))
     land_use_map = {**(remembered_land_use_map(store, source, layer) or {}), **(land_use_map or {})}
-    # geometry: swap, GCJ-02, reproject, repair
-    geoms = np.asarray(gdf.geometry.values, dtype=object)
-    if swap:
-        geoms = shapely.transform(geoms, lambda xy: xy[:, ::-1])
-    if gcj02:
-        if not crs.is_geographic:
-            raise LandappError(tr("只有经纬度数据才能做 GCJ-02 纠偏。", "Only data in degrees can be converted from GCJ-02."))
-        geoms = shapely.transform(geoms, lambda xy: np.column_stack(gcj02_to_wgs84(xy[:, 0], xy[:, 1])))
+    if gcj02 and not crs.is_geographic:
+        raise LandappError(tr("只有经纬度数据才能做 GCJ-02 纠偏。", "Only data in degrees can be converted from GCJ-02."))
     from pyproj import Transformer
 
-    t = Transformer.from_crs(crs, CRS.from_epsg(store.srs_id), always_xy=True)
-    geoms = shapely.transform(geoms, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
-    if not np.isfinite(shapely.get_coordinates(geoms)).all():
-        raise LandappError(tr(f"导入中止,工程未作任何修改:坐标无法从 {rep.crs} 转换到工程坐标系,源坐标系多半不对(可用 --src-crs 指定)。",
-                              f"Import stopped; the project is unchanged: the coordinates cannot be converted from "
-                              f"{rep.crs}; the source CRS is probably wrong (give it with --src-crs)."))
-    records, origin = [], []
-    n = len(gdf)
-    type_ids, has_z = shapely.get_type_id(geoms), shapely.has_z(geoms)
-    # plain polygons become one-part multipolygons (the layers' type) in one vectorised call,
-    # not one MultiPolygon() per feature in the store (~2 s for 100k)
-    plain = (type_ids == 3) & ~has_z
-    if plain.any():
-        geoms = geoms.copy()
-        geoms[plain] = shapely.multipolygons(geoms[plain], indices=np.arange(int(plain.sum())))
-        type_ids = np.where(plain, 6, type_ids)
-    valid = shapely.is_valid(geoms)
-    empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    columns = {src: gdf[src].tolist() for src in mapping}  # plain lists: no pandas per row
-    # the mapped columns that have a value somewhere (a 36-field table is often half empty):
-    # the row loop below only looks at these
-    filled = [(src, ours, columns[src]) for src, ours in mapping.items() if _has_values(gdf[src])]
-    checked: dict = {}  # validate_record's per-field, per-value results over this import
-    code_src = next((src for src, ours in mapping.items() if ours == "code"), None)
-    needs_code = s.has("code") and s.field("code").required
-    needs_name = s.has("name") and s.field("name").required
-    existing_codes = set(store.read_layer(layer, columns=["code"], geometry=False)["code"]) if s.has("code") else set()
-    seen_codes: dict[str, int] = {}
-    guessed: set[str] = set()
-    lines_closed = 0
-    polygons = 0
-    for i in range(n):
+    target = CRS.from_epsg(store.srs_id)
+    t = None if crs == target else Transformer.from_crs(crs, target, always_xy=True)
+    run = _Run(store, layer, s, rep, mapping, land_use_map, t, swap=swap, gcj02=gcj02, repair=repair,
+               skip_invalid=skip_invalid, skip_duplicates=skip_duplicates, strict=strict, write=not dry_run)
+    chunk = max(1, int(chunk_rows or CHUNK_ROWS))
+    # One transaction around checking and writing, chunk by chunk: a fatal problem, an
+    # error or a cancel anywhere rolls it all back (the project is unchanged); memory holds
+    # one chunk's values, never the whole table as Python objects.
+    # what the checks look up in the project (zones and parcels a feature lies in, the
+    # parcels it may overlap) is read before the transaction: once rows are written, the
+    # file is locked for other readers (GDAL's among them)
+    run.read_lookups(source, max(1, int(chunk_rows or CHUNK_ROWS)))
+    with (contextlib.nullcontext() if dry_run else store.transaction()):
+        for start in range(0, n, chunk):
+            stop = min(n, start + chunk)
+            run.chunk(source, start, stop, progress=progress, cancel=cancel)
+        if run.lines_closed:
+            rep.warnings.append(tr(f"{run.lines_closed} 个首尾相接的折线已转为面。", f"{run.lines_closed} closed lines became polygons."))
+        if n and run.polygons == 0:
+            kinds = "、".join(sorted(run.kinds)) or tr("空几何", "empty geometries")
+            raise LandappError(tr(f"导入中止,工程未作任何修改:文件中没有任何面(只有 {kinds}),地块、建筑、片区和道路都需要面。",
+                                  f"Import stopped; the project is unchanged: the file holds no polygon at all (only {kinds}); "
+                                  "parcels, buildings, zones and roads need polygons."))
+        fatal = [p for p in rep.problems if p.fatal]
+        if fatal:
+            more = tr(f"(共 {len(fatal)} 个)", f" ({len(fatal)} in all)") if len(fatal) > 1 else ""
+            raise LandappError(tr(f"导入中止,工程未作任何修改:{fatal[0].message}{more}",
+                                  f"Import stopped; the project is unchanged: {fatal[0].message}{more}"))
+        if run.outside is not None:
+            raise LandappError(tr(
+                f"导入中止,工程未作任何修改:第 {run.outside + 1} 个要素的坐标超出工程坐标系 EPSG:{store.srs_id} 的范围,"
+                "可能源坐标系不对(可用 --src-crs 指定)。",
+                f"Import stopped; the project is unchanged: feature {run.outside + 1} lies outside EPSG:{store.srs_id}; "
+                "the source CRS is probably wrong (give it with --src-crs)."))
+        rep.warnings += run.fill_notes()
+        if run.kept:
+            rep.extent = run.extent
+        if layer == "parcels" and run.kept:
+            rep.warnings += run.overlap_warnings()
+        if dry_run:
+            rep.imported = run.kept
+            return rep
         if cancel is not None and cancel():
             raise ImportCancelled(tr("导入已取消,工程未作任何修改。", "Import cancelled; the project is unchanged."))
-        if progress is not None and i % 500 == 0:
-            progress(i, n)
-        g = geoms[i]
-        code_value = columns[code_src][i] if code_src else None
-        label = f"#{i + 1}" + (f"({code_value})" if isinstance(code_value, (str, int)) and str(code_value).strip() else "")
-        if empty[i]:
+        if progress is not None:
+            progress(n, n + 1)  # checked; the commit is the last step
+    rep.fids = run.fids
+    rep.imported = len(rep.fids)
+    if progress is not None:
+        progress(n + 1, n + 1)
+    return rep
+
+
+CHUNK_ROWS = 20_000  # rows checked and written at a time
+
+
+class _Run:
+    """One import, chunk by chunk: the state that spans chunks (codes seen, counts, the
+    new parcels' geometries for the overlap check) and the per-row checks of today."""
+
+    def __init__(self, store: ProjectStore, layer: str, s, rep: ImportReport, mapping: dict[str, str],
+                 land_use_map: dict[str, str], transformer, *, swap: bool, gcj02: bool, repair: bool,
+                 skip_invalid: bool, skip_duplicates: bool, strict: bool, write: bool):
+        self.store, self.layer, self.s, self.rep = store, layer, s, rep
+        self.mapping, self.land_use_map, self.transformer = mapping, land_use_map, transformer
+        self.swap, self.gcj02, self.repair = swap, gcj02, repair
+        self.skip_invalid, self.skip_duplicates, self.strict, self.write = skip_invalid, skip_duplicates, strict, write
+        self.checked: dict = {}  # validate_record's per-field, per-value results in a chunk
+        self.code_src = next((src for src, ours in mapping.items() if ours == "code"), None)
+        self.needs_code = s.has("code") and s.field("code").required
+        self.needs_name = s.has("name") and s.field("name").required
+        had_rows = store.count(layer) > 0  # an empty layer is not read (nor pandas imported)
+        self.existing_codes = set(store.read_layer(layer, columns=["code"], geometry=False)["code"]) \
+            if s.has("code") and had_rows else set()
+        self.had_parcels = layer == "parcels" and had_rows
+        self.lookups: dict[str, tuple] = {}  # field -> (STRtree of the layer's features, their names)
+        self.old: tuple | None = None  # the project's parcels near the file: (geometries, codes)
+        self.seen_codes: dict[str, int] = {}
+        self.lines_closed = self.polygons = self.kept = 0
+        self.kinds: set[str] = set()
+        self.outside: int | None = None  # the first feature outside the project CRS's area
+        self.filled: dict[str, int] = {}
+        self.fids: list[int] = []
+        self.new_geoms: list[np.ndarray] = []
+        self.new_codes: list = []
+        self.old_pairs: list[tuple] = []
+        self.old_found = 0
+        self.bounds: list[np.ndarray] = []
+
+    @property
+    def extent(self) -> tuple[float, float, float, float]:
+        b = np.vstack(self.bounds)
+        return (float(np.nanmin(b[:, 0])), float(np.nanmin(b[:, 1])), float(np.nanmax(b[:, 2])), float(np.nanmax(b[:, 3])))
+
+    def _geometries(self, source, start: int, stop: int) -> np.ndarray:
+        geoms = source.geometry_slice(start, stop)
+        if self.swap:
+            geoms = shapely.transform(geoms, lambda xy: xy[:, ::-1])
+        if self.gcj02:
+            geoms = shapely.transform(geoms, lambda xy: np.column_stack(gcj02_to_wgs84(xy[:, 0], xy[:, 1])))
+        t = self.transformer
+        if t is not None:  # None: the file is in the project's CRS already
+            geoms = shapely.transform(geoms, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
+        if not np.isfinite(shapely.get_coordinates(geoms)).all():
+            rep = self.rep
+            raise LandappError(tr(f"导入中止,工程未作任何修改:坐标无法从 {rep.crs} 转换到工程坐标系,源坐标系多半不对(可用 --src-crs 指定)。",
+                                  f"Import stopped; the project is unchanged: the coordinates cannot be converted from "
+                                  f"{rep.crs}; the source CRS is probably wrong (give it with --src-crs)."))
+        return geoms
+
+    def _slow_row(self, k: int, i: int, g, geoms_info, filled, code_col) -> dict | None:
+        """Row k of the chunk (feature i) checked one field at a time, as every row once was:
+        for the rows the column-wise path cannot vouch for (a geometry to convert or repair,
+        a value that fails, an unknown land use, a default to make). Reports its problems
+        and returns the clean record, or None when the row is not imported."""
+        s, rep, layer = self.s, self.rep, self.layer
+        land_use_map, strict, skip_invalid = self.land_use_map, self.strict, self.skip_invalid
+        needs_code, needs_name = self.needs_code, self.needs_name
+        type_ids, has_z, valid, empty = geoms_info
+        label = self._label(i, code_col[k] if code_col is not None else None)
+        if empty[k]:
             rep.problems.append(FeatureProblem(i, tr(f"{label}:几何为空,已跳过。", f"{label}: empty geometry; skipped."), False))
             rep.skipped += 1
-            continue
+            return None
         kind = g.geom_type
-        if type_ids[i] in (3, 6) and not has_z[i]:  # (Multi)Polygon already: the common case, no copy
+        if type_ids[k] in (3, 6) and not has_z[k]:  # (Multi)Polygon already: the common case, no copy
             from_lines = False
         else:
             g, from_lines = _polygonal(g)
@@ -370,42 +457,32 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
             rep.problems.append(FeatureProblem(i, tr(f"{label}:不是面(是 {kind}),已跳过。",
                                                      f"{label}: not a polygon ({kind}); skipped."), False))
             rep.skipped += 1
-            continue
-        lines_closed += from_lines
-        polygons += 1
-        if (from_lines or not valid[i]) and not g.is_valid:
+            return None
+        self.lines_closed += from_lines
+        self.polygons += 1
+        if (from_lines or not valid[k]) and not g.is_valid:
             reason = shapely.is_valid_reason(g)
-            if not repair:
+            if not self.repair:
                 rep.problems.append(FeatureProblem(i, tr(f"{label}:多边形无效({reason})。", f"{label}: invalid polygon ({reason})."), True))
-                continue
+                return None
             fixed = shapely.make_valid(g)
             fixed = shapely.union_all([p for p in shapely.get_parts(fixed) if p.geom_type == "Polygon"])
             if fixed.is_empty:
                 rep.problems.append(FeatureProblem(i, tr(f"{label}:多边形无效且无法修复,已跳过。", f"{label}: invalid and beyond repair; skipped."), False))
                 rep.skipped += 1
-                continue
+                return None
             rep.repaired += 1
             rep.problems.append(FeatureProblem(i, tr(f"{label}:多边形无效({reason}),已自动修复。", f"{label}: invalid ({reason}); repaired."), False))
             g = fixed
         rec = dict(DEFAULTS.get(layer, {}))
-        for src, ours, col in filled:
-            v = col[i]
-            if v is None:
-                continue
-            if isinstance(v, str):
-                v = v.strip()
-                if not v:
-                    continue
-            elif isinstance(v, float) and v != v:  # NaN
-                continue
-            elif ours == "code" and isinstance(v, (int, np.integer)):
-                v = str(v)
-            rec[ours] = v
+        for _, ours, col in filled:
+            v = _pre(col[k], ours)
+            if v is not _SKIP:
+                rec[ours] = v
         if "land_use" in rec and s.has("land_use"):
             raw = str(rec["land_use"])
             if raw not in land_use_map:
                 land_use_map[raw] = landuse.guess_code(raw)  # once per distinct value
-                guessed.add(raw)
             code = land_use_map[raw]
             if code:
                 rec["land_use"] = code
@@ -434,108 +511,390 @@ def import_source(store: ProjectStore, source: Source, layer: str, *, mapping: d
         if needs_name and not rec.get("name"):
             rec["name"] = rec.get("code") or f"{s.title_zh}{i + 1}"
         try:
-            clean = validate_record(layer, rec, cache=checked)
+            clean = validate_record(layer, rec, cache=self.checked)
         except ValidationError as e:
             rep.problems.append(FeatureProblem(i, f"{label}:{e}", not skip_invalid))
             if skip_invalid:
                 rep.skipped += 1
-            continue
+            return None
         clean["geometry"] = g
-        if s.has("code") and clean.get("code"):
-            c = clean["code"]
-            twice = c in seen_codes
-            if skip_duplicates and (c in existing_codes or twice):
-                rep.problems.append(FeatureProblem(i, tr(f"{label}:编号 {c} 已存在,已跳过。",
-                                                         f"{label}: code {c} exists already; skipped."), False))
-                rep.skipped += 1
+        return clean
+
+    def _columns(self, filled, distinct_values: dict, simple: np.ndarray, m: int) -> tuple[list[str], list[list]]:
+        """The chunk's stored values a column at a time, each distinct value through the
+        checks of validate_record once (trimmed, defaults, value synonyms, land-use codes
+        mapped, the field's rules). Rows where a value fails, a required value is missing or
+        a land use is not understood are taken out of `simple` (they go one by one)."""
+        s, layer = self.s, self.layer
+        defaults = dict(DEFAULTS.get(layer, {}))
+        names: list[str] = []
+        stored: list[list] = []
+        derived = None  # 原用地代码 made from the land-use value
+        for src, ours, col in filled:
+            types = set(map(type, col)) - {type(None)}
+            distinct = distinct_values[src] if len(types) <= 1 else None  # 1 == 1.0 == True as keys
+            if distinct is None:
+                simple[:] = False
+                return [], []
+            f = s.field(ours)
+            default = defaults.pop(ours, None)
+            results = {}
+            if ours == "land_use":
+                for v in distinct:
+                    results[v] = self._land_use(_pre(v, ours))
+                vals = list(map(results.__getitem__, col))
+                if _FAIL in results.values():
+                    simple &= ~np.fromiter((x is _FAIL for x in vals), bool, m)
+                stored.append([None if x is _FAIL else x[0] for x in vals])
+                derived = [None if x is _FAIL else x[1] for x in vals]
+                names.append(ours)
                 continue
-            if c in existing_codes:
-                rep.warnings.append(tr(f"{label}:编号 {c} 与工程中已有要素重复。",
-                                       f"{label}: code {c} already exists in the project."))
-            if twice:
-                rep.warnings.append(tr(f"{label}:编号 {c} 在文件中重复(与 #{seen_codes[c] + 1} 相同)。",
-                                       f"{label}: code {c} appears twice in the file (as #{seen_codes[c] + 1})."))
+            if default is None and f.choices is None and f.check is None:
+                vals = _plain_column(f, col, types, distinct)
+                if vals is not None:
+                    if _FAIL in vals:
+                        simple &= ~np.fromiter((x is _FAIL for x in vals), bool, m)
+                        vals = [None if x is _FAIL else x for x in vals]
+                    names.append(ours)
+                    stored.append(vals)
+                    continue
+            words = VALUE_SYNONYMS.get(ours)
+            choices = f.choices or ()
+            for v in distinct:
+                x = _pre(v, ours)
+                if x is _SKIP:
+                    if default is None:
+                        results[v] = None
+                        continue
+                    x = default
+                if words is not None and isinstance(x, str) and x not in choices:
+                    x = words.get(x, x)
+                try:
+                    results[v] = _field_value(f, x, layer)
+                except ValidationError:
+                    results[v] = _FAIL
+            vals = list(map(results.__getitem__, col))
+            if _FAIL in results.values():
+                simple &= ~np.fromiter((x is _FAIL for x in vals), bool, m)
+                vals = [None if x is _FAIL else x for x in vals]
+            names.append(ours)
+            stored.append(vals)
+        for ours, default in defaults.items():  # DEFAULTS of fields the file does not fill
+            if s.has(ours):
+                f = s.field(ours)
+                words = VALUE_SYNONYMS.get(ours, {})
+                x = words.get(default, default) if default not in (f.choices or ()) else default
+                try:
+                    value = _field_value(f, x, layer)
+                except ValidationError:
+                    simple[:] = False
+                    return [], []
+                names.append(ours)
+                stored.append([value] * m)
+        if derived is not None:  # the file's 原用地代码 first, else the one made from the land use
+            if "land_use_source" in names:
+                own = stored[names.index("land_use_source")]
+                stored[names.index("land_use_source")] = [a if a is not None else b for a, b in zip(own, derived)]
             else:
-                seen_codes[c] = i
-        records.append(clean)
-        origin.append(i)
-    if lines_closed:
-        rep.warnings.append(tr(f"{lines_closed} 个首尾相接的折线已转为面。", f"{lines_closed} closed lines became polygons."))
-    if n and polygons == 0:
-        kinds = "、".join(sorted({g.geom_type for g in geoms[~empty]})) or tr("空几何", "empty geometries")
-        raise LandappError(tr(f"导入中止,工程未作任何修改:文件中没有任何面(只有 {kinds}),地块、建筑、片区和道路都需要面。",
-                              f"Import stopped; the project is unchanged: the file holds no polygon at all (only {kinds}); "
-                              "parcels, buildings, zones and roads need polygons."))
-    fatal = [p for p in rep.problems if p.fatal]
-    if fatal:
-        more = tr(f"(共 {len(fatal)} 个)", f" ({len(fatal)} in all)") if len(fatal) > 1 else ""
-        raise LandappError(tr(f"导入中止,工程未作任何修改:{fatal[0].message}{more}",
-                              f"Import stopped; the project is unchanged: {fatal[0].message}{more}"))
-    _check_range(store, layer, records, origin)
-    rep.warnings += _fill_from_location(store, layer, records)
-    if records:
-        rep.extent = tuple(shapely.total_bounds(np.asarray([r["geometry"] for r in records], dtype=object)).tolist())
-    if layer == "parcels" and records:
-        rep.warnings += _overlap_warnings(store, records)
-    if dry_run:
-        rep.imported = len(records)
-        return rep
-    if cancel is not None and cancel():
-        raise ImportCancelled(tr("导入已取消,工程未作任何修改。", "Import cancelled; the project is unchanged."))
-    if progress is not None:
-        progress(n, n + 1)  # validated; writing is the last step
-    with store.transaction():
-        rep.fids = store.insert_many(layer, records, validate=False)  # every record validated above
-    rep.imported = len(rep.fids)
-    if progress is not None:
-        progress(n + 1, n + 1)
-    return rep
+                names.append("land_use_source")
+                stored.append(derived)
+        for f in s.fields:  # required: a missing value (or a default to make) goes one by one
+            if f.required:
+                if f.name not in names:
+                    simple[:] = False
+                    return [], []
+                simple &= ~np.fromiter((x is None for x in stored[names.index(f.name)]), bool, m)
+        return names, stored
+
+    def _column_checks(self, names: list[str], stored: list[list], simple: np.ndarray, m: int) -> list:
+        """The layer's record checks (FAR min ≤ max, start ≤ completion …) run on the two
+        columns each reads, rows that fail taken out of `simple`; returns the checks that
+        do not say which fields they read (run row by row)."""
+        rest = []
+        for check in self.s.checks:
+            fields = getattr(check, "fields", None)
+            if fields is None:
+                rest.append(check)
+                continue
+            if not all(f in names for f in fields):
+                continue  # a field no row has: the check has nothing to compare
+            cols = [stored[names.index(f)] for f in fields]
+            fails = [bool(check(dict(zip(fields, vals)))) for vals in zip(*cols)]
+            if any(fails):
+                simple &= ~np.asarray(fails, dtype=bool)
+        return rest
+
+    def _land_use(self, x):
+        """A land-use value -> (stored code, 原用地代码 it implies or None), or _FAIL when
+        the value is not understood or fails (that row goes one by one and reports it)."""
+        if x is _SKIP:
+            return None, None
+        s, layer = self.s, self.layer
+        raw = str(x)
+        if raw not in self.land_use_map:
+            self.land_use_map[raw] = landuse.guess_code(raw)  # once per distinct value
+        code = self.land_use_map[raw]
+        if not code:
+            return _FAIL
+        try:
+            v = _field_value(s.field("land_use"), code, layer)
+            source = None
+            if s.has("land_use_source"):
+                if code != raw.strip().upper():
+                    source = _field_value(s.field("land_use_source"), raw, layer)
+                elif landuse.normalize_code(v) != v.upper():
+                    source = v  # as validate_record keeps it
+        except ValidationError:
+            return _FAIL
+        return landuse.normalize_code(v), source
+
+    @staticmethod
+    def _label(i: int, code_value) -> str:
+        return f"#{i + 1}" + (f"({code_value})" if isinstance(code_value, (str, int)) and str(code_value).strip() else "")
+
+    def chunk(self, source, start: int, stop: int, *, progress, cancel) -> None:
+        s, rep, layer, mapping = self.s, self.rep, self.layer, self.mapping
+        self.checked.clear()  # the results of one chunk's values: names and codes rarely repeat
+        geoms = self._geometries(source, start, stop)
+        m = stop - start
+        # (plain polygons are written as one-part multipolygons, the layers' type, by the
+        # store's bulk encoder: no MultiPolygon made per feature)
+        type_ids, has_z = shapely.get_type_id(geoms), shapely.has_z(geoms)
+        valid = shapely.is_valid(geoms)
+        empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+        geoms_info = (type_ids, has_z, valid, empty)
+        columns = source.values(list(mapping), start, stop)  # plain lists: no pandas per row
+        # the mapped columns that have a value in this chunk (a 36-field table is often half
+        # empty): the rows only look at these
+        distinct = {src: _distinct(col) for src, col in columns.items()}  # each value once, in order
+        filled = [(src, ours, columns[src]) for src, ours in mapping.items()
+                  if any(not _blank(v) for v in (distinct[src] if distinct[src] is not None else columns[src]))]
+        code_col = columns[self.code_src] if self.code_src else None
+        seen_codes, existing_codes = self.seen_codes, self.existing_codes
+        # the rows whose geometry is a valid 2D (multi)polygon and whose values all pass, checked
+        # a column at a time (each distinct value once); the others go through _slow_row
+        simple = ~empty & ((type_ids == 3) | (type_ids == 6)) & ~has_z & valid
+        names, stored = self._columns(filled, distinct, simple, m)
+        checks = self._column_checks(names, stored, simple, m)
+        rows = list(zip(*stored)) if names else []
+        has_code = s.has("code")
+        records, origin = [], []
+        polygons_before = self.polygons
+        simple_rows, shapes = simple.tolist(), geoms.tolist()  # plain lists: no numpy scalar per row
+        for k in range(m):
+            i = start + k
+            if cancel is not None and cancel():
+                raise ImportCancelled(tr("导入已取消,工程未作任何修改。", "Import cancelled; the project is unchanged."))
+            if progress is not None and i % 500 == 0:
+                progress(i, len(source))
+            clean = None
+            if simple_rows[k]:
+                # None for a value the row has not: stored as NULL, as when another row of the
+                # chunk has it (absent from every row of a chunk, the column keeps its default)
+                clean = dict(zip(names, rows[k]))
+                if checks and any(check(clean) for check in checks):
+                    clean = None  # _slow_row reports it
+                else:
+                    self.polygons += 1
+                    clean["geometry"] = shapes[k]
+            if clean is None:
+                clean = self._slow_row(k, i, geoms[k], geoms_info, filled, code_col)
+                if clean is None:
+                    continue
+            if has_code and clean.get("code"):
+                c = clean["code"]
+                twice = c in seen_codes
+                if c in existing_codes or twice:
+                    label = self._label(i, code_col[k] if code_col is not None else None)
+                    if self.skip_duplicates:
+                        rep.problems.append(FeatureProblem(i, tr(f"{label}:编号 {c} 已存在,已跳过。",
+                                                                 f"{label}: code {c} exists already; skipped."), False))
+                        rep.skipped += 1
+                        continue
+                    if c in existing_codes:
+                        rep.warnings.append(tr(f"{label}:编号 {c} 与工程中已有要素重复。",
+                                               f"{label}: code {c} already exists in the project."))
+                    if twice:
+                        rep.warnings.append(tr(f"{label}:编号 {c} 在文件中重复(与 #{seen_codes[c] + 1} 相同)。",
+                                               f"{label}: code {c} appears twice in the file (as #{seen_codes[c] + 1})."))
+                if not twice:
+                    seen_codes[c] = i
+            records.append(clean)
+            origin.append(i)
+        if self.polygons == polygons_before:  # what the file holds instead, for 'no polygon at all'
+            self.kinds.update(g.geom_type for g in geoms[~empty])
+        if not records:
+            return
+        new = np.asarray([r["geometry"] for r in records], dtype=object)
+        b = shapely.bounds(new)
+        self.bounds.append(b)
+        if self.outside is None:
+            box = _crs_box(self.store)
+            if box is not None:
+                bad = np.flatnonzero((b[:, 0] < box[0]) | (b[:, 1] < box[1]) | (b[:, 2] > box[2]) | (b[:, 3] > box[3]))
+                if len(bad):
+                    self.outside = origin[bad[0]]
+        for name, k in _fill_from_location(records, new, self.lookups).items():
+            self.filled[name] = self.filled.get(name, 0) + k
+        self.kept += len(records)
+        if layer == "parcels":
+            codes = [r.get("code") for r in records]
+            if self.had_parcels:
+                self._old_overlaps(new, codes)
+            self.new_geoms.append(new)
+            self.new_codes += codes
+        if self.write and self.outside is None and not any(p.fatal for p in rep.problems):
+            self.fids += self.store.insert_many(layer, records, validate=False)  # every record validated above
+
+    def read_lookups(self, source, chunk: int) -> None:
+        """The zones (parcels) the features may lie in, for 所在片区 (所在地块), and the
+        project's parcels they may overlap: read once, within the file's extent in the
+        project CRS, when the project has any."""
+        s, layer, store = self.s, self.layer, self.store
+        wanted = [(name, host, key) for name, host, key in (("zone", "zones", "name"), ("parcel_code", "parcels", "code"))
+                  if s.has(name) and host != layer and store.count(host) > 0]
+        if not wanted and not self.had_parcels:
+            return
+        boxes = [shapely.total_bounds(self._geometries(source, k, min(len(source), k + chunk)))
+                 for k in range(0, len(source), chunk)]
+        b = np.vstack(boxes) if boxes else np.full((1, 4), np.nan)
+        if np.isnan(b).all():
+            return
+        bbox = (float(np.nanmin(b[:, 0])), float(np.nanmin(b[:, 1])), float(np.nanmax(b[:, 2])), float(np.nanmax(b[:, 3])))
+        for name, host, key in wanted:
+            hosts = store.read_layer(host, bbox=bbox, columns=[key])
+            if len(hosts):
+                self.lookups[name] = (shapely.STRtree(np.asarray(hosts.geometry.values, dtype=object)), hosts[key].tolist())
+        if self.had_parcels:
+            old = store.read_layer("parcels", bbox=bbox, columns=["code"])
+            if len(old):
+                self.old = (np.asarray(old.geometry.values, dtype=object), old["code"].tolist())
+
+    def _old_overlaps(self, new: np.ndarray, codes: list) -> None:
+        """Overlaps of this chunk's new parcels with the parcels the project had."""
+        if self.old is None:
+            return
+        old_geoms, old_codes = self.old
+        i, j, area = _overlap_pairs(new, old_geoms, same=False)
+        self.old_found += len(i)
+        self.old_pairs += [(codes[a], old_codes[b], x) for a, b, x in zip(i.tolist(), j.tolist(), area.tolist())][:20]
+
+    def fill_notes(self) -> list[str]:
+        s, notes = self.s, []
+        for name, k in self.filled.items():
+            if k:
+                notes.append(tr(f"{k} 个要素按所在位置填写了“{s.field(name).title_zh}”。",
+                                f"{k} features got their '{s.field(name).title_en}' from where they lie."))
+        return notes
+
+    def overlap_warnings(self, limit: int = 20) -> list[str]:
+        """Overlaps of the new parcels with existing ones and with each other (the first
+        `limit` of each listed, with the total)."""
+        out = [tr(f"新地块 {a} 与已有地块 {b} 重叠 {x:.1f} ㎡。", f"New parcel {a} overlaps existing {b} by {x:.1f} m².")
+               for a, b, x in self.old_pairs[:limit]]
+        new = np.concatenate(self.new_geoms) if len(self.new_geoms) > 1 else self.new_geoms[0]
+        codes = self.new_codes
+        if shapely.coverage_is_valid(new):  # GEOS: no two interiors intersect (a clean cadastre, fast)
+            i = j = np.empty(0, dtype=np.intp)
+            area = np.empty(0)
+        else:
+            i, j, area = _overlap_pairs(new, new, same=True)
+        out += [tr(f"导入的地块 {codes[a]} 与 {codes[b]} 互相重叠 {x:.1f} ㎡。",
+                   f"Imported parcels {codes[a]} and {codes[b]} overlap by {x:.1f} m².")
+                for a, b, x in list(zip(i, j, area))[:limit]]
+        found = [self.old_found, len(i)] if self.had_parcels else [len(i)]
+        if any(k > limit for k in found):
+            out.append(tr(f"……共 {sum(found)} 处重叠,只列出了一部分。", f"… {sum(found)} overlaps in all; only some are listed."))
+        return out
 
 
-def _check_range(store: ProjectStore, layer: str, records: list[dict], origin: list[int]) -> None:
+_SKIP = object()  # no value: the field is left out of the record
+_FAIL = object()  # a value that fails its checks: the row is checked one by one
+
+
+def _pre(v, ours: str):
+    """A file's value as the importer puts it in a record: text trimmed, blanks and NaN
+    left out (_SKIP), numeric codes as text."""
+    if v is None:
+        return _SKIP
+    if isinstance(v, str):
+        v = v.strip()
+        return v if v else _SKIP
+    if isinstance(v, float) and v != v:  # noqa: PLR0124 - NaN
+        return _SKIP
+    if ours == "code" and isinstance(v, (int, np.integer)):
+        return str(v)
+    return v
+
+
+def _plain_column(f, col: list, types: set, distinct: dict) -> list | None:
+    """The stored values of a column of text or numbers for a field without a value list or
+    a rule of its own, as _field_value gives them, without calling it per value: text is
+    trimmed and held to the field's length; numbers (floats from a DBF) checked for being
+    finite, whole (int fields) and within the field's range with numpy. _FAIL for a value
+    that fails (its row goes one by one and reports it); None when the column is of another
+    kind (then each distinct value goes through _field_value)."""
+    if f.kind == "text" and types <= {str}:
+        limit = f.max_length
+        out = {}
+        for v in distinct:
+            x = _pre(v, f.name)
+            out[v] = None if x is _SKIP else x if limit is None or len(x) <= limit else _FAIL
+        return list(map(out.__getitem__, col))
+    if f.kind in ("real", "int") and types <= {float, int}:
+        x = np.array(col, dtype=float)  # None -> NaN: no value
+        missing = np.isnan(x)
+        with np.errstate(invalid="ignore"):
+            bad = np.isinf(x)
+            if f.kind == "int":
+                bad |= ~missing & ~bad & (x != np.trunc(x))
+            if f.min is not None:
+                bad |= x < f.min
+            if f.max is not None:
+                bad |= x > f.max
+        vals = x.tolist()
+        if f.kind == "int":
+            vals = [int(v) if not (n or b) else None for v, n, b in zip(vals, missing.tolist(), bad.tolist())]
+        if missing.any() or bad.any():
+            vals = [_FAIL if b else None if n else v for v, n, b in zip(vals, missing.tolist(), bad.tolist())]
+        return vals
+    return None
+
+
+def _distinct(col: list) -> dict | None:
+    """The column's distinct values (a dict, in order), None when they are not hashable."""
+    try:
+        return dict.fromkeys(col)
+    except TypeError:
+        return None
+
+
+def _crs_box(store: ProjectStore):
     from landapp.store.geopackage import _crs_bounds
 
-    box = _crs_bounds(store.srs_id)
-    if box is None or not records:
-        return
-    b = shapely.bounds(np.asarray([r["geometry"] for r in records], dtype=object))
-    bad = np.flatnonzero((b[:, 0] < box[0]) | (b[:, 1] < box[1]) | (b[:, 2] > box[2]) | (b[:, 3] > box[3]))
-    if len(bad):
-        raise LandappError(tr(
-            f"导入中止,工程未作任何修改:第 {origin[bad[0]] + 1} 个要素的坐标超出工程坐标系 EPSG:{store.srs_id} 的范围,"
-            "可能源坐标系不对(可用 --src-crs 指定)。",
-            f"Import stopped; the project is unchanged: feature {origin[bad[0]] + 1} lies outside EPSG:{store.srs_id}; "
-            "the source CRS is probably wrong (give it with --src-crs)."))
+    return _crs_bounds(store.srs_id)
 
 
-def _fill_from_location(store: ProjectStore, layer: str, records: list[dict]) -> list[str]:
+def _fill_from_location(records: list[dict], geoms: np.ndarray, lookups: dict[str, tuple]) -> dict[str, int]:
     """所在片区 (and a building's 所在地块) left empty by the file, taken from where the
-    feature lies: the zone (parcel) that holds a point inside it."""
-    s = spec(layer)
-    notes = []
-    for field_name, source_layer, key in (("zone", "zones", "name"), ("parcel_code", "parcels", "code")):
-        if not s.has(field_name) or source_layer == layer:
-            continue
+    feature lies: the zone (parcel) that holds a point inside it. geoms: the records'
+    geometries; lookups: field -> (STRtree of the zones or parcels, their names). Returns
+    how many records got each field."""
+    counts = {}
+    for field_name, (tree, names) in lookups.items():
         todo = [k for k, r in enumerate(records) if not r.get(field_name)]
         if not todo:
             continue
-        points = shapely.point_on_surface(np.asarray([records[k]["geometry"] for k in todo], dtype=object))
-        hosts = store.read_layer(source_layer, bbox=tuple(shapely.total_bounds(points)), columns=[key])
-        if not len(hosts):
-            continue
-        names = hosts[key].tolist()
-        p_idx, h_idx = shapely.STRtree(np.asarray(hosts.geometry.values, dtype=object)).query(points, predicate="within")
+        points = shapely.point_on_surface(geoms[todo])
+        p_idx, h_idx = tree.query(points, predicate="within")
         filled = 0
         for p, h in zip(p_idx.tolist(), h_idx.tolist()):
             rec = records[todo[p]]
             if not rec.get(field_name) and isinstance(names[h], str) and names[h]:
                 rec[field_name] = names[h]
                 filled += 1
-        if filled:
-            title = s.field(field_name).title_zh
-            notes.append(tr(f"{filled} 个要素按所在位置填写了“{title}”。",
-                            f"{filled} features got their '{s.field(field_name).title_en}' from where they lie."))
-    return notes
+        counts[field_name] = filled
+    return counts
 
 
 def _overlap_pairs(a_geoms: np.ndarray, b_geoms: np.ndarray, same: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -550,29 +909,3 @@ def _overlap_pairs(a_geoms: np.ndarray, b_geoms: np.ndarray, same: bool) -> tupl
     area = shapely.area(shapely.intersection(a_geoms[i], b_geoms[j]))
     keep = area > 0.01
     return i[keep], j[keep], area[keep]
-
-
-def _overlap_warnings(store: ProjectStore, records: list[dict], limit: int = 20) -> list[str]:
-    """Overlaps of the new parcels with existing ones and with each other (the first
-    `limit` of each listed, with the total)."""
-    new = np.asarray([r["geometry"] for r in records], dtype=object)
-    codes = [r.get("code") for r in records]
-    old = store.read_layer("parcels", bbox=tuple(shapely.total_bounds(new)), columns=["code"])
-    out = []
-    found = []
-    if len(old):
-        old_geoms = np.asarray(old.geometry.values, dtype=object)
-        old_codes = old["code"].tolist()
-        i, j, area = _overlap_pairs(new, old_geoms, same=False)
-        found.append(len(i))
-        out += [tr(f"新地块 {codes[a]} 与已有地块 {old_codes[b]} 重叠 {x:.1f} ㎡。",
-                   f"New parcel {codes[a]} overlaps existing {old_codes[b]} by {x:.1f} m².")
-                for a, b, x in list(zip(i, j, area))[:limit]]
-    i, j, area = _overlap_pairs(new, new, same=True)
-    found.append(len(i))
-    out += [tr(f"导入的地块 {codes[a]} 与 {codes[b]} 互相重叠 {x:.1f} ㎡。",
-               f"Imported parcels {codes[a]} and {codes[b]} overlap by {x:.1f} m².")
-            for a, b, x in list(zip(i, j, area))[:limit]]
-    if any(k > limit for k in found):
-        out.append(tr(f"……共 {sum(found)} 处重叠,只列出了一部分。", f"… {sum(found)} overlaps in all; only some are listed."))
-    return out

@@ -16,21 +16,37 @@ import tempfile
 import warnings as _warnings
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from shapely.geometry import Polygon
 
-from landapp.dataio.coordfiles import baopan_crs, read_baopan, read_cass_dat
-from landapp.dataio.dxf import dxf_layers, read_dxf
 from landapp.errors import LandappError
 from landapp.i18n import tr
 
 __all__ = ["Source", "baopan_crs", "check_coordinates", "dxf_layers", "read_baopan", "read_cass_dat",
            "read_csv", "read_dxf", "read_source", "redecode", "safe_extract", "source_layers"]
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from landapp.dataio.coordfiles import baopan_crs, read_baopan, read_cass_dat
+    from landapp.dataio.dxf import dxf_layers, read_dxf
+
+# geopandas, pandas and the DXF and coordinate-file readers are imported when a reader
+# needs them: a shapefile is read through Arrow alone, and `landapp import` starts faster
+_LAZY = {"baopan_crs": "landapp.dataio.coordfiles", "read_baopan": "landapp.dataio.coordfiles",
+         "read_cass_dat": "landapp.dataio.coordfiles", "dxf_layers": "landapp.dataio.dxf",
+         "read_dxf": "landapp.dataio.dxf"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(name)
 
 MAX_UNZIPPED = 2 * 2**30  # 2 GiB
 MAX_RATIO = 200  # uncompressed / compressed per entry
@@ -38,25 +54,88 @@ MAX_ENTRIES = 5000
 ABSURD = 1e8  # |coordinate| beyond this is no map coordinate on Earth
 
 
-@dataclass
 class Source:
-    path: str
-    gdf: gpd.GeoDataFrame
-    crs: object | None  # pyproj CRS or None
-    encoding: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    layer: str | None = None
-    fmt: str = ""
-    tmpdir: object | None = None  # keeps an extraction folder alive
+    """What was read: the attribute table and geometries, the file's CRS if it has one, the
+    text encoding, and warnings. A shapefile keeps its attributes as an Arrow table (text
+    decoded once per column, no Python object per cell) and its geometries as one array:
+    the importer takes them chunk by chunk, and `gdf` builds the GeoDataFrame only when
+    someone asks for it (the import dialog's preview, tests). Once built, `gdf` is the data."""
+
+    def __init__(self, path: str, gdf: gpd.GeoDataFrame | None, crs: object | None,
+                 encoding: str | None = None, warnings: list[str] | None = None, layer: str | None = None,
+                 fmt: str = "", tmpdir: object | None = None, *, table=None, wkb: np.ndarray | None = None):
+        if gdf is None and (table is None or wkb is None):
+            raise ValueError("a Source needs a GeoDataFrame or an Arrow table with WKB geometries")
+        self.path = path
+        self._gdf = gdf
+        self._table = None if gdf is not None else table
+        self._wkb = None if gdf is not None else wkb  # 100k parcels: ~17 MB, as shapely objects ~40 MB
+        self.crs = crs
+        self.encoding = encoding
+        self.warnings = list(warnings) if warnings is not None else []
+        self.layer = layer
+        self.fmt = fmt
+        self.tmpdir = tmpdir  # keeps an extraction folder alive
+
+    @property
+    def gdf(self) -> gpd.GeoDataFrame:
+        if self._gdf is None:
+            import geopandas as gpd
+
+            df = self._table.to_pandas()
+            for name, typ in zip(self._table.column_names, self._table.schema.types):
+                if pa_is_text(typ):
+                    df[name] = df[name].astype(object)  # as the other readers give text
+            self._gdf = gpd.GeoDataFrame(df, geometry=shapely.from_wkb(self._wkb))
+            self._table = self._wkb = None
+        return self._gdf
+
+    @gdf.setter
+    def gdf(self, value: gpd.GeoDataFrame) -> None:
+        self._gdf, self._table, self._wkb = value, None, None
+
+    def __len__(self) -> int:
+        return len(self._gdf) if self._gdf is not None else self._table.num_rows
 
     @property
     def fields(self) -> list[str]:
-        return [c for c in self.gdf.columns if c != "geometry"]
+        cols = self._gdf.columns if self._gdf is not None else self._table.column_names
+        return [c for c in cols if c != "geometry"]
+
+    @property
+    def geometries(self) -> np.ndarray:
+        """All geometries as an array of shapely objects."""
+        return self.geometry_slice(0, len(self))
+
+    def geometry_slice(self, start: int, stop: int) -> np.ndarray:
+        """Rows start:stop of the geometries as a new array of shapely objects."""
+        if self._gdf is not None:
+            return np.array(self._gdf.geometry.values[start:stop], dtype=object)
+        return shapely.from_wkb(self._wkb[start:stop])
+
+    def total_bounds(self) -> tuple[float, float, float, float]:
+        """(minx, miny, maxx, maxy) of all geometries, a chunk at a time."""
+        if self._gdf is not None:
+            return tuple(shapely.total_bounds(self._gdf.geometry.values).tolist())
+        return _total_bounds(self._wkb)
+
+    def values(self, columns: list[str], start: int, stop: int) -> dict[str, list]:
+        """Rows start:stop of the columns as plain Python lists (one chunk of an import)."""
+        if self._gdf is not None:
+            part = self._gdf.iloc[start:stop]
+            return {c: part[c].tolist() for c in columns}
+        return {c: self._table.column(c).slice(start, stop - start).to_pylist() for c in columns}
 
     @property
     def signature(self) -> str:
         """Identifies 'the same kind of file' for remembering field mappings."""
         return f"{self.fmt}:" + ",".join(sorted(self.fields))
+
+
+def pa_is_text(typ) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_string(typ) or pa.types.is_large_string(typ)
 
 
 def _err(zh: str, en: str) -> LandappError:
@@ -224,45 +303,163 @@ def _shapefile_declared(path: str) -> tuple[str | None, str]:
     return None, ""
 
 
-def _read_shapefile(path: str, encoding: str | None) -> tuple[gpd.GeoDataFrame, str, list[str]]:
-    """Text is read byte for byte (latin-1) and decoded here: with the encoding the user
-    chose, else the one the file declares (.cpg or DBF header), else detected from the field
-    names and values together (UTF-8 if all of it is valid UTF-8, else GB18030)."""
+def _joined(col) -> bytes:
+    """A text column's bytes, values joined by NUL (nulls as empty text): one Python object
+    per column, not per cell. col: the file's bytes (binary), or text read as latin-1."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if len(col) == 0:
+        return b""
+    raw = pa.types.is_binary(col.type) or pa.types.is_large_binary(col.type)
+    lists = pa.ListArray.from_arrays(pa.array([0, len(col)], pa.int32()), pc.fill_null(col, b"" if raw else ""))
+    joined = pc.binary_join(lists, b"\x00" if raw else "\x00")[0].as_py()
+    return joined if raw else joined.encode("latin-1")
+
+
+def _text_array(col, enc: str, strict: bool):
+    """A text column (its bytes, or read as latin-1) decoded as `enc`, as an Arrow array. The whole column
+    in one decode (its NUL-joined bytes; NUL is no part of a UTF-8 or GB18030 character, so
+    the split gives the values back exactly) and the result's offsets found with numpy;
+    value by value only when the joined text does not decode (a character cut off at the
+    end of a fixed-width field is forgiven as in `_decode_all`). strict: raise
+    UnicodeDecodeError (LookupError for an unknown codec), else replace what cannot be read."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(col)
+    try:
+        text = _joined(col).decode(enc)
+    except UnicodeDecodeError:
+        text = None
+    if text is not None:
+        raw = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+        seps = np.flatnonzero(raw == 0)
+        if len(seps) == n - 1:
+            offsets = np.empty(n + 1, dtype=np.int64)
+            offsets[0] = 0
+            offsets[1:n] = seps - np.arange(n - 1)
+            offsets[n] = len(raw) - (n - 1)
+            data = raw[raw != 0] if n > 1 else raw
+            out = pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
+            return out if col.null_count == 0 else pc.if_else(pc.is_valid(col), out, pa.scalar(None, pa.large_string()))
+    values = [v.decode("latin-1") if isinstance(v, bytes) else v for v in col.to_pylist()]  # as read byte for byte
+    if strict:
+        decoded = _decode_all(values, enc)
+    else:
+        decoded = [v.encode("latin-1").decode(enc, errors="replace") if isinstance(v, str) else v for v in values]
+    return pa.array(decoded, type=pa.large_string())
+
+
+def _shapefile_raw(path: str):
+    """A shapefile read through Arrow with GDAL recoding nothing (its ENCODING open option
+    set to ""): text columns as the file's bytes, decoded once by the caller (reading them
+    recoded from latin-1 costs GDAL twice the time). The field names come from GDAL read
+    as latin-1 (raw names are not always UTF-8, which Arrow needs), the columns by position.
+    None when GDAL does not give the columns expected."""
+    import pyarrow as pa
     import pyogrio
 
+    names = [str(c) for c in pyogrio.read_info(path, encoding="latin1")["fields"]]
+    with pyogrio.open_arrow(path, batch_size=10_000, use_pyarrow=True, ENCODING="") as (meta, reader):
+        types = list(reader.schema.types)
+        parts = [b.to_struct_array() for b in reader]
+    if len(types) != len(names) + 1 or not pa.types.is_binary(types[-1]) or len(set(names)) != len(names):
+        return None
+    n_rows = sum(len(p) for p in parts)
+    wkb = np.concatenate([p.field(len(names)).to_numpy(zero_copy_only=False) for p in parts]) if parts \
+        else np.full(0, None, dtype=object)
+    columns, others = {}, {}
+    for k, (name, typ) in enumerate(zip(names, types)):
+        if pa_is_text(typ):
+            columns[name] = [p.field(k).cast(pa.binary()) for p in parts]
+        else:
+            others[name] = pa.concat_arrays([p.field(k) for p in parts]) if parts else pa.array([], typ)
+    return meta, names, wkb, n_rows, columns, others
+
+
+def _shapefile_latin1(path: str):
+    """A shapefile read through Arrow with its text recoded from latin-1 (bytes preserved)."""
+    import pyarrow as pa
+    import pyogrio
+
+    with pyogrio.open_arrow(path, encoding="latin1", batch_size=10_000, use_pyarrow=True) as (meta, reader):
+        batches = list(reader)
+        schema = reader.schema
+    geom_name = meta["geometry_name"] or "wkb_geometry"
+    n_rows = sum(len(b) for b in batches)
+    wkb = np.concatenate([b.column(geom_name).to_numpy(zero_copy_only=False) for b in batches]) \
+        if batches and geom_name in schema.names else np.full(n_rows, None, dtype=object)
+    names = [c for c in schema.names if c != geom_name]
+    columns = {c: [b.column(c) for b in batches] for c in names if pa_is_text(schema.field(c).type)}
+    others = {c: pa.concat_arrays([b.column(c) for b in batches]) if batches else pa.array([], schema.field(c).type)
+              for c in names if c not in columns}
+    return meta, names, wkb, n_rows, columns, others
+
+
+def _read_shapefile(path: str, encoding: str | None) -> tuple[object, np.ndarray, object, str, list[str]]:
+    """Text is read byte for byte and decoded here: with the encoding the user
+    chose, else the one the file declares (.cpg or DBF header), else detected from the field
+    names and values together (UTF-8 if all of it is valid UTF-8, else GB18030). Returns the
+    attributes as an Arrow table (text decoded column by column, no Python object per cell),
+    the geometries, the CRS, the encoding and warnings."""
+    import pyarrow as pa
+
     warnings = []
-    gdf = pyogrio.read_dataframe(path, encoding="latin1", use_arrow=True)  # Arrow: 1.4 s, not 2.2, for 100k
-    text_cols = [c for c in gdf.columns if c != "geometry"
-                 and (gdf[c].dtype == object or pd.api.types.is_string_dtype(gdf[c]))]
-    names = [c for c in gdf.columns if c != "geometry"]
-    values = {c: gdf[c].tolist() for c in text_cols}
-    sample = names + [v for c in text_cols for v in values[c] if isinstance(v, str)]
+    # In batches: GDAL's buffers for a wide DBF stay small (100k rows: +60 MB, not +115 MB).
+    # What is kept is copied out of the batches, so they are freed when this returns.
+    read = _shapefile_raw(path)
+    if read is None:  # GDAL gave something else than expected: its text recoded from latin-1
+        read = _shapefile_latin1(path)
+    meta, names, wkb, n_rows, columns, others = read
+    text_cols = list(columns)
+    decoded: dict[str, object] = {}
+
+    def decode(c: str, enc: str, strict: bool):
+        return pa.chunked_array([_text_array(part, enc, strict) for part in columns[c]], type=pa.large_string())
+
+    def decodes(enc: str) -> bool:
+        """Whether the names and every text value decode as enc (the columns kept)."""
+        try:
+            _decode_all(names, enc)
+            for c in text_cols:
+                decoded[c] = decode(c, enc, strict=True)
+        except (UnicodeDecodeError, LookupError):
+            decoded.clear()
+            return False
+        return True
+
     declared, where = _shapefile_declared(path)
     if encoding:
         decided = _codec(encoding) or encoding
-        try:
-            _decode_all(sample, decided)
-        except (UnicodeDecodeError, LookupError):
+        if not decodes(decided):
             warnings.append(tr(f"按所选编码 {encoding.upper()} 有文字无法解码(显示为 �),请换一种编码。",
                                f"Some text cannot be decoded as {encoding.upper()} (shown as �); try another encoding."))
-    elif declared:
-        try:
-            _decode_all(sample, declared)
-            decided = declared
-        except UnicodeDecodeError:
-            _, decided = redecode(sample, None)
+    elif declared and decodes(declared):
+        decided = declared
+    else:
+        decided = next((enc for enc in ("utf-8", "gb18030") if decodes(enc)), "gb18030")
+        if declared:
             warnings.append(tr(f"文件声明的编码 {where} 与内容不符,已改按 {decided.upper()} 读取;请在预览中核对中文。",
                                f"The file declares {where} but its text is not in it; read as {decided.upper()}, "
                                "check the Chinese text in the preview."))
-    else:
-        _, decided = redecode(sample, None)
-        if decided != "utf-8" or any(not v.isascii() for v in sample):
+        elif decided != "utf-8" or not all(c.isascii() for c in names) or not all(
+                _joined(part).isascii() for c in text_cols for part in columns[c]):
             warnings.append(tr(f"文件未声明编码(缺少 .cpg),按 {decided.upper()} 读取;请在预览中核对中文是否正常。",
                                f"No .cpg: read as {decided.upper()}; check the Chinese text in the preview."))
     for c in text_cols:
-        gdf[c] = pd.Series(redecode(values[c], decided)[0], index=gdf.index, dtype=object)
-    gdf = gdf.rename(columns={c: redecode([c], decided)[0][0].strip() or c for c in names})
-    return gdf, decided, warnings
+        if c not in decoded:
+            decoded[c] = decode(c, decided, strict=False)
+    arrays = [decoded[c] if c in decoded else others[c] for c in names]
+    columns.clear()
+    renamed = [redecode([c], decided)[0][0].strip() or c for c in names]
+    out = pa.table(arrays, names=renamed) if names else pa.table({"_": pa.nulls(n_rows)}).drop_columns(["_"])
+    crs = None
+    if meta.get("crs"):
+        from pyproj import CRS
+
+        crs = CRS.from_user_input(meta["crs"])
+    return out, wkb, crs, decided, warnings
 
 
 def _read_text(path: str, encoding: str | None) -> tuple[str, str]:
@@ -285,6 +482,9 @@ ID_NAMES = ("地块编号", "code", "id", "宗地号", "编号", "parcel")
 
 
 def read_csv(path: str, encoding: str | None) -> tuple[gpd.GeoDataFrame, str, list[str]]:
+    import geopandas as gpd
+    import pandas as pd
+
     text, enc = _read_text(path, encoding)
     first = text.lstrip("\ufeff").split("\n", 1)[0]
     sep = max(",\t;|", key=first.count) if first else ","  # Excel in some locales writes ; or tabs
@@ -339,6 +539,8 @@ def source_layers(path: str) -> list[str]:
 
     ext = os.path.splitext(path)[1].lower()
     if ext == ".dxf":
+        from landapp.dataio.dxf import dxf_layers
+
         return dxf_layers(path)
     if ext in (".gpkg", ".kml", ".geojson", ".json"):
         try:
@@ -349,6 +551,9 @@ def source_layers(path: str) -> list[str]:
 
 
 def _read_ogr(path: str, ext: str, layer: str | None, warnings: list[str]) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+    import pandas as pd
+
     """GeoPackage, GeoJSON and KML through GDAL. A KML's folders are GDAL layers: all of
     them are read (Google Earth and 奥维 put placemarks in folders), with the folder as a
     column. Of a GeoPackage with several layers the asked one, else the first polygon layer."""
@@ -419,15 +624,17 @@ def read_source(path: str, *, layer: str | None = None, encoding: str | None = N
         with _warnings.catch_warnings():  # GDAL's notes become our warnings or errors, not stderr noise
             _warnings.simplefilter("ignore")
             if ext == ".shp":
-                gdf, enc, w = _read_shapefile(path, encoding)
+                table, wkb, crs, enc, w = _read_shapefile(path, encoding)
                 warnings += w
-                crs = gdf.crs
-                fmt = "shp"
+                check_coordinates(wkb)
+                return Source(path, None, crs, enc, warnings, layer, "shp", tmp, table=table, wkb=wkb)
             elif ext in (".geojson", ".json", ".gpkg", ".kml"):
                 gdf = _read_ogr(path, ext, layer, warnings)
                 crs = gdf.crs
                 fmt = ext[1:]
             elif ext == ".dxf":
+                from landapp.dataio.dxf import read_dxf
+
                 gdf, w = read_dxf(path, dxf_layers_filter)
                 warnings += w
                 fmt = "dxf"
@@ -437,11 +644,15 @@ def read_source(path: str, *, layer: str | None = None, encoding: str | None = N
                 fmt = "csv"
             elif ext == ".dat":
                 text, enc = _read_text(path, encoding)
+                from landapp.dataio.coordfiles import read_cass_dat
+
                 gdf, w = read_cass_dat(text)
                 warnings += w
                 fmt = "cass"
             elif ext == ".txt":
                 text, enc = _read_text(path, encoding)
+                from landapp.dataio.coordfiles import baopan_crs, read_baopan
+
                 gdf, meta, w = read_baopan(text)
                 warnings += w
                 fmt = "baopan"
@@ -461,13 +672,38 @@ def read_source(path: str, *, layer: str | None = None, encoding: str | None = N
     return Source(path, gdf, crs, enc, warnings, layer, fmt, tmp)
 
 
-def check_coordinates(gdf: gpd.GeoDataFrame) -> None:
-    coords = shapely.get_coordinates(gdf.geometry.values)
-    if len(coords) == 0:
+CHECK_ROWS = 20_000  # geometries decoded at a time when checking WKB
+
+
+def check_coordinates(gdf) -> None:
+    """Refuses files without geometry and NaN or absurd coordinates. gdf: a GeoDataFrame,
+    or an array of WKB (looked at a chunk at a time)."""
+    if hasattr(gdf, "geometry"):  # a GeoDataFrame
+        parts = [gdf.geometry.values]
+    else:
+        parts = (shapely.from_wkb(gdf[k:k + CHECK_ROWS]) for k in range(0, len(gdf), CHECK_ROWS))
+    count, finite, largest = 0, True, 0.0
+    for geoms in parts:
+        coords = shapely.get_coordinates(geoms)
+        count += len(coords)
+        if len(coords):
+            finite = finite and bool(np.isfinite(coords).all())
+            largest = max(largest, float(np.nanmax(np.abs(coords))) if not np.isnan(coords).all() else 0.0)
+    if count == 0:
         raise _err("文件中没有任何几何图形(文件可能是空的、不完整或已损坏)。",
                    "The file contains no geometry (it may be empty, incomplete or damaged).")
-    if not np.isfinite(coords).all():
+    if not finite:
         raise _err("文件中有坐标是空值(NaN)或无穷大,已拒绝。", "The file has coordinates that are NaN or infinite; refused.")
-    if np.abs(coords).max() > ABSURD:
+    if largest > ABSURD:
         raise _err("文件中的坐标大得离谱(超过 1 亿),不是地图坐标,已拒绝。",
                    "The file has absurd coordinates (beyond 100 million); refused.")
+
+
+def _total_bounds(wkb: np.ndarray) -> tuple[float, float, float, float]:
+    boxes = [shapely.total_bounds(shapely.from_wkb(wkb[k:k + CHECK_ROWS])) for k in range(0, len(wkb), CHECK_ROWS)]
+    if not boxes:
+        return (np.nan,) * 4
+    b = np.vstack(boxes)
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("ignore")  # all-NaN chunks (empty geometries)
+        return (float(np.nanmin(b[:, 0])), float(np.nanmin(b[:, 1])), float(np.nanmax(b[:, 2])), float(np.nanmax(b[:, 3])))

@@ -17,6 +17,7 @@ import tempfile
 import threading
 import uuid
 from contextlib import contextmanager
+from itertools import repeat
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 import numpy as np
@@ -34,7 +35,7 @@ from landapp import relations
 from landapp.schema import ROW_VERSION, SCHEMA_VERSION, VERSIONED, LayerSpec, refuse_computed, spec, validate_record
 from landapp.store.base import BBox, ChangeEvent, ProjectStore, StoreSignals, TableQuery
 from landapp.store.filters import Filter, checked, order_sql, translate
-from landapp.units import to_mu
+from landapp.units import MU_M2, to_mu
 
 if TYPE_CHECKING:  # imported where a frame is read: commands that read none start faster
     import geopandas as gpd
@@ -688,38 +689,23 @@ class GeoPackageStore(ProjectStore):
                 self._dirty_extent.add(s.name)
         return new_fid
 
-    def insert_many(self, layer: str, records: Iterable[dict[str, Any]], *,
-                    validate: bool = True, log: bool = True) -> list[int]:
-        """Bulk insert in one transaction (imports, generated parks). All or nothing."""
-        s = spec(layer)
-        records = list(records)
-        if not records:
-            return []
-        stamp = _now()
+    def _checked_rows(self, s: LayerSpec, records: list[dict[str, Any]], skip: set[str],
+                      stamp: str) -> tuple[list[str], list[str], list[list], list]:
+        """insert_many's rows, each record validated (values, geometry, the CRS's area)."""
         prepared = []
         geoms = []
-        skip = {"geometry", "geom", "fid", *(f.name for f in s.fields if f.computed)}
         for rec in records:
             attrs = {k: v for k, v in rec.items() if k not in skip}
-            if validate:
-                refuse_computed(s.name, rec, allow=("created", "modified"))
-            values = validate_record(s.name, attrs) if validate else attrs
+            refuse_computed(s.name, rec, allow=("created", "modified"))
+            values = validate_record(s.name, attrs)
             if s.spatial:
-                geom = rec.get("geometry")
-                if validate:
-                    geom = _as_multipolygon(s.name, geom)
-                    self._check_bounds(s.name, geom)
+                geom = _as_multipolygon(s.name, rec.get("geometry"))
+                self._check_bounds(s.name, geom)
                 geoms.append(geom)
             if s.has("created"):
                 values["created"] = values["modified"] = stamp
             prepared.append(values)
         cols = sorted({k for v in prepared for k in v})
-        if s.spatial and not validate:  # plain polygons made multipolygons in one vectorised call
-            arr = np.asarray(geoms, dtype=object)
-            plain = shapely.get_type_id(arr) == 3
-            if plain.any():
-                arr[plain] = shapely.multipolygons(arr[plain], indices=np.arange(int(plain.sum())))
-            geoms = list(arr)
         if s.spatial:
             blobs = gpkg.encode_geometries(geoms, self.srs_id)
             areas = shapely.area(np.asarray(geoms, dtype=object))
@@ -733,6 +719,21 @@ class GeoPackageStore(ProjectStore):
         else:
             all_cols = cols
             data = [[v.get(c) for c in cols] for v in prepared]
+        return cols, all_cols, data, geoms
+
+    def insert_many(self, layer: str, records: Iterable[dict[str, Any]], *,
+                    validate: bool = True, log: bool = True) -> list[int]:
+        """Bulk insert in one transaction (imports, generated parks). All or nothing."""
+        s = spec(layer)
+        records = list(records)
+        if not records:
+            return []
+        stamp = _now()
+        skip = {"geometry", "geom", "fid", *(f.name for f in s.fields if f.computed)}
+        if not validate:  # checked by the caller (an import, an undo): a column at a time
+            cols, all_cols, data, geoms = _bulk_rows(s, records, skip, stamp, self.srs_id)
+        else:
+            cols, all_cols, data, geoms = self._checked_rows(s, records, skip, stamp)
         sql = (f'INSERT INTO "{s.name}" ({", ".join(chr(34) + c + chr(34) for c in all_cols)}) '
                f'VALUES ({", ".join("?" for _ in all_cols)})')
         with self.transaction():
@@ -751,10 +752,11 @@ class GeoPackageStore(ProjectStore):
                 after = self._conn.execute(f'SELECT max(fid) FROM "{s.name}"').fetchone()[0]
                 if bulk:
                     b = shapely.bounds(np.asarray(geoms, dtype=object))
-                    ids = range(after - len(data) + 1, after + 1)
+                    ids = np.arange(after - len(data) + 1, after + 1)
+                    keep = ~np.isnan(b[:, 0])  # empty geometries have no entry
                     self._conn.executemany(
                         f'INSERT OR REPLACE INTO "rtree_{s.name}_{gpkg.GEOM_COLUMN}" VALUES (?,?,?,?,?)',
-                        [(i, r[0], r[2], r[1], r[3]) for i, r in zip(ids, b.tolist()) if r[0] == r[0]])
+                        zip(ids[keep].tolist(), *(b[keep, k].tolist() for k in (0, 2, 1, 3))))
                     for _, ddl in triggers:
                         self._conn.execute(ddl)
             except sqlite3.Error as e:
@@ -767,7 +769,7 @@ class GeoPackageStore(ProjectStore):
                 self._conn.executemany(
                     "INSERT INTO edit_log (ts, user, session, layer, feature_id, operation, changes) "
                     "VALUES (?,?,?,?,?,'insert',NULL)",
-                    [(stamp, self.user, self.session, s.name, f) for f in fids])
+                    zip(repeat(stamp), repeat(self.user), repeat(self.session), repeat(s.name), fids))
             self._pending.append(ChangeEvent(s.name, "insert", tuple(fids)))
             if s.spatial:
                 self._dirty_extent.add(s.name)
@@ -886,6 +888,39 @@ class GeoPackageStore(ProjectStore):
 
 
 # ---- module functions -------------------------------------------------------------------
+
+
+def _bulk_rows(s: LayerSpec, records: list[dict[str, Any]], skip: set[str], stamp: str,
+               srs_id: int) -> tuple[list[str], list[str], list[tuple], list]:
+    """insert_many's rows for records checked already, built a column at a time (no
+    per-row dict or generator): the columns any record has, the geometries made
+    multipolygons and encoded in bulk, the area columns rounded as _area_fields does."""
+    cols = sorted(set().union(*records) - skip)
+    values = [list(map(dict.get, records, repeat(c))) for c in cols]
+    if s.has("created"):
+        for c in ("created", "modified"):
+            if c in cols:
+                values[cols.index(c)] = [stamp] * len(records)
+            else:
+                cols.append(c)
+                values.append([stamp] * len(records))
+    if not s.spatial:
+        return cols, cols, list(zip(*values)), []
+    arr = np.asarray([r.get("geometry") for r in records], dtype=object)
+    plain = (shapely.get_type_id(arr) == 3) & shapely.has_z(arr)  # 2D ones: made multi in the WKB
+    if plain.any():
+        arr[plain] = shapely.multipolygons(arr[plain], indices=np.arange(int(plain.sum())))
+    blobs = gpkg.encode_geometries(arr, srs_id, multi=True)
+    areas = shapely.area(arr)
+    area_cols = list(_area_fields(s, 1.0))
+    if area_cols == ["area_m2", "area_mu"]:
+        area_vals = [list(map(round, areas.tolist(), repeat(2))),
+                     list(map(round, (areas / MU_M2).tolist(), repeat(4)))]  # to_mu, element by element
+    elif area_cols:
+        area_vals = [list(map(round, areas.tolist(), repeat(2)))]
+    else:
+        area_vals = []
+    return cols, [gpkg.GEOM_COLUMN, *cols, *area_cols], list(zip(blobs, *values, *area_vals)), list(arr)
 
 def _area_fields(s: LayerSpec, area: float) -> dict[str, float]:
     if s.has("area_m2") and s.field("area_m2").computed:
