@@ -19,6 +19,7 @@ from landapp.dataio.importer import import_source
 from landapp.dataio.readers import read_source
 from landapp.errors import LandappError
 from landapp.store import create_project
+from landapp.store.filters import current
 
 X0, Y0 = 430000.0, 3384000.0
 
@@ -160,7 +161,7 @@ def test_shapefile_columns_stay_arrow_until_asked(tmp_path):
 def test_zone_and_parcel_found_for_every_chunk(tmp_path, demo_project):
     """所在地块 is filled from where each building lies in every chunk (the project's parcels
     are read once, before the rows are written) and the note counts them all."""
-    parcel = demo_project.rows("parcels", "retired = 0", order_by="fid", limit=1)[0]
+    parcel = demo_project.rows("parcels", current(), order_by="fid", limit=1)[0]
     c = parcel["geometry"].representative_point()
     gdf = gpd.GeoDataFrame({"建筑名称": [f"厂房{k}" for k in range(12)], "类型": ["厂房"] * 12},
                            geometry=[box(c.x - 0.5 + k * 0.01, c.y - 0.5, c.x - 0.45 + k * 0.01, c.y - 0.45)
