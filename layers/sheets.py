@@ -165,6 +165,60 @@ def _measure(text: str, size: float, bold: bool = False, width: float | None = N
     return fm.boundingRect(QRectF(0, 0, width, 10000), int(Qt.TextFlag.TextWordWrap), text).height()
 
 
+class _LabelSpots:
+    """The fraction label's spot in one parcel, tried at several sizes and with or without
+    shapes to avoid: the candidate boxes of a size and whether the parcel contains them are
+    worked out once, and so is the union of the buildings with each shape to avoid."""
+
+    def __init__(self, geom, buildings):
+        self.geom, self.buildings = geom, buildings
+        shapely.prepare(geom)
+        self._grids: dict = {}
+        self._obstacles: dict = {}
+
+    def _grid(self, hw: float, hh: float):
+        key = (hw, hh)
+        if key not in self._grids:
+            x0, y0, x1, y1 = self.geom.bounds
+            gx, gy = np.meshgrid(np.linspace(x0 + hw, x1 - hw, 24) if x1 - x0 > 2 * hw else [(x0 + x1) / 2],
+                                 np.linspace(y0 + hh, y1 - hh, 24) if y1 - y0 > 2 * hh else [(y0 + y1) / 2])
+            cx, cy = gx.ravel(), gy.ravel()
+            boxes = shapely.box(cx - hw, cy - hh, cx + hw, cy + hh)
+            self._grids[key] = (cx, cy, boxes, shapely.contains(self.geom, boxes), {})
+        return self._grids[key]
+
+    def _obstacle(self, avoid):
+        key = id(avoid)
+        if key not in self._obstacles:
+            b = self.buildings
+            if avoid is not None:
+                b = avoid if b is None else shapely.union(b, avoid)
+            self._obstacles[key] = (b, avoid)  # avoid kept alive: its id stays its own
+        return self._obstacles[key][0]
+
+    def find(self, view: MapView, w_px: float, h_px: float, fallback: bool = True, avoid=None):
+        geom = self.geom
+        bgeom = self._obstacle(avoid)
+        hw, hh = w_px * view.scale / 2, h_px * view.scale / 2
+        cx, cy, boxes, contained, clear = self._grid(hw, hh)
+        ok = contained
+        if bgeom is not None and ok.any():
+            if id(avoid) not in clear:
+                clear[id(avoid)] = ~shapely.intersects(bgeom, boxes)
+            ok = ok & clear[id(avoid)]
+        if ok.any():
+            pts = shapely.points(cx[ok], cy[ok])
+            best = int(np.argmax(shapely.distance(geom.boundary, pts)))
+            return float(cx[ok][best]), float(cy[ok][best])
+        if not fallback:
+            return None
+        free = geom if bgeom is None else geom.difference(bgeom.buffer(3))
+        if free.is_empty:
+            free = geom
+        spot = shapely.ops.polylabel(max(shapely.get_parts(free), key=lambda g: g.area), tolerance=1.0)
+        return spot.x, spot.y
+
+
 class SheetPainter:
     """Paints parcel sheets for one project; the map layers are loaded once for an atlas."""
 
@@ -374,31 +428,12 @@ class SheetPainter:
         """Where the fraction label's centre goes: inside the parcel, clear of its buildings (and
         of `avoid`, map-unit shapes such as the side lengths' boxes), as far from the boundary as
         can be; else (if fallback, or None) the pole of the parcel's free space."""
-        blds = self.map.layer("buildings").features_in(geom.bounds)
-        bgeom = shapely.union_all([self.map.layer("buildings").geometry(b) for b in blds]) if blds else None
-        if avoid is not None:
-            bgeom = avoid if bgeom is None else shapely.union(bgeom, avoid)
-        hw, hh = w_px * view.scale / 2, h_px * view.scale / 2
-        x0, y0, x1, y1 = geom.bounds
-        gx, gy = np.meshgrid(np.linspace(x0 + hw, x1 - hw, 24) if x1 - x0 > 2 * hw else [(x0 + x1) / 2],
-                             np.linspace(y0 + hh, y1 - hh, 24) if y1 - y0 > 2 * hh else [(y0 + y1) / 2])
-        cx, cy = gx.ravel(), gy.ravel()
-        boxes = shapely.box(cx - hw, cy - hh, cx + hw, cy + hh)
-        shapely.prepare(geom)
-        ok = shapely.contains(geom, boxes)
-        if bgeom is not None and ok.any():
-            ok &= ~shapely.intersects(bgeom, boxes)
-        if ok.any():
-            pts = shapely.points(cx[ok], cy[ok])
-            best = int(np.argmax(shapely.distance(geom.boundary, pts)))
-            return float(cx[ok][best]), float(cy[ok][best])
-        if not fallback:
-            return None
-        free = geom if bgeom is None else geom.difference(bgeom.buffer(3))
-        if free.is_empty:
-            free = geom
-        spot = shapely.ops.polylabel(max(shapely.get_parts(free), key=lambda g: g.area), tolerance=1.0)
-        return spot.x, spot.y
+        return _LabelSpots(geom, self._buildings_union(geom)).find(view, w_px, h_px, fallback, avoid)
+
+    def _buildings_union(self, geom):
+        layer = self.map.layer("buildings")
+        blds = layer.features_in(geom.bounds)
+        return shapely.union_all([layer.geometry(b) for b in blds]) if blds else None
 
     def _map(self, p, rec, geom, plan: SheetPlan | None = None) -> None:
         denom = sheet_scale(geom)
@@ -455,18 +490,19 @@ class SheetPainter:
             side_boxes = shapely.union_all([shapely.box(min(a[0], c[0]), min(a[1], c[1]), max(a[0], c[0]), max(a[1], c[1]))
                                             for a, c in corners])
         spot = None
+        spots = _LabelSpots(geom, self._buildings_union(geom))
         for avoid in ([side_boxes, None] if side_boxes is not None else [None]):
             for size in (9.0, 7.5, 6.5):
                 label = label_font(size, True)
                 fm = QFontMetricsF(label)
                 w = max(fm.horizontalAdvance(code), fm.horizontalAdvance(use)) + 6
-                spot = self._label_spot(geom, view, w, 2 * fm.height(), fallback=False, avoid=avoid)
+                spot = spots.find(view, w, 2 * fm.height(), fallback=False, avoid=avoid)
                 if spot is not None:
                     break
             if spot is not None:
                 break
         if spot is None:  # it fits nowhere whole: the pole of the parcel's free space, small
-            spot = self._label_spot(geom, view, w, 2 * fm.height())
+            spot = spots.find(view, w, 2 * fm.height())
         sx, sy = spot
         lx, ly = view.to_screen(sx, sy)
         box = QRectF(float(lx) - w / 2, float(ly) - fm.height(), w, 2 * fm.height())
