@@ -183,8 +183,19 @@ class _LabelSpots:
             gx, gy = np.meshgrid(np.linspace(x0 + hw, x1 - hw, 24) if x1 - x0 > 2 * hw else [(x0 + x1) / 2],
                                  np.linspace(y0 + hh, y1 - hh, 24) if y1 - y0 > 2 * hh else [(y0 + y1) / 2])
             cx, cy = gx.ravel(), gy.ravel()
-            boxes = shapely.box(cx - hw, cy - hh, cx + hw, cy + hh)
-            self._grids[key] = (cx, cy, boxes, shapely.contains(self.geom, boxes), {})
+            bx0, by0, bx1, by1 = cx - hw, cy - hh, cx + hw, cy + hh
+            # a box the parcel contains has its centre inside and its corners in it or on its
+            # edge: only the boxes that pass this (cheap) test are built and tested whole
+            g = self.geom
+            maybe = np.flatnonzero(shapely.contains_xy(g, cx, cy) & shapely.intersects_xy(g, bx0, by0)
+                                   & shapely.intersects_xy(g, bx1, by0) & shapely.intersects_xy(g, bx1, by1)
+                                   & shapely.intersects_xy(g, bx0, by1))
+            boxes = np.empty(len(cx), dtype=object)
+            contained = np.zeros(len(cx), dtype=bool)
+            if len(maybe):
+                boxes[maybe] = shapely.box(bx0[maybe], by0[maybe], bx1[maybe], by1[maybe])
+                contained[maybe] = shapely.contains(g, boxes[maybe])
+            self._grids[key] = (cx, cy, boxes, contained, {})
         return self._grids[key]
 
     def _obstacle(self, avoid):
@@ -203,8 +214,10 @@ class _LabelSpots:
         cx, cy, boxes, contained, clear = self._grid(hw, hh)
         ok = contained
         if bgeom is not None and ok.any():
-            if id(avoid) not in clear:
-                clear[id(avoid)] = ~shapely.intersects(bgeom, boxes)
+            if id(avoid) not in clear:  # tested only where the parcel contains the box
+                free = np.zeros(len(cx), dtype=bool)
+                free[contained] = ~shapely.intersects(bgeom, boxes[contained])
+                clear[id(avoid)] = free
             ok = ok & clear[id(avoid)]
         if ok.any():
             pts = shapely.points(cx[ok], cy[ok])
