@@ -18,8 +18,8 @@ import pandas as pd
 import shapely
 import shiboken6
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen,
-                           QPolygonF, QTransform)
+from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QGlyphRun, QImage, QPainter, QPainterPath,
+                           QPen, QPixmap, QPolygonF, QTextLayout, QTransform)
 
 from landapp.schema import spec
 from layers import fonts
@@ -504,7 +504,7 @@ class VectorLayer(MapLayer):
                 for i, lab in enumerate(c.labels) if i in present]
 
 
-_HALO_OFFSETS = [(-1, -1), (0, -1), (1, -1), (-1, 0), (1, 0), (-1, 1), (0, 1), (1, 1)]
+_HALO_OFFSETS = ((-1, -1), (0, -1), (1, -1), (-1, 0), (1, 0), (-1, 1), (0, 1), (1, 1))
 
 
 def _halo_text(painter: QPainter, rect: QRectF, text: str, colour: QColor = QColor(30, 30, 30)) -> None:
@@ -524,11 +524,87 @@ def _halo_text(painter: QPainter, rect: QRectF, text: str, colour: QColor = QCol
 
 
 def _paint_halo(painter: QPainter, x: float, y: float, text: str, colour: QColor) -> None:
+    if not isinstance(painter.device(), (QImage, QPixmap)):  # a PDF page, a printer
+        _paint_halo_runs(painter, x, y, text, colour)
+        return
     painter.setPen(QColor(255, 255, 255, 235))
     for dx, dy in _HALO_OFFSETS:
         painter.drawText(QPointF(x + dx, y + dy), text)
     painter.setPen(colour)
     painter.drawText(QPointF(x, y), text)
+
+
+def _paint_halo_runs(painter: QPainter, x: float, y: float, text: str, colour: QColor) -> None:
+    """The same halo and text as drawText would paint, from glyph runs shaped once per text:
+    the eight white copies go out as one run per font (a PDF page gets one text object for
+    them instead of eight, and nothing is shaped again)."""
+    origin = QPointF(x, y)
+    painter.setPen(QColor(255, 255, 255, 235))
+    for run in text_runs(painter, text, _HALO_OFFSETS):
+        painter.drawGlyphRun(origin, run)
+    painter.setPen(colour)
+    for run in text_runs(painter, text):
+        painter.drawGlyphRun(origin, run)
+
+
+_RUN_CACHE: OrderedDict = OrderedDict()
+_RUN_CACHE_SIZE = 8000
+
+
+def text_runs(painter: QPainter, text: str, offsets: tuple = ((0, 0),)) -> list[QGlyphRun]:
+    """text shaped in the painter's font as glyph runs (one per font face), positioned from
+    the baseline origin: drawGlyphRun(origin, run) puts every glyph where drawText(origin,
+    text) does, and the PDF keeps it as text. With several offsets, a copy of the text at each
+    offset. Cached per font, device resolution and text."""
+    font = painter.font()
+    dev = painter.device()
+    key = (font.key(), tuple(font.families()), dev.logicalDpiX(), dev.logicalDpiY(), text, offsets)
+    with _HALO_LOCK:
+        hit = _RUN_CACHE.get(key)
+        if hit is not None:
+            _RUN_CACHE.move_to_end(key)
+            return hit
+    layout = QTextLayout(text, font)
+    layout.beginLayout()
+    line = layout.createLine()
+    layout.endLayout()
+    asc = line.ascent()
+    # one run per stretch of text in one face, in reading order (a layout's own runs are one
+    # per face: "厂房1号" would come out as 厂房号 then 1, and read so from the PDF)
+    segments: list[tuple[object, list, list]] = []
+    at = 0
+    for ch in text:
+        n = 2 if ord(ch) > 0xFFFF else 1  # Qt counts UTF-16 units
+        for run in layout.glyphRuns(at, n):
+            raw = run.rawFont()
+            glyphs = run.glyphIndexes()
+            pos = [(q.x(), q.y() - asc) for q in run.positions()]
+            if segments and segments[-1][0] == raw:
+                segments[-1][1].extend(glyphs)
+                segments[-1][2].extend(pos)
+            else:
+                segments.append((raw, list(glyphs), pos))
+        at += n
+    # copy after copy, each in reading order, as drawText at each offset would paint them (a
+    # PDF reader then takes the copies for one text): one run when the text is in one face
+    runs = []
+    for offset in (offsets if len(segments) > 1 else [None]):
+        for raw, glyphs, pos in segments:
+            out = QGlyphRun()
+            out.setRawFont(raw)
+            if offset is None:
+                out.setGlyphIndexes(glyphs * len(offsets))
+                out.setPositions([QPointF(px + ox, py + oy) for ox, oy in offsets for px, py in pos])
+            else:
+                dx, dy = offset
+                out.setGlyphIndexes(glyphs)
+                out.setPositions([QPointF(px + dx, py + dy) for px, py in pos])
+            runs.append(out)
+    with _HALO_LOCK:
+        _RUN_CACHE[key] = runs
+        while len(_RUN_CACHE) > _RUN_CACHE_SIZE:
+            _RUN_CACHE.popitem(last=False)
+    return runs
 
 
 CACHE_LABELS = True  # False: always paint label text (as on PDF pages and printers)
