@@ -11,25 +11,45 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import (QColor, QFontMetricsF, QImage, QPainter, QPainterPath, QPainterPathStroker, QPen, QPixmap,
+                           QPolygonF)
 
 from landapp.i18n import tr
 from layers.render import render
-from layers.vector import label_font
+from layers.vector import label_font, text_runs
 from layers.view import INCH_M, MapView
 
 MM = 96 / 25.4
 RED = QColor(220, 0, 0)
 
 
+HALO_PEN = QPen(QColor(255, 255, 255, 230), 2.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                Qt.PenJoinStyle.RoundJoin)
+_HALO_PATHS: dict = {}
+
+
 def _halo_text(p: QPainter, pos: QPointF, text: str, colour: QColor) -> None:
-    """Text with a thin white halo, so point numbers read over coloured neighbours."""
-    path = QPainterPath()
-    path.addText(pos, p.font(), text)
-    p.strokePath(path, QPen(QColor(255, 255, 255, 230), 2.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-                            Qt.PenJoinStyle.RoundJoin))
+    """Text with a thin white halo, so point numbers read over coloured neighbours: the
+    text's outline stroked with HALO_PEN (worked out once per text and font: what strokePath
+    paints, as a filled shape), then the text itself, which stays text in a PDF."""
+    font = p.font()
+    key = (font.key(), tuple(font.families()), text)
+    halo = _HALO_PATHS.get(key)
+    if halo is None:
+        path = QPainterPath()
+        path.addText(QPointF(0, 0), font, text)
+        halo = QPainterPathStroker(HALO_PEN).createStroke(path)
+        if len(_HALO_PATHS) > 4000:
+            _HALO_PATHS.clear()
+        _HALO_PATHS[key] = halo
+    # addText puts the text at pos in 1/64 px (rounded toward zero): so does this
+    p.fillPath(halo.translated(math.trunc(pos.x() * 64) / 64, math.trunc(pos.y() * 64) / 64), HALO_PEN.color())
     p.setPen(colour)
-    p.drawText(pos, text)  # real text over the halo (a filled outline is not text in the PDF)
+    if isinstance(p.device(), (QImage, QPixmap)):
+        p.drawText(pos, text)
+        return
+    for run in text_runs(p, text):  # shaped once per text
+        p.drawGlyphRun(pos, run)
 
 
 @dataclass
