@@ -180,9 +180,9 @@ class _LabelSpots:
         key = (hw, hh)
         if key not in self._grids:
             x0, y0, x1, y1 = self.geom.bounds
-            gx, gy = np.meshgrid(np.linspace(x0 + hw, x1 - hw, 24) if x1 - x0 > 2 * hw else [(x0 + x1) / 2],
-                                 np.linspace(y0 + hh, y1 - hh, 24) if y1 - y0 > 2 * hh else [(y0 + y1) / 2])
-            cx, cy = gx.ravel(), gy.ravel()
+            xs = np.linspace(x0 + hw, x1 - hw, 24) if x1 - x0 > 2 * hw else np.array([(x0 + x1) / 2])
+            ys = np.linspace(y0 + hh, y1 - hh, 24) if y1 - y0 > 2 * hh else np.array([(y0 + y1) / 2])
+            cx, cy = np.tile(xs, len(ys)), np.repeat(ys, len(xs))  # row by row, as a meshgrid
             bx0, by0, bx1, by1 = cx - hw, cy - hh, cx + hw, cy + hh
             # a box the parcel contains has its centre inside and its corners in it or on its
             # edge: only the boxes that pass this (cheap) test are built and tested whole

@@ -451,21 +451,37 @@ class VectorLayer(MapLayer):
                 d.labels = texts(self.label_mode, d.attrs)
             else:
                 d.labels = self.label_texts(d.attrs)
+        labels = d.labels
+        idx = np.array([i for i in idx.tolist() if labels[i]], dtype=np.int64)
+        anchors = self.label_anchors(d, idx, view)
         for k, i in enumerate(idx.tolist()):
             if cancel is not None and k % 512 == 0 and cancel():
                 break
-            text = d.labels[i]
-            if not text:
-                continue
-            anchor = self.label_anchor(d, i, view)
+            anchor = anchors[k]
             if anchor is None:
                 continue
-            p = view.point_to_screen(anchor.x, anchor.y)
-            self.paint_label(painter, fm, p, text, placed, d.sizes[i] / view.scale)
+            p = view.point_to_screen(anchor[0], anchor[1])
+            self.paint_label(painter, fm, p, labels[i], placed, d.sizes[i] / view.scale)
         painter.restore()
 
     def font(self) -> QFont:
         return label_font(9)
+
+    def label_anchors(self, d: _Snapshot, idx: np.ndarray, view: MapView) -> list:
+        """label_anchor (as x, y, or None) for each feature of idx; the common case (the
+        bbox centre lies inside) is tested for all of them in one call."""
+        if type(self).label_anchor is not VectorLayer.label_anchor:  # a layer's own rule
+            return [None if a is None else (a.x, a.y) for a in (self.label_anchor(d, i, view) for i in idx.tolist())]
+        c = d.centroids[idx]
+        inside = d.simple[idx] & shapely.contains_xy(d.geoms[idx], c[:, 0], c[:, 1]) if len(idx) else []
+        out = []
+        for k, i in enumerate(idx.tolist()):
+            if inside[k]:
+                out.append((float(c[k, 0]), float(c[k, 1])))
+            else:
+                a = self._anchor_on_surface(d, i, view)
+                out.append(None if a is None else (a.x, a.y))
+        return out
 
     def label_anchor(self, d: _Snapshot, i: int, view: MapView):
         """Where the label goes: the bbox centre when it lies inside, else a point on the
@@ -473,6 +489,9 @@ class VectorLayer(MapLayer):
         c = shapely.Point(*d.centroids[i])
         if d.simple[i] and shapely.contains(d.geoms[i], c):
             return c
+        return self._anchor_on_surface(d, i, view)
+
+    def _anchor_on_surface(self, d: _Snapshot, i: int, view: MapView):
         geom = d.geoms[i]
         if d.sizes[i] / view.scale > max(view.width, view.height):  # mostly off screen
             geom = shapely.intersection(geom, shapely.box(*view.extent))
@@ -758,6 +777,16 @@ class RoadLayer(VectorLayer):
         # the middle of the stretch of road in view, so every visible road gets its name
         geom = shapely.intersection(d.geoms[i], shapely.box(*view.extent))
         return None if geom.is_empty else shapely.point_on_surface(geom)
+
+    def label_anchors(self, d, idx, view) -> list:
+        """label_anchor of each of idx, in two vectorised calls."""
+        if not len(idx):
+            return []
+        parts = shapely.intersection(d.geoms[idx], shapely.box(*view.extent))
+        empty = shapely.is_empty(parts)
+        pts = np.empty(len(idx), dtype=object)
+        pts[~empty] = shapely.point_on_surface(parts[~empty])
+        return [None if e else (p.x, p.y) for e, p in zip(empty.tolist(), pts)]
 
     def font(self) -> QFont:
         return label_font(8.5)
