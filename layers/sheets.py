@@ -158,8 +158,19 @@ def _rows_per_column(y: float, line: float = LINE) -> int:
     return max(int((FOOTER_Y - 7 * MM - y) // line) - 1, 1)
 
 
+_METRICS: dict[tuple[float, bool], QFontMetricsF] = {}
+
+
+def _metrics(size: float, bold: bool = False) -> QFontMetricsF:
+    """QFontMetricsF(label_font(size, bold)), made once."""
+    fm = _METRICS.get((size, bold))
+    if fm is None:
+        fm = _METRICS[(size, bold)] = QFontMetricsF(label_font(size, bold))
+    return fm
+
+
 def _measure(text: str, size: float, bold: bool = False, width: float | None = None) -> float:
-    fm = QFontMetricsF(label_font(size, bold))
+    fm = _metrics(size, bold)
     if width is None:
         return fm.height()
     return fm.boundingRect(QRectF(0, 0, width, 10000), int(Qt.TextFlag.TextWordWrap), text).height()
@@ -429,7 +440,7 @@ class SheetPainter:
                     p.fillRect(QRectF(col[c] + 0.5, top + 0.5, col[c + 1] - col[c] - 1, row_h - 1), QColor(240, 240, 240))
                 size = 8.5
                 cell_w = col[c + 1] - col[c] - 3 * MM
-                while size > 6.0 and QFontMetricsF(label_font(size)).horizontalAdvance(str(cells[c])) > cell_w:
+                while size > 6.0 and _metrics(size).horizontalAdvance(str(cells[c])) > cell_w:
                     size -= 0.5  # a long name or land user shrinks to fit its cell instead of being cut
                 p.setFont(label_font(size, bold=fill))
                 p.setPen(QColor(20, 20, 20))
@@ -464,7 +475,7 @@ class SheetPainter:
         n_outer = shapely.get_num_geometries(geom)  # the rings after these are holes
         total = sum(len(r) for r in rings)
         # where the side lengths would go (along each side, inside the parcel, where they fit)
-        fm6 = QFontMetricsF(label_font(6.5))
+        fm6 = _metrics(6.5)
         sides: list[tuple[list[QRectF], str]] = []  # per side: spots along it, the middle first
         if total <= 60:
             for ring in rings:
@@ -507,7 +518,7 @@ class SheetPainter:
         for avoid in ([side_boxes, None] if side_boxes is not None else [None]):
             for size in (9.0, 7.5, 6.5):
                 label = label_font(size, True)
-                fm = QFontMetricsF(label)
+                fm = _metrics(size, True)
                 w = max(fm.horizontalAdvance(code), fm.horizontalAdvance(use)) + 6
                 spot = spots.find(view, w, 2 * fm.height(), fallback=False, avoid=avoid)
                 if spot is not None:

@@ -43,14 +43,21 @@ CJK_FAMILIES = ["DejaVu Sans", *fonts.CJK_FAMILIES]  # layers/fonts.py: the PDF 
 SELECTION_COLOUR = QColor(0, 200, 255)
 
 
+_FONTS: dict[tuple[float, bool], QFont] = {}
+
+
 def label_font(point_size: float = 9.0, bold: bool = False) -> QFont:
     """Map text sized in pixels of a 96-dpi screen (point_size × 96/72), so the same picture
-    comes out on screen, in a PNG and on a PDF page painted in 96-dpi units."""
-    f = QFont()
-    f.setFamilies(CJK_FAMILIES)
-    f.setPixelSize(max(1, round(point_size * 96 / 72)))
-    f.setBold(bold)
-    return f
+    comes out on screen, in a PNG and on a PDF page painted in 96-dpi units. A copy of a
+    font made once per size (parcel sheets ask tens of thousands of times)."""
+    f = _FONTS.get((point_size, bold))
+    if f is None:
+        f = QFont()
+        f.setFamilies(CJK_FAMILIES)
+        f.setPixelSize(max(1, round(point_size * 96 / 72)))
+        f.setBold(bold)
+        _FONTS[(point_size, bold)] = f
+    return QFont(f)
 
 
 def polygon_from_xy(xy: np.ndarray) -> QPolygonF:
