@@ -82,8 +82,7 @@ class SizhiFinder:
         self.band = band
         self.with_code = with_code
         self._cache: OrderedDict = OrderedDict()
-        zones = store.read_layer("zones", columns=["name"])
-        self.zones = list(zip(zones.geometry.values, zones["name"]))
+        self.zones = [(z["geometry"], z.get("name")) for z in store.rows("zones")]
 
     def _candidates(self, layer: str, area) -> list[tuple[int, object, str]]:
         """(fid, geometry, label) of the active features whose box meets area's box. Records

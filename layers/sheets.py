@@ -675,23 +675,26 @@ class SheetPainter:
 def select_parcels(store, codes: Sequence[str] = (), zone: str | None = None, fids: Sequence[int] = ()) -> list[int]:
     """Parcels for an atlas: by fid, by code, by zone, or all active ones (in code order);
     parcels asked for by code come in the order asked (each once)."""
-    df = store.read_layer("parcels", columns=["code", "zone"])
+    rows = store.values("parcels", ["fid", "code", "zone"], "retired = 0 OR retired IS NULL")
     if fids:
-        df = df[df.index.isin(list(fids))]
+        wanted = {int(f) for f in fids}
+        rows = [r for r in rows if r[0] in wanted]
     if codes:
-        missing = sorted(set(codes) - set(df["code"]))
+        missing = sorted(set(codes) - {r[1] for r in rows})
         if missing:
             raise LandappError(tr(f"找不到地块 {'、'.join(missing)}。", f"No parcel with code {', '.join(missing)}."))
-        df = df[df["code"].isin(list(codes))]
+        asked = set(codes)
+        rows = [r for r in rows if r[1] in asked]
     if zone:
-        if zone not in set(df["zone"]):
+        if zone not in {r[2] for r in rows}:
             raise LandappError(tr(f"没有片区“{zone}”的地块。", f"There are no parcels in zone '{zone}'."))
-        df = df[df["zone"] == zone]
+        rows = [r for r in rows if r[2] == zone]
     if codes:
         where = {c: i for i, c in reversed(list(enumerate(codes)))}  # the first time a code is asked
-        df = df.assign(_asked=df["code"].map(where)).sort_values(["_asked", "code"], kind="stable")
-        return [int(f) for f in df.index]
-    return [int(f) for f in df.sort_values("code").index]
+        rows.sort(key=lambda r: (where[r[1]], r[1]))
+    else:  # in code order, parcels without a code last (each group in fid order)
+        rows.sort(key=lambda r: (r[1] is None, r[1] or ""))
+    return [int(r[0]) for r in rows]
 
 
 def paint_atlas(sp: SheetPainter, p: QPainter, fids: Sequence[int], new_page: Callable[[], object], *,
