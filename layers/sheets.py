@@ -159,6 +159,7 @@ def _rows_per_column(y: float, line: float = LINE) -> int:
 
 
 _METRICS: dict[tuple[float, bool], QFontMetricsF] = {}
+_HEIGHTS: dict[tuple, float] = {}  # wrapped text's height, by font, resolution, width, flags and text
 
 
 def _metrics(size: float, bold: bool = False) -> QFontMetricsF:
@@ -251,6 +252,7 @@ class SheetPainter:
         self.store = store
         self.drafter = drafter or store.get_setting("drafter") or ""
         self.checker = checker or store.get_setting("checker") or ""
+        self.park_name = store.name  # read once, like the drafter and checker
         self.date = date or dt.date.today()
         self.map = ParkMap(store, parcel_theme="landuse", with_raster=False, with_tiles=False)
         for layer in self.map.layers:
@@ -406,13 +408,22 @@ class SheetPainter:
         r = QRectF(x, y, width, 1000)
         flags = int(align | Qt.TextFlag.TextWordWrap)
         p.drawText(r, flags, text)
-        # the height planned with font metrics, so the plan and the page agree
-        return y + fm.boundingRect(r, flags, text).height()
+        # the height planned with font metrics, so the plan and the page agree (the same
+        # headings come on every sheet: measured once)
+        font = p.font()
+        key = (font.key(), p.device().logicalDpiY(), width, flags, text)
+        h = _HEIGHTS.get(key)
+        if h is None:
+            h = fm.boundingRect(r, flags, text).height()
+            if len(_HEIGHTS) > 2000:
+                _HEIGHTS.clear()
+            _HEIGHTS[key] = h
+        return y + h
 
     def _header(self, p, rec) -> None:
         self._text(p, 0, 12 * MM, tr("宗 地 图", "PARCEL SHEET"), 18, True, width=PAGE_W,
                    align=Qt.AlignmentFlag.AlignHCenter)
-        self._text(p, 0, 21 * MM, self.store.name, 10, width=PAGE_W, align=Qt.AlignmentFlag.AlignHCenter)
+        self._text(p, 0, 21 * MM, self.park_name, 10, width=PAGE_W, align=Qt.AlignmentFlag.AlignHCenter)
         area = rec.get("area_m2") or rec["geometry"].area
         use = rec.get("land_use")
         use_text = landuse.label(use) if use and landuse.is_known(use) else (use or "")
