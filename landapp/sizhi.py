@@ -68,7 +68,8 @@ def facing_edges(geom) -> dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarra
 
 
 def _strip(edges, depth: float, geom):
-    quads = [Polygon([a, b, b + n * depth, a + n * depth]) for a, b, n in edges]
+    a, b, n = (np.array([e[k] for e in edges], dtype=float).reshape(-1, 2) for k in range(3))
+    quads = shapely.polygons(np.stack([a, b, b + n * depth, a + n * depth, a], axis=1))
     return shapely.union_all(quads).difference(geom)
 
 

@@ -376,7 +376,10 @@ def paint_detail(sp, p: QPainter, geom, d: Detail, frame: QRectF) -> list:
     # a detail shows only the boundary: numbers may stand on either side of it
     labels, _dense = place_point_labels(screen_rings, signs, QFontMetricsF(p.font()), local, [bar], None,
                                         set(d.points))
-    draw_point_marks(p, screen_rings)
+    # the circles the frame shows (a detail is a small piece of a long boundary: the rest
+    # would be clipped away, but still written into the PDF)
+    near = local.adjusted(-MM, -MM, MM, MM)
+    draw_point_marks(p, [[q for q in ring if near.contains(q)] for ring in screen_rings])
     draw_point_labels(p, labels)
     sp._scale_bar(p, scale, d.denom, local.height())
     p.setClipping(False)
