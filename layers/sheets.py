@@ -646,6 +646,12 @@ class SheetPainter:
         per_col = math.ceil(len(chunk) / 2)
         head = (tr("点号", "Point"), tr("X(北)", "X (N)"), tr("Y(东)", "Y (E)"), tr("边长", "Side"))
         widths = [12 * MM, 28 * MM, 28 * MM, 18 * MM]
+        total_w = sum(widths)
+        size = 7.5 if line >= LINE else 7.0
+        fonts = {True: label_font(size, True), False: label_font(size)}
+        aligns = [int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)] + \
+            [int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)] * 3
+        ink, rule, ring_rule = QColor(20, 20, 20), QPen(QColor(170, 170, 170), 0.4), QPen(QColor(90, 90, 90), 0.8)
         for colset in range(2):
             part = chunk[colset * per_col:(colset + 1) * per_col]
             if not part:
@@ -654,17 +660,16 @@ class SheetPainter:
             yy = y
             for cells, bold, ring_start in [(head, True, False)] + [(r[:4], False, r[4]) for r in part]:
                 if ring_start:  # a further ring (another part, or a hole) starts here
-                    p.setPen(QPen(QColor(90, 90, 90), 0.8))
-                    p.drawLine(QPointF(x, yy), QPointF(x + sum(widths), yy))
+                    p.setPen(ring_rule)
+                    p.drawLine(QPointF(x, yy), QPointF(x + total_w, yy))
                 cx = x
-                p.setFont(label_font(7.5 if line >= LINE else 7.0, bold))
-                p.setPen(QColor(20, 20, 20))
-                for c, (cell, w) in enumerate(zip(cells, widths)):
-                    align = Qt.AlignmentFlag.AlignLeft if c == 0 else Qt.AlignmentFlag.AlignRight
-                    p.drawText(QRectF(cx, yy, w - 2, line), int(align | Qt.AlignmentFlag.AlignVCenter), cell)
+                p.setFont(fonts[bold])
+                p.setPen(ink)
+                for cell, w, align in zip(cells, widths, aligns):
+                    p.drawText(QRectF(cx, yy, w - 2, line), align, cell)
                     cx += w
-                p.setPen(QPen(QColor(170, 170, 170), 0.4))
-                p.drawLine(QPointF(x, yy + line), QPointF(x + sum(widths), yy + line))
+                p.setPen(rule)
+                p.drawLine(QPointF(x, yy + line), QPointF(x + total_w, yy + line))
                 yy += line
         end = y + line * (per_col + 1)
         if note:
