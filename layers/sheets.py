@@ -437,7 +437,9 @@ class SheetPainter:
         x0, w = 15 * MM, 180 * MM
         y = 29 * MM
         row_h = 7.5 * MM
-        p.setPen(QPen(QColor(60, 60, 60), 0.6))
+        grid, ink, shade = QPen(QColor(60, 60, 60), 0.6), QColor(20, 20, 20), QColor(240, 240, 240)
+        flags = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
+        p.setPen(grid)
         col = [x0, x0 + 24 * MM, x0 + 90 * MM, x0 + 116 * MM, x0 + w]
         for r, cells in enumerate(rows):
             top = y + r * row_h
@@ -448,16 +450,16 @@ class SheetPainter:
                     p.drawLine(QPointF(col[c], top), QPointF(col[c], top + row_h))
                 fill = c % 2 == 0
                 if fill:
-                    p.fillRect(QRectF(col[c] + 0.5, top + 0.5, col[c + 1] - col[c] - 1, row_h - 1), QColor(240, 240, 240))
+                    p.fillRect(QRectF(col[c] + 0.5, top + 0.5, col[c + 1] - col[c] - 1, row_h - 1), shade)
                 size = 8.5
                 cell_w = col[c + 1] - col[c] - 3 * MM
-                while size > 6.0 and _metrics(size).horizontalAdvance(str(cells[c])) > cell_w:
+                text = str(cells[c])
+                while size > 6.0 and _metrics(size).horizontalAdvance(text) > cell_w:
                     size -= 0.5  # a long name or land user shrinks to fit its cell instead of being cut
                 p.setFont(label_font(size, bold=fill))
-                p.setPen(QColor(20, 20, 20))
-                p.drawText(QRectF(col[c] + 2 * MM, top, cell_w, row_h),
-                           int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), str(cells[c]))
-                p.setPen(QPen(QColor(60, 60, 60), 0.6))
+                p.setPen(ink)
+                p.drawText(QRectF(col[c] + 2 * MM, top, cell_w, row_h), flags, text)
+                p.setPen(grid)
 
     def _label_spot(self, geom, view: MapView, w_px: float, h_px: float, fallback: bool = True, avoid=None):
         """Where the fraction label's centre goes: inside the parcel, clear of its buildings (and
