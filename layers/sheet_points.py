@@ -30,8 +30,16 @@ _HALO_PATHS: dict = {}
 
 def _halo_text(p: QPainter, pos: QPointF, text: str, colour: QColor) -> None:
     """Text with a thin white halo, so point numbers read over coloured neighbours: the
-    text's outline stroked with HALO_PEN (worked out once per text and font: what strokePath
-    paints, as a filled shape), then the text itself, which stays text in a PDF."""
+    text's outline stroked with HALO_PEN, then the text itself, which stays text in a PDF.
+    On a PDF page or a printer the stroke is worked out once per text and font and filled
+    (what a PDF's strokePath writes), and the text comes from cached glyph runs."""
+    if isinstance(p.device(), (QImage, QPixmap)):  # a raster strokes its own way: as it was
+        path = QPainterPath()
+        path.addText(pos, p.font(), text)
+        p.strokePath(path, HALO_PEN)
+        p.setPen(colour)
+        p.drawText(pos, text)
+        return
     font = p.font()
     key = (font.key(), tuple(font.families()), text)
     halo = _HALO_PATHS.get(key)
@@ -45,9 +53,6 @@ def _halo_text(p: QPainter, pos: QPointF, text: str, colour: QColor) -> None:
     # addText puts the text at pos in 1/64 px (rounded toward zero): so does this
     p.fillPath(halo.translated(math.trunc(pos.x() * 64) / 64, math.trunc(pos.y() * 64) / 64), HALO_PEN.color())
     p.setPen(colour)
-    if isinstance(p.device(), (QImage, QPixmap)):
-        p.drawText(pos, text)
-        return
     for run in text_runs(p, text):  # shaped once per text
         p.drawGlyphRun(pos, run)
 
