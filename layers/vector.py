@@ -573,7 +573,7 @@ def _paint_halo_runs(painter: QPainter, x: float, y: float, text: str, colour: Q
         painter.drawGlyphRun(origin, run)
 
 
-_RUN_CACHE: OrderedDict = OrderedDict()
+_RUN_CACHE: dict = {}  # read without the lock: a dict's get is atomic
 _RUN_CACHE_SIZE = 8000
 
 
@@ -585,11 +585,9 @@ def text_runs(painter: QPainter, text: str, offsets: tuple = ((0, 0),)) -> list[
     font = painter.font()
     dev = painter.device()
     key = (font.key(), tuple(font.families()), dev.logicalDpiX(), dev.logicalDpiY(), text, offsets)
-    with _HALO_LOCK:
-        hit = _RUN_CACHE.get(key)
-        if hit is not None:
-            _RUN_CACHE.move_to_end(key)
-            return hit
+    hit = _RUN_CACHE.get(key)
+    if hit is not None:
+        return hit
     layout = QTextLayout(text, font)
     layout.beginLayout()
     line = layout.createLine()
@@ -627,9 +625,9 @@ def text_runs(painter: QPainter, text: str, offsets: tuple = ((0, 0),)) -> list[
                 out.setPositions([QPointF(px + dx, py + dy) for px, py in pos])
             runs.append(out)
     with _HALO_LOCK:
+        if len(_RUN_CACHE) >= _RUN_CACHE_SIZE:
+            _RUN_CACHE.clear()
         _RUN_CACHE[key] = runs
-        while len(_RUN_CACHE) > _RUN_CACHE_SIZE:
-            _RUN_CACHE.popitem(last=False)
     return runs
 
 
