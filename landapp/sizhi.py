@@ -12,6 +12,7 @@ the 90° sector around that bearing. Nothing there means the zone's edge, or ope
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 
 import numpy as np
 import shapely
@@ -26,6 +27,7 @@ NEAR_M = 4.0
 FACING_DEG = 50.0  # an edge faces a direction when its outward normal is this close to it
 SHARE = 0.15  # a neighbour must front at least this share of a side
 SECOND = 0.35  # a second neighbour is named too when it fronts this much of the side
+CACHE_SIZE = 50_000  # features' (geometry, label) kept between parcels
 DIRECTIONS = [("east", "东", 0.0), ("south", "南", -90.0), ("west", "西", 180.0), ("north", "北", 90.0)]
 
 
@@ -66,7 +68,8 @@ def facing_edges(geom) -> dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarra
 
 
 def _strip(edges, depth: float, geom):
-    quads = [Polygon([a, b, b + n * depth, a + n * depth]) for a, b, n in edges]
+    a, b, n = (np.array([e[k] for e in edges], dtype=float).reshape(-1, 2) for k in range(3))
+    quads = shapely.polygons(np.stack([a, b, b + n * depth, a + n * depth, a], axis=1))
     return shapely.union_all(quads).difference(geom)
 
 
@@ -79,15 +82,27 @@ class SizhiFinder:
         self.store = store
         self.band = band
         self.with_code = with_code
-        zones = store.read_layer("zones", columns=["name"])
-        self.zones = list(zip(zones.geometry.values, zones["name"]))
+        self._cache: OrderedDict = OrderedDict()
+        self.zones = [(z["geometry"], z.get("name")) for z in store.rows("zones")]
 
-    def _candidates(self, layer: str, area) -> list[dict]:
+    def _candidates(self, layer: str, area) -> list[tuple[int, object, str]]:
+        """(fid, geometry, label) of the active features whose box meets area's box. Records
+        are read once and kept (a parcel is a candidate for each of its neighbours' 四至)."""
         out = []
+        cache = self._cache
         for fid in self.store.fids_in_bbox(layer, area.bounds):
-            rec = self.store.get(layer, fid)
-            if not rec.get("retired"):
-                out.append(rec)
+            key = (layer, fid)
+            hit = cache.get(key)
+            if hit is None:
+                rec = self.store.get(layer, fid)
+                hit = (not rec.get("retired"), rec["fid"], rec["geometry"], _label(rec, layer, self.with_code))
+                cache[key] = hit
+                if len(cache) > CACHE_SIZE:
+                    cache.popitem(last=False)
+            else:
+                cache.move_to_end(key)
+            if hit[0]:
+                out.append(hit[1:])
         return out
 
     def _regions(self, geom) -> dict[str, list]:
@@ -111,21 +126,28 @@ class SizhiFinder:
         regions = self._regions(geom)
         ring = geom.buffer(self.band, join_style="mitre").difference(geom)
         roads = self._candidates("roads", ring)
-        parcels = [r for r in self._candidates("parcels", ring) if r["fid"] != exclude_fid]
+        parcels = [r for r in self._candidates("parcels", ring) if r[0] != exclude_fid]
+        cands = [(1.2, r) for r in roads] + [(1.0, r) for r in parcels]
+        geoms = np.empty(len(cands), dtype=object)
+        geoms[:] = [r[1] for _, r in cands]
         zone = next((z for z, _ in self.zones if z.intersects(geom.centroid)), None)
         out = {}
         for key, _, _ in DIRECTIONS:
             names = None
             for region in regions[key]:
-                if region.is_empty or region.area <= 0:
+                if region.is_empty or region.area <= 0 or not len(cands):
                     continue
+                # what does not meet the region fronts none of it (and is not intersected)
+                shapely.prepare(region)
+                hit = np.flatnonzero(shapely.intersects(region, geoms))
+                areas = shapely.area(shapely.intersection(geoms[hit], region)) if len(hit) else []
                 shares = []
-                for layer, recs in (("roads", roads), ("parcels", parcels)):
-                    for r in recs:
-                        share = shapely.area(shapely.intersection(r["geometry"], region)) / region.area
-                        if share >= SHARE:
-                            # a road a parcel fronts onto wins a near tie: it is how the side is known
-                            shares.append((share * (1.2 if layer == "roads" else 1.0), _label(r, layer, self.with_code)))
+                for i, a in zip(hit.tolist(), areas):
+                    share = a / region.area
+                    if share >= SHARE:
+                        # a road a parcel fronts onto wins a near tie: it is how the side is known
+                        weight, (_fid, _g, label) = cands[i]
+                        shares.append((share * weight, label))
                 if shares:
                     shares.sort(key=lambda t: -t[0])
                     names = [shares[0][1]] + [n for s, n in shares[1:2] if s >= SECOND and n != shares[0][1]]

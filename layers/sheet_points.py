@@ -11,25 +11,50 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import (QColor, QFontMetricsF, QImage, QPainter, QPainterPath, QPainterPathStroker, QPen, QPixmap,
+                           QPolygonF)
 
 from landapp.i18n import tr
 from layers.render import render
-from layers.vector import label_font
+from layers.vector import label_font, text_runs
 from layers.view import INCH_M, MapView
 
 MM = 96 / 25.4
 RED = QColor(220, 0, 0)
 
 
+HALO_PEN = QPen(QColor(255, 255, 255, 230), 2.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                Qt.PenJoinStyle.RoundJoin)
+_HALO_PATHS: dict = {}
+
+
 def _halo_text(p: QPainter, pos: QPointF, text: str, colour: QColor) -> None:
-    """Text with a thin white halo, so point numbers read over coloured neighbours."""
-    path = QPainterPath()
-    path.addText(pos, p.font(), text)
-    p.strokePath(path, QPen(QColor(255, 255, 255, 230), 2.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-                            Qt.PenJoinStyle.RoundJoin))
+    """Text with a thin white halo, so point numbers read over coloured neighbours: the
+    text's outline stroked with HALO_PEN, then the text itself, which stays text in a PDF.
+    On a PDF page or a printer the stroke is worked out once per text and font and filled
+    (what a PDF's strokePath writes), and the text comes from cached glyph runs."""
+    if isinstance(p.device(), (QImage, QPixmap)):  # a raster strokes its own way: as it was
+        path = QPainterPath()
+        path.addText(pos, p.font(), text)
+        p.strokePath(path, HALO_PEN)
+        p.setPen(colour)
+        p.drawText(pos, text)
+        return
+    font = p.font()
+    key = (font.key(), tuple(font.families()), text)
+    halo = _HALO_PATHS.get(key)
+    if halo is None:
+        path = QPainterPath()
+        path.addText(QPointF(0, 0), font, text)
+        halo = QPainterPathStroker(HALO_PEN).createStroke(path)
+        if len(_HALO_PATHS) > 4000:
+            _HALO_PATHS.clear()
+        _HALO_PATHS[key] = halo
+    # addText puts the text at pos in 1/64 px (rounded toward zero): so does this
+    p.fillPath(halo.translated(math.trunc(pos.x() * 64) / 64, math.trunc(pos.y() * 64) / 64), HALO_PEN.color())
     p.setPen(colour)
-    p.drawText(pos, text)  # real text over the halo (a filled outline is not text in the PDF)
+    for run in text_runs(p, text):  # shaped once per text
+        p.drawGlyphRun(pos, run)
 
 
 @dataclass
@@ -356,7 +381,10 @@ def paint_detail(sp, p: QPainter, geom, d: Detail, frame: QRectF) -> list:
     # a detail shows only the boundary: numbers may stand on either side of it
     labels, _dense = place_point_labels(screen_rings, signs, QFontMetricsF(p.font()), local, [bar], None,
                                         set(d.points))
-    draw_point_marks(p, screen_rings)
+    # the circles the frame shows (a detail is a small piece of a long boundary: the rest
+    # would be clipped away, but still written into the PDF)
+    near = local.adjusted(-MM, -MM, MM, MM)
+    draw_point_marks(p, [[q for q in ring if near.contains(q)] for ring in screen_rings])
     draw_point_labels(p, labels)
     sp._scale_bar(p, scale, d.denom, local.height())
     p.setClipping(False)

@@ -159,11 +159,90 @@ def _rows_per_column(y: float, line: float = LINE) -> int:
     return max(int((FOOTER_Y - 7 * MM - y) // line) - 1, 1)
 
 
+_METRICS: dict[tuple[float, bool], QFontMetricsF] = {}
+_HEIGHTS: dict[tuple, float] = {}  # wrapped text's height, by font, resolution, width, flags and text
+
+
+def _metrics(size: float, bold: bool = False) -> QFontMetricsF:
+    """QFontMetricsF(label_font(size, bold)), made once."""
+    fm = _METRICS.get((size, bold))
+    if fm is None:
+        fm = _METRICS[(size, bold)] = QFontMetricsF(label_font(size, bold))
+    return fm
+
+
 def _measure(text: str, size: float, bold: bool = False, width: float | None = None) -> float:
-    fm = QFontMetricsF(label_font(size, bold))
+    fm = _metrics(size, bold)
     if width is None:
         return fm.height()
     return fm.boundingRect(QRectF(0, 0, width, 10000), int(Qt.TextFlag.TextWordWrap), text).height()
+
+
+class _LabelSpots:
+    """The fraction label's spot in one parcel, tried at several sizes and with or without
+    shapes to avoid: the candidate boxes of a size and whether the parcel contains them are
+    worked out once, and so is the union of the buildings with each shape to avoid."""
+
+    def __init__(self, geom, buildings):
+        self.geom, self.buildings = geom, buildings
+        shapely.prepare(geom)
+        self._grids: dict = {}
+        self._obstacles: dict = {}
+
+    def _grid(self, hw: float, hh: float):
+        key = (hw, hh)
+        if key not in self._grids:
+            x0, y0, x1, y1 = self.geom.bounds
+            xs = np.linspace(x0 + hw, x1 - hw, 24) if x1 - x0 > 2 * hw else np.array([(x0 + x1) / 2])
+            ys = np.linspace(y0 + hh, y1 - hh, 24) if y1 - y0 > 2 * hh else np.array([(y0 + y1) / 2])
+            cx, cy = np.tile(xs, len(ys)), np.repeat(ys, len(xs))  # row by row, as a meshgrid
+            bx0, by0, bx1, by1 = cx - hw, cy - hh, cx + hw, cy + hh
+            # a box the parcel contains has its centre inside and its corners in it or on its
+            # edge: only the boxes that pass this (cheap) test are built and tested whole
+            g = self.geom
+            maybe = np.flatnonzero(shapely.contains_xy(g, cx, cy) & shapely.intersects_xy(g, bx0, by0)
+                                   & shapely.intersects_xy(g, bx1, by0) & shapely.intersects_xy(g, bx1, by1)
+                                   & shapely.intersects_xy(g, bx0, by1))
+            boxes = np.empty(len(cx), dtype=object)
+            contained = np.zeros(len(cx), dtype=bool)
+            if len(maybe):
+                boxes[maybe] = shapely.box(bx0[maybe], by0[maybe], bx1[maybe], by1[maybe])
+                contained[maybe] = shapely.contains(g, boxes[maybe])
+            self._grids[key] = (cx, cy, boxes, contained, {})
+        return self._grids[key]
+
+    def _obstacle(self, avoid):
+        key = id(avoid)
+        if key not in self._obstacles:
+            b = self.buildings
+            if avoid is not None:
+                b = avoid if b is None else shapely.union(b, avoid)
+            self._obstacles[key] = (b, avoid)  # avoid kept alive: its id stays its own
+        return self._obstacles[key][0]
+
+    def find(self, view: MapView, w_px: float, h_px: float, fallback: bool = True, avoid=None):
+        geom = self.geom
+        bgeom = self._obstacle(avoid)
+        hw, hh = w_px * view.scale / 2, h_px * view.scale / 2
+        cx, cy, boxes, contained, clear = self._grid(hw, hh)
+        ok = contained
+        if bgeom is not None and ok.any():
+            if id(avoid) not in clear:  # tested only where the parcel contains the box
+                free = np.zeros(len(cx), dtype=bool)
+                free[contained] = ~shapely.intersects(bgeom, boxes[contained])
+                clear[id(avoid)] = free
+            ok = ok & clear[id(avoid)]
+        if ok.any():
+            pts = shapely.points(cx[ok], cy[ok])
+            best = int(np.argmax(shapely.distance(geom.boundary, pts)))
+            return float(cx[ok][best]), float(cy[ok][best])
+        if not fallback:
+            return None
+        free = geom if bgeom is None else geom.difference(bgeom.buffer(3))
+        if free.is_empty:
+            free = geom
+        spot = shapely.ops.polylabel(max(shapely.get_parts(free), key=lambda g: g.area), tolerance=1.0)
+        return spot.x, spot.y
 
 
 class SheetPainter:
@@ -174,6 +253,7 @@ class SheetPainter:
         self.store = store
         self.drafter = drafter or store.get_setting("drafter") or ""
         self.checker = checker or store.get_setting("checker") or ""
+        self.park_name = store.name  # read once, like the drafter and checker
         self.date = date or dt.date.today()
         self.map = ParkMap(store, parcel_theme="landuse", with_raster=False, with_tiles=False)
         for layer in self.map.layers:
@@ -329,13 +409,22 @@ class SheetPainter:
         r = QRectF(x, y, width, 1000)
         flags = int(align | Qt.TextFlag.TextWordWrap)
         p.drawText(r, flags, text)
-        # the height planned with font metrics, so the plan and the page agree
-        return y + fm.boundingRect(r, flags, text).height()
+        # the height planned with font metrics, so the plan and the page agree (the same
+        # headings come on every sheet: measured once)
+        font = p.font()
+        key = (font.key(), p.device().logicalDpiY(), width, flags, text)
+        h = _HEIGHTS.get(key)
+        if h is None:
+            h = fm.boundingRect(r, flags, text).height()
+            if len(_HEIGHTS) > 2000:
+                _HEIGHTS.clear()
+            _HEIGHTS[key] = h
+        return y + h
 
     def _header(self, p, rec) -> None:
         self._text(p, 0, 12 * MM, tr("宗 地 图", "PARCEL SHEET"), 18, True, width=PAGE_W,
                    align=Qt.AlignmentFlag.AlignHCenter)
-        self._text(p, 0, 21 * MM, self.store.name, 10, width=PAGE_W, align=Qt.AlignmentFlag.AlignHCenter)
+        self._text(p, 0, 21 * MM, self.park_name, 10, width=PAGE_W, align=Qt.AlignmentFlag.AlignHCenter)
         area = rec.get("area_m2") or rec["geometry"].area
         use = rec.get("land_use")
         use_text = landuse.label(use) if use and landuse.is_known(use) else (use or "")
@@ -349,7 +438,9 @@ class SheetPainter:
         x0, w = 15 * MM, 180 * MM
         y = 29 * MM
         row_h = 7.5 * MM
-        p.setPen(QPen(QColor(60, 60, 60), 0.6))
+        grid, ink, shade = QPen(QColor(60, 60, 60), 0.6), QColor(20, 20, 20), QColor(240, 240, 240)
+        flags = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
+        p.setPen(grid)
         col = [x0, x0 + 24 * MM, x0 + 90 * MM, x0 + 116 * MM, x0 + w]
         for r, cells in enumerate(rows):
             top = y + r * row_h
@@ -360,46 +451,27 @@ class SheetPainter:
                     p.drawLine(QPointF(col[c], top), QPointF(col[c], top + row_h))
                 fill = c % 2 == 0
                 if fill:
-                    p.fillRect(QRectF(col[c] + 0.5, top + 0.5, col[c + 1] - col[c] - 1, row_h - 1), QColor(240, 240, 240))
+                    p.fillRect(QRectF(col[c] + 0.5, top + 0.5, col[c + 1] - col[c] - 1, row_h - 1), shade)
                 size = 8.5
                 cell_w = col[c + 1] - col[c] - 3 * MM
-                while size > 6.0 and QFontMetricsF(label_font(size)).horizontalAdvance(str(cells[c])) > cell_w:
+                text = str(cells[c])
+                while size > 6.0 and _metrics(size).horizontalAdvance(text) > cell_w:
                     size -= 0.5  # a long name or land user shrinks to fit its cell instead of being cut
                 p.setFont(label_font(size, bold=fill))
-                p.setPen(QColor(20, 20, 20))
-                p.drawText(QRectF(col[c] + 2 * MM, top, cell_w, row_h),
-                           int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), str(cells[c]))
-                p.setPen(QPen(QColor(60, 60, 60), 0.6))
+                p.setPen(ink)
+                p.drawText(QRectF(col[c] + 2 * MM, top, cell_w, row_h), flags, text)
+                p.setPen(grid)
 
     def _label_spot(self, geom, view: MapView, w_px: float, h_px: float, fallback: bool = True, avoid=None):
         """Where the fraction label's centre goes: inside the parcel, clear of its buildings (and
         of `avoid`, map-unit shapes such as the side lengths' boxes), as far from the boundary as
         can be; else (if fallback, or None) the pole of the parcel's free space."""
-        blds = self.map.layer("buildings").features_in(geom.bounds)
-        bgeom = shapely.union_all([self.map.layer("buildings").geometry(b) for b in blds]) if blds else None
-        if avoid is not None:
-            bgeom = avoid if bgeom is None else shapely.union(bgeom, avoid)
-        hw, hh = w_px * view.scale / 2, h_px * view.scale / 2
-        x0, y0, x1, y1 = geom.bounds
-        gx, gy = np.meshgrid(np.linspace(x0 + hw, x1 - hw, 24) if x1 - x0 > 2 * hw else [(x0 + x1) / 2],
-                             np.linspace(y0 + hh, y1 - hh, 24) if y1 - y0 > 2 * hh else [(y0 + y1) / 2])
-        cx, cy = gx.ravel(), gy.ravel()
-        boxes = shapely.box(cx - hw, cy - hh, cx + hw, cy + hh)
-        shapely.prepare(geom)
-        ok = shapely.contains(geom, boxes)
-        if bgeom is not None and ok.any():
-            ok &= ~shapely.intersects(bgeom, boxes)
-        if ok.any():
-            pts = shapely.points(cx[ok], cy[ok])
-            best = int(np.argmax(shapely.distance(geom.boundary, pts)))
-            return float(cx[ok][best]), float(cy[ok][best])
-        if not fallback:
-            return None
-        free = geom if bgeom is None else geom.difference(bgeom.buffer(3))
-        if free.is_empty:
-            free = geom
-        spot = shapely.ops.polylabel(max(shapely.get_parts(free), key=lambda g: g.area), tolerance=1.0)
-        return spot.x, spot.y
+        return _LabelSpots(geom, self._buildings_union(geom)).find(view, w_px, h_px, fallback, avoid)
+
+    def _buildings_union(self, geom):
+        layer = self.map.layer("buildings")
+        blds = layer.features_in(geom.bounds)
+        return shapely.union_all([layer.geometry(b) for b in blds]) if blds else None
 
     def _map(self, p, rec, geom, plan: SheetPlan | None = None) -> None:
         denom = sheet_scale(geom)
@@ -417,7 +489,7 @@ class SheetPainter:
         n_outer = shapely.get_num_geometries(geom)  # the rings after these are holes
         total = sum(len(r) for r in rings)
         # where the side lengths would go (along each side, inside the parcel, where they fit)
-        fm6 = QFontMetricsF(label_font(6.5))
+        fm6 = _metrics(6.5)
         sides: list[tuple[list[QRectF], str]] = []  # per side: spots along it, the middle first
         if total <= 60:
             for ring in rings:
@@ -456,18 +528,19 @@ class SheetPainter:
             side_boxes = shapely.union_all([shapely.box(min(a[0], c[0]), min(a[1], c[1]), max(a[0], c[0]), max(a[1], c[1]))
                                             for a, c in corners])
         spot = None
+        spots = _LabelSpots(geom, self._buildings_union(geom))
         for avoid in ([side_boxes, None] if side_boxes is not None else [None]):
             for size in (9.0, 7.5, 6.5):
                 label = label_font(size, True)
-                fm = QFontMetricsF(label)
+                fm = _metrics(size, True)
                 w = max(fm.horizontalAdvance(code), fm.horizontalAdvance(use)) + 6
-                spot = self._label_spot(geom, view, w, 2 * fm.height(), fallback=False, avoid=avoid)
+                spot = spots.find(view, w, 2 * fm.height(), fallback=False, avoid=avoid)
                 if spot is not None:
                     break
             if spot is not None:
                 break
         if spot is None:  # it fits nowhere whole: the pole of the parcel's free space, small
-            spot = self._label_spot(geom, view, w, 2 * fm.height())
+            spot = spots.find(view, w, 2 * fm.height())
         sx, sy = spot
         lx, ly = view.to_screen(sx, sy)
         box = QRectF(float(lx) - w / 2, float(ly) - fm.height(), w, 2 * fm.height())
@@ -576,6 +649,12 @@ class SheetPainter:
         per_col = math.ceil(len(chunk) / 2)
         head = (tr("点号", "Point"), tr("X(北)", "X (N)"), tr("Y(东)", "Y (E)"), tr("边长", "Side"))
         widths = [12 * MM, 28 * MM, 28 * MM, 18 * MM]
+        total_w = sum(widths)
+        size = 7.5 if line >= LINE else 7.0
+        fonts = {True: label_font(size, True), False: label_font(size)}
+        aligns = [int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)] + \
+            [int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)] * 3
+        ink, rule, ring_rule = QColor(20, 20, 20), QPen(QColor(170, 170, 170), 0.4), QPen(QColor(90, 90, 90), 0.8)
         for colset in range(2):
             part = chunk[colset * per_col:(colset + 1) * per_col]
             if not part:
@@ -584,17 +663,16 @@ class SheetPainter:
             yy = y
             for cells, bold, ring_start in [(head, True, False)] + [(r[:4], False, r[4]) for r in part]:
                 if ring_start:  # a further ring (another part, or a hole) starts here
-                    p.setPen(QPen(QColor(90, 90, 90), 0.8))
-                    p.drawLine(QPointF(x, yy), QPointF(x + sum(widths), yy))
+                    p.setPen(ring_rule)
+                    p.drawLine(QPointF(x, yy), QPointF(x + total_w, yy))
                 cx = x
-                p.setFont(label_font(7.5 if line >= LINE else 7.0, bold))
-                p.setPen(QColor(20, 20, 20))
-                for c, (cell, w) in enumerate(zip(cells, widths)):
-                    align = Qt.AlignmentFlag.AlignLeft if c == 0 else Qt.AlignmentFlag.AlignRight
-                    p.drawText(QRectF(cx, yy, w - 2, line), int(align | Qt.AlignmentFlag.AlignVCenter), cell)
+                p.setFont(fonts[bold])
+                p.setPen(ink)
+                for cell, w, align in zip(cells, widths, aligns):
+                    p.drawText(QRectF(cx, yy, w - 2, line), align, cell)
                     cx += w
-                p.setPen(QPen(QColor(170, 170, 170), 0.4))
-                p.drawLine(QPointF(x, yy + line), QPointF(x + sum(widths), yy + line))
+                p.setPen(rule)
+                p.drawLine(QPointF(x, yy + line), QPointF(x + total_w, yy + line))
                 yy += line
         end = y + line * (per_col + 1)
         if note:
@@ -616,23 +694,26 @@ class SheetPainter:
 def select_parcels(store, codes: Sequence[str] = (), zone: str | None = None, fids: Sequence[int] = ()) -> list[int]:
     """Parcels for an atlas: by fid, by code, by zone, or all active ones (in code order);
     parcels asked for by code come in the order asked (each once)."""
-    df = store.read_layer("parcels", columns=["code", "zone"])
+    rows = store.values("parcels", ["fid", "code", "zone"], "retired = 0 OR retired IS NULL")
     if fids:
-        df = df[df.index.isin(list(fids))]
+        wanted = {int(f) for f in fids}
+        rows = [r for r in rows if r[0] in wanted]
     if codes:
-        missing = sorted(set(codes) - set(df["code"]))
+        missing = sorted(set(codes) - {r[1] for r in rows})
         if missing:
             raise LandappError(tr(f"找不到地块 {'、'.join(missing)}。", f"No parcel with code {', '.join(missing)}."))
-        df = df[df["code"].isin(list(codes))]
+        asked = set(codes)
+        rows = [r for r in rows if r[1] in asked]
     if zone:
-        if zone not in set(df["zone"]):
+        if zone not in {r[2] for r in rows}:
             raise LandappError(tr(f"没有片区“{zone}”的地块。", f"There are no parcels in zone '{zone}'."))
-        df = df[df["zone"] == zone]
+        rows = [r for r in rows if r[2] == zone]
     if codes:
         where = {c: i for i, c in reversed(list(enumerate(codes)))}  # the first time a code is asked
-        df = df.assign(_asked=df["code"].map(where)).sort_values(["_asked", "code"], kind="stable")
-        return [int(f) for f in df.index]
-    return [int(f) for f in df.sort_values("code").index]
+        rows.sort(key=lambda r: (where[r[1]], r[1]))
+    else:  # in code order, parcels without a code last (each group in fid order)
+        rows.sort(key=lambda r: (r[1] is None, r[1] or ""))
+    return [int(r[0]) for r in rows]
 
 
 def paint_atlas(sp: SheetPainter, p: QPainter, fids: Sequence[int], new_page: Callable[[], object], *,

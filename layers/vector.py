@@ -18,8 +18,8 @@ import pandas as pd
 import shapely
 import shiboken6
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen,
-                           QPolygonF, QTransform)
+from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QGlyphRun, QImage, QPainter, QPainterPath,
+                           QPen, QPixmap, QPolygonF, QTextLayout, QTransform)
 
 from landapp.schema import spec
 from layers import fonts
@@ -44,14 +44,21 @@ CJK_FAMILIES = ["DejaVu Sans", *fonts.CJK_FAMILIES]  # layers/fonts.py: the PDF 
 SELECTION_COLOUR = QColor(0, 200, 255)
 
 
+_FONTS: dict[tuple[float, bool], QFont] = {}
+
+
 def label_font(point_size: float = 9.0, bold: bool = False) -> QFont:
     """Map text sized in pixels of a 96-dpi screen (point_size × 96/72), so the same picture
-    comes out on screen, in a PNG and on a PDF page painted in 96-dpi units."""
-    f = QFont()
-    f.setFamilies(CJK_FAMILIES)
-    f.setPixelSize(max(1, round(point_size * 96 / 72)))
-    f.setBold(bold)
-    return f
+    comes out on screen, in a PNG and on a PDF page painted in 96-dpi units. A copy of a
+    font made once per size (parcel sheets ask tens of thousands of times)."""
+    f = _FONTS.get((point_size, bold))
+    if f is None:
+        f = QFont()
+        f.setFamilies(CJK_FAMILIES)
+        f.setPixelSize(max(1, round(point_size * 96 / 72)))
+        f.setBold(bold)
+        _FONTS[(point_size, bold)] = f
+    return QFont(f)
 
 
 def polygon_from_xy(xy: np.ndarray) -> QPolygonF:
@@ -452,21 +459,37 @@ class VectorLayer(MapLayer):
                 d.labels = texts(self.label_mode, d.attrs)
             else:
                 d.labels = self.label_texts(d.attrs)
+        labels = d.labels
+        idx = np.array([i for i in idx.tolist() if labels[i]], dtype=np.int64)
+        anchors = self.label_anchors(d, idx, view)
         for k, i in enumerate(idx.tolist()):
             if cancel is not None and k % 512 == 0 and cancel():
                 break
-            text = d.labels[i]
-            if not text:
-                continue
-            anchor = self.label_anchor(d, i, view)
+            anchor = anchors[k]
             if anchor is None:
                 continue
-            p = view.point_to_screen(anchor.x, anchor.y)
-            self.paint_label(painter, fm, p, text, placed, d.sizes[i] / view.scale)
+            p = view.point_to_screen(anchor[0], anchor[1])
+            self.paint_label(painter, fm, p, labels[i], placed, d.sizes[i] / view.scale)
         painter.restore()
 
     def font(self) -> QFont:
         return label_font(9)
+
+    def label_anchors(self, d: _Snapshot, idx: np.ndarray, view: MapView) -> list:
+        """label_anchor (as x, y, or None) for each feature of idx; the common case (the
+        bbox centre lies inside) is tested for all of them in one call."""
+        if type(self).label_anchor is not VectorLayer.label_anchor:  # a layer's own rule
+            return [None if a is None else (a.x, a.y) for a in (self.label_anchor(d, i, view) for i in idx.tolist())]
+        c = d.centroids[idx]
+        inside = d.simple[idx] & shapely.contains_xy(d.geoms[idx], c[:, 0], c[:, 1]) if len(idx) else []
+        out = []
+        for k, i in enumerate(idx.tolist()):
+            if inside[k]:
+                out.append((float(c[k, 0]), float(c[k, 1])))
+            else:
+                a = self._anchor_on_surface(d, i, view)
+                out.append(None if a is None else (a.x, a.y))
+        return out
 
     def label_anchor(self, d: _Snapshot, i: int, view: MapView):
         """Where the label goes: the bbox centre when it lies inside, else a point on the
@@ -474,6 +497,9 @@ class VectorLayer(MapLayer):
         c = shapely.Point(*d.centroids[i])
         if d.simple[i] and shapely.contains(d.geoms[i], c):
             return c
+        return self._anchor_on_surface(d, i, view)
+
+    def _anchor_on_surface(self, d: _Snapshot, i: int, view: MapView):
         geom = d.geoms[i]
         if d.sizes[i] / view.scale > max(view.width, view.height):  # mostly off screen
             geom = shapely.intersection(geom, shapely.box(*view.extent))
@@ -505,7 +531,7 @@ class VectorLayer(MapLayer):
                 for i, lab in enumerate(c.labels) if i in present]
 
 
-_HALO_OFFSETS = [(-1, -1), (0, -1), (1, -1), (-1, 0), (1, 0), (-1, 1), (0, 1), (1, 1)]
+_HALO_OFFSETS = ((-1, -1), (0, -1), (1, -1), (-1, 0), (1, 0), (-1, 1), (0, 1), (1, 1))
 
 
 def _halo_text(painter: QPainter, rect: QRectF, text: str, colour: QColor = QColor(30, 30, 30)) -> None:
@@ -525,11 +551,85 @@ def _halo_text(painter: QPainter, rect: QRectF, text: str, colour: QColor = QCol
 
 
 def _paint_halo(painter: QPainter, x: float, y: float, text: str, colour: QColor) -> None:
+    if not isinstance(painter.device(), (QImage, QPixmap)):  # a PDF page, a printer
+        _paint_halo_runs(painter, x, y, text, colour)
+        return
     painter.setPen(QColor(255, 255, 255, 235))
     for dx, dy in _HALO_OFFSETS:
         painter.drawText(QPointF(x + dx, y + dy), text)
     painter.setPen(colour)
     painter.drawText(QPointF(x, y), text)
+
+
+def _paint_halo_runs(painter: QPainter, x: float, y: float, text: str, colour: QColor) -> None:
+    """The same halo and text as drawText would paint, from glyph runs shaped once per text:
+    the eight white copies go out as one run per font (a PDF page gets one text object for
+    them instead of eight, and nothing is shaped again)."""
+    origin = QPointF(x, y)
+    painter.setPen(QColor(255, 255, 255, 235))
+    for run in text_runs(painter, text, _HALO_OFFSETS):
+        painter.drawGlyphRun(origin, run)
+    painter.setPen(colour)
+    for run in text_runs(painter, text):
+        painter.drawGlyphRun(origin, run)
+
+
+_RUN_CACHE: dict = {}  # read without the lock: a dict's get is atomic
+_RUN_CACHE_SIZE = 8000
+
+
+def text_runs(painter: QPainter, text: str, offsets: tuple = ((0, 0),)) -> list[QGlyphRun]:
+    """text shaped in the painter's font as glyph runs (one per font face), positioned from
+    the baseline origin: drawGlyphRun(origin, run) puts every glyph where drawText(origin,
+    text) does, and the PDF keeps it as text. With several offsets, a copy of the text at each
+    offset. Cached per font, device resolution and text."""
+    font = painter.font()
+    dev = painter.device()
+    key = (font.key(), tuple(font.families()), dev.logicalDpiX(), dev.logicalDpiY(), text, offsets)
+    hit = _RUN_CACHE.get(key)
+    if hit is not None:
+        return hit
+    layout = QTextLayout(text, font)
+    layout.beginLayout()
+    line = layout.createLine()
+    layout.endLayout()
+    asc = line.ascent()
+    # one run per stretch of text in one face, in reading order (a layout's own runs are one
+    # per face: "厂房1号" would come out as 厂房号 then 1, and read so from the PDF)
+    segments: list[tuple[object, list, list]] = []
+    at = 0
+    for ch in text:
+        n = 2 if ord(ch) > 0xFFFF else 1  # Qt counts UTF-16 units
+        for run in layout.glyphRuns(at, n):
+            raw = run.rawFont()
+            glyphs = run.glyphIndexes()
+            pos = [(q.x(), q.y() - asc) for q in run.positions()]
+            if segments and segments[-1][0] == raw:
+                segments[-1][1].extend(glyphs)
+                segments[-1][2].extend(pos)
+            else:
+                segments.append((raw, list(glyphs), pos))
+        at += n
+    # copy after copy, each in reading order, as drawText at each offset would paint them (a
+    # PDF reader then takes the copies for one text): one run when the text is in one face
+    runs = []
+    for offset in (offsets if len(segments) > 1 else [None]):
+        for raw, glyphs, pos in segments:
+            out = QGlyphRun()
+            out.setRawFont(raw)
+            if offset is None:
+                out.setGlyphIndexes(glyphs * len(offsets))
+                out.setPositions([QPointF(px + ox, py + oy) for ox, oy in offsets for px, py in pos])
+            else:
+                dx, dy = offset
+                out.setGlyphIndexes(glyphs)
+                out.setPositions([QPointF(px + dx, py + dy) for px, py in pos])
+            runs.append(out)
+    with _HALO_LOCK:
+        if len(_RUN_CACHE) >= _RUN_CACHE_SIZE:
+            _RUN_CACHE.clear()
+        _RUN_CACHE[key] = runs
+    return runs
 
 
 CACHE_LABELS = True  # False: always paint label text (as on PDF pages and printers)
@@ -683,6 +783,16 @@ class RoadLayer(VectorLayer):
         # the middle of the stretch of road in view, so every visible road gets its name
         geom = shapely.intersection(d.geoms[i], shapely.box(*view.extent))
         return None if geom.is_empty else shapely.point_on_surface(geom)
+
+    def label_anchors(self, d, idx, view) -> list:
+        """label_anchor of each of idx, in two vectorised calls."""
+        if not len(idx):
+            return []
+        parts = shapely.intersection(d.geoms[idx], shapely.box(*view.extent))
+        empty = shapely.is_empty(parts)
+        pts = np.empty(len(idx), dtype=object)
+        pts[~empty] = shapely.point_on_surface(parts[~empty])
+        return [None if e else (p.x, p.y) for e, p in zip(empty.tolist(), pts)]
 
     def font(self) -> QFont:
         return label_font(8.5)
