@@ -101,8 +101,7 @@ class _Snapshot(Snapshot):
         s = self.shapes[i]
         if s is None:
             if self.simple[i]:
-                st, c = int(self.ring_start[i]), int(self.ring_count[i])
-                s = polygon_from_xy(self.ring_xy[st:st + c])
+                s = polygon_from_xy(self.ring(i))
             else:
                 s = QPainterPath()
                 s.setFillRule(Qt.FillRule.OddEvenFill)
@@ -242,7 +241,7 @@ class VectorLayer(MapLayer):
                 centroids=np.vstack([d.centroids, np.column_stack([(b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2])]),
                 attrs=attrs, classes=classes,
                 simple=np.concatenate([d.simple, np.zeros(len(recs), dtype=bool)]),  # shapes from the geometry
-                ring_start=np.concatenate([d.ring_start, np.zeros(len(recs), dtype=np.int64)]),
+                ring_at=np.concatenate([d.ring_at, np.full(len(recs), -1, dtype=np.int64)]),
                 ring_count=np.concatenate([d.ring_count, np.zeros(len(recs), dtype=np.int64)]),
                 shapes=d.shapes + [None] * len(recs), _fid_index=None,
                 alive=np.concatenate([alive, np.ones(len(recs), dtype=bool)]), labels=None, bounds=None)
