@@ -131,25 +131,28 @@ def ring_coords(data: np.ndarray, first: int, count: int) -> np.ndarray:
 
 def bounds_of(data: np.ndarray, offsets: np.ndarray, simple, first, count, extra_geoms=None) -> np.ndarray:
     """(n, 4) minx, miny, maxx, maxy: simple features from their ring, others decoded. The
-    rings' bytes are picked out of the buffer with one byte mask (a running sum of +1 at
+    rings' bytes are picked out of the buffer with a byte mask (a running sum of +1 at
     each ring's start and -1 at its end: no index array per coordinate), viewed as floats
-    and reduced per ring; the copy goes when the bounds are known."""
+    and reduced per ring, 64k features at a time (no copy of all the coordinates)."""
     n = len(offsets) - 1
     b = np.full((n, 4), np.nan)
     sel = np.flatnonzero(simple)
     if len(sel):
-        edge = np.zeros(len(data) + 1, dtype=np.int8)
-        edge[first[sel]] = 1
-        edge[first[sel] + 16 * count[sel]] = -1
-        np.cumsum(edge, out=edge)
-        xy = data[edge[:-1].view(bool)].view("<f8").reshape(-1, 2)
-        del edge
-        st = np.zeros(len(sel), dtype=np.int64)
-        np.cumsum(count[sel][:-1], out=st[1:])
-        b[sel, 0] = np.minimum.reduceat(xy[:, 0], st)
-        b[sel, 1] = np.minimum.reduceat(xy[:, 1], st)
-        b[sel, 2] = np.maximum.reduceat(xy[:, 0], st)
-        b[sel, 3] = np.maximum.reduceat(xy[:, 1], st)
+        for k in range(0, len(sel), 65536):  # a slice of the buffer at a time: a few MB at most
+            part = sel[k:k + 65536]
+            a0 = int(first[part[0]])
+            a1 = int(first[part[-1]] + 16 * count[part[-1]])
+            edge = np.zeros(a1 - a0 + 1, dtype=np.int8)
+            edge[first[part] - a0] = 1
+            edge[first[part] + 16 * count[part] - a0] = -1
+            np.cumsum(edge, out=edge)
+            xy = data[a0:a1][edge[:-1].view(bool)].view("<f8").reshape(-1, 2)
+            st = np.zeros(len(part), dtype=np.int64)
+            np.cumsum(count[part][:-1], out=st[1:])
+            b[part, 0] = np.minimum.reduceat(xy[:, 0], st)
+            b[part, 1] = np.minimum.reduceat(xy[:, 1], st)
+            b[part, 2] = np.maximum.reduceat(xy[:, 0], st)
+            b[part, 3] = np.maximum.reduceat(xy[:, 1], st)
     rest = np.flatnonzero(~simple)
     if len(rest):
         b[rest] = shapely.bounds(LazyGeoms(data, offsets)[rest])
