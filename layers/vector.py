@@ -156,13 +156,17 @@ class VectorLayer(MapLayer):
         return THEMES.get(self.layer, {}).get(self.theme_key) if self.theme_key else None
 
     def columns(self) -> list[str]:
+        """The columns read with the geometries: what the theme colours by. Label columns
+        come later, when a label is first drawn (label_attrs): at full extent of 1M parcels
+        none is, and their codes were a fifth of the read."""
+        return sorted(set(self.theme.columns) if self.theme else set())
+
+    def label_columns(self) -> list[str]:
         cols = set(self.extra_columns())
         if self.label_mode:
             from layers.labels import columns as label_columns
 
             cols |= set(label_columns(self.label_mode))
-        if self.theme:
-            cols |= set(self.theme.columns)
         return sorted(cols)
 
     def extra_columns(self) -> list[str]:
@@ -171,6 +175,22 @@ class VectorLayer(MapLayer):
     def read(self):
         """(attributes indexed by fid, WKB buffer, offsets): see ProjectStore.read_wkb."""
         return self.store.read_wkb(self.layer, columns=self.columns())
+
+    def read_attributes(self, columns: list[str]) -> pd.DataFrame:
+        """The features' `columns` indexed by fid, without geometry (the rows read() reads)."""
+        return self.store.read_layer(self.layer, columns=columns, geometry=False)
+
+    def label_attrs(self, d: _Snapshot) -> pd.DataFrame:
+        """The snapshot's attributes with the label columns, read on first use and kept."""
+        missing = [c for c in self.label_columns() if c not in d.attrs.columns]
+        if missing and len(d.fids):
+            extra = self.read_attributes(missing)
+            extra = extra[~extra.index.duplicated()].reindex(d.fids)
+            attrs = d.attrs.copy(deep=False)
+            for c in missing:
+                attrs[c] = extra[c].set_axis(attrs.index) if c in extra else None
+            d.attrs = attrs
+        return d.attrs
 
     def reload(self) -> None:
         attrs, data, offsets = self.read()
@@ -447,9 +467,9 @@ class VectorLayer(MapLayer):
             if self.label_mode:
                 from layers.labels import texts
 
-                d.labels = texts(self.label_mode, d.attrs)
+                d.labels = texts(self.label_mode, self.label_attrs(d))
             else:
-                d.labels = self.label_texts(d.attrs)
+                d.labels = self.label_texts(self.label_attrs(d))
         for k, i in enumerate(idx.tolist()):
             if cancel is not None and k % 512 == 0 and cancel():
                 break
@@ -711,6 +731,10 @@ class RetiredParcelLayer(VectorLayer):
 
     def read(self):
         return self.store.read_wkb("parcels", columns=self.columns(), where="retired = 1", include_retired=True)
+
+    def read_attributes(self, columns: list[str]) -> pd.DataFrame:
+        return self.store.read_layer("parcels", columns=columns, geometry=False, where="retired = 1",
+                                     include_retired=True)
 
     def includes(self, rec: dict) -> bool:
         return bool(rec.get("retired"))
