@@ -417,15 +417,20 @@ def store_building_vacancy_rates(store, as_of: dt.date) -> dict[int, float | Non
     return {b: (None if r != r else r) for b, r in zip(fids.tolist(), rates.tolist())}
 
 
-def store_building_vacancy_arrays(store, as_of: dt.date):
+def store_building_vacancy_arrays(store, as_of: dt.date, fids=None):
     """The rates of store_building_vacancy_rates as numpy arrays (fids, rates; NaN: no
     leasable area): store_building_states' rule on unit arrays, summed in unit order with
     the same arithmetic (np.bincount adds in input order), so every rate is bit-identical.
-    The map's vacancy colours of 504k buildings: no dict or list per building or unit."""
+    The map's vacancy colours of 504k buildings: no dict or list per building or unit.
+    fids: the current buildings to rate when the caller has them (the map has just read
+    them), else all current buildings."""
     import numpy as np
 
-    fids = np.array([r[0] for r in store.values("buildings", ["fid"], "retired = 0 OR retired IS NULL")],
-                    dtype=np.int64)
+    if fids is not None:
+        fids = np.unique(np.asarray(fids, dtype=np.int64))
+    else:
+        fids = np.array([r[0] for r in store.values("buildings", ["fid"], "retired = 0 OR retired IS NULL")],
+                        dtype=np.int64)
     rows = store.values("units", ["fid", "building_id", "area", "status"])
     n = len(rows)
     uid = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)

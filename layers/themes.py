@@ -124,12 +124,12 @@ VACANCY_CLASSES = [  # (upper bound, colour, label)
 ]
 
 
-def vacancy_by_building(store) -> pd.Series:
+def vacancy_by_building(store, fids=None) -> pd.Series:
     """Vacancy rate per building fid on the project's reference date (NaN without units),
     from landapp.vacancy: the same definition as the CLI, the dashboard and the lists."""
     from landapp.vacancy import default_as_of, store_building_vacancy_arrays
 
-    fids, rates = store_building_vacancy_arrays(store, default_as_of(store))  # arrays, not a record per unit
+    fids, rates = store_building_vacancy_arrays(store, default_as_of(store), fids)  # arrays, not a record per unit
     return pd.Series(rates, index=pd.Index(fids, dtype=np.int64), dtype=float, name="vacancy")
 
 
@@ -146,7 +146,7 @@ def _type_legend() -> list[tuple]:
 def _by_vacancy(df: pd.DataFrame, store) -> Classified:
     """Fill by vacancy class; factories and towers told apart at a glance by their outline
     (towers heavy navy, factories brown), so classes are (vacancy class × type)."""
-    rate = vacancy_by_building(store).reindex(df.index).to_numpy(dtype=float)
+    rate = vacancy_by_building(store, df.index.to_numpy()).reindex(df.index).to_numpy(dtype=float)
     vclass = np.full(len(df), len(VACANCY_CLASSES), dtype=np.int32)
     for i, (upper, _, _) in reversed(list(enumerate(VACANCY_CLASSES))):
         vclass[rate < upper] = i

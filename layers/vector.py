@@ -112,15 +112,19 @@ class _Snapshot(Snapshot):
             self.shapes[i] = s
         return s
 
+    def all_bounds(self) -> tuple:
+        """Bounds of the live features (of all when none lives), computed once."""
+        if self.bounds is None:
+            b = self.bbox if self.alive.all() else self.bbox[self.alive] if self.alive.any() else self.bbox
+            self.bounds = (float(np.nanmin(b[:, 0])), float(np.nanmin(b[:, 1])),
+                           float(np.nanmax(b[:, 2])), float(np.nanmax(b[:, 3]))) if len(b) else (0, 0, 0, 0)
+        return self.bounds
+
     def visible(self, view: MapView) -> np.ndarray:
         if not len(self.fids):
             return np.empty(0, dtype=np.int64)
         x0, y0, x1, y1 = view.extent
-        if self.bounds is None:
-            b = self.bbox[self.alive] if self.alive.any() else self.bbox
-            self.bounds = (float(np.nanmin(b[:, 0])), float(np.nanmin(b[:, 1])),
-                           float(np.nanmax(b[:, 2])), float(np.nanmax(b[:, 3]))) if len(b) else (0, 0, 0, 0)
-        bx0, by0, bx1, by1 = self.bounds
+        bx0, by0, bx1, by1 = self.all_bounds()
         if x0 <= bx0 and y0 <= by0 and x1 >= bx1 and y1 >= by1:  # all in view: no scan
             return np.flatnonzero(self.alive)
         return self.in_box(x0, y0, x1, y1)
@@ -275,6 +279,10 @@ class VectorLayer(MapLayer):
         d = self.data
         if d is None or not len(d.fids):
             return None
+        if d.alive.all():  # the cached bounds (1M features: no copy and scan per call)
+            box = d.all_bounds()
+            if not any(math.isnan(v) for v in box):
+                return box
         b = d.bbox[d.alive]
         if not len(b) or np.isnan(b).all():
             return None
