@@ -142,7 +142,7 @@ class VectorLayer(MapLayer):
     label_mode: str | None = None  # a layers.labels mode chosen by the user; None: the layer's own
 
     def __init__(self, store, layer: str, *, theme: str | None = None, title_zh: str | None = None,
-                 title_en: str | None = None, auto_reload: bool = True):
+                 title_en: str | None = None, auto_reload: bool = True, load: bool = True):
         s = spec(layer)
         super().__init__(layer, title_zh or s.title_zh, title_en or s.title_en)
         self.store = store
@@ -150,7 +150,8 @@ class VectorLayer(MapLayer):
         self.theme_key = theme or (next(iter(THEMES.get(layer, {})), None))
         self._lock = threading.Lock()
         self.data: _Snapshot | None = None
-        self.reload()
+        if load:  # else the owner calls install(layer.snapshot()) (ParkMap: layers read side by side)
+            self.reload()
         if auto_reload:
             store.signals.changed.connect(self._on_store_changed)
 
@@ -197,9 +198,15 @@ class VectorLayer(MapLayer):
         return d.attrs
 
     def reload(self) -> None:
+        self.install(self.snapshot())
+
+    def snapshot(self) -> _Snapshot:
+        """The layer's data read from the store (any thread: no Qt object is touched)."""
         attrs, data, offsets = self.read()
         classes = self.theme.classify(attrs, self.store) if self.theme else None
-        snap = _Snapshot.build(attrs, data, offsets, classes)
+        return _Snapshot.build(attrs, data, offsets, classes)
+
+    def install(self, snap: _Snapshot) -> None:
         with self._lock:
             self.data = snap
             self.selection = {f for f in self.selection if f in snap.fid_index}
