@@ -427,7 +427,10 @@ def store_building_vacancy_arrays(store, as_of: dt.date, fids=None):
     import numpy as np
 
     if fids is not None:
-        fids = np.unique(np.asarray(fids, dtype=np.int64))
+        fids = np.asarray(fids, dtype=np.int64)
+        if len(fids) > 1 and not (fids[1:] > fids[:-1]).all():  # sorted and distinct (np.unique hashes: 1 s at 504k)
+            fids = np.sort(fids)
+            fids = fids[np.concatenate([[True], fids[1:] != fids[:-1]])]
     else:
         fids = np.array([r[0] for r in store.values("buildings", ["fid"], "retired = 0 OR retired IS NULL")],
                         dtype=np.int64)
