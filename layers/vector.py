@@ -350,15 +350,17 @@ class VectorLayer(MapLayer):
         # small features: one drawPoints call per class, in screen coordinates, or, when
         # there are many, splatted into an image (1M points: ~15 ms against ~175 ms)
         if len(small):
-            sx, sy = view.to_screen(d.centroids[small, 0], d.centroids[small, 1])
-            cls = class_of[small]
+            # every feature small (full extent of a big park): whole columns, no gathers
+            pick = slice(None) if len(small) == len(d.fids) else small
+            sx, sy = view.to_screen(d.centroids[pick, 0], d.centroids[pick, 1])
+            cls = class_of[pick]
             colours = [self._point_colour(fills[c], outlines, c) for c in range(len(fills))]
             if splat:
                 # whole pixels rounded up: neighbours overlap rather than leave gaps
                 # (in place: 1M features' temporaries were ~60 MB of the process's peak)
                 block = np.empty((len(small), 2))
-                np.subtract(d.bbox[small, 2], d.bbox[small, 0], out=block[:, 0])
-                np.subtract(d.bbox[small, 3], d.bbox[small, 1], out=block[:, 1])
+                np.subtract(d.bbox[pick, 2], d.bbox[pick, 0], out=block[:, 0])
+                np.subtract(d.bbox[pick, 3], d.bbox[pick, 1], out=block[:, 1])
                 block /= view.scale
                 np.ceil(block, out=block)
                 np.clip(block, 2, SPLAT_PX, out=block)
