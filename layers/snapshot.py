@@ -87,6 +87,9 @@ _HEADS = {  # WKB header bytes up to the ring's point count, little-endian 2D
 }
 
 
+BOUNDS_CHUNK = 65536  # features whose ring bytes are picked out at once
+
+
 def _u32(data: np.ndarray, pos: np.ndarray) -> np.ndarray:
     """Little-endian uint32 at each byte position, as int64 (no (n, 4) index array)."""
     out = data[pos].astype(np.int64)
@@ -138,8 +141,8 @@ def bounds_of(data: np.ndarray, offsets: np.ndarray, simple, first, count, extra
     b = np.full((n, 4), np.nan)
     sel = np.flatnonzero(simple)
     if len(sel):
-        for k in range(0, len(sel), 65536):  # a slice of the buffer at a time: a few MB at most
-            part = sel[k:k + 65536]
+        for k in range(0, len(sel), BOUNDS_CHUNK):  # a slice of the buffer at a time: a few MB at most
+            part = sel[k:k + BOUNDS_CHUNK]
             a0 = int(first[part[0]])
             a1 = int(first[part[-1]] + 16 * count[part[-1]])
             edge = np.zeros(a1 - a0 + 1, dtype=np.int8)

@@ -73,7 +73,7 @@ def category_codes(values, order: list[str]) -> np.ndarray:
         if pa.types.is_string(a.type) or pa.types.is_large_string(a.type) or pa.types.is_string_view(a.type):
             idx = pc.index_in(a, value_set=pa.array(order, type=pa.string()).cast(a.type))
             return idx.fill_null(-1).to_numpy().astype(np.int32)
-    return pd.Categorical(np.asarray(values, dtype=object), categories=order).codes
+    return pd.Index(order, dtype=object).get_indexer(np.asarray(values, dtype=object)).astype(np.int32)
 
 
 def categorical(values: pd.Series, order: list[str], colours: dict[str, str],
