@@ -1,11 +1,13 @@
 """The data a vector layer paints from, kept lean enough for a million parcels: geometries
 stay WKB bytes in one buffer (as GDAL's Arrow stream hands them over) and become shapely
-objects only when a feature is asked for; the exterior rings of simple polygons are read
-out of the WKB with numpy (one array of coordinates, no object per feature); culling and
-hit tests scan a bounds array (1M boxes: a few ms, no STRtree of a million GEOS objects).
+objects only when a feature is asked for; the exterior rings of simple polygons stay in
+that buffer too (located with numpy, read in place when a shape is drawn; their bounds come
+from a byte mask and a reduceat, no copy of the coordinates is kept); culling and hit tests
+scan a bounds array (1M boxes: a few ms, no STRtree of a million GEOS objects).
 
 Before: a GeoDataFrame of 1M shapely geometries, an STRtree and a fid dict, ~2 GB and ~9 s
-of CPU before the first frame; pixels are the same (same coordinates, same order)."""
+of CPU before the first frame; pixels are the same (same coordinates, same order). Issue 14:
+1M parcels + 504k buildings to a PNG went from 5.2 to 3.2 s of CPU and 1.36 GB to 0.76 GB."""
 
 from __future__ import annotations
 
