@@ -80,7 +80,7 @@ def set_label_mode(layer, mode: str) -> None:
     layer.label_column = cols[0] if cols else None
     d = layer.data
     if d is not None:
-        d.labels = None  # rebuilt on the next frame, reading the columns it lacks (VectorLayer.label_attrs)
+        d.labels = None  # looked up again on the next frame (VectorLayer.label_texts_at)
         layer.changed()
     else:
         layer.reload()

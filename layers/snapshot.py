@@ -217,7 +217,7 @@ class Snapshot:
     ring_count: np.ndarray
     shapes: list  # lazily built QPolygonF / QPainterPath per feature
     alive: np.ndarray
-    labels: list | None = None  # label text per feature, built on first use
+    labels: dict | None = None  # position -> label text, filled as features are labelled
     bounds: tuple | None = None  # of all geometries, dead ones too (a superset is enough)
     _fid_index: FidIndex | None = None
 

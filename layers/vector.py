@@ -162,8 +162,8 @@ class VectorLayer(MapLayer):
 
     def columns(self) -> list[str]:
         """The columns read with the geometries: what the theme colours by. Label columns
-        come later, when a label is first drawn (label_attrs): at full extent of 1M parcels
-        none is, and their codes were a fifth of the read."""
+        are looked up for the features a frame labels (label_texts_at): at full extent of
+        1M parcels none is, and their codes were a fifth of the read."""
         return sorted(set(self.theme.columns) if self.theme else set())
 
     def label_columns(self) -> list[str]:
@@ -181,21 +181,31 @@ class VectorLayer(MapLayer):
         """(attributes indexed by fid, WKB buffer, offsets): see ProjectStore.read_wkb."""
         return self.store.read_wkb(self.layer, columns=self.columns())
 
-    def read_attributes(self, columns: list[str]) -> pd.DataFrame:
-        """The features' `columns` indexed by fid, without geometry (the rows read() reads)."""
-        return self.store.read_layer(self.layer, columns=columns, geometry=False)
+    def label_texts_at(self, d: _Snapshot, idx: np.ndarray) -> dict:
+        """Label text (or None) of the features at positions idx, kept in d.labels. Their
+        columns are not read with the geometries (none shows at full extent of 1M parcels):
+        the few features a frame labels are looked up in the store (table_cells, under the
+        store's lock: a GDAL read from the render thread could meet an edit's transaction)."""
+        if d.labels is None:
+            d.labels = {}
+        cache = d.labels
+        todo = [i for i in idx.tolist() if i not in cache]
+        if todo:
+            cols = self.label_columns()
+            if all(c in d.attrs.columns for c in cols):
+                attrs = d.attrs.iloc[todo]
+            else:
+                fids = [int(f) for f in d.fids[todo]]
+                cells = self.store.table_cells(self.layer, sorted(set(fids)), cols) if cols else {}
+                attrs = pd.DataFrame([cells.get(f, (None,) * len(cols)) for f in fids], columns=cols, dtype=object)
+            if self.label_mode:
+                from layers.labels import texts
 
-    def label_attrs(self, d: _Snapshot) -> pd.DataFrame:
-        """The snapshot's attributes with the label columns, read on first use and kept."""
-        missing = [c for c in self.label_columns() if c not in d.attrs.columns]
-        if missing and len(d.fids):
-            extra = self.read_attributes(missing)
-            extra = extra[~extra.index.duplicated()].reindex(d.fids)
-            attrs = d.attrs.copy(deep=False)
-            for c in missing:
-                attrs[c] = extra[c].set_axis(attrs.index) if c in extra else None
-            d.attrs = attrs
-        return d.attrs
+                got = texts(self.label_mode, attrs)
+            else:
+                got = self.label_texts(attrs)
+            cache.update(zip(todo, got))
+        return cache
 
     def reload(self) -> None:
         self.install(self.snapshot())
@@ -486,17 +496,11 @@ class VectorLayer(MapLayer):
         painter.setOpacity(painter.opacity() * (self.opacity if self.label_opacity is None else self.label_opacity))
         painter.setFont(self.font())
         fm = QFontMetricsF(painter.font())
-        if d.labels is None:
-            if self.label_mode:
-                from layers.labels import texts
-
-                d.labels = texts(self.label_mode, self.label_attrs(d))
-            else:
-                d.labels = self.label_texts(self.label_attrs(d))
+        labels = self.label_texts_at(d, idx)
         for k, i in enumerate(idx.tolist()):
             if cancel is not None and k % 512 == 0 and cancel():
                 break
-            text = d.labels[i]
+            text = labels[i]
             if not text:
                 continue
             anchor = self.label_anchor(d, i, view)
@@ -754,10 +758,6 @@ class RetiredParcelLayer(VectorLayer):
 
     def read(self):
         return self.store.read_wkb("parcels", columns=self.columns(), where="retired = 1", include_retired=True)
-
-    def read_attributes(self, columns: list[str]) -> pd.DataFrame:
-        return self.store.read_layer("parcels", columns=columns, geometry=False, where="retired = 1",
-                                     include_retired=True)
 
     def includes(self, rec: dict) -> bool:
         return bool(rec.get("retired"))
