@@ -196,7 +196,10 @@ class VectorLayer(MapLayer):
                 attrs = d.attrs.iloc[todo]
             else:
                 fids = [int(f) for f in d.fids[todo]]
-                cells = self.store.table_cells(self.layer, sorted(set(fids)), cols) if cols else {}
+                try:
+                    cells = self.store.table_cells(self.layer, sorted(set(fids)), cols) if cols else {}
+                except Exception:  # the store closed under a late frame (the project was closed):
+                    return cache  # no labels on that frame, nothing wrong kept
                 attrs = pd.DataFrame([cells.get(f, (None,) * len(cols)) for f in fids], columns=cols, dtype=object)
             if self.label_mode:
                 from layers.labels import texts
@@ -500,7 +503,7 @@ class VectorLayer(MapLayer):
         for k, i in enumerate(idx.tolist()):
             if cancel is not None and k % 512 == 0 and cancel():
                 break
-            text = labels[i]
+            text = labels.get(i)
             if not text:
                 continue
             anchor = self.label_anchor(d, i, view)
