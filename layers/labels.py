@@ -79,8 +79,8 @@ def set_label_mode(layer, mode: str) -> None:
     cols = columns(mode)
     layer.label_column = cols[0] if cols else None
     d = layer.data
-    if d is not None and all(c in d.attrs for c in cols):
-        d.labels = None  # rebuilt from the columns already read
+    if d is not None:
+        d.labels = None  # looked up again on the next frame (VectorLayer.label_texts_at)
         layer.changed()
     else:
         layer.reload()

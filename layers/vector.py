@@ -109,8 +109,7 @@ class _Snapshot(Snapshot):
         s = self.shapes[i]
         if s is None:
             if self.simple[i]:
-                st, c = int(self.ring_start[i]), int(self.ring_count[i])
-                s = polygon_from_xy(self.ring_xy[st:st + c])
+                s = polygon_from_xy(self.ring(i))
             else:
                 s = QPainterPath()
                 s.setFillRule(Qt.FillRule.OddEvenFill)
@@ -121,15 +120,19 @@ class _Snapshot(Snapshot):
             self.shapes[i] = s
         return s
 
+    def all_bounds(self) -> tuple:
+        """Bounds of the live features (of all when none lives), computed once."""
+        if self.bounds is None:
+            b = self.bbox if self.alive.all() else self.bbox[self.alive] if self.alive.any() else self.bbox
+            self.bounds = (float(np.nanmin(b[:, 0])), float(np.nanmin(b[:, 1])),
+                           float(np.nanmax(b[:, 2])), float(np.nanmax(b[:, 3]))) if len(b) else (0, 0, 0, 0)
+        return self.bounds
+
     def visible(self, view: MapView) -> np.ndarray:
         if not len(self.fids):
             return np.empty(0, dtype=np.int64)
         x0, y0, x1, y1 = view.extent
-        if self.bounds is None:
-            b = self.bbox[self.alive] if self.alive.any() else self.bbox
-            self.bounds = (float(np.nanmin(b[:, 0])), float(np.nanmin(b[:, 1])),
-                           float(np.nanmax(b[:, 2])), float(np.nanmax(b[:, 3]))) if len(b) else (0, 0, 0, 0)
-        bx0, by0, bx1, by1 = self.bounds
+        bx0, by0, bx1, by1 = self.all_bounds()
         if x0 <= bx0 and y0 <= by0 and x1 >= bx1 and y1 >= by1:  # all in view: no scan
             return np.flatnonzero(self.alive)
         return self.in_box(x0, y0, x1, y1)
@@ -147,7 +150,7 @@ class VectorLayer(MapLayer):
     label_mode: str | None = None  # a layers.labels mode chosen by the user; None: the layer's own
 
     def __init__(self, store, layer: str, *, theme: str | None = None, title_zh: str | None = None,
-                 title_en: str | None = None, auto_reload: bool = True):
+                 title_en: str | None = None, auto_reload: bool = True, load: bool = True):
         s = spec(layer)
         super().__init__(layer, title_zh or s.title_zh, title_en or s.title_en)
         self.store = store
@@ -155,7 +158,8 @@ class VectorLayer(MapLayer):
         self.theme_key = theme or (next(iter(THEMES.get(layer, {})), None))
         self._lock = threading.Lock()
         self.data: _Snapshot | None = None
-        self.reload()
+        if load:  # else the owner calls install(layer.snapshot()) (ParkMap: layers read side by side)
+            self.reload()
         if auto_reload:
             store.signals.changed.connect(self._on_store_changed)
 
@@ -165,13 +169,17 @@ class VectorLayer(MapLayer):
         return THEMES.get(self.layer, {}).get(self.theme_key) if self.theme_key else None
 
     def columns(self) -> list[str]:
+        """The columns read with the geometries: what the theme colours by. Label columns
+        are looked up for the features a frame labels (label_texts_at): at full extent of
+        1M parcels none is, and their codes were a fifth of the read."""
+        return sorted(set(self.theme.columns) if self.theme else set())
+
+    def label_columns(self) -> list[str]:
         cols = set(self.extra_columns())
         if self.label_mode:
             from layers.labels import columns as label_columns
 
             cols |= set(label_columns(self.label_mode))
-        if self.theme:
-            cols |= set(self.theme.columns)
         return sorted(cols)
 
     def extra_columns(self) -> list[str]:
@@ -181,10 +189,45 @@ class VectorLayer(MapLayer):
         """(attributes indexed by fid, WKB buffer, offsets): see ProjectStore.read_wkb."""
         return self.store.read_wkb(self.layer, columns=self.columns())
 
+    def label_texts_at(self, d: _Snapshot, idx: np.ndarray) -> dict:
+        """Label text (or None) of the features at positions idx, kept in d.labels. Their
+        columns are not read with the geometries (none shows at full extent of 1M parcels):
+        the few features a frame labels are looked up in the store (table_cells, under the
+        store's lock: a GDAL read from the render thread could meet an edit's transaction)."""
+        if d.labels is None:
+            d.labels = {}
+        cache = d.labels
+        todo = [i for i in idx.tolist() if i not in cache]
+        if todo:
+            cols = self.label_columns()
+            if all(c in d.attrs.columns for c in cols):
+                attrs = d.attrs.iloc[todo]
+            else:
+                fids = [int(f) for f in d.fids[todo]]
+                try:
+                    cells = self.store.table_cells(self.layer, sorted(set(fids)), cols) if cols else {}
+                except Exception:  # the store closed under a late frame (the project was closed):
+                    return cache  # no labels on that frame, nothing wrong kept
+                attrs = pd.DataFrame([cells.get(f, (None,) * len(cols)) for f in fids], columns=cols, dtype=object)
+            if self.label_mode:
+                from layers.labels import texts
+
+                got = texts(self.label_mode, attrs)
+            else:
+                got = self.label_texts(attrs)
+            cache.update(zip(todo, got))
+        return cache
+
     def reload(self) -> None:
+        self.install(self.snapshot())
+
+    def snapshot(self) -> _Snapshot:
+        """The layer's data read from the store (any thread: no Qt object is touched)."""
         attrs, data, offsets = self.read()
         classes = self.theme.classify(attrs, self.store) if self.theme else None
-        snap = _Snapshot.build(attrs, data, offsets, classes)
+        return _Snapshot.build(attrs, data, offsets, classes)
+
+    def install(self, snap: _Snapshot) -> None:
         with self._lock:
             self.data = snap
             self.selection = {f for f in self.selection if f in snap.fid_index}
@@ -250,7 +293,7 @@ class VectorLayer(MapLayer):
                 centroids=np.vstack([d.centroids, np.column_stack([(b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2])]),
                 attrs=attrs, classes=classes,
                 simple=np.concatenate([d.simple, np.zeros(len(recs), dtype=bool)]),  # shapes from the geometry
-                ring_start=np.concatenate([d.ring_start, np.zeros(len(recs), dtype=np.int64)]),
+                ring_at=np.concatenate([d.ring_at, np.full(len(recs), -1, dtype=np.int64)]),
                 ring_count=np.concatenate([d.ring_count, np.zeros(len(recs), dtype=np.int64)]),
                 shapes=d.shapes + [None] * len(recs), _fid_index=None,
                 alive=np.concatenate([alive, np.ones(len(recs), dtype=bool)]), labels=None, bounds=None)
@@ -264,6 +307,10 @@ class VectorLayer(MapLayer):
         d = self.data
         if d is None or not len(d.fids):
             return None
+        if d.alive.all():  # the cached bounds (1M features: no copy and scan per call)
+            box = d.all_bounds()
+            if not any(math.isnan(v) for v in box):
+                return box
         b = d.bbox[d.alive]
         if not len(b) or np.isnan(b).all():
             return None
@@ -324,12 +371,20 @@ class VectorLayer(MapLayer):
         # small features: one drawPoints call per class, in screen coordinates, or, when
         # there are many, splatted into an image (1M points: ~15 ms against ~175 ms)
         if len(small):
-            sx, sy = view.to_screen(d.centroids[small, 0], d.centroids[small, 1])
-            cls = class_of[small]
+            # every feature small (full extent of a big park): whole columns, no gathers
+            pick = slice(None) if len(small) == len(d.fids) else small
+            sx, sy = view.to_screen(d.centroids[pick, 0], d.centroids[pick, 1])
+            cls = class_of[pick]
             colours = [self._point_colour(fills[c], outlines, c) for c in range(len(fills))]
             if splat:
                 # whole pixels rounded up: neighbours overlap rather than leave gaps
-                block = np.clip(np.ceil(d.wh()[small] / view.scale), 2, SPLAT_PX)
+                # (in place: 1M features' temporaries were ~60 MB of the process's peak)
+                block = np.empty((len(small), 2))
+                np.subtract(d.bbox[pick, 2], d.bbox[pick, 0], out=block[:, 0])
+                np.subtract(d.bbox[pick, 3], d.bbox[pick, 1], out=block[:, 1])
+                block /= view.scale
+                np.ceil(block, out=block)
+                np.clip(block, 2, SPLAT_PX, out=block)
                 painter.drawImage(QRectF(0, 0, view.width, view.height),
                                   point_image(sx, sy, cls, colours, view.width, view.height, block))
             else:
@@ -452,15 +507,8 @@ class VectorLayer(MapLayer):
         painter.setOpacity(painter.opacity() * (self.opacity if self.label_opacity is None else self.label_opacity))
         painter.setFont(self.font())
         fm = QFontMetricsF(painter.font())
-        if d.labels is None:
-            if self.label_mode:
-                from layers.labels import texts
-
-                d.labels = texts(self.label_mode, d.attrs)
-            else:
-                d.labels = self.label_texts(d.attrs)
-        labels = d.labels
-        idx = np.array([i for i in idx.tolist() if labels[i]], dtype=np.int64)
+        labels = self.label_texts_at(d, idx)
+        idx = np.array([i for i in idx.tolist() if labels.get(i)], dtype=np.int64)
         anchors = self.label_anchors(d, idx, view)
         for k, i in enumerate(idx.tolist()):
             if cancel is not None and k % 512 == 0 and cancel():

@@ -145,6 +145,29 @@ def _coalesce(events: list[ChangeEvent]) -> list[ChangeEvent]:
             for ev, run in zip(out, runs)]
 
 
+
+def _append_wkb(c, data: np.ndarray, at: int) -> tuple[np.ndarray, int, np.ndarray]:
+    """Copy an Arrow binary array's values to data[at:] (grown if it must be); returns the
+    buffer, the new end and the values' end offsets in it. A null is an empty run."""
+    import pyarrow as pa
+
+    m = len(c)
+    if not m:
+        return data, at, np.empty(0, dtype=np.int64)
+    if c.null_count:
+        c = pa.compute.if_else(c.is_null(), pa.scalar(b"", c.type), c)
+    bufs = c.buffers()
+    off = np.frombuffer(bufs[1], dtype=np.int64 if pa.types.is_large_binary(c.type) else np.int32)
+    off = off[c.offset:c.offset + m + 1].astype(np.int64)
+    size = int(off[-1] - off[0])
+    if at + size > len(data):
+        grown = np.empty(max(2 * len(data), at + size), dtype=np.uint8)
+        grown[:at] = data[:at]
+        data = grown
+    if size:
+        data[at:at + size] = np.frombuffer(bufs[2], dtype=np.uint8)[off[0]:off[-1]]
+    return data, at + size, at + (off[1:] - off[0])
+
 class GeoPackageStore(ProjectStore):
     def __init__(self, path: str | os.PathLike, *, lock_timeout: float = 5.0,
                  _conn: sqlite3.Connection | None = None):
@@ -443,33 +466,39 @@ class GeoPackageStore(ProjectStore):
 
     def read_wkb(self, layer: str, *, columns: Sequence[str] = (), where: Filter | None = None,
                  include_retired: bool = False) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-        """GDAL's Arrow stream: the WKB column's own buffers, no geometry objects made."""
+        """GDAL's Arrow stream, batch by batch: the WKB bytes in one buffer, no geometry objects."""
         import pyarrow as pa
         import pyogrio
 
         s = spec(layer)
         clauses = self._gdal_where(s, checked(where, "read_wkb"), include_retired)
         try:
-            meta, table = pyogrio.read_arrow(self.path, layer=layer, columns=list(columns),
-                                             where=" AND ".join(clauses) or None, return_fids=True)
+            with pyogrio.raw.open_arrow(self.path, layer=layer, columns=list(columns), use_pyarrow=True,
+                                        where=" AND ".join(clauses) or None, return_fids=True) as (meta, reader):
+                gname = meta.get("geometry_name") or "wkb_geometry"
+                # the WKB goes batch by batch into one buffer reserved at the file's size (the
+                # WKB of every feature is shorter than the file; untouched pages cost no memory),
+                # trimmed in place at the end: no second copy of the column at any time
+                data = np.empty(os.path.getsize(self.path) + 1, dtype=np.uint8)
+                at, parts, batches = 0, [np.zeros(1, dtype=np.int64)], []
+                for batch in reader:
+                    data, at, off = _append_wkb(batch.column(gname), data, at)
+                    parts.append(off)
+                    # copies: a column of an imported batch keeps the whole batch (its WKB too) alive
+                    batches.append(pa.RecordBatch.from_arrays(
+                        [pa.concat_arrays([batch.column(i), pa.array([], batch.schema.field(i).type)])
+                         for i in range(batch.num_columns) if batch.schema.field(i).name != gname],
+                        schema=batch.schema.remove(batch.schema.get_field_index(gname))))
+                    del batch
+                schema = reader.schema.remove(reader.schema.get_field_index(gname))
         except Exception as e:  # GDAL errors come in many types
             raise LandappError(tr(f"读取图层 {layer} 失败:{e}", f"Reading layer {layer} failed: {e}")) from None
-        gname = meta.get("geometry_name") or "wkb_geometry"
-        col = table.column(gname).combine_chunks()
-        attrs = table.drop_columns([gname]).to_pandas()
+        data.resize((at,), refcheck=False)
+        attrs = pa.Table.from_batches(batches, schema=schema).to_pandas()
         attrs = attrs.set_index(attrs.columns[0]) if len(attrs.columns) and attrs.columns[0] in ("fid", "OGC_FID") \
             else attrs
         attrs.index.name = "fid"
-        n = len(col)
-        if n == 0:
-            return attrs, np.empty(0, dtype=np.uint8), np.zeros(1, dtype=np.int64)
-        if col.null_count:  # features without a geometry: empty runs
-            col = pa.compute.if_else(col.is_null(), pa.scalar(b"", col.type), col)
-        bufs = col.buffers()
-        wide = pa.types.is_large_binary(col.type)
-        offsets = np.frombuffer(bufs[1], dtype=np.int64 if wide else np.int32)[col.offset:col.offset + n + 1]
-        data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.empty(0, dtype=np.uint8)
-        return attrs, data, offsets.astype(np.int64)
+        return attrs, data, np.concatenate(parts)
 
     def _records(self, s: LayerSpec, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Rows of `sql` as records: geometry decoded under "geometry", booleans as bool.

@@ -1,0 +1,110 @@
+"""The map's data path at a million parcels (issue 14) gives what the plain way gives:
+bounds read in place from the WKB buffer, read_wkb's buffer, label columns read late,
+Arrow class codes, and the vacancy rates as arrays."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+import shapely
+from shapely.geometry import MultiPolygon, Polygon, box
+
+from layers import snapshot
+from layers.snapshot import Snapshot
+
+
+def _mixed_geoms(n: int = 57):
+    rng = np.random.default_rng(3)
+    out = []
+    for i in range(n):
+        x, y = rng.uniform(0, 1000, 2)
+        k = i % 5
+        if k == 0:
+            out.append(box(x, y, x + rng.uniform(1, 9), y + rng.uniform(1, 9)))
+        elif k == 1:
+            out.append(MultiPolygon([box(x, y, x + 3, y + 4)]))  # GDAL's parcels: one part
+        elif k == 2:
+            out.append(Polygon(box(x, y, x + 10, y + 10).exterior.coords, [box(x + 2, y + 2, x + 4, y + 4).exterior.coords]))
+        elif k == 3:
+            out.append(MultiPolygon([box(x, y, x + 2, y + 2), box(x + 5, y, x + 6, y + 1)]))
+        else:
+            out.append(None)  # no geometry
+    return out
+
+
+@pytest.mark.parametrize("chunk", [65536, 4, 1])
+def test_bounds_read_in_place_are_the_geometries_bounds(monkeypatch, chunk):
+    monkeypatch.setattr(snapshot, "BOUNDS_CHUNK", chunk)
+    geoms = _mixed_geoms()
+    blobs = [b"" if g is None else shapely.to_wkb(g, byte_order=1) for g in geoms]
+    offsets = np.zeros(len(blobs) + 1, dtype=np.int64)
+    np.cumsum([len(b) for b in blobs], out=offsets[1:])
+    data = np.frombuffer(b"".join(blobs), dtype=np.uint8)
+    attrs = pd.DataFrame(index=pd.Index(np.arange(1, len(geoms) + 1), name="fid"))
+    snap = Snapshot.build(attrs, data, offsets, None)
+    want = shapely.bounds(np.array(geoms, dtype=object))
+    assert np.array_equal(snap.bbox, want, equal_nan=True)
+    assert snap.simple.tolist() == [g is not None and shapely.get_num_interior_rings(shapely.get_geometry(g, 0)) == 0
+                                    and shapely.get_num_geometries(g) == 1 for g in geoms]
+    for i in np.flatnonzero(snap.simple).tolist():  # rings read in place, at any byte alignment
+        part = shapely.get_geometry(geoms[i], 0)
+        assert np.array_equal(snap.ring(i), np.asarray(part.exterior.coords))
+
+
+def test_read_wkb_gives_each_features_wkb(demo_project):
+    attrs, data, offsets = demo_project.read_wkb("parcels", columns=["status"])
+    ref = demo_project.read_layer("parcels", columns=["status"])
+    assert attrs.index.tolist() == ref.index.tolist()
+    assert attrs["status"].tolist() == ref["status"].tolist()
+    got = shapely.from_wkb([data[a:b].tobytes() for a, b in zip(offsets[:-1], offsets[1:])])
+    assert shapely.equals_exact(got, ref.geometry.values, tolerance=0).all()
+
+
+def test_labels_are_looked_up_for_the_features_a_frame_labels(demo_project):
+    from PySide6.QtGui import QImage, QPainter
+
+    from layers.base import LabelGrid
+    from layers.render import ensure_gui_app
+    from layers.vector import ParcelLayer, short_code
+    from layers.view import MapView
+
+    ensure_gui_app()
+    layer = ParcelLayer(demo_project, "parcels")
+    d = layer.data
+    assert "code" not in d.attrs.columns  # not read with the geometries
+    i = int(np.argmax(d.sizes))
+    view = MapView.fit(tuple(d.bbox[i]), 800, 600)
+    img = QImage(800, 600, QImage.Format.Format_ARGB32_Premultiplied)
+    p = QPainter(img)
+    layer.draw_labels(p, view, LabelGrid())
+    p.end()
+    rec = demo_project.get("parcels", int(d.fids[i]))
+    assert d.labels[i] == f"{short_code(rec['code'])}\n{rec['land_use']}"
+    assert len(d.labels) < len(d.fids)  # only what the frame labelled
+
+
+def test_arrow_class_codes_are_categorical_codes():
+    from layers.themes import category_codes
+
+    order = ["闲置", "在建", "储备"]
+    values = ["在建", None, "其他", "闲置", "储备", "在建"]
+    want = [1, -1, -1, 0, 2, 1]
+    for s in (pd.Series(values, dtype=object), pd.Series(pa.chunked_array([values[:2], values[2:]])
+                                                          .to_pandas()), pd.Series(values)):
+        assert category_codes(s, order).tolist() == want
+
+
+def test_vacancy_arrays_for_given_buildings_equal_all(demo_project):
+    from landapp.vacancy import default_as_of, store_building_vacancy_arrays, store_building_vacancy_rates
+
+    d = default_as_of(demo_project)
+    fids, rates = store_building_vacancy_arrays(demo_project, d)
+    some = fids[::-3]  # unsorted, a subset
+    f2, r2 = store_building_vacancy_arrays(demo_project, d, some)
+    assert f2.tolist() == sorted(some.tolist())
+    pos = np.searchsorted(fids, f2)
+    assert np.array_equal(r2, rates[pos], equal_nan=True)
+    ref = store_building_vacancy_rates(demo_project, d)
+    assert [ref[f] for f in fids.tolist()] == [None if r != r else r for r in rates.tolist()]
