@@ -624,8 +624,8 @@ def store_building_vacancy_rates(store, as_of: dt.date) -> dict[int, float | Non
 
 def store_building_vacancy_arrays(store, as_of: dt.date, fids=None):
     """The rates of store_building_vacancy_rates as numpy arrays (fids, rates; NaN: no
-    leasable area): store_building_states' rule on unit arrays, summed in unit order with
-    the same arithmetic (np.bincount adds in input order), so every rate is bit-identical.
+    leasable area): UnitColumns' unit states summed per building in unit order (np.bincount
+    adds in input order), the arithmetic of building_states, so every rate is bit-identical.
     The map's vacancy colours of 504k buildings: no dict or list per building or unit.
     fids: the current buildings to rate when the caller has them (the map has just read
     them), else all current buildings."""
@@ -637,80 +637,15 @@ def store_building_vacancy_arrays(store, as_of: dt.date, fids=None):
             fids = np.sort(fids)
             fids = fids[np.concatenate([[True], fids[1:] != fids[:-1]])]
     else:
-        fids = np.array([r[0] for r in store.values("buildings", ["fid"], "retired = 0 OR retired IS NULL")],
-                        dtype=np.int64)
-    rows = store.values("units", ["fid", "building_id", "area", "status"])
-    n = len(rows)
-    uid = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
-    bid = np.fromiter((-1 if r[1] is None else r[1] for r in rows), dtype=np.int64, count=n)
-    area = np.fromiter((float(r[2] or 0.0) for r in rows), dtype=np.float64, count=n)
-    status = np.array([r[3] for r in rows] + [None], dtype=object)[:-1]
-    del rows
-    pos = np.searchsorted(fids, bid) if len(fids) else np.zeros(n, dtype=np.int64)
-    keep = (pos < len(fids)) & (fids[np.minimum(pos, len(fids) - 1)] == bid) if len(fids) else np.zeros(n, bool)
-    uid, bid, area, status, pos = uid[keep], bid[keep], area[keep], status[keep], pos[keep]
-    unit_ids = set(uid.tolist())
-    building_ids = set(fids.tolist())
-    date = functools.lru_cache(maxsize=None)(_opt_date)
-    with_leases: set[int] = set()
-    covering: dict[int, float] = {}
-    whole: set[int] = set()
-    whole_covering: dict[int, list[float]] = defaultdict(list)
-    for u, b, a, start, end in store.values("leases", ["unit_id", "building_id", "area", "start_date", "end_date"]):
-        s, e = date(start), date(end)
-        if s is None or e is None:
-            continue
-        if u is not None:
-            if u in unit_ids:
-                with_leases.add(u)
-                if s <= as_of <= e:
-                    covering[u] = covering.get(u, 0) + float(a or 0.0)
-        elif b in building_ids:
-            whole.add(b)
-            if s <= as_of <= e:
-                whole_covering[b].append(float(a or 0.0))
-    cov = np.zeros(len(uid))
-    if covering:
-        cu = np.fromiter(covering.keys(), dtype=np.int64, count=len(covering))
-        cv = np.fromiter(covering.values(), dtype=np.float64, count=len(covering))
-        order = np.argsort(cu)
-        cu, cv = cu[order], cv[order]
-        at = np.minimum(np.searchsorted(cu, uid), len(cu) - 1)
-        hit = cu[at] == uid
-        cov[hit] = cv[at[hit]]
-    leased = np.minimum(area, cov)
-    rest = area - leased
-    st0, st1, st2, st3 = leased.copy(), np.zeros(len(uid)), np.zeros(len(uid)), np.zeros(len(uid))
-    has_rest = rest > 0
-    sold = has_rest & (status == "已售")
-    let = has_rest & ~sold & (status == "已租")
-    if let.any():
-        let &= ~np.isin(uid, np.fromiter(with_leases, dtype=np.int64, count=len(with_leases)))
-        let &= ~np.isin(bid, np.fromiter(whole, dtype=np.int64, count=len(whole)))
-    withheld = np.zeros(len(uid), dtype=bool)
-    for name in WITHHELD_STATUSES:
-        withheld |= status == name
-    held = has_rest & ~sold & ~let & withheld
-    other = has_rest & ~sold & ~let & ~held
-    st1[sold] = rest[sold]
-    st0[let] = leased[let] + rest[let]
-    st2[held] = rest[held]
-    st3[other] = rest[other]
-    for b, extras in whole_covering.items():  # unit-less leases take vacant area in unit order
-        units = np.flatnonzero(bid == b).tolist()
-        for extra in extras:
-            for k in units:
-                if extra <= 0:
-                    break
-                take = min(extra, float(st3[k]))
-                if take <= 0:
-                    continue
-                st3[k] -= take
-                st0[k] += take
-                extra -= take
-    total = np.bincount(pos, weights=st0 + st1 + st2 + st3, minlength=len(fids))
-    vacant = np.bincount(pos, weights=st3, minlength=len(fids))
-    rates = np.full(len(fids), np.nan)
+        fids = np.array([r[0] for r in store.values("buildings", ["fid"], current())], dtype=np.int64)
+    units = UnitColumns(store)
+    leased, sold, withheld, vacant = units.states(as_of)
+    n = len(fids)
+    pos = np.searchsorted(fids, units.bid) if n else np.zeros(len(units.bid), dtype=np.int64)
+    keep = (pos < n) & (fids[np.minimum(pos, n - 1)] == units.bid) if n else np.zeros(len(units.bid), bool)
+    total = np.bincount(pos[keep], weights=(leased + sold + withheld + vacant)[keep], minlength=n)
+    vacant = np.bincount(pos[keep], weights=vacant[keep], minlength=n)
+    rates = np.full(n, np.nan)
     ok = total > 0
     rates[ok] = vacant[ok] / total[ok]
     return fids, rates

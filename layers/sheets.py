@@ -694,7 +694,7 @@ class SheetPainter:
 def select_parcels(store, codes: Sequence[str] = (), zone: str | None = None, fids: Sequence[int] = ()) -> list[int]:
     """Parcels for an atlas: by fid, by code, by zone, or all active ones (in code order);
     parcels asked for by code come in the order asked (each once)."""
-    rows = store.values("parcels", ["fid", "code", "zone"], "retired = 0 OR retired IS NULL")
+    rows = store.values("parcels", ["fid", "code", "zone"], current())
     if fids:
         wanted = {int(f) for f in fids}
         rows = [r for r in rows if r[0] in wanted]
