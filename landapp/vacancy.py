@@ -467,7 +467,9 @@ def store_building_vacancy_array(store, as_of: dt.date, building_fids=None):
     import numpy as np
 
     if building_fids is not None:
-        building_fids = np.unique(np.asarray(building_fids, dtype=np.int64))
+        building_fids = np.asarray(building_fids, dtype=np.int64)
+        if not (building_fids[1:] > building_fids[:-1]).all():  # a layer's rows come in fid order
+            building_fids = np.unique(building_fids)
     bf, ubid, st = unit_state_arrays(store, as_of, building_fids)
     # per unit leased + sold + withheld + vacant left to right, then per building in unit order
     total = np.bincount(ubid, weights=((st[:, 0] + st[:, 1]) + st[:, 2]) + st[:, 3], minlength=len(bf))
