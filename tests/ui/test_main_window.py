@@ -85,9 +85,17 @@ def test_table_rows_are_read_after_the_first_frame(qtbot, demo_project):
     qtbot.addWidget(win)
     try:
         assert not win.table.model.loaded and win.table.model.rowCount() == 0  # the map comes first
+        assert win.table.count_label.text() in ("读取中…", "Loading…")  # says so, not "0 / 0"
+        painted = []
+        real_paint = win.canvas.paintEvent
+        win.canvas.paintEvent = lambda e: (painted.append((win.canvas.frame is not None, win.table.model.loaded)),
+                                           real_paint(e))
         win.show()
         assert win.canvas.wait_for_frame()
-        assert win.table.model.loaded and win.table.model.rowCount() == demo_project.count("parcels", "retired = 0")
+        qtbot.waitUntil(lambda: win.table.model.loaded, timeout=5000)
+        assert (True, False) in painted  # the first frame was painted before the rows were read
+        assert win.table.model.rowCount() == demo_project.count("parcels", "retired = 0")
+        assert "/" in win.table.count_label.text()
     finally:
         win.detach()
 

@@ -2676,6 +2676,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Your Tianditu key (tk):</translation>
     </message>
     <message>
+        <source>读取中…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
         <source>豁免</source>
         <translation>Exempt</translation>
     </message>
