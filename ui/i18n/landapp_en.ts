@@ -2599,6 +2599,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Count</translation>
     </message>
     <message>
+        <source>计算中…</source>
+        <translation>Computing…</translation>
+    </message>
+    <message>
         <source>计算运营看板</source>
         <translation>Computing the dashboard</translation>
     </message>
