@@ -356,7 +356,7 @@ class AttributeTable(QWidget):
     def eventFilter(self, obj, event) -> bool:
         if obj is self.canvas and event.type() == QEvent.Type.Paint:
             self.canvas.removeEventFilter(self)
-            QTimer.singleShot(0, self._load_after_paint)
+            QTimer.singleShot(0, self, self._load_after_paint)  # not after this table is gone
         return False
 
     def _load_after_paint(self) -> None:
