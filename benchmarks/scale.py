@@ -16,7 +16,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from common import ROOT, child_env, figure, machine_note, park, run_child  # noqa: E402
+from common import ROOT, child_env, figure, machine_note, park, run_child, warm_bytecode  # noqa: E402
 
 W, H = 1920, 1080
 
@@ -117,6 +117,8 @@ def measure(spec: dict, env: dict, cwd: str, repeat: int) -> dict:
     if spec.get("prepare"):  # one settings folder for the preparing run and the measured ones
         env = {**env, "LANDAPP_SETTINGS_DIR": tempfile.mkdtemp(prefix="bench-settings-")}
         run_child(spec["prepare"], env=env, cwd=cwd)
+    else:
+        warm_bytecode(spec["cmd"], env, cwd)
     for _ in range(repeat):
         # check exits 1 when it finds problems in the data: still a run
         r = run_child(spec["cmd"], env=env, cwd=cwd, marker=spec.get("marker"), ok_codes=spec.get("ok_codes", (0,)))
