@@ -11,8 +11,6 @@ import layers.themes_rules  # noqa: F401  (registers idle-land, per-mu and avail
 from layers.raster import RasterLayer
 from layers.vector import BuildingLayer, ParcelLayer, RetiredParcelLayer, RoadLayer, ZoneLayer
 
-_UNKNOWN = object()
-
 
 class ParkMap:
     def __init__(self, store, *, parcel_theme: str = "status", building_theme: str = "vacancy",
@@ -21,7 +19,6 @@ class ParkMap:
         self.layers: list[MapLayer] = []  # bottom to top
         self.raster_error: str | None = None
         self._listeners: list[Callable[[], None]] = []
-        self._extent = _UNKNOWN
         if with_tiles:
             from layers.tiles import TileLayer
 
@@ -76,15 +73,11 @@ class ParkMap:
             self.changed()
 
     def extent(self):
-        """The bounds of every vector layer's features; kept until a layer changes (the
-        window asks several times while it opens: a scan of 1M boxes each time)."""
-        if self._extent is not _UNKNOWN:
-            return self._extent
         boxes = [b for b in (layer.extent() for layer in self.layers if layer.kind == "vector") if b]
-        ext = None if not boxes else (min(b[0] for b in boxes), min(b[1] for b in boxes),
-                                      max(b[2] for b in boxes), max(b[3] for b in boxes))
-        self._extent = ext
-        return ext
+        if not boxes:
+            return None
+        return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                max(b[2] for b in boxes), max(b[3] for b in boxes))
 
     def clear_selection(self) -> None:
         for layer in self.layers:
@@ -96,6 +89,5 @@ class ParkMap:
         self._listeners.append(cb)
 
     def changed(self) -> None:
-        self._extent = _UNKNOWN
         for cb in list(self._listeners):
             cb()

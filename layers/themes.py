@@ -108,14 +108,14 @@ VACANCY_CLASSES = [  # (upper bound, colour, label)
 ]
 
 
-def vacancy_by_building(store, fids=None) -> pd.Series:
+def vacancy_by_building(store) -> pd.Series:
     """Vacancy rate per building fid on the project's reference date (NaN without units),
-    from landapp.vacancy: the same definition as the CLI, the dashboard and the lists.
-    fids: the active buildings when the caller has them (the layer's own rows)."""
-    from landapp.vacancy import default_as_of, store_building_vacancy_array
+    from landapp.vacancy: the same definition as the CLI, the dashboard and the lists."""
+    from landapp.vacancy import default_as_of, store_building_vacancy_rates
 
-    bf, rate = store_building_vacancy_array(store, default_as_of(store), fids)  # arrays, no object per building
-    return pd.Series(rate, index=bf, dtype=float, name="vacancy")
+    rates = store_building_vacancy_rates(store, default_as_of(store))  # tuples, not a record per unit
+    return pd.Series({int(k): (np.nan if v is None else float(v)) for k, v in rates.items()},
+                     dtype=float, name="vacancy")
 
 
 def _type_index(df: pd.DataFrame) -> np.ndarray:
@@ -130,7 +130,7 @@ def _type_legend() -> list[tuple]:
 def _by_vacancy(df: pd.DataFrame, store) -> Classified:
     """Fill by vacancy class; factories and towers told apart at a glance by their outline
     (towers heavy navy, factories brown), so classes are (vacancy class × type)."""
-    rate = vacancy_by_building(store, df.index).reindex(df.index).to_numpy(dtype=float)
+    rate = vacancy_by_building(store).reindex(df.index).to_numpy(dtype=float)
     vclass = np.full(len(df), len(VACANCY_CLASSES), dtype=np.int32)
     for i, (upper, _, _) in reversed(list(enumerate(VACANCY_CLASSES))):
         vclass[rate < upper] = i

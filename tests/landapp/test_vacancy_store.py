@@ -83,22 +83,3 @@ def test_availability_and_absorption_from_given_figures(demo_project, zones):
     assert ref and availability(space, as_of, 12, "park", zones=zones, figures=now_f) == ref
     ref = net_absorption(space, then, as_of, "park", zones=zones)
     assert ref and net_absorption(space, then, as_of, "park", zones=zones, figures=(then_f, now_f)) == ref
-
-
-def test_rates_as_arrays_for_the_layers_buildings(demo_project):
-    """The map's theme hands over the buildings it read (any order): the same rates as the
-    rule, NaN where a building has no leasable area."""
-    import math
-
-    import numpy as np
-
-    from landapp.vacancy import store_building_vacancy_array
-
-    d = default_as_of(demo_project)
-    rates = building_vacancy_rates(load_space(demo_project), d)
-    fids = np.array(sorted(rates), dtype=np.int64)[::-1]
-    bf, rate = store_building_vacancy_array(demo_project, d, fids)
-    assert bf.tolist() == sorted(rates)
-    for f, r in zip(bf.tolist(), rate.tolist()):
-        assert (math.isnan(r) and rates[f] is None) or r == rates[f], f
-    assert any(v is None for v in rates.values()) and any(v for v in rates.values())
