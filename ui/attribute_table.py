@@ -440,6 +440,9 @@ class AttributeTable(QWidget):
     def on_map_selection(self, layer_id: str) -> None:
         if self._syncing or self.model is None or layer_id != self.model.layer:
             return
+        if not self.model.loaded:  # a selection before the deferred read: read now (its reset selects)
+            self.ensure_loaded()
+            return
         fids = self.canvas.map.layer(layer_id).selection
         self._syncing = True
         try:
