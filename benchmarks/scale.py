@@ -4,7 +4,8 @@ times as its own process, median and min–max of the seconds and of the child's
     python benchmarks/scale.py [--repeat 3] [--only window_1m info_1m ...] [--code /work/main]
 
 --code: the checkout to measure (default this one), so "before" and "after" come from the
-same script. Parks: benchmarks/common.py park() (reuses /work/parks or benchmarks/park_N)."""
+same script. Parks: benchmarks/common.py park() (reuses /work/parks or benchmarks/park_N).
+Children use compiled bytecode (common.PYCACHE), filled by one unmeasured run per figure."""
 
 from __future__ import annotations
 
