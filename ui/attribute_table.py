@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import OrderedDict
 
 import numpy as np
-from PySide6.QtCore import (QAbstractTableModel, QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer,
-                            Signal)
+from PySide6.QtCore import (QAbstractTableModel, QEvent, QItemSelection, QItemSelectionModel, QModelIndex, Qt,
+                            QTimer, Signal)
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QStyle, QStyleOptionHeader, QStyleOptionHeaderV2, QTableView,
                                QVBoxLayout, QWidget)
@@ -298,8 +298,9 @@ class AttributeTable(QWidget):
     layer_changed = Signal(str)  # the table (and so the active layer the tools edit) changed layer
 
     def __init__(self, store, canvas, parent=None, *, defer: bool = False):
-        """defer: read the rows once the map has shown its first frame (100k parcels take
-        ~0.3 s that the first frame need not wait for)."""
+        """defer: read the rows once the map has painted its first frame (the fids of 1M
+        parcels take ~0.3 s that the first frame need not wait for); until then the row count
+        says 读取中…"""
         super().__init__(parent)
         self.store = store
         self.canvas = canvas
@@ -343,8 +344,24 @@ class AttributeTable(QWidget):
             canvas.frame_ready.connect(self._load_deferred)
 
     def _load_deferred(self) -> None:
+        """The first frame has arrived: read the rows once it is on screen. The canvas paints
+        it on its next update (a low-priority event that a queued call would overtake), so
+        wait for that paint; a window that is not shown (tests, scripts) reads at once."""
         self.canvas.frame_ready.disconnect(self._load_deferred)
-        self.ensure_loaded()
+        if self.canvas.isVisible():
+            self.canvas.installEventFilter(self)
+        else:
+            self.ensure_loaded()
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.canvas and event.type() == QEvent.Type.Paint:
+            self.canvas.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._load_after_paint)  # not after this table is gone
+        return False
+
+    def _load_after_paint(self) -> None:
+        if self.model is not None and not self.model.store.closed:
+            self.ensure_loaded()
 
     def ensure_loaded(self) -> None:
         if not self.model.loaded:
@@ -395,6 +412,9 @@ class AttributeTable(QWidget):
         self.model.set_filter(self.filter_edit.text(), self.field_box.currentData())
 
     def _after_reset(self) -> None:
+        if not self.model.loaded:  # rows are read after the map's first frame
+            self.count_label.setText(tr("读取中…", "Loading…"))
+            return
         shown, total = self.model.rowCount(), self.model.total
         self.count_label.setText(tr(f"{shown:,} / {total:,} 条", f"{shown:,} / {total:,} rows"))
         self.on_map_selection(self.model.layer)
@@ -419,6 +439,9 @@ class AttributeTable(QWidget):
 
     def on_map_selection(self, layer_id: str) -> None:
         if self._syncing or self.model is None or layer_id != self.model.layer:
+            return
+        if not self.model.loaded:  # a selection before the deferred read: read now (its reset selects)
+            self.ensure_loaded()
             return
         fids = self.canvas.map.layer(layer_id).selection
         self._syncing = True

@@ -15,7 +15,6 @@ from PySide6.QtCore import QTimer, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox
 
-from landapp.check import summary
 from landapp.coords import to_lonlat
 from landapp.errors import LandappError
 from landapp.store.base import ProjectStore
@@ -56,7 +55,9 @@ class MainWindow(EditCommands, QMainWindow):
         self.is_demo = is_demo
         self.read_only = project_read_only(store)
         self._detached = False
-        self.map = ParkMap(store)
+        # the layers are read once, with the themes this project was left in (not read with
+        # the default theme and again with the saved one: 1.5 s twice at a million parcels)
+        self.map = ParkMap(store, **self._saved_start_themes())
         self._apply_saved_themes()
         self.canvas = MapCanvas(self.map, self)
         self.session = EditSession(store, self, on_error=self.show_error, on_notice=self.show_notice)
@@ -104,6 +105,7 @@ class MainWindow(EditCommands, QMainWindow):
         # the summary reads whole tables (~0.8 s at 100k parcels): once per burst of edits,
         # and only when its tab is seen
         self._summary_dirty = True
+        self._summary_after_frame = False
         self._summary_timer = QTimer(self)
         self._summary_timer.setSingleShot(True)
         self._summary_timer.setInterval(400)
@@ -240,7 +242,19 @@ class MainWindow(EditCommands, QMainWindow):
                       if isinstance(getattr(layer, "theme_key", None), str)}
             saved.project_put(path, "themes", json.dumps(themes))
 
+    def _saved_start_themes(self) -> dict[str, str]:
+        """ParkMap's parcel_theme / building_theme from this project's saved themes."""
+        path = getattr(self.store, "path", None)
+        if not path:
+            return {}
+        from layers.themes import THEMES
+
+        themes = saved.project_themes(path)
+        return {arg: themes[lid] for lid, arg in (("parcels", "parcel_theme"), ("buildings", "building_theme"))
+                if themes.get(lid) in THEMES.get(lid, {})}
+
     def _apply_saved_themes(self) -> None:
+        """The saved themes ParkMap was not built with (other layers')."""
         path = getattr(self.store, "path", None)
         if not path:
             return
@@ -250,6 +264,8 @@ class MainWindow(EditCommands, QMainWindow):
             try:
                 layer = self.map.layer(layer_id)
             except (KeyError, LandappError):
+                continue
+            if getattr(layer, "theme_key", None) == theme:  # built with it
                 continue
             if theme in THEMES.get(getattr(layer, "layer", layer_id), {}) and hasattr(layer, "set_theme"):
                 layer.set_theme(theme)
@@ -614,8 +630,26 @@ class MainWindow(EditCommands, QMainWindow):
         self.scale_label.setText(f"{tr('比例尺', 'Scale')} 1:{self.canvas.view.scale_denominator():,.0f}")
 
     def _refresh_summary_if_visible(self) -> None:
+        # a layout that opens with the summary in front: its job (whole tables, seconds at a
+        # million parcels) waits for the map's first frame instead of competing with it
+        if self.canvas.frame is None:
+            self._summary_computing_note()
+            if not self._summary_after_frame:
+                self._summary_after_frame = True
+                self.canvas.frame_ready.connect(self._summary_after_first_frame)
+            return
         if self._summary_dirty and not self.docks["summary"].visibleRegion().isEmpty():
             self.refresh_summary()
+
+    def _summary_computing_note(self) -> None:
+        """An empty summary says it is being computed (figures already shown stay until the
+        new ones come)."""
+        if not self.summary_view.toPlainText().strip():
+            self.summary_view.setPlainText(tr("计算中…", "Computing…"))
+
+    def _summary_after_first_frame(self) -> None:
+        self.canvas.frame_ready.disconnect(self._summary_after_first_frame)
+        QTimer.singleShot(0, self._refresh_summary_if_visible)
 
     def _show_title(self, status: bool = True) -> None:
         demo = tr("(示例园区副本)", " (demo park copy)") if self.is_demo else ""
@@ -626,9 +660,11 @@ class MainWindow(EditCommands, QMainWindow):
 
     def refresh_summary(self) -> None:
         """工程概况 reads whole tables (~0.8 s at 100k parcels): in the background (ui.jobs)."""
+        from landapp.check import summary
         from ui import jobs
 
         self._summary_dirty = False
+        self._summary_computing_note()
         jobs.start(lambda job: summary(job.store), title=tr("统计工程概况", "Summarising the project"),
                    store=self.store, key=("summary", id(self)), busy=self.summary_view,
                    on_done=self._show_summary, on_error=self.summary_view.setPlainText)

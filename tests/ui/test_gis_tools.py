@@ -29,6 +29,7 @@ def window(qtbot, demo_project):
     win.show()
     qtbot.waitExposed(win)
     assert win.canvas.wait_for_frame()
+    qtbot.waitUntil(lambda: win.table.model.loaded, timeout=5000)  # rows are read after the first paint
     yield win
     from ui import jobs
 

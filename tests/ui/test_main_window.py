@@ -32,6 +32,7 @@ def window(qtbot, demo_project):
     win.show()
     qtbot.waitExposed(win)
     assert win.canvas.wait_for_frame()
+    qtbot.waitUntil(lambda: win.table.model.loaded, timeout=5000)  # rows are read after the first paint
     yield win
     win.detach()
 
@@ -86,9 +87,65 @@ def test_table_rows_are_read_after_the_first_frame(qtbot, demo_project):
     qtbot.addWidget(win)
     try:
         assert not win.table.model.loaded and win.table.model.rowCount() == 0  # the map comes first
+        assert win.table.count_label.text() in ("读取中…", "Loading…")  # says so, not "0 / 0"
+        painted = []
+        real_paint = win.canvas.paintEvent
+        win.canvas.paintEvent = lambda e: (painted.append((win.canvas.frame is not None, win.table.model.loaded)),
+                                           real_paint(e))
         win.show()
         assert win.canvas.wait_for_frame()
-        assert win.table.model.loaded and win.table.model.rowCount() == demo_project.count("parcels", F("retired") == 0)
+        qtbot.waitUntil(lambda: win.table.model.loaded, timeout=5000)
+        assert (True, False) in painted  # the first frame was painted before the rows were read
+        assert win.table.model.rowCount() == demo_project.count("parcels", F("retired") == 0)
+        assert "/" in win.table.count_label.text()
+    finally:
+        win.detach()
+
+
+def test_saved_themes_are_read_once_at_start(qtbot, demo_project, monkeypatch):
+    """A project left with other themes opens with them, each layer read once (not with the
+    default theme first and again with the saved one)."""
+    import json
+
+    from layers.vector import VectorLayer
+    from ui import settings as saved
+    from ui.main_window import MainWindow
+
+    saved.project_put(demo_project.path, "themes", json.dumps({"parcels": "landuse", "buildings": "type"}))
+    reads = []
+    real = VectorLayer.reload
+    monkeypatch.setattr(VectorLayer, "reload", lambda self: (reads.append((type(self).__name__, self.theme_key)),
+                                                              real(self))[1])
+    win = MainWindow(demo_project)
+    qtbot.addWidget(win)
+    try:
+        assert win.map.layer("parcels").theme_key == "landuse" and win.map.layer("buildings").theme_key == "type"
+        assert [r for r in reads if r[0] in ("ParcelLayer", "BuildingLayer")] == [("ParcelLayer", "landuse"),
+                                                                                  ("BuildingLayer", "type")]
+    finally:
+        win.detach()
+
+
+def test_summary_in_front_waits_for_the_first_frame(qtbot, demo_project, monkeypatch):
+    """A layout that opens with 工程概况 in front: its job starts after the map's first frame,
+    and until its figures come the panel says 计算中…"""
+    from ui import jobs
+    from ui.main_window import MainWindow
+
+    win = MainWindow(demo_project)
+    qtbot.addWidget(win)
+    started = []
+    real_start = jobs.start
+    monkeypatch.setattr(jobs, "start", lambda fn, **kw: (started.append(win.canvas.frame is not None),
+                                                          real_start(fn, **kw))[1])
+    try:
+        win.docks["summary"].raise_()
+        win.show()
+        qtbot.waitExposed(win)
+        assert win.summary_view.toPlainText() in ("计算中…", "Computing…") or started
+        assert win.canvas.wait_for_frame()
+        qtbot.waitUntil(lambda: "亩" in win.summary_view.toPlainText(), timeout=5000)
+        assert started and all(started)  # no summary job before the first frame
     finally:
         win.detach()
 

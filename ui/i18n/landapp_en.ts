@@ -2619,6 +2619,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
         <translation>Count</translation>
     </message>
     <message>
+        <source>计算中…</source>
+        <translation>Computing…</translation>
+    </message>
+    <message>
         <source>计算运营看板</source>
         <translation>Computing the dashboard</translation>
     </message>
@@ -2694,6 +2698,10 @@ rows of a boundary-point table (J1, X, Y) can be pasted. Press Enter to finish t
     <message>
         <source>请输入在天地图网站申请的密钥(tk):</source>
         <translation>Your Tianditu key (tk):</translation>
+    </message>
+    <message>
+        <source>读取中…</source>
+        <translation>Loading…</translation>
     </message>
     <message>
         <source>豁免</source>
