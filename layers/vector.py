@@ -36,6 +36,7 @@ POINT_PX = 1.5  # features smaller than this on screen are drawn as points
 SPLAT_PX = 4.0
 RASTER_POINTS = 20_000
 AA_LIMIT = 20_000  # antialias when at most this many polygons are drawn
+LABEL_ALL_AT_ONCE = 20_000  # features: a layer this small has all its labels made at once
 LABEL_LIMIT = 4_000
 # Latin first: Qt writes the Noto CJK digits into PDFs without a usable text mapping (a
 # parcel code copied from a sheet lost its digits), DejaVu's come out right. Chinese falls
@@ -197,7 +198,12 @@ class VectorLayer(MapLayer):
         if d.labels is None:
             d.labels = {}
         cache = d.labels
-        todo = [i for i in idx.tolist() if i not in cache]
+        if len(d.fids) <= LABEL_ALL_AT_ONCE and len(cache) < len(d.fids):
+            # a small layer (a park, a sheet's map) is labelled whole on its first frame: one
+            # read instead of one per frame (the atlas draws 453 maps over the same layers)
+            todo = [i for i in range(len(d.fids)) if i not in cache]
+        else:
+            todo = [i for i in idx.tolist() if i not in cache]
         if todo:
             cols = self.label_columns()
             if all(c in d.attrs.columns for c in cols):

@@ -8,11 +8,11 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-import numpy as np
 from psygnal import Signal
 
 if TYPE_CHECKING:  # geopandas and pandas take ~1 s to import: not for `landapp --help`
     import geopandas as gpd
+    import numpy as np
     import pandas as pd
 
     from landapp.store.filters import Filter
@@ -131,6 +131,7 @@ class ProjectStore(abc.ABC):
         byte buffer: feature i is data[offsets[i]:offsets[i + 1]] (empty: no geometry). The
         map keeps a million parcels this way instead of as a million GEOS objects. This
         fallback encodes what read_layer gives; backends can hand their bytes over."""
+        import numpy as np
         import shapely
 
         gdf = self.read_layer(layer, columns=list(columns), where=where, include_retired=include_retired)
@@ -156,6 +157,8 @@ class ProjectStore(abc.ABC):
         """The fids (int64 array) of the features a table shows, in its order: one number a
         row, so a table over a million features keeps 8 MB, not a million records. Backends
         should do this in their database; this fallback goes through read_layer."""
+        import numpy as np
+
         df = self.read_layer(layer, geometry=False,
                              columns=sorted({*query.search, *(n for n, _ in query.also),
                                              *([query.order_by] if query.order_by else [])}))

@@ -62,15 +62,19 @@ def test_read_wkb_gives_each_features_wkb(demo_project):
     assert shapely.equals_exact(got, ref.geometry.values, tolerance=0).all()
 
 
-def test_labels_are_looked_up_for_the_features_a_frame_labels(demo_project):
+def test_labels_are_looked_up_for_the_features_a_frame_labels(demo_project, monkeypatch):
+    """A big layer (as 1M parcels: the demo made to count as one) reads the labels of the
+    features a frame labels, not the whole layer's."""
     from PySide6.QtGui import QImage, QPainter
 
+    import layers.vector
     from layers.base import LabelGrid
     from layers.render import ensure_gui_app
     from layers.vector import ParcelLayer, short_code
     from layers.view import MapView
 
     ensure_gui_app()
+    monkeypatch.setattr(layers.vector, "LABEL_ALL_AT_ONCE", 10)
     layer = ParcelLayer(demo_project, "parcels")
     d = layer.data
     assert "code" not in d.attrs.columns  # not read with the geometries
@@ -83,6 +87,35 @@ def test_labels_are_looked_up_for_the_features_a_frame_labels(demo_project):
     rec = demo_project.get("parcels", int(d.fids[i]))
     assert d.labels[i] == f"{short_code(rec['code'])}\n{rec['land_use']}"
     assert len(d.labels) < len(d.fids)  # only what the frame labelled
+
+
+def test_a_small_layer_is_labelled_whole_by_one_read(demo_project, monkeypatch):
+    """A park's or a sheet's layer: every label made on the first frame in one read, and
+    later frames (the atlas draws hundreds of maps over one layer) read nothing."""
+    from PySide6.QtGui import QImage, QPainter
+
+    from layers.base import LabelGrid
+    from layers.render import ensure_gui_app
+    from layers.vector import ParcelLayer, short_code
+    from layers.view import MapView
+
+    ensure_gui_app()
+    layer = ParcelLayer(demo_project, "parcels")
+    d = layer.data
+    reads = []
+    real = type(demo_project).table_cells
+    monkeypatch.setattr(type(demo_project), "table_cells",
+                        lambda self, *a, **k: (reads.append(len(a[1])), real(self, *a, **k))[1])
+    img = QImage(800, 600, QImage.Format.Format_ARGB32_Premultiplied)
+    for i in np.argsort(-d.sizes)[:3].tolist():
+        p = QPainter(img)
+        layer.draw_labels(p, MapView.fit(tuple(d.bbox[i]), 800, 600), LabelGrid())
+        p.end()
+    assert reads == [len(set(d.fids.tolist()))]
+    assert len(d.labels) == len(d.fids)
+    j = int(np.argmin(d.sizes))
+    rec = demo_project.get("parcels", int(d.fids[j]))
+    assert d.labels[j] == f"{short_code(rec['code'])}\n{rec['land_use']}"
 
 
 def test_arrow_class_codes_are_categorical_codes():
