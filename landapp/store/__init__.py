@@ -6,9 +6,7 @@ callers never need to know which backend they have."""
 from __future__ import annotations
 
 import os
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from landapp.store.target import is_database_target, scrub
 

@@ -130,7 +130,12 @@ def test_arrow_class_codes_are_categorical_codes():
 
 
 def test_vacancy_arrays_for_given_buildings_equal_all(demo_project):
-    from landapp.vacancy import building_vacancy_rates, default_as_of, load_space, store_building_vacancy_arrays
+    from landapp.vacancy import (
+        building_vacancy_rates,
+        default_as_of,
+        load_space,
+        store_building_vacancy_arrays,
+    )
 
     d = default_as_of(demo_project)
     fids, rates = store_building_vacancy_arrays(demo_project, d)
