@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 
 from landapp.i18n import tr
@@ -298,13 +299,8 @@ def approved_not_supplied(parcels: list[dict]) -> list[dict]:
     return sorted(out, key=lambda r: str(r["code"] or ""))
 
 
-def supplied_not_used(parcels: list[dict], as_of: dt.date, *,
-                      statuses: dict | None = None) -> list[dict]:
-    """供而未用: supplied parcels where construction has not started by `as_of`, or started
-    and stopped with less than 1/3 developed or 25% invested; with their idle status.
-    statuses: fid -> idle status on `as_of` already worked out (idle_statuses of an
-    idle_report of the same parcels and date), so each parcel's rule runs once."""
-    out = []
+def _not_used(parcels: list[dict], as_of: dt.date, statuses: dict | None) -> Iterator[tuple[dict, bool, str]]:
+    """supplied_not_used's rule: (parcel, stopped, idle status) of each parcel it lists."""
     for p in parcels:
         if not is_supplied(p) or _opt_date(p.get("actual_completion")):
             continue
@@ -317,13 +313,28 @@ def supplied_not_used(parcels: list[dict], as_of: dt.date, *,
             status = idle_land_status(p, as_of).status
         if started is not None and status == NORMAL:
             continue  # stopped but far enough along: not 供而未用
-        out.append({"fid": p.get("fid"), "code": p.get("code"), "name": p.get("name"),
-                    "zone": p.get("zone"), "land_user": p.get("land_user"),
-                    "area_m2": p.get("area_m2"), "area_mu": p.get("area_mu"),
-                    "supply_date": p.get("supply_date"), "agreed_start": p.get("agreed_start"),
-                    "kind": tr("未动工", "not started") if started is None else tr("停工", "stopped"),
-                    "idle_status": status})
+        yield p, started is not None, status
+
+
+def supplied_not_used(parcels: list[dict], as_of: dt.date, *,
+                      statuses: dict | None = None) -> list[dict]:
+    """供而未用: supplied parcels where construction has not started by `as_of`, or started
+    and stopped with less than 1/3 developed or 25% invested; with their idle status.
+    statuses: fid -> idle status on `as_of` already worked out (idle_statuses of an
+    idle_report of the same parcels and date), so each parcel's rule runs once."""
+    out = [{"fid": p.get("fid"), "code": p.get("code"), "name": p.get("name"),
+            "zone": p.get("zone"), "land_user": p.get("land_user"),
+            "area_m2": p.get("area_m2"), "area_mu": p.get("area_mu"),
+            "supply_date": p.get("supply_date"), "agreed_start": p.get("agreed_start"),
+            "kind": tr("停工", "stopped") if stopped else tr("未动工", "not started"),
+            "idle_status": status}
+           for p, stopped, status in _not_used(parcels, as_of, statuses)]
     return sorted(out, key=lambda r: str(r["code"] or ""))
+
+
+def count_supplied_not_used(parcels: list[dict], as_of: dt.date, *, statuses: dict | None = None) -> int:
+    """len(supplied_not_used(...)) without building and sorting the rows (the dashboard)."""
+    return sum(1 for _ in _not_used(parcels, as_of, statuses))
 
 
 def idle_statuses(report: list[dict]) -> dict:

@@ -109,7 +109,7 @@ def collect_figures(store, as_of: dt.date | None = None, zone: str | None = None
         "exempt_count": isum["by_status"].get(idle.EXEMPT, {}).get("count", 0),
         "project": store.get_setting("name") or "",
         "unsupplied_count": len(idle.approved_not_supplied(held)),
-        "unused_count": len(idle.supplied_not_used(parcels, as_of, statuses=idle_statuses)),
+        "unused_count": idle.count_supplied_not_used(parcels, as_of, statuses=idle_statuses),
         "campaign": rv.campaign_progress(store, as_of.year, zones=zones, as_of=as_of),
         "mu_year": year, "mu_level": "parcel" if zone else "enterprise", "mu_classes": classes, "mu_low": low, "mu_note": mu_note,
     }

@@ -271,6 +271,7 @@ def test_dashboard_fast_path_gives_the_same_lists(demo_project, as_of):
     assert idle.approved_not_supplied(lean) == idle.approved_not_supplied(full)
     slow = idle.supplied_not_used(full, as_of)
     assert slow and idle.supplied_not_used(lean, as_of, statuses=idle.idle_statuses(report)) == slow
+    assert idle.count_supplied_not_used(lean, as_of, statuses=idle.idle_statuses(report)) == len(slow)
 
 
 @pytest.mark.parametrize("as_of", [dt.date(2023, 6, 30), dt.date(2025, 12, 31), dt.date(2027, 1, 1)])
