@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from landapp.errors import LandappError
 from landapp.schema import spec, value_label
+from landapp.units import to_mu
 from ui.i18n import tr
 
 # ask(conflicts) -> the fields where mine wins ({} = keep theirs, None = cancel)
@@ -36,7 +37,7 @@ def _shown(v: Any) -> str:
     if v is None:
         return ""
     if hasattr(v, "geom_type"):
-        return tr(f"图形 {v.area:,.1f} ㎡", f"shape {v.area:,.1f} m²")
+        return tr(f"{to_mu(v.area):,.2f} 亩({v.area:,.1f} ㎡)", f"{to_mu(v.area):,.2f} mu ({v.area:,.1f} m²)")
     if isinstance(v, bool):
         return tr("是", "yes") if v else tr("否", "no")
     return value_label(v) if isinstance(v, str) else f"{v:g}" if isinstance(v, float) else str(v)
@@ -99,7 +100,10 @@ class ConflictDialog(QDialog):
             check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
             check.setCheckState(Qt.CheckState.Unchecked)
             self.table.setItem(r, 4, check)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for col in (1, 2, 3):  # the values share the dialog's width (long names need it)
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
         self.table.setMaximumHeight(60 + 32 * len(conflicts))
         lay.addWidget(self.table)
         buttons = QDialogButtonBox()
