@@ -622,14 +622,29 @@ class GeoPackageStore(ProjectStore):
         for c in (*by, *sums):
             if c not in names:
                 raise LandappError(tr(f"图层 {layer} 没有字段 {c}。", f"Layer {layer} has no field {c}."))
-        keys = ", ".join(f'"{c}"' for c in by)
-        cols = ", ".join([*(f'"{c}"' for c in by), "count(*)", *(f'total("{c}")' for c in sums)])
+        active = s.has("retired") and not include_retired
+        # active features grouped with `retired` in front and the retired groups dropped here:
+        # the (retired, …) indexes answer that by a scan of the index alone (504k buildings
+        # by type: 0.02 s instead of 0.15 s for WHERE retired = 0 OR retired IS NULL)
+        group = (["retired"] if active else []) + list(by)
+        keys = ", ".join(f'"{c}"' for c in group)
+        cols = ", ".join([*(f'"{c}"' for c in group), "count(*)", *(f'total("{c}")' for c in sums)])
         sql = f'SELECT {cols} FROM "{s.name}"'
-        if s.has("retired") and not include_retired:
-            sql += " WHERE retired = 0 OR retired IS NULL"
-        if by:
+        if group:
             sql += f" GROUP BY {keys}"
         rows = [tuple(r) for r in self._execute(sql).fetchall()]
+        if active:
+            merged: dict[tuple, list] = {}
+            for r in rows:
+                if r[0]:  # retired
+                    continue
+                have = merged.get(r[1:1 + len(by)])
+                if have is None:
+                    merged[r[1:1 + len(by)]] = list(r[1:])
+                else:  # retired = 0 and retired IS NULL: one group
+                    for k in range(len(by), len(have)):
+                        have[k] += r[1 + k]
+            rows = sorted((tuple(v) for v in merged.values()), key=lambda r: [(x is not None, x) for x in r[:len(by)]])
         return [r for r in rows if r[len(by)]]  # no rows: SQLite still answers (count 0) without GROUP BY
 
     def fids_in_bbox(self, layer: str, bbox: BBox) -> list[int]:
