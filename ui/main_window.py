@@ -57,7 +57,7 @@ class MainWindow(EditCommands, QMainWindow):
         self._detached = False
         # the layers are read once, with the themes this project was left in (not read with
         # the default theme and again with the saved one: 1.5 s twice at a million parcels)
-        self.map = ParkMap(store, **self._saved_start_themes())
+        self.map = ParkMap(store, read_threads=2, **self._saved_start_themes())
         self._apply_saved_themes()
         self.canvas = MapCanvas(self.map, self)
         self.session = EditSession(store, self, on_error=self.show_error, on_notice=self.show_notice)
