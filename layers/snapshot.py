@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from landapp.wkb import simple_rings
 from layers.themes import Classified
 
 
@@ -83,50 +84,7 @@ class LazyGeoms:
         return out
 
 
-_HEADS = {  # WKB header bytes up to the ring's point count, little-endian 2D
-    "multi": bytes([1, 6, 0, 0, 0, 1, 0, 0, 0, 1, 3, 0, 0, 0, 1, 0, 0, 0]),  # MultiPolygon of 1 polygon of 1 ring
-    "polygon": bytes([1, 3, 0, 0, 0, 1, 0, 0, 0]),  # Polygon of 1 ring
-}
-
-
 BOUNDS_CHUNK = 65536  # features whose ring bytes are picked out at once
-
-
-def _u32(data: np.ndarray, pos: np.ndarray) -> np.ndarray:
-    """Little-endian uint32 at each byte position, as int64 (no (n, 4) index array)."""
-    out = data[pos].astype(np.int64)
-    for j in (1, 2, 3):
-        out |= data[pos + j].astype(np.int64) << (8 * j)
-    return out
-
-
-def simple_rings(data: np.ndarray, offsets: np.ndarray):
-    """The features that are one polygon without holes (2D, little-endian WKB, as GDAL
-    writes them): their mask, the byte position in `data` of their exterior ring's first
-    coordinate (-1 for the others) and its point count. The coordinates stay in the WKB
-    buffer (ring_coords reads one ring): no copy of a million rings."""
-    n = len(offsets) - 1
-    start, length = offsets[:-1], np.diff(offsets)
-    simple = np.zeros(n, dtype=bool)
-    first = np.full(n, -1, dtype=np.int64)  # byte position of the ring's first coordinate
-    npts = np.zeros(n, dtype=np.int64)
-    for head in _HEADS.values():
-        h = len(head)
-        cand = np.flatnonzero(~simple & (length >= h + 4))
-        if not len(cand):
-            continue
-        p = start[cand]
-        good = np.ones(len(cand), dtype=bool)
-        for j, byte in enumerate(head):  # one byte column at a time: no (n, h) index array
-            good &= data[p + j] == byte
-        cand, p = cand[good], p[good]
-        k = _u32(data, p + h)
-        fits = (length[cand] == h + 4 + 16 * k) & (k > 0)
-        cand, p, k = cand[fits], p[fits], k[fits]
-        simple[cand] = True
-        first[cand] = p + h + 4
-        npts[cand] = k
-    return simple, first, np.where(simple, npts, 0)
 
 
 def ring_coords(data: np.ndarray, first: int, count: int) -> np.ndarray:
