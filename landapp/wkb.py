@@ -138,50 +138,51 @@ def convex_rings(data: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.
     bounds = np.full((n, 4), np.nan)
     simple, first, count = simple_rings(data, offsets)
     sel = np.flatnonzero(simple & (count >= 4))
-    span = np.arange(16)
     for k in range(0, len(sel), CHUNK):
         part = sel[k:k + CHUNK]
-        f, c = first[part], count[part]
-        closed = (data[f[:, None] + span] == data[(f + 16 * (c - 1))[:, None] + span]).all(axis=1)
-        part, f, c = part[closed], f[closed], c[closed]
-        if not len(part):
-            continue
-        xy = _ring_xy(data, f, c)
+        c = count[part]
+        xy = _ring_xy(data, first[part], c)
         rs = np.zeros(len(part) + 1, dtype=np.int64)  # ring starts in xy
         np.cumsum(c, out=rs[1:])
-        finite = np.logical_and.reduceat(np.isfinite(xy).all(axis=1), rs[:-1])
-        # edges: each ring's k - 1 (the step from its last point into the next ring dropped)
-        keep = np.ones(len(xy) - 1, dtype=bool)
-        keep[rs[1:-1] - 1] = False
-        x0 = np.repeat(xy[rs[:-1]], c, axis=0)  # each ring about its first vertex
-        local = np.where(np.isfinite(xy), xy - x0, 0.0)
-        edges = np.diff(local, axis=0)[keep]
-        es = rs - np.arange(len(rs))  # edge starts per ring
-        nxt = np.arange(1, len(edges) + 1)
-        nxt[es[1:] - 1] = es[:-1]  # a ring's last edge turns into its first
-        e2 = edges[nxt]
-        cross = edges[:, 0] * e2[:, 1] - edges[:, 1] * e2[:, 0]
-        dot = (edges * e2).sum(axis=1)
-        len1, len2 = np.hypot(edges[:, 0], edges[:, 1]), np.hypot(e2[:, 0], e2[:, 1])
-        # rounding: each coordinate difference errs by up to ~2 eps of the coordinates' size
-        size = np.repeat(np.maximum.reduceat(np.abs(np.where(np.isfinite(xy), xy, 0.0)).max(axis=1), rs[:-1]), c - 1)
-        delta = 4 * _EPS * size
-        tol = 4 * delta * (len1 + len2 + 2 * delta) + 8 * _EPS * len1 * len2
-        sign = np.where(cross > tol, 1, np.where(cross < -tol, -1, 0))
-        lo, hi = np.minimum.reduceat(sign, es[:-1]), np.maximum.reduceat(sign, es[:-1])
-        turning = np.add.reduceat(np.arctan2(cross, dot), es[:-1])
-        convex = finite & (lo == hi) & (lo != 0) & (np.abs(np.abs(turning) - 2 * np.pi) < 1.0)
-        # shoelace about the first vertex: sum of x_i * (y_{i+1} - y_{i-1}) / 2 over the ring
-        lx, y = local[:, 0], xy[:, 1]
-        term = lx[:-1] * (y[1:] - np.concatenate(([0.0], y[:-2])))
-        term[rs[1:-1] - 1] = 0.0  # across rings
-        term[rs[:-1]] = 0.0  # first vertex: x is 0 about itself
-        ring_area = np.abs(np.add.reduceat(np.append(term, 0.0), rs[:-1])) / 2
-        # the ring's last point closes it: its x_{k-1} = 0 (it is the first), so it adds nothing
+        starts = rs[:-1]
+        bits = xy.view(np.int64)
+        # closed rings only, bit for bit (linearrings() would close an open one; from_wkb does not)
+        closed = (bits[starts] == bits[rs[1:] - 1]).all(axis=1)
+        finite = np.logical_and.reduceat(np.isfinite(xy).all(axis=1), starts)
+        b = np.column_stack([np.minimum.reduceat(xy[:, 0], starts), np.minimum.reduceat(xy[:, 1], starts),
+                             np.maximum.reduceat(xy[:, 0], starts), np.maximum.reduceat(xy[:, 1], starts)])
+        # a ring with a NaN or an infinity gets NaN figures below; it is left out by `finite`
+        with np.errstate(invalid="ignore", over="ignore"):
+            local = xy - np.repeat(xy[starts], c, axis=0)  # each ring about its first vertex
+            # edges: each ring's k - 1 (the step from its last point into the next ring dropped)
+            keep = np.ones(len(xy) - 1, dtype=bool)
+            keep[rs[1:-1] - 1] = False
+            edges = np.diff(local, axis=0)[keep]
+            es = rs - np.arange(len(rs))  # edge starts per ring
+            nxt = np.arange(1, len(edges) + 1)
+            nxt[es[1:] - 1] = es[:-1]  # a ring's last edge turns into its first
+            e2 = edges[nxt]
+            ex, ey, fx, fy = edges[:, 0], edges[:, 1], e2[:, 0], e2[:, 1]
+            cross = ex * fy - ey * fx
+            dot = ex * fx + ey * fy
+            len1 = np.sqrt(ex * ex + ey * ey)
+            len2 = len1[nxt]
+            # rounding: each coordinate difference errs by up to ~2 eps of the coordinates' size
+            delta = np.repeat(4 * _EPS * np.abs(b).max(axis=1), c - 1)
+            tol = 4 * delta * (len1 + len2 + 2 * delta) + 8 * _EPS * len1 * len2
+            sign = (cross > tol).astype(np.int8) - (cross < -tol).astype(np.int8)
+            lo, hi = np.minimum.reduceat(sign, es[:-1]), np.maximum.reduceat(sign, es[:-1])
+            turning = np.add.reduceat(np.arctan2(cross, dot), es[:-1])
+            convex = closed & finite & (lo == hi) & (lo != 0) & (np.abs(np.abs(turning) - 2 * np.pi) < 1.0)
+            # shoelace about the first vertex: sum of x_i * (y_{i+1} - y_{i-1}) / 2 over the ring
+            # (the first vertex and the closing one have x = 0 about the first: they add nothing)
+            lx, y = local[:, 0], xy[:, 1]
+            term = lx[:-1] * (y[1:] - np.concatenate(([0.0], y[:-2])))
+            term[rs[1:-1] - 1] = 0.0  # across rings
+            term[starts] = 0.0
+            ring_area = np.abs(np.add.reduceat(np.append(term, 0.0), starts)) / 2
         got = part[convex]
         mask[got] = True
         areas[got] = ring_area[convex]
-        b = np.column_stack([np.minimum.reduceat(xy[:, 0], rs[:-1]), np.minimum.reduceat(xy[:, 1], rs[:-1]),
-                             np.maximum.reduceat(xy[:, 0], rs[:-1]), np.maximum.reduceat(xy[:, 1], rs[:-1])])
         bounds[got] = b[convex]
     return mask, areas, bounds
