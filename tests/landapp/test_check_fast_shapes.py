@@ -130,3 +130,4 @@ def test_flawed_sample_same_with_and_without_numpy_shapes(tmp_path, monkeypatch)
             np.zeros(len(offsets) - 1, dtype=bool), np.full(len(offsets) - 1, np.nan),
             np.full((len(offsets) - 1, 4), np.nan)))
         assert _report(s) == fast
+
