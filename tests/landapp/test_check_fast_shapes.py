@@ -131,3 +131,36 @@ def test_flawed_sample_same_with_and_without_numpy_shapes(tmp_path, monkeypatch)
             np.full((len(offsets) - 1, 4), np.nan)))
         assert _report(s) == fast
 
+
+
+def test_box_pairs_with_shrunk_boxes_equal_all_meeting_boxes():
+    """_box_pairs shrinks the boxes in its tree so that neighbours whose boxes only touch
+    are not found; it must give the pairs every meeting pair of boxes gives: random boxes
+    (a few huge, a few without width), a regular grid, one grid box moved onto others, and
+    pairs overlapping just over and just under the tolerance."""
+    from landapp.check import OVERLAP_TOLERANCE_M2, _box_pairs
+
+    rng = np.random.default_rng(5)
+    n = 3000
+    x, y = rng.random(n) * 3000 + X0, rng.random(n) * 3000 + Y0
+    w, h = rng.random(n) * 60, rng.random(n) * 60
+    w[:5] *= 40
+    w[5:10] = 0
+    gx, gy = np.meshgrid(np.arange(30) * 50.0 + X0, np.arange(30) * 50.0 + Y0)
+    grid = np.column_stack([gx.ravel(), gy.ravel(), gx.ravel() + 50, gy.ravel() + 50])
+    grid[7] += [10, 10, 10, 10]
+    thin = OVERLAP_TOLERANCE_M2 / 50  # over 50 m of height: an overlap of exactly the tolerance
+    edge = np.array([[X0, Y0 - 500, X0 + 100, Y0 - 450],
+                     [X0 + 100 - 1.01 * thin, Y0 - 500, X0 + 200, Y0 - 450],  # just over
+                     [X0 + 200 - 0.99 * thin, Y0 - 500, X0 + 300, Y0 - 450]])  # just under
+    for b in (np.column_stack([x, y, x + w, y + h]), grid, edge):
+        use = np.ones(len(b), dtype=bool)
+        if len(b) > 3:
+            use[len(b) // 2] = False
+        i, j = (a.ravel() for a in np.triu_indices(len(b), 1))
+        ww = np.minimum(b[i, 2], b[j, 2]) - np.maximum(b[i, 0], b[j, 0])
+        hh = np.minimum(b[i, 3], b[j, 3]) - np.maximum(b[i, 1], b[j, 1])
+        want = (ww >= 0) & (hh >= 0) & (ww * hh > OVERLAP_TOLERANCE_M2) & use[i] & use[j]
+        left, right = _box_pairs(b, use)
+        assert want.any()
+        assert sorted(zip(left.tolist(), right.tolist())) == list(zip(i[want].tolist(), j[want].tolist()))
