@@ -181,12 +181,9 @@ def _strip_gpkg_headers(blobs: np.ndarray, lengths: np.ndarray):
     np.cumsum(size, out=offsets[1:])
     if not n or int(offsets[-1]) == len(blobs):
         return blobs.copy(), offsets
-    # keep the bytes after each header: +1 where a WKB starts, -1 where it ends
-    edge = np.zeros(len(blobs) + 1, dtype=np.int8)
-    edge[(starts + head)[size > 0]] = 1
-    edge[ends[size > 0]] = -1
-    np.cumsum(edge, out=edge)
-    return blobs[edge[:-1].view(bool)], offsets
+    # keep the bytes after each header: a mask of runs, header (False) then WKB (True)
+    keep = np.repeat(np.tile(np.array([False, True]), n), np.column_stack([head, size]).ravel())
+    return blobs[keep], offsets
 
 
 def _append_wkb(c, data: np.ndarray, at: int) -> tuple[np.ndarray, int, np.ndarray]:
