@@ -529,6 +529,10 @@ class GeoPackageStore(ProjectStore):
             return None
         try:
             declared = {r[1]: (r[2] or "").upper() for r in con.execute(f'PRAGMA table_info("{s.name}")')}
+            if any(c not in declared for c in columns):
+                return None
+            wanted = set(columns)
+            columns = [c for c in declared if c in wanted]  # GDAL gives them in the table's order
             types = []
             for c in columns:
                 t = _SQL_ARROW.get(declared.get(c, "?"))
