@@ -315,6 +315,9 @@ def _create_indexes(conn: sqlite3.Connection, s: LayerSpec) -> None:
     if s.name == "parcels":  # totals by status of the active parcels (info, dashboard) from the index alone
         conn.execute('CREATE INDEX IF NOT EXISTS "idx_parcels_retired_status_area" '
                      'ON parcels(retired, status, area_m2)')
+    if s.name == "buildings":  # active buildings by type (and zone): info, the dashboard, vacancy
+        conn.execute('CREATE INDEX IF NOT EXISTS "idx_buildings_retired_btype_zone" '
+                     'ON buildings(retired, btype, zone)')
 
 
 ROW_VERSION_SQL = f'"{ROW_VERSION}" INTEGER NOT NULL DEFAULT 1'

@@ -24,10 +24,12 @@ STEPS[4] = _v4_change_tracking
 
 
 def _v5_row_versions(conn: sqlite3.Connection) -> None:
-    """Version 5: row_version on every edited table with its trigger, and the parcels'
-    (retired, status, area_m2) index (ensure_schema makes them; existing rows start at 1)."""
+    """Version 5: row_version on every edited table with its trigger, the parcels'
+    (retired, status, area_m2) and the buildings' (retired, btype, zone) indexes
+    (ensure_schema makes them; existing rows start at 1)."""
     gpkg.ensure_row_versions(conn)
     gpkg._create_indexes(conn, LAYERS["parcels"])
+    gpkg._create_indexes(conn, LAYERS["buildings"])
 
 
 STEPS[5] = _v5_row_versions

@@ -74,7 +74,7 @@ def read_map_early(store):
         try:
             from layers.map import read_vectors
 
-            future.set_result(read_vectors(store, **settings.start_themes(store)))
+            future.set_result(read_vectors(store, threads=2, **settings.start_themes(store)))
         except BaseException as e:  # noqa: BLE001  (raised again where the window takes it)
             future.set_exception(e)
 

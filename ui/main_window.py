@@ -59,7 +59,7 @@ class MainWindow(EditCommands, QMainWindow):
         self._detached = False
         # the layers are read once, with the themes this project was left in (not read with
         # the default theme and again with the saved one: 1.5 s twice at a million parcels)
-        self.map = ParkMap(store, **saved.start_themes(store),
+        self.map = ParkMap(store, read_threads=2, **saved.start_themes(store),
                            vectors=map_reading.result() if map_reading is not None else None)
         self._apply_saved_themes()
         self.canvas = MapCanvas(self.map, self)

@@ -186,6 +186,26 @@ def _strip_gpkg_headers(blobs: np.ndarray, lengths: np.ndarray):
     return blobs[keep], offsets
 
 
+@functools.cache
+def _malloc_trim():
+    """glibc's malloc_trim, or None where there is none (not Linux/glibc)."""
+    try:
+        import ctypes
+
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+def _return_freed_memory() -> None:
+    """Hand the memory a big read freed back to the system: GDAL's Arrow batches are freed
+    by C code into malloc's arenas (one per reading thread), which otherwise keep it and
+    raise the peak of whatever comes next (the map's snapshot of 1M parcels: ~20 MB)."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
 def _append_wkb(c, data: np.ndarray, at: int) -> tuple[np.ndarray, int, np.ndarray]:
     """Copy an Arrow binary array's values to data[at:] (grown if it must be); returns the
     buffer, the new end and the values' end offsets in it. A null is an empty run."""
@@ -573,6 +593,8 @@ class GeoPackageStore(ProjectStore):
             return None
         attrs = pa.table(arrays, names=["fid", *columns]).to_pandas()
         attrs = attrs.set_index("fid")
+        del row, blob, arrays
+        _return_freed_memory()  # SQLite's concatenation and the JSON text, freed on this thread
         return attrs, data, offsets
 
     def _read_wkb_gdal(self, s: LayerSpec, columns: list[str], clauses: list[str]):
@@ -607,7 +629,10 @@ class GeoPackageStore(ProjectStore):
         attrs = attrs.set_index(attrs.columns[0]) if len(attrs.columns) and attrs.columns[0] in ("fid", "OGC_FID") \
             else attrs
         attrs.index.name = "fid"
-        return attrs, data, np.concatenate(parts)
+        offsets = np.concatenate(parts)
+        del batches, parts
+        _return_freed_memory()
+        return attrs, data, offsets
 
     def _records(self, s: LayerSpec, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Rows of `sql` as records: geometry decoded under "geometry", booleans as bool.
@@ -731,14 +756,29 @@ class GeoPackageStore(ProjectStore):
         for c in (*by, *sums):
             if c not in names:
                 raise LandappError(tr(f"图层 {layer} 没有字段 {c}。", f"Layer {layer} has no field {c}."))
-        keys = ", ".join(f'"{c}"' for c in by)
-        cols = ", ".join([*(f'"{c}"' for c in by), "count(*)", *(f'total("{c}")' for c in sums)])
+        active = s.has("retired") and not include_retired
+        # active features grouped with `retired` in front and the retired groups dropped here:
+        # the (retired, …) indexes answer that by a scan of the index alone (504k buildings
+        # by type: 0.02 s instead of 0.15 s for WHERE retired = 0 OR retired IS NULL)
+        group = (["retired"] if active else []) + list(by)
+        keys = ", ".join(f'"{c}"' for c in group)
+        cols = ", ".join([*(f'"{c}"' for c in group), "count(*)", *(f'total("{c}")' for c in sums)])
         sql = f'SELECT {cols} FROM "{s.name}"'
-        if s.has("retired") and not include_retired:
-            sql += " WHERE retired = 0 OR retired IS NULL"
-        if by:
+        if group:
             sql += f" GROUP BY {keys}"
         rows = [tuple(r) for r in self._execute(sql).fetchall()]
+        if active:
+            merged: dict[tuple, list] = {}
+            for r in rows:
+                if r[0]:  # retired
+                    continue
+                have = merged.get(r[1:1 + len(by)])
+                if have is None:
+                    merged[r[1:1 + len(by)]] = list(r[1:])
+                else:  # retired = 0 and retired IS NULL: one group
+                    for k in range(len(by), len(have)):
+                        have[k] += r[1 + k]
+            rows = sorted((tuple(v) for v in merged.values()), key=lambda r: [(x is not None, x) for x in r[:len(by)]])
         return [r for r in rows if r[len(by)]]  # no rows: SQLite still answers (count 0) without GROUP BY
 
     def fids_in_bbox(self, layer: str, bbox: BBox) -> list[int]:

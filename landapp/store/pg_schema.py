@@ -86,6 +86,9 @@ def create_indexes(cur, schema: str, s: LayerSpec) -> None:
     if s.name == "parcels":  # as the GeoPackage (landapp.gpkg._create_indexes)
         cur.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (retired, status, area_m2)").format(
             sql.Identifier("idx_parcels_retired_status_area"), q(schema, s.name)))
+    if s.name == "buildings":
+        cur.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (retired, btype, zone)").format(
+            sql.Identifier("idx_buildings_retired_btype_zone"), q(schema, s.name)))
 
 
 ROW_VERSION_SQL = sql.SQL("{} bigint NOT NULL DEFAULT 1").format(sql.Identifier(ROW_VERSION))

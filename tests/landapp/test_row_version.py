@@ -200,6 +200,7 @@ def _as_schema_4(path: str) -> None:
                               ).fetchall():
         conn.execute(f'DROP TRIGGER "{name}"')
     conn.execute("DROP INDEX IF EXISTS idx_parcels_retired_status_area")
+    conn.execute("DROP INDEX IF EXISTS idx_buildings_retired_btype_zone")
     for name in VERSIONED:
         conn.execute(f'ALTER TABLE "{name}" DROP COLUMN {ROW_VERSION}')
     for name in VERSIONED:  # schema 4's change triggers
@@ -235,8 +236,8 @@ def test_a_schema_4_file_is_upgraded_keeping_its_data(tmp_path):
         conn = sqlite3.connect(path)
         assert conn.execute("SELECT value FROM landapp_meta WHERE key = 'schema_version'").fetchone()[0] == \
             str(SCHEMA_VERSION)
-        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'idx_parcels_retired_status_area'"
-                            ).fetchone()[0] == 1
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name IN ('idx_parcels_retired_status_area', "
+                            "'idx_buildings_retired_btype_zone')").fetchone()[0] == 2
         conn.close()
         # the upgraded change triggers record another program's write once
         before = s.poll_external_changes()

@@ -251,6 +251,23 @@ def test_old_land_use_codes_are_mapped(empty_project):
     assert rec["land_use"] == "100102" and rec["land_use_source"] == "M2"
 
 
+def test_group_totals_take_an_empty_retired_as_active(empty_project):
+    """A row another program left with retired NULL is in use, counted with the 0s in one
+    group (the totals group by retired first, for the (retired, …) indexes)."""
+    s = empty_project
+    for i, bt in enumerate(["标准厂房", "标准厂房", "楼宇", "标准厂房"]):
+        s.insert("buildings", {"name": f"B{i}", "btype": bt,
+                               "geometry": box(430000 + 50 * i, 3384000, 430000 + 50 * i + 30, 3384030)})
+    s._conn.execute("UPDATE buildings SET retired = NULL WHERE name = 'B0'")
+    s._conn.execute("UPDATE buildings SET retired = 1 WHERE name = 'B3'")
+    s._conn.commit()
+    assert s.group_totals("buildings", ("btype",)) == [("标准厂房", 2), ("楼宇", 1)]
+    assert s.group_totals("buildings") == [(3,)]
+    plan = " ".join(r[-1] for r in s._conn.execute(
+        'EXPLAIN QUERY PLAN SELECT "retired", "btype", count(*) FROM buildings GROUP BY "retired", "btype"'))
+    assert "idx_buildings_retired_btype_zone" in plan  # answered from the index alone
+
+
 def test_retired_parcels_are_history(empty_project):
     s = empty_project
     a = s.insert("parcels", parcel("A"))

@@ -234,6 +234,22 @@ def test_retired_parcels_are_history(any_project):
     assert s.count("parcels", (F("retired") == 0) | F("retired").is_null()) == 1
 
 
+def test_group_totals_count_active_features_per_group(any_project):
+    """Counts and sums per group of the features in use (retired ones only when asked),
+    the same on both backends: info and the dashboard read their totals this way."""
+    s = any_project
+    fids = [s.insert("parcels", parcel(f"P{i}", dx=200 * i, w=100 + i, status=st))
+            for i, st in enumerate(["待供", "待供", "在建", "储备", "在建"])]
+    s.update("parcels", fids[4], {"retired": True, "retired_date": "2026-01-01"})
+    got = s.group_totals("parcels", ("status",), ("area_m2",))
+    want = {"待供": (2, 100 * 80 + 101 * 80), "在建": (1, 102 * 80), "储备": (1, 103 * 80)}
+    assert {r[0]: (r[1], pytest.approx(r[2])) for r in got} == want
+    assert [r[0] for r in got] == sorted(want)  # in the order of the groups
+    assert s.group_totals("parcels", ()) == [(4,)]
+    every = {(bool(r[0]), r[1]): r[2] for r in s.group_totals("parcels", ("retired", "status"), include_retired=True)}
+    assert every == {(False, "待供"): 2, (False, "在建"): 1, (False, "储备"): 1, (True, "在建"): 1}
+
+
 def test_settings(any_project):
     s = any_project
     s.set_setting("contact", "王工")
