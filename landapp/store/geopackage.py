@@ -565,8 +565,9 @@ class GeoPackageStore(ProjectStore):
             cols = "".join(f', json_group_array(CASE WHEN typeof("{c}") = \'real\' '
                            f'THEN json(printf(\'%!.17g\', "{c}")) ELSE "{c}" END)' if t == "double"
                            else f', json_group_array("{c}")' for c, t in zip(columns, types))
+            # the lengths and fids as comma-separated text: numpy parses it in a few ms
             sql = (f'SELECT CAST(group_concat("{gpkg.GEOM_COLUMN}", \'\') AS BLOB), '
-                   f'json_group_array(length("{gpkg.GEOM_COLUMN}")), json_group_array(fid){cols} '
+                   f'group_concat(coalesce(length("{gpkg.GEOM_COLUMN}"), 0), \',\'), group_concat(fid, \',\'){cols} '
                    f'FROM "{s.name}"' + (" WHERE " + " AND ".join(clauses) if clauses else ""))
             row = con.execute(sql).fetchone()
         except sqlite3.Error:
@@ -574,8 +575,7 @@ class GeoPackageStore(ProjectStore):
         finally:
             con.close()
         blob = row[0] or b""
-        lengths = np.array(json.loads(row[1]) or [], dtype=object)
-        lengths = np.where(np.equal(lengths, None), 0, lengths).astype(np.int64)
+        lengths = np.fromstring(row[1] or "", sep=",", dtype=np.int64)
         if not isinstance(blob, bytes) or len(blob) != int(lengths.sum()):
             return None
         wkb = _strip_gpkg_headers(np.frombuffer(blob, dtype=np.uint8), lengths)
@@ -583,7 +583,7 @@ class GeoPackageStore(ProjectStore):
             return None
         data, offsets = wkb
         try:
-            arrays = [pa.array(json.loads(row[2]), pa.int64())]
+            arrays = [pa.array(np.fromstring(row[2] or "", sep=",", dtype=np.int64))]
             for t, text in zip(types, row[3:]):
                 values = json.loads(text)
                 arrays.append(pa.array(values, pa.string()).cast(pa.date32()) if t == "date"
