@@ -12,6 +12,7 @@ import getpass
 import json
 import math
 import os
+import pathlib
 import sqlite3
 import tempfile
 import threading
@@ -544,7 +545,9 @@ class GeoPackageStore(ProjectStore):
         import pyarrow as pa
 
         try:
-            con = sqlite3.connect(self.path, timeout=self.lock_timeout)
+            # read-only: a file gone since the store opened it is not made again, empty
+            con = sqlite3.connect(pathlib.Path(os.path.abspath(self.path)).as_uri() + "?mode=ro", uri=True,
+                                  timeout=self.lock_timeout)
         except sqlite3.Error:
             return None
         try:
