@@ -34,7 +34,7 @@ from landapp.errors import (
 from landapp.i18n import tr
 from landapp import relations
 from landapp.schema import ROW_VERSION, SCHEMA_VERSION, VERSIONED, LayerSpec, refuse_computed, spec, validate_record
-from landapp.store.base import BBox, ChangeEvent, ProjectStore, StoreSignals, TableQuery
+from landapp.store.base import BBox, ChangeEvent, ProjectStore, StoreSignals, TableQuery, attrs_frame
 from landapp.store.filters import Filter, checked, order_sql, translate
 from landapp.units import MU_M2, to_mu
 
@@ -526,14 +526,15 @@ class GeoPackageStore(ProjectStore):
         return clauses
 
     def read_wkb(self, layer: str, *, columns: Sequence[str] = (), where: Filter | None = None,
-                 include_retired: bool = False) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+                 include_retired: bool = False, arrow: bool = False) -> tuple[Any, np.ndarray, np.ndarray]:
         """The WKB bytes in one buffer, no geometry objects: SQLite's own aggregates where the
         file holds plain GeoPackage blobs and the columns' types are simple (_read_wkb_sql),
         else GDAL's Arrow stream (_read_wkb_gdal). The same frame, buffer and offsets either way."""
         s = spec(layer)
         clauses = self._gdal_where(s, checked(where, "read_wkb"), include_retired)
         got = self._read_wkb_sql(s, list(columns), clauses)
-        return got if got is not None else self._read_wkb_gdal(s, list(columns), clauses)
+        table, data, offsets = got if got is not None else self._read_wkb_gdal(s, list(columns), clauses)
+        return (table if arrow else attrs_frame(table)), data, offsets
 
     def _read_wkb_sql(self, s: LayerSpec, columns: list[str], clauses: list[str]):
         """One statement over its own connection: the blobs concatenated by group_concat and
@@ -594,11 +595,10 @@ class GeoPackageStore(ProjectStore):
                               else pa.array(values, t))
         except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError, TypeError, ValueError):
             return None
-        attrs = pa.table(arrays, names=["fid", *columns]).to_pandas()
-        attrs = attrs.set_index("fid")
+        table = pa.table(arrays, names=["fid", *columns])
         del row, blob, arrays
         _return_freed_memory()  # SQLite's concatenation and the JSON text, freed on this thread
-        return attrs, data, offsets
+        return table, data, offsets
 
     def _read_wkb_gdal(self, s: LayerSpec, columns: list[str], clauses: list[str]):
         """GDAL's Arrow stream, batch by batch: the WKB bytes in one buffer, no geometry objects."""
@@ -628,14 +628,11 @@ class GeoPackageStore(ProjectStore):
         except Exception as e:  # GDAL errors come in many types
             raise LandappError(tr(f"读取图层 {layer} 失败:{e}", f"Reading layer {layer} failed: {e}")) from None
         data.resize((at,), refcheck=False)
-        attrs = pa.Table.from_batches(batches, schema=schema).to_pandas()
-        attrs = attrs.set_index(attrs.columns[0]) if len(attrs.columns) and attrs.columns[0] in ("fid", "OGC_FID") \
-            else attrs
-        attrs.index.name = "fid"
+        table = pa.Table.from_batches(batches, schema=schema)
         offsets = np.concatenate(parts)
         del batches, parts
         _return_freed_memory()
-        return attrs, data, offsets
+        return table, data, offsets
 
     def _records(self, s: LayerSpec, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Rows of `sql` as records: geometry decoded under "geometry", booleans as bool.
