@@ -151,6 +151,49 @@ def _coalesce(events: list[ChangeEvent]) -> list[ChangeEvent]:
 # (others, e.g. DATETIME with its time zones, are left to GDAL)
 _SQL_ARROW = {"TEXT": "string", "INTEGER": "int64", "REAL": "double", "DOUBLE": "double",
               "BOOLEAN": "bool", "DATE": "date"}
+# the SQLite storage classes GDAL reads each as (another one: GDAL reads the column)
+_SQL_STORAGE = {"string": "'text', 'null'", "date": "'text', 'null'", "int64": "'integer', 'null'",
+                "bool": "'integer', 'null'", "double": "'real', 'integer', 'null'"}
+
+
+def _numbers(text: str | None, dtype, n: int) -> np.ndarray:
+    """n comma-separated numbers (ValueError if the text holds another count)."""
+    import warnings
+
+    with warnings.catch_warnings():  # numpy warns where it stops short: the count says so
+        warnings.simplefilter("ignore")
+        out = np.fromstring(text or "", sep=",", dtype=dtype)
+    if len(out) != n:
+        raise ValueError("count")
+    return out
+
+
+def _column(row: tuple, at: int, kind: str, n: int):
+    """One column of _read_wkb_sql's row as an Arrow array, built from numpy buffers
+    (landapp.arrowcols: pa.array would import pandas)."""
+    import pyarrow as pa
+
+    from landapp import arrowcols
+
+    if kind == "fids":
+        return arrowcols.numbers(_numbers(row[at], np.int64, n))
+    if row[at]:  # values of another storage type
+        raise ValueError("type")
+    nulls = np.frombuffer(row[at + 1] or b"", dtype=np.uint8) == ord("1")
+    if len(nulls) != n:
+        raise ValueError("count")
+    valid = ~nulls
+    if kind in ("string", "date"):
+        data, lengths = row[at + 2] or b"", _numbers(row[at + 3], np.int64, n)
+        if len(data) != int(lengths.sum()):
+            raise ValueError("length")
+        arr = arrowcols.utf8(data, lengths, valid)
+        arr.validate(full=True)  # UTF-8
+        return arr.cast(pa.date32()) if kind == "date" else arr
+    if kind == "double":
+        return arrowcols.numbers(_numbers(row[at + 2], np.float64, n), valid)
+    values = arrowcols.numbers(_numbers(row[at + 2], np.int64, n), valid)
+    return values.cast(pa.bool_()) if kind == "bool" else values
 
 
 def _strip_gpkg_headers(blobs: np.ndarray, lengths: np.ndarray):
@@ -563,13 +606,22 @@ class GeoPackageStore(ProjectStore):
                 if t is None:
                     return None
                 types.append(t)
-            # reals as 17 significant digits ("!": SQLite's JSON and %g stop at 15 and 16),
-            # which parse back to the same double; a value of another type stays itself and
-            # fails the conversion below (GDAL reads it then)
-            cols = "".join(f', json_group_array(CASE WHEN typeof("{c}") = \'real\' '
-                           f'THEN json(printf(\'%!.17g\', "{c}")) ELSE "{c}" END)' if t == "double"
-                           else f', json_group_array("{c}")' for c, t in zip(columns, types))
-            # the lengths and fids as comma-separated text: numpy parses it in a few ms
+            # per column: how many values are of another storage type (then GDAL reads it),
+            # which are null ('1'/'0' a row), and the values: numbers as comma-separated text
+            # (reals with 17 significant digits, "!": %g stops at 16, which parse back to the
+            # same double), text as its UTF-8 bytes one after another with their lengths
+            cols = ""
+            for c, t in zip(columns, types):
+                q = f'"{c}"'
+                cols += f", sum(typeof({q}) NOT IN ({_SQL_STORAGE[t]})), CAST(group_concat({q} IS NULL, '') AS BLOB)"
+                if t in ("string", "date"):
+                    cols += (f", CAST(group_concat({q}, '') AS BLOB),"
+                             f" group_concat(coalesce(length(CAST({q} AS BLOB)), 0), ',')")
+                elif t == "double":
+                    cols += f", group_concat(printf('%!.17g', coalesce({q}, 0)), ',')"
+                else:
+                    cols += f", group_concat(coalesce({q}, 0), ',')"
+            # the geometries' lengths and the fids as comma-separated text: numpy parses it in a few ms
             sql = (f'SELECT CAST(group_concat("{gpkg.GEOM_COLUMN}", \'\') AS BLOB), '
                    f'group_concat(coalesce(length("{gpkg.GEOM_COLUMN}"), 0), \',\'), group_concat(fid, \',\'){cols} '
                    f'FROM "{s.name}"' + (" WHERE " + " AND ".join(clauses) if clauses else ""))
@@ -586,16 +638,16 @@ class GeoPackageStore(ProjectStore):
         if wkb is None:
             return None
         data, offsets = wkb
+        n = len(lengths)
         try:
-            arrays = [pa.array(np.fromstring(row[2] or "", sep=",", dtype=np.int64))]
-            for t, text in zip(types, row[3:]):
-                values = json.loads(text)
-                arrays.append(pa.array(values, pa.string()).cast(pa.date32()) if t == "date"
-                              else pa.array(values, pa.int64()).cast(pa.bool_()) if t == "bool"
-                              else pa.array(values, t))
-        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError, TypeError, ValueError):
+            arrays = [_column(row, 2, "fids", n)]
+            at = 3
+            for t in types:
+                arrays.append(_column(row, at, t, n))
+                at += 4 if t in ("string", "date") else 3
+        except (pa.ArrowException, ValueError):  # a value of another type, text that is not UTF-8
             return None
-        table = pa.table(arrays, names=["fid", *columns])
+        table = pa.Table.from_arrays(arrays, names=["fid", *columns])
         del row, blob, arrays
         _return_freed_memory()  # SQLite's concatenation and the JSON text, freed on this thread
         return table, data, offsets
