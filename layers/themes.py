@@ -116,16 +116,18 @@ def _by_land_use(df: pd.DataFrame, store) -> Classified:
         if c in ("0802", "0902"):
             return c
         return c[:2]
-    import pandas as pd
+    from landapp import arrowcols
 
-    keys = [key(c) for c in df["land_use"]]
+    values = df["land_use"]
+    keys = [key(c) for c in (values.to_pylist() if hasattr(values, "to_pylist") else values)]
     order = sorted({k for k in keys if k})
     colours = {k: landuse.colour(k) for k in order}
-    return categorical(pd.Series(keys), order, colours, label=lambda k: landuse.label(k))
+    return categorical(arrowcols.strings(keys), order, colours, label=lambda k: landuse.label(k))
 
 
 register_theme("parcels", "status", "按状态", "By status", _by_status, columns=("status",), arrow=True)
-register_theme("parcels", "landuse", "按用地性质", "By land use", _by_land_use, columns=("land_use",))
+register_theme("parcels", "landuse", "按用地性质", "By land use", _by_land_use, columns=("land_use",),
+               arrow=True)
 
 
 # ---- buildings --------------------------------------------------------------------------

@@ -227,13 +227,13 @@ def test_read_wkb_through_sqlite_takes_odd_blobs_or_leaves_them_to_gdal(demo_pro
 
 
 def test_start_themes_classify_the_arrow_table_as_the_frame(demo_project):
-    """The themes the map starts with (parcels by status; buildings by vacancy, by type)
+    """The themes the map starts with (parcels by status, land use; buildings by vacancy, type)
     classify the read's Arrow table exactly as its DataFrame; a snapshot built from the
     table gives the same fids and, when asked, the same attributes."""
     from landapp.store.base import attrs_frame
     from layers.themes import THEMES
 
-    for layer, key in (("parcels", "status"), ("buildings", "vacancy"), ("buildings", "type")):
+    for layer, key in (("parcels", "status"), ("parcels", "landuse"), ("buildings", "vacancy"), ("buildings", "type")):
         theme = THEMES[layer][key]
         assert theme.arrow
         table, data, offsets = demo_project.read_wkb(layer, columns=list(theme.columns), arrow=True)
