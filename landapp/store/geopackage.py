@@ -581,11 +581,13 @@ class GeoPackageStore(ProjectStore):
 
     def _read_wkb_sql(self, s: LayerSpec, columns: list[str], clauses: list[str]):
         """One statement over its own connection: the blobs concatenated by group_concat and
-        the columns as JSON arrays, in the order of GDAL's scan (the same statement's plan). SQLite runs the whole scan in one step,
-        outside the GIL (two layers read side by side), and the window starts without
-        importing pyogrio, which brings geopandas, pyproj and GDAL (~0.1 s, ~45 MB of a
-        100k park's start). None where GDAL must do it: a column type or value this does not
-        convert exactly as GDAL does, a blob that is not a plain GeoPackage geometry."""
+        each column as one text or byte string (see _column), in the order of GDAL's scan
+        (the same statement's plan). SQLite runs the whole scan in one step, outside the GIL
+        (two layers read side by side), and the window starts without importing pyogrio,
+        which brings geopandas, pyproj and GDAL (~0.1 s, ~45 MB of a 100k park's start). The
+        attributes as an Arrow table ("fid" first). None where GDAL must do it: a column type
+        or value this does not convert exactly as GDAL does, a blob that is not a plain
+        GeoPackage geometry."""
         import pyarrow as pa
 
         try:
@@ -649,7 +651,7 @@ class GeoPackageStore(ProjectStore):
             return None
         table = pa.Table.from_arrays(arrays, names=["fid", *columns])
         del row, blob, arrays
-        _return_freed_memory()  # SQLite's concatenation and the JSON text, freed on this thread
+        _return_freed_memory()  # SQLite's concatenations and their text, freed on this thread
         return table, data, offsets
 
     def _read_wkb_gdal(self, s: LayerSpec, columns: list[str], clauses: list[str]):
