@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 
-import pandas as pd
-
 from landapp.i18n import tr
 
 # mode -> (columns read, Chinese, English)
@@ -37,11 +35,23 @@ def mode_title(mode: str) -> str:
     return tr(zh, en)
 
 
+class Rows(dict):
+    """Label columns as numpy object arrays, for `n` features: what texts and label_texts
+    read of a DataFrame (`col in`, `[col].tolist()`, len) without making one."""
+
+    def __init__(self, n: int, cols: dict):
+        super().__init__(cols)
+        self.n = n
+
+    def __len__(self) -> int:
+        return self.n
+
+
 def columns(mode: str) -> list[str]:
     return list(MODES[mode][0])
 
 
-def texts(mode: str, attrs: pd.DataFrame) -> list:
+def texts(mode: str, attrs) -> list:
     """One label (or None) per row of attrs for the mode."""
     from layers.vector import short_code
 

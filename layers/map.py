@@ -12,9 +12,24 @@ from layers.raster import RasterLayer
 from layers.vector import BuildingLayer, ParcelLayer, RetiredParcelLayer, RoadLayer, ZoneLayer
 
 
+def read_vectors(store, *, parcel_theme: str = "status", building_theme: str = "vacancy",
+                 threads: int = 1) -> list:
+    """A park's vector layers, bottom to top, with their data read `threads` at a time (no
+    Qt object is made: any thread)."""
+    vectors = [RoadLayer(store, load=False), RetiredParcelLayer(store, load=False),
+               ParcelLayer(store, "parcels", theme=parcel_theme, load=False),
+               BuildingLayer(store, "buildings", theme=building_theme, load=False),
+               ZoneLayer(store, "zones", load=False)]
+    ParkMap._load(vectors, threads)
+    return vectors
+
+
 class ParkMap:
     def __init__(self, store, *, parcel_theme: str = "status", building_theme: str = "vacancy",
-                 with_raster: bool = True, with_tiles: bool = True, read_threads: int = 1):
+                 with_raster: bool = True, with_tiles: bool = True, read_threads: int = 1,
+                 vectors: list | None = None):
+        """vectors: the vector layers already read (read_vectors with these themes), as the
+        app's start reads them on a thread of its own while the window's modules load."""
         self.store = store
         self.layers: list[MapLayer] = []  # bottom to top
         self.raster_error: str | None = None
@@ -31,11 +46,9 @@ class ParkMap:
                 raster.opacity = 0.55
                 raster.visible = False
                 self.layers.append(raster)
-        vectors = [RoadLayer(store, load=False), RetiredParcelLayer(store, load=False),
-                   ParcelLayer(store, "parcels", theme=parcel_theme, load=False),
-                   BuildingLayer(store, "buildings", theme=building_theme, load=False),
-                   ZoneLayer(store, "zones", load=False)]
-        self._load(vectors, read_threads)
+        if vectors is None:
+            vectors = read_vectors(store, parcel_theme=parcel_theme, building_theme=building_theme,
+                                   threads=read_threads)
         self.layers += vectors
         for layer in self.layers:
             layer.on_changed(lambda _l: self.changed())

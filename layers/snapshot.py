@@ -13,12 +13,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
-import pandas as pd
 import shapely
 
 from landapp.wkb import simple_rings
 from layers.themes import Classified
+
+if TYPE_CHECKING:  # the first frame is drawn without pandas: the attributes stay Arrow until asked for
+    import pandas as pd
+
+
+def _is_table(attrs) -> bool:
+    """An Arrow table (read_wkb(arrow=True)), not a DataFrame."""
+    return hasattr(attrs, "column_names")
 
 
 class LazyGeoms:
@@ -168,7 +177,7 @@ class Snapshot:
     bbox: np.ndarray  # (n, 4)
     sizes: np.ndarray  # max(bbox width, height) in map units
     centroids: np.ndarray  # (n, 2) bbox centres
-    attrs: pd.DataFrame
+    frame: Any  # the attributes: the Arrow table the read gave ("fid" first) or a DataFrame (see attrs)
     classes: Classified | None
     simple: np.ndarray  # bool: one polygon with no holes (drawn with drawPolygon)
     ring_at: np.ndarray  # byte position of a simple one's ring coordinates in the WKB buffer
@@ -178,6 +187,33 @@ class Snapshot:
     labels: dict | None = None  # position -> label text, filled as features are labelled
     bounds: tuple | None = None  # of all geometries, dead ones too (a superset is enough)
     _fid_index: FidIndex | None = None
+
+    @property
+    def attrs(self) -> pd.DataFrame:
+        """The attributes indexed by fid, made from the Arrow table when first asked for
+        (edits, labels of a theme column): the first frame needs no pandas (~0.25 s, ~70 MB)."""
+        if _is_table(self.frame):
+            from landapp.store.base import attrs_frame
+
+            self.frame = attrs_frame(self.frame)
+        return self.frame
+
+    @property
+    def columns(self) -> list[str]:
+        """The attribute columns read (not the fid)."""
+        return list(self.frame.column_names[1:]) if _is_table(self.frame) else list(self.frame.columns)
+
+    def label_rows(self, positions: list[int]):
+        """The attributes of the features at `positions`, as label_texts reads them."""
+        from layers.labels import Rows
+
+        if not _is_table(self.frame):
+            return self.frame.iloc[positions]
+        from landapp import arrowcols
+
+        t = self.frame.take(arrowcols.indices(positions))
+        return Rows(len(positions), {c: np.array(t.column(c).to_pylist() + [None], dtype=object)[:-1]
+                                     for c in self.columns})
 
     @property
     def fid_index(self) -> FidIndex:
@@ -209,12 +245,19 @@ class Snapshot:
         return idx[shapely.intersects(self.geoms[idx], geom)]
 
     @classmethod
-    def build(cls, attrs: pd.DataFrame, data: np.ndarray, offsets: np.ndarray,
+    def build(cls, attrs, data: np.ndarray, offsets: np.ndarray,
               classes: Classified | None) -> "Snapshot":
+        """attrs: a DataFrame indexed by fid, or an Arrow table whose first column is the fid."""
         simple, first, count = simple_rings(data, offsets)
         b = bounds_of(data, offsets, simple, first, count)
         n = len(offsets) - 1
-        return cls(attrs.index.to_numpy(dtype=np.int64), LazyGeoms(data, offsets), b,
+        if _is_table(attrs):
+            from landapp import arrowcols
+
+            fids = arrowcols.ints(attrs.column(0))
+        else:
+            fids = attrs.index.to_numpy(dtype=np.int64)
+        return cls(fids, LazyGeoms(data, offsets), b,
                    np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]),
                    np.column_stack([(b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2]),
                    attrs, classes, simple, first, count, [None] * n, np.ones(n, dtype=bool))

@@ -5,16 +5,18 @@ touching the renderer."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
-import pandas as pd
 from PySide6.QtGui import QColor
 
 from landapp import landuse
 from landapp.i18n import tr
 from landapp.schema import BUILDING_TYPES, PARCEL_STATUSES, value_label
 from layers.styles import STATUS_COLOURS, UNKNOWN_COLOUR
+
+if TYPE_CHECKING:  # imported where used: the first frame's themes classify Arrow columns
+    import pandas as pd
 
 
 @dataclass
@@ -39,6 +41,9 @@ class Theme:
     columns: tuple[str, ...]
     classify: Callable[[pd.DataFrame, object], Classified]  # (features, store) -> Classified
     depends_on: tuple[str, ...] = field(default=())  # other store layers that change it
+    # classify also takes the Arrow table of the map's read ("fid" first, columns by name):
+    # a layer drawn with it needs no pandas (the start's themes)
+    arrow: bool = False
 
     @property
     def title(self) -> str:
@@ -50,8 +55,8 @@ THEMES: dict[str, dict[str, Theme]] = {}
 
 def register_theme(layer: str, key: str, title_zh: str, title_en: str,
                    classify: Callable[[pd.DataFrame, object], Classified], *,
-                   columns: tuple[str, ...] = (), depends_on: tuple[str, ...] = ()) -> Theme:
-    theme = Theme(layer, key, title_zh, title_en, tuple(columns), classify, tuple(depends_on))
+                   columns: tuple[str, ...] = (), depends_on: tuple[str, ...] = (), arrow: bool = False) -> Theme:
+    theme = Theme(layer, key, title_zh, title_en, tuple(columns), classify, tuple(depends_on), arrow)
     THEMES.setdefault(layer, {})[key] = theme
     return theme
 
@@ -65,14 +70,21 @@ def category_codes(values, order: list[str]) -> np.ndarray:
     codes). Text columns as GDAL's Arrow stream gives them (pandas' Arrow strings) are
     looked up by Arrow without a Python string per row: 1M parcels in 10 ms, not 330."""
     arr = getattr(values, "array", None)
-    if hasattr(arr, "__arrow_array__") and all(isinstance(v, str) for v in order):
+    is_arrow = hasattr(values, "combine_chunks") or hasattr(values, "buffers")  # an Arrow column itself
+    if (is_arrow or hasattr(arr, "__arrow_array__")) and all(isinstance(v, str) for v in order):
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        a = arr.__arrow_array__()
+        from landapp import arrowcols
+
+        a = values if is_arrow else arr.__arrow_array__()
         if pa.types.is_string(a.type) or pa.types.is_large_string(a.type) or pa.types.is_string_view(a.type):
-            idx = pc.index_in(a, value_set=pa.array(order, type=pa.string()).cast(a.type))
-            return idx.fill_null(-1).to_numpy().astype(np.int32)
+            idx = pc.index_in(a, value_set=arrowcols.strings(order).cast(a.type))  # no pa.array: no pandas
+            return arrowcols.ints(idx, -1).astype(np.int32)
+    import pandas as pd
+
+    if is_arrow:
+        values = values.to_pylist()
     return pd.Index(order, dtype=object).get_indexer(np.asarray(values, dtype=object)).astype(np.int32)
 
 
@@ -104,14 +116,18 @@ def _by_land_use(df: pd.DataFrame, store) -> Classified:
         if c in ("0802", "0902"):
             return c
         return c[:2]
-    keys = [key(c) for c in df["land_use"]]
+    from landapp import arrowcols
+
+    values = df["land_use"]
+    keys = [key(c) for c in (values.to_pylist() if hasattr(values, "to_pylist") else values)]
     order = sorted({k for k in keys if k})
     colours = {k: landuse.colour(k) for k in order}
-    return categorical(pd.Series(keys), order, colours, label=lambda k: landuse.label(k))
+    return categorical(arrowcols.strings(keys), order, colours, label=lambda k: landuse.label(k))
 
 
-register_theme("parcels", "status", "按状态", "By status", _by_status, columns=("status",))
-register_theme("parcels", "landuse", "按用地性质", "By land use", _by_land_use, columns=("land_use",))
+register_theme("parcels", "status", "按状态", "By status", _by_status, columns=("status",), arrow=True)
+register_theme("parcels", "landuse", "按用地性质", "By land use", _by_land_use, columns=("land_use",),
+               arrow=True)
 
 
 # ---- buildings --------------------------------------------------------------------------
@@ -127,10 +143,21 @@ VACANCY_CLASSES = [  # (upper bound, colour, label)
 def vacancy_by_building(store, fids=None) -> pd.Series:
     """Vacancy rate per building fid on the project's reference date (NaN without units),
     from landapp.vacancy: the same definition as the CLI, the dashboard and the lists."""
+    import pandas as pd
+
     from landapp.vacancy import default_as_of, store_building_vacancy_arrays
 
     fids, rates = store_building_vacancy_arrays(store, default_as_of(store), fids)  # arrays, not a record per unit
     return pd.Series(rates, index=pd.Index(fids, dtype=np.int64), dtype=float, name="vacancy")
+
+
+def _fids(df) -> np.ndarray:
+    """The features' fids: a DataFrame's index, or an Arrow table's first column."""
+    if hasattr(df, "column_names"):
+        from landapp import arrowcols
+
+        return arrowcols.ints(df.column(0))
+    return df.index.to_numpy(dtype=np.int64)
 
 
 def _type_index(df: pd.DataFrame) -> np.ndarray:
@@ -146,8 +173,15 @@ def _type_legend() -> list[tuple]:
 def _by_vacancy(df: pd.DataFrame, store) -> Classified:
     """Fill by vacancy class; factories and towers told apart at a glance by their outline
     (towers heavy navy, factories brown), so classes are (vacancy class × type)."""
-    rate = vacancy_by_building(store, df.index.to_numpy()).reindex(df.index).to_numpy(dtype=float)
-    vclass = np.full(len(df), len(VACANCY_CLASSES), dtype=np.int32)
+    from landapp.vacancy import default_as_of, store_building_vacancy_arrays
+
+    fids = _fids(df)
+    got, rates = store_building_vacancy_arrays(store, default_as_of(store), fids)  # sorted, distinct
+    # each feature's rate by its fid (vacancy_by_building(...).reindex(fids), without pandas)
+    pos = np.minimum(np.searchsorted(got, fids), max(len(got) - 1, 0))
+    rate = np.where((pos < len(got)) & (got[pos] == fids), rates[pos], np.nan) if len(got) \
+        else np.full(len(fids), np.nan)
+    vclass = np.full(len(fids), len(VACANCY_CLASSES), dtype=np.int32)
     for i, (upper, _, _) in reversed(list(enumerate(VACANCY_CLASSES))):
         vclass[rate < upper] = i
     vfills = [QColor(c) for _, c, _ in VACANCY_CLASSES] + [QColor("#E0E0E0")]
@@ -175,5 +209,5 @@ def _by_type(df: pd.DataFrame, store) -> Classified:
 
 
 register_theme("buildings", "vacancy", "按空置率", "By vacancy rate", _by_vacancy,
-               columns=("btype",), depends_on=("units",))
-register_theme("buildings", "type", "按类型", "By type", _by_type, columns=("btype",))
+               columns=("btype",), depends_on=("units",), arrow=True)
+register_theme("buildings", "type", "按类型", "By type", _by_type, columns=("btype",), arrow=True)

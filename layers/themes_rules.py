@@ -5,8 +5,9 @@ theme is in layers.themes. Registered in the renderer's theme registry when impo
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 from PySide6.QtGui import QColor
 
 from landapp import evaluation as ev
@@ -15,6 +16,9 @@ from landapp.errors import LandappError
 from landapp.i18n import tr
 from landapp.vacancy import building_availability_rates, default_as_of, load_space
 from layers.themes import Classified, categorical, register_theme
+
+if TYPE_CHECKING:  # pandas is imported by the themes that make a DataFrame, when used
+    import pandas as pd
 
 IDLE_COLOURS = {
     idle.NOT_SUPPLIED: "#E0E0E0", idle.WITHIN_GRACE: "#FFF59D", idle.NORMAL: "#A5D6A7",
@@ -30,6 +34,8 @@ AVAILABILITY = [(0.10, "#1A9850", "< 10%"), (0.25, "#A6D96A", "10–25%"), (0.40
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
+    import pandas as pd
+
     cols = [c for c in df.columns if c != "geometry"]
     return [{k: (None if (isinstance(v, float) and np.isnan(v)) or v is pd.NaT else v)
              for k, v in zip(cols, row)} for row in df[cols].itertuples(index=False, name=None)]
@@ -37,6 +43,8 @@ def _records(df: pd.DataFrame) -> list[dict]:
 
 def idle_classes(df: pd.DataFrame, store) -> Classified:
     as_of = default_as_of(store)
+    import pandas as pd
+
     statuses = pd.Series([idle.idle_land_status(r, as_of).status for r in _records(df)], dtype=object)
     return categorical(statuses, list(idle.ALL_STATUSES), IDLE_COLOURS, label=idle.status_label)
 

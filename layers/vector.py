@@ -12,9 +12,9 @@ import math
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import shapely
 import shiboken6
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -27,7 +27,11 @@ from layers.base import Cancel, LabelGrid, LegendEntry, MapLayer
 from layers.snapshot import Snapshot
 from layers.themes import THEMES, Theme
 from layers.view import MapView
+from landapp.store.base import attrs_frame
 from landapp.store.filters import F
+
+if TYPE_CHECKING:  # pandas is imported where a DataFrame is made (edits), not for the first frame
+    import pandas as pd
 
 POINT_PX = 1.5  # features smaller than this on screen are drawn as points
 # When more than RASTER_POINTS features are smaller than SPLAT_PX on screen, they are
@@ -187,8 +191,8 @@ class VectorLayer(MapLayer):
         return [self.label_column] if self.label_column else []
 
     def read(self):
-        """(attributes indexed by fid, WKB buffer, offsets): see ProjectStore.read_wkb."""
-        return self.store.read_wkb(self.layer, columns=self.columns())
+        """(attributes as an Arrow table, "fid" first; WKB buffer; offsets): see ProjectStore.read_wkb."""
+        return self.store.read_wkb(self.layer, columns=self.columns(), arrow=True)
 
     def label_texts_at(self, d: _Snapshot, idx: np.ndarray) -> dict:
         """Label text (or None) of the features at positions idx, kept in d.labels. Their
@@ -206,15 +210,19 @@ class VectorLayer(MapLayer):
             todo = [i for i in idx.tolist() if i not in cache]
         if todo:
             cols = self.label_columns()
-            if all(c in d.attrs.columns for c in cols):
-                attrs = d.attrs.iloc[todo]
+            if all(c in d.columns for c in cols):
+                attrs = d.label_rows(todo)
             else:
+                from layers.labels import Rows
+
                 fids = [int(f) for f in d.fids[todo]]
                 try:
                     cells = self.store.table_cells(self.layer, sorted(set(fids)), cols) if cols else {}
                 except Exception:  # the store closed under a late frame (the project was closed):
                     return cache  # no labels on that frame, nothing wrong kept
-                attrs = pd.DataFrame([cells.get(f, (None,) * len(cols)) for f in fids], columns=cols, dtype=object)
+                rows = [cells.get(f, (None,) * len(cols)) for f in fids]
+                attrs = Rows(len(fids), {c: np.array([r[k] for r in rows] + [None], dtype=object)[:-1]
+                                         for k, c in enumerate(cols)})
             if self.label_mode:
                 from layers.labels import texts
 
@@ -230,7 +238,11 @@ class VectorLayer(MapLayer):
     def snapshot(self) -> _Snapshot:
         """The layer's data read from the store (any thread: no Qt object is touched)."""
         attrs, data, offsets = self.read()
-        classes = self.theme.classify(attrs, self.store) if self.theme else None
+        theme = self.theme
+        classes = None
+        if theme is not None:  # a theme that takes the Arrow table classifies it without pandas
+            classes = theme.classify(attrs if theme.arrow or not hasattr(attrs, "column_names")
+                                     else attrs_frame(attrs), self.store)
         return _Snapshot.build(attrs, data, offsets, classes)
 
     def install(self, snap: _Snapshot) -> None:
@@ -276,6 +288,8 @@ class VectorLayer(MapLayer):
         if not recs:
             snap = replace(d, alive=alive, _fid_index=None, bounds=None)
         else:
+            import pandas as pd
+
             cols = list(d.attrs.columns)
             new_attrs = pd.DataFrame([{c: r.get(c) for c in cols} for r in recs], columns=cols,
                                      index=pd.Index([r["fid"] for r in recs], name="fid"))
@@ -297,7 +311,7 @@ class VectorLayer(MapLayer):
                 geoms=d.geoms.append(geoms_new), bbox=np.vstack([d.bbox, b]),
                 sizes=np.concatenate([d.sizes, np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1])]),
                 centroids=np.vstack([d.centroids, np.column_stack([(b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2])]),
-                attrs=attrs, classes=classes,
+                frame=attrs, classes=classes,
                 simple=np.concatenate([d.simple, np.zeros(len(recs), dtype=bool)]),  # shapes from the geometry
                 ring_at=np.concatenate([d.ring_at, np.full(len(recs), -1, dtype=np.int64)]),
                 ring_count=np.concatenate([d.ring_count, np.zeros(len(recs), dtype=np.int64)]),
@@ -876,7 +890,8 @@ class RetiredParcelLayer(VectorLayer):
         return ["code", "retired_date"]
 
     def read(self):
-        return self.store.read_wkb("parcels", columns=self.columns(), where=F("retired") == 1, include_retired=True)
+        return self.store.read_wkb("parcels", columns=self.columns(), where=F("retired") == 1, include_retired=True,
+                                   arrow=True)
 
     def includes(self, rec: dict) -> bool:
         return bool(rec.get("retired"))

@@ -49,7 +49,9 @@ def project_read_only(store) -> bool:
 
 
 class MainWindow(EditCommands, QMainWindow):
-    def __init__(self, store: ProjectStore, *, is_demo: bool = False):
+    def __init__(self, store: ProjectStore, *, is_demo: bool = False, map_reading=None):
+        """map_reading: a Future of the map's vector layers, read with settings.start_themes(store)
+        (ui.app starts it before this module is imported), else they are read here."""
         super().__init__()
         self.store = store
         self.is_demo = is_demo
@@ -57,7 +59,8 @@ class MainWindow(EditCommands, QMainWindow):
         self._detached = False
         # the layers are read once, with the themes this project was left in (not read with
         # the default theme and again with the saved one: 1.5 s twice at a million parcels)
-        self.map = ParkMap(store, read_threads=2, **self._saved_start_themes())
+        self.map = ParkMap(store, read_threads=2, **saved.start_themes(store),
+                           vectors=map_reading.result() if map_reading is not None else None)
         self._apply_saved_themes()
         self.canvas = MapCanvas(self.map, self)
         self.session = EditSession(store, self, on_error=self.show_error, on_notice=self.show_notice)
@@ -241,17 +244,6 @@ class MainWindow(EditCommands, QMainWindow):
             themes = {layer.id: layer.theme_key for layer in self.map.vector_layers()
                       if isinstance(getattr(layer, "theme_key", None), str)}
             saved.project_put(path, "themes", json.dumps(themes))
-
-    def _saved_start_themes(self) -> dict[str, str]:
-        """ParkMap's parcel_theme / building_theme from this project's saved themes."""
-        path = getattr(self.store, "path", None)
-        if not path:
-            return {}
-        from layers.themes import THEMES
-
-        themes = saved.project_themes(path)
-        return {arg: themes[lid] for lid, arg in (("parcels", "parcel_theme"), ("buildings", "building_theme"))
-                if themes.get(lid) in THEMES.get(lid, {})}
 
     def _apply_saved_themes(self) -> None:
         """The saved themes ParkMap was not built with (other layers')."""

@@ -171,6 +171,18 @@ def project_themes(path: str) -> dict[str, str]:
     return {k: t for k, t in d.items() if isinstance(k, str) and isinstance(t, str)}
 
 
+def start_themes(store) -> dict[str, str]:
+    """ParkMap's parcel_theme / building_theme from this project's saved themes."""
+    path = getattr(store, "path", None)
+    if not path:
+        return {}
+    from layers.themes import THEMES
+
+    themes = project_themes(path)
+    return {arg: themes[lid] for lid, arg in (("parcels", "parcel_theme"), ("buildings", "building_theme"))
+            if themes.get(lid) in THEMES.get(lid, {})}
+
+
 # ---- window layout
 def window_layout() -> tuple[bytes | None, bytes | None, dict]:
     """(geometry, dock/toolbar state, panel areas) saved by the last window, or Nones."""

@@ -126,11 +126,13 @@ class ProjectStore(abc.ABC):
         landapp.store.filters (F("status") == "闲置"); SQL text is refused (TypeError)."""
 
     def read_wkb(self, layer: str, *, columns: Sequence[str] = (), where: "Filter | None" = None,
-                 include_retired: bool = False) -> tuple["pd.DataFrame", np.ndarray, np.ndarray]:
+                 include_retired: bool = False, arrow: bool = False) -> tuple[Any, np.ndarray, np.ndarray]:
         """A spatial layer as its attributes (indexed by fid) and its geometries as WKB in one
         byte buffer: feature i is data[offsets[i]:offsets[i + 1]] (empty: no geometry). The
-        map keeps a million parcels this way instead of as a million GEOS objects. This
-        fallback encodes what read_layer gives; backends can hand their bytes over."""
+        map keeps a million parcels this way instead of as a million GEOS objects. arrow: the
+        attributes as a pyarrow Table, "fid" its first column (attrs_frame makes the frame),
+        so the map's first frame needs no pandas. This fallback encodes what read_layer
+        gives; backends can hand their bytes over."""
         import numpy as np
         import shapely
 
@@ -139,7 +141,13 @@ class ProjectStore(abc.ABC):
         offsets = np.zeros(len(blobs) + 1, dtype=np.int64)
         np.cumsum([len(b) for b in blobs], out=offsets[1:])
         data = np.frombuffer(b"".join(blobs), dtype=np.uint8) if blobs else np.empty(0, dtype=np.uint8)
-        return gdf.drop(columns="geometry"), data, offsets
+        attrs = gdf.drop(columns="geometry")
+        if arrow:
+            import pyarrow as pa
+
+            attrs.index.name = "fid"
+            attrs = pa.Table.from_pandas(attrs.reset_index(), preserve_index=False)
+        return attrs, data, offsets
 
     @abc.abstractmethod
     def get(self, layer: str, fid: int) -> dict[str, Any]: ...
@@ -276,3 +284,12 @@ class ProjectStore(abc.ABC):
     @property
     def name(self) -> str:
         return self.get_setting("name") or ""
+
+
+def attrs_frame(table) -> "pd.DataFrame":
+    """read_wkb(arrow=True)'s attributes as read_wkb's frame: indexed by fid (its first column)."""
+    df = table.to_pandas()
+    if len(df.columns) and df.columns[0] in ("fid", "OGC_FID"):
+        df = df.set_index(df.columns[0])
+    df.index.name = "fid"
+    return df

@@ -510,3 +510,18 @@ def test_sql_text_is_refused(any_project):
         s.rows("parcels", (F("code") == "R1") and (F("code") == "x"))  # `and` would drop the first
     with pytest.raises(TypeError):
         s.rows("parcels", F("code") == "R1" & current())  # unparenthesised: "R1" & filter
+
+
+def test_read_wkb_as_arrow_is_the_frame(any_project):
+    """read_wkb(arrow=True) gives the attributes as an Arrow table, "fid" first, that
+    attrs_frame turns into read_wkb's frame; the WKB is the same."""
+    from landapp.store.base import attrs_frame
+
+    s = any_project
+    s.insert_many("parcels", [parcel("W1", name="甲"), parcel("W2", dx=120.0), parcel("W3", dx=240.0, name="丙")])
+    frame, data, offsets = s.read_wkb("parcels", columns=["code", "name", "area_m2"])
+    table, data2, offsets2 = s.read_wkb("parcels", columns=["code", "name", "area_m2"], arrow=True)
+    assert table.column_names[0] == "fid" and table.num_rows == 3
+    got = attrs_frame(table)
+    assert got.equals(frame) and list(got.dtypes) == list(frame.dtypes) and got.index.name == "fid"
+    assert bytes(data) == bytes(data2) and list(offsets) == list(offsets2)

@@ -126,6 +126,46 @@ def test_saved_themes_are_read_once_at_start(qtbot, demo_project, monkeypatch):
         win.detach()
 
 
+def test_app_start_reads_the_map_on_its_own_thread(qtbot, demo_project, monkeypatch):
+    """main.py's start (ui.app.run) reads the vector layers, with the saved themes, on a
+    thread of its own while the window's modules load; the window takes those layers and
+    reads none again. A read that fails still fails the window's making, with its message."""
+    import json
+    import threading
+
+    import layers.map
+    from landapp.errors import LandappError
+    from layers.vector import VectorLayer
+    from ui import settings as saved
+    from ui.app import read_map_early
+    from ui.main_window import MainWindow
+
+    saved.project_put(demo_project.path, "themes", json.dumps({"parcels": "landuse"}))
+    reads = []
+    real = VectorLayer.snapshot
+    monkeypatch.setattr(VectorLayer, "snapshot", lambda self: (
+        reads.append((type(self).__name__, self.theme_key, threading.current_thread().name)), real(self))[1])
+    reading = read_map_early(demo_project)
+    vectors = reading.result(timeout=60)
+    win = MainWindow(demo_project, map_reading=reading)
+    qtbot.addWidget(win)
+    try:
+        assert [layer for layer in win.map.layers if layer.kind == "vector"] == vectors
+        assert win.map.layer("parcels").theme_key == "landuse" and win.map.layer("parcels").data is not None
+        assert len(reads) == len(vectors)  # each layer read once, none by the window
+        assert ("ParcelLayer", "landuse") in [r[:2] for r in reads]
+        assert all(r[2] != threading.main_thread().name for r in reads)
+    finally:
+        win.detach()
+
+    def broken(store, **themes):
+        raise LandappError("读取图层 parcels 失败:坏了")
+
+    monkeypatch.setattr(layers.map, "read_vectors", broken)
+    with pytest.raises(LandappError, match="坏了"):
+        MainWindow(demo_project, map_reading=read_map_early(demo_project))
+
+
 def test_summary_in_front_waits_for_the_first_frame(qtbot, demo_project, monkeypatch):
     """A layout that opens with 工程概况 in front: its job starts after the map's first frame,
     and until its figures come the panel says 计算中…"""
