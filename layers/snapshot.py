@@ -12,7 +12,6 @@ of CPU before the first frame; pixels are the same (same coordinates, same order
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
