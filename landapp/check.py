@@ -181,7 +181,7 @@ def _geometry_checks(store: ProjectStore, overlaps: bool, say: Callable[[str, fl
                 f"Layer {layer}: the spatial index has {n_index} entries for {n_geom} features.")))
         area_col = _area_column(layer)
         cols = (["code"] if layer in ("parcels", "buildings", "zones") else []) + ([area_col] if area_col else [])
-        shapes = _Shapes(*store.read_wkb(layer, columns=cols, include_retired=False))
+        shapes = _Shapes(*store.read_wkb(layer, columns=cols, include_retired=False, batch=True))
         if shapes.n == 0:
             continue
         invalid = shapes.invalid

@@ -126,12 +126,15 @@ class ProjectStore(abc.ABC):
         landapp.store.filters (F("status") == "闲置"); SQL text is refused (TypeError)."""
 
     def read_wkb(self, layer: str, *, columns: Sequence[str] = (), where: "Filter | None" = None,
-                 include_retired: bool = False, arrow: bool = False) -> tuple[Any, np.ndarray, np.ndarray]:
+                 include_retired: bool = False, arrow: bool = False,
+                 batch: bool = False) -> tuple[Any, np.ndarray, np.ndarray]:
         """A spatial layer as its attributes (indexed by fid) and its geometries as WKB in one
         byte buffer: feature i is data[offsets[i]:offsets[i + 1]] (empty: no geometry). The
         map keeps a million parcels this way instead of as a million GEOS objects. arrow: the
         attributes as a pyarrow Table, "fid" its first column (attrs_frame makes the frame),
-        so the map's first frame needs no pandas. This fallback encodes what read_layer
+        so the map's first frame needs no pandas. batch: a whole-layer read by a batch job
+        (`landapp check`) that wants the least CPU, where a backend has a cheaper reader than
+        the one the window wants (the same result). This fallback encodes what read_layer
         gives; backends can hand their bytes over."""
         import numpy as np
         import shapely
