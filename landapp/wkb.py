@@ -1,12 +1,8 @@
 """WKB in one byte buffer (store.read_wkb: feature i is data[offsets[i]:offsets[i + 1]]) read
 with numpy: where the simple polygons' rings are (the map draws them in place, see
-layers.snapshot) and the buffer's geometries as shapely objects (geometries()).
-
-shapely.from_wkb builds a million one-ring multipolygons in ~1.9 s; their coordinates picked
-out of the buffer with numpy and handed to shapely.from_ragged_array take ~0.4 s, and give the
-same geometries (same type, same coordinates in the same order). Anything else (holes,
-several parts, Z, big-endian, open or short rings, non-finite coordinates) is decoded by
-from_wkb as before."""
+layers.snapshot), and which of them are strictly convex, with their areas and bounds
+(convex_rings: `landapp check` needs no GEOS object for those; building a million GEOS
+parcels from WKB alone took ~1.9 s)."""
 
 from __future__ import annotations
 
@@ -71,51 +67,6 @@ def _ring_xy(data: np.ndarray, first: np.ndarray, count: np.ndarray) -> np.ndarr
     edge[first + 16 * count - a0] = -1
     np.cumsum(edge, out=edge)
     return data[a0:a1][edge[:-1].view(bool)].view("<f8").reshape(-1, 2)
-
-
-def geometries(data: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """The buffer's features as an object array of shapely geometries (None where a feature
-    has no bytes: no geometry), equal to shapely.from_wkb of each feature's bytes."""
-    import shapely
-
-    n = len(offsets) - 1
-    out = np.empty(n, dtype=object)
-    done = np.zeros(n, dtype=bool)
-    span = np.arange(16)
-    for kind, head in _HEADS.items():
-        simple, first, count = simple_rings(data, offsets, (head,))
-        sel = np.flatnonzero(simple & (count >= 4))
-        for k in range(0, len(sel), CHUNK):
-            part = sel[k:k + CHUNK]
-            f, c = first[part], count[part]
-            # closed rings only (linearrings() would close an open one; from_wkb does not)
-            closed = (data[f[:, None] + span] == data[(f + 16 * (c - 1))[:, None] + span]).all(axis=1)
-            part, f, c = part[closed], f[closed], c[closed]
-            if not len(part):
-                continue
-            xy = _ring_xy(data, f, c)
-            rings = np.zeros(len(part) + 1, dtype=np.int64)
-            np.cumsum(c, out=rings[1:])
-            finite = np.logical_and.reduceat(np.isfinite(xy).all(axis=1), rings[:-1])
-            if not finite.all():  # NaN or infinite coordinates: left to from_wkb
-                part, f, c = part[finite], f[finite], c[finite]
-                if not len(part):
-                    continue
-                xy = _ring_xy(data, f, c)
-                rings = np.zeros(len(part) + 1, dtype=np.int64)
-                np.cumsum(c, out=rings[1:])
-            ones = np.arange(len(part) + 1, dtype=np.int64)
-            if kind == "multi":
-                geoms = shapely.from_ragged_array(shapely.GeometryType.MULTIPOLYGON, xy, (rings, ones, ones))
-            else:
-                geoms = shapely.from_ragged_array(shapely.GeometryType.POLYGON, xy, (rings, ones))
-            out[part] = geoms
-            done[part] = True
-    start, length = offsets[:-1], np.diff(offsets)
-    rest = np.flatnonzero(~done & (length > 0))
-    if len(rest):
-        out[rest] = shapely.from_wkb([data[start[i]:start[i] + length[i]].tobytes() for i in rest.tolist()])
-    return out
 
 
 _EPS = np.finfo(float).eps

@@ -70,14 +70,6 @@ def test_convex_rings_agree_with_geos():
     assert not wkb.convex_rings(np.frombuffer(raw, dtype=np.uint8), np.array([0, len(raw)]))[0].any()
 
 
-def test_geometries_equal_from_wkb():
-    geoms = np.array(list(SHAPES.values()), dtype=object)
-    data, offsets = _buffer(geoms)
-    got = wkb.geometries(data, offsets)
-    for g, want in zip(got, geoms):
-        assert (g is None) if want is None else shapely.to_wkb(g) == shapely.to_wkb(want)
-
-
 def _report(store):
     return [(p.kind, p.layer, p.fids, p.message) for p in check_project(store).problems]
 
