@@ -74,9 +74,11 @@ def _unjoin(joined: str, lens: np.ndarray) -> str:
     return "".join(out)
 
 
-def decode(row: tuple, names: Sequence[str], kinds: Sequence[str], with_geom: bool
-           ) -> tuple[np.ndarray, np.ndarray | None, dict[str, Any]]:
-    """fids, geometries (shapely array or None) and the columns, typed as read_layer gives them."""
+def decode(row: tuple, names: Sequence[str], kinds: Sequence[str], with_geom: bool, *, wkb: bool = False
+           ) -> tuple[np.ndarray, Any, dict[str, Any]]:
+    """fids, geometries (shapely array or None) and the columns, typed as read_layer gives them.
+    wkb: the geometries as they came instead, (bytes of every WKB one after another, each
+    one's length, -1 for none), for read_wkb: no geometry object made."""
     n = int(row[0])
     it = iter(row[1:])
 
@@ -89,7 +91,8 @@ def decode(row: tuple, names: Sequence[str], kinds: Sequence[str], with_geom: bo
     if with_geom:
         lens = take(">i4")
         buf = next(it) or b""
-        geoms = shapely.from_wkb(np.array(_slices(buf, lens) if n else [], dtype=object))
+        geoms = (bytes(buf), lens.astype(np.int64)) if wkb else \
+            shapely.from_wkb(np.array(_slices(buf, lens) if n else [], dtype=object))
     cols: dict[str, Any] = {}
     for name, kind in zip(names, kinds):
         if kind == "real":

@@ -298,6 +298,39 @@ class PostGISStore(PGTableAccess, ProjectStore):
                    include_retired: bool = False, geometry: bool = True) -> gpd.GeoDataFrame | pd.DataFrame:
         """The layer as a (Geo)DataFrame indexed by fid, typed as the GeoPackage store types
         it (text as str, dates as datetime.date, stamps as datetime64, flags as bool)."""
+        fids, geoms, frame, names = self._read_columns(layer, bbox, columns, where, include_retired, geometry)
+        index = pd.Index(fids, name="fid")
+        df = pd.DataFrame(frame, index=index, columns=names)
+        if geometry and spec(layer).spatial:
+            return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, index=index, crs=f"EPSG:{self.srs_id}"))
+        return df
+
+    def read_wkb(self, layer: str, *, columns: Sequence[str] = (), where: Filter | None = None,
+                 include_retired: bool = False, arrow: bool = False,
+                 batch: bool = False) -> tuple[Any, np.ndarray, np.ndarray]:
+        """The map's read (ProjectStore.read_wkb): the WKB as PostGIS sends it, in one buffer,
+        in fid order; no geometry object is made (1M parcels: the map keeps bytes, not GEOS)."""
+        s = spec(layer)
+        if not s.spatial:
+            raise LandappError(tr(f"{layer} 不是空间图层。", f"{layer} is not a spatial layer."))
+        fids, (buf, lens), frame, names = self._read_columns(layer, None, list(columns), where, include_retired,
+                                                             True, wkb=True)
+        sizes = np.maximum(lens, 0)
+        offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        data = np.frombuffer(buf, dtype=np.uint8) if buf else np.empty(0, dtype=np.uint8)
+        index = pd.Index(fids, name="fid")
+        attrs = pd.DataFrame(frame, index=index, columns=names)
+        if arrow:
+            import pyarrow as pa
+
+            attrs = pa.Table.from_pandas(attrs.reset_index(), preserve_index=False)
+        return attrs, data, offsets
+
+    def _read_columns(self, layer: str, bbox: BBox | None, columns: Sequence[str] | None, where: Filter | None,
+                      include_retired: bool, geometry: bool, *, wkb: bool = False):
+        """(fids, geometries, {column: values}, names) in fid order, in one aggregate row
+        (pg_columns); geometries as shapely objects, or with wkb as (bytes, lengths)."""
         s = spec(layer)
         names = s.field_names if columns is None else list(columns)
         self._select_list(s, names, geometry)  # checks the names
@@ -328,17 +361,21 @@ class PostGISStore(PGTableAccess, ProjectStore):
                 row = cur.fetchone()
             except psycopg.Error as e:
                 raise translate_error(e, self.path) from None
-        fids, geoms, frame = pg_columns.decode(row, names, kinds, with_geom)
+        fids, geoms, frame = pg_columns.decode(row, names, kinds, with_geom, wkb=wkb)
         order = np.argsort(fids, kind="stable")
-        if len(fids) and not (order == np.arange(len(fids))).all():
+        if len(fids) and not (order == np.arange(len(fids))).all():  # rows an UPDATE moved come last
             fids = fids[order]
-            geoms = geoms[order] if geoms is not None else None
+            if wkb and geoms is not None:
+                buf, lens = geoms
+                ends = np.cumsum(np.maximum(lens, 0))
+                starts = ends - np.maximum(lens, 0)
+                view = memoryview(buf)
+                geoms = (b"".join([view[a:b] for a, b in zip(starts[order].tolist(), ends[order].tolist())]),
+                         lens[order])
+            elif geoms is not None:
+                geoms = geoms[order]
             frame = {k: (v[order] if isinstance(v, np.ndarray) else v.take(order)) for k, v in frame.items()}
-        index = pd.Index(fids, name="fid")
-        df = pd.DataFrame(frame, index=index, columns=names)
-        if with_geom:
-            return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, index=index, crs=f"EPSG:{self.srs_id}"))
-        return df
+        return fids, geoms, frame, names
 
     def _records(self, s: LayerSpec, query, params: Sequence[Any] = (), *,
                  geometry: bool = True) -> list[dict[str, Any]]:

@@ -525,3 +525,23 @@ def test_read_wkb_as_arrow_is_the_frame(any_project):
     got = attrs_frame(table)
     assert got.equals(frame) and list(got.dtypes) == list(frame.dtypes) and got.index.name == "fid"
     assert bytes(data) == bytes(data2) and list(offsets) == list(offsets2)
+
+
+def test_read_wkb_is_read_layer_as_bytes(any_project):
+    """The map's read gives what read_layer gives, the shapes as WKB in one buffer, in fid
+    order: also after an edit (PostgreSQL moves an updated row to the end of its table)
+    and with a retired feature left out; each backend hands over its own bytes."""
+    s = any_project
+    fids = s.insert_many("parcels", [parcel(f"K{i}", dx=120.0 * i, w=100 + i, name=None if i % 2 else f"名{i}")
+                                     for i in range(6)])
+    s.update("parcels", fids[1], {"geometry": box(X0 + 120, Y0, X0 + 230, Y0 + 95), "status": "在建"})
+    s.update("parcels", fids[4], {"retired": True, "retired_date": "2026-01-01"})
+    cols = ["code", "name", "status", "area_m2"]
+    attrs, data, offsets = s.read_wkb("parcels", columns=cols)
+    want = s.read_layer("parcels", columns=cols)
+    assert list(attrs.index) == list(want.index) == sorted(set(fids) - {fids[4]})
+    assert attrs.equals(want.drop(columns="geometry")) and list(attrs.dtypes) == list(want.drop(columns="geometry").dtypes)
+    assert len(offsets) == len(want) + 1 and offsets[-1] == len(data)
+    shapes = shapely.from_wkb([bytes(data[a:b]) for a, b in zip(offsets[:-1], offsets[1:])])
+    assert all(shapely.equals_exact(shapes, want.geometry.values, 0.0))
+    assert shapes[1].equals(box(X0 + 120, Y0, X0 + 230, Y0 + 95))
