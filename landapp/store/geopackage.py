@@ -577,12 +577,20 @@ class GeoPackageStore(ProjectStore):
         batch: GDAL's stream (1M parcels with two columns: ~0.3 s of CPU, against ~1.6 s for
         SQLite's aggregates, which the window prefers: they run off the GIL and need no pyogrio)."""
         s = spec(layer)
-        clauses = self._gdal_where(s, checked(where, "read_wkb"), include_retired)
-        got = None if batch else self._read_wkb_sql(s, list(columns), clauses)
-        table, data, offsets = got if got is not None else self._read_wkb_gdal(s, list(columns), clauses)
+        where = checked(where, "read_wkb")
+        got = None
+        if not batch:  # SQLite takes the filter's values as parameters; GDAL only as literals
+            sql_where, params = translate(where, s.name) if where is not None else (None, [])
+            clauses = [f"({sql_where})"] if sql_where else []
+            if s.has("retired") and not include_retired:
+                clauses.append(_ACTIVE_SCAN)
+            got = self._read_wkb_sql(s, list(columns), clauses, params)
+        if got is None:
+            got = self._read_wkb_gdal(s, list(columns), self._gdal_where(s, where, include_retired))
+        table, data, offsets = got
         return (table if arrow else attrs_frame(table)), data, offsets
 
-    def _read_wkb_sql(self, s: LayerSpec, columns: list[str], clauses: list[str]):
+    def _read_wkb_sql(self, s: LayerSpec, columns: list[str], clauses: list[str], params: Sequence[Any] = ()):
         """One statement over its own connection: the blobs concatenated by group_concat and
         each column as one text or byte string (see _column), in the order of GDAL's scan
         (the same statement's plan). SQLite runs the whole scan in one step, outside the GIL
@@ -630,7 +638,7 @@ class GeoPackageStore(ProjectStore):
             sql = (f'SELECT CAST(group_concat("{gpkg.GEOM_COLUMN}", \'\') AS BLOB), '
                    f'group_concat(coalesce(length("{gpkg.GEOM_COLUMN}"), 0), \',\'), group_concat(fid, \',\'){cols} '
                    f'FROM "{s.name}"' + (" WHERE " + " AND ".join(clauses) if clauses else ""))
-            row = con.execute(sql).fetchone()
+            row = con.execute(sql, list(params)).fetchone()
         except sqlite3.Error:
             return None
         finally:

@@ -545,3 +545,8 @@ def test_read_wkb_is_read_layer_as_bytes(any_project):
     shapes = shapely.from_wkb([bytes(data[a:b]) for a, b in zip(offsets[:-1], offsets[1:])])
     assert all(shapely.equals_exact(shapes, want.geometry.values, 0.0))
     assert shapes[1].equals(box(X0 + 120, Y0, X0 + 230, Y0 + 95))
+    # a filter's values stay values (bound parameters, or escaped where GDAL reads)
+    s.update("parcels", fids[0], {"name": "王's 地块"})
+    assert len(s.read_wkb("parcels", columns=["name"], where=F("name") == "x' OR '1'='1")[0]) == 0
+    got, data, offsets = s.read_wkb("parcels", columns=["name"], where=F("name") == "王's 地块")
+    assert list(got.index) == [fids[0]] and len(offsets) == 2 and offsets[1] == len(data) > 0
