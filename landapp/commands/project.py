@@ -6,7 +6,7 @@ import json
 import sys
 
 from landapp.cli import EXIT_OK, EXIT_PROBLEMS
-from landapp.i18n import tr
+from landapp.i18n import pad, tr
 
 # the store and the checks are imported by the command that runs: `landapp --help` and the
 # other commands do not pay for numpy, shapely or pandas
@@ -72,7 +72,7 @@ def cmd_info(args) -> int:
     if s["parcels_by_status"]:
         lines.append(tr("按状态:", "By status:"))
         for r in s["parcels_by_status"]:
-            lines.append(f"  {r['status'] or '-':<8} {r['count']:>7}  {r['area_m2']:>14,.1f} ㎡  {r['area_mu']:>11,.2f} 亩")
+            lines.append(f"  {pad(r['status'] or '-', 12)} {r['count']:>7}  {r['area_m2']:>14,.1f} ㎡  {r['area_mu']:>11,.2f} 亩")
     v = s["vacancy"]
     if v["unit_area_m2"]:
         lines.append(tr(f"空置(统计日 {s['as_of']}):可租面积 {v['unit_area_m2']:,.0f} ㎡,空置 {v['vacant_m2']:,.0f} ㎡,"
@@ -81,7 +81,7 @@ def cmd_info(args) -> int:
                         f"rate {v['vacancy_rate']:.1%}"))
         for r in v["by_type"]:
             rate = f"{r['vacancy_rate']:.1%}" if r["vacancy_rate"] is not None else "-"
-            lines.append(f"  {r['type']:<6} {r['buildings']:>5} {tr('栋', 'bldg')}  {r['unit_area_m2']:>12,.0f} ㎡  "
+            lines.append(f"  {pad(r['type'], 10)} {r['buildings']:>5} {tr('栋', 'bldg')}  {r['unit_area_m2']:>12,.0f} ㎡  "
                          f"{tr('空置', 'vacant')} {r['vacant_m2']:>10,.0f} ㎡  {rate}")
     print("\n".join(lines))
     return EXIT_OK

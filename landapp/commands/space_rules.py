@@ -7,14 +7,13 @@ import csv
 import io
 import json
 import sys
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
 from landapp import argtypes
 from landapp.cli import EXIT_OK, group
 from landapp.errors import LandappError
-from landapp.i18n import tr
+from landapp.i18n import display_width, tr
 from landapp.schema import CASE_MEASURES, CASE_STATES, IDLE_STAGES, value_label
 from landapp.spreadsheet import csv_row
 from landapp.store.filters import F, current
@@ -28,10 +27,6 @@ def open_project(path, **kw):
     return _open(path, **kw)
 
 # ---- output ---------------------------------------------------------------------------------
-
-def _width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
-
 
 def _cell(v: Any, key: str = "") -> str:
     if v is None:
@@ -65,12 +60,12 @@ def emit(rows: list[dict], columns: Sequence[tuple[str, str, str]], fmt: str, *,
         sys.stdout.write("\ufeff" + buf.getvalue() if not sys.stdout.isatty() else buf.getvalue())
         return
     cells = [[_cell(r.get(k), k) for k, _, _ in columns] for r in rows]
-    widths = [max([_width(h)] + [_width(c[i]) for c in cells]) for i, h in enumerate(heads)]
+    widths = [max([display_width(h)] + [display_width(c[i]) for c in cells]) for i, h in enumerate(heads)]
 
     def line(vals: list[str], numeric: list[bool]) -> str:
         parts = []
         for v, w, num in zip(vals, widths, numeric):
-            pad = " " * (w - _width(v))
+            pad = " " * (w - display_width(v))
             parts.append(pad + v if num else v + pad)
         return "  ".join(parts).rstrip()
 

@@ -173,3 +173,20 @@ def test_every_command_has_a_help_page():
         with contextlib.redirect_stdout(out), pytest.raises(SystemExit) as e:
             cli.build_parser().parse_args([*path, "--help"])
         assert e.value.code == 0 and "usage:" in out.getvalue(), path
+
+
+def test_info_columns_line_up_after_chinese_names(demo_project):
+    """The status and building-type tables of `info`: each number ends in the same terminal
+    column whatever the Chinese name before it (a Chinese character takes two columns)."""
+    from landapp.i18n import display_width
+
+    r = run("info", demo_project.path)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    at = lines.index("按状态:")
+    rows = [ln for ln in lines[at + 1:] if ln.startswith("  ")][:9]
+    assert len(rows) == 9 and "已建成投产" in rows[0] and any(len(ln.split()[0]) == 2 for ln in rows)
+    ends = {display_width(ln[:ln.index(" ㎡")]) for ln in rows}
+    assert len(ends) == 1
+    types = [ln for ln in lines if ln.startswith("  ") and " 栋 " in ln]
+    assert len(types) >= 2 and len({display_width(ln[:ln.index(" 栋")]) for ln in types}) == 1
