@@ -767,17 +767,20 @@ def build_park_map(store: GeoPackageStore, png_path: str, *, pixel_m: float = 2.
                   fill=(30, 90, 150), anchor="mm")
     draw.text((40, 30), "成都经济技术开发区 土地利用规划示意图", font=title_font, fill=(40, 40, 40),
               stroke_width=4, stroke_fill=(255, 255, 255))
-    img.save(png_path, optimize=True)
-    pgw = os.path.splitext(png_path)[0] + ".pgw"
-    # world file: pixel size x, rotation, rotation, -pixel size y, centre of the upper-left pixel
-    with open(pgw, "w", encoding="ascii") as fh:
-        fh.write(f"{pixel_m:.10f}\n0.0\n0.0\n{-pixel_m:.10f}\n{x0 + pixel_m / 2:.4f}\n{y1 - pixel_m / 2:.4f}\n")
-    with open(png_path + ".aux.xml", "w", encoding="utf-8") as fh:
-        from pyproj import CRS
+    from pyproj import CRS
 
-        fh.write(f"<PAMDataset>\n  <SRS>{CRS.from_epsg(store.srs_id).to_wkt()}</SRS>\n</PAMDataset>\n"
-                 .replace("&", "&amp;"))
-    return png_path, pgw
+    from landapp.files import atomic_outputs
+
+    # the picture, its world file and its CRS as one set: an old set stays whole if any fails
+    with atomic_outputs(png_path) as tmp:
+        img.save(tmp, optimize=True)
+        # world file: pixel size x, rotation, rotation, -pixel size y, centre of the upper-left pixel
+        with open(os.path.splitext(tmp)[0] + ".pgw", "w", encoding="ascii") as fh:
+            fh.write(f"{pixel_m:.10f}\n0.0\n0.0\n{-pixel_m:.10f}\n{x0 + pixel_m / 2:.4f}\n{y1 - pixel_m / 2:.4f}\n")
+        with open(tmp + ".aux.xml", "w", encoding="utf-8") as fh:
+            fh.write(f"<PAMDataset>\n  <SRS>{CRS.from_epsg(store.srs_id).to_wkt()}</SRS>\n</PAMDataset>\n"
+                     .replace("&", "&amp;"))
+    return png_path, os.path.splitext(png_path)[0] + ".pgw"
 
 
 # ---- synthetic parks of any size ---------------------------------------------------------

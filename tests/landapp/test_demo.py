@@ -229,3 +229,34 @@ def test_synthetic_park_follows_the_demo_rules(tmp_path):
         assert (p.loc[p["land_use"] == "16", "status"] == "储备").all()
         b = s.read_layer("buildings", geometry=False)
         assert b["code"].is_unique and b["parcel_code"].notna().all()
+
+
+def test_park_map_is_replaced_whole_or_not_at_all(demo_project, monkeypatch):
+    """The demo's map picture, its world file and its CRS are written as one set: a failure
+    part-way (a full disk) leaves the old set as it was and no temporary file behind."""
+    from PIL import Image
+
+    from landapp.demo import build_park_map
+    from landapp.errors import LandappError
+
+    png = map_raster_path(demo_project.path)
+    folder = os.path.dirname(png)
+    parts = [png, os.path.splitext(png)[0] + ".pgw", png + ".aux.xml"]
+    assert all(os.path.exists(p) for p in parts)
+    before = {p: open(p, "rb").read() for p in parts}
+    listing = sorted(os.listdir(folder))
+    real_open = open
+
+    def full_disk(path, mode="r", *a, **k):  # the world file cannot be written
+        if str(path).endswith(".pgw") and "w" in mode:
+            raise OSError(28, "No space left on device")
+        return real_open(path, mode, *a, **k)
+
+    monkeypatch.setattr("builtins.open", full_disk)
+    with pytest.raises(LandappError):
+        build_park_map(demo_project, png)
+    monkeypatch.undo()
+    assert {p: open(p, "rb").read() for p in parts} == before
+    assert sorted(os.listdir(folder)) == listing
+    img = Image.open(png)
+    assert img.size[0] > 100
