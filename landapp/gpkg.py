@@ -26,6 +26,11 @@ GEOM_COLUMN = "geom"
 FID_COLUMN = "fid"
 
 _ENVELOPE_SIZES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
+# A table's current (not retired) rows for a scan of the whole table: an expression no index
+# serves, so SQLite makes one pass in fid order. "retired = 0 OR retired IS NULL" is answered
+# from the (retired, …) indexes twice and then sorted (the map drew overlapping parcels in
+# another order; 1M parcels' data checks: 0.9 s against 0.5 s).
+ACTIVE_SCAN = "(coalesce(retired, 0) = 0)"
 
 
 # ---- geometry blobs --------------------------------------------------------------------

@@ -45,11 +45,6 @@ if TYPE_CHECKING:  # imported where a frame is read: commands that read none sta
 DEFAULT_EPSG = 4544
 BULK_INDEX_ROWS = 5000  # bulk inserts of this many rows fill the spatial index in one go  # CGCS2000 / 3-degree Gauss-Kruger CM 105E (Chengdu, Longquanyi)
 SQLITE_MAGIC = b"SQLite format 3\x00"
-# Active features for a whole-layer read through GDAL (which adds no ORDER BY): an expression
-# no index serves, so SQLite scans the table in fid order. "retired = 0 OR retired IS NULL"
-# is answered from the (retired, status, area_m2) index in its order, and the map then drew
-# overlapping parcels in another order (and read each geometry by a look-up).
-_ACTIVE_SCAN = "(coalesce(retired, 0) = 0)"
 
 
 def _now() -> str:
@@ -215,7 +210,8 @@ def _strip_gpkg_headers(blobs: np.ndarray, lengths: np.ndarray):
         if np.any(flags & 0x30) or np.any(env > 4):  # empty or extended geometry; bad envelope code
             return None
         head = np.zeros(n, dtype=np.int64)
-        head[has] = 8 + np.array([0, 32, 48, 48, 64], dtype=np.int64)[env]  # envelope bytes by its code
+        sizes = np.array([gpkg._ENVELOPE_SIZES[k] for k in range(5)], dtype=np.int64)
+        head[has] = 8 + sizes[env]  # the header and its envelope, by the envelope's code
     else:
         head = np.zeros(n, dtype=np.int64)
     if np.any(head > lengths):
@@ -565,7 +561,7 @@ class GeoPackageStore(ProjectStore):
         literals (it takes no parameters), field names checked and quoted."""
         clauses = [f"({translate(where, s.name, 'gdal')[0]})"] if where is not None else []
         if s.has("retired") and not include_retired:
-            clauses.append(_ACTIVE_SCAN)  # not current(): see _ACTIVE_SCAN (fid order)
+            clauses.append(gpkg.ACTIVE_SCAN)  # not current(): see gpkg.ACTIVE_SCAN (fid order)
         return clauses
 
     def read_wkb(self, layer: str, *, columns: Sequence[str] = (), where: Filter | None = None,
@@ -583,7 +579,7 @@ class GeoPackageStore(ProjectStore):
             sql_where, params = translate(where, s.name) if where is not None else (None, [])
             clauses = [f"({sql_where})"] if sql_where else []
             if s.has("retired") and not include_retired:
-                clauses.append(_ACTIVE_SCAN)
+                clauses.append(gpkg.ACTIVE_SCAN)
             got = self._read_wkb_sql(s, list(columns), clauses, params)
         if got is None:
             got = self._read_wkb_gdal(s, list(columns), self._gdal_where(s, where, include_retired))
