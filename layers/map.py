@@ -14,13 +14,27 @@ from layers.vector import BuildingLayer, ParcelLayer, RetiredParcelLayer, RoadLa
 
 def read_vectors(store, *, parcel_theme: str = "status", building_theme: str = "vacancy",
                  threads: int = 1) -> list:
-    """A park's vector layers, bottom to top, with their data read `threads` at a time (no
-    Qt object is made: any thread)."""
+    """A park's vector layers, bottom to top, with their data read (no Qt object is made:
+    any thread). The window reads two at a time (GDAL, SQLite and numpy work outside the
+    GIL: 1M parcels and their 504k buildings side by side on two cores, 0.2 s sooner);
+    outputs made without a window read one at a time, which keeps their peak memory lower
+    (`landapp render` of 1M: ~705 MB instead of ~765 MB)."""
     vectors = [RoadLayer(store, load=False), RetiredParcelLayer(store, load=False),
                ParcelLayer(store, "parcels", theme=parcel_theme, load=False),
                BuildingLayer(store, "buildings", theme=building_theme, load=False),
                ZoneLayer(store, "zones", load=False)]
-    ParkMap._load(vectors, threads)
+    if threads <= 1:
+        for layer in vectors:
+            layer.install(layer.snapshot())
+        return vectors
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="layer-read") as pool:
+        # the two big ones first, so they overlap each other
+        order = sorted(vectors, key=lambda layer: layer.layer not in ("parcels", "buildings"))
+        futures = {id(layer): pool.submit(layer.snapshot) for layer in order}
+        for layer in vectors:
+            layer.install(futures[id(layer)].result())
     return vectors
 
 
@@ -52,25 +66,6 @@ class ParkMap:
         self.layers += vectors
         for layer in self.layers:
             layer.on_changed(lambda _l: self.changed())
-
-    @staticmethod
-    def _load(vectors: list, threads: int = 1) -> None:
-        """Read the layers, installed in order. The window reads two at a time (GDAL and
-        numpy work outside the GIL: 1M parcels and their 504k buildings side by side on two
-        cores, 0.2 s sooner); outputs made without a window read one at a time, which keeps
-        their peak memory lower (`landapp render` of 1M: ~705 MB instead of ~765 MB)."""
-        if threads <= 1:
-            for layer in vectors:
-                layer.install(layer.snapshot())
-            return
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="layer-read") as pool:
-            # the two big ones first, so they overlap each other
-            order = sorted(vectors, key=lambda layer: layer.layer not in ("parcels", "buildings"))
-            futures = {id(layer): pool.submit(layer.snapshot) for layer in order}
-            for layer in vectors:
-                layer.install(futures[id(layer)].result())
 
     def _raster(self) -> RasterLayer | None:
         name = self.store.get_setting("basemap_raster")
