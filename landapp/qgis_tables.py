@@ -137,23 +137,10 @@ def write_styles(store, styles: list[LayerStyle], only: list[str] | None = None)
 
 
 def read_styles(store) -> list[dict]:
-    pg = _postgres(store)
-    if pg is not None:
-        conn, schema = pg
-        if not conn.execute("SELECT to_regclass('public.layer_styles') IS NOT NULL").fetchone()[0]:
-            return []
-        cur = conn.execute(
-            "SELECT f_table_name, stylename, useasdefault, owner, description, styleqml::text "
-            "FROM public.layer_styles WHERE f_table_schema = %s ORDER BY id", (schema,))
-        cols = ["f_table_name", "styleName", "useAsDefault", "owner", "description", "styleQML"]
-        return [dict(zip(cols, row)) for row in cur.fetchall()]
-    conn = _connection(store)
-    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'layer_styles'").fetchone():
-        return []
-    cur = conn.execute("SELECT f_table_name, styleName, useAsDefault, owner, description, styleQML "
-                       "FROM layer_styles ORDER BY id")
-    cols = [c[0] for c in cur.description]
-    return [dict(zip(cols, row)) for row in cur.fetchall()]
+    """The park's QGIS styles under QGIS's own column names (_all_styles, fewer fields)."""
+    return [{"f_table_name": r["table"], "styleName": r["name"], "useAsDefault": r["default"],
+             "owner": r["owner"], "description": r["description"], "styleQML": r["qml"]}
+            for r in _all_styles(store)]
 
 
 def qgz_bytes(qgs_xml: str, name: str) -> bytes:
