@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
 
 import pytest
 
@@ -138,3 +140,35 @@ def any_project(request, tmp_path):
         store = create_project(target, "测试园区")
     yield store
     store.close()
+
+
+@pytest.fixture
+def run_qgis():
+    """run(script, cwd=None, timeout=600): the script run by QGIS's own Python (Debian's
+    python3-qgis under /usr/bin/python3, in a subprocess without our PYTHONPATH); returns
+    the JSON its last line prints. The test is skipped where that QGIS is missing."""
+    if subprocess.run(["/usr/bin/python3", "-c", "import qgis.core"], capture_output=True, check=False).returncode:
+        pytest.skip("/usr/bin/python3 cannot import qgis.core (Debian: python3-qgis)")
+
+    def run(script: str, *, cwd=None, timeout: float = 600) -> dict:
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+        out = subprocess.run(["/usr/bin/python3", "-c", script], capture_output=True, check=False, text=True,
+                             env=env, timeout=timeout, cwd=cwd)
+        assert out.returncode == 0, out.stderr[-2000:]
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    return run
+
+
+@pytest.fixture
+def pg_service(pg_cluster, tmp_path, monkeypatch):
+    """make(name): a pg_service.conf entry `name` for the throwaway cluster (user postgres),
+    the file named by PGSERVICEFILE for this test; returns the name."""
+    def make(name: str) -> str:
+        service = tmp_path / "pg_service.conf"
+        service.write_text(f"[{name}]\nhost={pg_cluster.dir}\nport={pg_cluster.port}\n"
+                           f"dbname={pg_cluster.database}\nuser=postgres\n")
+        monkeypatch.setenv("PGSERVICEFILE", str(service))
+        return name
+
+    return make

@@ -142,20 +142,11 @@ def test_without_password():
 
 @pytest.mark.slow
 def test_qgis_opens_a_users_pushed_project_from_the_database(demo_project, pg_cluster, pg_schema_name, tmp_path,
-                                                             monkeypatch):
+                                                             run_qgis, pg_service):
     """A project a QGIS user saved in the GeoPackage (its parcels layer from the file, with a
     filter) is pushed; QGIS 3.22 (Debian's python3-qgis, a subprocess) reads it from the
     schema and its parcels layer loads from PostGIS with the filter kept."""
-    import json
-    import os
-    import subprocess
-
-    if subprocess.run(["/usr/bin/python3", "-c", "import qgis.core"], capture_output=True, check=False).returncode:
-        pytest.skip("/usr/bin/python3 cannot import qgis.core (Debian: python3-qgis)")
-    service = tmp_path / "pg_service.conf"
-    service.write_text(f"[landapp_carry]\nhost={pg_cluster.dir}\nport={pg_cluster.port}\n"
-                       f"dbname={pg_cluster.database}\nuser=postgres\n")
-    monkeypatch.setenv("PGSERVICEFILE", str(service))
+    pg_service("landapp_carry")
     path = demo_project.path
     waiting = demo_project.count("parcels", F("status") == "待供")
     with demo_project.transaction():
@@ -180,11 +171,7 @@ print(json.dumps({{"read": ok, "valid": bool(lyr and lyr.isValid()),
                   "count": lyr.featureCount() if lyr else None, "layers": [(l.name(), l.providerType(), l.source()) for l in p.mapLayers().values()]}}), flush=True)
 os._exit(0)
 """
-        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-        out = subprocess.run(["/usr/bin/python3", "-c", script], capture_output=True, check=False, text=True,
-                             env=env, timeout=600, cwd=tmp_path)
-        assert out.returncode == 0, out.stderr[-2000:]
-        got = json.loads(out.stdout.strip().splitlines()[-1])
+        got = run_qgis(script, cwd=tmp_path)
         assert {k: got[k] for k in ("read", "valid", "provider", "count")} == {
             "read": True, "valid": True, "provider": "postgres", "count": waiting}, got
         assert not any("password" in src for _, _, src in got["layers"]), got

@@ -7,10 +7,8 @@ GeoPackage: the label field chosen for parcels ends up in the default QML."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
 
 import pytest
 
@@ -120,18 +118,13 @@ def test_evaluation_scheme_and_raster_setting_refresh(demo_project):
 
 
 @pytest.mark.slow
-def test_qgis_opens_pushed_park_from_postgres(pg_cluster, pg_schema_name, pg_target, tmp_path, monkeypatch):
+def test_qgis_opens_pushed_park_from_postgres(pg_cluster, pg_schema_name, pg_target, tmp_path, run_qgis, pg_service):
     """`landapp db push` of the demo into a schema reached through a pg_service.conf entry:
     QGIS 3.22 lists and reads the project stored in the schema, and its parcels layer loads
     valid from PostGIS with landapp's categorized status style and the alias 地块编号."""
     from landapp.store.transfer import push
 
-    if subprocess.run(["/usr/bin/python3", "-c", "import qgis.core"], capture_output=True, check=False).returncode:
-        pytest.skip("/usr/bin/python3 cannot import qgis.core (Debian: python3-qgis)")
-    service = tmp_path / "pg_service.conf"
-    service.write_text(f"[landapp_qgis]\nhost={pg_cluster.dir}\nport={pg_cluster.port}\n"
-                       f"dbname={pg_cluster.database}\nuser=postgres\n")
-    monkeypatch.setenv("PGSERVICEFILE", str(service))
+    pg_service("landapp_qgis")
     shutil.copy(DEMO, tmp_path / "demo.gpkg")
     push(str(tmp_path / "demo.gpkg"), f"service=landapp_qgis schema={pg_schema_name}")
 
@@ -158,11 +151,7 @@ print(json.dumps({{"listed": list(listed), "read": ok, "valid": bool(lyr and lyr
                  ensure_ascii=False), flush=True)
 os._exit(0)
 """
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-    out = subprocess.run(["/usr/bin/python3", "-c", script], capture_output=True, check=False, text=True,
-                         env=env, timeout=600)
-    assert out.returncode == 0, out.stderr[-2000:]
-    got = json.loads(out.stdout.strip().splitlines()[-1])
+    got = run_qgis(script)
     print(got)
     from landapp.store import open_project
 

@@ -5,7 +5,6 @@ with initdb as the postgres user (initdb refuses root)."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -63,7 +62,7 @@ def cluster():
         shutil.rmtree(base, ignore_errors=True)
 
 
-def test_styles_in_public_layer_styles_load_in_qgis(cluster, tmp_path):
+def test_styles_in_public_layer_styles_load_in_qgis(cluster, tmp_path, run_qgis):
     from landapp.qgis_tables import write_styles_postgres
     from landapp.store import open_project
     from layers.qgis_styles import layer_styles
@@ -85,8 +84,6 @@ def test_styles_in_public_layer_styles_load_in_qgis(cluster, tmp_path):
     n = conn.execute("SELECT count(*) FROM public.layer_styles WHERE f_table_schema = 'park'").fetchone()[0]
     assert n == len(styles)
 
-    if subprocess.run(["/usr/bin/python3", "-c", "import qgis.core"], capture_output=True, check=False).returncode:
-        pytest.skip("/usr/bin/python3 cannot import qgis.core (Debian: python3-qgis)")
     uri = (f"host={host} port={PORT} dbname=postgres user=postgres key='fid' srid=4544 type=MultiPolygon "
            'table="park"."parcels" (geom)')
     script = f"""
@@ -104,10 +101,7 @@ print(json.dumps({{"valid": lyr.isValid(), "count": lyr.featureCount(), "rendere
                  ensure_ascii=False), flush=True)
 os._exit(0)
 """
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-    out = subprocess.run(["/usr/bin/python3", "-c", script], capture_output=True, check=False, text=True, env=env, timeout=300)
-    assert out.returncode == 0, out.stderr[-2000:]
-    got = json.loads(out.stdout.strip().splitlines()[-1])
+    got = run_qgis(script, timeout=300)
     assert got["valid"] and got["count"] == 40
     assert got["renderer"] == "categorizedSymbol" and got["attr"] == "status"
     assert got["alias"] == "地块编号"
