@@ -233,12 +233,9 @@ class _Shapes:
         self.bounds[rest] = shapely.bounds(self.geoms[rest])
 
     def _decode(self, idx: np.ndarray) -> np.ndarray:
-        import numpy as np
-        import shapely
+        from landapp.wkb import decode
 
-        start, end = self.offsets[idx], self.offsets[idx + 1]
-        blobs = [self.data[a:b].tobytes() if b > a else None for a, b in zip(start.tolist(), end.tolist())]
-        return shapely.from_wkb(np.array(blobs, dtype=object)) if blobs else np.empty(0, dtype=object)
+        return decode(self.data, self.offsets, idx)
 
     def geom_of(self, idx: np.ndarray) -> np.ndarray:
         """The GEOS geometries of these features (decoded from the buffer where not kept)."""

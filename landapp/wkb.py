@@ -56,7 +56,7 @@ def simple_rings(data: np.ndarray, offsets: np.ndarray, heads: Iterable[bytes] |
     return simple, first, np.where(simple, npts, 0)
 
 
-def _ring_xy(data: np.ndarray, first: np.ndarray, count: np.ndarray) -> np.ndarray:
+def ring_xy(data: np.ndarray, first: np.ndarray, count: np.ndarray) -> np.ndarray:
     """The rings' coordinates one after the other, (sum(count), 2): the bytes picked out of
     the buffer with a byte mask (a running sum of +1 at each ring's start and -1 at its
     end; no index array per coordinate). The rings lie in ascending order in `data`."""
@@ -67,6 +67,15 @@ def _ring_xy(data: np.ndarray, first: np.ndarray, count: np.ndarray) -> np.ndarr
     edge[first + 16 * count - a0] = -1
     np.cumsum(edge, out=edge)
     return data[a0:a1][edge[:-1].view(bool)].view("<f8").reshape(-1, 2)
+
+
+def decode(data: np.ndarray, offsets: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """GEOS geometries of the features at positions idx (None for one without a geometry)."""
+    import shapely
+
+    start, end = offsets[idx], offsets[idx + 1]
+    blobs = [data[a:b].tobytes() if b > a else None for a, b in zip(start.tolist(), end.tolist())]
+    return shapely.from_wkb(np.array(blobs + [None], dtype=object)[:-1])
 
 
 _EPS = np.finfo(float).eps
@@ -92,7 +101,7 @@ def convex_rings(data: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.
     for k in range(0, len(sel), CHUNK):
         part = sel[k:k + CHUNK]
         c = count[part]
-        xy = _ring_xy(data, first[part], c)
+        xy = ring_xy(data, first[part], c)
         rs = np.zeros(len(part) + 1, dtype=np.int64)  # ring starts in xy
         np.cumsum(c, out=rs[1:])
         starts = rs[:-1]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import shapely
 
-from landapp.wkb import simple_rings
+from landapp.wkb import CHUNK, decode, ring_xy, simple_rings
 from layers.themes import Classified
 
 if TYPE_CHECKING:  # the first frame is drawn without pandas: the attributes stay Arrow until asked for
@@ -75,8 +75,7 @@ class LazyGeoms:
             got = self._decoded[bi]
             todo = bi[np.equal(got, None)]
             if len(todo):
-                self._decoded[todo] = shapely.from_wkb(
-                    np.array([self._blob(i) for i in todo.tolist()] + [None], dtype=object)[:-1])
+                self._decoded[todo] = decode(self.data, self.offsets, todo)
                 got = self._decoded[bi]
             out[base] = got
         if not base.all():
@@ -92,9 +91,6 @@ class LazyGeoms:
         return out
 
 
-BOUNDS_CHUNK = 65536  # features whose ring bytes are picked out at once
-
-
 def ring_coords(data: np.ndarray, first: int, count: int) -> np.ndarray:
     """(count, 2) view of a ring's coordinates inside the WKB buffer (any byte alignment)."""
     return np.frombuffer(data, dtype="<f8", count=2 * count, offset=first).reshape(count, 2)
@@ -108,22 +104,15 @@ def bounds_of(data: np.ndarray, offsets: np.ndarray, simple, first, count, extra
     n = len(offsets) - 1
     b = np.full((n, 4), np.nan)
     sel = np.flatnonzero(simple)
-    if len(sel):
-        for k in range(0, len(sel), BOUNDS_CHUNK):  # a slice of the buffer at a time: a few MB at most
-            part = sel[k:k + BOUNDS_CHUNK]
-            a0 = int(first[part[0]])
-            a1 = int(first[part[-1]] + 16 * count[part[-1]])
-            edge = np.zeros(a1 - a0 + 1, dtype=np.int8)
-            edge[first[part] - a0] = 1
-            edge[first[part] + 16 * count[part] - a0] = -1
-            np.cumsum(edge, out=edge)
-            xy = data[a0:a1][edge[:-1].view(bool)].view("<f8").reshape(-1, 2)
-            st = np.zeros(len(part), dtype=np.int64)
-            np.cumsum(count[part][:-1], out=st[1:])
-            b[part, 0] = np.minimum.reduceat(xy[:, 0], st)
-            b[part, 1] = np.minimum.reduceat(xy[:, 1], st)
-            b[part, 2] = np.maximum.reduceat(xy[:, 0], st)
-            b[part, 3] = np.maximum.reduceat(xy[:, 1], st)
+    for k in range(0, len(sel), CHUNK):  # a slice of the buffer at a time: a few MB at most
+        part = sel[k:k + CHUNK]
+        xy = ring_xy(data, first[part], count[part])
+        st = np.zeros(len(part), dtype=np.int64)
+        np.cumsum(count[part][:-1], out=st[1:])
+        b[part, 0] = np.minimum.reduceat(xy[:, 0], st)
+        b[part, 1] = np.minimum.reduceat(xy[:, 1], st)
+        b[part, 2] = np.maximum.reduceat(xy[:, 0], st)
+        b[part, 3] = np.maximum.reduceat(xy[:, 1], st)
     rest = np.flatnonzero(~simple)
     if len(rest):
         b[rest] = shapely.bounds(LazyGeoms(data, offsets)[rest])

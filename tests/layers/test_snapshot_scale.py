@@ -36,7 +36,7 @@ def _mixed_geoms(n: int = 57):
 
 @pytest.mark.parametrize("chunk", [65536, 4, 1])
 def test_bounds_read_in_place_are_the_geometries_bounds(monkeypatch, chunk):
-    monkeypatch.setattr(snapshot, "BOUNDS_CHUNK", chunk)
+    monkeypatch.setattr(snapshot, "CHUNK", chunk)
     geoms = _mixed_geoms()
     blobs = [b"" if g is None else shapely.to_wkb(g, byte_order=1) for g in geoms]
     offsets = np.zeros(len(blobs) + 1, dtype=np.int64)
